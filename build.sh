@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Visage build driver. Run from anywhere; it works in the repository root.
+#
+#   ./build.sh [serve]        install what is missing, build, serve on http://127.0.0.1:${PORT:-8080}
+#   ./build.sh test           install what is missing, build, run vet + unit + parity + e2e tests
+#   ./build.sh cli ARGS…      build and run the native CLI (cmd/visage)
+#   ./build.sh bench [--json] time the networks natively and in headless Chromium
+#   ./build.sh site           only build the static site into build/site
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+SITE="$ROOT/build/site"
+export VISAGE_SHARED="${VISAGE_SHARED:-$(cd "$ROOT/.." && pwd)/shared}"
+export CHROMIUM="${CHROMIUM:-/usr/lib/chromium/chromium}"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# install_deps installs what the build and tests need and is not there yet:
+# Chromium and ffmpeg (apt), the pinned npm packages (npm ci), the Go modules.
+install_deps() {
+	local want=()
+	[ -x "$CHROMIUM" ] || want+=(chromium)
+	command -v ffmpeg >/dev/null || want+=(ffmpeg)
+	if [ ${#want[@]} -gt 0 ]; then
+		log "apt-get install ${want[*]}"
+		local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+		$sudo apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${want[@]}" >/dev/null
+	fi
+	if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.visage-lock; then
+		log "npm ci"
+		npm ci --no-audit --no-fund --loglevel=error
+		cp package-lock.json node_modules/.visage-lock
+	fi
+	go mod download
+}
+
+# build_site assembles the static page: web/, the wasm module and its JS
+# runtime glue, and the face-api.js model files.
+build_site() {
+	log "building site in build/site"
+	rm -rf "$SITE"; mkdir -p "$SITE/models"
+	cp -r web/. "$SITE/"
+	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$SITE/visage.wasm" ./wasm
+	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$SITE/"
+	cp node_modules/@vladmandic/face-api/model/*.json node_modules/@vladmandic/face-api/model/*.bin "$SITE/models/"
+	if [ -d "$VISAGE_SHARED/models/vgg19" ]; then
+		mkdir -p "$SITE/vgg19" && cp "$VISAGE_SHARED"/models/vgg19/* "$SITE/vgg19/"
+	fi
+	if [ -d "$VISAGE_SHARED/data/nst" ]; then
+		mkdir -p "$SITE/nst" && cp -r "$VISAGE_SHARED"/data/nst/. "$SITE/nst/"
+	fi
+}
+
+build_cli() {
+	mkdir -p build
+	go build -o build/visage ./cmd/visage
+}
+
+cmd="${1:-serve}"; [ $# -gt 0 ] && shift
+case "$cmd" in
+serve)
+	install_deps; build_site; build_cli
+	log "serving on http://127.0.0.1:${PORT:-8080}"
+	exec build/visage serve --dir "$SITE" --addr "127.0.0.1:${PORT:-8080}"
+	;;
+site)
+	install_deps; build_site
+	;;
+test)
+	install_deps; build_site
+	log "go vet"
+	go vet ./...
+	GOOS=js GOARCH=wasm go vet ./wasm/...
+	log "go test (unit, parity, e2e)"
+	VISAGE_SITE="$SITE" VISAGE_E2E=1 go test -count=1 -timeout 60m ./... "$@"
+	;;
+cli)
+	build_cli
+	exec build/visage "$@"
+	;;
+bench)
+	install_deps; build_site; build_cli
+	VISAGE_SITE="$SITE" go run ./e2e/cmd/bench "$@"
+	;;
+*)
+	echo "usage: ./build.sh [serve|test|cli ARGS…|bench [--json]|site]" >&2
+	exit 2
+	;;
+esac
