@@ -1,0 +1,42 @@
+package ops
+
+import (
+	"math"
+
+	"visage/core/tensor"
+)
+
+// ReLU replaces each element v of x by max(v, 0) in place and returns x.
+func ReLU(x *tensor.Tensor) *tensor.Tensor {
+	for i, v := range x.Data {
+		x.Data[i] = max(v, 0)
+	}
+	return x
+}
+
+// ReLU6 replaces each element v of x by min(max(v, 0), 6) in place and returns x.
+func ReLU6(x *tensor.Tensor) *tensor.Tensor {
+	for i, v := range x.Data {
+		x.Data[i] = min(max(v, 0), 6)
+	}
+	return x
+}
+
+// LeakyReLU replaces each negative element v of x by alpha*v in place and
+// returns x.
+func LeakyReLU(x *tensor.Tensor, alpha float32) *tensor.Tensor {
+	for i, v := range x.Data {
+		if v < 0 {
+			x.Data[i] = alpha * v
+		}
+	}
+	return x
+}
+
+// Sigmoid replaces each element v of x by 1/(1+exp(-v)) in place and returns x.
+func Sigmoid(x *tensor.Tensor) *tensor.Tensor {
+	for i, v := range x.Data {
+		x.Data[i] = float32(1 / (1 + math.Exp(-float64(v))))
+	}
+	return x
+}

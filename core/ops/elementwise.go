@@ -1,0 +1,52 @@
+package ops
+
+import (
+	"fmt"
+
+	"visage/core/tensor"
+)
+
+// ScaleBias computes v*scale[c]+bias[c] in place for every element of x, c
+// being its index in the last dimension, and returns x. A nil scale means 1,
+// a nil bias 0; otherwise each needs one value per channel.
+func ScaleBias(x *tensor.Tensor, scale, bias []float32) *tensor.Tensor {
+	if x.Rank() == 0 {
+		panic("ops: ScaleBias on a scalar")
+	}
+	c := x.Shape[x.Rank()-1]
+	if (scale != nil && len(scale) != c) || (bias != nil && len(bias) != c) {
+		panic(fmt.Sprintf("ops: ScaleBias: %d scales and %d biases for %d channels", len(scale), len(bias), c))
+	}
+	for i := 0; i < len(x.Data); i += c {
+		row := x.Data[i : i+c]
+		if scale != nil {
+			for j, s := range scale {
+				row[j] *= s
+			}
+		}
+		if bias != nil {
+			for j, b := range bias {
+				row[j] += b
+			}
+		}
+	}
+	return x
+}
+
+// Add returns a new tensor a+b; a and b must have the same shape.
+func Add(a, b *tensor.Tensor) *tensor.Tensor {
+	return AddInPlace(a.Clone(), b)
+}
+
+// AddInPlace adds src to dst element by element and returns dst; the shapes
+// must match.
+func AddInPlace(dst, src *tensor.Tensor) *tensor.Tensor {
+	if !tensor.SameShape(dst, src) {
+		panic(fmt.Sprintf("ops: Add: shapes %v and %v differ", dst.Shape, src.Shape))
+	}
+	s := src.Data[:len(dst.Data)]
+	for i := range dst.Data {
+		dst.Data[i] += s[i]
+	}
+	return dst
+}
