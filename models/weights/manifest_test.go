@@ -1,0 +1,180 @@
+package weights
+
+import (
+	"encoding/binary"
+	"math"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"visage/core/tensor"
+	"visage/models/assets"
+)
+
+func f32le(vs ...float32) []byte {
+	b := make([]byte, 4*len(vs))
+	for i, v := range vs {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
+	}
+	return b
+}
+
+func cat(bs ...[]byte) []byte {
+	var out []byte
+	for _, b := range bs {
+		out = append(out, b...)
+	}
+	return out
+}
+
+// goodManifest has two groups: the first in one shard with a uint8-quantized
+// [2,3] weight, a raw float32 scalar and a uint16-quantized [1,2]; the second
+// split over two shards with a raw [3] weight straddling the split.
+const goodManifest = `[
+ {"paths": ["a.bin"], "weights": [
+   {"name": "q8", "shape": [2, 3], "dtype": "float32", "quantization": {"dtype": "uint8", "scale": 0.5, "min": -1}},
+   {"name": "s", "shape": [], "dtype": "float32"},
+   {"name": "q16", "shape": [1, 2], "dtype": "float32", "quantization": {"dtype": "uint16", "scale": 0.25, "min": 10}}
+ ]},
+ {"paths": ["b1.bin", "b2.bin"], "weights": [
+   {"name": "raw", "shape": [3], "dtype": "float32"}
+ ]}
+]`
+
+func goodFS() fstest.MapFS {
+	raw := f32le(1.5, -2, 3e-7)
+	return fstest.MapFS{
+		"m/model-weights_manifest.json": {Data: []byte(goodManifest)},
+		"m/a.bin":                       {Data: cat([]byte{0, 1, 2, 3, 4, 255}, f32le(-7.25), []byte{0x01, 0x02, 0xff, 0xff})},
+		"m/b1.bin":                      {Data: raw[:6]},
+		"m/b2.bin":                      {Data: raw[6:]},
+	}
+}
+
+func TestLoadDecodesEveryKind(t *testing.T) {
+	got, err := Load(goodFS(), "m/model-weights_manifest.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct {
+		shape []int
+		data  []float32
+	}{
+		"q8":  {[]int{2, 3}, []float32{-1, -0.5, 0, 0.5, 1, 126.5}},        // q*0.5-1
+		"s":   {nil, []float32{-7.25}},                                     // scalar
+		"q16": {[]int{1, 2}, []float32{0x0201*0.25 + 10, 65535*0.25 + 10}}, // little-endian uint16
+		"raw": {[]int{3}, []float32{1.5, -2, 3e-7}},                        // straddles b1.bin/b2.bin
+	}
+	if len(got) != len(want) {
+		t.Errorf("got %d weights, want %d", len(got), len(want))
+	}
+	for name, w := range want {
+		wt, _ := tensor.FromData(w.data, w.shape...)
+		if g, ok := got[name]; !ok || tensor.MaxAbsDiff(g, wt) != 0 {
+			t.Errorf("%s = %+v, want shape %v data %v", name, g, w.shape, w.data)
+		}
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	const m = "m/model-weights_manifest.json"
+	for _, tc := range []struct {
+		name   string
+		edit   func(fstest.MapFS)
+		expect []string // substrings the error must contain
+	}{
+		{"truncated shard", func(f fstest.MapFS) { f["m/b2.bin"].Data = f["m/b2.bin"].Data[:5] },
+			[]string{m, "group 1", `"raw"`, "b1.bin+b2.bin", "hold only 11 bytes"}},
+		{"oversize shard", func(f fstest.MapFS) { f["m/a.bin"].Data = append(f["m/a.bin"].Data, 0, 0) },
+			[]string{m, "group 0", "a.bin", "2 extra bytes"}},
+		{"missing shard", func(f fstest.MapFS) { delete(f, "m/b1.bin") },
+			[]string{"group 1", "b1.bin"}},
+		{"bad dtype", func(f fstest.MapFS) {
+			replace(f, m, `"name": "s", "shape": [], "dtype": "float32"`, `"name": "s", "shape": [], "dtype": "int64"`)
+		},
+			[]string{`"s"`, `dtype "int64"`, "want float32"}},
+		{"bad quantization dtype", func(f fstest.MapFS) { replace(f, m, `"dtype": "uint16"`, `"dtype": "int4"`) },
+			[]string{`"q16"`, `quantization dtype "int4"`}},
+		{"missing scale", func(f fstest.MapFS) { replace(f, m, `"scale": 0.5, `, ``) },
+			[]string{`"q8"`, "finite scale and min"}},
+		{"bad shape", func(f fstest.MapFS) { replace(f, m, `[2, 3]`, `[2, -3]`) },
+			[]string{`"q8"`, "shape [2 -3]"}},
+		{"huge shape", func(f fstest.MapFS) { replace(f, m, `[2, 3]`, `[65536, 65536, 65536]`) },
+			[]string{`"q8"`, "at most"}},
+		{"repeated name", func(f fstest.MapFS) { replace(f, m, `"name": "raw"`, `"name": "s"`) },
+			[]string{`"s"`, "repeated"}},
+		{"bad JSON", func(f fstest.MapFS) { f[m].Data = f[m].Data[:40] },
+			[]string{m, "JSON"}},
+		{"not an array", func(f fstest.MapFS) { f[m].Data = []byte(`{"paths": []}`) },
+			[]string{m, "JSON array"}},
+		{"no groups", func(f fstest.MapFS) { f[m].Data = []byte(`[]`) },
+			[]string{m, "no weight groups"}},
+		{"no paths", func(f fstest.MapFS) { replace(f, m, `"paths": ["a.bin"]`, `"paths": []`) },
+			[]string{"group 0", "no shard paths"}},
+		{"NaN weight", func(f fstest.MapFS) { copy(f["m/a.bin"].Data[6:], f32le(float32(math.NaN()))) },
+			[]string{`"s"`, "finite"}},
+	} {
+		fsys := goodFS()
+		tc.edit(fsys)
+		_, err := Load(fsys, m)
+		if err == nil {
+			t.Errorf("%s: no error", tc.name)
+			continue
+		}
+		for _, s := range tc.expect {
+			if !strings.Contains(err.Error(), s) {
+				t.Errorf("%s: error %q does not mention %q", tc.name, err, s)
+			}
+		}
+	}
+	if _, err := Load(goodFS(), "m/absent.json"); err == nil || !strings.Contains(err.Error(), "absent.json") {
+		t.Errorf("missing manifest: error %v, want one naming the file", err)
+	}
+}
+
+func replace(f fstest.MapFS, name, old, new string) {
+	s := string(f[name].Data)
+	if !strings.Contains(s, old) {
+		panic("test edit does not apply: " + old)
+	}
+	f[name].Data = []byte(strings.Replace(s, old, new, 1))
+}
+
+// TestLoadFaceRecognitionModel loads the published face-api.js recognition
+// weights: 117 tensors, uint8-quantized or raw float32, in one shard.
+func TestLoadFaceRecognitionModel(t *testing.T) {
+	dir, err := assets.FaceModelsDir()
+	if err != nil {
+		if os.Getenv("VISAGE_E2E") != "" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	w, err := Load(os.DirFS(dir), "face_recognition_model-weights_manifest.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w) != 117 {
+		t.Errorf("got %d weights, want 117 (conv32_down: 4, 14 residual layers: 8 each, fc)", len(w))
+	}
+	for name, shape := range map[string][]int{
+		"conv32_down/conv/filters":            {7, 7, 3, 32},
+		"conv64_1/conv1/conv/filters":         {3, 3, 64, 64}, // stored as raw float32
+		"conv256_down_out/conv2/scale/biases": {256},
+		"fc":                                  {256, 128},
+	} {
+		x, ok := w[name]
+		if !ok || !tensor.SameShape(x, tensor.New(shape...)) {
+			t.Errorf("%s: got %v, want shape %v", name, x, shape)
+		}
+	}
+	// uint8-quantized values lie on the grid min + k*scale, k in 0..255.
+	scale, min := 0.000357687911566566, -0.04578405268052045 // fc, from the manifest
+	for i, v := range w["fc"].Data {
+		k := (float64(v) - min) / scale
+		if k < -1e-3 || k > 255+1e-3 || math.Abs(k-math.Round(k)) > 1e-3 {
+			t.Fatalf("fc[%d] = %v is not min+k*scale (k=%v)", i, v, k)
+		}
+	}
+}
