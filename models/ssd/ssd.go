@@ -1,0 +1,124 @@
+// Package ssd is face-api.js's SSD-MobileNetV1 face detector in pure Go: a
+// MobileNetV1 base at 512x512, six box predictors over 5118 anchors, box
+// decoding and face-api.js's own non-maximum suppression.
+package ssd
+
+import (
+	"fmt"
+	"io/fs"
+
+	"visage/core/ops"
+	"visage/core/tensor"
+	"visage/models/weights"
+)
+
+// InputSize is the side of the square the image is resized to.
+const InputSize = 512
+
+// Manifest is the weight manifest's file name in the face-api.js model folder.
+const Manifest = "ssd_mobilenetv1_model-weights_manifest.json"
+
+// Options are face-api.js's SsdMobilenetv1Options.
+type Options struct {
+	MinConfidence float64 // scores must exceed this, in (0,1); face-api.js default 0.5
+	MaxResults    int     // at most this many faces; face-api.js default 100
+}
+
+// DefaultOptions returns face-api.js's defaults.
+func DefaultOptions() Options { return Options{MinConfidence: 0.5, MaxResults: 100} }
+
+// iouThreshold is face-api.js's fixed NMS overlap limit for this detector.
+const iouThreshold = 0.5
+
+// Box is an axis-aligned rectangle in pixels of the image given to Detect:
+// X, Y the top-left corner, W, H the size.
+type Box struct{ X, Y, W, H float64 }
+
+// Detection is one face: its box and the detector's score in (0,1).
+type Detection struct {
+	Box   Box
+	Score float64
+}
+
+// Net is a loaded detector. It is read-only after Load and safe for
+// concurrent use.
+type Net struct{ p *params }
+
+// Load reads the detector's manifest and shard from fsys (e.g. os.DirFS of
+// the face-api.js model folder).
+func Load(fsys fs.FS) (*Net, error) {
+	fsys, err := loadableManifest(fsys)
+	if err != nil {
+		return nil, err
+	}
+	m, err := weights.Load(fsys, Manifest)
+	if err != nil {
+		return nil, err
+	}
+	p, err := extractParams(m)
+	if err != nil {
+		return nil, err
+	}
+	return &Net{p}, nil
+}
+
+// Detect finds faces in img ([H,W,3] RGB, 0..255) as face-api.js's
+// locateFaces does for a tensor input: the image is padded to a square at the
+// bottom or right, resized to 512x512, and the boxes mapped back to img's
+// pixels, best score first. It errors on a malformed image or options.
+func (n *Net) Detect(img *tensor.Tensor, opt Options) ([]Detection, error) {
+	if img.Rank() != 3 || img.Shape[2] != 3 || img.Shape[0] == 0 || img.Shape[1] == 0 {
+		return nil, fmt.Errorf("ssd: expected an image of shape [H,W,3], found %v", img.Shape)
+	}
+	if !(opt.MinConfidence > 0 && opt.MinConfidence < 1) {
+		return nil, fmt.Errorf("ssd: expected MinConfidence in (0,1), found %v", opt.MinConfidence)
+	}
+	if opt.MaxResults <= 0 {
+		return nil, fmt.Errorf("ssd: expected MaxResults > 0, found %d", opt.MaxResults)
+	}
+	h, w := img.Shape[0], img.Shape[1]
+	x := toInput(img)
+	boxes, scores := n.forward(x)
+	keep := nonMaxSuppression(boxes, scores, opt.MaxResults, iouThreshold, opt.MinConfidence)
+
+	// The boxes are relative to the padded square; face-api.js rescales by
+	// InputSize over the rounded resized size of each side.
+	side := float64(max(h, w))
+	padX := InputSize / roundHalfUp(float64(w)*InputSize/side)
+	padY := InputSize / roundHalfUp(float64(h)*InputSize/side)
+	dets := make([]Detection, len(keep))
+	for i, k := range keep {
+		b := boxes[k]
+		top, bottom := max(0, b[0])*padY, min(1, b[2])*padY
+		left, right := max(0, b[1])*padX, min(1, b[3])*padX
+		dets[i] = Detection{
+			Box:   Box{X: left * float64(w), Y: top * float64(h), W: (right - left) * float64(w), H: (bottom - top) * float64(h)},
+			Score: scores[k],
+		}
+	}
+	return dets, nil
+}
+
+// toInput pads img to a square (zeros appended at the bottom or right, as
+// face-api.js's padToSquare with isCenterImage=false), resizes it to
+// InputSize (bilinear, no corner alignment) and maps 0..255 to -1..1.
+func toInput(img *tensor.Tensor) *tensor.Tensor {
+	h, w := img.Shape[0], img.Shape[1]
+	x := img
+	if h != w {
+		side := max(h, w)
+		x = ops.PadSpatial(img, 0, side-h, 0, side-w, 0)
+	}
+	if x.Shape[0] != InputSize {
+		x = ops.ResizeBilinear(x, InputSize, InputSize, false, false)
+	} else if x == img {
+		x = img.Clone()
+	}
+	for i, v := range x.Data {
+		x.Data[i] = v/127.5 - 1
+	}
+	return x
+}
+
+// roundHalfUp is JavaScript's Math.round.
+func roundHalfUp(v float64) float64 { return float64(int64(v + 0.5)) }

@@ -1,0 +1,70 @@
+package ssd
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"visage/core/imageio"
+	"visage/core/tensor"
+	"visage/models/assets"
+)
+
+// loadNet loads the detector from the face-api.js model folder, skipping
+// when it is absent unless VISAGE_E2E is set.
+func loadNet(t testing.TB) *Net {
+	t.Helper()
+	dir, err := assets.FaceModelsDir()
+	if err == nil {
+		_, err = os.Stat(filepath.Join(dir, Manifest))
+	}
+	if err != nil {
+		if os.Getenv("VISAGE_E2E") == "" {
+			t.Skipf("face models not found (%v); set VISAGE_FACE_MODELS", err)
+		}
+		t.Fatal(err)
+	}
+	n, err := Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// lfwImage decodes one LFW image, skipping when the data is absent unless
+// VISAGE_E2E is set.
+func lfwImage(t testing.TB, name string) *tensor.Tensor {
+	t.Helper()
+	dir, err := assets.SharedDir()
+	if err != nil {
+		if os.Getenv("VISAGE_E2E") == "" {
+			t.Skipf("shared data not found: %v", err)
+		}
+		t.Fatal(err)
+	}
+	img, err := imageio.DecodeFile(filepath.Join(dir, "data/lfw/images_deepfunneled", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func TestDetectFindsTheCentredFace(t *testing.T) {
+	n := loadNet(t)
+	img := lfwImage(t, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
+	dets, err := n.Detect(img, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%+v", dets)
+	if len(dets) == 0 {
+		t.Fatal("no face found in an LFW image")
+	}
+	b := dets[0].Box
+	cx, cy := b.X+b.W/2, b.Y+b.H/2
+	// Deep-funneled LFW faces sit in the middle of the 250x250 image.
+	if math.Abs(cx-125) > 25 || math.Abs(cy-125) > 30 || b.W < 60 || b.W > 180 {
+		t.Errorf("face box %+v is not the centred face", b)
+	}
+}
