@@ -1,0 +1,106 @@
+package landmarks
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"visage/core/imageio"
+	"visage/core/tensor"
+	"visage/models/assets"
+)
+
+func loadNet(t testing.TB) *Net {
+	t.Helper()
+	dir, err := assets.FaceModelsDir()
+	if err == nil {
+		_, err = os.Stat(filepath.Join(dir, Manifest))
+	}
+	if err != nil {
+		if os.Getenv("VISAGE_E2E") == "" {
+			t.Skipf("face models not found (%v); set VISAGE_FACE_MODELS", err)
+		}
+		t.Fatal(err)
+	}
+	n, err := Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// dlibChipEye returns where dlib's get_face_chip_details(shape, 150, 0.25)
+// puts the centre of an eye: the mean of its six points in dlib's mean face
+// shape (points 36–41 or 42–47), mapped into the padded chip.
+func dlibChipEye(right bool) Point {
+	xs := []float64{0.121737, 0.187122, 0.265825, 0.334606, 0.260918, 0.182743}
+	ys := []float64{0.216423, 0.178758, 0.179852, 0.231733, 0.245099, 0.244077}
+	if right {
+		xs = []float64{0.645647, 0.714428, 0.793132, 0.858516, 0.79751, 0.719335}
+		ys = []float64{0.231733, 0.179852, 0.178758, 0.216423, 0.244077, 0.245099}
+	}
+	var p Point
+	for i := range xs {
+		p.X += (0.25 + xs[i]) / 1.5 * 150 / 6
+		p.Y += (0.25 + ys[i]) / 1.5 * 150 / 6
+	}
+	return p
+}
+
+func eyeCentre(pts []Point, first int) Point {
+	var c Point
+	for _, p := range pts[first : first+6] {
+		c.X += p.X / 6
+		c.Y += p.Y / 6
+	}
+	return c
+}
+
+// On dlib's own aligned chips the eyes must land where dlib's alignment
+// template put them (an independent reference), within a few pixels.
+func TestEyesOnDlibChipsMatchDlibTemplate(t *testing.T) {
+	n := loadNet(t)
+	dir, err := assets.SharedDir()
+	if err != nil {
+		if os.Getenv("VISAGE_E2E") == "" {
+			t.Skip(err)
+		}
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "data/faces-dev/dlib_johns/*/*.jpg"))
+	if len(files) == 0 {
+		t.Fatal("no dlib chips found")
+	}
+	wantL, wantR := dlibChipEye(false), dlibChipEye(true)
+	for _, f := range files[:min(8, len(files))] {
+		img, err := imageio.DecodeFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pts, err := n.Detect(img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pts) != NumPoints {
+			t.Fatalf("%d points, want %d", len(pts), NumPoints)
+		}
+		l, r := eyeCentre(pts, 36), eyeCentre(pts, 42)
+		t.Logf("%s: eyes %.1f and %.1f px from dlib's", filepath.Base(f), math.Hypot(l.X-wantL.X, l.Y-wantL.Y), math.Hypot(r.X-wantR.X, r.Y-wantR.Y))
+		if d := math.Hypot(l.X-wantL.X, l.Y-wantL.Y); d > 6 {
+			t.Errorf("%s: first eye at %+v, %.1f px from dlib's %+v", filepath.Base(f), l, d, wantL)
+		}
+		if d := math.Hypot(r.X-wantR.X, r.Y-wantR.Y); d > 6 {
+			t.Errorf("%s: second eye at %+v, %.1f px from dlib's %+v", filepath.Base(f), r, d, wantR)
+		}
+	}
+}
+
+func TestDetectRejectsBadShapes(t *testing.T) {
+	n := &Net{}
+	for _, shape := range [][]int{{10, 10}, {10, 10, 4}, {0, 10, 3}} {
+		if _, err := n.Detect(tensor.New(shape...)); err == nil {
+			t.Errorf("shape %v: expected an error", shape)
+		}
+	}
+}
