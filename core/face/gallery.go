@@ -1,0 +1,210 @@
+package face
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Gallery holds the people enrolled for verification and identification: for
+// each a label and one or more descriptors, and the decision threshold. One
+// descriptor per person suffices (one-shot enrollment); more make the decision
+// more robust, since a query is compared with the closest of them.
+//
+// A query matches a person when its distance to that person's closest
+// descriptor is below the threshold (strictly, as in face-api.js's
+// FaceMatcher.findBestMatch). FaceMatcher itself uses the mean distance over a
+// person's descriptors; the closest one is used here so that adding a poor
+// photo of someone never makes a good one stop matching.
+//
+// The zero value is not ready for use; call NewGallery. A Gallery is not safe
+// for concurrent use while it is being changed.
+type Gallery struct {
+	threshold float64
+	people    []person // in enrollment order, labels unique
+}
+
+// person is one enrolled identity. The gallery owns the descriptors.
+type person struct {
+	label       string
+	descriptors [][]float32
+}
+
+// NewGallery returns an empty gallery with threshold DefaultThreshold.
+func NewGallery() *Gallery {
+	return &Gallery{threshold: DefaultThreshold}
+}
+
+// Threshold returns the distance below which a query matches a person.
+func (g *Gallery) Threshold() float64 { return g.threshold }
+
+// SetThreshold sets the decision threshold; it must lie in (0, 2].
+func (g *Gallery) SetThreshold(t float64) error {
+	if err := CheckThreshold(t); err != nil {
+		return err
+	}
+	g.threshold = t
+	return nil
+}
+
+// CheckThreshold reports whether t is a usable decision threshold: a number in
+// (0, 2] (2 is the largest distance between unit-length descriptors).
+func CheckThreshold(t float64) error {
+	if !(t > 0 && t <= 2) {
+		return fmt.Errorf("face: distance threshold must be in (0, 2], found %v", t)
+	}
+	return nil
+}
+
+// CheckDescriptor reports whether enc is a face descriptor: DescriptorLen
+// finite numbers.
+func CheckDescriptor(enc []float32) error {
+	if err := descriptorError(enc); err != nil {
+		return fmt.Errorf("face: %w", err)
+	}
+	return nil
+}
+
+// descriptorError is CheckDescriptor without the package prefix.
+func descriptorError(enc []float32) error {
+	if len(enc) != DescriptorLen {
+		return fmt.Errorf("descriptor must have %d numbers, found %d", DescriptorLen, len(enc))
+	}
+	for i, v := range enc {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return fmt.Errorf("descriptor value %d must be finite, found %v", i, v)
+		}
+	}
+	return nil
+}
+
+// labelError reports whether name can label a person: not empty or blank.
+func labelError(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return fmt.Errorf("a person's name must not be empty or blank, found %q", name)
+	}
+	return nil
+}
+
+// find returns the index of the person labelled name, or -1.
+func (g *Gallery) find(name string) int {
+	for i, p := range g.people {
+		if p.label == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Enroll adds a copy of enc to the person called name, adding the person if
+// new. It fails, changing nothing, when name is empty or enc is not a
+// descriptor (see CheckDescriptor).
+func (g *Gallery) Enroll(name string, enc []float32) error {
+	if err := labelError(name); err != nil {
+		return fmt.Errorf("face: %w", err)
+	}
+	if err := CheckDescriptor(enc); err != nil {
+		return err
+	}
+	enc = append([]float32(nil), enc...)
+	if i := g.find(name); i >= 0 {
+		g.people[i].descriptors = append(g.people[i].descriptors, enc)
+		return nil
+	}
+	g.people = append(g.people, person{label: name, descriptors: [][]float32{enc}})
+	return nil
+}
+
+// Verify compares enc with the person called name. dist is the distance to
+// that person's closest descriptor and match is dist < Threshold(). It fails
+// when no one is called name or enc is not a descriptor.
+func (g *Gallery) Verify(name string, enc []float32) (match bool, dist float64, err error) {
+	i := g.find(name)
+	if i < 0 {
+		return false, 0, fmt.Errorf("face: no one called %q is enrolled", name)
+	}
+	if err := CheckDescriptor(enc); err != nil {
+		return false, 0, err
+	}
+	dist = g.people[i].closest(enc)
+	return dist < g.threshold, dist, nil
+}
+
+// Identify returns the person whose closest descriptor is nearest to enc and
+// that distance; ok says whether it is below Threshold(). With no one enrolled
+// dist is +Inf; when enc is not DescriptorLen long, or holds a NaN, dist is NaN.
+// Either way ok is false and name is "".
+func (g *Gallery) Identify(enc []float32) (name string, dist float64, ok bool) {
+	dist = math.Inf(1)
+	for _, p := range g.people {
+		d := p.closest(enc)
+		if math.IsNaN(d) {
+			return "", d, false
+		}
+		if d < dist {
+			name, dist = p.label, d
+		}
+	}
+	if !(dist < g.threshold) {
+		return "", dist, false
+	}
+	return name, dist, true
+}
+
+// closest returns the distance from enc to p's nearest descriptor (NaN if any is NaN).
+func (p person) closest(enc []float32) float64 {
+	best := math.Inf(1)
+	for _, d := range p.descriptors {
+		dist := Distance(d, enc)
+		if math.IsNaN(dist) {
+			return dist
+		}
+		best = math.Min(best, dist)
+	}
+	return best
+}
+
+// Remove deletes the person called name and all their descriptors.
+func (g *Gallery) Remove(name string) error {
+	i := g.find(name)
+	if i < 0 {
+		return fmt.Errorf("face: no one called %q is enrolled", name)
+	}
+	g.people = append(g.people[:i], g.people[i+1:]...)
+	return nil
+}
+
+// Rename relabels the person called old as new, keeping their descriptors and
+// place. It fails when old is not enrolled, new is empty, or someone else is
+// already called new.
+func (g *Gallery) Rename(old, new string) error {
+	i := g.find(old)
+	if i < 0 {
+		return fmt.Errorf("face: no one called %q is enrolled", old)
+	}
+	if err := labelError(new); err != nil {
+		return fmt.Errorf("face: %w", err)
+	}
+	if j := g.find(new); j >= 0 && j != i {
+		return fmt.Errorf("face: cannot rename %q to %q: that name is already enrolled", old, new)
+	}
+	g.people[i].label = new
+	return nil
+}
+
+// Names returns the enrolled people's labels in enrollment order, in a new slice.
+func (g *Gallery) Names() []string {
+	names := make([]string, len(g.people))
+	for i, p := range g.people {
+		names[i] = p.label
+	}
+	return names
+}
+
+// DescriptorCount returns how many descriptors are enrolled for name (0 if none).
+func (g *Gallery) DescriptorCount(name string) int {
+	if i := g.find(name); i >= 0 {
+		return len(g.people[i].descriptors)
+	}
+	return 0
+}
