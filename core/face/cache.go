@@ -1,0 +1,213 @@
+package face
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+)
+
+// EncodingCache holds descriptors computed once for a set of images (LFW, a
+// training set), so that evaluation and training need not run the networks
+// again. It is shared by the `lfw` and `train-*` commands.
+type EncodingCache struct {
+	// Encoder and Alignment say how the descriptors were made (e.g.
+	// "faceapi-resnet34", "ssd+landmarks68"); a cache made one way must not be
+	// mixed with another, so callers compare them before reusing a file.
+	Encoder   string
+	Alignment string
+	// Images maps an image's slash-separated path, relative to the image root,
+	// to its descriptor: DescriptorLen finite numbers, or nil/empty when no face
+	// was found in that image.
+	Images map[string][]float32
+}
+
+// The file layout (little-endian):
+//
+//	"visage-encodings\n"
+//	one line of JSON: {"version":1,"encoder":…,"alignment":…,"dim":128,"count":n}
+//	n records, by increasing key: uvarint key length, key bytes,
+//	    a byte 0 (no face) or 1 (descriptor), then dim float32s if 1.
+//
+// At 4 bytes a number it is a quarter of the JSON text's size, and it reads
+// without parsing numbers.
+const (
+	cacheMagic   = "visage-encodings\n"
+	cacheVersion = 1
+	maxKeyLen    = 4096 // longer keys mean a damaged file, not a path
+)
+
+type cacheHeader struct {
+	Version   int    `json:"version"`
+	Encoder   string `json:"encoder"`
+	Alignment string `json:"alignment"`
+	Dim       int    `json:"dim"`
+	Count     int    `json:"count"`
+}
+
+// LoadEncodingCache reads a cache written by Save. It checks the whole file:
+// the header, every key (non-empty, no duplicates), every descriptor
+// (DescriptorLen finite numbers), and that nothing follows the last record.
+// Errors name the file and what was wrong; a missing file matches
+// fs.ErrNotExist.
+func LoadEncodingCache(path string) (*EncodingCache, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	c, err := readEncodingCache(bufio.NewReader(f))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+func readEncodingCache(r *bufio.Reader) (*EncodingCache, error) {
+	magic := make([]byte, len(cacheMagic))
+	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != cacheMagic {
+		return nil, fmt.Errorf("not an encodings cache: expected it to start with %q", cacheMagic)
+	}
+	line, err := r.ReadBytes('\n')
+	if err != nil {
+		return nil, fmt.Errorf("encodings cache header: %w", err)
+	}
+	var h cacheHeader
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&h); err != nil {
+		return nil, fmt.Errorf("encodings cache header: %w", err)
+	}
+	if h.Version != cacheVersion || h.Dim != DescriptorLen || h.Count < 0 {
+		return nil, fmt.Errorf("encodings cache header: expected version %d, dim %d and a count ≥ 0, found %d, %d and %d",
+			cacheVersion, DescriptorLen, h.Version, h.Dim, h.Count)
+	}
+	c := &EncodingCache{Encoder: h.Encoder, Alignment: h.Alignment, Images: make(map[string][]float32, h.Count)}
+	raw := make([]byte, 4*DescriptorLen)
+	for i := range h.Count {
+		n, err := binary.ReadUvarint(r)
+		if err != nil || n == 0 || n > maxKeyLen {
+			return nil, fmt.Errorf("record %d of %d: expected a key length in 1..%d (%v)", i+1, h.Count, maxKeyLen, err)
+		}
+		key := make([]byte, n)
+		if _, err := io.ReadFull(r, key); err != nil {
+			return nil, fmt.Errorf("record %d of %d: key: %w", i+1, h.Count, err)
+		}
+		if _, dup := c.Images[string(key)]; dup {
+			return nil, fmt.Errorf("record %d: key %q appears twice", i+1, key)
+		}
+		flag, err := r.ReadByte()
+		if err != nil || flag > 1 {
+			return nil, fmt.Errorf("record %d (%q): expected a flag byte 0 or 1, found %d (%v)", i+1, key, flag, err)
+		}
+		var enc []float32
+		if flag == 1 {
+			if _, err := io.ReadFull(r, raw); err != nil {
+				return nil, fmt.Errorf("record %d (%q): descriptor: %w", i+1, key, err)
+			}
+			enc = make([]float32, DescriptorLen)
+			for j := range enc {
+				enc[j] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*j:]))
+			}
+			if err := descriptorError(enc); err != nil {
+				return nil, fmt.Errorf("record %d (%q): %w", i+1, key, err)
+			}
+		}
+		c.Images[string(key)] = enc
+	}
+	if _, err := r.ReadByte(); err != io.EOF {
+		return nil, fmt.Errorf("expected the file to end after %d records, found more bytes", h.Count)
+	}
+	return c, nil
+}
+
+// Save writes c to path atomically (a temporary file in the same directory,
+// synced, then renamed over path), keys in increasing order so the same cache
+// always gives the same bytes. It refuses, writing nothing, a cache with an
+// empty key or a descriptor that is neither empty nor DescriptorLen finite
+// numbers. A new file is readable by its owner only (descriptors are
+// biometric data).
+func (c *EncodingCache) Save(path string) error {
+	keys := make([]string, 0, len(c.Images))
+	for k, enc := range c.Images {
+		if k == "" || len(k) > maxKeyLen {
+			return fmt.Errorf("face: encodings cache key must have 1..%d bytes, found %d", maxKeyLen, len(k))
+		}
+		if len(enc) > 0 {
+			if err := descriptorError(enc); err != nil {
+				return fmt.Errorf("face: encodings cache %q: %w", k, err)
+			}
+		}
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return writeFileAtomic(path, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		head, err := json.Marshal(cacheHeader{cacheVersion, c.Encoder, c.Alignment, DescriptorLen, len(keys)})
+		if err != nil {
+			return err
+		}
+		bw.WriteString(cacheMagic)
+		bw.Write(append(head, '\n'))
+		rec := make([]byte, 0, binary.MaxVarintLen64+maxKeyLen+1+4*DescriptorLen)
+		for _, k := range keys {
+			rec = binary.AppendUvarint(rec[:0], uint64(len(k)))
+			rec = append(rec, k...)
+			enc := c.Images[k]
+			if len(enc) == 0 {
+				rec = append(rec, 0)
+			} else {
+				rec = append(rec, 1)
+				for _, v := range enc {
+					rec = binary.LittleEndian.AppendUint32(rec, math.Float32bits(v))
+				}
+			}
+			bw.Write(rec)
+		}
+		return bw.Flush()
+	})
+}
+
+// writeFileAtomic writes path through write: into a temporary file in the
+// same directory, synced, then renamed over path, so a reader or a crash sees
+// the old file or the new one, never a part. A new file gets mode 0600; an
+// existing one keeps its permissions.
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	mode := fs.FileMode(0o600)
+	if st, err := os.Stat(path); err == nil {
+		mode = st.Mode().Perm()
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := write(tmp); err != nil {
+		return err
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,162 @@
+package face
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func ramp(start float32) []float32 {
+	enc := make([]float32, DescriptorLen)
+	for i := range enc {
+		enc[i] = start + float32(i)/64
+	}
+	return enc
+}
+
+func TestEncodingCacheRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cache.bin")
+	c := &EncodingCache{Encoder: "faceapi-resnet", Alignment: "ssd+landmarks", Images: map[string][]float32{
+		"Al/Al_0001.jpg": ramp(-1),
+		"Al/Al_0002.jpg": nil,
+		"Bo/Bo_0001.jpg": ramp(0.5),
+		"Cy/Cy_0003.jpg": {}, // empty: no face, read back as nil
+	}}
+	if err := c.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadEncodingCache(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Images["Cy/Cy_0003.jpg"] = nil
+	if !reflect.DeepEqual(got, c) {
+		t.Errorf("round trip changed the cache:\n got %+v\nwant %+v", got, c)
+	}
+	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
+		t.Errorf("new file mode %v, want 0600", st.Mode().Perm())
+	}
+	// Same cache, same bytes; no temporary file left behind.
+	first, _ := os.ReadFile(path)
+	if err := got.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	if second, _ := os.ReadFile(path); !bytes.Equal(first, second) {
+		t.Error("saving the same cache twice gave different bytes")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("directory holds %d entries after saving, want 1", len(entries))
+	}
+}
+
+// The layout written out by hand: magic, header line, then per key its
+// uvarint length, the key, a flag and the little-endian float32s.
+func TestEncodingCacheLayout(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c")
+	enc := ramp(0)
+	if err := (&EncodingCache{Encoder: "e", Alignment: "a", Images: map[string][]float32{"b.jpg": enc, "a.jpg": nil}}).Save(path); err != nil {
+		t.Fatal(err)
+	}
+	want := []byte("visage-encodings\n" +
+		`{"version":1,"encoder":"e","alignment":"a","dim":128,"count":2}` + "\n" +
+		"\x05a.jpg\x00" + "\x05b.jpg\x01")
+	for _, v := range enc {
+		want = binary.LittleEndian.AppendUint32(want, math.Float32bits(v))
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, want) {
+		t.Errorf("file bytes:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestEncodingCacheLoadRejectsDamage(t *testing.T) {
+	good := func() []byte {
+		path := filepath.Join(t.TempDir(), "c")
+		c := &EncodingCache{Images: map[string][]float32{"a.jpg": ramp(0), "b.jpg": nil}}
+		if err := c.Save(path); err != nil {
+			t.Fatal(err)
+		}
+		data, _ := os.ReadFile(path)
+		return data
+	}()
+	header := len("visage-encodings\n") + bytes.IndexByte(good[len("visage-encodings\n"):], '\n') + 1
+	nan := binary.LittleEndian.AppendUint32(nil, math.Float32bits(float32(math.NaN())))
+	for _, tc := range []struct {
+		name string
+		edit func(b []byte) []byte
+		want string
+	}{
+		{"magic", func(b []byte) []byte { return append([]byte("{}"), b[2:]...) }, "not an encodings cache"},
+		{"version", func(b []byte) []byte { return bytes.Replace(b, []byte(`"version":1`), []byte(`"version":9`), 1) }, "expected version 1"},
+		{"dim", func(b []byte) []byte { return bytes.Replace(b, []byte(`"dim":128`), []byte(`"dim":127`), 1) }, "dim 128"},
+		{"unknown field", func(b []byte) []byte { return bytes.Replace(b, []byte(`"dim"`), []byte(`"dims"`), 1) }, "unknown field"},
+		{"count too big", func(b []byte) []byte { return bytes.Replace(b, []byte(`"count":2`), []byte(`"count":3`), 1) }, "record 3 of 3"},
+		{"trailing", func(b []byte) []byte { return append(b, 0) }, "expected the file to end"},
+		{"truncated", func(b []byte) []byte { return b[:len(b)-10] }, "record"},
+		{"duplicate", func(b []byte) []byte { return bytes.Replace(b, []byte("b.jpg"), []byte("a.jpg"), 1) }, "appears twice"},
+		{"flag", func(b []byte) []byte { b[header+len("\x05a.jpg")] = 2; return b }, "flag byte 0 or 1"},
+		{"NaN", func(b []byte) []byte { copy(b[header+len("\x05a.jpg\x01")+4*5:], nan); return b }, "value 5 must be finite"},
+		{"empty key", func(b []byte) []byte { b[header] = 0; return b }, "key length"},
+	} {
+		path := filepath.Join(t.TempDir(), "c")
+		os.WriteFile(path, tc.edit(bytes.Clone(good)), 0o600)
+		_, err := LoadEncodingCache(path)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: error %v, want one naming the file and %q", tc.name, err, tc.want)
+		}
+	}
+	if _, err := LoadEncodingCache(filepath.Join(t.TempDir(), "none")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v, want fs.ErrNotExist", err)
+	}
+}
+
+func TestEncodingCacheSaveRefusesBadDescriptors(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c")
+	os.WriteFile(path, []byte("old"), 0o644)
+	inf := ramp(0)
+	inf[3] = float32(math.Inf(1))
+	for name, images := range map[string]map[string][]float32{
+		"short":     {"a": {1, 2, 3}},
+		"infinite":  {"a": inf},
+		"empty key": {"": ramp(0)},
+	} {
+		if err := (&EncodingCache{Images: images}).Save(path); err == nil {
+			t.Errorf("%s: Save accepted it", name)
+		}
+	}
+	if data, _ := os.ReadFile(path); string(data) != "old" {
+		t.Errorf("a refused Save changed the file: %q", data)
+	}
+	// An existing file keeps its permissions.
+	if err := (&EncodingCache{Images: map[string][]float32{"a": nil}}).Save(path); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(path); st.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v after overwrite, want 0644", st.Mode().Perm())
+	}
+}
+
+func BenchmarkLoadEncodingCache(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "c")
+	c := &EncodingCache{Images: map[string][]float32{}}
+	for i := range 2000 {
+		c.Images[fmt.Sprintf("P%d/P%d_0001.jpg", i, i)] = ramp(float32(i))
+	}
+	if err := c.Save(path); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := LoadEncodingCache(path); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
