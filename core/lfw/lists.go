@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -287,4 +288,20 @@ func positive(s string) (int, error) {
 		return 0, fmt.Errorf("expected an image number ≥ 1, found %q", s)
 	}
 	return n, nil
+}
+
+// ScorePairs scores each pair with score(descriptor1, descriptor2), looking
+// the descriptors up by image (ImageRel path). A pair with an image that
+// lookup answers with nil or an empty slice (no face found, or not computed)
+// gets a NaN score, which Evaluate counts as an error.
+func ScorePairs(pairs []Pair, lookup func(rel string) []float32, score func(a, b []float32) float64) []Outcome {
+	outs := make([]Outcome, len(pairs))
+	for i, p := range pairs {
+		outs[i] = Outcome{Score: math.NaN(), Same: p.Same}
+		a, b := lookup(p.Image1()), lookup(p.Image2())
+		if len(a) > 0 && len(b) > 0 {
+			outs[i].Score = score(a, b)
+		}
+	}
+	return outs
 }

@@ -190,3 +190,13 @@ func lfwDir(t *testing.T) string {
 	t.Skipf("LFW lists missing (set VISAGE_SHARED): %v", err)
 	return ""
 }
+
+func TestScorePairs(t *testing.T) {
+	pairs := []Pair{{"Al", 1, "Al", 2, true}, {"Al", 1, "Bo", 1, false}, {"Al", 2, "Bo", 1, false}}
+	enc := map[string][]float32{"Al/Al_0001.jpg": {1}, "Al/Al_0002.jpg": {3}, "Bo/Bo_0001.jpg": nil}
+	outs := ScorePairs(pairs, func(rel string) []float32 { return enc[rel] },
+		func(a, b []float32) float64 { return float64(b[0] - a[0]) })
+	if len(outs) != 3 || outs[0] != (Outcome{2, true}) || !outs[1].Missing() || outs[1].Same || !outs[2].Missing() {
+		t.Errorf("ScorePairs = %+v, want [{2 true} {NaN false} {NaN false}]", outs)
+	}
+}
