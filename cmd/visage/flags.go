@@ -1,0 +1,58 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// newFlagSet returns a flag set for the subcommand name whose Usage prints
+// "usage: visage NAME ARGS" and the flags' defaults to stderr.
+func newFlagSet(name, args string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(os.Stderr, "usage: visage %s %s\n", name, args)
+		fs.SetOutput(os.Stderr)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+// helpShown is returned once -h has printed a command's flags: exit status 0.
+type helpShown struct{}
+
+func (helpShown) Error() string { return "help requested" }
+func (helpShown) ExitCode() int { return 0 }
+func (helpShown) Unwrap() error { return flag.ErrHelp }
+
+// parseFlags parses args into fs and checks that the number of positional
+// arguments is within [minArgs, maxArgs] (maxArgs < 0: no limit). A bad flag
+// or count is a one-line usage error (exit 2); -h prints the flags and
+// returns helpShown.
+func parseFlags(fs *flag.FlagSet, args []string, minArgs, maxArgs int) error {
+	fs.SetOutput(io.Discard) // main reports the error, once
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
+			return helpShown{}
+		}
+		return usagef("%v (see `visage %s -h`)", err, fs.Name())
+	}
+	n := fs.NArg()
+	if n >= minArgs && (maxArgs < 0 || n <= maxArgs) {
+		return nil
+	}
+	var want string
+	switch {
+	case minArgs == maxArgs:
+		want = fmt.Sprint(minArgs)
+	case maxArgs < 0:
+		want = fmt.Sprintf("at least %d", minArgs)
+	default:
+		want = fmt.Sprintf("%d to %d", minArgs, maxArgs)
+	}
+	return usagef("expected %s arguments, found %d (see `visage %s -h`)", want, n, fs.Name())
+}
