@@ -1,0 +1,233 @@
+package face
+
+import (
+	"fmt"
+	"math"
+
+	"visage/core/tensor"
+	"visage/models/landmarks"
+)
+
+// Align selects how a detected face becomes the encoder's input.
+type Align int
+
+const (
+	// AlignFaceAPI is face-api.js's own crop (FaceLandmarks.align with
+	// useDlibAlignment): an axis-aligned square around the eyes and mouth,
+	// cut out of the image and left to the encoder to pad and resize.
+	AlignFaceAPI Align = iota
+	// AlignSimilarity maps the eye, nose and mouth landmarks onto dlib's mean
+	// face (get_face_chip_details, 150 px, padding 0.25) by a least-squares
+	// similarity transform and samples the 150x150 chip bilinearly, as dlib
+	// does for the network this encoder was trained with.
+	AlignSimilarity
+)
+
+// ParseAlign maps "faceapi" and "similarity" to their Align values.
+func ParseAlign(s string) (Align, error) {
+	switch s {
+	case "faceapi":
+		return AlignFaceAPI, nil
+	case "similarity":
+		return AlignSimilarity, nil
+	}
+	return 0, fmt.Errorf("face: unknown alignment %q (want faceapi or similarity)", s)
+}
+
+// String is the name ParseAlign accepts.
+func (a Align) String() string {
+	if a == AlignSimilarity {
+		return "similarity"
+	}
+	return "faceapi"
+}
+
+// ChipSize is the side of the chips AlignSimilarity produces (the encoder's input side).
+const ChipSize = 150
+
+// chip crops or warps the face with landmarks pts (image pixels) out of img
+// ([H,W,3]) as a selects; the result is a new tensor.
+func (a Align) chip(img *tensor.Tensor, pts []landmarks.Point) (*tensor.Tensor, error) {
+	if len(pts) != landmarks.NumPoints {
+		return nil, fmt.Errorf("face: expected %d landmarks, found %d", landmarks.NumPoints, len(pts))
+	}
+	if a == AlignSimilarity {
+		return SimilarityChip(img, pts), nil
+	}
+	return FaceAPIChip(img, pts)
+}
+
+// FaceAPIBox is face-api.js's FaceLandmarks.align({useDlibAlignment:true})
+// for landmarks pts in image pixels: a square of side floor(mean eye–mouth
+// distance / 0.45) placed so that the centre of the two eye centres and the
+// mouth centre sits at (0.5, 0.43) of it, with its corner floored and
+// clamped at 0. It is not clipped to the image.
+func FaceAPIBox(pts []landmarks.Point) Box {
+	le, re, mouth := centre(pts[36:42]), centre(pts[42:48]), centre(pts[48:68])
+	dist := (math.Hypot(mouth.X-le.X, mouth.Y-le.Y) + math.Hypot(mouth.X-re.X, mouth.Y-re.Y)) / 2
+	size := math.Floor(dist / 0.45)
+	ref := centre([]landmarks.Point{le, re, mouth})
+	x := math.Floor(math.Max(0, ref.X-0.5*size))
+	y := math.Floor(math.Max(0, ref.Y-0.43*size))
+	return Box{X: x, Y: y, W: size, H: size}
+}
+
+// FaceAPIChip cuts FaceAPIBox out of img as face-api.js's
+// extractFaceTensors does (clipped at the borders, corners floored). It
+// errors when the box lies outside the image.
+func FaceAPIChip(img *tensor.Tensor, pts []landmarks.Point) (*tensor.Tensor, error) {
+	return Crop(img, FaceAPIBox(pts))
+}
+
+func centre(pts []landmarks.Point) landmarks.Point {
+	var c landmarks.Point
+	for _, p := range pts {
+		c.X += p.X
+		c.Y += p.Y
+	}
+	n := float64(len(pts))
+	return landmarks.Point{X: c.X / n, Y: c.Y / n}
+}
+
+// Crop returns the part of img ([H,W,C]) inside b, clipped at the image
+// borders and floored as face-api.js's Box.clipAtImageBorders, as a new
+// tensor. It errors when nothing of b lies inside the image.
+func Crop(img *tensor.Tensor, b Box) (*tensor.Tensor, error) {
+	h, w, c := img.Shape[0], img.Shape[1], img.Shape[2]
+	x0, y0 := math.Max(b.X, 0), math.Max(b.Y, 0)
+	cw := math.Floor(math.Min(b.X+b.W-x0, float64(w)-x0))
+	ch := math.Floor(math.Min(b.Y+b.H-y0, float64(h)-y0))
+	x, y := int(math.Floor(x0)), int(math.Floor(y0))
+	if cw < 1 || ch < 1 || x >= w || y >= h {
+		return nil, fmt.Errorf("face: box %+v lies outside the %dx%d image", b, w, h)
+	}
+	bw, bh := min(int(cw), w-x), min(int(ch), h-y)
+	out := tensor.New(bh, bw, c)
+	for r := range bh {
+		copy(out.Data[r*bw*c:(r+1)*bw*c], img.Data[((y+r)*w+x)*c:((y+r)*w+x+bw)*c])
+	}
+	return out, nil
+}
+
+// dlibMeanFace is dlib's mean face shape for landmarks 17..67 in a unit
+// square (dlib/image_transforms/interpolation.h, get_face_chip_details).
+var dlibMeanFace = [2][51]float64{{
+	0.000213256, 0.0752622, 0.18113, 0.29077, 0.393397, 0.586856, 0.689483, 0.799124,
+	0.904991, 0.98004, 0.490127, 0.490127, 0.490127, 0.490127, 0.36688, 0.426036,
+	0.490127, 0.554217, 0.613373, 0.121737, 0.187122, 0.265825, 0.334606, 0.260918,
+	0.182743, 0.645647, 0.714428, 0.793132, 0.858516, 0.79751, 0.719335, 0.254149,
+	0.340985, 0.428858, 0.490127, 0.551395, 0.639268, 0.726104, 0.642159, 0.556721,
+	0.490127, 0.423532, 0.338094, 0.290379, 0.428096, 0.490127, 0.552157, 0.689874,
+	0.553364, 0.490127, 0.42689,
+}, {
+	0.106454, 0.038915, 0.0187482, 0.0344891, 0.0773906, 0.0773906, 0.0344891,
+	0.0187482, 0.038915, 0.106454, 0.203352, 0.307009, 0.409805, 0.515625, 0.587326,
+	0.609345, 0.628106, 0.609345, 0.587326, 0.216423, 0.178758, 0.179852, 0.231733,
+	0.245099, 0.244077, 0.231733, 0.179852, 0.178758, 0.216423, 0.244077, 0.245099,
+	0.780233, 0.745405, 0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805,
+	0.902192, 0.909281, 0.902192, 0.864805, 0.784792, 0.778746, 0.785343, 0.778746,
+	0.784792, 0.824182, 0.831803, 0.824182,
+}}
+
+// chipPadding is dlib's padding for face recognition chips.
+const chipPadding = 0.25
+
+// templatePoint says whether dlib uses landmark i for alignment: nose, eyes
+// and the upper mouth, not the jaw, the brows or the lower lip.
+func templatePoint(i int) bool {
+	return i >= 27 && !(i >= 55 && i <= 59) && !(i >= 65 && i <= 67)
+}
+
+// Similarity is the map p ↦ (A·p.X − B·p.Y + TX, B·p.X + A·p.Y + TY): a
+// rotation by atan2(B, A), a scale by hypot(A, B) and a translation.
+type Similarity struct{ A, B, TX, TY float64 }
+
+// Apply maps p.
+func (s Similarity) Apply(p landmarks.Point) landmarks.Point {
+	return landmarks.Point{X: s.A*p.X - s.B*p.Y + s.TX, Y: s.B*p.X + s.A*p.Y + s.TY}
+}
+
+// FitSimilarity returns the similarity that maps from[i] closest to to[i] in
+// the least-squares sense (the closed form of Umeyama 1991, without
+// reflection). from and to must have the same length ≥ 2.
+func FitSimilarity(from, to []landmarks.Point) Similarity {
+	if len(from) != len(to) || len(from) < 2 {
+		panic("face: FitSimilarity needs two equal-length lists of at least two points")
+	}
+	mf, mt := centre(from), centre(to)
+	var sxx, sxy, ff float64
+	for i := range from {
+		fx, fy := from[i].X-mf.X, from[i].Y-mf.Y
+		tx, ty := to[i].X-mt.X, to[i].Y-mt.Y
+		sxx += fx*tx + fy*ty // Σ f·t
+		sxy += fx*ty - fy*tx // Σ f×t
+		ff += fx*fx + fy*fy
+	}
+	a, b := sxx/ff, sxy/ff
+	return Similarity{A: a, B: b, TX: mt.X - (a*mf.X - b*mf.Y), TY: mt.Y - (b*mf.X + a*mf.Y)}
+}
+
+// ChipTransform returns the similarity from ChipSize chip pixels to image
+// pixels for landmarks pts, fitted on dlib's template points.
+func ChipTransform(pts []landmarks.Point) Similarity {
+	var from, to []landmarks.Point
+	for i := 17; i < landmarks.NumPoints; i++ {
+		if !templatePoint(i) {
+			continue
+		}
+		from = append(from, landmarks.Point{
+			X: (chipPadding + dlibMeanFace[0][i-17]) / (1 + 2*chipPadding) * ChipSize,
+			Y: (chipPadding + dlibMeanFace[1][i-17]) / (1 + 2*chipPadding) * ChipSize,
+		})
+		to = append(to, pts[i])
+	}
+	return FitSimilarity(from, to)
+}
+
+// SimilarityChip samples the ChipSize×ChipSize chip of the face with
+// landmarks pts out of img ([H,W,C]) through ChipTransform, bilinearly, with
+// zeros outside the image. Pixel (u, v) of the chip is image point
+// T(u, v), pixel centres at integer coordinates as in dlib.
+func SimilarityChip(img *tensor.Tensor, pts []landmarks.Point) *tensor.Tensor {
+	return WarpBilinear(img, ChipTransform(pts), ChipSize, ChipSize)
+}
+
+// WarpBilinear returns the outH×outW image whose pixel (u, v) is img
+// ([H,W,C]) sampled bilinearly at t(u, v); samples outside img read 0.
+func WarpBilinear(img *tensor.Tensor, t Similarity, outH, outW int) *tensor.Tensor {
+	h, w, c := img.Shape[0], img.Shape[1], img.Shape[2]
+	out := tensor.New(outH, outW, c)
+	at := func(x, y, k int) float32 {
+		if x < 0 || y < 0 || x >= w || y >= h {
+			return 0
+		}
+		return img.Data[(y*w+x)*c+k]
+	}
+	for v := range outH {
+		for u := range outW {
+			p := t.Apply(landmarks.Point{X: float64(u), Y: float64(v)})
+			x0, y0 := math.Floor(p.X), math.Floor(p.Y)
+			fx, fy := float32(p.X-x0), float32(p.Y-y0)
+			ix, iy := int(x0), int(y0)
+			o := out.Data[(v*outW+u)*c:]
+			for k := range c {
+				top := at(ix, iy, k)*(1-fx) + at(ix+1, iy, k)*fx
+				bot := at(ix, iy+1, k)*(1-fx) + at(ix+1, iy+1, k)*fx
+				o[k] = top*(1-fy) + bot*fy
+			}
+		}
+	}
+	return out
+}
+
+// Mirror returns img ([H,W,C]) flipped left to right, as a new tensor.
+func Mirror(img *tensor.Tensor) *tensor.Tensor {
+	h, w, c := img.Shape[0], img.Shape[1], img.Shape[2]
+	out := tensor.New(h, w, c)
+	for y := range h {
+		for x := range w {
+			copy(out.Data[(y*w+x)*c:(y*w+x+1)*c], img.Data[(y*w+w-1-x)*c:(y*w+w-x)*c])
+		}
+	}
+	return out
+}

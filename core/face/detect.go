@@ -1,0 +1,173 @@
+package face
+
+import (
+	"errors"
+	"fmt"
+
+	"visage/core/imageio"
+	"visage/core/tensor"
+	"visage/models/landmarks"
+	"visage/models/ssd"
+)
+
+// Box is an axis-aligned rectangle in image pixels: top-left corner X, Y and
+// size W, H.
+type Box = ssd.Box
+
+// Encoder maps a face chip ([H,W,3] RGB 0..255, any size) to a descriptor;
+// *facerec.Net is one.
+type Encoder interface {
+	Encode(img *tensor.Tensor) ([]float32, error)
+}
+
+// Face is one face found in a photo.
+type Face struct {
+	Box       Box               `json:"box"`       // detector box, image pixels
+	Score     float64           `json:"score"`     // detector score in (0,1)
+	Landmarks []landmarks.Point `json:"landmarks"` // 68 points, image pixels
+	Encoding  []float32         `json:"encoding"`  // DescriptorLen numbers
+}
+
+// ErrNoFace is returned (wrapped) when a photo holds no detectable face.
+var ErrNoFace = errors.New("no face found")
+
+// Pipeline finds, aligns and encodes every face in a photo. Its fields are
+// set once; it is then safe for concurrent use if its networks are.
+type Pipeline struct {
+	Detector  *ssd.Net
+	Options   ssd.Options // detector options (face-api.js defaults: ssd.DefaultOptions)
+	Landmarks *landmarks.Net
+	Encoder   Encoder
+	Align     Align
+	// PadRetry, when > 0 and nothing is found, detects again on the image
+	// padded on every side by this fraction of its larger side (helps faces
+	// that fill or cross the frame).
+	PadRetry float64
+	// Mirror averages the descriptor of the chip with that of its mirror image.
+	Mirror bool
+	// MaxDetectSide, when > 0, downsizes larger images (area average) for
+	// detection only; landmarks and chips still come from the full image.
+	MaxDetectSide int
+}
+
+// Detect returns the detector's faces in img ([H,W,3] RGB 0..255), best
+// score first, with boxes in img's pixels; no face is an empty result, not
+// an error.
+func (p *Pipeline) Detect(img *tensor.Tensor) ([]ssd.Detection, error) {
+	src, scale := img, 1.0
+	if side := max(img.Shape[0], img.Shape[1]); p.MaxDetectSide > 0 && side > p.MaxDetectSide {
+		scale = float64(side) / float64(p.MaxDetectSide)
+		src = imageio.DownscaleArea(img, p.MaxDetectSide)
+	}
+	dets, err := p.Detector.Detect(src, p.Options)
+	if err != nil {
+		return nil, err
+	}
+	if len(dets) == 0 && p.PadRetry > 0 {
+		pad := int(p.PadRetry * float64(max(src.Shape[0], src.Shape[1])))
+		dets, err = p.Detector.Detect(padBorder(src, pad), p.Options)
+		if err != nil {
+			return nil, err
+		}
+		for i := range dets {
+			dets[i].Box.X -= float64(pad)
+			dets[i].Box.Y -= float64(pad)
+		}
+	}
+	for i := range dets {
+		b := &dets[i].Box
+		b.X, b.Y, b.W, b.H = b.X*scale, b.Y*scale, b.W*scale, b.H*scale
+	}
+	return dets, nil
+}
+
+// Landmarks68 returns the 68 landmarks, in img's pixels, of the face in box,
+// as face-api.js's withFaceLandmarks: the box is cut out (clipped, floored),
+// the landmark net run on the crop and its points shifted by the box corner.
+func (p *Pipeline) Landmarks68(img *tensor.Tensor, box Box) ([]landmarks.Point, error) {
+	crop, err := Crop(img, box)
+	if err != nil {
+		return nil, err
+	}
+	pts, err := p.Landmarks.Detect(crop)
+	if err != nil {
+		return nil, err
+	}
+	for i := range pts {
+		pts[i].X += box.X
+		pts[i].Y += box.Y
+	}
+	return pts, nil
+}
+
+// Encode aligns the face with landmarks pts as p.Align selects and returns
+// its descriptor (averaged with the mirror chip's when p.Mirror is set).
+func (p *Pipeline) Encode(img *tensor.Tensor, pts []landmarks.Point) ([]float32, error) {
+	chip, err := p.Align.chip(img, pts)
+	if err != nil {
+		return nil, err
+	}
+	enc, err := p.Encoder.Encode(chip)
+	if err != nil || !p.Mirror {
+		return enc, err
+	}
+	mirrored, err := p.Encoder.Encode(Mirror(chip))
+	if err != nil {
+		return nil, err
+	}
+	for i := range enc {
+		enc[i] = (enc[i] + mirrored[i]) / 2
+	}
+	return enc, nil
+}
+
+// Faces detects, landmarks, aligns and encodes every face in img ([H,W,3]
+// RGB 0..255), best detector score first. It returns an error wrapping
+// ErrNoFace when none is found.
+func (p *Pipeline) Faces(img *tensor.Tensor) ([]Face, error) {
+	if img.Rank() != 3 || img.Shape[2] != 3 {
+		return nil, fmt.Errorf("face: expected an image of shape [H,W,3], found %v", img.Shape)
+	}
+	dets, err := p.Detect(img)
+	if err != nil {
+		return nil, err
+	}
+	faces := make([]Face, 0, len(dets))
+	for _, d := range dets {
+		pts, err := p.Landmarks68(img, d.Box)
+		if err != nil {
+			continue // a box with no pixels inside the image
+		}
+		enc, err := p.Encode(img, pts)
+		if err != nil {
+			return nil, err
+		}
+		faces = append(faces, Face{Box: d.Box, Score: d.Score, Landmarks: pts, Encoding: enc})
+	}
+	if len(faces) == 0 {
+		return nil, fmt.Errorf("face: %w", ErrNoFace)
+	}
+	return faces, nil
+}
+
+// Largest returns the index of the face with the largest box area; -1 for none.
+func Largest(faces []Face) int {
+	best, area := -1, -1.0
+	for i, f := range faces {
+		if a := f.Box.W * f.Box.H; a > area {
+			best, area = i, a
+		}
+	}
+	return best
+}
+
+// padBorder returns img ([H,W,C]) with pad zero pixels added on every side.
+func padBorder(img *tensor.Tensor, pad int) *tensor.Tensor {
+	h, w, c := img.Shape[0], img.Shape[1], img.Shape[2]
+	out := tensor.New(h+2*pad, w+2*pad, c)
+	ow := w + 2*pad
+	for y := range h {
+		copy(out.Data[((y+pad)*ow+pad)*c:((y+pad)*ow+pad+w)*c], img.Data[y*w*c:(y+1)*w*c])
+	}
+	return out
+}
