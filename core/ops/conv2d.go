@@ -1,13 +1,81 @@
 package ops
 
-import "visage/core/tensor"
+import (
+	"fmt"
+
+	"visage/core/tensor"
+)
 
 // Conv2D is the fast 2-D convolution the networks call: x [H,W,Cin],
 // w [kh,kw,Cin,Cout], bias Cout values or nil. It returns a new [oh,ow,Cout]
-// tensor equal (up to float32 rounding) to Conv(x, w, bias, {strideH, strideW}, pad).
+// tensor equal, up to float32 rounding, to Conv(x, w, bias, {strideH, strideW}, pad).
+//
+// It is one matrix product Y = P·W: P is the im2col matrix (a row per output
+// pixel, holding its kh×kw×Cin window) and W is w viewed as [kh*kw*Cin, Cout].
+// P is never built whole: gemm asks for it block by block (patchA), and a
+// 1×1 stride-1 convolution uses x itself as P.
 func Conv2D(x, w *tensor.Tensor, bias []float32, strideH, strideW int, pad Padding) *tensor.Tensor {
-	if x.Rank() != 3 || w.Rank() != 4 {
-		panic("ops: Conv2D wants x [H,W,Cin] and w [kh,kw,Cin,Cout]")
+	if x.Rank() != 3 || w.Rank() != 4 || w.Shape[2] != x.Shape[2] {
+		panic(fmt.Sprintf("ops: Conv2D: input %v and filter %v do not match (want x [H,W,Cin], w [kh,kw,Cin,Cout])", x.Shape, w.Shape))
 	}
-	return Conv(x, w, bias, []int{strideH, strideW}, pad)
+	h, wd, cin := x.Shape[0], x.Shape[1], x.Shape[2]
+	kh, kw, cout := w.Shape[0], w.Shape[1], w.Shape[3]
+	checkBias("Conv2D", bias, cout)
+	oh, top := window(h, kh, strideH, pad)
+	ow, left := window(wd, kw, strideW, pad)
+	y := tensor.New(oh, ow, cout)
+	if bias != nil {
+		for i := 0; i < len(y.Data); i += cout {
+			copy(y.Data[i:i+cout], bias)
+		}
+	}
+	var src aSource = patchA{x: x.Data, h: h, w: wd, cin: cin, kw: kw, ow: ow,
+		strideH: strideH, strideW: strideW, top: top, left: left}
+	if kh == 1 && kw == 1 && strideH == 1 && strideW == 1 {
+		src = denseA{a: x.Data, ld: cin}
+	}
+	gemmPacked(oh*ow, cout, kh*kw*cin, src, w.Data, cout, y.Data, cout)
+	return y
+}
+
+// patchA is the im2col matrix of a 2-D convolution, packed on demand: row i
+// is output pixel (i/ow, i%ow); column (ky*kw+kx)*cin+ci holds
+// x[oy*strideH-top+ky, ox*strideW-left+kx, ci], or 0 in the padding.
+type patchA struct {
+	x                           []float32
+	h, w, cin, kw, ow           int
+	strideH, strideW, top, left int
+}
+
+func (s patchA) pack(dst []float32, i0, rows, p0, depth int) {
+	for st := 0; st < rows; st += mr {
+		strip := dst[st*depth : (st+mr)*depth]
+		for r := range mr {
+			if st+r >= rows {
+				zeroColumn(strip, r, depth)
+				continue
+			}
+			oy, ox := (i0+st+r)/s.ow, (i0+st+r)%s.ow
+			// Walk the filter taps that overlap columns [p0, p0+depth): each
+			// contributes a run of up to cin consecutive channels.
+			for p := p0; p < p0+depth; {
+				tap := p / s.cin
+				ci := p - tap*s.cin
+				n := min(s.cin-ci, p0+depth-p)
+				iy := oy*s.strideH - s.top + tap/s.kw
+				ix := ox*s.strideW - s.left + tap%s.kw
+				out := strip[(p-p0)*mr+r:]
+				if iy >= 0 && iy < s.h && ix >= 0 && ix < s.w {
+					for q, v := range s.x[(iy*s.w+ix)*s.cin+ci:][:n] {
+						out[q*mr] = v
+					}
+				} else {
+					for q := range n {
+						out[q*mr] = 0
+					}
+				}
+				p += n
+			}
+		}
+	}
 }

@@ -1,9 +1,219 @@
 package ops
 
-// gemm computes C += A·B for row-major A (m×k, row stride lda), B (k×n, ldb)
-// and C (m×n, ldc).
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Blocking for gemm, in the GotoBLAS/BLIS arrangement: a kc×n slab of B is
+// packed once into nr-wide column strips, an mc×kc block of A into mr-tall row
+// strips, and the micro-kernel multiplies one A strip by one B strip, keeping
+// its mr×nr tile of C in registers for the whole kc loop.
+const (
+	mr = 4   // micro-tile rows (A strip height)
+	nr = 4   // micro-tile columns (B strip width)
+	kc = 256 // depth of one packed block: an A strip (4 KB) and a B strip (4 KB) stay in L1
+	mc = 64  // rows of A per block: the packed block (64 KB) stays in L2
+)
+
+// aSource fills packed A blocks. pack writes rows [i0, i0+rows) and columns
+// [p0, p0+depth) of the m×k matrix A into dst in strips of mr rows: element
+// (i0+s*mr+r, p0+p) goes to dst[s*mr*depth + p*mr + r], and the last strip
+// is zero-filled past rows. Conv2D's source builds the rows
+// of the im2col matrix on the fly, so the whole patch matrix never exists.
+type aSource interface {
+	pack(dst []float32, i0, rows, p0, depth int)
+}
+
+// denseA is a row-major matrix with row stride ld.
+type denseA struct {
+	a  []float32
+	ld int
+}
+
+func (d denseA) pack(dst []float32, i0, rows, p0, depth int) {
+	for s := 0; s < rows; s += mr {
+		strip := dst[s*depth : (s+mr)*depth]
+		for r := range mr {
+			if s+r >= rows {
+				zeroColumn(strip, r, depth)
+				continue
+			}
+			i := i0 + s + r
+			for p, v := range d.a[i*d.ld+p0 : i*d.ld+p0+depth] {
+				strip[p*mr+r] = v
+			}
+		}
+	}
+}
+
+// zeroColumn clears row r of a packed A strip of the given depth.
+func zeroColumn(strip []float32, r, depth int) {
+	for p := range depth {
+		strip[p*mr+r] = 0
+	}
+}
+
+// gemm computes C += A·B for a row-major m×k A (row stride lda), k×n B (ldb)
+// and m×n C (ldc).
 func gemm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
-	gemmRef(m, n, k, a, lda, b, ldb, c, ldc)
+	if m < mr {
+		// A row or two (a fully connected layer on one input): packing B
+		// would cost as much as the product, so stream B once per row.
+		for i := range m {
+			ci := c[i*ldc : i*ldc+n]
+			for p, av := range a[i*lda : i*lda+k] {
+				for j, bv := range b[p*ldb : p*ldb+n] {
+					ci[j] += av * bv
+				}
+			}
+		}
+		return
+	}
+	gemmPacked(m, n, k, denseA{a: a, ld: lda}, b, ldb, c, ldc)
+}
+
+// packedB holds all of a k×n B: for each depth block starting at p0 and each
+// nr-wide strip j, the block's depth×nr values row by row, zero-padded past n.
+type packedB struct {
+	data []float32
+	np   int // n rounded up to a multiple of nr
+}
+
+// packB packs b (k×n, row stride ldb) into dst, which needs k*roundUp(n, nr) values.
+func packB(dst []float32, k, n int, b []float32, ldb int) packedB {
+	np := (n + nr - 1) / nr * nr
+	for p0 := 0; p0 < k; p0 += kc {
+		depth := min(kc, k-p0)
+		block := dst[p0*np : (p0+depth)*np]
+		for j := 0; j < np; j += nr {
+			strip := block[j*depth : (j+nr)*depth]
+			w := min(nr, n-j)
+			for p := range depth {
+				row := b[(p0+p)*ldb+j : (p0+p)*ldb+j+w]
+				s := strip[p*nr : p*nr+nr]
+				copy(s, row)
+				clear(s[w:])
+			}
+		}
+	}
+	return packedB{data: dst, np: np}
+}
+
+// strip returns B's packed strip of nr columns starting at column j within
+// the depth block starting at p0.
+func (pb packedB) strip(p0, depth, j int) []float32 {
+	base := p0*pb.np + j*depth
+	return pb.data[base : base+depth*nr]
+}
+
+// scratch recycles packing buffers between calls.
+var scratch = sync.Pool{New: func() any { return new([]float32) }}
+
+func getScratch(n int) *[]float32 {
+	s := scratch.Get().(*[]float32)
+	if cap(*s) < n {
+		*s = make([]float32, n)
+	}
+	*s = (*s)[:n]
+	return s
+}
+
+// gemmPacked computes C += A·B with A supplied by src. B is packed once; the
+// row blocks of A are shared out among up to GOMAXPROCS goroutines, each
+// packing its own A blocks and writing disjoint rows of C.
+func gemmPacked(m, n, k int, src aSource, b []float32, ldb int, c []float32, ldc int) {
+	if m == 0 || n == 0 || k == 0 {
+		return
+	}
+	bbuf := getScratch(k * ((n + nr - 1) / nr * nr))
+	defer scratch.Put(bbuf)
+	pb := packB(*bbuf, k, n, b, ldb)
+
+	blocks := (m + mc - 1) / mc
+	workers := min(runtime.GOMAXPROCS(0), blocks, max(1, m*n*k/(1<<18)))
+	var next atomic.Int64
+	work := func() {
+		abuf := getScratch(mc * min(k, kc))
+		defer scratch.Put(abuf)
+		for {
+			i0 := int(next.Add(1)-1) * mc
+			if i0 >= m {
+				return
+			}
+			rows := min(mc, m-i0)
+			for p0 := 0; p0 < k; p0 += kc {
+				depth := min(kc, k-p0)
+				ap := (*abuf)[:(rows+mr-1)/mr*mr*depth]
+				src.pack(ap, i0, rows, p0, depth)
+				for j := 0; j < n; j += nr {
+					bs := pb.strip(p0, depth, j)
+					for s := 0; s < rows; s += mr {
+						var tile [mr * nr]float32
+						kernel(depth, ap[s*depth:(s+mr)*depth], bs, &tile)
+						addTile(c, ldc, i0+s, j, min(mr, rows-s), min(nr, n-j), &tile)
+					}
+				}
+			}
+		}
+	}
+	if workers <= 1 {
+		work()
+		return
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(work)
+	}
+	wg.Wait()
+}
+
+// kernel is the micro-kernel: tile = a·b for one packed A strip (depth×mr)
+// and one packed B strip (depth×nr), the 16 sums held in registers.
+func kernel(depth int, a, b []float32, tile *[mr * nr]float32) {
+	var c00, c01, c02, c03 float32
+	var c10, c11, c12, c13 float32
+	var c20, c21, c22, c23 float32
+	var c30, c31, c32, c33 float32
+	a, b = a[:depth*mr], b[:depth*nr]
+	for len(a) >= mr && len(b) >= nr {
+		a0, a1, a2, a3 := a[0], a[1], a[2], a[3]
+		b0, b1, b2, b3 := b[0], b[1], b[2], b[3]
+		c00 += a0 * b0
+		c01 += a0 * b1
+		c02 += a0 * b2
+		c03 += a0 * b3
+		c10 += a1 * b0
+		c11 += a1 * b1
+		c12 += a1 * b2
+		c13 += a1 * b3
+		c20 += a2 * b0
+		c21 += a2 * b1
+		c22 += a2 * b2
+		c23 += a2 * b3
+		c30 += a3 * b0
+		c31 += a3 * b1
+		c32 += a3 * b2
+		c33 += a3 * b3
+		a, b = a[mr:], b[nr:]
+	}
+	*tile = [mr * nr]float32{
+		c00, c01, c02, c03,
+		c10, c11, c12, c13,
+		c20, c21, c22, c23,
+		c30, c31, c32, c33,
+	}
+}
+
+// addTile adds the top-left rows×cols of tile to C at (i, j).
+func addTile(c []float32, ldc, i, j, rows, cols int, tile *[mr * nr]float32) {
+	for r := range rows {
+		dst := c[(i+r)*ldc+j : (i+r)*ldc+j+cols]
+		for q := range dst {
+			dst[q] += tile[r*nr+q]
+		}
+	}
 }
 
 // gemmRef is the plain triple loop gemm is tested against: C += A·B.

@@ -1,0 +1,73 @@
+package ops
+
+import (
+	"fmt"
+	"testing"
+
+	"visage/core/tensor"
+)
+
+// TestConv2DMatchesConv runs the im2col + GEMM path against the reference
+// Conv on awkward shapes: 1×1 (the direct path, and strided), odd sizes,
+// Cin = 3, Cout not a multiple of the micro-tile, 7×7 stride 2, kernels wider
+// than the input under Same, more output pixels than one GEMM block and a
+// patch depth over one kc block.
+func TestConv2DMatchesConv(t *testing.T) {
+	for _, s := range []struct {
+		h, w, cin, kh, kw, cout, sh, sw int
+	}{
+		{5, 7, 3, 1, 1, 5, 1, 1},
+		{9, 8, 3, 1, 1, 6, 2, 2},
+		{11, 13, 3, 3, 3, 5, 1, 1},
+		{15, 17, 3, 7, 7, 8, 2, 2},
+		{10, 9, 5, 3, 2, 7, 2, 1},
+		{3, 2, 2, 5, 5, 3, 1, 1},
+		{1, 1, 4, 3, 3, 9, 1, 1},
+		{20, 19, 33, 3, 3, 17, 1, 1},
+		{12, 12, 64, 1, 1, 13, 1, 1},
+	} {
+		for _, pad := range []Padding{Valid, Same} {
+			name := fmt.Sprintf("%dx%dx%d*%dx%d->%d/s%d,%d/%v", s.h, s.w, s.cin, s.kh, s.kw, s.cout, s.sh, s.sw, pad)
+			draw := lcg(uint32(s.h*s.w + s.cin*s.cout + s.kh))
+			x := draw(s.h, s.w, s.cin)
+			w := draw(s.kh, s.kw, s.cin, s.cout)
+			bias := draw(s.cout).Data
+			want := Conv(x, w, bias, []int{s.sh, s.sw}, pad)
+			checkRelative(t, name, Conv2D(x, w, bias, s.sh, s.sw, pad), want)
+			checkRelative(t, name+" no bias", Conv2D(x, w, nil, s.sh, s.sw, pad), Conv(x, w, nil, []int{s.sh, s.sw}, pad))
+		}
+	}
+}
+
+// convLayer is a real layer shape for benchmarks.
+type convLayer struct {
+	name               string
+	h, w, cin, k, cout int
+	stride             int
+}
+
+var benchLayers = []convLayer{
+	{"facerec-conv32_down", 150, 150, 3, 7, 32, 2},
+	{"facerec-37x37x32", 37, 37, 32, 3, 32, 1},
+	{"facerec-19x19x64", 19, 19, 64, 3, 64, 1},
+	{"vgg-64x64x128", 64, 64, 128, 3, 128, 1},
+	{"ssd-1x1-19x19x512", 19, 19, 512, 1, 512, 1},
+}
+
+// BenchmarkConv2D times Conv2D on real layer shapes and reports GFLOP/s
+// (2·oh·ow·kh·kw·Cin·Cout per call).
+func BenchmarkConv2D(b *testing.B) {
+	for _, l := range benchLayers {
+		b.Run(l.name, func(b *testing.B) {
+			draw := lcg(1)
+			x := draw(l.h, l.w, l.cin)
+			w := draw(l.k, l.k, l.cin, l.cout)
+			var y *tensor.Tensor
+			for b.Loop() {
+				y = Conv2D(x, w, nil, l.stride, l.stride, Same)
+			}
+			flops := 2 * float64(y.Shape[0]*y.Shape[1]*l.k*l.k*l.cin*l.cout)
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
