@@ -1,0 +1,107 @@
+package facerec
+
+import (
+	"testing"
+
+	"visage/core/tensor"
+)
+
+// constLayer is a conv layer whose filters and conv bias are zero, so that it
+// outputs relu?(scale bias) everywhere: the convolution's arithmetic drops out
+// and only the layer's wiring remains to check.
+func constLayer(k, cin, cout int, bias float32) convLayerParams {
+	p := convLayerParams{
+		filters:      tensor.New(k, k, cin, cout),
+		bias:         make([]float32, cout),
+		scaleWeights: make([]float32, cout),
+		scaleBiases:  make([]float32, cout),
+	}
+	for i := range cout {
+		p.scaleWeights[i], p.scaleBiases[i] = 1, bias
+	}
+	return p
+}
+
+func seq(shape ...int) *tensor.Tensor {
+	t := tensor.New(shape...)
+	for i := range t.Data {
+		t.Data[i] = float32(i%7) - 2
+	}
+	return t
+}
+
+func TestConvLayerByHand(t *testing.T) {
+	// 1x1 convolution, 1 -> 2 channels: y = relu((x*f + b) * s + sb).
+	p := convLayerParams{
+		filters:      tensorOf(t, []float32{2, -1}, 1, 1, 1, 2),
+		bias:         []float32{0.5, 0},
+		scaleWeights: []float32{3, 1},
+		scaleBiases:  []float32{-1, 4},
+	}
+	x := tensorOf(t, []float32{1, -2, 0}, 1, 3, 1)
+	want := tensorOf(t, []float32{
+		(2*1+0.5)*3 - 1, -1*1 + 4,
+		0, -1*-2 + 4, // (2*-2+0.5)*3-1 < 0
+		(0+0.5)*3 - 1, 4,
+	}, 1, 3, 2)
+	if d := tensor.MaxAbsDiff(conv(x, p), want); d > 1e-6 {
+		t.Errorf("conv: got %v, want %v", conv(x, p).Data, want.Data)
+	}
+	noRelu := convNoRelu(x, p)
+	if got := noRelu.At(0, 1, 0); got != (2*-2+0.5)*3-1 {
+		t.Errorf("convNoRelu kept %v, want %v", got, (2*-2+0.5)*3-1)
+	}
+}
+
+func tensorOf(t *testing.T, data []float32, shape ...int) *tensor.Tensor {
+	t.Helper()
+	x, err := tensor.FromData(data, shape...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+func TestResidualByHand(t *testing.T) {
+	// conv1 outputs 1 everywhere, conv2 ignores it and outputs -3: the block
+	// is relu(x - 3).
+	x := seq(3, 5, 2)
+	got := residual(x, residualLayerParams{conv1: constLayer(3, 2, 2, 1), conv2: constLayer(3, 2, 2, -3)})
+	for i, v := range x.Data {
+		if want := max(v-3, 0); got.Data[i] != want {
+			t.Fatalf("residual[%d] = %v, want relu(%v-3) = %v", i, got.Data[i], v, want)
+		}
+	}
+}
+
+// TestResidualDownByHand checks the shortcut (2x2 average pool, channels
+// doubled with zeros) and the zero padding of the convolution path at the
+// bottom and right when it comes out smaller than the pool.
+func TestResidualDownByHand(t *testing.T) {
+	for _, side := range []int{5, 4} { // 5: conv 2x2 = pool 2x2; 4: conv 1x1 < pool 2x2
+		x := seq(side, side, 2)
+		p := residualLayerParams{conv1: constLayer(3, 2, 4, 1), conv2: constLayer(3, 4, 4, 0.5)}
+		got := residualDown(x, p)
+		convSide := (side-3)/2 + 1
+		if want := []int{2, 2, 4}; !tensor.SameShape(got, &tensor.Tensor{Shape: want}) {
+			t.Fatalf("side %d: shape %v, want %v", side, got.Shape, want)
+		}
+		for r := range 2 {
+			for c := range 2 {
+				for ch := range 4 {
+					var pool float32
+					if ch < 2 {
+						pool = (x.At(2*r, 2*c, ch) + x.At(2*r, 2*c+1, ch) + x.At(2*r+1, 2*c, ch) + x.At(2*r+1, 2*c+1, ch)) / 4
+					}
+					var convPath float32
+					if r < convSide && c < convSide {
+						convPath = 0.5
+					}
+					if want := max(pool+convPath, 0); got.At(r, c, ch) != want {
+						t.Errorf("side %d: out[%d,%d,%d] = %v, want relu(%v + %v)", side, r, c, ch, got.At(r, c, ch), pool, convPath)
+					}
+				}
+			}
+		}
+	}
+}

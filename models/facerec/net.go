@@ -1,0 +1,140 @@
+// Package facerec is face-api.js's face recognition network
+// (FaceRecognitionNet): a ResNet-34-like encoder, ported from dlib, that maps
+// a 150x150 face chip to a 128-d descriptor. Descriptors of the same person
+// lie within Euclidean distance ~0.6 of each other.
+//
+// Layer and weight names follow face-api.js (src/faceRecognitionNet), and the
+// forward pass reproduces FaceRecognitionNet.forwardInput on the tfjs CPU
+// backend to within 1e-3 in descriptor distance (testdata/faceapi holds the
+// reference descriptors and the script that made them).
+package facerec
+
+import (
+	"fmt"
+	"io/fs"
+
+	"visage/core/ops"
+	"visage/core/tensor"
+	"visage/models/weights"
+)
+
+const (
+	// Size is the side of the square input the network sees.
+	Size = 150
+	// Dim is the descriptor length.
+	Dim = 128
+	// MaxSide bounds an input image's sides: Encode pads to a square of the
+	// longer side, which must stay a reasonable allocation.
+	MaxSide = 4096
+	// Manifest is the weights manifest's file name, as face-api.js publishes it.
+	Manifest = "face_recognition_model-weights_manifest.json"
+)
+
+// meanRGB is subtracted from the input before it is divided by 256.
+var meanRGB = [3]float32{122.782, 117.001, 104.298}
+
+// Net is a loaded face recognition network. It is read-only after Load, so one
+// Net may encode from several goroutines at once.
+type Net struct {
+	p *netParams
+}
+
+// Load reads the weights (Manifest and its shard) from fsys: os.DirFS of
+// face-api.js's model directory natively, an in-memory fs.FS in the browser.
+// It fails when the files are missing or do not hold this network.
+func Load(fsys fs.FS) (*Net, error) {
+	w, err := weights.Load(fsys, Manifest)
+	if err != nil {
+		return nil, err
+	}
+	p, err := extractParams(w)
+	if err != nil {
+		return nil, err
+	}
+	return &Net{p: p}, nil
+}
+
+// Encode returns the 128-d descriptor of a face image img [H,W,3] (RGB,
+// 0..255, any size up to MaxSide). As in face-api.js, a non-square image is
+// zero-padded to a square, centred (the extra pixel of an odd difference goes
+// after), and resized bilinearly to Size when it is not Size already. img is
+// not modified. It fails when img is not [H,W,3] with sides 1..MaxSide.
+func (n *Net) Encode(img *tensor.Tensor) ([]float32, error) {
+	if img.Rank() != 3 || img.Shape[2] != 3 || img.Shape[0] < 1 || img.Shape[1] < 1 {
+		return nil, fmt.Errorf("facerec: image has shape %v, want [H,W,3] RGB", img.Shape)
+	}
+	if h, w := img.Shape[0], img.Shape[1]; h > MaxSide || w > MaxSide {
+		return nil, fmt.Errorf("facerec: image is %dx%d, want sides at most %d (crop the face first)", w, h, MaxSide)
+	}
+	return n.forward(normalize(toInputSize(img))), nil
+}
+
+// toInputSize pads img to a centred square and resizes it to Size x Size
+// (tf.image.resizeBilinear, no corner alignment, no half-pixel centres), like
+// NetInput.toBatchTensor(150, true). The result never aliases img.
+func toInputSize(img *tensor.Tensor) *tensor.Tensor {
+	square := padToSquare(img)
+	if square.Shape[0] == Size {
+		if square == img {
+			return img.Clone()
+		}
+		return square
+	}
+	return ops.ResizeBilinear(square, Size, Size, false, false)
+}
+
+// padToSquare returns img zero-padded along its shorter side to a square, or
+// img itself when it is square. As in face-api.js's padToSquare(img, true),
+// round(diff/2) zero rows or columns go after the image and the rest before.
+func padToSquare(img *tensor.Tensor) *tensor.Tensor {
+	h, w := img.Shape[0], img.Shape[1]
+	diff := max(h, w) - min(h, w)
+	after := (diff + 1) / 2
+	before := diff - after
+	switch {
+	case h > w:
+		return ops.PadSpatial(img, 0, 0, before, after, 0)
+	case w > h:
+		return ops.PadSpatial(img, before, after, 0, 0, 0)
+	}
+	return img
+}
+
+// normalize subtracts meanRGB and divides by 256, in place.
+func normalize(x *tensor.Tensor) *tensor.Tensor {
+	for i := 0; i < len(x.Data); i += 3 {
+		for c, m := range meanRGB {
+			x.Data[i+c] = (x.Data[i+c] - m) / 256
+		}
+	}
+	return x
+}
+
+// forward runs the network on a normalized [150,150,3] input
+// (FaceRecognitionNet.forwardInput).
+func (n *Net) forward(x *tensor.Tensor) []float32 {
+	p := n.p
+	out := convDown(x, p.conv32Down)
+	out = ops.MaxPool2D(out, 3, 3, 2, 2, ops.Valid)
+
+	out = residual(out, p.conv32_1)
+	out = residual(out, p.conv32_2)
+	out = residual(out, p.conv32_3)
+
+	out = residualDown(out, p.conv64Down)
+	out = residual(out, p.conv64_1)
+	out = residual(out, p.conv64_2)
+	out = residual(out, p.conv64_3)
+
+	out = residualDown(out, p.conv128Down)
+	out = residual(out, p.conv128_1)
+	out = residual(out, p.conv128_2)
+
+	out = residualDown(out, p.conv256Down)
+	out = residual(out, p.conv256_1)
+	out = residual(out, p.conv256_2)
+	out = residualDown(out, p.conv256DownOut)
+
+	globalAvg := ops.GlobalAvgPool(out)
+	return ops.FullyConnected(globalAvg, p.fc, nil).Data
+}

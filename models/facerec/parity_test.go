@@ -1,0 +1,193 @@
+package facerec
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"visage/core/imageio"
+	"visage/core/tensor"
+	"visage/models/assets"
+	"visage/models/facerec/facerectest"
+	"visage/models/weights"
+)
+
+// need returns dir, the result of an asset lookup, when it exists; otherwise it
+// skips the test, or fails it when VISAGE_E2E is set.
+func need(t testing.TB, dir string, err error) string {
+	t.Helper()
+	if err == nil {
+		if _, err = os.Stat(dir); err == nil {
+			return dir
+		}
+	}
+	if os.Getenv("VISAGE_E2E") != "" {
+		t.Fatal(err)
+	}
+	t.Skip(err)
+	return ""
+}
+
+func loadNet(t testing.TB) *Net {
+	t.Helper()
+	dir, err := assets.FaceModelsDir()
+	n, err := Load(os.DirFS(need(t, dir, err)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func facesDir(t testing.TB) string {
+	t.Helper()
+	shared, err := assets.SharedDir()
+	shared = need(t, shared, err)
+	return need(t, filepath.Join(shared, "data", "faces-dev"), nil)
+}
+
+// reference reads testdata/faceapi/descriptors.json (made by
+// testdata/faceapi/make_descriptors.mjs with face-api.js on tfjs-cpu).
+func reference(t *testing.T) map[string][]float32 {
+	t.Helper()
+	root, err := assets.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(root, "testdata", "faceapi", "descriptors.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref struct {
+		Descriptors map[string][]float32 `json:"descriptors"`
+	}
+	if err := json.Unmarshal(raw, &ref); err != nil {
+		t.Fatal(err)
+	}
+	return ref.Descriptors
+}
+
+func distance(a, b []float32) float64 {
+	s := 0.0
+	for i := range a {
+		d := float64(a[i]) - float64(b[i])
+		s += d * d
+	}
+	return math.Sqrt(s)
+}
+
+const (
+	parityTol = 1e-3 // max Euclidean distance between our and face-api.js's descriptor
+	threshold = 0.6  // face-api.js's FaceMatcher default: same person when distance < 0.6
+)
+
+// TestParityWithFaceAPI encodes every faces-dev chip and compares with
+// face-api.js's descriptors of the same pixels: each within parityTol, and the
+// same-person decision at threshold identical for every pair of chips.
+func TestParityWithFaceAPI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("encodes 95 chips")
+	}
+	n, dir, ref := loadNet(t), facesDir(t), reference(t)
+	chips, err := facerectest.Chips(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours := make([][]float32, len(chips))
+	theirs := make([][]float32, len(chips))
+	worst, worstChip := 0.0, ""
+	for i, rel := range chips {
+		img, err := imageio.DecodeFile(filepath.Join(dir, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ours[i], err = n.Encode(img); err != nil {
+			t.Fatal(err)
+		}
+		if theirs[i] = ref[rel]; len(theirs[i]) != Dim {
+			t.Fatalf("%s: reference has %d values, want %d (regenerate descriptors.json)", rel, len(theirs[i]), Dim)
+		}
+		if d := distance(ours[i], theirs[i]); d > worst {
+			worst, worstChip = d, rel
+		}
+	}
+	t.Logf("%d chips: max distance to face-api.js %.3g (%s)", len(chips), worst, worstChip)
+	if worst > parityTol {
+		t.Errorf("max distance to face-api.js %.3g (%s), want ≤ %g", worst, worstChip, parityTol)
+	}
+
+	pairs, same, closest := 0, 0, math.Inf(1)
+	for i := range chips {
+		for j := i + 1; j < len(chips); j++ {
+			dOurs, dRef := distance(ours[i], ours[j]), distance(theirs[i], theirs[j])
+			if (dOurs < threshold) != (dRef < threshold) {
+				t.Errorf("%s vs %s: our distance %.6f, face-api.js's %.6f: decisions differ at %g", chips[i], chips[j], dOurs, dRef, threshold)
+			}
+			pairs++
+			if dRef < threshold {
+				same++
+			}
+			closest = min(closest, math.Abs(dRef-threshold))
+		}
+	}
+	t.Logf("%d pairs (%d same at %g): decisions agree; nearest reference distance to the threshold %.3g", pairs, same, threshold, closest)
+}
+
+// TestParityResizedInputs checks the pad-to-square and resize path against
+// face-api.js on chips resized to non-square, non-150 sizes.
+func TestParityResizedInputs(t *testing.T) {
+	n, dir, ref := loadNet(t), facesDir(t), reference(t)
+	for _, v := range facerectest.Variants() {
+		img, err := v.Pixels(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := n.Encode(img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := ref[v.Key()]
+		if len(want) != Dim {
+			t.Fatalf("%s: no reference descriptor (regenerate descriptors.json)", v.Key())
+		}
+		d := distance(got, want)
+		t.Logf("%s: distance to face-api.js %.3g", v.Key(), d)
+		if d > parityTol {
+			t.Errorf("%s: distance to face-api.js %.3g, want ≤ %g", v.Key(), d, parityTol)
+		}
+	}
+}
+
+func TestLoadRejectsOtherWeights(t *testing.T) {
+	dir, err := assets.FaceModelsDir()
+	w, err := weights.Load(os.DirFS(need(t, dir, err)), Manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := extractParams(w); err != nil {
+		t.Fatalf("the real weights: %v", err)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(map[string]*tensor.Tensor)
+		want string
+	}{
+		{"missing", func(m map[string]*tensor.Tensor) { delete(m, "conv128_1/conv2/scale/biases") }, `"conv128_1/conv2/scale/biases" is missing`},
+		{"wrong shape", func(m map[string]*tensor.Tensor) { m["fc"] = tensor.New(128, 256) }, `"fc" has shape [128 256], want [256 128]`},
+		{"extra", func(m map[string]*tensor.Tensor) { m["conv512/conv/filters"] = tensor.New(1) }, "1 weights beyond"},
+	} {
+		m := make(map[string]*tensor.Tensor, len(w))
+		for k, v := range w {
+			m[k] = v
+		}
+		tc.edit(m)
+		if _, err := extractParams(m); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.want)
+		}
+	}
+	if _, err := Load(os.DirFS(t.TempDir())); err == nil || !strings.Contains(err.Error(), Manifest) {
+		t.Errorf("Load(empty dir): error %v, want one naming %s", err, Manifest)
+	}
+}
