@@ -1,0 +1,165 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"visage/models/assets"
+)
+
+// webGPUFlags are the Chromium switches that give navigator.gpu an adapter in
+// headless Chromium without a GPU (Chromium 156 on Debian, checked by hand):
+// --enable-unsafe-webgpu alone yields Dawn's SwiftShader (Vulkan on the CPU)
+// adapter, "google swiftshader"; --use-webgpu-adapter=swiftshader pins that
+// adapter so the check does not depend on the machine's GPU. Adding
+// --use-angle=swiftshader makes requestAdapter never settle, and
+// --enable-features=Vulkan changes nothing. The page must come from a secure
+// context (http://127.0.0.1 is one).
+var webGPUFlags = []chromedp.ExecAllocatorOption{
+	chromedp.Flag("enable-unsafe-webgpu", true),
+	chromedp.Flag("use-webgpu-adapter", "swiftshader"),
+}
+
+// maxKernelRelErr is the largest max|gpu−cpu|/max|cpu| a kernel may show.
+const maxKernelRelErr = 1e-4
+
+// kernelResult mirrors wasm/webgputest's Result.
+type kernelResult struct {
+	Op     string  `json:"op"`
+	Case   string  `json:"case"`
+	RelErr float64 `json:"relErr"`
+	Error  string  `json:"error"`
+}
+
+// TestWebGPUKernels builds wasm/webgputest, serves it with web/gpu/kernels.html,
+// and checks that every WebGPU kernel matches its visage/core/ops reference on
+// the page's random, awkwardly shaped inputs.
+func TestWebGPUKernels(t *testing.T) {
+	chromium, err := ChromiumPath()
+	skipUnlessE2E(t, err)
+	root, err := assets.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "webgputest.wasm"), "./wasm/webgputest")
+	build.Dir = root
+	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building wasm/webgputest: %v\n%s", err, out)
+	}
+	for _, f := range []struct{ from, to string }{
+		{filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"), "wasm_exec.js"},
+		{filepath.Join(root, "web", "gpu", "kernels.html"), "kernels.html"},
+		{filepath.Join(root, "web", "gpu", "kernels.js"), "kernels.js"},
+	} {
+		b, err := os.ReadFile(f.from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f.to), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A plain file server: http://127.0.0.1 is a secure context, as WebGPU needs.
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer srv.Close()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoSandbox,
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, webGPUFlags...)...)
+	defer cancelAlloc()
+	ctx, cancelTab := chromedp.NewContext(allocCtx)
+	defer cancelTab()
+	messages := chromedp.Console(ctx) // Go panics and WebGPU errors land here
+	var consoleLog []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			consoleLog = append(consoleLog, m.String())
+		}
+	}()
+	defer func() {
+		cancelTab()
+		<-done
+		if t.Failed() {
+			for _, m := range consoleLog {
+				t.Log("console: " + m)
+			}
+		}
+	}()
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/kernels.html")); err != nil {
+		t.Fatalf("opening kernels.html: %v", err)
+	}
+	report, err := chromedp.Run(ctx, chromedp.Poll[string](`globalThis.visageWebGPUReport`,
+		chromedp.WithPollingInterval(200*time.Millisecond), chromedp.WithPollingTimeout(3*time.Minute)))
+	if err != nil {
+		t.Fatalf("waiting for the kernel report: %v", err)
+	}
+	var rep struct {
+		Adapter string         `json:"adapter"`
+		Error   string         `json:"error"`
+		Results []kernelResult `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(report), &rep); err != nil {
+		t.Fatalf("report %q: %v", report, err)
+	}
+	if rep.Error != "" {
+		skipUnlessE2E(t, errors.New("WebGPU unavailable in Chromium: "+rep.Error))
+	}
+	t.Logf("adapter: %s", rep.Adapter)
+	if len(rep.Results) == 0 {
+		t.Fatal("the page ran no kernels")
+	}
+	worst := map[string]float64{}
+	var order []string
+	for _, r := range rep.Results {
+		switch {
+		case r.Error != "":
+			t.Errorf("%s %s: %s", r.Op, r.Case, r.Error)
+		case !(r.RelErr <= maxKernelRelErr): // also catches NaN
+			t.Errorf("%s %s: relative error %.3g, want ≤ %g", r.Op, r.Case, r.RelErr, maxKernelRelErr)
+		}
+		if _, seen := worst[r.Op]; !seen {
+			order = append(order, r.Op)
+		}
+		worst[r.Op] = max(worst[r.Op], r.RelErr)
+		t.Logf("%-20s %-45s rel err %.2e %s", r.Op, r.Case, r.RelErr, r.Error)
+	}
+	for _, op := range order {
+		t.Logf("worst %-20s %.2e", op, worst[op])
+	}
+}
+
+// skipUnlessE2E skips the test for err (something missing) unless
+// VISAGE_E2E is set, when it fails it.
+func skipUnlessE2E(t *testing.T, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	if os.Getenv("VISAGE_E2E") == "" {
+		t.Skip(err)
+	}
+	t.Fatal(err)
+}

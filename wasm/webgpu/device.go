@@ -1,0 +1,362 @@
+//go:build js && wasm
+
+package webgpu
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"syscall/js"
+	"unsafe"
+
+	"visage/core/tensor"
+)
+
+//go:embed shaders/*.wgsl
+var shaderFS embed.FS
+
+// GPUBufferUsage flags (WebGPU spec values).
+const (
+	usageMapRead  = 0x0001
+	usageCopySrc  = 0x0004
+	usageCopyDst  = 0x0008
+	usageUniform  = 0x0040
+	usageStorage  = 0x0080
+	storageUsages = usageStorage | usageCopySrc | usageCopyDst
+)
+
+// Device is one WebGPU device with its queue, compiled pipelines and the
+// command encoder that collects kernels until the next Flush or Read. It is
+// not safe for concurrent use.
+type Device struct {
+	device    js.Value
+	queue     js.Value
+	limits    Limits
+	adapter   string // "vendor architecture", for reports
+	pipelines map[string]js.Value
+	standIn   *Buffer // bound in place of an absent optional operand
+
+	encoder js.Value   // current command encoder, or undefined
+	pass    js.Value   // open compute pass on encoder, or undefined
+	garbage []js.Value // buffers to destroy once the current encoder is submitted
+	// scopesOpen is set while the error scopes pushed for the pending work
+	// are waiting for Flush to pop them.
+	scopesOpen bool
+
+	submissions, readBacks int
+}
+
+// Open requests an adapter and a device from navigator.gpu. It returns an
+// error when the browser has no WebGPU, no adapter or refuses a device.
+func Open() (*Device, error) {
+	gpu := js.Global().Get("navigator").Get("gpu")
+	if gpu.IsUndefined() || gpu.IsNull() {
+		return nil, errors.New("webgpu: navigator.gpu is undefined (browser without WebGPU, or not a secure context)")
+	}
+	adapter, err := await(gpu.Call("requestAdapter"))
+	if err != nil {
+		return nil, fmt.Errorf("webgpu: requestAdapter: %w", err)
+	}
+	if adapter.IsNull() || adapter.IsUndefined() {
+		return nil, errors.New("webgpu: requestAdapter returned no adapter")
+	}
+	al := adapter.Get("limits")
+	lim := func(name string) int { return al.Get(name).Int() }
+	limits := Limits{
+		MaxComputeInvocationsPerWorkgroup: lim("maxComputeInvocationsPerWorkgroup"),
+		MaxComputeWorkgroupSizeX:          lim("maxComputeWorkgroupSizeX"),
+		MaxComputeWorkgroupSizeY:          lim("maxComputeWorkgroupSizeY"),
+		MaxComputeWorkgroupStorageSize:    lim("maxComputeWorkgroupStorageSize"),
+		MaxComputeWorkgroupsPerDimension:  lim("maxComputeWorkgroupsPerDimension"),
+	}
+	// Ask for the adapter's buffer limits: VGG-19's activations exceed the
+	// 128 MiB default binding size.
+	required := js.Global().Get("Object").New()
+	for _, name := range []string{"maxStorageBufferBindingSize", "maxBufferSize", "maxComputeWorkgroupStorageSize",
+		"maxComputeInvocationsPerWorkgroup", "maxComputeWorkgroupSizeX", "maxComputeWorkgroupSizeY"} {
+		required.Set(name, al.Get(name))
+	}
+	desc := js.Global().Get("Object").New()
+	desc.Set("requiredLimits", required)
+	device, err := await(adapter.Call("requestDevice", desc))
+	if err != nil {
+		return nil, fmt.Errorf("webgpu: requestDevice: %w", err)
+	}
+	name := "unknown adapter"
+	if info := adapter.Get("info"); !info.IsUndefined() {
+		name = info.Get("vendor").String() + " " + info.Get("architecture").String()
+	}
+	return &Device{
+		device:    device,
+		queue:     device.Get("queue"),
+		limits:    limits,
+		adapter:   name,
+		pipelines: map[string]js.Value{},
+		encoder:   js.Undefined(),
+		pass:      js.Undefined(),
+	}, nil
+}
+
+// Adapter describes the adapter ("vendor architecture", e.g. "google swiftshader").
+func (d *Device) Adapter() string { return d.adapter }
+
+// Limits returns the adapter limits the kernels were sized from.
+func (d *Device) Limits() Limits { return d.limits }
+
+// Stats returns how many queue submissions and buffer read-backs the device
+// has made since Open.
+func (d *Device) Stats() (submissions, readBacks int) { return d.submissions, d.readBacks }
+
+// Buffer is a float32 tensor resident on the GPU. Shape follows
+// visage/core/tensor (channels last). The Device that made it owns the GPU
+// memory until Release.
+type Buffer struct {
+	d     *Device
+	buf   js.Value
+	Shape []int
+}
+
+// Len returns the number of float32 elements.
+func (b *Buffer) Len() int { return tensor.Size(b.Shape) }
+
+// Release frees the GPU memory. Kernels already recorded with b still see
+// its contents: the memory is freed after the pending submission.
+func (b *Buffer) Release() {
+	b.d.garbage = append(b.d.garbage, b.buf)
+	b.buf = js.Undefined()
+}
+
+// NewBuffer allocates a zero-filled GPU tensor of the given shape.
+func (d *Device) NewBuffer(shape ...int) *Buffer {
+	n := max(tensor.Size(shape), 1) // WebGPU cannot bind an empty buffer
+	return &Buffer{d: d, buf: d.createBuffer(4*n, storageUsages), Shape: append([]int(nil), shape...)}
+}
+
+// Upload copies t to a new GPU tensor of the same shape.
+func (d *Device) Upload(t *tensor.Tensor) *Buffer {
+	b := d.NewBuffer(t.Shape...)
+	d.Write(b, t.Data)
+	return b
+}
+
+// Write copies data into b; it panics when len(data) differs from b.Len().
+// The write is ordered before every kernel recorded after it.
+func (d *Device) Write(b *Buffer, data []float32) {
+	if len(data) != b.Len() {
+		panic(fmt.Sprintf("webgpu: writing %d values into a buffer of shape %v", len(data), b.Shape))
+	}
+	if len(data) == 0 {
+		return
+	}
+	// queue.writeBuffer runs at the next submission, before its commands, so a
+	// write after kernels that read b must first flush those kernels.
+	if !d.encoder.IsUndefined() {
+		d.submit()
+	}
+	d.queue.Call("writeBuffer", b.buf, 0, toJSBytes(float32Bytes(data)))
+}
+
+// Read submits every pending kernel and returns a copy of b's contents. It
+// reports GPU validation and out-of-memory errors raised since the previous
+// Flush or Read, and a lost device.
+func (d *Device) Read(b *Buffer) (*tensor.Tensor, error) {
+	size := 4 * max(b.Len(), 1)
+	staging := d.createBuffer(size, usageMapRead|usageCopyDst)
+	d.endPass()
+	d.commandEncoder().Call("copyBufferToBuffer", b.buf, 0, staging, 0, size)
+	if err := d.Flush(); err != nil {
+		staging.Call("destroy")
+		return nil, err
+	}
+	d.readBacks++
+	if _, err := await(staging.Call("mapAsync", 1 /* GPUMapMode.READ */)); err != nil {
+		staging.Call("destroy")
+		return nil, fmt.Errorf("webgpu: mapping the read-back buffer: %w", err)
+	}
+	out := tensor.New(b.Shape...)
+	if len(out.Data) > 0 {
+		src := js.Global().Get("Uint8Array").New(staging.Call("getMappedRange"))
+		js.CopyBytesToGo(float32Bytes(out.Data), src)
+	}
+	staging.Call("unmap")
+	staging.Call("destroy")
+	return out, nil
+}
+
+// Flush submits every pending kernel and waits for the GPU's verdict on
+// them: it returns the first validation or out-of-memory error they raised.
+func (d *Device) Flush() error {
+	if !d.encoder.IsUndefined() {
+		d.submit()
+	}
+	if !d.scopesOpen {
+		return nil
+	}
+	d.scopesOpen = false
+	var errs []error
+	for range 2 { // the out-of-memory and validation scopes pushed in commandEncoder
+		e, err := await(d.device.Call("popErrorScope"))
+		if err != nil {
+			errs = append(errs, err)
+		} else if !e.IsNull() && !e.IsUndefined() {
+			errs = append(errs, fmt.Errorf("webgpu: %s: %s", e.Get("constructor").Get("name").String(), e.Get("message").String()))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// submit ends the open pass, submits the encoder and destroys the buffers
+// released meanwhile. Error scopes stay pushed until Flush pops them.
+func (d *Device) submit() {
+	d.endPass()
+	cmd := d.encoder.Call("finish")
+	d.queue.Call("submit", js.ValueOf([]any{cmd}))
+	d.submissions++
+	d.encoder = js.Undefined()
+	for _, g := range d.garbage {
+		g.Call("destroy")
+	}
+	d.garbage = d.garbage[:0]
+}
+
+// commandEncoder returns the current encoder, creating it (and the error
+// scopes that Flush pops) when none is open.
+func (d *Device) commandEncoder() js.Value {
+	if d.encoder.IsUndefined() {
+		if !d.scopesOpen {
+			d.device.Call("pushErrorScope", "validation")
+			d.device.Call("pushErrorScope", "out-of-memory")
+			d.scopesOpen = true
+		}
+		d.encoder = d.device.Call("createCommandEncoder")
+	}
+	return d.encoder
+}
+
+// computePass returns the open compute pass, beginning one when needed. All
+// kernels between two copies share one pass; WebGPU orders their storage
+// accesses dispatch by dispatch.
+func (d *Device) computePass() js.Value {
+	if d.pass.IsUndefined() {
+		d.pass = d.commandEncoder().Call("beginComputePass")
+	}
+	return d.pass
+}
+
+func (d *Device) endPass() {
+	if !d.pass.IsUndefined() {
+		d.pass.Call("end")
+		d.pass = js.Undefined()
+	}
+}
+
+func (d *Device) createBuffer(size, usage int) js.Value {
+	desc := js.Global().Get("Object").New()
+	desc.Set("size", size)
+	desc.Set("usage", usage)
+	return d.device.Call("createBuffer", desc)
+}
+
+// pipeline returns the compute pipeline of shader (a file in shaders/,
+// without ".wgsl", compiled after shaders/common.wgsl) with the given
+// override constants, compiling it once.
+func (d *Device) pipeline(shader string, constants map[string]any) js.Value {
+	key := fmt.Sprint(shader, constants)
+	if p, ok := d.pipelines[key]; ok {
+		return p
+	}
+	common, err1 := shaderFS.ReadFile("shaders/common.wgsl")
+	src, err2 := shaderFS.ReadFile("shaders/" + shader + ".wgsl")
+	if err := errors.Join(err1, err2); err != nil {
+		panic("webgpu: " + err.Error()) // the kernels name embedded files only
+	}
+	module := d.device.Call("createShaderModule", map[string]any{"code": string(common) + string(src), "label": shader})
+	stage := map[string]any{"module": module, "entryPoint": "main"}
+	if len(constants) > 0 {
+		stage["constants"] = constants
+	}
+	p := d.device.Call("createComputePipeline", map[string]any{"layout": "auto", "compute": stage, "label": shader})
+	d.pipelines[key] = p
+	return p
+}
+
+// dispatch records one kernel: shader run over groupsX×groupsY workgroups,
+// with params as its uniform block (binding 0) and the buffers bound to
+// bindings 1, 2, … in order.
+func (d *Device) dispatch(shader string, constants map[string]any, groupsX, groupsY int, params []uint32, buffers ...*Buffer) {
+	d.commandEncoder() // opens the error scopes before anything can fail
+	p := d.pipeline(shader, constants)
+	for len(params)%4 != 0 { // uniform blocks are 16-byte multiples
+		params = append(params, 0)
+	}
+	uniform := d.createBuffer(4*len(params), usageUniform|usageCopyDst)
+	d.queue.Call("writeBuffer", uniform, 0, toJSBytes(uint32Bytes(params)))
+	d.garbage = append(d.garbage, uniform)
+	entries := []any{map[string]any{"binding": 0, "resource": map[string]any{"buffer": uniform}}}
+	for i, b := range buffers {
+		if b.buf.IsUndefined() {
+			panic(fmt.Sprintf("webgpu: %s: binding %d is a released buffer", shader, i+1))
+		}
+		entries = append(entries, map[string]any{"binding": i + 1, "resource": map[string]any{"buffer": b.buf}})
+	}
+	group := d.device.Call("createBindGroup", map[string]any{"layout": p.Call("getBindGroupLayout", 0), "entries": entries})
+	pass := d.computePass()
+	pass.Call("setPipeline", p)
+	pass.Call("setBindGroup", 0, group)
+	pass.Call("dispatchWorkgroups", groupsX, groupsY)
+}
+
+// await blocks until the promise p settles and returns its value, or its
+// rejection as an error.
+func await(p js.Value) (js.Value, error) {
+	type result struct {
+		v   js.Value
+		err error
+	}
+	ch := make(chan result, 1)
+	onOK := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		ch <- result{v: arg0(args)}
+		return nil
+	})
+	onErr := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		e := arg0(args)
+		msg := e.String()
+		if e.Type() == js.TypeObject && !e.Get("message").IsUndefined() {
+			msg = e.Get("message").String()
+		}
+		ch <- result{err: errors.New(msg)}
+		return nil
+	})
+	defer onOK.Release()
+	defer onErr.Release()
+	p.Call("then", onOK, onErr)
+	r := <-ch
+	return r.v, r.err
+}
+
+func arg0(args []js.Value) js.Value {
+	if len(args) == 0 {
+		return js.Undefined()
+	}
+	return args[0]
+}
+
+func float32Bytes(f []float32) []byte {
+	if len(f) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), 4*len(f))
+}
+
+func uint32Bytes(u []uint32) []byte {
+	if len(u) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&u[0])), 4*len(u))
+}
+
+func toJSBytes(b []byte) js.Value {
+	a := js.Global().Get("Uint8Array").New(len(b))
+	js.CopyBytesToJS(a, b)
+	return a
+}

@@ -1,0 +1,278 @@
+//go:build js && wasm
+
+package webgpu
+
+import (
+	"fmt"
+	"math"
+
+	"visage/core/ops"
+)
+
+// Each kernel below records one dispatch and returns without waiting. Like
+// visage/core/ops, shape mismatches are programming errors and panic. A nil
+// bias (or scale) buffer means zeros (ones). Kernels documented as in place
+// overwrite their first argument and return it; the others return a new
+// Buffer the caller owns.
+
+// Conv2D is ops.Conv2D on the GPU: x [H,W,Cin], w [kh,kw,Cin,Cout], bias
+// [Cout] or nil; returns [oh,ow,Cout].
+func (d *Device) Conv2D(x, w, bias *Buffer, strideH, strideW int, pad ops.Padding) *Buffer {
+	if len(x.Shape) != 3 || len(w.Shape) != 4 || w.Shape[2] != x.Shape[2] {
+		panic(fmt.Sprintf("webgpu: Conv2D: x %v, w %v: want [H,W,Cin] and [kh,kw,Cin,Cout]", x.Shape, w.Shape))
+	}
+	return d.groupedConv("Conv2D", x, w, bias, strideH, strideW, pad, x.Shape[2], w.Shape[3])
+}
+
+// DepthwiseConv2D is ops.DepthwiseConv2D on the GPU: x [H,W,C], w
+// [kh,kw,C,mult], bias [C·mult] or nil; returns [oh,ow,C·mult], output
+// channel c·mult+m coming from input channel c.
+func (d *Device) DepthwiseConv2D(x, w, bias *Buffer, strideH, strideW int, pad ops.Padding) *Buffer {
+	if len(x.Shape) != 3 || len(w.Shape) != 4 || w.Shape[2] != x.Shape[2] {
+		panic(fmt.Sprintf("webgpu: DepthwiseConv2D: x %v, w %v: want [H,W,C] and [kh,kw,C,mult]", x.Shape, w.Shape))
+	}
+	return d.groupedConv("DepthwiseConv2D", x, w, bias, strideH, strideW, pad, 1, w.Shape[3])
+}
+
+// groupedConv runs conv2d.wgsl with groupIn input and groupOut output
+// channels per group (see the shader for why one kernel serves both convolutions).
+func (d *Device) groupedConv(op string, x, w, bias *Buffer, strideH, strideW int, pad ops.Padding, groupIn, groupOut int) *Buffer {
+	h, wd, c := x.Shape[0], x.Shape[1], x.Shape[2]
+	kh, kw := w.Shape[0], w.Shape[1]
+	outC := c / groupIn * groupOut
+	oh, top := windowPlan(h, kh, strideH, pad)
+	ow, left := windowPlan(wd, kw, strideW, pad)
+	y := d.NewBuffer(oh, ow, outC)
+	b, hasBias := d.optional(op, bias, outC)
+	gx, gy := grid(y.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
+	d.dispatch("conv2d", nil, gx, gy, u32s(h, wd, c, oh, ow, outC, kh, kw, strideH, strideW, top, left, groupIn, groupOut, b2i(hasBias)),
+		x, w, b, y)
+	return y
+}
+
+// ConvBackwardInput is ops.ConvBackwardInput for 2-D convolutions: given
+// dy [oh,ow,Cout] of y = Conv2D(x, w, …) and w [kh,kw,Cin,Cout], it returns
+// dL/dx with shape xShape = [H,W,Cin].
+func (d *Device) ConvBackwardInput(dy, w *Buffer, xShape []int, strideH, strideW int, pad ops.Padding) *Buffer {
+	if len(xShape) != 3 || len(w.Shape) != 4 || len(dy.Shape) != 3 || w.Shape[2] != xShape[2] || w.Shape[3] != dy.Shape[2] {
+		panic(fmt.Sprintf("webgpu: ConvBackwardInput: dy %v, w %v, x %v: want [oh,ow,Cout], [kh,kw,Cin,Cout], [H,W,Cin]", dy.Shape, w.Shape, xShape))
+	}
+	h, wd, c := xShape[0], xShape[1], xShape[2]
+	kh, kw := w.Shape[0], w.Shape[1]
+	oh, top := windowPlan(h, kh, strideH, pad)
+	ow, left := windowPlan(wd, kw, strideW, pad)
+	if dy.Shape[0] != oh || dy.Shape[1] != ow {
+		panic(fmt.Sprintf("webgpu: ConvBackwardInput: dy %v, want [%d,%d,%d] for x %v", dy.Shape, oh, ow, w.Shape[3], xShape))
+	}
+	dx := d.NewBuffer(xShape...)
+	gx, gy := grid(dx.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
+	d.dispatch("conv2d_backward_input", nil, gx, gy, u32s(h, wd, c, oh, ow, dy.Shape[2], kh, kw, strideH, strideW, top, left),
+		dy, w, dx)
+	return dx
+}
+
+// MaxPool2D is ops.MaxPool2D on the GPU: x [H,W,C] → [oh,ow,C].
+func (d *Device) MaxPool2D(x *Buffer, kh, kw, strideH, strideW int, pad ops.Padding) *Buffer {
+	return d.pool(x, kh, kw, strideH, strideW, pad, true)
+}
+
+// AvgPool2D is ops.AvgPool2D on the GPU (Same: mean over in-bounds cells).
+func (d *Device) AvgPool2D(x *Buffer, kh, kw, strideH, strideW int, pad ops.Padding) *Buffer {
+	return d.pool(x, kh, kw, strideH, strideW, pad, false)
+}
+
+func (d *Device) pool(x *Buffer, kh, kw, strideH, strideW int, pad ops.Padding, isMax bool) *Buffer {
+	if len(x.Shape) != 3 {
+		panic(fmt.Sprintf("webgpu: pooling wants [H,W,C], got %v", x.Shape))
+	}
+	h, w, c := x.Shape[0], x.Shape[1], x.Shape[2]
+	oh, top := windowPlan(h, kh, strideH, pad)
+	ow, left := windowPlan(w, kw, strideW, pad)
+	y := d.NewBuffer(oh, ow, c)
+	gx, gy := grid(y.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
+	d.dispatch("pool2d", nil, gx, gy, u32s(h, w, c, oh, ow, kh, kw, strideH, strideW, top, left, b2i(isMax)), x, y)
+	return y
+}
+
+// MaxPool2DBackward is ops.MaxPool2DBackward: dL/dx [H,W,C] for y =
+// MaxPool2D(x, …), given dy [oh,ow,C] and the forward input x.
+func (d *Device) MaxPool2DBackward(dy, x *Buffer, kh, kw, strideH, strideW int, pad ops.Padding) *Buffer {
+	return d.poolBackward(dy, x, x.Shape, kh, kw, strideH, strideW, pad)
+}
+
+// AvgPool2DBackward is ops.AvgPool2DBackward: dL/dx of shape xShape [H,W,C]
+// for y = AvgPool2D(x, …), given dy [oh,ow,C].
+func (d *Device) AvgPool2DBackward(dy *Buffer, xShape []int, kh, kw, strideH, strideW int, pad ops.Padding) *Buffer {
+	return d.poolBackward(dy, nil, xShape, kh, kw, strideH, strideW, pad)
+}
+
+// poolBackward runs pool2d_backward.wgsl; x is nil for average pooling.
+func (d *Device) poolBackward(dy, x *Buffer, xShape []int, kh, kw, strideH, strideW int, pad ops.Padding) *Buffer {
+	if len(xShape) != 3 || len(dy.Shape) != 3 || dy.Shape[2] != xShape[2] {
+		panic(fmt.Sprintf("webgpu: pooling backward: dy %v, x %v: want [oh,ow,C] and [H,W,C]", dy.Shape, xShape))
+	}
+	h, w, c := xShape[0], xShape[1], xShape[2]
+	oh, top := windowPlan(h, kh, strideH, pad)
+	ow, left := windowPlan(w, kw, strideW, pad)
+	if dy.Shape[0] != oh || dy.Shape[1] != ow {
+		panic(fmt.Sprintf("webgpu: pooling backward: dy %v, want [%d,%d,%d] for x %v", dy.Shape, oh, ow, c, xShape))
+	}
+	src := x
+	if x == nil {
+		src = dy // bound but not read by the average path
+	}
+	dx := d.NewBuffer(xShape...)
+	gx, gy := grid(dx.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
+	d.dispatch("pool2d_backward", nil, gx, gy, u32s(h, w, c, oh, ow, kh, kw, strideH, strideW, top, left, b2i(x != nil)),
+		dy, src, dx)
+	return dx
+}
+
+// ReLU is ops.ReLU, in place.
+func (d *Device) ReLU(x *Buffer) *Buffer { return d.activation(x, 0, 0) }
+
+// ReLU6 is ops.ReLU6, in place.
+func (d *Device) ReLU6(x *Buffer) *Buffer { return d.activation(x, 1, 0) }
+
+// LeakyReLU is ops.LeakyReLU, in place.
+func (d *Device) LeakyReLU(x *Buffer, alpha float32) *Buffer { return d.activation(x, 2, alpha) }
+
+func (d *Device) activation(x *Buffer, mode int, alpha float32) *Buffer {
+	gx, gy := grid(x.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
+	d.dispatch("activation", nil, gx, gy, []uint32{uint32(x.Len()), uint32(mode), math.Float32bits(alpha)}, x)
+	return x
+}
+
+// ScaleBias is ops.ScaleBias, in place: x[…,c] = x[…,c]·scale[c] + bias[c]
+// over the last dimension; scale and bias are [C] or nil (ones, zeros).
+func (d *Device) ScaleBias(x, scale, bias *Buffer) *Buffer {
+	c := x.Shape[len(x.Shape)-1]
+	s, hasScale := d.optional("ScaleBias", scale, c)
+	b, hasBias := d.optional("ScaleBias", bias, c)
+	gx, gy := grid(x.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
+	d.dispatch("scale_bias", nil, gx, gy, []uint32{uint32(x.Len()), uint32(c), uint32(b2i(hasScale)), uint32(b2i(hasBias))}, x, s, b)
+	return x
+}
+
+// Add is ops.Add: a new tensor a + b (same shapes).
+func (d *Device) Add(a, b *Buffer) *Buffer { return d.binary("Add", a, b, 0) }
+
+// ReLUBackward is ops.ReLUBackward into a new tensor: dy where the ReLU's
+// output y > 0, else 0.
+func (d *Device) ReLUBackward(dy, y *Buffer) *Buffer { return d.binary("ReLUBackward", dy, y, 1) }
+
+func (d *Device) binary(op string, a, b *Buffer, mode int) *Buffer {
+	if !sameShape(a.Shape, b.Shape) {
+		panic(fmt.Sprintf("webgpu: %s: shapes %v and %v differ", op, a.Shape, b.Shape))
+	}
+	out := d.NewBuffer(a.Shape...)
+	gx, gy := grid(out.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
+	d.dispatch("binary", nil, gx, gy, u32s(out.Len(), mode), a, b, out)
+	return out
+}
+
+// MatMul is ops.MatMul: [M,K]·[K,N] → [M,N].
+func (d *Device) MatMul(a, b *Buffer) *Buffer {
+	if len(a.Shape) != 2 || len(b.Shape) != 2 || a.Shape[1] != b.Shape[0] {
+		panic(fmt.Sprintf("webgpu: MatMul: %v × %v", a.Shape, b.Shape))
+	}
+	return d.matmul(a, b, nil, a.Shape[0], a.Shape[1], false, 1)
+}
+
+// FullyConnected is ops.FullyConnected: x [N,In] or [In], w [In,Out], bias
+// [Out] or nil; returns [N,Out] or [Out].
+func (d *Device) FullyConnected(x, w, bias *Buffer) *Buffer {
+	in := x.Shape[len(x.Shape)-1]
+	if len(x.Shape) > 2 || len(w.Shape) != 2 || w.Shape[0] != in {
+		panic(fmt.Sprintf("webgpu: FullyConnected: x %v, w %v: want [N,In] or [In] and [In,Out]", x.Shape, w.Shape))
+	}
+	y := d.matmul(x, w, bias, x.Len()/in, in, false, 1)
+	if len(x.Shape) == 1 {
+		y.Shape = y.Shape[1:]
+	}
+	return y
+}
+
+// Gram returns the [C,C] Gram matrix scale·FᵀF of x [H,W,C], F being x
+// viewed as [H·W, C]: entry (i,j) is scale·Σ_p x[p,i]·x[p,j].
+func (d *Device) Gram(x *Buffer, scale float32) *Buffer {
+	c := x.Shape[len(x.Shape)-1]
+	return d.matmul(x, x, nil, c, x.Len()/c, true, scale)
+}
+
+// matmul runs matmul.wgsl: alpha·op(a)·b + bias with op(a) [m,k] (a
+// transposed when transA) and b [k, n = b's last dim].
+func (d *Device) matmul(a, b, bias *Buffer, m, k int, transA bool, alpha float32) *Buffer {
+	n := b.Shape[len(b.Shape)-1]
+	out := d.NewBuffer(m, n)
+	bb, hasBias := d.optional("matmul", bias, n)
+	ts := matmulTile(d.limits)
+	d.dispatch("matmul", map[string]any{"TS": ts}, (n+ts-1)/ts, (m+ts-1)/ts,
+		[]uint32{uint32(m), uint32(n), uint32(k), uint32(b2i(transA)), uint32(b2i(hasBias)), math.Float32bits(alpha)}, a, b, bb, out)
+	return out
+}
+
+// Adam holds the hyper-parameters of the Adam optimiser (Kingma & Ba).
+type Adam struct {
+	LR, Beta1, Beta2, Epsilon float32
+}
+
+// Step applies Adam step t (1 for the first) in place: m and v (shaped like
+// param, zero before step 1) are updated with grad, then param −= LR·m̂/(√v̂+ε)
+// with the bias-corrected m̂ = m/(1−β1^t), v̂ = v/(1−β2^t).
+func (a Adam) Step(d *Device, param, grad, m, v *Buffer, t int) {
+	for _, b := range []*Buffer{grad, m, v} {
+		if !sameShape(b.Shape, param.Shape) {
+			panic(fmt.Sprintf("webgpu: Adam: shapes %v and %v differ", b.Shape, param.Shape))
+		}
+	}
+	c1 := 1 - math.Pow(float64(a.Beta1), float64(t))
+	c2 := 1 - math.Pow(float64(a.Beta2), float64(t))
+	gx, gy := grid(param.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
+	f := math.Float32bits
+	d.dispatch("adam", nil, gx, gy, []uint32{uint32(param.Len()), f(a.LR), f(a.Beta1), f(a.Beta2), f(a.Epsilon),
+		f(float32(c1)), f(float32(c2))}, param, grad, m, v)
+}
+
+// optional checks an optional per-channel operand of length n. It returns
+// the buffer and true, or, for nil, a one-element stand-in to bind (which
+// the shader does not read) and false.
+func (d *Device) optional(op string, b *Buffer, n int) (*Buffer, bool) {
+	if b == nil {
+		if d.standIn == nil {
+			d.standIn = d.NewBuffer(1)
+		}
+		return d.standIn, false
+	}
+	if b.Len() != n {
+		panic(fmt.Sprintf("webgpu: %s: per-channel operand has shape %v, want %d values", op, b.Shape, n))
+	}
+	return b, true
+}
+
+func u32s(v ...int) []uint32 {
+	out := make([]uint32, len(v))
+	for i, x := range v {
+		out[i] = uint32(x)
+	}
+	return out
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
