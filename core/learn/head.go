@@ -1,0 +1,225 @@
+package learn
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+)
+
+// Head kinds.
+const (
+	// KindEmbedding maps each descriptor through a network (trained with the
+	// triplet loss); the score is the Euclidean distance between the two
+	// outputs, smaller meaning same.
+	KindEmbedding = "embedding"
+	// KindPairs is a PairClassifier; the score is P(same), larger meaning same.
+	KindPairs = "pair-classifier"
+)
+
+// Head is a trained model applied to two descriptors to score a pair: what
+// `--head FILE` loads for compare, verify, identify and lfw. Exactly one of
+// Net (KindEmbedding) and Pairs (KindPairs) is set.
+type Head struct {
+	Kind  string
+	Net   *Sequential
+	Pairs *PairClassifier
+	// Threshold is the decision threshold chosen when training (on the
+	// training people's pairs): same when score < Threshold for an embedding,
+	// score > Threshold for a classifier.
+	Threshold float64
+	// Info records how the head was made (command, flags, seed, per-epoch
+	// loss, the encodings' encoder and alignment); it is not interpreted.
+	Info map[string]any
+}
+
+// Score returns the head's score for descriptors a and b and which way it
+// points: for an embedding, the distance between the two embeddings
+// (higherIsSame false); for a classifier, P(same) (higherIsSame true).
+// Descriptors whose length is not the head's input size score NaN.
+func (h *Head) Score(a, b []float32) (score float64, higherIsSame bool) {
+	if len(a) != h.InputDim() || len(b) != h.InputDim() {
+		return math.NaN(), h.Kind == KindPairs
+	}
+	if h.Kind == KindPairs {
+		return h.Pairs.Prob(a, b), true
+	}
+	y := h.Net.Forward(FromRows([][]float32{a, b}))
+	return math.Sqrt(sqDist(y.Row(0), y.Row(1))), false
+}
+
+// Same reports whether the head's threshold calls the pair the same person,
+// with the score it used.
+func (h *Head) Same(a, b []float32) (same bool, score float64) {
+	s, higher := h.Score(a, b)
+	if higher {
+		return s > h.Threshold, s
+	}
+	return s < h.Threshold, s
+}
+
+// InputDim returns the descriptor length the head takes.
+func (h *Head) InputDim() int {
+	if h.Kind == KindPairs {
+		return len(h.Pairs.W.Value)
+	}
+	return h.Net.Layers[0].(*Dense).In
+}
+
+// The file layout.
+type headJSON struct {
+	Format       string         `json:"format"`
+	Version      int            `json:"version"`
+	Kind         string         `json:"kind"`
+	Layers       []layerJSON    `json:"layers,omitempty"`
+	Feature      string         `json:"feature,omitempty"`
+	W            []float64      `json:"w,omitempty"`
+	B            *float64       `json:"b,omitempty"`
+	Threshold    float64        `json:"threshold"`
+	HigherIsSame bool           `json:"higher_is_same"`
+	Info         map[string]any `json:"info,omitempty"`
+}
+
+type layerJSON struct {
+	Type string    `json:"type"` // dense, relu, l2norm
+	In   int       `json:"in,omitempty"`
+	Out  int       `json:"out,omitempty"`
+	W    []float64 `json:"w,omitempty"` // [in,out] row-major
+	B    []float64 `json:"b,omitempty"`
+}
+
+const (
+	headFormat  = "visage-head"
+	headVersion = 1
+)
+
+// MarshalJSON writes the head as a small self-describing JSON document.
+func (h *Head) MarshalJSON() ([]byte, error) {
+	j := headJSON{Format: headFormat, Version: headVersion, Kind: h.Kind, Threshold: h.Threshold, Info: h.Info}
+	switch h.Kind {
+	case KindEmbedding:
+		for _, l := range h.Net.Layers {
+			switch l := l.(type) {
+			case *Dense:
+				j.Layers = append(j.Layers, layerJSON{"dense", l.In, l.Out, l.W.Value, l.B.Value})
+			case ReLU:
+				j.Layers = append(j.Layers, layerJSON{Type: "relu"})
+			case L2Norm:
+				j.Layers = append(j.Layers, layerJSON{Type: "l2norm"})
+			default:
+				return nil, fmt.Errorf("learn: a head cannot hold a %T layer", l)
+			}
+		}
+	case KindPairs:
+		j.HigherIsSame = true
+		j.Feature = h.Pairs.Feature.String()
+		j.W = h.Pairs.W.Value
+		j.B = &h.Pairs.B.Value[0]
+	default:
+		return nil, fmt.Errorf("learn: unknown head kind %q", h.Kind)
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads a head written by MarshalJSON, checking the format,
+// that the layers chain (each dense layer takes the previous output), that
+// every array has its declared size and every number is finite.
+func (h *Head) UnmarshalJSON(data []byte) error {
+	var j headJSON
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return fmt.Errorf("learn: head: %w", err)
+	}
+	if j.Format != headFormat || j.Version != headVersion {
+		return fmt.Errorf("learn: head: expected format %q version %d, found %q version %d", headFormat, headVersion, j.Format, j.Version)
+	}
+	if !finite(j.Threshold) {
+		return fmt.Errorf("learn: head: threshold must be finite, found %v", j.Threshold)
+	}
+	out := Head{Kind: j.Kind, Threshold: j.Threshold, Info: j.Info}
+	switch j.Kind {
+	case KindEmbedding:
+		net, err := layersFromJSON(j.Layers)
+		if err != nil {
+			return err
+		}
+		out.Net = net
+	case KindPairs:
+		f, err := ParseFeature(j.Feature)
+		if err != nil {
+			return fmt.Errorf("learn: head: %w", err)
+		}
+		if len(j.W) == 0 || j.B == nil || !allFinite(j.W) || !finite(*j.B) {
+			return fmt.Errorf("learn: head: a pair classifier needs finite weights w and bias b")
+		}
+		out.Pairs = &PairClassifier{f, &Param{j.W, make([]float64, len(j.W))}, &Param{[]float64{*j.B}, make([]float64, 1)}}
+	default:
+		return fmt.Errorf("learn: head: kind must be %q or %q, found %q", KindEmbedding, KindPairs, j.Kind)
+	}
+	if (j.Kind == KindPairs) != j.HigherIsSame {
+		return fmt.Errorf("learn: head: higher_is_same must be %v for kind %q", j.Kind == KindPairs, j.Kind)
+	}
+	*h = out
+	return nil
+}
+
+func layersFromJSON(ls []layerJSON) (*Sequential, error) {
+	if len(ls) == 0 || ls[0].Type != "dense" {
+		return nil, fmt.Errorf("learn: head: an embedding must start with a dense layer")
+	}
+	net := &Sequential{}
+	width := ls[0].In
+	for i, l := range ls {
+		switch l.Type {
+		case "dense":
+			if l.In != width || l.Out < 1 || len(l.W) != l.In*l.Out || len(l.B) != l.Out || !allFinite(l.W) || !allFinite(l.B) {
+				return nil, fmt.Errorf("learn: head: layer %d: expected a dense layer from %d inputs with finite w of in·out and b of out numbers, found in %d out %d, %d and %d numbers",
+					i, width, l.In, l.Out, len(l.W), len(l.B))
+			}
+			net.Layers = append(net.Layers, &Dense{l.In, l.Out, &Param{l.W, make([]float64, len(l.W))}, &Param{l.B, make([]float64, len(l.B))}})
+			width = l.Out
+		case "relu":
+			net.Layers = append(net.Layers, ReLU{})
+		case "l2norm":
+			net.Layers = append(net.Layers, L2Norm{})
+		default:
+			return nil, fmt.Errorf("learn: head: layer %d: type must be dense, relu or l2norm, found %q", i, l.Type)
+		}
+	}
+	return net, nil
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+func allFinite(vs []float64) bool {
+	for _, v := range vs {
+		if !finite(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// LoadHead reads a head file; errors name the file.
+func LoadHead(path string) (*Head, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	h := &Head{}
+	if err := h.UnmarshalJSON(data); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return h, nil
+}
+
+// Save writes the head to path as JSON.
+func (h *Head) Save(path string) error {
+	data, err := h.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
+}

@@ -1,0 +1,165 @@
+package learn
+
+import (
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+
+	"visage/core/lfw"
+)
+
+// clusters returns people×each 128-d descriptors: identity lives in the
+// first 16 dimensions (centres N(0,1), within-person noise σ 0.3), the other
+// 112 carry nuisance noise of σ 1 that swamps a plain Euclidean distance.
+func clusters(rng *rand.Rand, people, each int) ([][]float32, []int) {
+	var xs [][]float32
+	var labels []int
+	for p := range people {
+		centre := make([]float64, 16)
+		for i := range centre {
+			centre[i] = rng.NormFloat64()
+		}
+		for range each {
+			x := make([]float32, 128)
+			for i := range x {
+				if i < 16 {
+					x[i] = float32(centre[i] + 0.3*rng.NormFloat64())
+				} else {
+					x[i] = float32(rng.NormFloat64())
+				}
+			}
+			xs = append(xs, x)
+			labels = append(labels, p)
+		}
+	}
+	return xs, labels
+}
+
+// accuracy scores n balanced pairs of (xs, labels) with score and returns
+// the best-threshold accuracy (both people sets are disjoint from training).
+func accuracy(xs [][]float32, labels []int, n int, score func(a, b []float32) (float64, bool)) float64 {
+	s, _ := NewPairSampler(labels, rand.New(rand.NewPCG(11, 11)))
+	outs := make([]lfw.Outcome, n)
+	or := lfw.SmallerIsSame
+	for i := range outs {
+		a, b, same := s.Pair(i)
+		v, higher := score(xs[a], xs[b])
+		if higher {
+			or = lfw.LargerIsSame
+		}
+		outs[i] = lfw.Outcome{Score: v, Same: same}
+	}
+	_, acc, _ := lfw.BestThreshold(outs, or)
+	return acc
+}
+
+func plainDistance(a, b []float32) (float64, bool) {
+	s := 0.0
+	for i := range a {
+		d := float64(a[i] - b[i])
+		s += d * d
+	}
+	return math.Sqrt(s), false
+}
+
+// The heads must find the 16 informative dimensions that a plain distance
+// cannot tell from the noise, on people they were not trained on.
+func TestHeadsBeatPlainDistanceOnClusters(t *testing.T) {
+	rng := rand.New(rand.NewPCG(42, 42))
+	trainX, trainL := clusters(rng, 60, 6)
+	testX, testL := clusters(rng, 40, 6)
+	d := Dataset{FromRows(trainX), trainL}
+	plain := accuracy(testX, testL, 600, plainDistance)
+
+	heads := map[string]*Head{}
+	for _, m := range []Mining{SemiHard, Hard, Random} {
+		h, hist, err := TrainTriplet(d, TripletConfig{Dim: 16, Margin: 0.2, Mining: m, P: 10, K: 4, Epochs: 40, Optim: "adam", LR: 0.01, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hist[len(hist)-1].Loss >= hist[0].Loss {
+			t.Errorf("triplet %v: loss went from %v to %v", m, hist[0].Loss, hist[len(hist)-1].Loss)
+		}
+		heads["triplet linear "+m.String()] = h
+	}
+	h, _, err := TrainTriplet(d, TripletConfig{Hidden: 32, Dim: 16, Margin: 0.2, Mining: SemiHard, P: 10, K: 4, Epochs: 40, Optim: "sgd", LR: 0.1, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	heads["triplet mlp sgd"] = h
+	for _, f := range []Feature{AbsDiff, ChiSquare} {
+		h, hist, err := TrainPairs(d, PairsConfig{Feature: f, Epochs: 10, Pairs: 2000, Batch: 100, Optim: "adam", LR: 0.05, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hist[len(hist)-1].Loss >= hist[0].Loss {
+			t.Errorf("pairs %v: loss went from %v to %v", f, hist[0].Loss, hist[len(hist)-1].Loss)
+		}
+		heads["pairs "+f.String()] = h
+	}
+	for name, h := range heads {
+		acc := accuracy(testX, testL, 600, h.Score)
+		t.Logf("%-26s accuracy %.3f (plain distance %.3f)", name, acc, plain)
+		if acc < plain+0.1 {
+			t.Errorf("%s: accuracy %.3f, want at least plain distance's %.3f + 0.1", name, acc, plain)
+		}
+		// Saved and loaded, the head scores identically.
+		path := filepath.Join(t.TempDir(), "head.json")
+		if err := h.Save(path); err != nil {
+			t.Fatal(err)
+		}
+		back, err := LoadHead(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s1, o1 := h.Score(testX[0], testX[1])
+		s2, o2 := back.Score(testX[0], testX[1])
+		if s1 != s2 || o1 != o2 {
+			t.Errorf("%s: score %v/%v after a round trip, was %v/%v", name, s2, o2, s1, o1)
+		}
+	}
+}
+
+func TestTrainingIsDeterministic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	x, l := clusters(rng, 8, 4)
+	d := Dataset{FromRows(x), l}
+	cfg := TripletConfig{Dim: 4, Margin: 0.2, P: 4, K: 2, Epochs: 2, Optim: "adam", LR: 0.01, Seed: 3}
+	_, h1, _ := TrainTriplet(d, cfg)
+	_, h2, _ := TrainTriplet(d, cfg)
+	cfg.Seed = 4
+	_, h3, _ := TrainTriplet(d, cfg)
+	if h1[1] != h2[1] || h1[1] == h3[1] {
+		t.Errorf("losses %v, %v (same seed), %v (other seed): want equal then different", h1, h2, h3)
+	}
+}
+
+func TestHeadFileRejectsDamage(t *testing.T) {
+	for _, bad := range []string{
+		`{"format":"other","version":1,"kind":"embedding"}`,
+		`{"format":"visage-head","version":1,"kind":"magic","threshold":0}`,
+		`{"format":"visage-head","version":1,"kind":"embedding","layers":[{"type":"relu"}]}`,
+		`{"format":"visage-head","version":1,"kind":"embedding","layers":[{"type":"dense","in":2,"out":1,"w":[1],"b":[0]}]}`,
+		`{"format":"visage-head","version":1,"kind":"embedding","layers":[{"type":"dense","in":1,"out":1,"w":[1],"b":[0]},{"type":"dense","in":2,"out":1,"w":[1,1],"b":[0]}]}`,
+		`{"format":"visage-head","version":1,"kind":"pair-classifier","feature":"abs","w":[1],"b":0,"higher_is_same":false}`,
+		`{"format":"visage-head","version":1,"kind":"pair-classifier","feature":"l1","w":[1],"b":0,"higher_is_same":true}`,
+		`{"format":"visage-head","version":1,"kind":"pair-classifier","feature":"abs","w":[1],"higher_is_same":true}`,
+		`{"format":"visage-head","version":1,"kind":"pair-classifier","feature":"abs","w":[1],"b":0,"higher_is_same":true,"extra":1}`,
+	} {
+		if err := new(Head).UnmarshalJSON([]byte(bad)); err == nil {
+			t.Errorf("accepted %s", bad)
+		}
+	}
+	var h Head
+	if err := h.UnmarshalJSON([]byte(`{"format":"visage-head","version":1,"kind":"pair-classifier","feature":"chi2","w":[2],"b":-1,"threshold":0.5,"higher_is_same":true}`)); err != nil {
+		t.Fatal(err)
+	}
+	// χ² feature of (1, 3): 4/4 = 1; σ(2·1 − 1) = σ(1).
+	if p, higher := h.Score([]float32{1}, []float32{3}); math.Abs(p-1/(1+math.Exp(-1))) > 1e-15 || !higher {
+		t.Errorf("score %v %v, want σ(1) true", p, higher)
+	}
+	if p, _ := h.Score([]float32{1, 2}, []float32{3, 4}); !math.IsNaN(p) {
+		t.Errorf("wrong length scored %v, want NaN", p)
+	}
+}
