@@ -71,3 +71,55 @@ func BenchmarkConv2D(b *testing.B) {
 		})
 	}
 }
+
+// TestDepthwiseMatchesConv checks DepthwiseConv2D against the reference Conv
+// run channel by channel on awkward shapes.
+func TestDepthwiseMatchesConv(t *testing.T) {
+	for _, s := range []struct{ h, w, c, k, mult, stride int }{
+		{7, 9, 5, 3, 1, 1}, {8, 7, 3, 3, 2, 2}, {5, 5, 6, 5, 1, 2}, {2, 3, 3, 3, 3, 1},
+	} {
+		for _, pad := range []Padding{Valid, Same} {
+			draw := lcg(uint32(s.h*s.c + s.k*s.mult))
+			x := draw(s.h, s.w, s.c)
+			w := draw(s.k, s.k, s.c, s.mult)
+			got := DepthwiseConv2D(x, w, nil, s.stride, s.stride, pad)
+			for ci := range s.c {
+				xc, wc := tensor.New(s.h, s.w, 1), tensor.New(s.k, s.k, 1, s.mult)
+				for i := range xc.Data {
+					xc.Data[i] = x.Data[i*s.c+ci]
+				}
+				for i := range s.k * s.k {
+					copy(wc.Data[i*s.mult:(i+1)*s.mult], w.Data[(i*s.c+ci)*s.mult:])
+				}
+				want := Conv(xc, wc, nil, []int{s.stride, s.stride}, pad)
+				gc := tensor.New(want.Shape...)
+				for i := range gc.Data {
+					p, m := i/s.mult, i%s.mult
+					gc.Data[i] = got.Data[p*s.c*s.mult+ci*s.mult+m]
+				}
+				checkRelative(t, fmt.Sprintf("%+v %v channel %d", s, pad, ci), gc, want)
+			}
+		}
+	}
+}
+
+// BenchmarkDepthwiseConv2D times SSD-MobileNet's depthwise layer shapes.
+func BenchmarkDepthwiseConv2D(b *testing.B) {
+	for _, l := range []convLayer{
+		{"150x150x32", 150, 150, 32, 3, 1, 1},
+		{"150x150x64-s2", 150, 150, 64, 3, 1, 2},
+		{"19x19x512", 19, 19, 512, 3, 1, 1},
+	} {
+		b.Run(l.name, func(b *testing.B) {
+			draw := lcg(1)
+			x := draw(l.h, l.w, l.cin)
+			w := draw(l.k, l.k, l.cin, l.cout)
+			var y *tensor.Tensor
+			for b.Loop() {
+				y = DepthwiseConv2D(x, w, nil, l.stride, l.stride, Same)
+			}
+			flops := 2 * float64(y.Len()*l.k*l.k)
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}

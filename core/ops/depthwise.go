@@ -22,27 +22,30 @@ func DepthwiseConv2D(x, w *tensor.Tensor, bias []float32, strideH, strideW int, 
 	ow, left := window(wd, kw, strideW, pad)
 	y := tensor.New(oh, ow, cm)
 	for oy := range oh {
+		iy0 := oy*strideH - top
+		ky0, ky1 := max(0, -iy0), min(kh, h-iy0) // taps that land inside
 		for ox := range ow {
+			ix0 := ox*strideW - left
+			kx0, kx1 := max(0, -ix0), min(kw, wd-ix0)
 			acc := y.Data[(oy*ow+ox)*cm : (oy*ow+ox+1)*cm]
 			if bias != nil {
 				copy(acc, bias)
 			}
-			for ky := range kh {
-				iy := oy*strideH - top + ky
-				if iy < 0 || iy >= h {
-					continue
-				}
-				for kx := range kw {
-					ix := ox*strideW - left + kx
-					if ix < 0 || ix >= wd {
+			for ky := ky0; ky < ky1; ky++ {
+				for kx := kx0; kx < kx1; kx++ {
+					xr := x.Data[((iy0+ky)*wd+ix0+kx)*c:][:c]
+					wr := w.Data[(ky*kw+kx)*cm:][:cm]
+					if mult == 1 {
+						// MobileNet's case: one multiply-add per channel, a long
+						// loop without the division below.
+						xr = xr[:len(acc)]
+						for i, wv := range wr {
+							acc[i] += xr[i] * wv
+						}
 						continue
 					}
-					xr := x.Data[(iy*wd+ix)*c : (iy*wd+ix+1)*c]
-					wr := w.Data[(ky*kw+kx)*cm : (ky*kw+kx+1)*cm]
-					for ci, xv := range xr {
-						for m := range mult {
-							acc[ci*mult+m] += xv * wr[ci*mult+m]
-						}
+					for i, wv := range wr { // output channel i reads input i/mult
+						acc[i] += xr[i/mult] * wv
 					}
 				}
 			}
