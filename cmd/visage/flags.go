@@ -1,22 +1,24 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+
+	"visage/core/face"
 )
 
 // newFlagSet returns a flag set for the subcommand name whose Usage prints
-// "usage: visage NAME ARGS" and the flags' defaults to stderr.
+// "usage: visage NAME ARGS" and the flags' defaults to fs.Output().
 func newFlagSet(name, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: visage %s %s\n", name, args)
-		fs.SetOutput(os.Stderr)
+		fmt.Fprintf(fs.Output(), "usage: visage %s %s\n", name, args)
 		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
 	}
 	return fs
 }
@@ -36,6 +38,7 @@ func parseFlags(fs *flag.FlagSet, args []string, minArgs, maxArgs int) error {
 	fs.SetOutput(io.Discard) // main reports the error, once
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(os.Stderr)
 			fs.Usage()
 			return helpShown{}
 		}
@@ -55,4 +58,35 @@ func parseFlags(fs *flag.FlagSet, args []string, minArgs, maxArgs int) error {
 		want = fmt.Sprintf("%d to %d", minArgs, maxArgs)
 	}
 	return usagef("expected %s arguments, found %d (see `visage %s -h`)", want, n, fs.Name())
+}
+
+// thresholdFlag is a --threshold value: a distance in (0, 2], and whether
+// it was given.
+type thresholdFlag struct {
+	value float64
+	set   bool
+}
+
+func (t *thresholdFlag) String() string {
+	if !t.set {
+		return ""
+	}
+	return strconv.FormatFloat(t.value, 'g', -1, 64)
+}
+
+func (t *thresholdFlag) Set(s string) error {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return fmt.Errorf("expected a number, found %q", s)
+	}
+	if err := face.CheckThreshold(v); err != nil {
+		return err
+	}
+	t.value, t.set = v, true
+	return nil
+}
+
+// printJSON writes v to stdout as one line of JSON.
+func printJSON(v any) error {
+	return json.NewEncoder(os.Stdout).Encode(v)
 }

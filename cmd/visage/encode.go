@@ -1,0 +1,61 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"visage/core/face"
+)
+
+func init() {
+	register("encode", "print the 128-number face descriptor of each image", runEncode)
+}
+
+// imageFaces is encode's JSON output for one image.
+type imageFaces struct {
+	Image string      `json:"image"`
+	Faces []face.Face `json:"faces"`
+}
+
+func runEncode(args []string) error {
+	fl := newFlagSet("encode", "[--aligned] [--json] [--models DIR] IMAGE...")
+	var src faceSource
+	src.addFlags(fl)
+	asJSON := fl.Bool("json", false, `print [{"image":…,"faces":[{"box":…,"score":…,"landmarks":…,"encoding":[128 numbers]}]},…]`)
+	if err := parseFlags(fl, args, 1, -1); err != nil {
+		return err
+	}
+	var out []imageFaces
+	for _, path := range fl.Args() {
+		faces, err := src.faces(path)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			out = append(out, imageFaces{path, faces})
+			continue
+		}
+		for i, f := range faces {
+			label := path
+			if len(faces) > 1 {
+				label = fmt.Sprintf("%s#%d", path, i+1)
+			}
+			fmt.Printf("%s: %s\n", label, formatDescriptor(f.Encoding))
+		}
+	}
+	if *asJSON {
+		return printJSON(out)
+	}
+	return nil
+}
+
+// formatDescriptor writes enc's numbers space-separated, each in the fewest
+// digits that read back as the same float32.
+func formatDescriptor(enc []float32) string {
+	s := make([]string, len(enc))
+	for i, v := range enc {
+		s[i] = strconv.FormatFloat(float64(v), 'g', -1, 32)
+	}
+	return strings.Join(s, " ")
+}
