@@ -83,7 +83,7 @@ type packedB struct {
 
 // packB packs b (k×n, row stride ldb) into dst, which needs k*roundUp(n, nr) values.
 func packB(dst []float32, k, n int, b []float32, ldb int) packedB {
-	np := (n + nr - 1) / nr * nr
+	np := roundUp(n, nr)
 	for p0 := 0; p0 < k; p0 += kc {
 		depth := min(kc, k-p0)
 		block := dst[p0*np : (p0+depth)*np]
@@ -108,6 +108,9 @@ func (pb packedB) strip(p0, depth, j int) []float32 {
 	return pb.data[base : base+depth*nr]
 }
 
+// roundUp returns n rounded up to a multiple of q.
+func roundUp(n, q int) int { return (n + q - 1) / q * q }
+
 // scratch recycles packing buffers between calls.
 var scratch = sync.Pool{New: func() any { return new([]float32) }}
 
@@ -127,7 +130,7 @@ func gemmPacked(m, n, k int, src aSource, b []float32, ldb int, c []float32, ldc
 	if m == 0 || n == 0 || k == 0 {
 		return
 	}
-	bbuf := getScratch(k * ((n + nr - 1) / nr * nr))
+	bbuf := getScratch(k * roundUp(n, nr))
 	defer scratch.Put(bbuf)
 	pb := packB(*bbuf, k, n, b, ldb)
 
@@ -135,7 +138,7 @@ func gemmPacked(m, n, k int, src aSource, b []float32, ldb int, c []float32, ldc
 	workers := min(runtime.GOMAXPROCS(0), blocks, max(1, m*n*k/(1<<18)))
 	var next atomic.Int64
 	work := func() {
-		abuf := getScratch(mc * min(k, kc))
+		abuf := getScratch(roundUp(mc, mr) * min(k, kc))
 		defer scratch.Put(abuf)
 		for {
 			i0 := int(next.Add(1)-1) * mc
@@ -145,7 +148,7 @@ func gemmPacked(m, n, k int, src aSource, b []float32, ldb int, c []float32, ldc
 			rows := min(mc, m-i0)
 			for p0 := 0; p0 < k; p0 += kc {
 				depth := min(kc, k-p0)
-				ap := (*abuf)[:(rows+mr-1)/mr*mr*depth]
+				ap := (*abuf)[:roundUp(rows, mr)*depth]
 				src.pack(ap, i0, rows, p0, depth)
 				for j := 0; j < n; j += nr {
 					bs := pb.strip(p0, depth, j)
