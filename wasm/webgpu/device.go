@@ -39,6 +39,9 @@ type Device struct {
 	encoder js.Value   // current command encoder, or undefined
 	pass    js.Value   // open compute pass on encoder, or undefined
 	garbage []js.Value // buffers to destroy once the current encoder is submitted
+	// free holds released storage buffers by byte size, for reuse: a network
+	// pass recycles its intermediates instead of allocating afresh.
+	free map[int][]js.Value
 	// scopesOpen is set while the error scopes pushed for the pending work
 	// are waiting for Flush to pop them.
 	scopesOpen bool
@@ -92,6 +95,7 @@ func Open() (*Device, error) {
 		limits:    limits,
 		adapter:   name,
 		pipelines: map[string]js.Value{},
+		free:      map[int][]js.Value{},
 		encoder:   js.Undefined(),
 		pass:      js.Undefined(),
 	}, nil
@@ -119,28 +123,64 @@ type Buffer struct {
 // Len returns the number of float32 elements.
 func (b *Buffer) Len() int { return tensor.Size(b.Shape) }
 
-// Release frees the GPU memory. Kernels already recorded with b still see
-// its contents: the memory is freed after the pending submission.
+// Release hands b's GPU memory back to its Device, which may reuse it for
+// a later buffer (Trim frees it). Kernels already recorded with b still see
+// its contents. b must not be used afterwards.
 func (b *Buffer) Release() {
-	b.d.garbage = append(b.d.garbage, b.buf)
+	d := b.d
+	d.free[b.bytes()] = append(d.free[b.bytes()], b.buf)
 	b.buf = js.Undefined()
 }
 
-// NewBuffer allocates a zero-filled GPU tensor of the given shape.
-func (d *Device) NewBuffer(shape ...int) *Buffer {
-	n := max(tensor.Size(shape), 1) // WebGPU cannot bind an empty buffer
-	return &Buffer{d: d, buf: d.createBuffer(4*n, storageUsages), Shape: append([]int(nil), shape...)}
+// bytes is the size of b's GPU buffer (WebGPU cannot bind an empty one).
+func (b *Buffer) bytes() int { return 4 * max(b.Len(), 1) }
+
+// Trim frees the GPU memory of every released buffer, once the pending
+// kernels have been submitted.
+func (d *Device) Trim() {
+	for size, bufs := range d.free {
+		d.garbage = append(d.garbage, bufs...)
+		delete(d.free, size)
+	}
 }
 
-// Upload copies t to a new GPU tensor of the same shape.
+// NewBuffer returns a zero-filled GPU tensor of the given shape.
+func (d *Device) NewBuffer(shape ...int) *Buffer {
+	b, reused := d.alloc(shape)
+	if reused {
+		d.endPass()
+		d.commandEncoder().Call("clearBuffer", b.buf)
+	}
+	return b
+}
+
+// alloc returns a GPU tensor of the given shape with undefined contents,
+// reusing a released buffer of the same size when there is one (reused).
+// Kernels allocate their outputs with it, since they write every element.
+func (d *Device) alloc(shape []int) (b *Buffer, reused bool) {
+	b = &Buffer{d: d, Shape: append([]int(nil), shape...)}
+	size := b.bytes()
+	if bufs := d.free[size]; len(bufs) > 0 {
+		b.buf = bufs[len(bufs)-1]
+		d.free[size] = bufs[:len(bufs)-1]
+		return b, true
+	}
+	b.buf = d.createBuffer(size, storageUsages)
+	return b, false
+}
+
+// Upload copies t to a new GPU tensor of the same shape. Uploads cost no
+// submission unless kernels are pending (see Write).
 func (d *Device) Upload(t *tensor.Tensor) *Buffer {
-	b := d.NewBuffer(t.Shape...)
+	b, _ := d.alloc(t.Shape)
 	d.Write(b, t.Data)
 	return b
 }
 
 // Write copies data into b; it panics when len(data) differs from b.Len().
-// The write is ordered before every kernel recorded after it.
+// The write is ordered after every kernel recorded before it, and before
+// every kernel recorded after it. That costs a submission when kernels are
+// pending, so upload a pass's inputs before recording its kernels.
 func (d *Device) Write(b *Buffer, data []float32) {
 	if len(data) != b.Len() {
 		panic(fmt.Sprintf("webgpu: writing %d values into a buffer of shape %v", len(data), b.Shape))
@@ -160,7 +200,7 @@ func (d *Device) Write(b *Buffer, data []float32) {
 // reports GPU validation and out-of-memory errors raised since the previous
 // Flush or Read, and a lost device.
 func (d *Device) Read(b *Buffer) (*tensor.Tensor, error) {
-	size := 4 * max(b.Len(), 1)
+	size := b.bytes()
 	staging := d.createBuffer(size, usageMapRead|usageCopyDst)
 	d.endPass()
 	d.commandEncoder().Call("copyBufferToBuffer", b.buf, 0, staging, 0, size)

@@ -42,7 +42,7 @@ func (d *Device) groupedConv(op string, x, w, bias *Buffer, strideH, strideW int
 	outC := c / groupIn * groupOut
 	oh, top := windowPlan(h, kh, strideH, pad)
 	ow, left := windowPlan(wd, kw, strideW, pad)
-	y := d.NewBuffer(oh, ow, outC)
+	y, _ := d.alloc([]int{oh, ow, outC})
 	b, hasBias := d.optional(op, bias, outC)
 	gx, gy := grid(y.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
 	d.dispatch("conv2d", nil, gx, gy, u32s(h, wd, c, oh, ow, outC, kh, kw, strideH, strideW, top, left, groupIn, groupOut, b2i(hasBias)),
@@ -64,7 +64,7 @@ func (d *Device) ConvBackwardInput(dy, w *Buffer, xShape []int, strideH, strideW
 	if dy.Shape[0] != oh || dy.Shape[1] != ow {
 		panic(fmt.Sprintf("webgpu: ConvBackwardInput: dy %v, want [%d,%d,%d] for x %v", dy.Shape, oh, ow, w.Shape[3], xShape))
 	}
-	dx := d.NewBuffer(xShape...)
+	dx, _ := d.alloc(xShape)
 	gx, gy := grid(dx.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
 	d.dispatch("conv2d_backward_input", nil, gx, gy, u32s(h, wd, c, oh, ow, dy.Shape[2], kh, kw, strideH, strideW, top, left),
 		dy, w, dx)
@@ -88,7 +88,7 @@ func (d *Device) pool(x *Buffer, kh, kw, strideH, strideW int, pad ops.Padding, 
 	h, w, c := x.Shape[0], x.Shape[1], x.Shape[2]
 	oh, top := windowPlan(h, kh, strideH, pad)
 	ow, left := windowPlan(w, kw, strideW, pad)
-	y := d.NewBuffer(oh, ow, c)
+	y, _ := d.alloc([]int{oh, ow, c})
 	gx, gy := grid(y.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
 	d.dispatch("pool2d", nil, gx, gy, u32s(h, w, c, oh, ow, kh, kw, strideH, strideW, top, left, b2i(isMax)), x, y)
 	return y
@@ -121,7 +121,7 @@ func (d *Device) poolBackward(dy, x *Buffer, xShape []int, kh, kw, strideH, stri
 	if x == nil {
 		src = dy // bound but not read by the average path
 	}
-	dx := d.NewBuffer(xShape...)
+	dx, _ := d.alloc(xShape)
 	gx, gy := grid(dx.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
 	d.dispatch("pool2d_backward", nil, gx, gy, u32s(h, w, c, oh, ow, kh, kw, strideH, strideW, top, left, b2i(x != nil)),
 		dy, src, dx)
@@ -157,17 +157,39 @@ func (d *Device) ScaleBias(x, scale, bias *Buffer) *Buffer {
 // Add is ops.Add: a new tensor a + b (same shapes).
 func (d *Device) Add(a, b *Buffer) *Buffer { return d.binary("Add", a, b, 0) }
 
+// AddZeroExtended returns a new [H,W,C] tensor a + b for operands [h,w,c]
+// of rank 3 where each of H, W, C is the larger of the two operands' sizes
+// and the smaller operand is zero-extended at the bottom, the right and in
+// its last channels: ops.PadSpatial and ops.ConcatChannels with zeros,
+// fused with the add, as residual shortcuts that halve the resolution and
+// double the channels need.
+func (d *Device) AddZeroExtended(a, b *Buffer) *Buffer {
+	if len(a.Shape) != 3 || len(b.Shape) != 3 {
+		panic(fmt.Sprintf("webgpu: AddZeroExtended: shapes %v and %v, want [h,w,c] each", a.Shape, b.Shape))
+	}
+	shape := []int{max(a.Shape[0], b.Shape[0]), max(a.Shape[1], b.Shape[1]), max(a.Shape[2], b.Shape[2])}
+	return d.binaryOp(shape, a.Shape, b.Shape, a, b, 0)
+}
+
 // ReLUBackward is ops.ReLUBackward into a new tensor: dy where the ReLU's
 // output y > 0, else 0.
 func (d *Device) ReLUBackward(dy, y *Buffer) *Buffer { return d.binary("ReLUBackward", dy, y, 1) }
 
+// binary runs binary.wgsl on operands of one shape, of any rank.
 func (d *Device) binary(op string, a, b *Buffer, mode int) *Buffer {
 	if !sameShape(a.Shape, b.Shape) {
 		panic(fmt.Sprintf("webgpu: %s: shapes %v and %v differ", op, a.Shape, b.Shape))
 	}
-	out := d.NewBuffer(a.Shape...)
+	flat := []int{1, 1, a.Len()}
+	out := d.binaryOp(flat, flat, flat, a, b, mode)
+	out.Shape = append(out.Shape[:0], a.Shape...)
+	return out
+}
+
+func (d *Device) binaryOp(shape, aShape, bShape []int, a, b *Buffer, mode int) *Buffer {
+	out, _ := d.alloc(shape)
 	gx, gy := grid(out.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
-	d.dispatch("binary", nil, gx, gy, u32s(out.Len(), mode), a, b, out)
+	d.dispatch("binary", nil, gx, gy, u32s(append(append(append(shape[:3:3], aShape...), bShape...), mode)...), a, b, out)
 	return out
 }
 
@@ -204,7 +226,7 @@ func (d *Device) Gram(x *Buffer, scale float32) *Buffer {
 // transposed when transA) and b [k, n = b's last dim].
 func (d *Device) matmul(a, b, bias *Buffer, m, k int, transA bool, alpha float32) *Buffer {
 	n := b.Shape[len(b.Shape)-1]
-	out := d.NewBuffer(m, n)
+	out, _ := d.alloc([]int{m, n})
 	bb, hasBias := d.optional("matmul", bias, n)
 	ts := matmulTile(d.limits)
 	d.dispatch("matmul", map[string]any{"TS": ts}, (n+ts-1)/ts, (m+ts-1)/ts,

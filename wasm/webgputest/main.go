@@ -262,6 +262,21 @@ func checks() []check {
 		gpu, err := readAll(d, d.Add(ga, gb), ga, gb)
 		return gpu, ops.Add(a, b), err
 	}})
+	for _, c := range [][2][]int{{{4, 5, 8}, {5, 5, 4}}, {{5, 6, 3}, {5, 6, 3}}, {{3, 3, 6}, {4, 2, 5}}} {
+		cs = append(cs, check{"AddZeroExtended", fmt.Sprintf("%v+%v", c[0], c[1]),
+			func(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor, error) {
+				a, b := random(rng, c[0]...), random(rng, c[1]...)
+				ga, gb := d.Upload(a), d.Upload(b)
+				gpu, err := readAll(d, d.AddZeroExtended(ga, gb), ga, gb)
+				shape := []int{max(c[0][0], c[1][0]), max(c[0][1], c[1][1]), max(c[0][2], c[1][2])}
+				return gpu, ops.Add(zeroExtend(a, shape), zeroExtend(b, shape)), err
+			}})
+	}
+	cs = append(cs, check{"NewBuffer", "zeroes reused memory", func(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor, error) {
+		d.Upload(random(rng, 3, 5, 7)).Release()
+		gpu, err := readAll(d, d.NewBuffer(5, 7, 3))
+		return gpu, tensor.New(5, 7, 3), err
+	}})
 	cs = append(cs, check{"ReLUBackward", "[5 7 3]", func(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor, error) {
 		dy, y := random(rng, 5, 7, 3), ops.ReLU(random(rng, 5, 7, 3))
 		gdy, gy := d.Upload(dy), d.Upload(y)
@@ -311,6 +326,16 @@ func biasLen(present bool, n int) int {
 		return n
 	}
 	return -1
+}
+
+// zeroExtend pads x [h,w,c] with zeros at the bottom, the right and in the
+// last channels up to shape.
+func zeroExtend(x *tensor.Tensor, shape []int) *tensor.Tensor {
+	x = ops.PadSpatial(x, 0, shape[0]-x.Shape[0], 0, shape[1]-x.Shape[1], 0)
+	if extra := shape[2] - x.Shape[2]; extra > 0 {
+		x = ops.ConcatChannels(x, tensor.New(shape[0], shape[1], extra))
+	}
+	return x
 }
 
 // gram is the reference Gram matrix: scale·FᵀF with F = x as [H·W, C],
