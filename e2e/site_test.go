@@ -1,0 +1,277 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"visage/core/face"
+	"visage/core/imageio"
+	"visage/models/assets"
+	"visage/models/facerec"
+)
+
+// descriptorTolerance bounds |wasm − native| per descriptor element: the same
+// Go code runs in both, so only floating-point evaluation order may differ.
+const descriptorTolerance = 1e-5
+
+// Face chips from the shared data set: two of one person and one of another.
+var chips = []string{
+	"John_Salley/000179_02159509.jpg",
+	"John_Salley/000183_02159543.jpg",
+	"John_Savage/000264_01099001.jpg",
+}
+
+// need skips the test when err says something it needs is missing, unless
+// VISAGE_E2E is set, when missing files are a failure.
+func need(t *testing.T, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	if os.Getenv("VISAGE_E2E") == "" {
+		t.Skip(err)
+	}
+	t.Fatal(err)
+}
+
+// chipPaths returns the paths of chips.
+func chipPaths(t *testing.T) []string {
+	shared, err := assets.SharedDir()
+	need(t, err)
+	paths := make([]string, len(chips))
+	for i, c := range chips {
+		paths[i] = filepath.Join(shared, "data", "faces-dev", "dlib_johns", c)
+		_, err := os.Stat(paths[i])
+		need(t, err)
+	}
+	return paths
+}
+
+// nativeDescriptors encodes each file with visage/models/facerec in this process.
+func nativeDescriptors(t *testing.T, files [][]byte) [][]float32 {
+	dir, err := assets.FaceModelsDir()
+	need(t, err)
+	net, err := facerec.Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([][]float32, len(files))
+	for i, f := range files {
+		img, err := imageio.Decode(bytes.NewReader(f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out[i], err = net.Encode(img); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// openSite serves the built site, opens it in a fresh headless Chromium, waits
+// until the page says the model is ready and returns the tab's context (with a
+// deadline). The test fails if the page logs an error or throws, which is
+// also how CSP violations show.
+func openSite(t *testing.T) context.Context {
+	site, err := SiteDir()
+	need(t, err)
+	chromium, err := ChromiumPath()
+	need(t, err)
+	srv, err := Serve(site, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	browser, cancel := Browser(chromium, t.TempDir())
+	t.Cleanup(cancel)
+
+	if err := chromedp.Do(browser); err != nil { // start the browser without a deadline
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var problems []string
+	watch, stopWatching := context.WithCancel(browser)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for m, err := range chromedp.Console(watch) {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
+				mu.Lock()
+				problems = append(problems, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		stopWatching()
+		<-done
+		for _, p := range problems {
+			t.Errorf("page console: %s", p)
+		}
+	})
+
+	ctx, cancelTimeout := context.WithTimeout(browser, 3*time.Minute)
+	t.Cleanup(cancelTimeout)
+	if err := OpenPage(ctx, srv.URL, 2*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+// screenshot saves the page as e2e/out/name.png.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll("out", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("out", name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestEncodeMatchesNative encodes chips with visage.js in the browser (Go in
+// wasm, in the worker) and checks the descriptors equal the native ones.
+func TestEncodeMatchesNative(t *testing.T) {
+	paths := chipPaths(t)
+	files := make([][]byte, len(paths))
+	for i, p := range paths {
+		var err error
+		if files[i], err = os.ReadFile(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := nativeDescriptors(t, files)
+	ctx := openSite(t)
+	got, err := EncodeInPage(ctx, files, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range files {
+		g, w := got[i].Descriptor, want[i]
+		if len(g) != len(w) {
+			t.Fatalf("%s: wasm descriptor has %d numbers, native %d", chips[i], len(g), len(w))
+		}
+		worst := 0.0
+		for j := range g {
+			worst = math.Max(worst, math.Abs(float64(g[j])-float64(w[j])))
+		}
+		t.Logf("%s: max |wasm − native| = %g", chips[i], worst)
+		if worst > descriptorTolerance {
+			t.Errorf("%s: wasm and native descriptors differ by up to %g, want ≤ %g", chips[i], worst, descriptorTolerance)
+		}
+	}
+}
+
+// compareInUI picks two files through the page's file inputs and returns the
+// verdict and distance the page shows.
+func compareInUI(t *testing.T, ctx context.Context, a, b string) (verdict string, dist float64) {
+	t.Helper()
+	if err := chromedp.Do(ctx,
+		chromedp.SetUploadFiles(chromedp.ID("file-a"), []string{a}),
+		chromedp.SetUploadFiles(chromedp.ID("file-b"), []string{b}),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[string](`document.getElementById('verdict').dataset.verdict`)); err != nil {
+		t.Fatalf("waiting for the verdict: %v", err)
+	}
+	verdict, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("verdict")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("distance")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dist, err = strconv.ParseFloat(shown, 64); err != nil {
+		t.Fatalf("distance shown: %v", err)
+	}
+	return verdict, dist
+}
+
+// TestCompareInUI picks pairs of chips through the file inputs and checks the
+// page shows the native distance (to its 4 decimals) and the native verdict.
+func TestCompareInUI(t *testing.T) {
+	paths := chipPaths(t)
+	files := make([][]byte, len(paths))
+	for i, p := range paths {
+		var err error
+		if files[i], err = os.ReadFile(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	native := nativeDescriptors(t, files)
+	ctx := openSite(t)
+	for _, pair := range []struct {
+		name string
+		a, b int
+	}{{"same-person", 0, 1}, {"different-people", 0, 2}} {
+		verdict, dist := compareInUI(t, ctx, paths[pair.a], paths[pair.b])
+		want := face.Distance(native[pair.a], native[pair.b])
+		if math.Abs(dist-want) > 0.5e-4+descriptorTolerance {
+			t.Errorf("%s: page shows distance %.4f, native %.6f", pair.name, dist, want)
+		}
+		wantVerdict := "Different people"
+		if want < face.DefaultThreshold {
+			wantVerdict = "Same person"
+		}
+		if verdict != wantVerdict {
+			t.Errorf("%s: page says %q at distance %.4f, want %q", pair.name, verdict, dist, wantVerdict)
+		}
+		screenshot(t, ctx, "compare-"+pair.name)
+	}
+	// The same page at phone width.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(375, 740, chromedp.EmulateScale(2))); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "compare-phone")
+}
+
+// TestCorruptImage picks a file that is not an image: the page must say so in
+// its status line and still compare the next pair.
+func TestCorruptImage(t *testing.T) {
+	paths := chipPaths(t)
+	corrupt := filepath.Join(t.TempDir(), "corrupt.jpg")
+	good, err := os.ReadFile(paths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A JPEG header followed by garbage: recognised, then fails to decode.
+	if err := os.WriteFile(corrupt, append(good[:20:20], bytes.Repeat([]byte{0x5a}, 500)...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := openSite(t)
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.ID("file-a"), []string{corrupt})); err != nil {
+		t.Fatal(err)
+	}
+	status, err := chromedp.Run(ctx, chromedp.Poll[string](
+		`(s => s.classList.contains('error') ? s.textContent : '')(document.getElementById('status'))`))
+	if err != nil {
+		t.Fatalf("waiting for the error: %v", err)
+	}
+	if !strings.Contains(status, "first photo (corrupt.jpg)") || !strings.Contains(status, "imageio") {
+		t.Errorf("status %q does not say the first photo could not be decoded", status)
+	}
+	screenshot(t, ctx, "corrupt-image")
+
+	verdict, _ := compareInUI(t, ctx, paths[0], paths[1])
+	if verdict == "" {
+		t.Error("no verdict after a corrupt image")
+	}
+}
