@@ -200,35 +200,42 @@ func TestBackwardFiniteDiff(t *testing.T) {
 			}
 			return s
 		}
-		worst, bad := fdCompare(img, grad, loss, 0.05)
-		t.Logf("%v pooling: worst |fd − backward| / max|grad| = %.2g; %d of %d elements above 1e-3 (ReLU kinks)", pool, worst, bad, img.Len())
-		if bad > img.Len()/50 {
-			t.Errorf("%v pooling: %d of %d gradient elements disagree with finite differences", pool, bad, img.Len())
+		worst, skipped := fdCompare(t, img, grad, loss, func() string { return vgg19test.Regime(net, img) }, 0.5)
+		t.Logf("%v pooling: worst |fd − backward| / max|grad| = %.2g (%d of %d pixels skipped: ±h crosses a ReLU or max-pool kink)", pool, worst, skipped, img.Len())
+		if skipped > img.Len()/4 {
+			t.Errorf("%v pooling: %d of %d pixels near a kink; the check tests too little", pool, skipped, img.Len())
 		}
 	}
 }
 
-// fdCompare computes central differences of loss at every element of x
-// (step h, restored after) and returns the largest error relative to max|grad|
-// and how many elements exceed 1e-3 of it.
-func fdCompare(x, grad *tensor.Tensor, loss func() float64, h float32) (worst float64, bad int) {
+// fdCompare compares grad with central differences of loss at every element
+// of x (step h, restored after) whose ±h neighbours lie in the same regime
+// (so the loss is linear between them, and float32 rounding is the only
+// error), failing when one differs by more than 1e-3·max|grad|. It returns the
+// worst such error and how many elements it skipped.
+func fdCompare(t *testing.T, x, grad *tensor.Tensor, loss func() float64, regime func() string, h float32) (worst float64, skipped int) {
+	t.Helper()
 	scale := 0.0
 	for _, g := range grad.Data {
 		scale = max(scale, math.Abs(float64(g)))
 	}
 	for i, v := range x.Data {
 		x.Data[i] = v + h
-		up := loss()
+		up, rUp := loss(), regime()
 		x.Data[i] = v - h
-		down := loss()
+		down, rDown := loss(), regime()
 		x.Data[i] = v
+		if rUp != rDown {
+			skipped++
+			continue
+		}
 		e := math.Abs((up-down)/float64(2*h)-float64(grad.Data[i])) / scale
 		worst = max(worst, e)
 		if e > 1e-3 {
-			bad++
+			t.Errorf("element %d: finite difference %.6g, backward %.6g", i, (up-down)/float64(2*h), grad.Data[i])
 		}
 	}
-	return worst, bad
+	return worst, skipped
 }
 
 func TestBackwardErrors(t *testing.T) {

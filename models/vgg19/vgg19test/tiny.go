@@ -6,6 +6,9 @@ package vgg19test
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
+
+	"visage/core/ops"
 
 	"visage/core/tensor"
 	"visage/models/vgg19"
@@ -44,4 +47,41 @@ func Net(seed uint64, pool vgg19.Pooling) *vgg19.Net {
 	}
 	n.Pool = pool
 	return n
+}
+
+// Regime returns a fingerprint of the linear piece of the network that img
+// falls in: which ReLUs are active and, with max pooling, which cell wins
+// each pooling window. Between two images with the same regime the network
+// is linear (avg) or piecewise linear with the same pieces (max), so central
+// differences across a change of regime straddle a kink and need not match
+// the gradient.
+func Regime(net *vgg19.Net, img *tensor.Tensor) string {
+	p, err := net.Forward(img, "conv5_1")
+	if err != nil {
+		panic(err)
+	}
+	var b []byte
+	for _, l := range vgg19.Layers() {
+		a := p.Activation(l)
+		for _, v := range a.Data {
+			b = append(b, boolByte(v > 0))
+		}
+		if net.Pool == vgg19.MaxPool && slices.Contains([]string{"conv1_2", "conv2_2", "conv3_4", "conv4_4"}, l) {
+			out := ops.MaxPool2D(a, 2, 2, 2, 2, ops.Same)
+			for i := range out.Data {
+				out.Data[i] = 1
+			}
+			for _, v := range ops.MaxPool2DBackward(out, a, 2, 2, 2, 2, ops.Same).Data {
+				b = append(b, boolByte(v != 0))
+			}
+		}
+	}
+	return string(b)
+}
+
+func boolByte(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
 }

@@ -1,0 +1,124 @@
+package art
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"visage/core/ops"
+	"visage/core/tensor"
+	"visage/models/vgg19"
+)
+
+// Options configure a stylization.
+type Options struct {
+	Cost       CostOptions
+	LR         float64 // Adam's learning rate, in pixel units (course: 2.0)
+	NoiseRatio float64 // share of noise in the initial image, 0..1 (course: 0.6)
+	Seed       uint64  // seed of the initial noise
+}
+
+// DefaultOptions returns the course's settings: DefaultCostOptions, learning
+// rate 2, noise ratio 0.6.
+func DefaultOptions() Options {
+	return Options{Cost: DefaultCostOptions(), LR: 2, NoiseRatio: 0.6, Seed: 1}
+}
+
+// Stylizer paints a generated image by Adam on its pixels, one Step at a time.
+type Stylizer struct {
+	obj  *Objective
+	img  *tensor.Tensor
+	adam *Adam
+}
+
+// NewStylizer prepares J for content and style ([H,W,3] RGB 0..255, same size;
+// see FitPair) and the initial image (see InitImage). The images are not kept.
+func NewStylizer(net *vgg19.Net, content, style *tensor.Tensor, opts Options) (*Stylizer, error) {
+	if !(opts.LR > 0) || !finite(opts.LR) {
+		return nil, fmt.Errorf("art: learning rate %v, want > 0", opts.LR)
+	}
+	if !(opts.NoiseRatio >= 0 && opts.NoiseRatio <= 1) {
+		return nil, fmt.Errorf("art: noise ratio %v, want 0..1", opts.NoiseRatio)
+	}
+	obj, err := NewObjective(net, content, style, opts.Cost)
+	if err != nil {
+		return nil, err
+	}
+	return &Stylizer{obj: obj, img: InitImage(content, opts.NoiseRatio, opts.Seed), adam: NewAdam(opts.LR)}, nil
+}
+
+// Step evaluates J at the current image, takes one Adam step on its pixels and
+// clips them to 0..255. It returns the costs before the step.
+func (s *Stylizer) Step() (Costs, error) {
+	c, grad, err := s.obj.Evaluate(s.img)
+	if err != nil {
+		return c, err
+	}
+	s.adam.Step(s.img.Data, grad.Data)
+	for i, v := range s.img.Data {
+		s.img.Data[i] = min(max(v, 0), 255)
+	}
+	return c, nil
+}
+
+// Image returns the current generated image [H,W,3], RGB 0..255. It belongs
+// to the Stylizer and changes with each Step; Clone it to keep it.
+func (s *Stylizer) Image() *tensor.Tensor { return s.img }
+
+// imagenetMean is the mean ImageNet pixel, RGB.
+var imagenetMean = [3]float32{123.68, 116.779, 103.939}
+
+// InitImage returns the course's starting point, noise·r + content·(1−r)
+// with noise uniform in (−20, 20), computed in the network's mean-subtracted
+// space and brought back to RGB: r·(mean + U(−20,20)) + (1−r)·content,
+// clipped to 0..255. content is not modified.
+func InitImage(content *tensor.Tensor, ratio float64, seed uint64) *tensor.Tensor {
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	g := tensor.New(content.Shape...)
+	r := float32(ratio)
+	for i, v := range content.Data {
+		noise := imagenetMean[i%3] + 40*rng.Float32() - 20
+		g.Data[i] = min(max(r*noise+(1-r)*v, 0), 255)
+	}
+	return g
+}
+
+// FitPair brings a content and a style image ([H,W,3], any sizes and aspect
+// ratios) to one working size: the content is resized (bilinear) so that its
+// longer side is size, keeping its aspect ratio; the style is scaled,
+// keeping its aspect ratio, to the smallest size that covers the content's,
+// and centre-cropped to it. Both results are new tensors.
+func FitPair(content, style *tensor.Tensor, size int) (c, s *tensor.Tensor, err error) {
+	for _, im := range []*tensor.Tensor{content, style} {
+		if im.Rank() != 3 || im.Shape[2] != 3 || im.Shape[0] < 1 || im.Shape[1] < 1 {
+			return nil, nil, fmt.Errorf("art: image shape %v, want [H,W,3]", im.Shape)
+		}
+	}
+	if size < 1 {
+		return nil, nil, fmt.Errorf("art: size %d, want ≥ 1", size)
+	}
+	h, w := content.Shape[0], content.Shape[1]
+	if h >= w {
+		h, w = size, max(1, (w*size+h/2)/h)
+	} else {
+		h, w = max(1, (h*size+w/2)/w), size
+	}
+	c = ops.ResizeBilinear(content, h, w, false, true)
+	sh, sw := style.Shape[0], style.Shape[1]
+	// Cover: scale = max(h/sh, w/sw), rounded up so no side falls short.
+	ch, cw := h, (sw*h+sh-1)/sh
+	if cw < w {
+		ch, cw = (sh*w+sw-1)/sw, w
+	}
+	s = ops.ResizeBilinear(style, ch, cw, false, true)
+	return c, crop(s, (ch-h)/2, (cw-w)/2, h, w), nil
+}
+
+// crop returns the new [h,w,C] window of x starting at row top, column left.
+func crop(x *tensor.Tensor, top, left, h, w int) *tensor.Tensor {
+	c := x.Shape[2]
+	y := tensor.New(h, w, c)
+	for r := range h {
+		copy(y.Data[r*w*c:(r+1)*w*c], x.Data[((top+r)*x.Shape[1]+left)*c:])
+	}
+	return y
+}
