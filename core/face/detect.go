@@ -3,6 +3,7 @@ package face
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 
 	"visage/core/imageio"
 	"visage/core/tensor"
@@ -125,29 +126,71 @@ func (p *Pipeline) Encode(img *tensor.Tensor, pts []landmarks.Point) ([]float32,
 // RGB 0..255), best detector score first. It returns an error wrapping
 // ErrNoFace when none is found.
 func (p *Pipeline) Faces(img *tensor.Tensor) ([]Face, error) {
-	if img.Rank() != 3 || img.Shape[2] != 3 {
-		return nil, fmt.Errorf("face: expected an image of shape [H,W,3], found %v", img.Shape)
-	}
-	dets, err := p.Detect(img)
+	dets, err := p.detectChecked(img)
 	if err != nil {
 		return nil, err
 	}
 	faces := make([]Face, 0, len(dets))
 	for _, d := range dets {
-		pts, err := p.Landmarks68(img, d.Box)
-		if err != nil {
-			continue // a box with no pixels inside the image
+		f, err := p.describe(img, d)
+		if errors.Is(err, errOutside) {
+			continue
 		}
-		enc, err := p.Encode(img, pts)
 		if err != nil {
 			return nil, err
 		}
-		faces = append(faces, Face{Box: d.Box, Score: d.Score, Landmarks: pts, Encoding: enc})
+		faces = append(faces, f)
 	}
 	if len(faces) == 0 {
 		return nil, fmt.Errorf("face: %w", ErrNoFace)
 	}
 	return faces, nil
+}
+
+// LargestFace is Faces for the detection with the largest box only, which
+// saves the other faces' landmark and encoder runs.
+func (p *Pipeline) LargestFace(img *tensor.Tensor) (Face, error) {
+	dets, err := p.detectChecked(img)
+	if err != nil {
+		return Face{}, err
+	}
+	best, area := -1, -1.0
+	for i, d := range dets {
+		if a := d.Box.W * d.Box.H; a > area {
+			best, area = i, a
+		}
+	}
+	if best < 0 {
+		return Face{}, fmt.Errorf("face: %w", ErrNoFace)
+	}
+	f, err := p.describe(img, dets[best])
+	if errors.Is(err, errOutside) {
+		return Face{}, fmt.Errorf("face: %w", ErrNoFace)
+	}
+	return f, err
+}
+
+func (p *Pipeline) detectChecked(img *tensor.Tensor) ([]ssd.Detection, error) {
+	if img.Rank() != 3 || img.Shape[2] != 3 || img.Shape[0] == 0 || img.Shape[1] == 0 {
+		return nil, fmt.Errorf("face: expected an image of shape [H,W,3], found %v", img.Shape)
+	}
+	return p.Detect(img)
+}
+
+// errOutside marks a detection box with no pixel inside the image.
+var errOutside = errors.New("face: detection box outside the image")
+
+// describe adds landmarks and the descriptor to one detection.
+func (p *Pipeline) describe(img *tensor.Tensor, d ssd.Detection) (Face, error) {
+	pts, err := p.Landmarks68(img, d.Box)
+	if err != nil {
+		return Face{}, errOutside
+	}
+	enc, err := p.Encode(img, pts)
+	if err != nil {
+		return Face{}, err
+	}
+	return Face{Box: d.Box, Score: d.Score, Landmarks: pts, Encoding: enc}, nil
 }
 
 // Largest returns the index of the face with the largest box area; -1 for none.
@@ -170,4 +213,19 @@ func padBorder(img *tensor.Tensor, pad int) *tensor.Tensor {
 		copy(out.Data[((y+pad)*ow+pad)*c:((y+pad)*ow+pad+w)*c], img.Data[y*w*c:(y+1)*w*c])
 	}
 	return out
+}
+
+// LoadPipeline loads the SSD detector and the 68-point landmark net from
+// fsys (the face-api.js model folder) and returns a pipeline with
+// face-api.js's detector defaults, enc as encoder and alignment a.
+func LoadPipeline(fsys fs.FS, enc Encoder, a Align) (*Pipeline, error) {
+	det, err := ssd.Load(fsys)
+	if err != nil {
+		return nil, err
+	}
+	lm, err := landmarks.Load(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return &Pipeline{Detector: det, Options: ssd.DefaultOptions(), Landmarks: lm, Encoder: enc, Align: a}, nil
 }
