@@ -1,0 +1,377 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"visage/core/face"
+	"visage/core/imageio"
+	"visage/core/lfw"
+	"visage/models/assets"
+	"visage/models/facerec"
+)
+
+func init() {
+	register("lfw", "LFW verification accuracy of the whole-photo pipeline (10-fold protocol)", runLFW)
+}
+
+// lfwResult is what `lfw` prints with --json and writes to OUT/lfw.json.
+type lfwResult struct {
+	Settings       lfwSettings `json:"settings"`
+	Folds          []lfwFold   `json:"folds"`
+	Mean           float64     `json:"mean_accuracy"`
+	Std            float64     `json:"std_accuracy"`
+	FixedThreshold float64     `json:"fixed_threshold"`
+	FixedAccuracy  float64     `json:"fixed_accuracy"`
+	TAR            float64     `json:"tar_at_far_1e-3"`
+	TARThreshold   float64     `json:"tar_threshold"`
+	AUC            float64     `json:"auc"`
+	Pairs          int         `json:"pairs"`
+	MissingPairs   int         `json:"pairs_without_face"`
+	MissingScoring string      `json:"pairs_without_face_scored_as"`
+	Images         int         `json:"images"`
+	NoFace         []string    `json:"images_without_face"`
+	ROCPNG         string      `json:"roc_png"`
+	HistogramPNG   string      `json:"histogram_png"`
+}
+
+type lfwSettings struct {
+	Folds         []int   `json:"folds"`
+	Align         string  `json:"align"`
+	Mirror        bool    `json:"mirror"`
+	MinConfidence float64 `json:"min_confidence"`
+	PadRetry      float64 `json:"pad_retry"`
+}
+
+type lfwFold struct {
+	Fold      int     `json:"fold"`
+	Threshold float64 `json:"threshold"`
+	Accuracy  float64 `json:"accuracy"`
+	Missing   int     `json:"pairs_without_face"`
+}
+
+func runLFW(args []string) error {
+	fl := newFlagSet("lfw", "--dir IMAGES --pairs pairs.txt [flags]")
+	dir := fl.String("dir", "", "LFW image root (e.g. ../shared/data/lfw/images_deepfunneled)")
+	pairsFile := fl.String("pairs", "", "LFW View 2 pairs.txt")
+	foldSpec := fl.String("folds", "1-10", "folds to evaluate: a range like 1-10 or a list like 1,3,5 (at least 2)")
+	jobs := fl.Int("jobs", runtime.NumCPU(), "images encoded in parallel")
+	alignName := fl.String("align", "similarity", "alignment: similarity (dlib template) or faceapi (face-api.js crop)")
+	mirror := fl.Bool("mirror", false, "average each chip's descriptor with its mirror image's")
+	minConf := fl.Float64("min-confidence", 0.5, "SSD score threshold in (0,1)")
+	padRetry := fl.Float64("pad-retry", 0.25, "if no face is found, detect again with this fraction of the image added as border on every side (0: off)")
+	cachePath := fl.String("cache", "", "encodings cache file (default OUT/encodings-SETTINGS.bin); reused when its settings match")
+	out := fl.String("out", "build/lfw", "folder for lfw.json, roc.png and distances.png")
+	asJSON := fl.Bool("json", false, "print the result as JSON")
+	if err := parseFlags(fl, args, 0, 0); err != nil {
+		return err
+	}
+	if *dir == "" || *pairsFile == "" {
+		return usagef("--dir and --pairs are required (see `visage lfw -h`)")
+	}
+	align, err := face.ParseAlign(*alignName)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if !(*minConf > 0 && *minConf < 1) || *padRetry < 0 || *jobs < 1 {
+		return usagef("expected --min-confidence in (0,1), --pad-retry ≥ 0 and --jobs ≥ 1")
+	}
+	allFolds, err := lfw.ReadPairsFile(*pairsFile)
+	if err != nil {
+		return err
+	}
+	foldIdx, err := parseFolds(*foldSpec, len(allFolds))
+	if err != nil {
+		return usagef("--folds: %v", err)
+	}
+	settings := lfwSettings{Folds: foldIdx, Align: align.String(), Mirror: *mirror, MinConfidence: *minConf, PadRetry: *padRetry}
+
+	// Every image of the chosen folds, once.
+	seen := map[string]bool{}
+	var images []string
+	for _, k := range foldIdx {
+		for _, p := range allFolds[k-1] {
+			for _, rel := range []string{p.Image1(), p.Image2()} {
+				if !seen[rel] {
+					seen[rel] = true
+					images = append(images, rel)
+				}
+			}
+		}
+	}
+	sort.Strings(images)
+
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	alignTag := fmt.Sprintf("ssd%g+pad%g+landmarks68+%s", *minConf, *padRetry, align)
+	if *mirror {
+		alignTag += "+mirror"
+	}
+	if *cachePath == "" {
+		*cachePath = filepath.Join(*out, "encodings-"+alignTag+".bin")
+	}
+	cache, err := openCache(*cachePath, alignTag)
+	if err != nil {
+		return err
+	}
+	var todo []string
+	for _, rel := range images {
+		if _, ok := cache.Images[rel]; !ok {
+			todo = append(todo, rel)
+		}
+	}
+	if len(todo) > 0 {
+		models, err := assets.FaceModelsDir()
+		if err != nil {
+			return err
+		}
+		fsys := os.DirFS(models)
+		enc, err := facerec.Load(fsys)
+		if err != nil {
+			return err
+		}
+		pipe, err := face.LoadPipeline(fsys, enc, align)
+		if err != nil {
+			return err
+		}
+		pipe.Options.MinConfidence = *minConf
+		pipe.PadRetry = *padRetry
+		pipe.Mirror = *mirror
+		if err := encodeImages(pipe, *dir, todo, *jobs, cache, *cachePath); err != nil {
+			return err
+		}
+	}
+
+	res, outcomes, err := scoreLFW(allFolds, foldIdx, cache)
+	if err != nil {
+		return err
+	}
+	res.Settings = settings
+	res.Images = len(images)
+	for _, rel := range images {
+		if len(cache.Images[rel]) == 0 {
+			res.NoFace = append(res.NoFace, rel)
+		}
+	}
+	res.ROCPNG = filepath.Join(*out, "roc.png")
+	res.HistogramPNG = filepath.Join(*out, "distances.png")
+	if err := plotROC(res.ROCPNG, outcomes); err != nil {
+		return err
+	}
+	if err := plotDistances(res.HistogramPNG, outcomes); err != nil {
+		return err
+	}
+	js, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(*out, "lfw.json"), append(js, '\n'), 0o644); err != nil {
+		return err
+	}
+	if *asJSON {
+		fmt.Println(string(js))
+		return nil
+	}
+	printLFW(res)
+	return nil
+}
+
+// parseFolds reads "1-10" or "1,3,5" into sorted distinct fold numbers in 1..n.
+func parseFolds(spec string, n int) ([]int, error) {
+	set := map[int]bool{}
+	for _, part := range strings.Split(spec, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err := strconv.Atoi(strings.TrimSpace(lo))
+		if err != nil {
+			return nil, fmt.Errorf("expected a fold number, found %q", lo)
+		}
+		b := a
+		if isRange {
+			if b, err = strconv.Atoi(strings.TrimSpace(hi)); err != nil {
+				return nil, fmt.Errorf("expected a fold number, found %q", hi)
+			}
+		}
+		if a < 1 || b > n || a > b {
+			return nil, fmt.Errorf("expected folds within 1-%d, found %q", n, part)
+		}
+		for k := a; k <= b; k++ {
+			set[k] = true
+		}
+	}
+	if len(set) < 2 {
+		return nil, fmt.Errorf("the protocol needs at least 2 folds, found %d", len(set))
+	}
+	var out []int
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Ints(out)
+	return out, nil
+}
+
+// openCache loads the cache at path when it was made with the same
+// settings, or starts an empty one.
+func openCache(path, alignTag string) (*face.EncodingCache, error) {
+	const encoderTag = "faceapi-resnet34"
+	c, err := face.LoadEncodingCache(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &face.EncodingCache{Encoder: encoderTag, Alignment: alignTag, Images: map[string][]float32{}}, nil
+	case err != nil:
+		return nil, err
+	case c.Encoder != encoderTag || c.Alignment != alignTag:
+		return nil, fmt.Errorf("%s was made with %s/%s, not %s/%s: pass another --cache or delete it", path, c.Encoder, c.Alignment, encoderTag, alignTag)
+	}
+	return c, nil
+}
+
+// encodeImages runs the pipeline over todo with jobs workers, storing each
+// image's largest face (or an empty descriptor for no face) in cache and
+// saving the cache every few hundred images so an interrupted run resumes.
+func encodeImages(pipe *face.Pipeline, dir string, todo []string, jobs int, cache *face.EncodingCache, cachePath string) error {
+	type result struct {
+		rel string
+		enc []float32
+		err error
+	}
+	work := make(chan string)
+	results := make(chan result)
+	var wg sync.WaitGroup
+	for range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for rel := range work {
+				r := result{rel: rel}
+				img, err := imageio.DecodeFile(filepath.Join(dir, filepath.FromSlash(rel)))
+				if err == nil {
+					var f face.Face
+					f, err = pipe.LargestFace(img)
+					if err == nil {
+						r.enc = f.Encoding
+					} else if errors.Is(err, face.ErrNoFace) {
+						r.enc, err = []float32{}, nil
+					}
+				}
+				r.err = err
+				results <- r
+			}
+		}()
+	}
+	go func() {
+		for _, rel := range todo {
+			work <- rel
+		}
+		close(work)
+		wg.Wait()
+		close(results)
+	}()
+	bar := newProgress(len(todo))
+	var firstErr error
+	done := 0
+	for r := range results {
+		done++
+		bar.update(done)
+		if r.err != nil {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("%s: %w", r.rel, r.err)
+			}
+			continue
+		}
+		cache.Images[r.rel] = r.enc
+		if done%250 == 0 {
+			if err := cache.Save(cachePath); err != nil && firstErr == nil {
+				firstErr = err
+			}
+		}
+	}
+	bar.finish()
+	if err := cache.Save(cachePath); err != nil && firstErr == nil {
+		firstErr = err
+	}
+	return firstErr
+}
+
+// scoreLFW scores the chosen folds' pairs by Euclidean distance and runs the
+// protocol; pairs with a face missing are kept and count as errors.
+func scoreLFW(allFolds [][]lfw.Pair, foldIdx []int, cache *face.EncodingCache) (*lfwResult, []lfw.Outcome, error) {
+	lookup := func(rel string) []float32 { return cache.Images[rel] }
+	var folds [][]lfw.Outcome
+	var all []lfw.Outcome
+	for _, k := range foldIdx {
+		outs := lfw.ScorePairs(allFolds[k-1], lookup, face.Distance)
+		folds = append(folds, outs)
+		all = append(all, outs...)
+	}
+	r, err := lfw.Evaluate(folds, lfw.SmallerIsSame, face.DefaultThreshold)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := &lfwResult{
+		Mean: r.Mean, Std: r.Std, FixedThreshold: r.FixedThreshold, FixedAccuracy: r.FixedAccuracy,
+		TAR: r.TAR, TARThreshold: r.TARThreshold, AUC: r.AUC, Pairs: r.Pairs, MissingPairs: r.Missing,
+		MissingScoring: "error at every threshold (a same pair rejected, a different pair accepted)",
+	}
+	for i, f := range r.Folds {
+		res.Folds = append(res.Folds, lfwFold{Fold: foldIdx[i], Threshold: f.Threshold, Accuracy: f.Accuracy, Missing: f.Missing})
+	}
+	return res, all, nil
+}
+
+func printLFW(r *lfwResult) {
+	fmt.Printf("LFW, %d folds, %d pairs, %d images, alignment %s", len(r.Folds), r.Pairs, r.Images, r.Settings.Align)
+	if r.Settings.Mirror {
+		fmt.Print(" + mirror")
+	}
+	fmt.Println()
+	for _, f := range r.Folds {
+		fmt.Printf("  fold %2d  threshold %.4f  accuracy %.2f%%\n", f.Fold, f.Threshold, 100*f.Accuracy)
+	}
+	fmt.Printf("accuracy %.2f%% ± %.2f%% (mean ± std over folds)\n", 100*r.Mean, 100*r.Std)
+	fmt.Printf("at the fixed threshold %.2f: %.2f%%\n", r.FixedThreshold, 100*r.FixedAccuracy)
+	fmt.Printf("TAR %.2f%% at FAR ≤ 1e-3 (threshold %.4f), AUC %.5f\n", 100*r.TAR, r.TARThreshold, r.AUC)
+	fmt.Printf("%d images without a face (%d pairs, each counted as an error)\n", len(r.NoFace), r.MissingPairs)
+	for _, rel := range r.NoFace {
+		fmt.Println("  " + rel)
+	}
+	fmt.Printf("plots: %s, %s\n", r.ROCPNG, r.HistogramPNG)
+}
+
+// progress draws a one-line bar on stderr: done/total, rate and time left.
+type progress struct {
+	total int
+	start time.Time
+	last  time.Time
+}
+
+func newProgress(total int) *progress {
+	return &progress{total: total, start: time.Now()}
+}
+
+func (p *progress) update(done int) {
+	now := time.Now()
+	if done < p.total && now.Sub(p.last) < 200*time.Millisecond {
+		return
+	}
+	p.last = now
+	const width = 30
+	filled := width * done / max(p.total, 1)
+	el := now.Sub(p.start)
+	rate := float64(done) / el.Seconds()
+	left := time.Duration(float64(p.total-done)/max(rate, 1e-9)) * time.Second
+	fmt.Fprintf(os.Stderr, "\r[%s%s] %d/%d  %.1f img/s  %s left ",
+		strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, p.total, rate, left.Round(time.Second))
+}
+
+func (p *progress) finish() { fmt.Fprintln(os.Stderr) }
