@@ -3,6 +3,8 @@ package e2e
 import (
 	"bytes"
 	"context"
+	_ "embed"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -273,5 +275,73 @@ func TestCorruptImage(t *testing.T) {
 	verdict, _ := compareInUI(t, ctx, paths[0], paths[1])
 	if verdict == "" {
 		t.Error("no verdict after a corrupt image")
+	}
+}
+
+//go:embed testdata/api.js
+var apiJS string
+
+// TestAPIContract calls visage.js's API directly: RGBA pixels give the native
+// descriptor of the same pixels, bad input rejects with a message saying what
+// was wrong, and the API keeps working after each rejection.
+func TestAPIContract(t *testing.T) {
+	chip, err := os.ReadFile(chipPaths(t)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := imageio.Decode(bytes.NewReader(chip))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, w := img.Shape[0], img.Shape[1]
+	rgba := make([]byte, 0, 4*h*w)
+	for i := 0; i < len(img.Data); i += 3 {
+		rgba = append(rgba, byte(img.Data[i]), byte(img.Data[i+1]), byte(img.Data[i+2]), 255)
+	}
+	want := nativeDescriptors(t, [][]byte{chip})[0]
+
+	ctx := openSite(t)
+	args, err := json.Marshal(map[string]any{"chip": chip, "rgba": rgba, "width": w, "height": h}) // []byte → base64
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+		FromBytes, FromPixels                                                []float32
+		NotAnImage, ShortPixels, NotEncodable, ShortDescriptor, BadThreshold string
+		Self                                                                 struct {
+			Distance  float64
+			Match     bool
+			Threshold float64
+		}
+		SelfDistance float64
+	}]("("+apiJS+")("+string(args)+")", chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for name, d := range map[string][]float32{"bytes": got.FromBytes, "pixels": got.FromPixels} {
+		if len(d) != len(want) {
+			t.Fatalf("descriptor from %s has %d numbers, want %d", name, len(d), len(want))
+		}
+		for i := range d {
+			if math.Abs(float64(d[i]-want[i])) > descriptorTolerance {
+				t.Errorf("descriptor from %s: element %d is %g, native %g", name, i, d[i], want[i])
+				break
+			}
+		}
+	}
+	for _, c := range []struct{ name, got, want string }{
+		{"encode(not an image)", got.NotAnImage, "unrecognised image format"},
+		{"encode(short pixels)", got.ShortPixels, "2x2 RGBA pixels need 16 bytes of data, found 3"},
+		{"encode(42)", got.NotEncodable, "encode expects a Blob, bytes, ImageData"},
+		{"compare(a, [1, 2])", got.ShortDescriptor, "second descriptor: face: descriptor must have 128 numbers, found 2"},
+		{"compare(a, a, 5)", got.BadThreshold, "threshold must be in (0, 2], found 5"},
+	} {
+		if !strings.Contains(c.got, c.want) {
+			t.Errorf("%s rejected with %q, want a message containing %q", c.name, c.got, c.want)
+		}
+	}
+	if got.Self.Distance != 0 || !got.Self.Match || got.Self.Threshold != face.DefaultThreshold || got.SelfDistance != 0 {
+		t.Errorf("compare(a, a) = %+v and distance(a, a) = %g, want {0 true %g} and 0", got.Self, got.SelfDistance, face.DefaultThreshold)
 	}
 }

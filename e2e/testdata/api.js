@@ -1,0 +1,26 @@
+// Evaluated in the site's page by TestAPIContract: exercises visage.js's API
+// (and through it the Go API in the worker) with good and bad input, and
+// returns what came back: descriptors as arrays, rejections as their messages.
+async ({ chip, rgba, width, height }) => {
+  const { Visage } = await import(new URL('visage.js', location.href).href);
+  const v = await Visage.load();
+  const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const rejection = (p) => p.then(() => 'resolved', (err) => err.message);
+  try {
+    const a = await v.encode(bytes(chip));
+    const fromPixels = await v.encode({ width, height, data: bytes(rgba) });
+    return {
+      fromBytes: Array.from(a),
+      fromPixels: Array.from(fromPixels),
+      notAnImage: await rejection(v.encode(new Uint8Array([1, 2, 3]))),
+      shortPixels: await rejection(v.encode({ width: 2, height: 2, data: new Uint8Array(3) })),
+      notEncodable: await rejection(v.encode(42)),
+      shortDescriptor: await rejection(v.compare(a, [1, 2])),
+      badThreshold: await rejection(v.compare(a, a, 5)),
+      self: await v.compare(a, a),
+      selfDistance: await v.distance(a, a),
+    };
+  } finally {
+    v.terminate();
+  }
+}
