@@ -26,26 +26,25 @@ func runEncode(args []string) error {
 	if err := parseFlags(fl, args, 1, -1); err != nil {
 		return err
 	}
-	var out []imageFaces
+	out := make([]imageFaces, 0, fl.NArg()) // all or nothing: print once every image is read
 	for _, path := range fl.Args() {
 		faces, err := src.faces(path)
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			out = append(out, imageFaces{path, faces})
-			continue
-		}
-		for i, f := range faces {
-			label := path
-			if len(faces) > 1 {
-				label = fmt.Sprintf("%s#%d", path, i+1)
-			}
-			fmt.Printf("%s: %s\n", label, formatDescriptor(f.Encoding))
-		}
+		out = append(out, imageFaces{path, faces})
 	}
 	if *asJSON {
 		return printJSON(out)
+	}
+	for _, im := range out {
+		for i, f := range im.Faces {
+			label := im.Image
+			if len(im.Faces) > 1 {
+				label = fmt.Sprintf("%s#%d", im.Image, i+1)
+			}
+			fmt.Printf("%s: %s\n", label, formatDescriptor(f.Encoding))
+		}
 	}
 	return nil
 }

@@ -1,0 +1,353 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+
+	"visage/core/face"
+	"visage/models/assets"
+)
+
+// visageBin is the CLI built once by TestMain.
+var visageBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "visage-cli-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	visageBin = filepath.Join(dir, "visage")
+	if out, err := exec.Command("go", "build", "-o", visageBin, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building the visage command: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// result is one run of the CLI.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func visage(t *testing.T, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(visageBin, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running visage %q: %v", args, err)
+	}
+	return result{stdout.String(), stderr.String(), code}
+}
+
+// wantError checks r failed with status code and a one-line message on stderr
+// naming the command and containing each of want.
+func wantError(t *testing.T, r result, code int, cmd string, want ...string) {
+	t.Helper()
+	line := strings.TrimSuffix(r.stderr, "\n")
+	if r.code != code || strings.Contains(line, "\n") || !strings.HasPrefix(line, "visage "+cmd+": ") {
+		t.Errorf("exit %d, stderr %q; want exit %d and one line starting %q", r.code, r.stderr, code, "visage "+cmd+": ")
+	}
+	for _, w := range want {
+		if !strings.Contains(line, w) {
+			t.Errorf("stderr %q does not mention %q", line, w)
+		}
+	}
+	if r.stdout != "" {
+		t.Errorf("stdout %q on failure, want nothing", r.stdout)
+	}
+}
+
+// decodeJSON unmarshals out (one JSON line) into a map and checks its keys.
+func decodeJSON(t *testing.T, out string, keys ...string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatalf("output %q is not a JSON object: %v", out, err)
+	}
+	got := make([]string, 0, len(m))
+	for k := range m {
+		got = append(got, k)
+	}
+	sort.Strings(got)
+	sort.Strings(keys)
+	if !reflect.DeepEqual(got, keys) {
+		t.Errorf("JSON %s has keys %q, want %q", out, got, keys)
+	}
+	return m
+}
+
+// chips returns face chips from faces-dev: two of one person, one of a second
+// and one of a third; it skips (or fails under VISAGE_E2E) without the data
+// or the face model.
+func chips(t *testing.T) (same1, same2, other, stranger string) {
+	t.Helper()
+	shared, err := assets.SharedDir()
+	if err == nil {
+		_, err = assets.FaceModelsDir()
+	}
+	dir := filepath.Join(shared, "data", "faces-dev", "dlib_johns")
+	if err == nil {
+		_, err = os.Stat(dir)
+	}
+	if err != nil {
+		if os.Getenv("VISAGE_E2E") == "" {
+			t.Skipf("needs faces-dev and the face model: %v", err)
+		}
+		t.Fatalf("VISAGE_E2E is set but: %v", err)
+	}
+	return filepath.Join(dir, "John_Salley", "000179_02159509.jpg"),
+		filepath.Join(dir, "John_Salley", "000183_02159543.jpg"),
+		filepath.Join(dir, "John_Savage", "000264_01099001.jpg"),
+		filepath.Join(dir, "John_Schneider", "000288_00925786.jpg")
+}
+
+func TestCLIUsageErrors(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "db.json")
+	for _, tc := range []struct {
+		cmd  string
+		args []string
+		want string
+	}{
+		{"compare", []string{"--aligned", "a.jpg"}, "expected 2 arguments, found 1"},
+		{"compare", []string{"--aligned", "a.jpg", "b.jpg", "c.jpg"}, "expected 2 arguments, found 3"},
+		{"compare", []string{"--bogus", "a.jpg", "b.jpg"}, "-bogus"},
+		{"compare", []string{"--threshold", "3", "a.jpg", "b.jpg"}, "(0, 2]"},
+		{"compare", []string{"--threshold", "x", "a.jpg", "b.jpg"}, `found "x"`},
+		{"encode", []string{"--aligned"}, "expected at least 1 arguments, found 0"},
+		{"enroll", []string{"--db", db, "--aligned", "a.jpg"}, "--name"},
+		{"verify", []string{"--name", "x", "--aligned", "a.jpg"}, "--db"},
+		{"verify", []string{"--db", db, "--aligned", "a.jpg"}, "--name"},
+		{"identify", []string{"--aligned", "a.jpg"}, "--db"},
+		{"serve", []string{"extra"}, "expected 0 arguments, found 1"},
+	} {
+		wantError(t, visage(t, append([]string{tc.cmd}, tc.args...)...), exitUsage, tc.cmd, tc.want)
+	}
+	if r := visage(t, "nosuchcommand"); r.code != exitUsage {
+		t.Errorf("unknown command: exit %d, want %d", r.code, exitUsage)
+	}
+	if r := visage(t, "compare", "-h"); r.code != 0 || !strings.Contains(r.stderr, "usage: visage compare") {
+		t.Errorf("compare -h: exit %d, stderr %q; want 0 and the usage", r.code, r.stderr)
+	}
+}
+
+func TestCLIImageErrors(t *testing.T) {
+	same1, _, _, _ := chips(t)
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.jpg")
+	corrupt := filepath.Join(dir, "corrupt.jpg")
+	if err := os.WriteFile(corrupt, []byte("not an image"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	truncated := filepath.Join(dir, "truncated.jpg")
+	data, err := os.ReadFile(same1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(truncated, data[:len(data)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, visage(t, "compare", "--aligned", same1, missing), exitError, "compare", missing)
+	wantError(t, visage(t, "compare", "--aligned", corrupt, same1), exitError, "compare", corrupt)
+	wantError(t, visage(t, "encode", "--aligned", same1, truncated), exitError, "encode", truncated)
+	wantError(t, visage(t, "compare", same1, same1), exitError, "compare", "--aligned")
+	wantError(t, visage(t, "encode", "--aligned", "--models", dir, same1), exitError, "encode", dir)
+}
+
+func TestCLIEncode(t *testing.T) {
+	same1, _, other, _ := chips(t)
+	r := visage(t, "encode", "--aligned", "--json", same1, other)
+	if r.code != 0 {
+		t.Fatalf("encode: exit %d: %s", r.code, r.stderr)
+	}
+	var out []struct {
+		Image string
+		Faces []face.Face
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("encode --json output %q: %v", r.stdout, err)
+	}
+	if len(out) != 2 || out[0].Image != same1 || out[1].Image != other {
+		t.Fatalf("encode --json of 2 images gave %d entries: %.200s", len(out), r.stdout)
+	}
+	for _, im := range out {
+		if len(im.Faces) != 1 {
+			t.Fatalf("%s: %d faces, want the whole chip as 1", im.Image, len(im.Faces))
+		}
+		f := im.Faces[0]
+		if f.Box != (face.Box{W: 150, H: 150}) || f.Score != 1 || face.CheckDescriptor(f.Encoding) != nil {
+			t.Errorf("%s: box %+v score %v, %d numbers; want the 150x150 chip, 1, 128", im.Image, f.Box, f.Score, len(f.Encoding))
+		}
+	}
+
+	// The human-readable form prints the same numbers, one image a line.
+	r = visage(t, "encode", "--aligned", same1, other)
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if r.code != 0 || len(lines) != 2 {
+		t.Fatalf("encode: exit %d, %d lines, want 0 and 2: %s", r.code, len(lines), r.stderr)
+	}
+	for i, line := range lines {
+		path, nums, ok := strings.Cut(line, ": ")
+		var got []float32
+		if ok {
+			err := json.Unmarshal([]byte("["+strings.ReplaceAll(nums, " ", ",")+"]"), &got)
+			ok = err == nil
+		}
+		if !ok || path != out[i].Image || !reflect.DeepEqual(got, out[i].Faces[0].Encoding) {
+			t.Errorf("line %d %.100q… does not hold %s's descriptor as --json gives it", i, line, out[i].Image)
+		}
+	}
+}
+
+func TestCLICompare(t *testing.T) {
+	same1, same2, other, _ := chips(t)
+	compare := func(args ...string) map[string]any {
+		t.Helper()
+		r := visage(t, append([]string{"compare", "--aligned", "--json"}, args...)...)
+		if r.code != 0 {
+			t.Fatalf("compare %q: exit %d: %s", args, r.code, r.stderr)
+		}
+		return decodeJSON(t, r.stdout, "distance", "same", "threshold")
+	}
+	same := compare(same1, same2)
+	if d := same["distance"].(float64); !(d > 0 && d < 0.6) || same["same"] != true || same["threshold"] != 0.6 {
+		t.Errorf("two chips of John Salley: %v; want same, 0 < distance < 0.6, threshold 0.6", same)
+	}
+	diff := compare(same1, other)
+	if d := diff["distance"].(float64); !(d >= 0.6) || diff["same"] != false {
+		t.Errorf("John Salley vs John Savage: %v; want different, distance >= 0.6", diff)
+	}
+	// Distance is symmetric and the threshold decides.
+	strict := compare("--threshold", "0.05", same2, same1)
+	if strict["distance"] != same["distance"] || strict["same"] != false || strict["threshold"] != 0.05 {
+		t.Errorf("threshold 0.05 with the images swapped: %v; want distance %v, not the same", strict, same["distance"])
+	}
+	if r := visage(t, "compare", "--aligned", same1, other); r.code != 0 || !strings.HasPrefix(r.stdout, "different people (distance ") {
+		t.Errorf("compare (human): exit %d, %q", r.code, r.stdout)
+	}
+}
+
+func TestCLIEnrollVerifyIdentify(t *testing.T) {
+	same1, same2, other, stranger := chips(t)
+	db := filepath.Join(t.TempDir(), "people.json")
+
+	r := visage(t, "enroll", "--db", db, "--name", "John Salley", "--aligned", "--json", same1)
+	if r.code != 0 {
+		t.Fatalf("enroll: exit %d: %s", r.code, r.stderr)
+	}
+	got := decodeJSON(t, r.stdout, "name", "added", "descriptors", "people")
+	if got["name"] != "John Salley" || got["added"] != 1.0 || got["descriptors"] != 1.0 || got["people"] != 1.0 {
+		t.Errorf("enroll output %v", got)
+	}
+	if r := visage(t, "enroll", "--db", db, "--name", "savage", "--aligned", other); r.code != 0 || !strings.HasPrefix(r.stdout, `enrolled 1 image of "savage"`) {
+		t.Fatalf("second enroll: exit %d, %q %s", r.code, r.stdout, r.stderr)
+	}
+	// A failing image enrolls nothing.
+	before, _ := os.ReadFile(db)
+	wantError(t, visage(t, "enroll", "--db", db, "--name", "savage", "--aligned", other, filepath.Join(t.TempDir(), "none.jpg")), exitError, "enroll", "none.jpg")
+	if after, _ := os.ReadFile(db); !bytes.Equal(before, after) {
+		t.Errorf("a failed enroll changed the database")
+	}
+	g, err := face.LoadGallery(db)
+	if err != nil {
+		t.Fatalf("the database is not a valid gallery: %v", err)
+	}
+	if !reflect.DeepEqual(g.Names(), []string{"John Salley", "savage"}) {
+		t.Errorf("database holds %q", g.Names())
+	}
+
+	verify := func(name, img string) map[string]any {
+		t.Helper()
+		r := visage(t, "verify", "--db", db, "--name", name, "--aligned", "--json", img)
+		if r.code != 0 {
+			t.Fatalf("verify %s: exit %d: %s", name, r.code, r.stderr)
+		}
+		return decodeJSON(t, r.stdout, "match", "distance")
+	}
+	v := verify("John Salley", same2)
+	cmp := decodeJSON(t, visage(t, "compare", "--aligned", "--json", same1, same2).stdout, "distance", "same", "threshold")
+	if v["match"] != true || v["distance"] != cmp["distance"] {
+		t.Errorf("verify John Salley with his second chip: %v; want a match at compare's distance %v", v, cmp["distance"])
+	}
+	if v := verify("savage", same2); v["match"] != false {
+		t.Errorf("verify savage with John Salley's chip: %v; want no match", v)
+	}
+	wantError(t, visage(t, "verify", "--db", db, "--name", "nobody", "--aligned", same2), exitError, "verify", `"nobody"`)
+	wantError(t, visage(t, "verify", "--db", db+".missing", "--name", "savage", "--aligned", same2), exitError, "verify", "no database")
+
+	identify := func(args ...string) map[string]any {
+		t.Helper()
+		r := visage(t, append([]string{"identify", "--db", db, "--aligned", "--json"}, args...)...)
+		if r.code != 0 {
+			t.Fatalf("identify: exit %d: %s", r.code, r.stderr)
+		}
+		return decodeJSON(t, r.stdout, "name", "distance")
+	}
+	if id := identify(same2); id["name"] != "John Salley" || id["distance"] != v["distance"] {
+		t.Errorf("identify John Salley's second chip: %v; want John Salley at %v", id, v["distance"])
+	}
+	if id := identify(stranger); id["name"] != nil || !(id["distance"].(float64) >= 0.6) {
+		t.Errorf("identify a stranger: %v; want null at distance >= 0.6", id)
+	}
+	if id := identify("--threshold", "0.05", same2); id["name"] != nil {
+		t.Errorf("identify with threshold 0.05: %v; want null", id)
+	}
+}
+
+func TestCLIServe(t *testing.T) {
+	dir := writeSite(t)
+	cmd := exec.Command(visageBin, "serve", "--dir", dir, "--addr", "127.0.0.1:0")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(stderr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading serve's first line: %v", err)
+	}
+	m := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+/)`).FindStringSubmatch(line)
+	if m == nil {
+		t.Fatalf("serve said %q, want the 127.0.0.1 URL it listens on", line)
+	}
+	res, err := http.Get(m[1] + "visage.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/wasm" || res.Header.Get("Cross-Origin-Embedder-Policy") != "require-corp" {
+		t.Errorf("GET visage.wasm: %d, headers %v", res.StatusCode, res.Header)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("serve after SIGTERM: %v, want a clean exit", err)
+	}
+}
