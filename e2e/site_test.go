@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"visage/core/face"
@@ -190,6 +191,13 @@ func compareInUI(t *testing.T, ctx context.Context, a, b string) (verdict string
 	); err != nil {
 		t.Fatal(err)
 	}
+	return shownResult(t, ctx)
+}
+
+// shownResult waits for the page to show a verdict and returns it with the
+// distance shown.
+func shownResult(t *testing.T, ctx context.Context) (verdict string, dist float64) {
+	t.Helper()
 	if _, err := chromedp.Run(ctx, chromedp.Poll[string](`document.getElementById('verdict').dataset.verdict`)); err != nil {
 		t.Fatalf("waiting for the verdict: %v", err)
 	}
@@ -343,5 +351,52 @@ func TestAPIContract(t *testing.T) {
 	}
 	if got.Self.Distance != 0 || !got.Self.Match || got.Self.Threshold != face.DefaultThreshold || got.SelfDistance != 0 {
 		t.Errorf("compare(a, a) = %+v and distance(a, a) = %g, want {0 true %g} and 0", got.Self, got.SelfDistance, face.DefaultThreshold)
+	}
+}
+
+// TestKeyboardAndDrop reaches both file inputs with Tab, then drops two files
+// on the first slot: they fill both slots and the page compares them.
+func TestKeyboardAndDrop(t *testing.T) {
+	paths := chipPaths(t)[:2]
+	ctx := openSite(t)
+	for _, want := range []string{"file-a", "file-b"} {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent("\t")); err != nil {
+			t.Fatal(err)
+		}
+		focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if focused != want {
+			t.Fatalf("Tab focused %q, want %q", focused, want)
+		}
+	}
+	screenshot(t, ctx, "keyboard-focus")
+
+	centre, err := chromedp.Run(ctx, chromedp.Evaluate[[2]float64](
+		`(r => [r.x + r.width / 2, r.y + r.height / 2])(document.querySelector('label[for=file-a]').getBoundingClientRect())`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := &input.DragData{Items: []*input.DragDataItem{}, Files: paths, DragOperationsMask: 1}
+	for _, typ := range []input.DispatchDragEventType{
+		input.DispatchDragEventTypeDragEnter, input.DispatchDragEventTypeDragOver, input.DispatchDragEventTypeDrop,
+	} {
+		if _, err := chromedp.Call(ctx, input.DispatchDragEvent, input.DispatchDragEventParams{
+			Type: typ, X: centre[0], Y: centre[1], Data: data,
+		}); err != nil {
+			t.Fatalf("%s: %v", typ, err)
+		}
+	}
+	verdict, dist := shownResult(t, ctx)
+	t.Logf("dropped %s and %s: %s at %.4f", filepath.Base(paths[0]), filepath.Base(paths[1]), verdict, dist)
+	for _, id := range []string{"hint-a", "hint-b"} {
+		hint, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID(id)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hint != filepath.Base(paths[0]) && hint != filepath.Base(paths[1]) {
+			t.Errorf("#%s says %q, want a dropped file's name", id, hint)
+		}
 	}
 }
