@@ -138,6 +138,7 @@ func TestCLIUsageErrors(t *testing.T) {
 		{"compare", []string{"--threshold", "x", "a.jpg", "b.jpg"}, `found "x"`},
 		{"encode", []string{"--aligned"}, "expected at least 1 arguments, found 0"},
 		{"enroll", []string{"--db", db, "--aligned", "a.jpg"}, "--name"},
+		{"enroll", []string{"--db", db, "--name", " ", "--aligned", "a.jpg"}, "blank"},
 		{"verify", []string{"--name", "x", "--aligned", "a.jpg"}, "--db"},
 		{"verify", []string{"--db", db, "--aligned", "a.jpg"}, "--name"},
 		{"identify", []string{"--aligned", "a.jpg"}, "--db"},

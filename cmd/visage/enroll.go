@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"visage/core/face"
 )
@@ -20,8 +21,8 @@ func runEnroll(args []string) error {
 	if err := parseFlags(fl, args, 1, -1); err != nil {
 		return err
 	}
-	if *name == "" {
-		return usagef("--name NAME is required")
+	if strings.TrimSpace(*name) == "" {
+		return usagef("--name NAME is required (and must not be blank)")
 	}
 	g, err := openDB(*db, true)
 	if err != nil {
