@@ -5,8 +5,9 @@
 //
 // Layer and weight names follow face-api.js (src/faceRecognitionNet), and the
 // forward pass reproduces FaceRecognitionNet.forwardInput on the tfjs CPU
-// backend to within 1e-3 in descriptor distance (testdata/faceapi holds the
-// reference descriptors and the script that made them).
+// backend (face-api.js 1.7.15, tfjs 4.22) to within 1e-4 in descriptor
+// distance, 1e-6 measured; testdata/faceapi holds the reference descriptors
+// and the script that made them.
 package facerec
 
 import (
@@ -30,8 +31,13 @@ const (
 	Manifest = "face_recognition_model-weights_manifest.json"
 )
 
-// meanRGB is subtracted from the input before it is divided by 256.
+// The input is normalized as (x - meanRGB) / inputScale. face-api.js 1.7.15
+// (the pinned reference, dist and src alike) divides by 255; older versions,
+// and justadudewhohacks's original, divided by 256, which moves descriptors
+// by about 1.5e-3.
 var meanRGB = [3]float32{122.782, 117.001, 104.298}
+
+const inputScale = 255
 
 // Net is a loaded face recognition network. It is read-only after Load, so one
 // Net may encode from several goroutines at once.
@@ -100,11 +106,11 @@ func padToSquare(img *tensor.Tensor) *tensor.Tensor {
 	return img
 }
 
-// normalize subtracts meanRGB and divides by 256, in place.
+// normalize subtracts meanRGB and divides by inputScale, in place.
 func normalize(x *tensor.Tensor) *tensor.Tensor {
 	for i := 0; i < len(x.Data); i += 3 {
 		for c, m := range meanRGB {
-			x.Data[i+c] = (x.Data[i+c] - m) / 256
+			x.Data[i+c] = (x.Data[i+c] - m) / inputScale
 		}
 	}
 	return x

@@ -58,9 +58,9 @@ func TestToInputSizeNeverAliases(t *testing.T) {
 }
 
 func TestNormalizeByHand(t *testing.T) {
-	x := tensorOf(t, []float32{122.782, 117.001, 104.298, 0, 255, 360.298}, 1, 2, 3)
+	x := tensorOf(t, []float32{122.782, 117.001, 104.298, 0, 255, 359.298}, 1, 2, 3)
 	normalize(x)
-	want := []float32{0, 0, 0, -122.782 / 256, (255 - 117.001) / 256, 1}
+	want := []float32{0, 0, 0, -122.782 / 255, (255 - 117.001) / 255, 1}
 	for i, v := range want {
 		if d := x.Data[i] - v; d > 1e-6 || d < -1e-6 {
 			t.Errorf("normalized[%d] = %v, want %v", i, x.Data[i], v)
