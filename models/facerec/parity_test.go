@@ -83,7 +83,7 @@ const (
 	// face-api.js's: measured 1e-6 (float32 summation order); dividing the
 	// input by 256 instead of 255 would give 1.5e-3.
 	parityTol = 1e-4
-	threshold = 0.6  // face-api.js's FaceMatcher default: same person when distance < 0.6
+	threshold = 0.6 // face-api.js's FaceMatcher default: same person when distance < 0.6
 )
 
 // TestParityWithFaceAPI encodes every faces-dev chip and compares with
