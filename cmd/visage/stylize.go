@@ -1,0 +1,208 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"visage/core/art"
+	"visage/core/imageio"
+	"visage/core/tensor"
+	"visage/models/assets"
+	"visage/models/vgg19"
+)
+
+func init() {
+	register("stylize", "paint a content photo in the style of a painting (neural style transfer)", runStylize)
+}
+
+// stylizeResult is the --json output.
+type stylizeResult struct {
+	Steps     int       `json:"steps"`
+	Loss      []float64 `json:"loss"` // J before each step
+	MsPerStep float64   `json:"ms_per_step"`
+	Out       string    `json:"out"`
+	Width     int       `json:"width"`
+	Height    int       `json:"height"`
+}
+
+func runStylize(args []string) error {
+	fs := newFlagSet("stylize", "--content C --style S --out OUT.png [flags]")
+	contentPath := fs.String("content", "", "content photo (JPEG, PNG, GIF, WebP; greyscale is fine)")
+	stylePath := fs.String("style", "", "style image (a painting)")
+	out := fs.String("out", "", "output PNG, written atomically")
+	size := fs.Int("size", 256, "working size: the content's longer side is resized to this; the style is scaled to cover the content and centre-cropped")
+	steps := fs.Int("steps", 200, "Adam steps")
+	alpha := fs.Float64("alpha", 10, "α, weight of the content cost (conv4_2)")
+	beta := fs.Float64("beta", 40, "β, weight of the style cost (conv1_1…conv5_1, λ = 0.2 each)")
+	tv := fs.Float64("tv", 0, "weight of the total-variation cost (0: off)")
+	lr := fs.Float64("lr", 2, "Adam learning rate, in pixel units")
+	noise := fs.Float64("noise", 0.6, "share of noise in the initial image, 0..1")
+	seed := fs.Uint64("seed", 1, "seed of the initial noise")
+	pool := fs.String("pool", "avg", "pooling between VGG blocks: avg or max")
+	preserve := fs.Bool("preserve-color", false, "keep the content's colours: the result's luminance with the content's chroma (YCbCr)")
+	every := fs.Int("every", 0, "with --frames, save the image every K steps")
+	frames := fs.String("frames", "", "directory for the frames of --every")
+	asJSON := fs.Bool("json", false, `print {"steps","loss","ms_per_step",…} as JSON on stdout`)
+	vggDir := fs.String("vgg", "", "directory of the VGG-19 weights (default $"+assets.EnvVGG19+", else ../shared/models/vgg19)")
+	if err := parseFlags(fs, args, 0, 0); err != nil {
+		return err
+	}
+	if err := checkStylizeFlags(fs, *contentPath, *stylePath, *out, *size, *steps, *every, *frames); err != nil {
+		return err
+	}
+	pooling, err := vgg19.ParsePooling(*pool)
+	if err != nil {
+		return usagef("--pool %q: want avg or max", *pool)
+	}
+	opts := art.DefaultOptions()
+	opts.Cost.Alpha, opts.Cost.Beta, opts.Cost.TV = *alpha, *beta, *tv
+	opts.LR, opts.NoiseRatio, opts.Seed = *lr, *noise, *seed
+
+	net, err := loadVGG(*vggDir)
+	if err != nil {
+		return err
+	}
+	net.Pool = pooling
+	content, err := imageio.DecodeFile(*contentPath)
+	if err != nil {
+		return err
+	}
+	style, err := imageio.DecodeFile(*stylePath)
+	if err != nil {
+		return err
+	}
+	content, style, err = art.FitPair(content, style, *size)
+	if err != nil {
+		return err
+	}
+	st, err := art.NewStylizer(net, content, style, opts)
+	if err != nil {
+		return usagef("%v", err) // only the numeric flags can be wrong here
+	}
+	finish := func(img *tensor.Tensor) *tensor.Tensor {
+		if *preserve {
+			return art.PreserveColor(img, content)
+		}
+		return img
+	}
+	if *frames != "" {
+		if err := os.MkdirAll(*frames, 0o755); err != nil {
+			return err
+		}
+	}
+
+	res := stylizeResult{Steps: *steps, Out: *out, Height: content.Shape[0], Width: content.Shape[1]}
+	bar := newStepBar(*steps)
+	start := time.Now()
+	for i := range *steps {
+		c, err := st.Step()
+		if err != nil {
+			return err
+		}
+		res.Loss = append(res.Loss, c.Total)
+		bar.update(i+1, c.Total)
+		if *every > 0 && (i+1)%*every == 0 {
+			name := filepath.Join(*frames, fmt.Sprintf("frame-%05d.png", i+1))
+			if err := writePNGAtomic(name, finish(st.Image())); err != nil {
+				return err
+			}
+		}
+	}
+	res.MsPerStep = float64(time.Since(start).Milliseconds()) / float64(*steps)
+	bar.finish()
+	if err := writePNGAtomic(*out, finish(st.Image())); err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(res)
+	}
+	fmt.Printf("%s: %d×%d, %d steps, J %.4g → %.4g, %.0f ms/step\n", *out, res.Width, res.Height,
+		*steps, res.Loss[0], res.Loss[len(res.Loss)-1], res.MsPerStep)
+	return nil
+}
+
+// checkStylizeFlags reports missing or out-of-range flags as usage errors.
+func checkStylizeFlags(fs *flag.FlagSet, content, style, out string, size, steps, every int, frames string) error {
+	var missing []string
+	for _, f := range []struct{ name, v string }{{"--content", content}, {"--style", style}, {"--out", out}} {
+		if f.v == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	switch {
+	case len(missing) > 0:
+		return usagef("missing %s (see `visage %s -h`)", strings.Join(missing, ", "), fs.Name())
+	case size < 8 || size > 2048:
+		return usagef("--size %d: want 8..2048", size)
+	case steps < 1:
+		return usagef("--steps %d: want ≥ 1", steps)
+	case every < 0 || (every > 0) != (frames != ""):
+		return usagef("--every K and --frames DIR go together (K ≥ 1)")
+	}
+	return nil
+}
+
+// loadVGG loads the weights from dir, or from assets.VGG19Dir when dir is empty.
+func loadVGG(dir string) (*vgg19.Net, error) {
+	if dir == "" {
+		d, err := assets.VGG19Dir()
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	net, err := vgg19.Load(os.DirFS(dir))
+	if err != nil {
+		return nil, fmt.Errorf("%w (weights directory %s; see --vgg)", err, dir)
+	}
+	return net, nil
+}
+
+// writePNGAtomic encodes img ([H,W,3] RGB 0..255) as PNG into a temporary file
+// beside path and renames it into place, so path is never half written.
+func writePNGAtomic(path string, img *tensor.Tensor) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // no-op after the rename
+	if err := png.Encode(f, imageio.ToImage(img)); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// stepBar draws a one-line progress bar on stderr: steps done, the cost,
+// time per step and the time left.
+type stepBar struct {
+	total int
+	start time.Time
+	last  time.Time
+}
+
+func newStepBar(total int) *stepBar { return &stepBar{total: total, start: time.Now()} }
+
+func (b *stepBar) update(done int, loss float64) {
+	now := time.Now()
+	if done < b.total && now.Sub(b.last) < 200*time.Millisecond {
+		return
+	}
+	b.last = now
+	const width = 30
+	filled := width * done / b.total
+	per := time.Since(b.start) / time.Duration(done)
+	left := per * time.Duration(b.total-done)
+	fmt.Fprintf(os.Stderr, "\r[%s%s] %d/%d  J %.4g  %s/step  ETA %s ", strings.Repeat("#", filled),
+		strings.Repeat(".", width-filled), done, b.total, loss, per.Round(time.Millisecond), left.Round(time.Second))
+}
+
+func (b *stepBar) finish() { fmt.Fprintln(os.Stderr) }
