@@ -176,7 +176,8 @@ func TestEncodeMatchesNative(t *testing.T) {
 		}
 		t.Logf("%s: max |wasm − native| = %g", chips[i], worst)
 		if worst > descriptorTolerance {
-			t.Errorf("%s: wasm and native descriptors differ by up to %g, want ≤ %g", chips[i], worst, descriptorTolerance)
+			t.Errorf("%s: wasm and native descriptors differ by up to %g, want ≤ %g (is the site older than the Go code? ./build.sh site)",
+				chips[i], worst, descriptorTolerance)
 		}
 	}
 }
