@@ -77,6 +77,7 @@ func BenchmarkConv2D(b *testing.B) {
 func TestDepthwiseMatchesConv(t *testing.T) {
 	for _, s := range []struct{ h, w, c, k, mult, stride int }{
 		{7, 9, 5, 3, 1, 1}, {8, 7, 3, 3, 2, 2}, {5, 5, 6, 5, 1, 2}, {2, 3, 3, 3, 3, 1},
+		{48, 45, 35, 3, 1, 1}, // big enough to be split among goroutines
 	} {
 		for _, pad := range []Padding{Valid, Same} {
 			draw := lcg(uint32(s.h*s.c + s.k*s.mult))

@@ -21,7 +21,8 @@ func DepthwiseConv2D(x, w *tensor.Tensor, bias []float32, strideH, strideW int, 
 	oh, top := window(h, kh, strideH, pad)
 	ow, left := window(wd, kw, strideW, pad)
 	y := tensor.New(oh, ow, cm)
-	for oy := range oh {
+	// Output rows are independent: share them among goroutines.
+	forEachPart(oh, workerCount(oh*ow*cm*kh*kw, oh), func(oy int) {
 		iy0 := oy*strideH - top
 		ky0, ky1 := max(0, -iy0), min(kh, h-iy0) // taps that land inside
 		for ox := range ow {
@@ -50,6 +51,6 @@ func DepthwiseConv2D(x, w *tensor.Tensor, bias []float32, strideH, strideW int, 
 				}
 			}
 		}
-	}
+	})
 	return y
 }

@@ -1,10 +1,6 @@
 package ops
 
-import (
-	"runtime"
-	"sync"
-	"sync/atomic"
-)
+import "sync"
 
 // Blocking for gemm, in the GotoBLAS/BLIS arrangement: a kc×n slab of B is
 // packed once into nr-wide column strips, an mc×kc block of A into mr-tall row
@@ -123,9 +119,10 @@ func getScratch(n int) *[]float32 {
 	return s
 }
 
-// gemmPacked computes C += A·B with A supplied by src. B is packed once; the
-// row blocks of A are shared out among up to GOMAXPROCS goroutines, each
-// packing its own A blocks and writing disjoint rows of C.
+// gemmPacked computes C += A·B with A supplied by src. B is packed once;
+// blocks of A's rows are shared out among goroutines (see workerCount), each
+// packing its own A block and writing its own rows of C. With several
+// goroutines the blocks shrink below mc so that every goroutine gets one.
 func gemmPacked(m, n, k int, src aSource, b []float32, ldb int, c []float32, ldc int) {
 	if m == 0 || n == 0 || k == 0 {
 		return
@@ -134,42 +131,27 @@ func gemmPacked(m, n, k int, src aSource, b []float32, ldb int, c []float32, ldc
 	defer scratch.Put(bbuf)
 	pb := packB(*bbuf, k, n, b, ldb)
 
-	blocks := (m + mc - 1) / mc
-	workers := min(runtime.GOMAXPROCS(0), blocks, max(1, m*n*k/(1<<18)))
-	var next atomic.Int64
-	work := func() {
-		abuf := getScratch(roundUp(mc, mr) * min(k, kc))
+	workers := workerCount(m*n*k, (m+mr-1)/mr)
+	blockRows := min(mc, roundUp((m+workers-1)/workers, mr))
+	forEachPart((m+blockRows-1)/blockRows, workers, func(blk int) {
+		abuf := getScratch(blockRows * min(k, kc))
 		defer scratch.Put(abuf)
-		for {
-			i0 := int(next.Add(1)-1) * mc
-			if i0 >= m {
-				return
-			}
-			rows := min(mc, m-i0)
-			for p0 := 0; p0 < k; p0 += kc {
-				depth := min(kc, k-p0)
-				ap := (*abuf)[:roundUp(rows, mr)*depth]
-				src.pack(ap, i0, rows, p0, depth)
-				for j := 0; j < n; j += nr {
-					bs := pb.strip(p0, depth, j)
-					for s := 0; s < rows; s += mr {
-						var tile [mr * nr]float32
-						kernel(depth, ap[s*depth:(s+mr)*depth], bs, &tile)
-						addTile(c, ldc, i0+s, j, min(mr, rows-s), min(nr, n-j), &tile)
-					}
+		i0 := blk * blockRows
+		rows := min(blockRows, m-i0)
+		for p0 := 0; p0 < k; p0 += kc {
+			depth := min(kc, k-p0)
+			ap := (*abuf)[:roundUp(rows, mr)*depth]
+			src.pack(ap, i0, rows, p0, depth)
+			for j := 0; j < n; j += nr {
+				bs := pb.strip(p0, depth, j)
+				for s := 0; s < rows; s += mr {
+					var tile [mr * nr]float32
+					kernel(depth, ap[s*depth:(s+mr)*depth], bs, &tile)
+					addTile(c, ldc, i0+s, j, min(mr, rows-s), min(nr, n-j), &tile)
 				}
 			}
 		}
-	}
-	if workers <= 1 {
-		work()
-		return
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(work)
-	}
-	wg.Wait()
+	})
 }
 
 // kernel is the micro-kernel: tile = a·b for one packed A strip (depth×mr)
