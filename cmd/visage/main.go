@@ -8,6 +8,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"sort"
@@ -61,6 +62,9 @@ func main() {
 		os.Exit(exitUsage)
 	}
 	if err := cmd.run(os.Args[2:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) { // -h: the flag set already printed its usage
+			return
+		}
 		fmt.Fprintf(os.Stderr, "visage %s: %v\n", os.Args[1], err)
 		var ue usageError
 		var ec exitCoder
