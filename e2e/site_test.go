@@ -290,8 +290,9 @@ func TestCorruptImage(t *testing.T) {
 //go:embed testdata/api.js
 var apiJS string
 
-// TestAPIContract calls visage.js's API directly: RGBA pixels give the native
-// descriptor of the same pixels, bad input rejects with a message saying what
+// TestAPIContract calls visage.js's API directly: every kind of input (bytes,
+// a Blob, RGBA pixels, ImageData, a canvas) gives the native descriptor of the
+// same pixels, a models URL without its final slash works, bad input rejects with a message saying what
 // was wrong, and the API keeps working after each rejection.
 func TestAPIContract(t *testing.T) {
 	chip, err := os.ReadFile(chipPaths(t)[0])
@@ -315,7 +316,7 @@ func TestAPIContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
-		FromBytes, FromPixels                                                []float32
+		FromBytes, FromPixels, FromImageData, FromCanvas, FromBlob           []float32
 		NotAnImage, ShortPixels, NotEncodable, ShortDescriptor, BadThreshold string
 		Self                                                                 struct {
 			Distance  float64
@@ -328,7 +329,10 @@ func TestAPIContract(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	for name, d := range map[string][]float32{"bytes": got.FromBytes, "pixels": got.FromPixels} {
+	for name, d := range map[string][]float32{
+		"bytes": got.FromBytes, "RGBA pixels": got.FromPixels, "ImageData": got.FromImageData,
+		"OffscreenCanvas": got.FromCanvas, "Blob": got.FromBlob,
+	} {
 		if len(d) != len(want) {
 			t.Fatalf("descriptor from %s has %d numbers, want %d", name, len(d), len(want))
 		}

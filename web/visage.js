@@ -39,9 +39,13 @@ export class Visage {
    * (relative to the page). Rejects when a file is missing or malformed.
    */
   static async load({ modelsUrl = 'models/', workerUrl = new URL('worker.js', import.meta.url) } = {}) {
+    const folder = new URL(modelsUrl, globalThis.location.href);
+    if (!folder.pathname.endsWith('/')) {
+      folder.pathname += '/'; // "models" means the folder, not a file beside it
+    }
     const v = new Visage(new Worker(workerUrl));
     try {
-      await v.#call('load', [{ modelsUrl: new URL(modelsUrl, globalThis.location.href).href }]);
+      await v.#call('load', [{ modelsUrl: folder.href }]);
     } catch (err) {
       v.terminate();
       throw err;
