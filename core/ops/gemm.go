@@ -2,10 +2,10 @@ package ops
 
 import "sync"
 
-// Blocking for gemm, in the GotoBLAS/BLIS arrangement: a kc×n slab of B is
-// packed once into nr-wide column strips, an mc×kc block of A into mr-tall row
-// strips, and the micro-kernel multiplies one A strip by one B strip, keeping
-// its mr×nr tile of C in registers for the whole kc loop.
+// Blocking for gemm, in the GotoBLAS/BLIS arrangement: B is packed once, in
+// kc-deep blocks of nr-wide column strips; each mc×kc block of A is packed
+// into mr-tall row strips; and the micro-kernel multiplies one A strip by one
+// B strip, keeping its mr×nr tile of C in registers for the whole kc loop.
 const (
 	mr = 2   // micro-tile rows (A strip height)
 	nr = 4   // micro-tile columns (B strip width)
@@ -16,8 +16,8 @@ const (
 // aSource fills packed A blocks. pack writes rows [i0, i0+rows) and columns
 // [p0, p0+depth) of the m×k matrix A into dst in strips of mr rows: element
 // (i0+s*mr+r, p0+p) goes to dst[s*mr*depth + p*mr + r], and the last strip
-// is zero-filled past rows. Conv2D's source builds the rows
-// of the im2col matrix on the fly, so the whole patch matrix never exists.
+// is zero-filled past rows. Conv2D's source (patchA) builds rows of the
+// im2col matrix on the fly, so the whole patch matrix never exists.
 type aSource interface {
 	pack(dst []float32, i0, rows, p0, depth int)
 }

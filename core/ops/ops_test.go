@@ -191,3 +191,35 @@ func TestLayoutByHand(t *testing.T) {
 	b := tens(t, []int{1, 2, 2}, 3, 4, 5, 6)
 	expect(t, "ConcatChannels", ConcatChannels(a, b), []int{1, 2, 3}, 1, 3, 4, 2, 5, 6)
 }
+
+// TestShapeMismatchPanics checks that inconsistent shapes are caught up front
+// (they are programming errors) instead of reading out of bounds or returning
+// a wrong-shaped result.
+func TestShapeMismatchPanics(t *testing.T) {
+	x := tensor.New(4, 4, 3)
+	for name, f := range map[string]func(){
+		"Conv Cin":            func() { Conv(x, tensor.New(3, 3, 2, 1), nil, nil, Valid) },
+		"Conv strides":        func() { Conv(x, tensor.New(3, 3, 3, 1), nil, []int{1}, Valid) },
+		"Conv2D rank":         func() { Conv2D(tensor.New(4, 3), tensor.New(3, 3, 1), nil, 1, 1, Valid) },
+		"Conv2D bias":         func() { Conv2D(x, tensor.New(3, 3, 3, 2), []float32{1}, 1, 1, Same) },
+		"Conv2D stride 0":     func() { Conv2D(x, tensor.New(3, 3, 3, 2), nil, 0, 1, Same) },
+		"Depthwise C":         func() { DepthwiseConv2D(x, tensor.New(3, 3, 2, 1), nil, 1, 1, Same) },
+		"pool padding":        func() { MaxPool2D(x, 2, 2, 2, 2, Padding(7)) },
+		"Add":                 func() { Add(x, tensor.New(4, 3, 4)) },
+		"MatMul":              func() { MatMul(tensor.New(2, 3), tensor.New(2, 3)) },
+		"FullyConnected":      func() { FullyConnected(tensor.New(2, 3), tensor.New(4, 2), nil) },
+		"ScaleBias":           func() { ScaleBias(x, []float32{1, 2}, nil) },
+		"ConcatChannels":      func() { ConcatChannels(x, tensor.New(4, 5, 1)) },
+		"PadSpatial negative": func() { PadSpatial(x, -1, 0, 0, 0, 0) },
+		"ResizeBilinear 0":    func() { ResizeBilinear(x, 0, 3, false, false) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			f()
+		}()
+	}
+}
