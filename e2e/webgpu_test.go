@@ -31,21 +31,79 @@ var webGPUFlags = []chromedp.ExecAllocatorOption{
 	chromedp.Flag("use-webgpu-adapter", "swiftshader"),
 }
 
-// maxKernelRelErr is the largest max|gpu−cpu|/max|cpu| a kernel may show.
-const maxKernelRelErr = 1e-4
+const (
+	// maxKernelRelErr is the largest max|gpu−cpu|/max|cpu| a kernel may show.
+	maxKernelRelErr = 1e-4
+	// maxDescriptorDiff is the largest max|gpu−cpu| between face descriptors.
+	maxDescriptorDiff = 1e-4
+)
 
-// kernelResult mirrors wasm/webgputest's Result.
-type kernelResult struct {
-	Op     string  `json:"op"`
-	Case   string  `json:"case"`
-	RelErr float64 `json:"relErr"`
-	Error  string  `json:"error"`
+// gpuResult mirrors wasm/webgputest's Result.
+type gpuResult struct {
+	Op          string  `json:"op"`
+	Case        string  `json:"case"`
+	RelErr      float64 `json:"relErr"`
+	MaxAbsDiff  float64 `json:"maxAbsDiff"`
+	Error       string  `json:"error"`
+	Submissions int     `json:"submissions"`
+	ReadBacks   int     `json:"readBacks"`
+	GPUMillis   float64 `json:"gpuMillis"`
+	CPUMillis   float64 `json:"cpuMillis"`
 }
 
-// TestWebGPUKernels builds wasm/webgputest, serves it with web/gpu/kernels.html,
-// and checks that every WebGPU kernel matches its visage/core/ops reference on
-// the page's random, awkwardly shaped inputs.
+// TestWebGPUKernels checks that every WebGPU kernel matches its
+// visage/core/ops reference on the page's random, awkwardly shaped inputs.
 func TestWebGPUKernels(t *testing.T) {
+	results := runGPUPage(t, "?kernels", "")
+	worst := map[string]float64{}
+	var order []string
+	for _, r := range results {
+		switch {
+		case r.Error != "":
+			t.Errorf("%s %s: %s", r.Op, r.Case, r.Error)
+		case !(r.RelErr <= maxKernelRelErr): // also catches NaN
+			t.Errorf("%s %s: relative error %.3g, want ≤ %g", r.Op, r.Case, r.RelErr, maxKernelRelErr)
+		}
+		if _, seen := worst[r.Op]; !seen {
+			order = append(order, r.Op)
+		}
+		worst[r.Op] = max(worst[r.Op], r.RelErr)
+		t.Logf("%-20s %-45s rel err %.2e", r.Op, r.Case, r.RelErr)
+	}
+	for _, op := range order {
+		t.Logf("worst %-20s %.2e", op, worst[op])
+	}
+}
+
+// TestWebGPUFaceRecognition checks that the face recognition network on the
+// GPU gives the CPU network's descriptors, in one submission and one
+// read-back per pass.
+func TestWebGPUFaceRecognition(t *testing.T) {
+	models, err := assets.FaceModelsDir()
+	skipUnlessE2E(t, err)
+	for _, r := range runGPUPage(t, "?net=facerec", models) {
+		switch {
+		case r.Error != "":
+			t.Errorf("%s %s: %s", r.Op, r.Case, r.Error)
+			continue
+		case !(r.MaxAbsDiff <= maxDescriptorDiff):
+			t.Errorf("%s %s: descriptors differ by %.3g, want ≤ %g", r.Op, r.Case, r.MaxAbsDiff, maxDescriptorDiff)
+		}
+		if r.Submissions != 1 || r.ReadBacks != 1 {
+			t.Errorf("%s %s: %d submissions and %d read-backs per pass, want 1 and 1", r.Op, r.Case, r.Submissions, r.ReadBacks)
+		}
+		t.Logf("%s %s: max diff %.2e (rel %.2e); %d submission, %d read-back; GPU %.0f ms, CPU %.0f ms",
+			r.Op, r.Case, r.MaxAbsDiff, r.RelErr, r.Submissions, r.ReadBacks, r.GPUMillis, r.CPUMillis)
+	}
+}
+
+// runGPUPage builds wasm/webgputest, serves it with web/gpu/kernels.html
+// (and, when models is not empty, that directory under /models/), opens
+// kernels.html+query in headless Chromium with WebGPU, and returns the
+// page's results. It skips (or, with VISAGE_E2E set, fails) when Chromium or
+// WebGPU is missing, and fails when the page reports no results.
+func runGPUPage(t *testing.T, query, models string) []gpuResult {
+	t.Helper()
 	chromium, err := ChromiumPath()
 	skipUnlessE2E(t, err)
 	root, err := assets.RepoRoot()
@@ -72,8 +130,13 @@ func TestWebGPUKernels(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// A plain file server: http://127.0.0.1 is a secure context, as WebGPU needs.
-	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	// Plain file servers: http://127.0.0.1 is a secure context, as WebGPU needs.
+	mux := http.NewServeMux()
+	mux.Handle("/", http.FileServer(http.Dir(dir)))
+	if models != "" {
+		mux.Handle("/models/", http.StripPrefix("/models/", http.FileServer(http.Dir(models))))
+	}
+	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -108,47 +171,34 @@ func TestWebGPUKernels(t *testing.T) {
 			}
 		}
 	}()
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/kernels.html")); err != nil {
-		t.Fatalf("opening kernels.html: %v", err)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/kernels.html"+query)); err != nil {
+		t.Fatalf("opening kernels.html%s: %v", query, err)
 	}
 	report, err := chromedp.Run(ctx, chromedp.Poll[string](`globalThis.visageWebGPUReport`,
 		chromedp.WithPollingInterval(200*time.Millisecond), chromedp.WithPollingTimeout(3*time.Minute)))
 	if err != nil {
-		t.Fatalf("waiting for the kernel report: %v", err)
+		t.Fatalf("waiting for the report of kernels.html%s: %v", query, err)
 	}
 	var rep struct {
-		Adapter string         `json:"adapter"`
-		Error   string         `json:"error"`
-		Results []kernelResult `json:"results"`
+		Adapter  string      `json:"adapter"`
+		NoWebGPU string      `json:"noWebGPU"`
+		Error    string      `json:"error"`
+		Results  []gpuResult `json:"results"`
 	}
 	if err := json.Unmarshal([]byte(report), &rep); err != nil {
 		t.Fatalf("report %q: %v", report, err)
 	}
+	if rep.NoWebGPU != "" {
+		skipUnlessE2E(t, errors.New("WebGPU unavailable in Chromium: "+rep.NoWebGPU))
+	}
 	if rep.Error != "" {
-		skipUnlessE2E(t, errors.New("WebGPU unavailable in Chromium: "+rep.Error))
+		t.Fatal(rep.Error)
 	}
 	t.Logf("adapter: %s", rep.Adapter)
 	if len(rep.Results) == 0 {
-		t.Fatal("the page ran no kernels")
+		t.Fatal("the page ran no checks")
 	}
-	worst := map[string]float64{}
-	var order []string
-	for _, r := range rep.Results {
-		switch {
-		case r.Error != "":
-			t.Errorf("%s %s: %s", r.Op, r.Case, r.Error)
-		case !(r.RelErr <= maxKernelRelErr): // also catches NaN
-			t.Errorf("%s %s: relative error %.3g, want ≤ %g", r.Op, r.Case, r.RelErr, maxKernelRelErr)
-		}
-		if _, seen := worst[r.Op]; !seen {
-			order = append(order, r.Op)
-		}
-		worst[r.Op] = max(worst[r.Op], r.RelErr)
-		t.Logf("%-20s %-45s rel err %.2e %s", r.Op, r.Case, r.RelErr, r.Error)
-	}
-	for _, op := range order {
-		t.Logf("worst %-20s %.2e", op, worst[op])
-	}
+	return rep.Results
 }
 
 // skipUnlessE2E skips the test for err (something missing) unless

@@ -132,6 +132,16 @@ func (b *Buffer) Release() {
 	b.buf = js.Undefined()
 }
 
+// Reshape gives b a new shape of the same size and returns b. A size
+// mismatch is a programming error and panics.
+func (b *Buffer) Reshape(shape ...int) *Buffer {
+	if tensor.Size(shape) != b.Len() {
+		panic(fmt.Sprintf("webgpu: reshaping %v to %v", b.Shape, shape))
+	}
+	b.Shape = append([]int(nil), shape...)
+	return b
+}
+
 // bytes is the size of b's GPU buffer (WebGPU cannot bind an empty one).
 func (b *Buffer) bytes() int { return 4 * max(b.Len(), 1) }
 

@@ -1,0 +1,103 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"io/fs"
+	"math/rand/v2"
+	"syscall/js"
+	"testing/fstest"
+	"time"
+
+	"visage/core/tensor"
+	"visage/models/facerec"
+	"visage/wasm/webgpu"
+	"visage/wasm/webgpu/facerecgpu"
+)
+
+// checkFaceRec encodes two 150x150 images with the GPU network and with
+// models/facerec and compares the descriptors.
+func checkFaceRec(d *webgpu.Device, rng *rand.Rand) []Result {
+	fail := func(err error) []Result { return []Result{{Op: "facerec", Case: "load", Error: err.Error()}} }
+	fsys, err := pageFiles()
+	if err != nil {
+		return fail(err)
+	}
+	cpuNet, err := facerec.Load(fsys)
+	if err != nil {
+		return fail(err)
+	}
+	gpuNet, err := facerecgpu.Load(d, fsys)
+	if err != nil {
+		return fail(err)
+	}
+	defer gpuNet.Release()
+
+	noise := tensor.New(facerec.Size, facerec.Size, 3)
+	for i := range noise.Data {
+		noise.Data[i] = 255 * rng.Float32()
+	}
+	// A smooth picture: a bright disc on a colour ramp.
+	smooth := tensor.New(facerec.Size, facerec.Size, 3)
+	for y := range facerec.Size {
+		for x := range facerec.Size {
+			dx, dy := float32(x-75), float32(y-70)
+			disc := float32(0)
+			if dx*dx+dy*dy < 45*45 {
+				disc = 120
+			}
+			for c := range 3 {
+				smooth.Data[(y*facerec.Size+x)*3+c] = min(255, float32(x+y*(c+1))/3+disc)
+			}
+		}
+	}
+	var results []Result
+	for _, img := range []struct {
+		name string
+		t    *tensor.Tensor
+	}{{"uniform noise 150x150", noise}, {"disc on a ramp 150x150", smooth}} {
+		r := Result{Op: "facerec", Case: img.name + ", descriptor"}
+		if _, err := gpuNet.Encode(img.t); err != nil { // warm-up: compiles the pipelines
+			r.Error = err.Error()
+			results = append(results, r)
+			continue
+		}
+		sub0, read0 := d.Stats()
+		start := time.Now()
+		gpu, err := gpuNet.Encode(img.t)
+		r.GPUMillis = float64(time.Since(start).Microseconds()) / 1000
+		sub1, read1 := d.Stats()
+		r.Submissions, r.ReadBacks = sub1-sub0, read1-read0
+		start = time.Now()
+		cpu, cpuErr := cpuNet.Encode(img.t)
+		r.CPUMillis = float64(time.Since(start).Microseconds()) / 1000
+		compare(&r, vector(gpu), vector(cpu), errors.Join(err, cpuErr))
+		results = append(results, r)
+	}
+	return results
+}
+
+func vector(v []float32) *tensor.Tensor {
+	t, _ := tensor.FromData(v, len(v))
+	return t
+}
+
+// pageFiles returns the files kernels.js fetched for the page
+// (globalThis.visageTestFiles: name → Uint8Array) as a file system.
+func pageFiles() (fs.FS, error) {
+	files := js.Global().Get("visageTestFiles")
+	if files.IsUndefined() {
+		return nil, errors.New("the page fetched no model files (globalThis.visageTestFiles is undefined)")
+	}
+	fsys := fstest.MapFS{}
+	names := js.Global().Get("Object").Call("keys", files)
+	for i := range names.Length() {
+		name := names.Index(i).String()
+		src := files.Get(name)
+		b := make([]byte, src.Length())
+		js.CopyBytesToGo(b, src)
+		fsys[name] = &fstest.MapFile{Data: b}
+	}
+	return fsys, nil
+}
