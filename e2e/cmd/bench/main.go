@@ -61,6 +61,9 @@ func main() {
 		os.Exit(2)
 	}
 	results, err := runAll(*warmup, *runs)
+	if !*asJSON {
+		fmt.Printf("%-10s %-7s %12s %8s %5s\n", "bench", "where", "median ms", "GFLOP/s", "runs")
+	}
 	for _, r := range results {
 		report(r, *asJSON)
 	}
@@ -160,7 +163,7 @@ func report(r result, asJSON bool) {
 	if r.flops > 0 {
 		gflops = fmt.Sprintf("%.2f", r.flops/(r.MS*1e6))
 	}
-	fmt.Printf("%-10s %-7s %10.2f ms %8s GFLOP/s  (median of %d)\n", r.Bench, r.Where, r.MS, gflops, r.Runs)
+	fmt.Printf("%-10s %-7s %12.2f %8s %5d\n", r.Bench, r.Where, r.MS, gflops, r.Runs)
 }
 
 // median returns the median of xs (which it sorts).
