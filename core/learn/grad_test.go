@@ -199,3 +199,26 @@ func TestFeaturesByHand(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkDenseForwardBackward(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	d := NewDense(128, 64, 1, rng)
+	x := randMatrix(rng, 128, 128)
+	dy := randMatrix(rng, 128, 64)
+	for b.Loop() {
+		y := d.Forward(x)
+		d.Backward(x, y, dy)
+	}
+}
+
+func BenchmarkHeadScore(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	h := &Head{Kind: KindEmbedding, Net: &Sequential{Layers: []Layer{NewDense(128, 64, 1, rng), L2Norm{}}}}
+	a, c := make([]float32, 128), make([]float32, 128)
+	for i := range a {
+		a[i], c[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
+	}
+	for b.Loop() {
+		h.Score(a, c)
+	}
+}

@@ -72,7 +72,16 @@ func (m Mining) String() string {
 // give no triplet.
 func MineTriplets(emb *Matrix, labels []int, m Mining, rng *rand.Rand) []Triplet {
 	var ts []Triplet
-	dist := func(i, j int) float64 { return sqDist(emb.Row(i), emb.Row(j)) }
+	// All squared distances once: each anchor's row is read by every one
+	// of its positives.
+	rows := len(labels)
+	dd := make([]float64, rows*rows)
+	for i := range rows {
+		for j := i + 1; j < rows; j++ {
+			dd[i*rows+j] = sqDist(emb.Row(i), emb.Row(j))
+			dd[j*rows+i] = dd[i*rows+j]
+		}
+	}
 	var negs []int
 	for a := range labels {
 		negs = negs[:0]
@@ -88,22 +97,22 @@ func MineTriplets(emb *Matrix, labels []int, m Mining, rng *rand.Rand) []Triplet
 			if p == a || labels[p] != labels[a] {
 				continue
 			}
-			ts = append(ts, Triplet{a, p, pickNegative(negs, dist(a, p), func(n int) float64 { return dist(a, n) }, m, rng)})
+			ts = append(ts, Triplet{a, p, pickNegative(negs, dd[a*rows+p], dd[a*rows:(a+1)*rows], m, rng)})
 		}
 	}
 	return ts
 }
 
 // pickNegative applies the strategy m to the candidate negatives, given the
-// anchor-positive distance dap and the anchor-negative distance function.
-func pickNegative(negs []int, dap float64, dan func(int) float64, m Mining, rng *rand.Rand) int {
+// anchor-positive distance dap and the anchor's distances to every row.
+func pickNegative(negs []int, dap float64, dan []float64, m Mining, rng *rand.Rand) int {
 	if m == Random {
 		return negs[rng.IntN(len(negs))]
 	}
 	hard, semi, far := -1, -1, -1
 	var dHard, dSemi, dFar float64
 	for _, n := range negs {
-		d := dan(n)
+		d := dan[n]
 		if hard < 0 || d < dHard {
 			hard, dHard = n, d
 		}
