@@ -74,6 +74,8 @@ test)
 	GOOS=js GOARCH=wasm go vet ./wasm/...
 	log "go test (unit, parity, e2e)"
 	VISAGE_SITE="$SITE" VISAGE_E2E=1 go test -count=1 -timeout 60m ./... "$@"
+	log "go test of the js/wasm API under Node"
+	PATH="$PATH:$(go env GOROOT)/lib/wasm" GOOS=js GOARCH=wasm go test -count=1 ./wasm
 	;;
 cli)
 	build_cli
