@@ -198,6 +198,7 @@ func runTrainTriplet(args []string) error {
 	t.add(fl, "build/head-triplet.json", 30, 1e-3)
 	hidden := fl.Int("hidden", 0, "width of a hidden ReLU layer (0: a linear head)")
 	dim := fl.Int("dim", 64, "embedding size")
+	identity := fl.Bool("identity", false, "start a linear head at the identity (needs --dim 128): training starts from plain distance")
 	margin := fl.Float64("margin", 0.2, "triplet margin α")
 	mining := fl.String("mining", "semi-hard", "negative mining: semi-hard, hard or random")
 	p := fl.Int("p", 32, "identities per batch")
@@ -215,7 +216,7 @@ func runTrainTriplet(args []string) error {
 	}
 	var losses []float64
 	head, _, err := learn.TrainTriplet(d.set, learn.TripletConfig{
-		Hidden: *hidden, Dim: *dim, Margin: *margin, Mining: m, P: *p, K: *k,
+		Hidden: *hidden, Dim: *dim, Identity: *identity, Margin: *margin, Mining: m, P: *p, K: *k,
 		Epochs: t.epochs, Optim: t.optim, LR: t.lr, Seed: t.seed,
 		Progress: epochPrinter(t.epochs, &losses),
 	})
@@ -223,7 +224,7 @@ func runTrainTriplet(args []string) error {
 		return usagef("%v", err)
 	}
 	head.Info = map[string]any{
-		"command": "train-triplet", "hidden": *hidden, "dim": *dim, "margin": *margin, "mining": m.String(),
+		"command": "train-triplet", "hidden": *hidden, "dim": *dim, "identity": *identity, "margin": *margin, "mining": m.String(),
 		"p": *p, "k": *k,
 	}
 	return finishTraining(&t, d, head, losses)

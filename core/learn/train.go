@@ -40,15 +40,19 @@ func newOptimizer(name string, lr float64) (Optimizer, error) {
 
 // TripletConfig sets up TrainTriplet.
 type TripletConfig struct {
-	Hidden int     // width of the MLP's hidden ReLU layer; 0 for a linear head
-	Dim    int     // embedding size
-	Margin float64 // α
-	Mining Mining
-	P, K   int // identities per batch, samples per identity
-	Epochs int
-	Optim  string // "adam" or "sgd"
-	LR     float64
-	Seed   uint64
+	Hidden int // width of the MLP's hidden ReLU layer; 0 for a linear head
+	Dim    int // embedding size
+	// Identity starts a linear head at W = I, b = 0 (Dim must equal the
+	// input size), so training starts from plain (normalised) distance
+	// rather than from a random projection.
+	Identity bool
+	Margin   float64 // α
+	Mining   Mining
+	P, K     int // identities per batch, samples per identity
+	Epochs   int
+	Optim    string // "adam" or "sgd"
+	LR       float64
+	Seed     uint64
 	// Progress, when set, is called after each epoch (1-based).
 	Progress func(epoch int, e Epoch)
 }
@@ -60,6 +64,9 @@ type TripletConfig struct {
 // is as many batches as it takes to draw each participating sample about
 // once. The returned head's Threshold is 0: the caller chooses it.
 func TrainTriplet(d Dataset, cfg TripletConfig) (*Head, []Epoch, error) {
+	if cfg.Identity && (cfg.Hidden != 0 || cfg.Dim != d.X.Cols) {
+		return nil, nil, fmt.Errorf("learn: an identity start needs a linear head with dim = input size %d, given hidden %d, dim %d", d.X.Cols, cfg.Hidden, cfg.Dim)
+	}
 	if cfg.Dim < 1 || cfg.Hidden < 0 || cfg.Epochs < 1 || !(cfg.Margin > 0) || !(cfg.LR > 0) {
 		return nil, nil, fmt.Errorf("learn: triplet training needs dim ≥ 1, hidden ≥ 0, epochs ≥ 1, margin > 0 and lr > 0, given %d, %d, %d, %v, %v",
 			cfg.Dim, cfg.Hidden, cfg.Epochs, cfg.Margin, cfg.LR)
@@ -79,7 +86,14 @@ func TrainTriplet(d Dataset, cfg TripletConfig) (*Head, []Epoch, error) {
 		net.Layers = append(net.Layers, NewDense(in, cfg.Hidden, math.Sqrt2, rng), ReLU{})
 		in = cfg.Hidden
 	}
-	net.Layers = append(net.Layers, NewDense(in, cfg.Dim, 1, rng), L2Norm{})
+	last := NewDense(in, cfg.Dim, 1, rng)
+	if cfg.Identity {
+		clear(last.W.Value)
+		for i := range in {
+			last.W.Value[i*cfg.Dim+i] = 1
+		}
+	}
+	net.Layers = append(net.Layers, last, L2Norm{})
 	params := net.Params()
 	steps := (sampler.Samples() + cfg.P*cfg.K - 1) / (cfg.P * cfg.K)
 	var hist []Epoch

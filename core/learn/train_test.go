@@ -88,6 +88,11 @@ func TestHeadsBeatPlainDistanceOnClusters(t *testing.T) {
 		t.Fatal(err)
 	}
 	heads["triplet mlp sgd"] = h
+	h, _, err = TrainTriplet(d, TripletConfig{Identity: true, Dim: 128, Margin: 0.2, Mining: SemiHard, P: 10, K: 4, Epochs: 40, Optim: "adam", LR: 0.01, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	heads["triplet linear identity"] = h
 	for _, f := range []Feature{AbsDiff, ChiSquare} {
 		h, hist, err := TrainPairs(d, PairsConfig{Feature: f, Epochs: 10, Pairs: 2000, Batch: 100, Optim: "adam", LR: 0.05, Seed: 1})
 		if err != nil {
@@ -118,6 +123,37 @@ func TestHeadsBeatPlainDistanceOnClusters(t *testing.T) {
 		if s1 != s2 || o1 != o2 {
 			t.Errorf("%s: score %v/%v after a round trip, was %v/%v", name, s2, o2, s1, o1)
 		}
+	}
+}
+
+// An identity start scores exactly like plain distance between normalised
+// descriptors before any step.
+func TestIdentityStart(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	x, l := clusters(rng, 4, 3)
+	d := Dataset{FromRows(x), l}
+	h, _, err := TrainTriplet(d, TripletConfig{Identity: true, Dim: 128, Margin: 0.2, P: 2, K: 2, Epochs: 1, Optim: "sgd", LR: 1e-300, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit := func(v []float32) []float32 {
+		n := 0.0
+		for _, e := range v {
+			n += float64(e) * float64(e)
+		}
+		out := make([]float32, len(v))
+		for i, e := range v {
+			out[i] = float32(float64(e) / math.Sqrt(n))
+		}
+		return out
+	}
+	got, _ := h.Score(x[0], x[5])
+	want, _ := plainDistance(unit(x[0]), unit(x[5]))
+	if math.Abs(got-want) > 1e-6 {
+		t.Errorf("identity head scores %v, plain normalised distance %v", got, want)
+	}
+	if _, _, err := TrainTriplet(d, TripletConfig{Identity: true, Dim: 64, Margin: 0.2, P: 2, K: 2, Epochs: 1, Optim: "sgd", LR: 1, Seed: 1}); err == nil {
+		t.Error("identity start with dim 64: no error")
 	}
 }
 
