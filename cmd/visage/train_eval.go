@@ -206,6 +206,12 @@ func runTrainEval(args []string) error {
 	if err != nil {
 		return err
 	}
+	for _, h := range heads[1:] {
+		enc, align := h.head.Info["encoder"], h.head.Info["alignment"]
+		if enc != d.cache.Encoder || align != d.cache.Alignment {
+			fmt.Fprintf(os.Stderr, "warning: %s was trained on %v/%v encodings, the cache holds %s/%s\n", h.name, enc, align, d.cache.Encoder, d.cache.Alignment)
+		}
+	}
 	rows, err := evaluateHeads(d, heads)
 	if err != nil {
 		return err
