@@ -16,12 +16,19 @@ import (
 // Buffer the caller owns.
 
 // Conv2D is ops.Conv2D on the GPU: x [H,W,Cin], w [kh,kw,Cin,Cout], bias
-// [Cout] or nil; returns [oh,ow,Cout].
+// [Cout] or nil; returns [oh,ow,Cout]. It runs as a tiled matrix product
+// over an implicit im2col of x (see matmul.wgsl).
 func (d *Device) Conv2D(x, w, bias *Buffer, strideH, strideW int, pad ops.Padding) *Buffer {
 	if len(x.Shape) != 3 || len(w.Shape) != 4 || w.Shape[2] != x.Shape[2] {
 		panic(fmt.Sprintf("webgpu: Conv2D: x %v, w %v: want [H,W,Cin] and [kh,kw,Cin,Cout]", x.Shape, w.Shape))
 	}
-	return d.groupedConv("Conv2D", x, w, bias, strideH, strideW, pad, x.Shape[2], w.Shape[3])
+	h, wd, c := x.Shape[0], x.Shape[1], x.Shape[2]
+	kh, kw, cout := w.Shape[0], w.Shape[1], w.Shape[3]
+	oh, top := windowPlan(h, kh, strideH, pad)
+	ow, left := windowPlan(wd, kw, strideW, pad)
+	y := d.matmul(matmulArgs{a: x, b: w, bias: bias, m: oh * ow, k: kh * kw * c, n: cout, mode: aIm2col, alpha: 1,
+		conv: [9]int{h, wd, c, ow, kw, strideH, strideW, top, left}})
+	return y.Reshape(oh, ow, cout)
 }
 
 // DepthwiseConv2D is ops.DepthwiseConv2D on the GPU: x [H,W,C], w
@@ -31,21 +38,14 @@ func (d *Device) DepthwiseConv2D(x, w, bias *Buffer, strideH, strideW int, pad o
 	if len(x.Shape) != 3 || len(w.Shape) != 4 || w.Shape[2] != x.Shape[2] {
 		panic(fmt.Sprintf("webgpu: DepthwiseConv2D: x %v, w %v: want [H,W,C] and [kh,kw,C,mult]", x.Shape, w.Shape))
 	}
-	return d.groupedConv("DepthwiseConv2D", x, w, bias, strideH, strideW, pad, 1, w.Shape[3])
-}
-
-// groupedConv runs conv2d.wgsl with groupIn input and groupOut output
-// channels per group (see the shader for why one kernel serves both convolutions).
-func (d *Device) groupedConv(op string, x, w, bias *Buffer, strideH, strideW int, pad ops.Padding, groupIn, groupOut int) *Buffer {
 	h, wd, c := x.Shape[0], x.Shape[1], x.Shape[2]
-	kh, kw := w.Shape[0], w.Shape[1]
-	outC := c / groupIn * groupOut
+	kh, kw, mult := w.Shape[0], w.Shape[1], w.Shape[3]
 	oh, top := windowPlan(h, kh, strideH, pad)
 	ow, left := windowPlan(wd, kw, strideW, pad)
-	y, _ := d.alloc([]int{oh, ow, outC})
-	b, hasBias := d.optional(op, bias, outC)
+	y, _ := d.alloc([]int{oh, ow, c * mult})
+	b, hasBias := d.optional("DepthwiseConv2D", bias, c*mult)
 	gx, gy := grid(y.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
-	d.dispatch("conv2d", nil, gx, gy, u32s(h, wd, c, oh, ow, outC, kh, kw, strideH, strideW, top, left, groupIn, groupOut, b2i(hasBias)),
+	d.dispatch("depthwise_conv2d", nil, gx, gy, u32s(h, wd, c, oh, ow, c*mult, kh, kw, strideH, strideW, top, left, mult, b2i(hasBias)),
 		x, w, b, y)
 	return y
 }
@@ -198,7 +198,7 @@ func (d *Device) MatMul(a, b *Buffer) *Buffer {
 	if len(a.Shape) != 2 || len(b.Shape) != 2 || a.Shape[1] != b.Shape[0] {
 		panic(fmt.Sprintf("webgpu: MatMul: %v × %v", a.Shape, b.Shape))
 	}
-	return d.matmul(a, b, nil, a.Shape[0], a.Shape[1], false, 1)
+	return d.matmul(matmulArgs{a: a, b: b, m: a.Shape[0], k: a.Shape[1], n: b.Shape[1], alpha: 1})
 }
 
 // FullyConnected is ops.FullyConnected: x [N,In] or [In], w [In,Out], bias
@@ -208,9 +208,9 @@ func (d *Device) FullyConnected(x, w, bias *Buffer) *Buffer {
 	if len(x.Shape) > 2 || len(w.Shape) != 2 || w.Shape[0] != in {
 		panic(fmt.Sprintf("webgpu: FullyConnected: x %v, w %v: want [N,In] or [In] and [In,Out]", x.Shape, w.Shape))
 	}
-	y := d.matmul(x, w, bias, x.Len()/in, in, false, 1)
+	y := d.matmul(matmulArgs{a: x, b: w, bias: bias, m: x.Len() / in, k: in, n: w.Shape[1], alpha: 1})
 	if len(x.Shape) == 1 {
-		y.Shape = y.Shape[1:]
+		y.Reshape(w.Shape[1])
 	}
 	return y
 }
@@ -219,18 +219,36 @@ func (d *Device) FullyConnected(x, w, bias *Buffer) *Buffer {
 // viewed as [H·W, C]: entry (i,j) is scale·Σ_p x[p,i]·x[p,j].
 func (d *Device) Gram(x *Buffer, scale float32) *Buffer {
 	c := x.Shape[len(x.Shape)-1]
-	return d.matmul(x, x, nil, c, x.Len()/c, true, scale)
+	return d.matmul(matmulArgs{a: x, b: x, m: c, k: x.Len() / c, n: c, mode: aTransposed, alpha: scale})
 }
 
-// matmul runs matmul.wgsl: alpha·op(a)·b + bias with op(a) [m,k] (a
-// transposed when transA) and b [k, n = b's last dim].
-func (d *Device) matmul(a, b, bias *Buffer, m, k int, transA bool, alpha float32) *Buffer {
-	n := b.Shape[len(b.Shape)-1]
-	out, _ := d.alloc([]int{m, n})
-	bb, hasBias := d.optional("matmul", bias, n)
+// How matmul.wgsl reads its A operand.
+const (
+	aDense      = iota // [M,K]
+	aTransposed        // [K,M]
+	aIm2col            // an image, as the rows of a convolution
+)
+
+// matmulArgs describes one matmul.wgsl dispatch: out [m,n] = alpha·A·b +
+// bias with A [m,k] read from a as mode says. conv holds, for aIm2col, the
+// image and window geometry: inH, inW, inC, outW, kW, strideH, strideW,
+// padTop, padLeft.
+type matmulArgs struct {
+	a, b, bias *Buffer
+	m, k, n    int
+	mode       int
+	alpha      float32
+	conv       [9]int
+}
+
+func (d *Device) matmul(g matmulArgs) *Buffer {
+	out, _ := d.alloc([]int{g.m, g.n})
+	bb, hasBias := d.optional("matmul", g.bias, g.n)
 	ts := matmulTile(d.limits)
-	d.dispatch("matmul", map[string]any{"TS": ts}, (n+ts-1)/ts, (m+ts-1)/ts,
-		[]uint32{uint32(m), uint32(n), uint32(k), uint32(b2i(transA)), uint32(b2i(hasBias)), math.Float32bits(alpha)}, a, b, bb, out)
+	block := ts * matmulPerThread
+	params := []uint32{uint32(g.m), uint32(g.n), uint32(g.k), uint32(g.mode), uint32(b2i(hasBias)), math.Float32bits(g.alpha)}
+	params = append(params, u32s(g.conv[:]...)...)
+	d.dispatch("matmul", map[string]any{"TS": ts}, (g.n+block-1)/block, (g.m+block-1)/block, params, g.a, g.b, bb, out)
 	return out
 }
 

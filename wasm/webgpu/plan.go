@@ -19,15 +19,22 @@ type Limits struct {
 // kernel; WebGPU guarantees at least 256 invocations, so 64 always fits.
 const elementwiseGroup = 64
 
-// matmulTile returns the side of the square output tile of the matrix
-// kernel: the largest of 16, 8, 4, 2, 1 whose TS×TS threads fit the
-// invocation and size limits and whose two TS×TS float32 tiles fit workgroup
-// storage.
+// matmulPerThread is the side of the square block of outputs each thread
+// of the matrix kernel computes (R in matmul.wgsl).
+const matmulPerThread = 4
+
+// matmulTile returns the side TS of the square workgroup of the matrix
+// kernel, whose output tile is TS·matmulPerThread on a side: the largest of
+// 8, 4, 2, 1 whose TS×TS threads fit the invocation and size limits and
+// whose two staged float32 tiles, (TS·matmulPerThread)² each, fit
+// workgroup storage. 8 (32×32 outputs) suits the channel counts of the
+// networks; larger tiles would idle on their 32-channel layers.
 func matmulTile(l Limits) int {
-	for ts := 16; ts > 1; ts /= 2 {
+	for ts := 8; ts > 1; ts /= 2 {
+		block := ts * matmulPerThread
 		if ts*ts <= l.MaxComputeInvocationsPerWorkgroup &&
 			ts <= l.MaxComputeWorkgroupSizeX && ts <= l.MaxComputeWorkgroupSizeY &&
-			2*ts*ts*4 <= l.MaxComputeWorkgroupStorageSize {
+			2*block*block*4 <= l.MaxComputeWorkgroupStorageSize {
 			return ts
 		}
 	}

@@ -9,17 +9,17 @@ import (
 func TestMatmulTile(t *testing.T) {
 	base := Limits{MaxComputeInvocationsPerWorkgroup: 256, MaxComputeWorkgroupSizeX: 256,
 		MaxComputeWorkgroupSizeY: 256, MaxComputeWorkgroupStorageSize: 16384, MaxComputeWorkgroupsPerDimension: 65535}
-	small := base
-	small.MaxComputeInvocationsPerWorkgroup = 128 // 16×16 no longer fits
+	few := base
+	few.MaxComputeInvocationsPerWorkgroup = 32 // 8×8 no longer fits
 	tinyMem := base
-	tinyMem.MaxComputeWorkgroupStorageSize = 600 // 2·8·8·4 = 512 fits, 2·16·16·4 = 2048 does not
+	tinyMem.MaxComputeWorkgroupStorageSize = 600 // 2·8²·4 = 512 fits (TS 2), 2·16²·4 = 2048 does not
 	narrow := base
 	narrow.MaxComputeWorkgroupSizeY = 4
 	for _, c := range []struct {
 		name string
 		l    Limits
 		want int
-	}{{"default", base, 16}, {"128 invocations", small, 8}, {"600 bytes", tinyMem, 8}, {"y≤4", narrow, 4}} {
+	}{{"WebGPU defaults", base, 8}, {"32 invocations", few, 4}, {"600 bytes", tinyMem, 2}, {"y≤4", narrow, 4}} {
 		if got := matmulTile(c.l); got != c.want {
 			t.Errorf("%s: matmulTile = %d, want %d", c.name, got, c.want)
 		}

@@ -1,12 +1,23 @@
-// Tiled matrix product: out[M,N] = alpha · op(A) · B + bias, where op(A) is
-// A [M,K] or, with transA, the transpose of A [K,M]; B is [K,N]; bias [N] is
-// added when hasBias. Each TS×TS workgroup computes one output tile,
-// staging TS×TS tiles of op(A) and B in workgroup memory; TS is set from the
-// adapter's limits (matmulTile in plan.go).
-override TS: u32 = 16u;
+// Tiled matrix product: out[M,N] = alpha · A · B + bias, B [K,N] dense,
+// bias [N] added when hasBias, and A [M,K] read in one of three ways:
+//   aMode 0: A itself, dense [M,K];
+//   aMode 1: the transpose of a dense [K,M] (for Gram matrices FᵀF);
+//   aMode 2: implicit im2col of an image x [inH,inW,inC] for a 2-D
+//            convolution, B then being its filter [kH,kW,inC,N] seen as
+//            [K = kH·kW·inC, N]: row m is output pixel (m / outW, m % outW),
+//            column k the tap (ky, kx, ci), zero where it falls in padding.
+// A TS×TS workgroup computes a BLOCK×BLOCK output tile (BLOCK = TS·R),
+// each thread an R×R block of it strided by TS, staging BLOCK×BLOCK tiles
+// of A and B in workgroup memory. TS comes from the adapter's limits
+// (matmulTile in plan.go). Every output sums its k in increasing order.
+override TS: u32 = 8u;
+const R: u32 = 4u; // matmulPerThread in plan.go
+override BLOCK: u32 = TS * R;
 
 struct Params {
-    M: u32, N: u32, K: u32, transA: u32, hasBias: u32, alpha: f32,
+    M: u32, N: u32, K: u32, aMode: u32, hasBias: u32, alpha: f32,
+    inH: u32, inW: u32, inC: u32, outW: u32, kW: u32,
+    strideH: u32, strideW: u32, padTop: u32, padLeft: u32,
 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
@@ -14,17 +25,32 @@ struct Params {
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
-var<workgroup> tileA: array<f32, TS * TS>;
-var<workgroup> tileB: array<f32, TS * TS>;
+var<workgroup> tileA: array<f32, BLOCK * BLOCK>; // [m][k]
+var<workgroup> tileB: array<f32, BLOCK * BLOCK>; // [k][n]
 
 fn loadA(row: u32, k: u32) -> f32 {
     if (row >= p.M || k >= p.K) {
         return 0.0;
     }
-    if (p.transA != 0u) {
-        return a[k * p.M + row];
+    switch p.aMode {
+        case 0u: {
+            return a[row * p.K + k];
+        }
+        case 1u: {
+            return a[k * p.M + row];
+        }
+        default: {
+            let ci = k % p.inC;
+            let kx = (k / p.inC) % p.kW;
+            let ky = k / (p.inC * p.kW);
+            let iy = i32((row / p.outW) * p.strideH + ky) - i32(p.padTop);
+            let ix = i32((row % p.outW) * p.strideW + kx) - i32(p.padLeft);
+            if (iy < 0 || ix < 0 || iy >= i32(p.inH) || ix >= i32(p.inW)) {
+                return 0.0;
+            }
+            return a[(u32(iy) * p.inW + u32(ix)) * p.inC + ci];
+        }
     }
-    return a[row * p.K + k];
 }
 
 fn loadB(k: u32, col: u32) -> f32 {
@@ -36,23 +62,42 @@ fn loadB(k: u32, col: u32) -> f32 {
 
 @compute @workgroup_size(TS, TS)
 fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
-    let row = wid.y * TS + lid.y;
-    let col = wid.x * TS + lid.x;
-    var acc = 0.0;
-    for (var k0 = 0u; k0 < p.K; k0 += TS) {
-        tileA[lid.y * TS + lid.x] = loadA(row, k0 + lid.x);
-        tileB[lid.y * TS + lid.x] = loadB(k0 + lid.y, col);
+    let row0 = wid.y * BLOCK;
+    let col0 = wid.x * BLOCK;
+    let thread = lid.y * TS + lid.x;
+    var acc: array<f32, R * R>;
+    var av: array<f32, R>;
+    var bv: array<f32, R>;
+    for (var k0 = 0u; k0 < p.K; k0 += BLOCK) {
+        for (var e = thread; e < BLOCK * BLOCK; e += TS * TS) {
+            tileA[e] = loadA(row0 + e / BLOCK, k0 + e % BLOCK);
+            tileB[e] = loadB(k0 + e / BLOCK, col0 + e % BLOCK);
+        }
         workgroupBarrier();
-        for (var k = 0u; k < TS; k++) {
-            acc += tileA[lid.y * TS + k] * tileB[k * TS + lid.x];
+        for (var k = 0u; k < BLOCK; k++) {
+            for (var i = 0u; i < R; i++) {
+                av[i] = tileA[(lid.y + i * TS) * BLOCK + k];
+                bv[i] = tileB[k * BLOCK + lid.x + i * TS];
+            }
+            for (var i = 0u; i < R; i++) {
+                for (var j = 0u; j < R; j++) {
+                    acc[i * R + j] += av[i] * bv[j];
+                }
+            }
         }
         workgroupBarrier();
     }
-    if (row < p.M && col < p.N) {
-        var r = p.alpha * acc;
-        if (p.hasBias != 0u) {
-            r += bias[col];
+    for (var i = 0u; i < R; i++) {
+        let row = row0 + lid.y + i * TS;
+        for (var j = 0u; j < R; j++) {
+            let col = col0 + lid.x + j * TS;
+            if (row < p.M && col < p.N) {
+                var r = p.alpha * acc[i * R + j];
+                if (p.hasBias != 0u) {
+                    r += bias[col];
+                }
+                out[row * p.N + col] = r;
+            }
         }
-        out[row * p.N + col] = r;
     }
 }

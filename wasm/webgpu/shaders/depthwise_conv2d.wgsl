@@ -1,15 +1,13 @@
-// Grouped 2-D cross-correlation, NHWC without batch: y[oy,ox,co] =
-// bias[co] + Σ x[oy·sh+ky−padTop, ox·sw+kx−padLeft, g·groupIn+ci] ·
-// w[ky,kx,ci,co] over the window, taps outside x counting as zero, where g =
-// co / groupOut. One group is a regular convolution (w [kh,kw,Cin,Cout]);
-// groups = C is the depthwise one, whose w [kh,kw,C,mult] has this same
-// layout with groupIn = 1 and groupOut = mult.
+// Depthwise 2-D cross-correlation, NHWC without batch: with w
+// [kH,kW,C,mult], output channel co = c·mult + m is y[oy,ox,co] = bias[co] +
+// Σ x[oy·sh+ky−padTop, ox·sw+kx−padLeft, c] · w[ky,kx,c,m], taps outside x
+// counting as zero. w's layout makes w[ky,kx,c,m] = w[(ky·kW+kx)·outC + co].
 struct Params {
     inH: u32, inW: u32, inC: u32,
     outH: u32, outW: u32, outC: u32,
     kH: u32, kW: u32, strideH: u32, strideW: u32,
     padTop: u32, padLeft: u32,
-    groupIn: u32, groupOut: u32, hasBias: u32,
+    mult: u32, hasBias: u32,
 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -26,7 +24,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     let co = i % p.outC;
     let ox = (i / p.outC) % p.outW;
     let oy = i / (p.outC * p.outW);
-    let ci0 = (co / p.groupOut) * p.groupIn;
+    let c = co / p.mult;
     var acc = 0.0;
     for (var ky = 0u; ky < p.kH; ky++) {
         let iy = i32(oy * p.strideH + ky) - i32(p.padTop);
@@ -38,11 +36,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
             if (ix < 0 || ix >= i32(p.inW)) {
                 continue;
             }
-            let xo = (u32(iy) * p.inW + u32(ix)) * p.inC + ci0;
-            let wo = (ky * p.kW + kx) * p.groupIn * p.outC + co;
-            for (var ci = 0u; ci < p.groupIn; ci++) {
-                acc += x[xo + ci] * w[wo + ci * p.outC];
-            }
+            acc += x[(u32(iy) * p.inW + u32(ix)) * p.inC + c] * w[(ky * p.kW + kx) * p.outC + co];
         }
     }
     if (p.hasBias != 0u) {
