@@ -48,6 +48,9 @@ type patchA struct {
 }
 
 func (s patchA) pack(dst []float32, i0, rows, p0, depth int) {
+	tap0, ci0 := p0/s.cin, p0%s.cin
+	ky0, kx0 := tap0/s.kw, tap0%s.kw
+	oy, ox := i0/s.ow, i0%s.ow
 	for st := 0; st < rows; st += mr {
 		strip := dst[st*depth : (st+mr)*depth]
 		for r := range mr {
@@ -55,16 +58,15 @@ func (s patchA) pack(dst []float32, i0, rows, p0, depth int) {
 				zeroColumn(strip, r, depth)
 				continue
 			}
-			oy, ox := (i0+st+r)/s.ow, (i0+st+r)%s.ow
-			// Walk the filter taps that overlap columns [p0, p0+depth): each
-			// contributes a run of up to cin consecutive channels.
-			for p := p0; p < p0+depth; {
-				tap := p / s.cin
-				ci := p - tap*s.cin
-				n := min(s.cin-ci, p0+depth-p)
-				iy := oy*s.strideH - s.top + tap/s.kw
-				ix := ox*s.strideW - s.left + tap%s.kw
-				out := strip[(p-p0)*mr+r:]
+			// Walk the filter taps that overlap columns [p0, p0+depth), from
+			// (ky0, kx0, ci0) on: each is a run of up to cin consecutive
+			// channels, copied from x or zero in the padding.
+			ky, kx, ci := ky0, kx0, ci0
+			for p := 0; p < depth; {
+				n := min(s.cin-ci, depth-p)
+				iy := oy*s.strideH - s.top + ky
+				ix := ox*s.strideW - s.left + kx
+				out := strip[p*mr+r:]
 				if iy >= 0 && iy < s.h && ix >= 0 && ix < s.w {
 					for q, v := range s.x[(iy*s.w+ix)*s.cin+ci:][:n] {
 						out[q*mr] = v
@@ -75,6 +77,13 @@ func (s patchA) pack(dst []float32, i0, rows, p0, depth int) {
 					}
 				}
 				p += n
+				ci = 0
+				if kx++; kx == s.kw {
+					kx, ky = 0, ky+1
+				}
+			}
+			if ox++; ox == s.ow {
+				ox, oy = 0, oy+1
 			}
 		}
 	}
