@@ -7,8 +7,8 @@ import (
 )
 
 // Conv is the reference N-D convolution (cross-correlation, as in TensorFlow)
-// over k = 1, 2 or 3 spatial dimensions, written for clarity rather than speed;
-// the fast kernels are tested against it.
+// over k = 1, 2 or 3 spatial dimensions, written for clarity rather than speed
+// and summing in float64; the fast kernels are tested against it.
 //
 // x is [s1..sk, Cin], w is [k1..kk, Cin, Cout], bias has Cout values or is nil,
 // strides has k values or is nil (all 1). The result is a new tensor

@@ -13,7 +13,8 @@ import (
 // It is one matrix product Y = P·W: P is the im2col matrix (a row per output
 // pixel, holding its kh×kw×Cin window) and W is w viewed as [kh*kw*Cin, Cout].
 // P is never built whole: gemm asks for it block by block (patchA), and a
-// 1×1 stride-1 convolution uses x itself as P.
+// 1×1 stride-1 convolution uses x itself as P. Sums are float32. Large
+// products are split among GOMAXPROCS goroutines.
 func Conv2D(x, w *tensor.Tensor, bias []float32, strideH, strideW int, pad Padding) *tensor.Tensor {
 	if x.Rank() != 3 || w.Rank() != 4 || w.Shape[2] != x.Shape[2] {
 		panic(fmt.Sprintf("ops: Conv2D: input %v and filter %v do not match (want x [H,W,Cin], w [kh,kw,Cin,Cout])", x.Shape, w.Shape))
