@@ -71,6 +71,8 @@ test)
 	install_deps; build_site
 	log "go vet"
 	go vet ./...
+	# ./... skips testdata/, where the reference generators' Go helpers live.
+	go vet $(find testdata -name '*.go' -printf './%h\n' | sort -u)
 	GOOS=js GOARCH=wasm go vet ./wasm/...
 	log "go test (unit, parity, e2e)"
 	VISAGE_SITE="$SITE" VISAGE_E2E=1 go test -count=1 -timeout 60m ./... "$@"
