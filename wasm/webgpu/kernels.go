@@ -129,17 +129,20 @@ func (d *Device) poolBackward(dy, x *Buffer, xShape []int, kh, kw, strideH, stri
 }
 
 // ReLU is ops.ReLU, in place.
-func (d *Device) ReLU(x *Buffer) *Buffer { return d.activation(x, 0, 0) }
+func (d *Device) ReLU(x *Buffer) *Buffer { return d.activation(x, 0, 0, 0) }
 
 // ReLU6 is ops.ReLU6, in place.
-func (d *Device) ReLU6(x *Buffer) *Buffer { return d.activation(x, 1, 0) }
+func (d *Device) ReLU6(x *Buffer) *Buffer { return d.Clamp(x, 0, 6) }
+
+// Clamp limits every element of x to [lo, hi], in place.
+func (d *Device) Clamp(x *Buffer, lo, hi float32) *Buffer { return d.activation(x, 1, lo, hi) }
 
 // LeakyReLU is ops.LeakyReLU, in place.
-func (d *Device) LeakyReLU(x *Buffer, alpha float32) *Buffer { return d.activation(x, 2, alpha) }
+func (d *Device) LeakyReLU(x *Buffer, alpha float32) *Buffer { return d.activation(x, 2, alpha, 0) }
 
-func (d *Device) activation(x *Buffer, mode int, alpha float32) *Buffer {
+func (d *Device) activation(x *Buffer, mode int, lo, hi float32) *Buffer {
 	gx, gy := grid(x.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
-	d.dispatch("activation", nil, gx, gy, []uint32{uint32(x.Len()), uint32(mode), math.Float32bits(alpha)}, x)
+	d.dispatch("activation", nil, gx, gy, []uint32{uint32(x.Len()), uint32(mode), math.Float32bits(lo), math.Float32bits(hi)}, x)
 	return x
 }
 
@@ -252,26 +255,27 @@ func (d *Device) matmul(g matmulArgs) *Buffer {
 	return out
 }
 
-// Adam holds the hyper-parameters of the Adam optimiser (Kingma & Ba).
+// Adam holds the hyper-parameters of the Adam optimiser in TensorFlow 1's
+// form, the one visage/core/art uses.
 type Adam struct {
-	LR, Beta1, Beta2, Epsilon float32
+	LR, Beta1, Beta2, Epsilon float64
 }
 
 // Step applies Adam step t (1 for the first) in place: m and v (shaped like
-// param, zero before step 1) are updated with grad, then param −= LR·m̂/(√v̂+ε)
-// with the bias-corrected m̂ = m/(1−β1^t), v̂ = v/(1−β2^t).
+// param, zero before step 1) are updated with grad, then param −=
+// LR·√(1−β2ᵗ)/(1−β1ᵗ)·m/(√v+ε), as art.Adam.Step does (which keeps m and v
+// in float64; here they are float32).
 func (a Adam) Step(d *Device, param, grad, m, v *Buffer, t int) {
 	for _, b := range []*Buffer{grad, m, v} {
 		if !sameShape(b.Shape, param.Shape) {
 			panic(fmt.Sprintf("webgpu: Adam: shapes %v and %v differ", b.Shape, param.Shape))
 		}
 	}
-	c1 := 1 - math.Pow(float64(a.Beta1), float64(t))
-	c2 := 1 - math.Pow(float64(a.Beta2), float64(t))
+	lrT := a.LR * math.Sqrt(1-math.Pow(a.Beta2, float64(t))) / (1 - math.Pow(a.Beta1, float64(t)))
 	gx, gy := grid(param.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
-	f := math.Float32bits
-	d.dispatch("adam", nil, gx, gy, []uint32{uint32(param.Len()), f(a.LR), f(a.Beta1), f(a.Beta2), f(a.Epsilon),
-		f(float32(c1)), f(float32(c2))}, param, grad, m, v)
+	f := func(v float64) uint32 { return math.Float32bits(float32(v)) }
+	d.dispatch("adam", nil, gx, gy, []uint32{uint32(param.Len()), f(lrT), f(a.Beta1), f(a.Beta2), f(a.Epsilon)},
+		param, grad, m, v)
 }
 
 // optional checks an optional per-channel operand of length n. It returns

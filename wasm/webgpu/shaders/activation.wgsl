@@ -1,7 +1,7 @@
-// In-place activation: mode 0 ReLU max(x,0), 1 ReLU6 min(max(x,0),6),
-// 2 leaky ReLU (x if x ≥ 0, else alpha·x).
+// In-place activation: mode 0 ReLU max(x,0); 1 clamp to [lo, hi] (ReLU6 is
+// [0, 6]); 2 leaky ReLU (x if x ≥ 0, else alpha·x, alpha passed as lo).
 struct Params {
-    n: u32, mode: u32, alpha: f32,
+    n: u32, mode: u32, lo: f32, hi: f32,
 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read_write> x: array<f32>;
@@ -15,7 +15,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     let v = x[i];
     switch p.mode {
         case 0u: { x[i] = max(v, 0.0); }
-        case 1u: { x[i] = clamp(v, 0.0, 6.0); }
-        default: { x[i] = select(p.alpha * v, v, v >= 0.0); }
+        case 1u: { x[i] = clamp(v, p.lo, p.hi); }
+        default: { x[i] = select(p.lo * v, v, v >= 0.0); }
     }
 }

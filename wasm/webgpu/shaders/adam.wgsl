@@ -1,9 +1,10 @@
-// One Adam step, in place on param, m and v:
+// One Adam step in TensorFlow 1's AdamOptimizer form (as visage/core/art),
+// in place on param, m and v:
 //   m = β1·m + (1−β1)·g,  v = β2·v + (1−β2)·g²,
-//   param −= lr · (m / (1−β1^t)) / (sqrt(v / (1−β2^t)) + ε).
-// The bias corrections 1−β^t are computed on the CPU and passed in.
+//   param −= lrT · m / (sqrt(v) + ε),
+// where lrT = lr·√(1−β2ᵗ)/(1−β1ᵗ) is computed on the CPU in float64.
 struct Params {
-    n: u32, lr: f32, beta1: f32, beta2: f32, eps: f32, correction1: f32, correction2: f32,
+    n: u32, lrT: f32, beta1: f32, beta2: f32, eps: f32,
 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read_write> param: array<f32>;
@@ -22,5 +23,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     let vi = p.beta2 * v[i] + (1.0 - p.beta2) * g * g;
     m[i] = mi;
     v[i] = vi;
-    param[i] -= p.lr * (mi / p.correction1) / (sqrt(vi / p.correction2) + p.eps);
+    param[i] -= p.lrT * mi / (sqrt(vi) + p.eps);
 }
