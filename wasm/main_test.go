@@ -9,9 +9,14 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"syscall/js"
 	"testing"
+
+	"visage/core/face"
+	"visage/core/tensor"
+	"visage/models/facerec"
 )
 
 // settled is how a promise ended: its value, or the rejection's message.
@@ -121,7 +126,7 @@ func TestImageOfPixels(t *testing.T) {
 	for i, v := range []int{1, 2, 3, 255, 4, 5, 6, 0} {
 		data.SetIndex(i, v)
 	}
-	img, err := imageOf(js.ValueOf(map[string]any{"width": 2, "height": 1, "data": data}))
+	img, err := imageOf(js.ValueOf(map[string]any{"width": 2, "height": 1, "data": data}), "encode")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,3 +139,178 @@ func TestImageOfPixels(t *testing.T) {
 		}
 	}
 }
+
+// fakeFinder stands in for the detection pipeline: an image holds one face
+// unless its first pixel's red value is 255, and that face's descriptor is
+// zero but for element R (the first pixel's red value) = 1 and element 127 =
+// G/100. So (1, 0) and (1, 10) are 0.1 apart, (1, 0) and (2, 0) √2.
+type fakeFinder struct{}
+
+func (fakeFinder) LargestFace(img *tensor.Tensor) (face.Face, error) {
+	r, g := img.Data[0], img.Data[1]
+	if r == 255 {
+		return face.Face{}, fmt.Errorf("face: %w", face.ErrNoFace)
+	}
+	enc := make([]float32, face.DescriptorLen)
+	enc[int(r)] = 1
+	enc[127] = g / 100
+	w, h := float64(img.Shape[1]), float64(img.Shape[0])
+	return face.Face{Box: face.Box{W: w, H: h}, Score: 0.9, Encoding: enc}, nil
+}
+
+func (f fakeFinder) Faces(img *tensor.Tensor) ([]face.Face, error) {
+	one, err := f.LargestFace(img)
+	if err != nil {
+		return nil, err
+	}
+	return []face.Face{one}, nil
+}
+
+// pixel is a 1x1 RGBA image argument whose fake face is (r, g).
+func pixel(r, g int) js.Value {
+	data := js.Global().Get("Uint8Array").New(4)
+	data.SetIndex(0, r)
+	data.SetIndex(1, g)
+	return js.ValueOf(map[string]any{"width": 1, "height": 1, "data": data})
+}
+
+// must returns the value p resolved to, failing the test if it rejected.
+func must(t *testing.T, what string, s settled) js.Value {
+	t.Helper()
+	if s.rejected != "" {
+		t.Fatalf("%s rejected: %s", what, s.rejected)
+	}
+	return s.value
+}
+
+// people lists a gallery() result as "name:samples" strings.
+func people(g js.Value) string {
+	var out []string
+	ps := g.Get("people")
+	for i := range ps.Length() {
+		out = append(out, fmt.Sprintf("%s:%d", ps.Index(i).Get("name").String(), ps.Index(i).Get("samples").Int()))
+	}
+	return strings.Join(out, ",")
+}
+
+func TestEnrollVerifyIdentify(t *testing.T) {
+	a := &api{gallery: face.NewGallery(), live: fakeFinder{}, enrol: fakeFinder{}}
+	if got := must(t, "identify (empty gallery)", call(a.identify, pixel(1, 0))); got.Length() != 1 ||
+		!got.Index(0).Get("name").IsNull() || !got.Index(0).Get("distance").IsNull() {
+		t.Errorf("identify with no one enrolled: want one face, name and distance null")
+	}
+	e := must(t, "enroll", call(a.enroll, "Ada", pixel(1, 0)))
+	if e.Get("name").String() != "Ada" || e.Get("samples").Int() != 1 || e.Get("box").Get("width").Int() != 1 {
+		t.Errorf("enroll returned name %v samples %v box %v", e.Get("name"), e.Get("samples"), e.Get("box"))
+	}
+	must(t, "enroll", call(a.enroll, "Ada", pixel(1, 0)))
+	must(t, "enroll", call(a.enroll, "Bob", pixel(3, 0)))
+	if got := people(must(t, "gallery", call(a.galleryInfo))); got != "Ada:2,Bob:1" {
+		t.Errorf("gallery = %s, want Ada:2,Bob:1", got)
+	}
+
+	for _, c := range []struct {
+		r, g  int
+		match bool
+		dist  float64
+	}{{1, 10, true, 0.1}, {2, 0, false, 1.41421356}} {
+		v := must(t, "verify", call(a.verify, "Ada", pixel(c.r, c.g)))
+		if v.Get("match").Bool() != c.match || !near(v.Get("distance").Float(), c.dist) || v.Get("threshold").Float() != 0.6 {
+			t.Errorf("verify Ada with (%d, %d): match %v distance %v threshold %v, want %v %v 0.6",
+				c.r, c.g, v.Get("match"), v.Get("distance"), v.Get("threshold"), c.match, c.dist)
+		}
+	}
+	for _, c := range []struct {
+		r, g int
+		name string // "" for null
+		dist float64
+	}{{1, 10, "Ada", 0.1}, {3, 20, "Bob", 0.2}, {2, 0, "", 1.41421356}} {
+		f := must(t, "identify", call(a.identify, pixel(c.r, c.g))).Index(0)
+		name := ""
+		if !f.Get("name").IsNull() {
+			name = f.Get("name").String()
+		}
+		if name != c.name || !near(f.Get("distance").Float(), c.dist) {
+			t.Errorf("identify (%d, %d) = %q at %v, want %q at %v", c.r, c.g, name, f.Get("distance"), c.name, c.dist)
+		}
+	}
+	if got := must(t, "detect", call(a.detect, pixel(255, 0))); got.Length() != 0 {
+		t.Errorf("detect with no face found %d faces, want none", got.Length())
+	}
+
+	for _, c := range []struct {
+		name string
+		got  settled
+		want string
+	}{
+		{"enroll without a face", call(a.enroll, "Cy", pixel(255, 0)), `enroll "Cy": face: no face found`},
+		{"enroll blank name", call(a.enroll, " ", pixel(4, 0)), "name must not be empty or blank"},
+		{"enroll name not a string", call(a.enroll, 7, pixel(4, 0)), "enroll: name must be a string, found number"},
+		{"verify stranger", call(a.verify, "Cy", pixel(1, 0)), `verify: no one called "Cy" is enrolled`},
+		{"verify without a face", call(a.verify, "Ada", pixel(255, 0)), `verify "Ada": face: no face found`},
+		{"identify not an image", call(a.identify, 42), "identify expects image bytes (Uint8Array) or RGBA pixels"},
+		{"rename onto someone", call(a.rename, "Ada", "Bob"), "already enrolled"},
+		{"threshold out of range", call(a.setThreshold, 3), "threshold must be in (0, 2], found 3"},
+	} {
+		if !strings.Contains(c.got.rejected, c.want) {
+			t.Errorf("%s: rejected with %q, want a message containing %q", c.name, c.got.rejected, c.want)
+		}
+	}
+	if got := people(must(t, "gallery", call(a.galleryInfo))); got != "Ada:2,Bob:1" {
+		t.Errorf("after the rejected calls the gallery is %s, want it unchanged (Ada:2,Bob:1)", got)
+	}
+}
+
+func TestGalleryEditExportImport(t *testing.T) {
+	a := &api{gallery: face.NewGallery(), live: fakeFinder{}, enrol: fakeFinder{}}
+	must(t, "enroll", call(a.enroll, "Ada", pixel(1, 0)))
+	must(t, "enroll", call(a.enroll, "Bob", pixel(3, 0)))
+	if got := people(must(t, "rename", call(a.rename, "Ada", "Ada L."))); got != "Ada L.:1,Bob:1" {
+		t.Errorf("after rename: %s", got)
+	}
+	if got := must(t, "setThreshold", call(a.setThreshold, 0.45)); got.Get("threshold").Float() != 0.45 {
+		t.Errorf("threshold = %v, want 0.45", got.Get("threshold"))
+	}
+	exported := must(t, "export", call(a.exportGallery)).String()
+	if !strings.HasPrefix(exported, `{"distanceThreshold":0.45,"labeledDescriptors":[{"label":"Ada L.","descriptors":[[`) {
+		t.Errorf("export is not FaceMatcher.toJSON's layout: %.80s…", exported)
+	}
+	for _, bad := range []any{
+		`{"labeledDescriptors":[{"label":"Eve","descriptors":[[1,2,3]]}]}`,
+		`[{"label":"Eve","descriptors":[[` + strings.Repeat("0,", 127) + `null]]}]`,
+		`not json`,
+		42,
+	} {
+		if got := call(a.importGallery, bad); got.rejected == "" {
+			t.Errorf("importGallery(%.40v…) resolved, want a rejection", bad)
+		}
+		if now := must(t, "export", call(a.exportGallery)).String(); now != exported {
+			t.Fatalf("a rejected import changed the gallery")
+		}
+	}
+	if got := must(t, "clear", call(a.clear)); got.Get("people").Length() != 0 || got.Get("threshold").Float() != 0.45 {
+		t.Errorf("clear left %s at threshold %v, want no one at 0.45", people(got), got.Get("threshold"))
+	}
+	if got := people(must(t, "remove", call(a.importGallery, exported))); got != "Ada L.:1,Bob:1" {
+		t.Errorf("after import: %s", got)
+	}
+	if now := must(t, "export", call(a.exportGallery)).String(); now != exported {
+		t.Errorf("export after import differs from the export before")
+	}
+	if got := people(must(t, "remove", call(a.remove, "Bob"))); got != "Ada L.:1" {
+		t.Errorf("after remove: %s", got)
+	}
+}
+
+func TestFaceMethodsNeedTheDetector(t *testing.T) {
+	a := &api{gallery: face.NewGallery()}
+	if got := call(a.detect, pixel(1, 0)); !strings.Contains(got.rejected, "detect called before load finished") {
+		t.Errorf("detect before load: %q", got.rejected)
+	}
+	a.net = &facerec.Net{} // loaded without the detector's files
+	if got := call(a.identify, pixel(1, 0)); !strings.Contains(got.rejected, "identify needs the face detector, but load was given no ssd_mobilenetv1_model") {
+		t.Errorf("identify without the detector: %q", got.rejected)
+	}
+}
+
+func near(a, b float64) bool { return a-b < 1e-6 && b-a < 1e-6 }

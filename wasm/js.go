@@ -1,0 +1,152 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"syscall/js"
+
+	"visage/core/face"
+	"visage/core/imageio"
+	"visage/core/tensor"
+)
+
+// asyncFunc wraps fn as a JS function returning a Promise. fn runs on its own
+// goroutine (a JS callback must not block); its error, or a panic, rejects the
+// promise with an Error.
+func asyncFunc(fn func(args []js.Value) (any, error)) js.Func {
+	return js.FuncOf(func(_ js.Value, args []js.Value) any {
+		executor := js.FuncOf(func(_ js.Value, settle []js.Value) any {
+			resolve, reject := settle[0], settle[1]
+			go func() {
+				defer func() {
+					if r := recover(); r != nil {
+						reject.Invoke(jsError(fmt.Errorf("internal error: %v", r)))
+					}
+				}()
+				v, err := fn(args)
+				if err != nil {
+					reject.Invoke(jsError(err))
+					return
+				}
+				resolve.Invoke(v)
+			}()
+			return nil
+		})
+		defer executor.Release() // the Promise constructor has called it by then
+		return js.Global().Get("Promise").New(executor)
+	})
+}
+
+// jsError returns a JS Error carrying err's message.
+func jsError(err error) js.Value {
+	return js.Global().Get("Error").New("visage: " + err.Error())
+}
+
+// arg returns args[i], or undefined when the caller passed fewer arguments.
+func arg(args []js.Value, i int) js.Value {
+	if i < len(args) {
+		return args[i]
+	}
+	return js.Undefined()
+}
+
+// describe names the JS type of v for error messages.
+func describe(v js.Value) string {
+	if v.Type() == js.TypeObject {
+		return js.Global().Get("Object").Get("prototype").Get("toString").Call("call", v).String()
+	}
+	return v.Type().String()
+}
+
+// stringOf returns v as a Go string, or an error naming what (e.g. "name")
+// and what was found instead.
+func stringOf(v js.Value, what string) (string, error) {
+	if v.Type() != js.TypeString {
+		return "", fmt.Errorf("%s must be a string, found %s", what, describe(v))
+	}
+	return v.String(), nil
+}
+
+// numberOf returns v as a float64, or an error naming what and what was found.
+func numberOf(v js.Value, what string) (float64, error) {
+	if v.Type() != js.TypeNumber {
+		return 0, fmt.Errorf("%s must be a number, found %s", what, describe(v))
+	}
+	return v.Float(), nil
+}
+
+// bytesOf copies a Uint8Array or Uint8ClampedArray into Go memory.
+func bytesOf(v js.Value) ([]byte, error) {
+	if !v.InstanceOf(js.Global().Get("Uint8Array")) && !v.InstanceOf(js.Global().Get("Uint8ClampedArray")) {
+		return nil, fmt.Errorf("expected a Uint8Array, found %s", describe(v))
+	}
+	b := make([]byte, v.Length())
+	js.CopyBytesToGo(b, v)
+	return b, nil
+}
+
+// imageOf turns an image argument into an [H,W,3] RGB tensor: encoded bytes go
+// through imageio.Decode; {width, height, data} RGBA pixels are copied without
+// alpha. op names the calling method in errors.
+func imageOf(v js.Value, op string) (*tensor.Tensor, error) {
+	if data, err := bytesOf(v); err == nil {
+		return imageio.Decode(bytes.NewReader(data))
+	}
+	if v.Type() != js.TypeObject || v.Get("width").Type() != js.TypeNumber || v.Get("height").Type() != js.TypeNumber {
+		return nil, fmt.Errorf("%s expects image bytes (Uint8Array) or RGBA pixels {width, height, data}, found %s", op, describe(v))
+	}
+	w, h := v.Get("width").Int(), v.Get("height").Int()
+	pix, err := bytesOf(v.Get("data"))
+	if err != nil {
+		return nil, fmt.Errorf("%s: pixel data: %w", op, err)
+	}
+	if w <= 0 || h <= 0 || len(pix) != w*h*4 {
+		return nil, fmt.Errorf("%s: %dx%d RGBA pixels need %d bytes of data, found %d", op, w, h, max(w*h*4, 0), len(pix))
+	}
+	img := tensor.New(h, w, 3)
+	for i := range w * h {
+		img.Data[3*i] = float32(pix[4*i])
+		img.Data[3*i+1] = float32(pix[4*i+1])
+		img.Data[3*i+2] = float32(pix[4*i+2])
+	}
+	return img, nil
+}
+
+// descriptorPair reads the first two arguments as face descriptors.
+func descriptorPair(args []js.Value) (a, b []float32, err error) {
+	if a, err = descriptorOf(arg(args, 0)); err != nil {
+		return nil, nil, fmt.Errorf("first descriptor: %w", err)
+	}
+	if b, err = descriptorOf(arg(args, 1)); err != nil {
+		return nil, nil, fmt.Errorf("second descriptor: %w", err)
+	}
+	return a, b, nil
+}
+
+// descriptorOf copies an array-like of numbers (a Float32Array or an Array)
+// and checks it is a face descriptor.
+func descriptorOf(v js.Value) ([]float32, error) {
+	if v.Type() != js.TypeObject || v.Get("length").Type() != js.TypeNumber {
+		return nil, fmt.Errorf("expected a Float32Array or Array of %d numbers, found %s", face.DescriptorLen, describe(v))
+	}
+	d := make([]float32, v.Length())
+	for i := range d {
+		x := v.Index(i)
+		if x.Type() != js.TypeNumber {
+			return nil, fmt.Errorf("element %d must be a number, found %s", i, describe(x))
+		}
+		d[i] = float32(x.Float())
+	}
+	return d, face.CheckDescriptor(d)
+}
+
+// float32Array copies d into a new Float32Array.
+func float32Array(d []float32) js.Value {
+	out := js.Global().Get("Float32Array").New(len(d))
+	for i, v := range d {
+		out.SetIndex(i, v)
+	}
+	return out
+}
