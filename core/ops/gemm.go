@@ -132,7 +132,7 @@ func gemmPacked(m, n, k int, src aSource, b []float32, ldb int, c []float32, ldc
 	pb := packB(*bbuf, k, n, b, ldb)
 
 	workers := workerCount(m*n*k, (m+mr-1)/mr)
-	blockRows := min(mc, roundUp((m+workers-1)/workers, mr))
+	blockRows := roundUp(min(mc, (m+workers-1)/workers), mr)
 	forEachPart((m+blockRows-1)/blockRows, workers, func(blk int) {
 		abuf := getScratch(blockRows * min(k, kc))
 		defer scratch.Put(abuf)
