@@ -36,6 +36,9 @@ const (
 	maxKernelRelErr = 1e-4
 	// maxDescriptorDiff is the largest max|gpu−cpu| between face descriptors.
 	maxDescriptorDiff = 1e-4
+	// maxGradientRelErr is the largest max|gpu−cpu|/max|cpu| between
+	// style-transfer gradients.
+	maxGradientRelErr = 1e-3
 )
 
 // gpuResult mirrors wasm/webgputest's Result.
@@ -94,6 +97,25 @@ func TestWebGPUFaceRecognition(t *testing.T) {
 		}
 		t.Logf("%s %s: max diff %.2e (rel %.2e); %d submission, %d read-back; GPU %.0f ms, CPU %.0f ms",
 			r.Op, r.Case, r.MaxAbsDiff, r.RelErr, r.Submissions, r.ReadBacks, r.GPUMillis, r.CPUMillis)
+	}
+}
+
+// TestWebGPUStyleTransfer checks that the style-transfer gradient on the
+// GPU equals core/art's, in one submission and one read-back per step.
+func TestWebGPUStyleTransfer(t *testing.T) {
+	for _, r := range runGPUPage(t, "?net=nst", "") {
+		switch {
+		case r.Error != "":
+			t.Errorf("%s %s: %s", r.Op, r.Case, r.Error)
+			continue
+		case !(r.RelErr <= maxGradientRelErr):
+			t.Errorf("%s %s: relative error %.3g, want ≤ %g", r.Op, r.Case, r.RelErr, maxGradientRelErr)
+		}
+		if r.Submissions != 1 || r.ReadBacks != 1 {
+			t.Errorf("%s %s: %d submissions and %d read-backs per step, want 1 and 1", r.Op, r.Case, r.Submissions, r.ReadBacks)
+		}
+		t.Logf("%s %s: rel err %.2e; %d submission, %d read-back; GPU %.0f ms, CPU %.0f ms",
+			r.Op, r.Case, r.RelErr, r.Submissions, r.ReadBacks, r.GPUMillis, r.CPUMillis)
 	}
 }
 

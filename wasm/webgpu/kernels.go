@@ -158,7 +158,13 @@ func (d *Device) ScaleBias(x, scale, bias *Buffer) *Buffer {
 }
 
 // Add is ops.Add: a new tensor a + b (same shapes).
-func (d *Device) Add(a, b *Buffer) *Buffer { return d.binary("Add", a, b, 0) }
+func (d *Device) Add(a, b *Buffer) *Buffer { return d.binary("Add", a, b, 0, 0) }
+
+// ScaledDiff returns a new tensor scale·(a − b) (same shapes): the gradient
+// of a squared distance.
+func (d *Device) ScaledDiff(a, b *Buffer, scale float32) *Buffer {
+	return d.binary("ScaledDiff", a, b, 2, scale)
+}
 
 // AddZeroExtended returns a new [H,W,C] tensor a + b for operands [h,w,c]
 // of rank 3 where each of H, W, C is the larger of the two operands' sizes
@@ -171,28 +177,29 @@ func (d *Device) AddZeroExtended(a, b *Buffer) *Buffer {
 		panic(fmt.Sprintf("webgpu: AddZeroExtended: shapes %v and %v, want [h,w,c] each", a.Shape, b.Shape))
 	}
 	shape := []int{max(a.Shape[0], b.Shape[0]), max(a.Shape[1], b.Shape[1]), max(a.Shape[2], b.Shape[2])}
-	return d.binaryOp(shape, a.Shape, b.Shape, a, b, 0)
+	return d.binaryOp(shape, a.Shape, b.Shape, a, b, 0, 0)
 }
 
 // ReLUBackward is ops.ReLUBackward into a new tensor: dy where the ReLU's
 // output y > 0, else 0.
-func (d *Device) ReLUBackward(dy, y *Buffer) *Buffer { return d.binary("ReLUBackward", dy, y, 1) }
+func (d *Device) ReLUBackward(dy, y *Buffer) *Buffer { return d.binary("ReLUBackward", dy, y, 1, 0) }
 
 // binary runs binary.wgsl on operands of one shape, of any rank.
-func (d *Device) binary(op string, a, b *Buffer, mode int) *Buffer {
+func (d *Device) binary(op string, a, b *Buffer, mode int, scale float32) *Buffer {
 	if !sameShape(a.Shape, b.Shape) {
 		panic(fmt.Sprintf("webgpu: %s: shapes %v and %v differ", op, a.Shape, b.Shape))
 	}
 	flat := []int{1, 1, a.Len()}
-	out := d.binaryOp(flat, flat, flat, a, b, mode)
+	out := d.binaryOp(flat, flat, flat, a, b, mode, scale)
 	out.Shape = append(out.Shape[:0], a.Shape...)
 	return out
 }
 
-func (d *Device) binaryOp(shape, aShape, bShape []int, a, b *Buffer, mode int) *Buffer {
+func (d *Device) binaryOp(shape, aShape, bShape []int, a, b *Buffer, mode int, scale float32) *Buffer {
 	out, _ := d.alloc(shape)
 	gx, gy := grid(out.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
-	d.dispatch("binary", nil, gx, gy, u32s(append(append(append(shape[:3:3], aShape...), bShape...), mode)...), a, b, out)
+	params := append(u32s(append(append(append(shape[:3:3], aShape...), bShape...), mode)...), math.Float32bits(scale))
+	d.dispatch("binary", nil, gx, gy, params, a, b, out)
 	return out
 }
 

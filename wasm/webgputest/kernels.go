@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 
@@ -212,6 +213,13 @@ func checks() []check {
 		d.Upload(random(rng, 3, 5, 7)).Release()
 		gpu, err := readAll(d, d.NewBuffer(5, 7, 3))
 		return gpu, tensor.New(5, 7, 3), err
+	}})
+	cs = append(cs, check{"ScaledDiff", "content-cost gradient [5 7 3]", func(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor, error) {
+		aC, aG := random(rng, 5, 7, 3), random(rng, 5, 7, 3)
+		gc, gg := d.Upload(aC), d.Upload(aG)
+		gpu, err := readAll(d, d.ScaledDiff(gg, gc, float32(2/(4*float64(aG.Len())))), gc, gg)
+		_, cpu, cpuErr := art.ContentCost(aC, aG)
+		return gpu, cpu, errors.Join(err, cpuErr)
 	}})
 	cs = append(cs, check{"ReLUBackward", "[5 7 3]", func(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor, error) {
 		dy, y := random(rng, 5, 7, 3), ops.ReLU(random(rng, 5, 7, 3))

@@ -9,7 +9,9 @@
 //     padding), on the GPU and with its visage/core/ops namesake;
 //   - ?net=facerec: the face recognition network on the GPU
 //     (visage/wasm/webgpu/facerecgpu) against models/facerec, with the
-//     weight files the page fetched into globalThis.visageTestFiles.
+//     weight files the page fetched into globalThis.visageTestFiles;
+//   - ?net=nst: the style-transfer gradient (visage/wasm/webgpu/nstgpu)
+//     against core/art on a small random VGG-19.
 //
 // It publishes a Report as JSON in globalThis.visageWebGPUReport, which
 // e2e/webgpu_test.go reads.
@@ -68,8 +70,10 @@ func run() Report {
 		rep.Results = checkKernels(d, rng)
 	case "?net=facerec":
 		rep.Results = checkFaceRec(d, rng)
+	case "?net=nst":
+		rep.Results = checkNST(d, rng)
 	default:
-		rep.Error = fmt.Sprintf("unknown query %q: want ?kernels or ?net=facerec", query)
+		rep.Error = fmt.Sprintf("unknown query %q: want ?kernels, ?net=facerec or ?net=nst", query)
 	}
 	return rep
 }

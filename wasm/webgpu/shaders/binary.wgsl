@@ -2,12 +2,12 @@
 // smaller in any dimension: an operand cell outside its own [h,w,c] counts
 // as zero (zero padding at the bottom, right and in the last channels).
 // mode 0: out = a + b; mode 1 (ReLU backward, a = dy, b = the ReLU's
-// output): out = a where b > 0, else 0.
+// output): out = a where b > 0, else 0; mode 2: out = scale·(a − b).
 struct Params {
     H: u32, W: u32, C: u32,
     aH: u32, aW: u32, aC: u32,
     bH: u32, bW: u32, bC: u32,
-    mode: u32,
+    mode: u32, scale: f32,
 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
@@ -36,9 +36,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     let y = i / (p.C * p.W);
     let va = at(y, x, c, p.aH, p.aW, p.aC, true);
     let vb = at(y, x, c, p.bH, p.bW, p.bC, false);
-    if (p.mode == 0u) {
-        out[i] = va + vb;
-    } else {
-        out[i] = select(0.0, va, vb > 0.0);
+    switch p.mode {
+        case 0u: { out[i] = va + vb; }
+        case 1u: { out[i] = select(0.0, va, vb > 0.0); }
+        default: { out[i] = p.scale * (va - vb); }
     }
 }
