@@ -26,7 +26,7 @@ func (d *Device) Conv2D(x, w, bias *Buffer, strideH, strideW int, pad ops.Paddin
 	kh, kw, cout := w.Shape[0], w.Shape[1], w.Shape[3]
 	oh, top := windowPlan(h, kh, strideH, pad)
 	ow, left := windowPlan(wd, kw, strideW, pad)
-	y := d.matmul(matmulArgs{a: x, b: w, bias: bias, m: oh * ow, k: kh * kw * c, n: cout, mode: aIm2col, alpha: 1,
+	y := d.matmul(matmulArgs{a: x, b: w, bias: bias, m: oh * ow, k: kh * kw * c, n: cout, mode: convForward, alpha: 1,
 		conv: [9]int{h, wd, c, ow, kw, strideH, strideW, top, left}})
 	return y.Reshape(oh, ow, cout)
 }
@@ -52,23 +52,22 @@ func (d *Device) DepthwiseConv2D(x, w, bias *Buffer, strideH, strideW int, pad o
 
 // ConvBackwardInput is ops.ConvBackwardInput for 2-D convolutions: given
 // dy [oh,ow,Cout] of y = Conv2D(x, w, …) and w [kh,kw,Cin,Cout], it returns
-// dL/dx with shape xShape = [H,W,Cin].
+// dL/dx with shape xShape = [H,W,Cin]. It runs as a tiled matrix product
+// (see matmul.wgsl).
 func (d *Device) ConvBackwardInput(dy, w *Buffer, xShape []int, strideH, strideW int, pad ops.Padding) *Buffer {
 	if len(xShape) != 3 || len(w.Shape) != 4 || len(dy.Shape) != 3 || w.Shape[2] != xShape[2] || w.Shape[3] != dy.Shape[2] {
 		panic(fmt.Sprintf("webgpu: ConvBackwardInput: dy %v, w %v, x %v: want [oh,ow,Cout], [kh,kw,Cin,Cout], [H,W,Cin]", dy.Shape, w.Shape, xShape))
 	}
 	h, wd, c := xShape[0], xShape[1], xShape[2]
-	kh, kw := w.Shape[0], w.Shape[1]
+	kh, kw, cout := w.Shape[0], w.Shape[1], w.Shape[3]
 	oh, top := windowPlan(h, kh, strideH, pad)
 	ow, left := windowPlan(wd, kw, strideW, pad)
 	if dy.Shape[0] != oh || dy.Shape[1] != ow {
-		panic(fmt.Sprintf("webgpu: ConvBackwardInput: dy %v, want [%d,%d,%d] for x %v", dy.Shape, oh, ow, w.Shape[3], xShape))
+		panic(fmt.Sprintf("webgpu: ConvBackwardInput: dy %v, want [%d,%d,%d] for x %v", dy.Shape, oh, ow, cout, xShape))
 	}
-	dx, _ := d.alloc(xShape)
-	gx, gy := grid(dx.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
-	d.dispatch("conv2d_backward_input", nil, gx, gy, u32s(h, wd, c, oh, ow, dy.Shape[2], kh, kw, strideH, strideW, top, left),
-		dy, w, dx)
-	return dx
+	dx := d.matmul(matmulArgs{a: dy, b: w, m: h * wd, k: kh * kw * cout, n: c, mode: convBackward, alpha: 1,
+		conv: [9]int{oh, ow, cout, wd, kw, strideH, strideW, top, left}})
+	return dx.Reshape(xShape...)
 }
 
 // MaxPool2D is ops.MaxPool2D on the GPU: x [H,W,C] → [oh,ow,C].
@@ -229,20 +228,21 @@ func (d *Device) FullyConnected(x, w, bias *Buffer) *Buffer {
 // viewed as [H·W, C]: entry (i,j) is scale·Σ_p x[p,i]·x[p,j].
 func (d *Device) Gram(x *Buffer, scale float32) *Buffer {
 	c := x.Shape[len(x.Shape)-1]
-	return d.matmul(matmulArgs{a: x, b: x, m: c, k: x.Len() / c, n: c, mode: aTransposed, alpha: scale})
+	return d.matmul(matmulArgs{a: x, b: x, m: c, k: x.Len() / c, n: c, mode: transposedA, alpha: scale})
 }
 
-// How matmul.wgsl reads its A operand.
+// How matmul.wgsl reads its operands (see the shader).
 const (
-	aDense      = iota // [M,K]
-	aTransposed        // [K,M]
-	aIm2col            // an image, as the rows of a convolution
+	dense        = iota // A [M,K], B [K,N]
+	transposedA         // A stored [K,M]
+	convForward         // A an image's im2col, B a filter
+	convBackward        // A the gathered output gradient, B a filter
 )
 
-// matmulArgs describes one matmul.wgsl dispatch: out [m,n] = alpha·A·b +
-// bias with A [m,k] read from a as mode says. conv holds, for aIm2col, the
-// image and window geometry: inH, inW, inC, outW, kW, strideH, strideW,
-// padTop, padLeft.
+// matmulArgs describes one matmul.wgsl dispatch: out [m,n] = alpha·A·B +
+// bias with A [m,k] and B [k,n] read from a and b as mode says. conv holds,
+// for the convolution modes, the geometry of a and of the window: inH,
+// inW, inC, outW, kW, strideH, strideW, padTop, padLeft.
 type matmulArgs struct {
 	a, b, bias *Buffer
 	m, k, n    int

@@ -1,11 +1,17 @@
-// Tiled matrix product: out[M,N] = alpha · A · B + bias, B [K,N] dense,
-// bias [N] added when hasBias, and A [M,K] read in one of three ways:
-//   aMode 0: A itself, dense [M,K];
-//   aMode 1: the transpose of a dense [K,M] (for Gram matrices FᵀF);
-//   aMode 2: implicit im2col of an image x [inH,inW,inC] for a 2-D
-//            convolution, B then being its filter [kH,kW,inC,N] seen as
-//            [K = kH·kW·inC, N]: row m is output pixel (m / outW, m % outW),
-//            column k the tap (ky, kx, ci), zero where it falls in padding.
+// Tiled matrix product: out[M,N] = alpha · A · B + bias, bias [N] added
+// when hasBias, with A [M,K] and B [K,N] read in one of these ways:
+//   mode 0: A dense [M,K], B dense [K,N];
+//   mode 1: A the transpose of a dense [K,M] (for Gram matrices FᵀF), B dense;
+//   mode 2: a 2-D convolution of x [inH,inW,inC] by w [kH,kW,inC,N]: A is
+//           the implicit im2col of x, row m the output pixel (m / outW,
+//           m % outW), column k the tap (ky, kx, ci), zero where it falls
+//           in padding; B is w seen as [K = kH·kW·inC, N];
+//   mode 3: the data gradient of such a convolution, dx = dy ⋆ w: with
+//           dy [inH,inW,inC] (the forward output) and w [kH,kW,N,inC], row
+//           m is the dx pixel (iy, ix) = (m / outW, m % outW), column k =
+//           (ky, kx, co) holds dy[(iy+padTop−ky)/strideH,
+//           (ix+padLeft−kx)/strideW, co] where those divide exactly and
+//           fall inside dy, else 0; B[k, ci] is w[ky,kx,ci,co].
 // A TS×TS workgroup computes a BLOCK×BLOCK output tile (BLOCK = TS·R),
 // each thread an R×R block of it strided by TS, staging BLOCK×BLOCK tiles
 // of A and B in workgroup memory. TS comes from the adapter's limits
@@ -15,7 +21,7 @@ const R: u32 = 4u; // matmulPerThread in plan.go
 override BLOCK: u32 = TS * R;
 
 struct Params {
-    M: u32, N: u32, K: u32, aMode: u32, hasBias: u32, alpha: f32,
+    M: u32, N: u32, K: u32, mode: u32, hasBias: u32, alpha: f32,
     inH: u32, inW: u32, inC: u32, outW: u32, kW: u32,
     strideH: u32, strideW: u32, padTop: u32, padLeft: u32,
 }
@@ -32,12 +38,28 @@ fn loadA(row: u32, k: u32) -> f32 {
     if (row >= p.M || k >= p.K) {
         return 0.0;
     }
-    switch p.aMode {
+    switch p.mode {
         case 0u: {
             return a[row * p.K + k];
         }
         case 1u: {
             return a[k * p.M + row];
+        }
+        case 3u: {
+            let co = k % p.inC;
+            let kx = (k / p.inC) % p.kW;
+            let ky = k / (p.inC * p.kW);
+            let ty = i32(row / p.outW + p.padTop) - i32(ky); // = oy·strideH
+            let tx = i32(row % p.outW + p.padLeft) - i32(kx);
+            if (ty < 0 || tx < 0 || u32(ty) % p.strideH != 0u || u32(tx) % p.strideW != 0u) {
+                return 0.0;
+            }
+            let oy = u32(ty) / p.strideH;
+            let ox = u32(tx) / p.strideW;
+            if (oy >= p.inH || ox >= p.inW) {
+                return 0.0;
+            }
+            return a[(oy * p.inW + ox) * p.inC + co];
         }
         default: {
             let ci = k % p.inC;
@@ -56,6 +78,9 @@ fn loadA(row: u32, k: u32) -> f32 {
 fn loadB(k: u32, col: u32) -> f32 {
     if (k >= p.K || col >= p.N) {
         return 0.0;
+    }
+    if (p.mode == 3u) {
+        return b[((k / p.inC) * p.N + col) * p.inC + k % p.inC];
     }
     return b[k * p.N + col];
 }
