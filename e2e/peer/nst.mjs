@@ -1,0 +1,101 @@
+// nst.mjs is the TensorFlow.js peer of Visage's style-transfer step (the
+// bench's "nst" lines): the course's costs on the same quantized VGG-19,
+// loaded as testdata/nst/make_reference.mjs loads it (manifest.json, one raw
+// uint8 file per tensor, w = q·scale + min_value), minimised by tfjs's Adam.
+// It uses the TensorFlow.js inside face-api.js's bundle, on whatever backend
+// faceapi.mjs's setup selected.
+import { tf } from './face-api.esm.js';
+
+const convs = ['conv1_1', 'conv1_2', 'conv2_1', 'conv2_2', 'conv3_1', 'conv3_2', 'conv3_3', 'conv3_4',
+  'conv4_1', 'conv4_2', 'conv4_3', 'conv4_4', 'conv5_1'];
+const styleLayers = ['conv1_1', 'conv2_1', 'conv3_1', 'conv4_1', 'conv5_1'];
+const contentLayer = 'conv4_2';
+const alpha = 10, beta = 40, lambda = 0.2; // J = α·J_content + β·Σ λ·J_style^[l]
+
+let weights = null; // conv name → {k, b}, loaded once
+
+async function loadVGG() {
+  const dir = new URL('vgg19/', import.meta.url);
+  const manifest = await (await fetch(new URL('manifest.json', dir))).json();
+  const load = async (key) => {
+    const e = manifest.weights[key];
+    const res = await fetch(new URL(e.filename, dir));
+    if (!res.ok) throw new Error(`vgg19/${e.filename}: HTTP ${res.status}`);
+    const raw = new Uint8Array(await res.arrayBuffer());
+    if (raw.length !== e.size) throw new Error(`vgg19/${e.filename}: ${raw.length} bytes, manifest says ${e.size}`);
+    const { scale, min_value: lo } = e.quantization;
+    const w = new Float32Array(raw.length);
+    for (let i = 0; i < raw.length; i++) w[i] = raw[i] * scale + lo;
+    return tf.tensor(w, e.shape, 'float32');
+  };
+  const out = {};
+  for (const n of convs) out[n] = { k: await load(`${n}/kernel`), b: await load(`${n}/bias`) };
+  return out;
+}
+
+// vgg returns the post-ReLU activations of an RGB [H,W,3] image (0..255):
+// BGR minus the ImageNet mean, 3×3 'same' convolutions, 2×2 average pooling.
+function vgg(rgb) {
+  let x = tf.sub(tf.reverse(rgb, -1), tf.tensor1d([103.939, 116.779, 123.68])).expandDims(0);
+  const acts = {};
+  for (const n of convs) {
+    if (n.endsWith('_1') && n !== 'conv1_1') x = tf.avgPool(x, 2, 2, 'same');
+    x = tf.relu(tf.add(tf.conv2d(x, weights[n].k, 1, 'same'), weights[n].b));
+    acts[n] = x.squeeze([0]);
+  }
+  return acts;
+}
+
+function gram(a) { // [nH,nW,nC] → A·Aᵀ, A the unrolled [nC, nH·nW]
+  const [h, w, c] = a.shape;
+  const A = tf.reshape(a, [h * w, c]);
+  return tf.matMul(A, A, true, false);
+}
+
+let state = null; // {generated, optimizer, aC, gS}
+
+const pixels = (b64, size) => tf.tensor(new Float32Array(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer), [size, size, 3]);
+
+/**
+ * Prepares a step at size×size: content, style and the initial generated
+ * image are base64 float32 RGB [size,size,3] (0..255). The content
+ * activation and the style Grams are computed once, as Visage does.
+ */
+export async function setup({ size, content, style, generated, lr }) {
+  weights ??= await loadVGG();
+  if (state) {
+    tf.dispose([state.generated, state.aC, ...Object.values(state.gS)]);
+    state.optimizer.dispose();
+  }
+  const [aC, gS] = tf.tidy(() => {
+    const c = pixels(content, size), s = pixels(style, size);
+    const sa = vgg(s);
+    return [vgg(c)[contentLayer], Object.fromEntries(styleLayers.map((l) => [l, gram(sa[l])]))];
+  });
+  state = { generated: tf.variable(pixels(generated, size)), optimizer: tf.train.adam(lr), aC, gS };
+  return tf.getBackend();
+}
+
+// cost is J at the generated image.
+function cost(g) {
+  const a = vgg(g);
+  const [h, w, c] = a[contentLayer].shape;
+  const jc = tf.div(tf.sum(tf.squaredDifference(state.aC, a[contentLayer])), 4 * h * w * c);
+  const js = tf.addN(styleLayers.map((l) => {
+    const [lh, lw, lc] = a[l].shape;
+    const n = lh * lw;
+    return tf.mul(lambda, tf.div(tf.sum(tf.squaredDifference(state.gS[l], gram(a[l]))), 4 * lc * lc * n * n));
+  }));
+  return tf.add(tf.mul(alpha, jc), tf.mul(beta, js));
+}
+
+/** Takes one Adam step (then clips to 0..255) and returns its wall time in ms. */
+export async function step() {
+  const start = performance.now();
+  const loss = state.optimizer.minimize(() => cost(state.generated), true, [state.generated]);
+  tf.tidy(() => state.generated.assign(tf.clipByValue(state.generated, 0, 255)));
+  const corner = tf.tidy(() => state.generated.slice([0, 0, 0], [1, 1, 1]));
+  await Promise.all([loss.data(), corner.data()]); // the step and the clip have finished
+  tf.dispose([loss, corner]);
+  return performance.now() - start;
+}
