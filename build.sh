@@ -16,11 +16,12 @@ export CHROMIUM="${CHROMIUM:-/usr/lib/chromium/chromium}"
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # install_deps installs what the build and tests need and is not there yet:
-# Chromium and ffmpeg (apt), the pinned npm packages (npm ci), the Go modules.
+# Chromium, ffmpeg and wabt (apt), the pinned npm packages (npm ci), the Go modules.
 install_deps() {
 	local want=()
 	[ -x "$CHROMIUM" ] || want+=(chromium)
 	command -v ffmpeg >/dev/null || want+=(ffmpeg)
+	command -v wat2wasm >/dev/null || want+=(wabt)
 	if [ ${#want[@]} -gt 0 ]; then
 		log "apt-get install ${want[*]}"
 		local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
