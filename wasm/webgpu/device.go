@@ -45,6 +45,8 @@ type Device struct {
 	// scopesOpen is set while the error scopes pushed for the pending work
 	// are waiting for Flush to pop them.
 	scopesOpen bool
+	// lost is the reason the device was lost, "" while it works.
+	lost string
 
 	submissions, readBacks int
 }
@@ -89,7 +91,7 @@ func Open() (*Device, error) {
 	if info := adapter.Get("info"); !info.IsUndefined() {
 		name = info.Get("vendor").String() + " " + info.Get("architecture").String()
 	}
-	return &Device{
+	d := &Device{
 		device:    device,
 		queue:     device.Get("queue"),
 		limits:    limits,
@@ -98,7 +100,36 @@ func Open() (*Device, error) {
 		free:      map[int][]js.Value{},
 		encoder:   js.Undefined(),
 		pass:      js.Undefined(),
-	}, nil
+	}
+	// The device lives as long as the page, so this callback is never released.
+	device.Get("lost").Call("then", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		d.lost = "lost"
+		if info := arg0(args); info.Type() == js.TypeObject {
+			d.lost = info.Get("message").String()
+		}
+		return nil
+	}))
+	return d, nil
+}
+
+// Errors that Read and Flush wrap, so that callers can fall back to the CPU
+// with errors.Is. Any other error they return is a programming error
+// (a WebGPU validation error) or a failed read-back.
+var (
+	// ErrDeviceLost: the device is gone (driver reset, Destroy, or the
+	// browser reclaimed it); open a new one or use the CPU.
+	ErrDeviceLost = errors.New("webgpu: device lost")
+	// ErrOutOfMemory: an allocation failed; the recorded work is void.
+	ErrOutOfMemory = errors.New("webgpu: out of GPU memory")
+)
+
+// Destroy ends the device: every Buffer, and the Device itself, become
+// unusable, and Read and Flush return ErrDeviceLost.
+func (d *Device) Destroy() {
+	d.device.Call("destroy")
+	if d.lost == "" {
+		d.lost = "destroyed"
+	}
 }
 
 // Adapter describes the adapter ("vendor architecture", e.g. "google swiftshader").
@@ -210,6 +241,9 @@ func (d *Device) Write(b *Buffer, data []float32) {
 // reports GPU validation and out-of-memory errors raised since the previous
 // Flush or Read, and a lost device.
 func (d *Device) Read(b *Buffer) (*tensor.Tensor, error) {
+	if d.lost != "" {
+		return nil, fmt.Errorf("%w: %s", ErrDeviceLost, d.lost)
+	}
 	size := b.bytes()
 	staging := d.createBuffer(size, usageMapRead|usageCopyDst)
 	d.endPass()
@@ -221,6 +255,9 @@ func (d *Device) Read(b *Buffer) (*tensor.Tensor, error) {
 	d.readBacks++
 	if _, err := await(staging.Call("mapAsync", 1 /* GPUMapMode.READ */)); err != nil {
 		staging.Call("destroy")
+		if d.lost != "" {
+			return nil, fmt.Errorf("%w: %s", ErrDeviceLost, d.lost)
+		}
 		return nil, fmt.Errorf("webgpu: mapping the read-back buffer: %w", err)
 	}
 	out := tensor.New(b.Shape...)
@@ -234,8 +271,12 @@ func (d *Device) Read(b *Buffer) (*tensor.Tensor, error) {
 }
 
 // Flush submits every pending kernel and waits for the GPU's verdict on
-// them: it returns the first validation or out-of-memory error they raised.
+// them: it returns the validation and out-of-memory errors they raised
+// (the latter wrapping ErrOutOfMemory), or ErrDeviceLost.
 func (d *Device) Flush() error {
+	if d.lost != "" {
+		return fmt.Errorf("%w: %s", ErrDeviceLost, d.lost)
+	}
 	if !d.encoder.IsUndefined() {
 		d.submit()
 	}
@@ -249,7 +290,12 @@ func (d *Device) Flush() error {
 		if err != nil {
 			errs = append(errs, err)
 		} else if !e.IsNull() && !e.IsUndefined() {
-			errs = append(errs, fmt.Errorf("webgpu: %s: %s", e.Get("constructor").Get("name").String(), e.Get("message").String()))
+			kind, msg := e.Get("constructor").Get("name").String(), e.Get("message").String()
+			if kind == "GPUOutOfMemoryError" {
+				errs = append(errs, fmt.Errorf("%w: %s", ErrOutOfMemory, msg))
+			} else {
+				errs = append(errs, fmt.Errorf("webgpu: %s: %s", kind, msg))
+			}
 		}
 	}
 	return errors.Join(errs...)

@@ -262,6 +262,7 @@ func checks() []check {
 	}
 	cs = append(cs, check{"Adam", "[257], 3 steps", checkAdam})
 	cs = append(cs, check{"batch", "conv→ReLU→maxpool→add, 1 submission", checkBatch})
+	cs = append(cs, check{"Destroy", "Read on a second, destroyed device fails with ErrDeviceLost", checkLost})
 	return cs
 }
 
@@ -331,6 +332,23 @@ func checkAdam(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor
 		param.Data[i] -= s
 	}
 	return gpu, param, nil
+}
+
+// checkLost opens a second device, destroys it and expects Read to report
+// ErrDeviceLost. Its "output" is 1 for the expected error, 0 otherwise.
+func checkLost(_ *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor, error) {
+	d, err := webgpu.Open()
+	if err != nil {
+		return nil, nil, err
+	}
+	b := d.Upload(random(rng, 3))
+	d.Destroy()
+	got := tensor.New(1)
+	if _, err := d.Read(b); errors.Is(err, webgpu.ErrDeviceLost) {
+		got.Data[0] = 1
+	}
+	want, _ := tensor.FromData([]float32{1}, 1)
+	return got, want, nil
 }
 
 // checkBatch chains kernels without reading back in between and checks that
