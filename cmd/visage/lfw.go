@@ -41,16 +41,21 @@ type lfwResult struct {
 	MissingScoring string      `json:"pairs_without_face_scored_as"`
 	Images         int         `json:"images"`
 	NoFace         []string    `json:"images_without_face"`
-	ROCPNG         string      `json:"roc_png"`
-	HistogramPNG   string      `json:"histogram_png"`
+	// Of the images encoded in this run, those found only at the fallback
+	// threshold and those found only on the padded image.
+	FallbackImages []string `json:"images_found_at_fallback_confidence"`
+	PaddedImages   []string `json:"images_found_on_padded_image"`
+	ROCPNG         string   `json:"roc_png"`
+	HistogramPNG   string   `json:"histogram_png"`
 }
 
 type lfwSettings struct {
-	Folds         []int   `json:"folds"`
-	Align         string  `json:"align"`
-	Mirror        bool    `json:"mirror"`
-	MinConfidence float64 `json:"min_confidence"`
-	PadRetry      float64 `json:"pad_retry"`
+	Folds              []int   `json:"folds"`
+	Align              string  `json:"align"`
+	Mirror             bool    `json:"mirror"`
+	MinConfidence      float64 `json:"min_confidence"`
+	FallbackConfidence float64 `json:"fallback_confidence"`
+	PadRetry           float64 `json:"pad_retry"`
 }
 
 type lfwFold struct {
@@ -69,7 +74,9 @@ func runLFW(args []string) error {
 	alignName := fl.String("align", "similarity", "alignment: similarity (dlib template) or faceapi (face-api.js crop)")
 	mirror := fl.Bool("mirror", false, "average each chip's descriptor with its mirror image's")
 	minConf := fl.Float64("min-confidence", 0.5, "SSD score threshold in (0,1)")
-	padRetry := fl.Float64("pad-retry", 0.25, "if no face is found, detect again with this fraction of the image added as border on every side (0: off)")
+	fallback := fl.Float64("fallback-confidence", 0.1, "if nothing passes --min-confidence, accept detections above this (0: off)")
+	padRetry := fl.Float64("pad-retry", 0.25, "if still no face, detect again with this fraction of the image added as border on every side (0: off)")
+	allVariants := fl.Bool("all-variants", false, "also fill the caches of the other alignment and mirror settings (one detection, four encodings)")
 	cachePath := fl.String("cache", "", "encodings cache file (default OUT/encodings-SETTINGS.bin); reused when its settings match")
 	out := fl.String("out", "build/lfw", "folder for lfw.json, roc.png and distances.png")
 	asJSON := fl.Bool("json", false, "print the result as JSON")
@@ -83,8 +90,8 @@ func runLFW(args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	if !(*minConf > 0 && *minConf < 1) || *padRetry < 0 || *jobs < 1 {
-		return usagef("expected --min-confidence in (0,1), --pad-retry ≥ 0 and --jobs ≥ 1")
+	if !(*minConf > 0 && *minConf < 1) || *fallback < 0 || *fallback >= 1 || *padRetry < 0 || *jobs < 1 {
+		return usagef("expected --min-confidence in (0,1), --fallback-confidence in [0,1), --pad-retry ≥ 0 and --jobs ≥ 1")
 	}
 	allFolds, err := lfw.ReadPairsFile(*pairsFile)
 	if err != nil {
@@ -94,7 +101,7 @@ func runLFW(args []string) error {
 	if err != nil {
 		return usagef("--folds: %v", err)
 	}
-	settings := lfwSettings{Folds: foldIdx, Align: align.String(), Mirror: *mirror, MinConfidence: *minConf, PadRetry: *padRetry}
+	settings := lfwSettings{Folds: foldIdx, Align: align.String(), Mirror: *mirror, MinConfidence: *minConf, FallbackConfidence: *fallback, PadRetry: *padRetry}
 
 	// Every image of the chosen folds, once.
 	seen := map[string]bool{}
@@ -114,23 +121,39 @@ func runLFW(args []string) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
-	alignTag := fmt.Sprintf("ssd%g+pad%g+landmarks68+%s", *minConf, *padRetry, align)
-	if *mirror {
-		alignTag += "+mirror"
-	}
-	if *cachePath == "" {
-		*cachePath = filepath.Join(*out, "encodings-"+alignTag+".bin")
-	}
-	cache, err := openCache(*cachePath, alignTag)
-	if err != nil {
-		return err
-	}
-	var todo []string
-	for _, rel := range images {
-		if _, ok := cache.Images[rel]; !ok {
-			todo = append(todo, rel)
+	detectTag := fmt.Sprintf("ssd%g-%g+pad%g+landmarks68", *minConf, *fallback, *padRetry)
+	variants := []lfwVariant{{align, *mirror}}
+	if *allVariants {
+		for _, a := range []face.Align{face.AlignFaceAPI, face.AlignSimilarity} {
+			for _, m := range []bool{false, true} {
+				if a != align || m != *mirror {
+					variants = append(variants, lfwVariant{a, m})
+				}
+			}
 		}
 	}
+	caches := make([]*face.EncodingCache, len(variants))
+	paths := make([]string, len(variants))
+	for i, v := range variants {
+		paths[i] = filepath.Join(*out, "encodings-"+v.tag(detectTag)+".bin")
+		if i == 0 && *cachePath != "" {
+			paths[i] = *cachePath
+		}
+		if caches[i], err = openCache(paths[i], v.tag(detectTag)); err != nil {
+			return err
+		}
+	}
+	cache := caches[0]
+	var todo []string
+	for _, rel := range images {
+		for _, c := range caches {
+			if _, ok := c.Images[rel]; !ok {
+				todo = append(todo, rel)
+				break
+			}
+		}
+	}
+	var stages map[face.Stage][]string
 	if len(todo) > 0 {
 		models, err := assets.FaceModelsDir()
 		if err != nil {
@@ -146,9 +169,9 @@ func runLFW(args []string) error {
 			return err
 		}
 		pipe.Options.MinConfidence = *minConf
+		pipe.FallbackConfidence = *fallback
 		pipe.PadRetry = *padRetry
-		pipe.Mirror = *mirror
-		if err := encodeImages(pipe, *dir, todo, *jobs, cache, *cachePath); err != nil {
+		if stages, err = encodeImages(pipe, *dir, todo, *jobs, variants, caches, paths); err != nil {
 			return err
 		}
 	}
@@ -158,6 +181,8 @@ func runLFW(args []string) error {
 		return err
 	}
 	res.Settings = settings
+	res.FallbackImages = stages[face.StageFallback]
+	res.PaddedImages = stages[face.StagePadded]
 	res.Images = len(images)
 	for _, rel := range images {
 		if len(cache.Images[rel]) == 0 {
@@ -220,6 +245,21 @@ func parseFolds(spec string, n int) ([]int, error) {
 	return out, nil
 }
 
+// lfwVariant is one way of turning landmarks into a descriptor.
+type lfwVariant struct {
+	align  face.Align
+	mirror bool
+}
+
+// tag names the variant's cache settings after the detection settings.
+func (v lfwVariant) tag(detect string) string {
+	t := detect + "+" + v.align.String()
+	if v.mirror {
+		t += "+mirror"
+	}
+	return t
+}
+
 // openCache loads the cache at path when it was made with the same
 // settings, or starts an empty one.
 func openCache(path, alignTag string) (*face.EncodingCache, error) {
@@ -236,38 +276,72 @@ func openCache(path, alignTag string) (*face.EncodingCache, error) {
 	return c, nil
 }
 
-// encodeImages runs the pipeline over todo with jobs workers, storing each
-// image's largest face (or an empty descriptor for no face) in cache and
-// saving the cache every few hundred images so an interrupted run resumes.
-func encodeImages(pipe *face.Pipeline, dir string, todo []string, jobs int, cache *face.EncodingCache, cachePath string) error {
+// encodeImages runs the pipeline over todo with jobs workers: one detection
+// and landmark pass per image, then each variant's descriptor of the largest
+// face (an empty descriptor for no face) into its cache. The caches are
+// saved every 250 images, so an interrupted run resumes. It returns the
+// images by the detection stage that found them.
+func encodeImages(pipe *face.Pipeline, dir string, todo []string, jobs int, variants []lfwVariant, caches []*face.EncodingCache, paths []string) (map[face.Stage][]string, error) {
 	type result struct {
-		rel string
-		enc []float32
-		err error
+		rel   string
+		encs  [][]float32 // per variant
+		stage face.Stage
+		err   error
+	}
+	encode := func(rel string) result {
+		r := result{rel: rel, encs: make([][]float32, len(variants))}
+		img, err := imageio.DecodeFile(filepath.Join(dir, filepath.FromSlash(rel)))
+		if err != nil {
+			r.err = err
+			return r
+		}
+		dets, stage, err := pipe.Detect(img)
+		if err != nil || len(dets) == 0 {
+			r.err = err
+			return r
+		}
+		best := 0
+		for i, d := range dets {
+			if d.Box.W*d.Box.H > dets[best].Box.W*dets[best].Box.H {
+				best = i
+			}
+		}
+		pts, err := pipe.Landmarks68(img, dets[best].Box)
+		if err != nil {
+			return r // the box lies outside the image: no face
+		}
+		r.stage = stage
+		for _, a := range []face.Align{face.AlignFaceAPI, face.AlignSimilarity} {
+			var plain, averaged []float32
+			for i, v := range variants {
+				if v.align != a {
+					continue
+				}
+				if plain == nil {
+					p := *pipe
+					p.Align = a
+					if plain, averaged, err = p.EncodeBoth(img, pts); err != nil {
+						r.err = err
+						return r
+					}
+				}
+				r.encs[i] = plain
+				if v.mirror {
+					r.encs[i] = averaged
+				}
+			}
+		}
+		return r
 	}
 	work := make(chan string)
 	results := make(chan result)
 	var wg sync.WaitGroup
 	for range jobs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for rel := range work {
-				r := result{rel: rel}
-				img, err := imageio.DecodeFile(filepath.Join(dir, filepath.FromSlash(rel)))
-				if err == nil {
-					var f face.Face
-					f, err = pipe.LargestFace(img)
-					if err == nil {
-						r.enc = f.Encoding
-					} else if errors.Is(err, face.ErrNoFace) {
-						r.enc, err = []float32{}, nil
-					}
-				}
-				r.err = err
-				results <- r
+				results <- encode(rel)
 			}
-		}()
+		})
 	}
 	go func() {
 		for _, rel := range todo {
@@ -277,6 +351,15 @@ func encodeImages(pipe *face.Pipeline, dir string, todo []string, jobs int, cach
 		wg.Wait()
 		close(results)
 	}()
+	save := func() error {
+		for i, c := range caches {
+			if err := c.Save(paths[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	stages := map[face.Stage][]string{}
 	bar := newProgress(len(todo))
 	var firstErr error
 	done := 0
@@ -289,18 +372,27 @@ func encodeImages(pipe *face.Pipeline, dir string, todo []string, jobs int, cach
 			}
 			continue
 		}
-		cache.Images[r.rel] = r.enc
+		stages[r.stage] = append(stages[r.stage], r.rel)
+		for i, c := range caches {
+			c.Images[r.rel] = r.encs[i]
+			if c.Images[r.rel] == nil {
+				c.Images[r.rel] = []float32{}
+			}
+		}
 		if done%250 == 0 {
-			if err := cache.Save(cachePath); err != nil && firstErr == nil {
+			if err := save(); err != nil && firstErr == nil {
 				firstErr = err
 			}
 		}
 	}
 	bar.finish()
-	if err := cache.Save(cachePath); err != nil && firstErr == nil {
+	if err := save(); err != nil && firstErr == nil {
 		firstErr = err
 	}
-	return firstErr
+	for _, list := range stages {
+		sort.Strings(list)
+	}
+	return stages, firstErr
 }
 
 // scoreLFW scores the chosen folds' pairs by Euclidean distance and runs the
@@ -341,6 +433,7 @@ func printLFW(r *lfwResult) {
 	fmt.Printf("accuracy %.2f%% ± %.2f%% (mean ± std over folds)\n", 100*r.Mean, 100*r.Std)
 	fmt.Printf("at the fixed threshold %.2f: %.2f%%\n", r.FixedThreshold, 100*r.FixedAccuracy)
 	fmt.Printf("TAR %.2f%% at FAR ≤ 1e-3 (threshold %.4f), AUC %.5f\n", 100*r.TAR, r.TARThreshold, r.AUC)
+	fmt.Printf("this run: %d images found only at the fallback confidence, %d only on the padded image\n", len(r.FallbackImages), len(r.PaddedImages))
 	fmt.Printf("%d images without a face (%d pairs, each counted as an error)\n", len(r.NoFace), r.MissingPairs)
 	for _, rel := range r.NoFace {
 		fmt.Println("  " + rel)

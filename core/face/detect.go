@@ -40,9 +40,13 @@ type Pipeline struct {
 	Landmarks *landmarks.Net
 	Encoder   Encoder
 	Align     Align
+	// FallbackConfidence, when in (0, Options.MinConfidence), is the lower
+	// score threshold tried when nothing passes Options.MinConfidence (same
+	// forward pass): a photo known to hold a face still gets one.
+	FallbackConfidence float64
 	// PadRetry, when > 0 and nothing is found, detects again on the image
-	// padded on every side by this fraction of its larger side (helps faces
-	// that fill or cross the frame).
+	// padded on every side by this fraction of its larger side, which makes
+	// the face smaller in the detector's 512x512 input.
 	PadRetry float64
 	// Mirror averages the descriptor of the chip with that of its mirror image.
 	Mirror bool
@@ -51,35 +55,67 @@ type Pipeline struct {
 	MaxDetectSide int
 }
 
+// Stage says which detection attempt found the faces.
+type Stage int
+
+const (
+	StageNone     Stage = iota // nothing found
+	StageDefault               // at Options.MinConfidence
+	StageFallback              // at FallbackConfidence
+	StagePadded                // on the padded image
+)
+
 // Detect returns the detector's faces in img ([H,W,3] RGB 0..255), best
-// score first, with boxes in img's pixels; no face is an empty result, not
-// an error.
-func (p *Pipeline) Detect(img *tensor.Tensor) ([]ssd.Detection, error) {
+// score first, with boxes in img's pixels, and the attempt that found them;
+// no face is an empty result, not an error.
+func (p *Pipeline) Detect(img *tensor.Tensor) ([]ssd.Detection, Stage, error) {
 	src, scale := img, 1.0
 	if side := max(img.Shape[0], img.Shape[1]); p.MaxDetectSide > 0 && side > p.MaxDetectSide {
 		scale = float64(side) / float64(p.MaxDetectSide)
 		src = imageio.DownscaleArea(img, p.MaxDetectSide)
 	}
-	dets, err := p.Detector.Detect(src, p.Options)
-	if err != nil {
-		return nil, err
-	}
-	if len(dets) == 0 && p.PadRetry > 0 {
+	dets, stage, err := p.detectOnce(src, StageDefault)
+	if err == nil && len(dets) == 0 && p.PadRetry > 0 {
 		pad := int(p.PadRetry * float64(max(src.Shape[0], src.Shape[1])))
-		dets, err = p.Detector.Detect(padBorder(src, pad), p.Options)
-		if err != nil {
-			return nil, err
-		}
+		dets, stage, err = p.detectOnce(padBorder(src, pad), StagePadded)
 		for i := range dets {
 			dets[i].Box.X -= float64(pad)
 			dets[i].Box.Y -= float64(pad)
 		}
 	}
+	if err != nil {
+		return nil, StageNone, err
+	}
 	for i := range dets {
 		b := &dets[i].Box
 		b.X, b.Y, b.W, b.H = b.X*scale, b.Y*scale, b.W*scale, b.H*scale
 	}
-	return dets, nil
+	return dets, stage, nil
+}
+
+// detectOnce runs the detector once on img and selects at the default
+// threshold, then at the fallback one; found is the stage to report for a
+// default-threshold hit.
+func (p *Pipeline) detectOnce(img *tensor.Tensor, found Stage) ([]ssd.Detection, Stage, error) {
+	out, err := p.Detector.Run(img)
+	if err != nil {
+		return nil, StageNone, err
+	}
+	dets, err := out.Select(p.Options)
+	if err != nil || len(dets) > 0 {
+		return dets, found, err
+	}
+	if fc := p.FallbackConfidence; fc > 0 && fc < p.Options.MinConfidence {
+		opt := p.Options
+		opt.MinConfidence = fc
+		if dets, err = out.Select(opt); len(dets) > 0 && found == StageDefault {
+			found = StageFallback
+		}
+	}
+	if len(dets) == 0 {
+		found = StageNone
+	}
+	return dets, found, err
 }
 
 // Landmarks68 returns the 68 landmarks, in img's pixels, of the face in box,
@@ -104,22 +140,37 @@ func (p *Pipeline) Landmarks68(img *tensor.Tensor, box Box) ([]landmarks.Point, 
 // Encode aligns the face with landmarks pts as p.Align selects and returns
 // its descriptor (averaged with the mirror chip's when p.Mirror is set).
 func (p *Pipeline) Encode(img *tensor.Tensor, pts []landmarks.Point) ([]float32, error) {
+	plain, averaged, err := p.encode(img, pts, p.Mirror)
+	if p.Mirror {
+		return averaged, err
+	}
+	return plain, err
+}
+
+// EncodeBoth returns, for p.Align whatever p.Mirror says, the chip's
+// descriptor and its average with the mirror chip's (one chip, two encoder
+// runs), for comparing the two.
+func (p *Pipeline) EncodeBoth(img *tensor.Tensor, pts []landmarks.Point) (plain, averaged []float32, err error) {
+	return p.encode(img, pts, true)
+}
+
+func (p *Pipeline) encode(img *tensor.Tensor, pts []landmarks.Point, mirror bool) (plain, averaged []float32, err error) {
 	chip, err := p.Align.chip(img, pts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	enc, err := p.Encoder.Encode(chip)
-	if err != nil || !p.Mirror {
-		return enc, err
+	if plain, err = p.Encoder.Encode(chip); err != nil || !mirror {
+		return plain, nil, err
 	}
-	mirrored, err := p.Encoder.Encode(Mirror(chip))
+	m, err := p.Encoder.Encode(Mirror(chip))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	for i := range enc {
-		enc[i] = (enc[i] + mirrored[i]) / 2
+	averaged = make([]float32, len(plain))
+	for i := range plain {
+		averaged[i] = (plain[i] + m[i]) / 2
 	}
-	return enc, nil
+	return plain, averaged, nil
 }
 
 // Faces detects, landmarks, aligns and encodes every face in img ([H,W,3]
@@ -174,7 +225,8 @@ func (p *Pipeline) detectChecked(img *tensor.Tensor) ([]ssd.Detection, error) {
 	if img.Rank() != 3 || img.Shape[2] != 3 || img.Shape[0] == 0 || img.Shape[1] == 0 {
 		return nil, fmt.Errorf("face: expected an image of shape [H,W,3], found %v", img.Shape)
 	}
-	return p.Detect(img)
+	dets, _, err := p.Detect(img)
+	return dets, err
 }
 
 // errOutside marks a detection box with no pixel inside the image.

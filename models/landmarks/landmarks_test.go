@@ -104,3 +104,16 @@ func TestDetectRejectsBadShapes(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkDetect(b *testing.B) {
+	n := loadNet(b)
+	face := tensor.New(120, 97, 3)
+	for i := range face.Data {
+		face.Data[i] = float32(i % 256)
+	}
+	for b.Loop() {
+		if _, err := n.Detect(face); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

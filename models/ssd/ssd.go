@@ -67,33 +67,57 @@ func Load(fsys fs.FS) (*Net, error) {
 // bottom or right, resized to 512x512, and the boxes mapped back to img's
 // pixels, best score first. It errors on a malformed image or options.
 func (n *Net) Detect(img *tensor.Tensor, opt Options) ([]Detection, error) {
+	out, err := n.Run(img)
+	if err != nil {
+		return nil, err
+	}
+	return out.Select(opt)
+}
+
+// Output is the network's raw result for one image: every anchor's decoded
+// box and face score, before thresholding and suppression, so several
+// Options can be tried for the price of one forward pass.
+type Output struct {
+	boxes  [][4]float64 // relative to the padded square: ymin, xmin, ymax, xmax
+	scores []float64
+	h, w   int // the image's size
+}
+
+// Run runs the network on img ([H,W,3] RGB, 0..255); it errors on a
+// malformed image.
+func (n *Net) Run(img *tensor.Tensor) (*Output, error) {
 	if img.Rank() != 3 || img.Shape[2] != 3 || img.Shape[0] == 0 || img.Shape[1] == 0 {
 		return nil, fmt.Errorf("ssd: expected an image of shape [H,W,3], found %v", img.Shape)
 	}
+	boxes, scores := n.forward(toInput(img))
+	return &Output{boxes, scores, img.Shape[0], img.Shape[1]}, nil
+}
+
+// Select applies opt's score threshold and face-api.js's non-maximum
+// suppression and maps the kept boxes to the image's pixels, best first.
+func (o *Output) Select(opt Options) ([]Detection, error) {
 	if !(opt.MinConfidence > 0 && opt.MinConfidence < 1) {
 		return nil, fmt.Errorf("ssd: expected MinConfidence in (0,1), found %v", opt.MinConfidence)
 	}
 	if opt.MaxResults <= 0 {
 		return nil, fmt.Errorf("ssd: expected MaxResults > 0, found %d", opt.MaxResults)
 	}
-	h, w := img.Shape[0], img.Shape[1]
-	x := toInput(img)
-	boxes, scores := n.forward(x)
-	keep := nonMaxSuppression(boxes, scores, opt.MaxResults, iouThreshold, opt.MinConfidence)
+	keep := nonMaxSuppression(o.boxes, o.scores, opt.MaxResults, iouThreshold, opt.MinConfidence)
 
 	// The boxes are relative to the padded square; face-api.js rescales by
 	// InputSize over the rounded resized size of each side.
-	side := float64(max(h, w))
-	padX := InputSize / roundHalfUp(float64(w)*InputSize/side)
-	padY := InputSize / roundHalfUp(float64(h)*InputSize/side)
+	h, w := float64(o.h), float64(o.w)
+	side := max(h, w)
+	padX := InputSize / roundHalfUp(w*InputSize/side)
+	padY := InputSize / roundHalfUp(h*InputSize/side)
 	dets := make([]Detection, len(keep))
 	for i, k := range keep {
-		b := boxes[k]
+		b := o.boxes[k]
 		top, bottom := max(0, b[0])*padY, min(1, b[2])*padY
 		left, right := max(0, b[1])*padX, min(1, b[3])*padX
 		dets[i] = Detection{
-			Box:   Box{X: left * float64(w), Y: top * float64(h), W: (right - left) * float64(w), H: (bottom - top) * float64(h)},
-			Score: scores[k],
+			Box:   Box{X: left * w, Y: top * h, W: (right - left) * w, H: (bottom - top) * h},
+			Score: o.scores[k],
 		}
 	}
 	return dets, nil

@@ -68,3 +68,13 @@ func TestDetectFindsTheCentredFace(t *testing.T) {
 		t.Errorf("face box %+v is not the centred face", b)
 	}
 }
+
+func BenchmarkDetect(b *testing.B) {
+	n := loadNet(b)
+	img := lfwImage(b, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
+	for b.Loop() {
+		if _, err := n.Detect(img, DefaultOptions()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
