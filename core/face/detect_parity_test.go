@@ -189,4 +189,3 @@ func dumpParityPixels(t *testing.T, lfwDir, dir string) {
 		t.Fatal(err)
 	}
 }
-
