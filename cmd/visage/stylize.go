@@ -55,6 +55,17 @@ func runStylize(args []string) error {
 	if err := checkStylizeFlags(fs, *contentPath, *stylePath, *out, *size, *steps, *every, *frames); err != nil {
 		return err
 	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"--alpha", *alpha}, {"--beta", *beta}, {"--tv", *tv}} {
+		if !(f.v >= 0 && f.v <= 1e12) {
+			return usagef("%s %v: want a number ≥ 0", f.name, f.v)
+		}
+	}
+	if !(*lr > 0 && *lr <= 1e6) || !(*noise >= 0 && *noise <= 1) {
+		return usagef("--lr %v, --noise %v: want lr > 0 and noise in 0..1", *lr, *noise)
+	}
 	pooling, err := vgg19.ParsePooling(*pool)
 	if err != nil {
 		return usagef("--pool %q: want avg or max", *pool)
@@ -82,7 +93,7 @@ func runStylize(args []string) error {
 	}
 	st, err := art.NewStylizer(net, content, style, opts)
 	if err != nil {
-		return usagef("%v", err) // only the numeric flags can be wrong here
+		return err
 	}
 	finish := func(img *tensor.Tensor) *tensor.Tensor {
 		if *preserve {
@@ -113,7 +124,7 @@ func runStylize(args []string) error {
 			}
 		}
 	}
-	res.MsPerStep = float64(time.Since(start).Milliseconds()) / float64(*steps)
+	res.MsPerStep = time.Since(start).Seconds() * 1000 / float64(*steps)
 	bar.finish()
 	if err := writePNGAtomic(*out, finish(st.Image())); err != nil {
 		return err

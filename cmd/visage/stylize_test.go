@@ -60,6 +60,9 @@ func TestStylizeUsageErrors(t *testing.T) {
 		{[]string{"--content", "c", "--style", "s", "--out", "o.png", "--every", "5"}, "--frames"},
 		{[]string{"--content", "c", "--style", "s", "--out", "o.png", "--size", "0"}, "--size"},
 		{[]string{"--content", "c", "--style", "s", "--out", "o.png", "--steps", "0"}, "--steps"},
+		{[]string{"--content", "c", "--style", "s", "--out", "o.png", "--beta", "-1"}, "--beta"},
+		{[]string{"--content", "c", "--style", "s", "--out", "o.png", "--lr", "0"}, "--lr"},
+		{[]string{"--content", "c", "--style", "s", "--out", "o.png", "--noise", "NaN"}, "--noise"},
 	} {
 		wantError(t, visage(t, append([]string{"stylize"}, c.args...)...), exitUsage, "stylize", c.want)
 	}
