@@ -48,7 +48,7 @@ type gpuResult struct {
 	RelErr      float64 `json:"relErr"`
 	MaxAbsDiff  float64 `json:"maxAbsDiff"`
 	Error       string  `json:"error"`
-	Submissions int     `json:"submissions"`
+	Submissions int     `json:"submissions"` // per pass, checked by the page
 	ReadBacks   int     `json:"readBacks"`
 	GPUMillis   float64 `json:"gpuMillis"`
 	CPUMillis   float64 `json:"cpuMillis"`
@@ -79,8 +79,8 @@ func TestWebGPUKernels(t *testing.T) {
 }
 
 // TestWebGPUFaceRecognition checks that the face recognition network on the
-// GPU gives the CPU network's descriptors, in one submission and one
-// read-back per pass.
+// GPU gives the CPU network's descriptors; the page checks that a pass is
+// one submission and one read-back.
 func TestWebGPUFaceRecognition(t *testing.T) {
 	models, err := assets.FaceModelsDir()
 	skipUnlessE2E(t, err)
@@ -92,16 +92,14 @@ func TestWebGPUFaceRecognition(t *testing.T) {
 		case !(r.MaxAbsDiff <= maxDescriptorDiff):
 			t.Errorf("%s %s: descriptors differ by %.3g, want ≤ %g", r.Op, r.Case, r.MaxAbsDiff, maxDescriptorDiff)
 		}
-		if r.Submissions != 1 || r.ReadBacks != 1 {
-			t.Errorf("%s %s: %d submissions and %d read-backs per pass, want 1 and 1", r.Op, r.Case, r.Submissions, r.ReadBacks)
-		}
 		t.Logf("%s %s: max diff %.2e (rel %.2e); %d submission, %d read-back; GPU %.0f ms, CPU %.0f ms",
 			r.Op, r.Case, r.MaxAbsDiff, r.RelErr, r.Submissions, r.ReadBacks, r.GPUMillis, r.CPUMillis)
 	}
 }
 
-// TestWebGPUStyleTransfer checks that the style-transfer gradient on the
-// GPU equals core/art's, in one submission and one read-back per step.
+// TestWebGPUStyleTransfer checks that the style-transfer gradient and
+// Adam steps on the GPU equal core/art's; the page checks that a gradient
+// is one submission and one read-back, and a step one submission.
 func TestWebGPUStyleTransfer(t *testing.T) {
 	for _, r := range runGPUPage(t, "?net=nst", "") {
 		switch {
@@ -110,9 +108,6 @@ func TestWebGPUStyleTransfer(t *testing.T) {
 			continue
 		case !(r.RelErr <= maxGradientRelErr):
 			t.Errorf("%s %s: relative error %.3g, want ≤ %g", r.Op, r.Case, r.RelErr, maxGradientRelErr)
-		}
-		if r.Submissions != 1 || r.ReadBacks != 1 {
-			t.Errorf("%s %s: %d submissions and %d read-backs per step, want 1 and 1", r.Op, r.Case, r.Submissions, r.ReadBacks)
 		}
 		t.Logf("%s %s: rel err %.2e; %d submission, %d read-back; GPU %.0f ms, CPU %.0f ms",
 			r.Op, r.Case, r.RelErr, r.Submissions, r.ReadBacks, r.GPUMillis, r.CPUMillis)

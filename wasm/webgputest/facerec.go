@@ -52,27 +52,24 @@ func checkFaceRec(d *webgpu.Device, rng *rand.Rand) []Result {
 			}
 		}
 	}
+	if _, err := gpuNet.Encode(noise); err != nil { // warm-up: compiles the pipelines
+		return fail(err)
+	}
 	var results []Result
 	for _, img := range []struct {
 		name string
 		t    *tensor.Tensor
 	}{{"uniform noise 150x150", noise}, {"disc on a ramp 150x150", smooth}} {
 		r := Result{Op: "facerec", Case: img.name + ", descriptor"}
-		if _, err := gpuNet.Encode(img.t); err != nil { // warm-up: compiles the pipelines
-			r.Error = err.Error()
-			results = append(results, r)
-			continue
-		}
-		sub0, read0 := d.Stats()
+		pass := count(d)
 		start := time.Now()
 		gpu, err := gpuNet.Encode(img.t)
 		r.GPUMillis = float64(time.Since(start).Microseconds()) / 1000
-		sub1, read1 := d.Stats()
-		r.Submissions, r.ReadBacks = sub1-sub0, read1-read0
 		start = time.Now()
 		cpu, cpuErr := cpuNet.Encode(img.t)
 		r.CPUMillis = float64(time.Since(start).Microseconds()) / 1000
 		compare(&r, vector(gpu), vector(cpu), errors.Join(err, cpuErr))
+		pass.check(&r, 1, 1)
 		results = append(results, r)
 	}
 	return results

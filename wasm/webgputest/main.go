@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"syscall/js"
 
 	"visage/core/tensor"
@@ -47,7 +48,8 @@ type Result struct {
 	// Error is set when the GPU failed or returned the wrong shape.
 	Error string `json:"error,omitempty"`
 	// For whole-network passes: queue submissions and read-backs of one
-	// pass, and the wall time of one pass (after a warm-up pass) on each side.
+	// pass (checked by the page, which sets Error when they are not the
+	// expected ones), and the wall time of one pass on each side.
 	Submissions int     `json:"submissions,omitempty"`
 	ReadBacks   int     `json:"readBacks,omitempty"`
 	GPUMillis   float64 `json:"gpuMillis,omitempty"`
@@ -76,6 +78,28 @@ func run() Report {
 		rep.Error = fmt.Sprintf("unknown query %q: want ?kernels, ?net=facerec or ?net=nst", query)
 	}
 	return rep
+}
+
+// counter measures the queue submissions and read-backs of a span of work.
+type counter struct {
+	d                  *webgpu.Device
+	submissions, reads int
+}
+
+func count(d *webgpu.Device) counter {
+	s, r := d.Stats()
+	return counter{d, s, r}
+}
+
+// check records in r the submissions and read-backs since c was made, and
+// an error when they are not the wanted ones.
+func (c counter) check(r *Result, wantSubmissions, wantReadBacks int) {
+	s, rb := c.d.Stats()
+	r.Submissions, r.ReadBacks = s-c.submissions, rb-c.reads
+	if r.Submissions != wantSubmissions || r.ReadBacks != wantReadBacks {
+		r.Error = strings.TrimPrefix(fmt.Sprintf("%s; %d submissions and %d read-backs, want %d and %d",
+			r.Error, r.Submissions, r.ReadBacks, wantSubmissions, wantReadBacks), "; ")
+	}
 }
 
 // compare fills r's error measures for a GPU result against its reference.

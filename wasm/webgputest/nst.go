@@ -51,10 +51,70 @@ func checkNST(d *webgpu.Device, rng *rand.Rand) []Result {
 		cpu, cpuErr := cpuGradient(cpuNet, content, style, g, opts)
 		r.CPUMillis = float64(time.Since(start).Microseconds()) / 1000
 		gpu, gpuErr := gpuGradient(d, w, pool, content, style, g, opts, &r)
+		errText := r.Error // the pass counts, which compare would overwrite
 		compare(&r, gpu, cpu, errors.Join(cpuErr, gpuErr))
+		if r.Error == "" {
+			r.Error = errText
+		}
 		results = append(results, r)
 	}
-	return results
+	return append(results, checkStylizer(d, w, content, style))
+}
+
+// checkStylizer runs three steps of the GPU Stylizer and of art.Stylizer
+// and compares how far each moved the pixels from the common start; a step
+// must cost one submission and no read-back.
+func checkStylizer(d *webgpu.Device, w map[string]*tensor.Tensor, content, style *tensor.Tensor) Result {
+	const steps = 3
+	opts := art.DefaultOptions()
+	r := Result{Op: "nst", Case: fmt.Sprintf("Stylizer, %d Adam steps, pixel changes", steps)}
+	start := art.InitImage(content, opts.NoiseRatio, opts.Seed)
+	cpuNet, err := vgg19.FromWeights(w)
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	cpuSt, err := art.NewStylizer(cpuNet, content, style, opts)
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	gpuNet, err := nstgpu.FromWeights(d, w, vgg19.AvgPool)
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	defer gpuNet.Release()
+	gpuSt, err := nstgpu.NewStylizer(gpuNet, content, style, opts)
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	defer gpuSt.Release()
+	var errs []error
+	for i := range steps {
+		_, err := cpuSt.Step()
+		step := count(d)
+		errs = append(errs, err, gpuSt.Step())
+		if i == steps-1 {
+			step.check(&r, 1, 0)
+		}
+	}
+	gpu, err := gpuSt.Image()
+	errs = append(errs, err)
+	cpu := cpuSt.Image().Clone()
+	if err := errors.Join(errs...); err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	for i, s := range start.Data {
+		gpu.Data[i] -= s
+		cpu.Data[i] -= s
+	}
+	errText := r.Error
+	compare(&r, gpu, cpu, nil)
+	r.Error = errText
+	return r
 }
 
 func cpuGradient(net *vgg19.Net, content, style, g *tensor.Tensor, opts art.CostOptions) (*tensor.Tensor, error) {
@@ -85,7 +145,7 @@ func gpuGradient(d *webgpu.Device, w map[string]*tensor.Tensor, pool vgg19.Pooli
 	if err := d.Flush(); err != nil { // the objective's set-up, outside the measured pass
 		return nil, err
 	}
-	sub0, read0 := d.Stats()
+	pass := count(d)
 	start := time.Now()
 	grad, err := obj.Gradient(gg)
 	if err != nil {
@@ -94,8 +154,7 @@ func gpuGradient(d *webgpu.Device, w map[string]*tensor.Tensor, pool vgg19.Pooli
 	out, err := d.Read(grad)
 	grad.Release()
 	r.GPUMillis = float64(time.Since(start).Microseconds()) / 1000
-	sub1, read1 := d.Stats()
-	r.Submissions, r.ReadBacks = sub1-sub0, read1-read0
+	pass.check(r, 1, 1)
 	return out, err
 }
 

@@ -1,0 +1,77 @@
+//go:build js && wasm
+
+package nstgpu
+
+import (
+	"fmt"
+
+	"visage/core/art"
+	"visage/core/tensor"
+	"visage/wasm/webgpu"
+)
+
+// Stylizer is art.Stylizer on the GPU: the generated image, its Adam
+// moments and the objective stay on the device, a Step is one queue
+// submission, and nothing is read back until Image.
+type Stylizer struct {
+	obj  *Objective
+	adam webgpu.Adam
+	img  *webgpu.Buffer // [H,W,3] RGB 0..255
+	m, v *webgpu.Buffer
+	t    int
+}
+
+// NewStylizer is art.NewStylizer on n's device: it prepares J for content
+// and style ([H,W,3] RGB 0..255, same size; not kept) and starts from
+// art.InitImage(content, opts.NoiseRatio, opts.Seed). Options are checked
+// as art checks them; total variation is not supported (opts.Cost.TV = 0).
+func NewStylizer(n *Net, content, style *tensor.Tensor, opts art.Options) (*Stylizer, error) {
+	if !(opts.LR > 0) {
+		return nil, fmt.Errorf("nstgpu: learning rate %v, want > 0", opts.LR)
+	}
+	if !(opts.NoiseRatio >= 0 && opts.NoiseRatio <= 1) {
+		return nil, fmt.Errorf("nstgpu: noise ratio %v, want 0..1", opts.NoiseRatio)
+	}
+	obj, err := NewObjective(n, content, style, opts.Cost)
+	if err != nil {
+		return nil, err
+	}
+	cpu := art.NewAdam(opts.LR) // for its defaults
+	d := n.d
+	return &Stylizer{
+		obj:  obj,
+		adam: webgpu.Adam{LR: cpu.LR, Beta1: cpu.Beta1, Beta2: cpu.Beta2, Epsilon: cpu.Epsilon},
+		img:  d.Upload(art.InitImage(content, opts.NoiseRatio, opts.Seed)),
+		m:    d.NewBuffer(content.Shape...),
+		v:    d.NewBuffer(content.Shape...),
+	}, nil
+}
+
+// Step takes one Adam step on the image's pixels against J's gradient and
+// clips them to 0..255, as art.Stylizer.Step does, and submits it. It
+// returns the GPU's errors (see webgpu.Device.Flush); the costs are not
+// computed on the GPU.
+func (s *Stylizer) Step() error {
+	d := s.obj.n.d
+	grad, err := s.obj.Gradient(s.img)
+	if err != nil {
+		return err
+	}
+	s.t++
+	s.adam.Step(d, s.img, grad, s.m, s.v, s.t)
+	grad.Release()
+	d.Clamp(s.img, 0, 255)
+	return d.Flush()
+}
+
+// Image reads the current generated image back: a new [H,W,3] tensor, RGB
+// 0..255.
+func (s *Stylizer) Image() (*tensor.Tensor, error) { return s.obj.n.d.Read(s.img) }
+
+// Release frees the stylizer's GPU memory (not the network's).
+func (s *Stylizer) Release() {
+	s.obj.Release()
+	s.img.Release()
+	s.m.Release()
+	s.v.Release()
+}
