@@ -74,8 +74,9 @@ func Open() (*Device, error) {
 		MaxComputeWorkgroupStorageSize:    lim("maxComputeWorkgroupStorageSize"),
 		MaxComputeWorkgroupsPerDimension:  lim("maxComputeWorkgroupsPerDimension"),
 	}
-	// Ask for the adapter's buffer limits: VGG-19's activations exceed the
-	// 128 MiB default binding size.
+	// Ask for the adapter's own limits where the defaults are low: large
+	// images' activations can exceed the default 128 MiB binding size, and
+	// the matrix kernel is sized from the workgroup limits.
 	required := js.Global().Get("Object").New()
 	for _, name := range []string{"maxStorageBufferBindingSize", "maxBufferSize", "maxComputeWorkgroupStorageSize",
 		"maxComputeInvocationsPerWorkgroup", "maxComputeWorkgroupSizeX", "maxComputeWorkgroupSizeY"} {
@@ -103,8 +104,8 @@ func Open() (*Device, error) {
 	}
 	// The device lives as long as the page, so this callback is never released.
 	device.Get("lost").Call("then", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		d.lost = "lost"
-		if info := arg0(args); info.Type() == js.TypeObject {
+		d.lost = "reason unknown"
+		if info := arg0(args); info.Type() == js.TypeObject && info.Get("message").String() != "" {
 			d.lost = info.Get("message").String()
 		}
 		return nil
@@ -176,12 +177,15 @@ func (b *Buffer) Reshape(shape ...int) *Buffer {
 // bytes is the size of b's GPU buffer (WebGPU cannot bind an empty one).
 func (b *Buffer) bytes() int { return 4 * max(b.Len(), 1) }
 
-// Trim frees the GPU memory of every released buffer, once the pending
-// kernels have been submitted.
+// Trim frees the GPU memory of every released buffer: now, or when kernels
+// are pending, once they are submitted.
 func (d *Device) Trim() {
 	for size, bufs := range d.free {
 		d.garbage = append(d.garbage, bufs...)
 		delete(d.free, size)
+	}
+	if d.encoder.IsUndefined() {
+		d.collectGarbage()
 	}
 }
 
@@ -309,6 +313,11 @@ func (d *Device) submit() {
 	d.queue.Call("submit", js.ValueOf([]any{cmd}))
 	d.submissions++
 	d.encoder = js.Undefined()
+	d.collectGarbage()
+}
+
+// collectGarbage destroys the buffers no unsubmitted command uses any more.
+func (d *Device) collectGarbage() {
 	for _, g := range d.garbage {
 		g.Call("destroy")
 	}

@@ -231,6 +231,14 @@ func (d *Device) Gram(x *Buffer, scale float32) *Buffer {
 	return d.matmul(matmulArgs{a: x, b: x, m: c, k: x.Len() / c, n: c, mode: transposedA, alpha: scale})
 }
 
+// MaxRows is the largest row (and column) count of a matrix product, and so
+// the largest pixel count of a convolution's input or output, that the
+// device runs in one dispatch. Callers taking images from users check
+// their sizes against it.
+func (d *Device) MaxRows() int {
+	return d.limits.MaxComputeWorkgroupsPerDimension * matmulTile(d.limits) * matmulPerThread
+}
+
 // How matmul.wgsl reads its operands (see the shader).
 const (
 	dense        = iota // A [M,K], B [K,N]
@@ -252,10 +260,13 @@ type matmulArgs struct {
 }
 
 func (d *Device) matmul(g matmulArgs) *Buffer {
-	out, _ := d.alloc([]int{g.m, g.n})
-	bb, hasBias := d.optional("matmul", g.bias, g.n)
 	ts := matmulTile(d.limits)
 	block := ts * matmulPerThread
+	if limit := d.limits.MaxComputeWorkgroupsPerDimension * block; g.m > limit || g.n > limit {
+		panic(fmt.Sprintf("webgpu: a [%d,%d] product exceeds the %d rows and columns one dispatch covers (see MaxRows)", g.m, g.n, limit))
+	}
+	out, _ := d.alloc([]int{g.m, g.n})
+	bb, hasBias := d.optional("matmul", g.bias, g.n)
 	params := []uint32{uint32(g.m), uint32(g.n), uint32(g.k), uint32(g.mode), uint32(b2i(hasBias)), math.Float32bits(g.alpha)}
 	params = append(params, u32s(g.conv[:]...)...)
 	d.dispatch("matmul", map[string]any{"TS": ts}, (g.n+block-1)/block, (g.m+block-1)/block, params, g.a, g.b, bb, out)

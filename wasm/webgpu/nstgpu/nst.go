@@ -218,8 +218,14 @@ type Objective struct {
 // RGB 0..255 of one size (not kept). Total variation is not supported yet
 // (opts.TV must be 0); the other options are checked as art checks them.
 func NewObjective(n *Net, content, style *tensor.Tensor, opts art.CostOptions) (*Objective, error) {
+	if content.Rank() != 3 || content.Shape[2] != 3 || content.Len() == 0 {
+		return nil, fmt.Errorf("nstgpu: content image shape %v, want [H,W,3] with H,W ≥ 1", content.Shape)
+	}
 	if !tensor.SameShape(content, style) {
 		return nil, fmt.Errorf("nstgpu: content %v and style %v must have the same size (see art.FitPair)", content.Shape, style.Shape)
+	}
+	if px := content.Shape[0] * content.Shape[1]; px > n.d.MaxRows() {
+		return nil, fmt.Errorf("nstgpu: a %dx%d image has %d pixels, more than the %d this GPU convolves at once; use a smaller size", content.Shape[1], content.Shape[0], px, n.d.MaxRows())
 	}
 	if opts.TV != 0 {
 		return nil, fmt.Errorf("nstgpu: total variation weight %v: not supported on the GPU, want 0", opts.TV)
