@@ -10,11 +10,13 @@ const { tf } = faceapi;
  * Selects the TensorFlow.js backend ('wasm' or 'webgl') and loads the SSD
  * detector, the 68-landmark net and the recognition net. For wasm the
  * binaries come from /peer/tfjs/; tfjs picks the threaded SIMD one when the
- * page is cross-origin isolated. Returns what was actually set up.
+ * page is cross-origin isolated, with threads threads if given (tfjs's own
+ * default is half the cores, at most 4). Returns what was actually set up.
  */
-export async function setup({ backend }) {
+export async function setup({ backend, threads }) {
   if (backend === 'wasm') {
     tf.setWasmPaths(new URL('tfjs/', import.meta.url).href);
+    if (threads) tf.setThreadsCount(threads);
   }
   if (!(await tf.setBackend(backend))) {
     throw new Error(`tfjs backend ${backend} could not be initialised`);
@@ -35,7 +37,8 @@ export async function setup({ backend }) {
   };
   if (backend === 'wasm') {
     info.simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-    info.threads = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? tf.getThreadsCount() : 1;
+    info.multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+    info.threads = tf.getThreadsCount();
   } else if (backend === 'webgl') {
     const gl = tf.backend().gpgpu.gl;
     const ext = gl.getExtension('WEBGL_debug_renderer_info');
@@ -145,7 +148,7 @@ const runs = {
 };
 
 /** Runs bench operation name once and returns its wall time in ms. */
-export async function time({ name }) {
+export async function time({ op: name }) {
   const run = runs[name];
   if (!run) throw new Error(`no face-api.js bench ${name}`);
   const start = performance.now();

@@ -54,25 +54,26 @@ function gram(a) { // [nH,nW,nC] → A·Aᵀ, A the unrolled [nC, nH·nW]
 
 let state = null; // {generated, optimizer, aC, gS}
 
-const pixels = (b64, size) => tf.tensor(new Float32Array(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer), [size, size, 3]);
+const pixels = (b64, shape) => tf.tensor(new Float32Array(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer), shape);
 
 /**
- * Prepares a step at size×size: content, style and the initial generated
- * image are base64 float32 RGB [size,size,3] (0..255). The content
- * activation and the style Grams are computed once, as Visage does.
+ * Prepares a step: content, style and the initial generated image are base64
+ * little-endian float32 RGB of the given shape [H,W,3] (0..255); lr is
+ * Adam's learning rate. The content activation and the style Grams are
+ * computed once, as Visage does. Returns the backend's name.
  */
-export async function setup({ size, content, style, generated, lr }) {
+export async function setup({ shape, content, style, generated, lr }) {
   weights ??= await loadVGG();
   if (state) {
     tf.dispose([state.generated, state.aC, ...Object.values(state.gS)]);
     state.optimizer.dispose();
   }
   const [aC, gS] = tf.tidy(() => {
-    const c = pixels(content, size), s = pixels(style, size);
+    const c = pixels(content, shape), s = pixels(style, shape);
     const sa = vgg(s);
     return [vgg(c)[contentLayer], Object.fromEntries(styleLayers.map((l) => [l, gram(sa[l])]))];
   });
-  state = { generated: tf.variable(pixels(generated, size)), optimizer: tf.train.adam(lr), aC, gS };
+  state = { generated: tf.variable(pixels(generated, shape)), optimizer: tf.train.adam(lr), aC, gS };
   return tf.getBackend();
 }
 
@@ -90,7 +91,7 @@ function cost(g) {
 }
 
 /** Takes one Adam step (then clips to 0..255) and returns its wall time in ms. */
-export async function step() {
+export async function time() {
   const start = performance.now();
   const loss = state.optimizer.minimize(() => cost(state.generated), true, [state.generated]);
   tf.tidy(() => state.generated.assign(tf.clipByValue(state.generated, 0, 255)));

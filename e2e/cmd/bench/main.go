@@ -1,71 +1,168 @@
 // Command bench times Visage's networks natively (in this process) and in
-// headless Chromium (Go compiled to wasm, in the page's Web Worker), and
-// prints the median milliseconds per run and the effective GFLOP/s.
+// headless Chromium (Go compiled to wasm, in the page's Web Worker), against
+// the peers in the same browser session: face-api.js and a TensorFlow.js
+// style-transfer step, each on tfjs's wasm backend (SIMD, threads) and its
+// webgl backend (SwiftShader here). It prints the median milliseconds per
+// run, the effective GFLOP/s where the work is known, and the ratio Visage
+// time / peer time.
 //
 //	VISAGE_SITE=build/site go run ./e2e/cmd/bench [--json] [--runs N] [--warmup N]
+//	    [--only encode,detect,landmarks,pipeline,nst] [--backends wasm,webgl]
 //
-// ./build.sh bench runs it after building the site. With --json it prints one
-// JSON object per line: {"bench":"encode","where":"native"|"wasm","ms":median,"runs":n}.
-// Each bench is one entry of the benches table.
+// ./build.sh bench runs it after building the site. The runs of all sides
+// of a bench alternate (ours natively, ours in the page, each peer, then
+// again), so that a change in the machine's load hits them alike. With
+// --json it prints one JSON object per line:
+//
+//	{"bench":"encode","where":"native"|"wasm","ms":median,"runs":n,
+//	 "peer":"face-api.js/tfjs-wasm","peer_ms":median,"ratio":ms/peer_ms}
+//
+// (the peer fields when a peer was timed; one line per peer). Notes (the
+// peers' thread counts, what is not available) go to stdout after the table,
+// or to stderr with --json.
+//
+// The page is served by visage/e2e/peer: the built site at /, the peers
+// under /peer/, one origin with COOP/COEP (cross-origin isolated) so that
+// both sides may use threads. The peer on the webgl backend runs in a second
+// tab of the same browser (a tfjs page has one backend at a time).
 package main
 
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
+	"sync"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
+	"visage/core/art"
+	"visage/core/face"
 	"visage/core/imageio"
+	"visage/core/tensor"
 	"visage/e2e"
+	"visage/e2e/peer"
 	"visage/models/assets"
 	"visage/models/facerec"
+	"visage/models/vgg19"
 )
 
-// bench is one thing to time, natively and in the browser.
+// bench is one thing to time natively, in the page and on the peers.
 type bench struct {
-	name  string
-	flops float64 // floating-point operations per run, for GFLOP/s; 0 if unknown
-	// native returns a function doing one run in this process.
-	native func() (run func() error, err error)
-	// wasm times warmup+runs runs in the page open in ctx and returns the
-	// milliseconds of the last runs.
-	wasm func(ctx context.Context, warmup, runs int) ([]float64, error)
+	name          string
+	runs, warmup  int     // defaults; --runs and --warmup override
+	items         int     // inputs per run; times are reported per input
+	flops         float64 // floating-point operations per input, for GFLOP/s; 0 if unknown
+	native        func() (run func() error, err error)
+	ours          string                          // visage.js method timed in the page on the bench's inputs; "" if none
+	oursMissing   string                          // why there is no wasm line, when ours is ""
+	peerModule    string                          // the peer page's module ("faceapi.mjs" or "nst.mjs")
+	peerOp        string                          // the operation its time function runs
+	peerName      string                          // "face-api.js" or "tfjs"
+	preparePeer   func(ctx context.Context) error // per tab, before timing; nil if none
+	photosAsInput bool                            // ours takes the bench photos (else the chip)
+}
+
+// Bench inputs: a 150×150 chip of faces-dev, LFW photos (250×250) and the
+// style-transfer pair.
+const (
+	chipRel    = "data/faces-dev/dlib_johns/John_Salley/000179_02159509.jpg"
+	lfwRel     = "data/lfw/images_deepfunneled"
+	nstContent = "data/nst/content/astronaut.png"
+	nstStyle   = "data/nst/style/starry_night.jpg"
+)
+
+// photos are the LFW images of the detection and pipeline benches.
+var photos = []string{
+	"Abel_Pacheco/Abel_Pacheco_0004.jpg",
+	"George_W_Bush/George_W_Bush_0001.jpg",
+	"Serena_Williams/Serena_Williams_0001.jpg",
 }
 
 var benches = []bench{
-	{name: "encode", flops: encoderFLOPs(), native: encodeNative, wasm: encodeWasm},
+	{name: "encode", runs: 15, warmup: 3, items: 1, flops: encoderFLOPs(), native: encodeNative,
+		ours: "encode", peerModule: "faceapi.mjs", peerOp: "descriptor", peerName: "face-api.js"},
+	{name: "detect", runs: 8, warmup: 2, items: len(photos), native: detectNative,
+		oursMissing: "visage.js has no detect yet", peerModule: "faceapi.mjs", peerOp: "detect", peerName: "face-api.js", photosAsInput: true},
+	{name: "landmarks", runs: 15, warmup: 3, items: len(photos), native: landmarksNative,
+		oursMissing: "visage.js has no landmarks yet", peerModule: "faceapi.mjs", peerOp: "landmarks", peerName: "face-api.js", photosAsInput: true},
+	{name: "pipeline", runs: 6, warmup: 2, items: len(photos), native: pipelineNative,
+		oursMissing: "visage.js has no whole-photo pipeline yet", peerModule: "faceapi.mjs", peerOp: "pipeline", peerName: "face-api.js", photosAsInput: true},
+	nstBench(128, 5),
+	nstBench(256, 3),
+}
+
+// nstBench is one style-transfer step at size×size.
+func nstBench(size, runs int) bench {
+	return bench{
+		name: fmt.Sprintf("nst%d", size), runs: runs, warmup: 1, items: 1, flops: vggStepFLOPs(size, size),
+		native:      func() (func() error, error) { return nstNative(size) },
+		oursMissing: "visage.js has no style-transfer step yet",
+		peerModule:  "nst.mjs", peerOp: "step", peerName: "tfjs",
+		preparePeer: func(ctx context.Context) error { return nstPreparePeer(ctx, size) },
+	}
 }
 
 // result is one line of output.
 type result struct {
-	Bench string  `json:"bench"`
-	Where string  `json:"where"` // "native" or "wasm"
-	MS    float64 `json:"ms"`    // median milliseconds per run
-	Runs  int     `json:"runs"`
-	flops float64
+	Bench  string  `json:"bench"`
+	Where  string  `json:"where"` // "native" or "wasm"
+	MS     float64 `json:"ms"`    // median milliseconds per input
+	Runs   int     `json:"runs"`
+	Peer   string  `json:"peer,omitempty"`    // e.g. "face-api.js/tfjs-wasm"
+	PeerMS float64 `json:"peer_ms,omitempty"` // its median, same runs, alternated
+	Ratio  float64 `json:"ratio,omitempty"`   // MS / PeerMS
+	flops  float64
 }
 
 func main() {
 	asJSON := flag.Bool("json", false, "print one JSON object per line instead of a table")
-	runs := flag.Int("runs", 20, "timed runs per bench and place (the median is reported)")
-	warmup := flag.Int("warmup", 3, "untimed runs before the timed ones")
+	runs := flag.Int("runs", 0, "timed runs per bench and side (the median is reported); 0: each bench's default")
+	warmup := flag.Int("warmup", -1, "untimed runs before the timed ones; -1: each bench's default")
+	only := flag.String("only", "", "comma-separated benches to run (a prefix selects several: nst = nst128,nst256); empty: all")
+	backends := flag.String("backends", "wasm,webgl", "tfjs backends to time the peers on (comma-separated; empty: no peers)")
 	flag.Parse()
-	if *runs < 1 || *warmup < 0 || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: bench [--json] [--runs N ≥ 1] [--warmup N ≥ 0]")
+	selected, err := selectBenches(*only)
+	if *runs < 0 || *warmup < -1 || flag.NArg() > 0 || err != nil {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+		}
+		fmt.Fprintln(os.Stderr, "usage: bench [--json] [--runs N ≥ 0] [--warmup N ≥ -1] [--only LIST] [--backends wasm,webgl]")
 		os.Exit(2)
 	}
-	results, err := runAll(*warmup, *runs)
-	if !*asJSON {
-		fmt.Printf("%-10s %-7s %12s %8s %5s\n", "bench", "where", "median ms", "GFLOP/s", "runs")
+	for i := range selected {
+		if *runs > 0 {
+			selected[i].runs = *runs
+		}
+		if *warmup >= 0 {
+			selected[i].warmup = *warmup
+		}
+	}
+	var notes []string
+	note := func(format string, a ...any) { notes = append(notes, fmt.Sprintf(format, a...)) }
+	results, err := runAll(selected, splitList(*backends), note)
+	out := io.Writer(os.Stdout)
+	if *asJSON {
+		out = os.Stderr
+	} else {
+		fmt.Printf("%-10s %-7s %10s %8s %5s  %-24s %10s %7s\n", "bench", "where", "median ms", "GFLOP/s", "runs", "peer", "peer ms", "ratio")
 	}
 	for _, r := range results {
 		report(r, *asJSON)
+	}
+	for _, n := range notes {
+		fmt.Fprintln(out, "note:", n)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -73,83 +170,280 @@ func main() {
 	}
 }
 
-// runAll times every bench natively, then in one browser, and returns the
-// results so far with the first error.
-func runAll(warmup, runs int) ([]result, error) {
-	var results []result
-	for _, b := range benches {
-		ms, err := timeNative(b, warmup, runs)
-		if err != nil {
-			return results, fmt.Errorf("%s native: %w", b.name, err)
-		}
-		results = append(results, result{b.name, "native", roundMS(median(ms)), runs, b.flops})
+// selectBenches returns the benches named in only (all when empty).
+func selectBenches(only string) ([]bench, error) {
+	if only == "" {
+		return slices.Clone(benches), nil
 	}
+	var out []bench
+	for _, name := range splitList(only) {
+		n := len(out)
+		for _, b := range benches {
+			if strings.HasPrefix(b.name, name) && !slices.ContainsFunc(out, func(o bench) bool { return o.name == b.name }) {
+				out = append(out, b)
+			}
+		}
+		if len(out) == n {
+			return nil, fmt.Errorf("--only: no bench named %q (have encode, detect, landmarks, pipeline, nst128, nst256)", name)
+		}
+	}
+	return out, nil
+}
 
-	ctx, stop, err := openSite()
-	if err != nil {
-		return results, err
-	}
-	defer stop()
-	for _, b := range benches {
-		ms, err := b.wasm(ctx, warmup, runs)
-		if err != nil {
-			return results, fmt.Errorf("%s wasm: %w", b.name, err)
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
 		}
-		results = append(results, result{b.name, "wasm", roundMS(median(ms)), runs, b.flops})
+	}
+	return out
+}
+
+// side is one implementation timed in a bench: run does one run and returns
+// its milliseconds.
+type side struct {
+	where string // "native" or "wasm" for ours
+	peer  string // the peer's name, "" for ours
+	run   func() (float64, error)
+	ms    []float64
+}
+
+// runAll opens the browser session, then times each bench with its sides
+// alternating, and returns the results so far with the first error.
+func runAll(selected []bench, backends []string, note func(string, ...any)) ([]result, error) {
+	s, err := openSession(backends, note)
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	var results []result
+	for _, b := range selected {
+		rs, err := s.time(b, note)
+		results = append(results, rs...)
+		if err != nil {
+			return results, fmt.Errorf("%s: %w", b.name, err)
+		}
 	}
 	return results, nil
 }
 
-// timeNative returns the milliseconds of runs runs of b after warmup ones.
-func timeNative(b bench, warmup, runs int) ([]float64, error) {
-	run, err := b.native()
+// session is the browser with the peer page open in one tab per backend;
+// Visage's own page side lives in the first tab.
+type session struct {
+	tabs    []tab
+	oursCtx context.Context // the tab where visage.js runs
+	methods []string        // visage.js's methods
+	stop    func()
+}
+
+type tab struct {
+	ctx     context.Context
+	backend string
+}
+
+// openSession serves the site and the peers, starts Chromium and sets up one
+// tab per backend (a backend that fails to start is skipped with a note) and
+// visage.js in the first.
+func openSession(backends []string, note func(string, ...any)) (*session, error) {
+	site, err := e2e.SiteDir()
 	if err != nil {
 		return nil, err
 	}
-	ms := make([]float64, 0, runs)
-	for i := range warmup + runs {
-		start := time.Now()
-		if err := run(); err != nil {
-			return nil, err
-		}
-		if i >= warmup {
-			ms = append(ms, float64(time.Since(start))/float64(time.Millisecond))
-		}
-	}
-	return ms, nil
-}
-
-// openSite serves the built site and opens it in headless Chromium; stop
-// closes both.
-func openSite() (ctx context.Context, stop func(), err error) {
-	site, err := e2e.SiteDir()
-	if err != nil {
-		return nil, nil, err
-	}
 	chromium, err := e2e.ChromiumPath()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	tmp, err := os.MkdirTemp("", "visage-bench-")
+	shared, err := assets.SharedDir()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	srv, err := e2e.Serve(site, tmp)
+	srv, err := peer.Serve(peer.Options{Site: site, Dirs: map[string]string{
+		"lfw": filepath.Join(shared, lfwRel), "faces-dev": filepath.Join(shared, "data", "faces-dev")}})
 	if err != nil {
-		os.RemoveAll(tmp)
-		return nil, nil, err
+		return nil, err
 	}
-	ctx, closeBrowser := e2e.Browser(chromium, filepath.Join(tmp, "profile"))
-	stop = func() {
+	profile, err := os.MkdirTemp("", "visage-bench-")
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	browser, closeBrowser := e2e.Browser(chromium, profile)
+	s := &session{stop: func() {
 		closeBrowser()
 		srv.Close()
-		os.RemoveAll(tmp)
+		os.RemoveAll(profile)
+	}}
+	if err := peer.Open(browser, srv.URL); err != nil {
+		s.close()
+		return nil, err
 	}
-	if err := e2e.OpenPage(ctx, srv.URL, 2*time.Minute); err != nil {
-		stop()
-		return nil, nil, err
+	s.oursCtx = browser
+	if s.methods, err = peer.Call[[]string](browser, "visage.mjs", "start", nil); err != nil {
+		s.close()
+		return nil, err
 	}
-	return ctx, stop, nil
+	cores, err := chromedp.Run(browser, chromedp.Evaluate[int]("navigator.hardwareConcurrency"))
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	for i, backend := range backends {
+		ctx := browser // the first backend shares Visage's tab, each other one gets its own
+		if i > 0 {
+			var closeTab context.CancelFunc
+			ctx, closeTab = chromedp.NewContext(browser)
+			stop := s.stop
+			s.stop = func() { closeTab(); stop() }
+			if err := peer.Open(ctx, srv.URL); err != nil {
+				s.close()
+				return nil, err
+			}
+		}
+		// Threads on: as many as the browser reports cores (tfjs's own
+		// default would be half of them).
+		info, err := peer.Call[map[string]any](ctx, "faceapi.mjs", "setup", map[string]any{"backend": backend, "threads": cores})
+		if err != nil {
+			note("tfjs %s backend unavailable, its peer lines are skipped: %v", backend, err)
+			continue
+		}
+		note("peer %s: %s", backend, describeInfo(info))
+		s.tabs = append(s.tabs, tab{ctx, backend})
+	}
+	return s, nil
+}
+
+// describeInfo formats what faceapi.mjs's setup reports, keys sorted.
+func describeInfo(info map[string]any) string {
+	keys := make([]string, 0, len(info))
+	for k := range info {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s=%v", k, info[k]))
+	}
+	return strings.Join(parts, " ")
+}
+
+func (s *session) close() { s.stop() }
+
+// time runs bench b: its sides alternating, warmup untimed rounds then
+// b.runs timed ones, and returns a line per (our side, peer).
+func (s *session) time(b bench, note func(string, ...any)) ([]result, error) {
+	var sides []*side
+	run, err := b.native()
+	if err != nil {
+		return nil, fmt.Errorf("native: %w", err)
+	}
+	sides = append(sides, &side{where: "native", run: func() (float64, error) {
+		start := time.Now()
+		err := run()
+		return float64(time.Since(start)) / float64(time.Millisecond), err
+	}})
+	if b.ours != "" && slices.Contains(s.methods, b.ours) {
+		names, err := s.setOurInputs(b)
+		if err != nil {
+			return nil, err
+		}
+		args := map[string]any{"op": b.ours, "names": names}
+		sides = append(sides, &side{where: "wasm", run: func() (float64, error) {
+			return peer.Call[float64](s.oursCtx, "visage.mjs", "time", args)
+		}})
+	} else {
+		why := b.oursMissing
+		if b.ours != "" {
+			why = "visage.js has no " + b.ours
+		}
+		note("%s wasm: not available yet (%s)", b.name, why)
+	}
+	for _, t := range s.tabs {
+		if b.preparePeer != nil {
+			if err := b.preparePeer(t.ctx); err != nil {
+				note("%s on tfjs-%s skipped: %v", b.name, t.backend, err)
+				continue
+			}
+		} else if _, err := peer.Call[[]int](t.ctx, "faceapi.mjs", "prepareBench", benchInputURLs()); err != nil {
+			return nil, err
+		}
+		args := map[string]any{"op": b.peerOp}
+		sides = append(sides, &side{peer: b.peerName + "/tfjs-" + t.backend, run: func() (float64, error) {
+			return peer.Call[float64](t.ctx, b.peerModule, "time", args)
+		}})
+	}
+	for i := range b.warmup + b.runs {
+		for _, sd := range sides {
+			if sd.run == nil {
+				continue // failed earlier
+			}
+			ms, err := sd.run()
+			if err != nil && sd.peer == "" {
+				return nil, fmt.Errorf("%s: %w", sd.where, err)
+			}
+			if err != nil {
+				note("%s on %s failed, its lines are skipped: %v", b.name, sd.peer, err)
+				sd.run, sd.ms = nil, nil
+				continue
+			}
+			if i >= b.warmup {
+				sd.ms = append(sd.ms, ms/float64(b.items))
+			}
+		}
+	}
+	var out []result
+	for _, ours := range sides {
+		if ours.peer != "" {
+			continue
+		}
+		base := result{Bench: b.name, Where: ours.where, MS: roundMS(median(ours.ms)), Runs: b.runs, flops: b.flops}
+		n := len(out)
+		for _, p := range sides {
+			if p.peer == "" || p.ms == nil {
+				continue
+			}
+			r := base
+			r.Peer, r.PeerMS = p.peer, roundMS(median(p.ms))
+			r.Ratio = math.Round(r.MS/r.PeerMS*1000) / 1000
+			out = append(out, r)
+		}
+		if len(out) == n {
+			out = append(out, base)
+		}
+	}
+	return out, nil
+}
+
+// benchInputURLs are the peer page's URLs of the chip and the photos.
+func benchInputURLs() map[string]any {
+	urls := make([]string, len(photos))
+	for i, p := range photos {
+		urls[i] = "/lfw/" + p
+	}
+	return map[string]any{"chip": "/faces-dev/" + strings.TrimPrefix(chipRel, "data/faces-dev/"), "photos": urls}
+}
+
+// setOurInputs hands the bench's image bytes to visage.mjs and returns their
+// names.
+func (s *session) setOurInputs(b bench) ([]string, error) {
+	files := []string{chipRel}
+	if b.photosAsInput {
+		files = files[:0]
+		for _, p := range photos {
+			files = append(files, filepath.Join(lfwRel, p))
+		}
+	}
+	for _, f := range files {
+		data, err := readShared(f)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := peer.Call[any](s.oursCtx, "visage.mjs", "setInput", map[string]string{
+			"name": f, "base64": base64.StdEncoding.EncodeToString(data)}); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
 }
 
 // report prints one result as a table row or a JSON line.
@@ -163,7 +457,11 @@ func report(r result, asJSON bool) {
 	if r.flops > 0 {
 		gflops = fmt.Sprintf("%.2f", r.flops/(r.MS*1e6))
 	}
-	fmt.Printf("%-10s %-7s %12.2f %8s %5d\n", r.Bench, r.Where, r.MS, gflops, r.Runs)
+	peerName, peerMS, ratio := "–", "–", "–"
+	if r.Peer != "" {
+		peerName, peerMS, ratio = r.Peer, fmt.Sprintf("%.2f", r.PeerMS), fmt.Sprintf("%.2f", r.Ratio)
+	}
+	fmt.Printf("%-10s %-7s %10.2f %8s %5d  %-24s %10s %7s\n", r.Bench, r.Where, r.MS, gflops, r.Runs, peerName, peerMS, ratio)
 }
 
 // median returns the median of xs (which it sorts).
@@ -179,27 +477,38 @@ func median(xs []float64) float64 {
 // roundMS rounds milliseconds to microseconds, the precision timers give.
 func roundMS(ms float64) float64 { return math.Round(ms*1000) / 1000 }
 
-// benchChip returns the bytes of the face chip the encode bench uses.
-func benchChip() ([]byte, error) {
+// readShared reads a file under the shared data root.
+func readShared(rel string) ([]byte, error) {
 	shared, err := assets.SharedDir()
 	if err != nil {
 		return nil, err
 	}
-	return os.ReadFile(filepath.Join(shared, "data", "faces-dev", "dlib_johns", "John_Salley", "000179_02159509.jpg"))
+	return os.ReadFile(filepath.Join(shared, rel))
 }
 
-// encodeNative decodes the chip and encodes it with facerec, as the browser's
-// encode(bytes) does.
-func encodeNative() (func() error, error) {
-	chip, err := benchChip()
-	if err != nil {
-		return nil, err
-	}
+// faceModels loads the face-api.js model folder's networks once.
+var faceModels = sync.OnceValues(func() (*face.Pipeline, error) {
 	dir, err := assets.FaceModelsDir()
 	if err != nil {
 		return nil, err
 	}
-	net, err := facerec.Load(os.DirFS(dir))
+	fsys := os.DirFS(dir)
+	net, err := facerec.Load(fsys)
+	if err != nil {
+		return nil, err
+	}
+	// face-api.js's own crop, so that both pipelines do the same work.
+	return face.LoadPipeline(fsys, net, face.AlignFaceAPI)
+})
+
+// encodeNative decodes the chip and encodes it with facerec, as the browser's
+// encode(bytes) does.
+func encodeNative() (func() error, error) {
+	chip, err := readShared(chipRel)
+	if err != nil {
+		return nil, err
+	}
+	p, err := faceModels()
 	if err != nil {
 		return nil, err
 	}
@@ -208,23 +517,178 @@ func encodeNative() (func() error, error) {
 		if err != nil {
 			return err
 		}
-		_, err = net.Encode(img)
+		_, err = p.Encoder.Encode(img)
 		return err
 	}, nil
 }
 
-// encodeWasm times visage.js's encode of the chip's bytes, worker round trip
-// included.
-func encodeWasm(ctx context.Context, warmup, runs int) ([]float64, error) {
-	chip, err := benchChip()
+// decodedPhotos returns the bench photos' pixels and bytes.
+func decodedPhotos() ([]*tensor.Tensor, [][]byte, error) {
+	var imgs []*tensor.Tensor
+	var raw [][]byte
+	for _, p := range photos {
+		data, err := readShared(filepath.Join(lfwRel, p))
+		if err != nil {
+			return nil, nil, err
+		}
+		img, err := imageio.Decode(bytes.NewReader(data))
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", p, err)
+		}
+		imgs, raw = append(imgs, img), append(raw, data)
+	}
+	return imgs, raw, nil
+}
+
+// detectNative runs the SSD detector (face-api.js's default options) on each
+// decoded photo, as faceapi.mjs's detect does.
+func detectNative() (func() error, error) {
+	p, err := faceModels()
 	if err != nil {
 		return nil, err
 	}
-	enc, err := e2e.EncodeInPage(ctx, [][]byte{chip}, warmup, runs)
+	imgs, _, err := decodedPhotos()
 	if err != nil {
 		return nil, err
 	}
-	return enc[0].MS, nil
+	return func() error {
+		for _, img := range imgs {
+			if _, err := p.Detector.Detect(img, p.Options); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil
+}
+
+// landmarksNative runs the 68-point net on each photo's best face, crop
+// included, as faceapi.mjs's landmarks does.
+func landmarksNative() (func() error, error) {
+	p, err := faceModels()
+	if err != nil {
+		return nil, err
+	}
+	imgs, _, err := decodedPhotos()
+	if err != nil {
+		return nil, err
+	}
+	var boxes []face.Box
+	for i, img := range imgs {
+		dets, err := p.Detector.Detect(img, p.Options)
+		if err != nil {
+			return nil, err
+		}
+		if len(dets) == 0 {
+			return nil, fmt.Errorf("%s: no face found", photos[i])
+		}
+		boxes = append(boxes, dets[0].Box)
+	}
+	return func() error {
+		for i, img := range imgs {
+			if _, err := p.Landmarks68(img, boxes[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil
+}
+
+// pipelineNative decodes each photo and detects, landmarks, aligns and
+// encodes all its faces, as faceapi.mjs's pipeline does (from decoded
+// pixels: the browser's decoding is outside its timing, ours inside).
+func pipelineNative() (func() error, error) {
+	p, err := faceModels()
+	if err != nil {
+		return nil, err
+	}
+	_, raw, err := decodedPhotos()
+	if err != nil {
+		return nil, err
+	}
+	return func() error {
+		for _, data := range raw {
+			img, err := imageio.Decode(bytes.NewReader(data))
+			if err != nil {
+				return err
+			}
+			if _, err := p.Faces(img); err != nil && !errors.Is(err, face.ErrNoFace) {
+				return err
+			}
+		}
+		return nil
+	}, nil
+}
+
+// vgg loads the VGG-19 weights once.
+var vgg = sync.OnceValues(func() (*vgg19.Net, error) {
+	dir, err := assets.VGG19Dir()
+	if err != nil {
+		return nil, err
+	}
+	return vgg19.Load(os.DirFS(dir))
+})
+
+// nstImages returns the style-transfer bench's content, style and initial
+// generated image at size×size (art.FitPair, art.InitImage with the course's
+// noise ratio).
+func nstImages(size int) (content, style, generated *tensor.Tensor, err error) {
+	var imgs [2]*tensor.Tensor
+	for i, rel := range []string{nstContent, nstStyle} {
+		data, err := readShared(rel)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if imgs[i], err = imageio.Decode(bytes.NewReader(data)); err != nil {
+			return nil, nil, nil, fmt.Errorf("%s: %w", rel, err)
+		}
+	}
+	content, style, err = art.FitPair(imgs[0], imgs[1], size)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	opt := art.DefaultOptions()
+	return content, style, art.InitImage(content, opt.NoiseRatio, opt.Seed), nil
+}
+
+// nstNative returns one Adam step of art.Stylizer (the course's costs).
+func nstNative(size int) (func() error, error) {
+	net, err := vgg()
+	if err != nil {
+		return nil, err
+	}
+	content, style, _, err := nstImages(size)
+	if err != nil {
+		return nil, err
+	}
+	s, err := art.NewStylizer(net, content, style, art.DefaultOptions())
+	if err != nil {
+		return nil, err
+	}
+	return func() error {
+		_, err := s.Step()
+		return err
+	}, nil
+}
+
+// nstPreparePeer sets up nst.mjs's step in the tab with the same pixels.
+func nstPreparePeer(ctx context.Context, size int) error {
+	content, style, generated, err := nstImages(size)
+	if err != nil {
+		return err
+	}
+	_, err = peer.Call[string](ctx, "nst.mjs", "setup", map[string]any{
+		"shape": content.Shape, "content": float32Base64(content), "style": float32Base64(style),
+		"generated": float32Base64(generated), "lr": art.DefaultOptions().LR})
+	return err
+}
+
+// float32Base64 encodes t's values as base64 little-endian float32.
+func float32Base64(t *tensor.Tensor) string {
+	buf := make([]byte, 4*len(t.Data))
+	for i, v := range t.Data {
+		binary.LittleEndian.PutUint32(buf[4*i:], math.Float32bits(v))
+	}
+	return base64.StdEncoding.EncodeToString(buf)
 }
 
 // encoderFLOPs counts the floating-point operations of one facerec forward
@@ -255,4 +719,25 @@ func encoderFLOPs() float64 {
 		}
 	}
 	return flops + 2*float64(ch*facerec.Dim)
+}
+
+// vggStepFLOPs counts the convolution FLOPs of one style-transfer step on an
+// h×w image: VGG-19's 3×3 'same' convolutions up to conv5_1 forward, and
+// their input gradients backward (the same count again; no weight
+// gradients). Grams, costs, pooling and Adam are left out (a few %).
+func vggStepFLOPs(h, w int) float64 {
+	layers := []struct {
+		out  int
+		pool bool // a 2×2/2 pool comes before this conv
+	}{{64, false}, {64, false}, {128, true}, {128, false}, {256, true}, {256, false}, {256, false}, {256, false},
+		{512, true}, {512, false}, {512, false}, {512, false}, {512, true}}
+	in, flops := 3, 0.0
+	for _, l := range layers {
+		if l.pool {
+			h, w = (h+1)/2, (w+1)/2
+		}
+		flops += float64(2 * 9 * in * l.out * h * w)
+		in = l.out
+	}
+	return 2 * flops
 }
