@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,6 +135,7 @@ func runGPUPage(t *testing.T, query, models string) []gpuResult {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building wasm/webgputest: %v\n%s", err, out)
 	}
+	consultSources(t, root, "./wasm/webgputest")
 	for _, f := range []struct{ from, to string }{
 		{filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"), "wasm_exec.js"},
 		{filepath.Join(root, "web", "gpu", "kernels.html"), "kernels.html"},
@@ -216,6 +218,37 @@ func runGPUPage(t *testing.T, query, models string) []gpuResult {
 		t.Fatal("the page ran no checks")
 	}
 	return rep.Results
+}
+
+// consultSources stats every file in the directories of pkg's non-standard
+// dependencies (built for js/wasm; shaders included). go test caches a
+// passing run until a file the test consulted changes, and the page's
+// results depend on all of these, which only the go build child reads.
+func consultSources(t *testing.T, root, pkg string) {
+	t.Helper()
+	list := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.Dir}}{{end}}", pkg)
+	list.Dir = root
+	list.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	out, err := list.Output()
+	if err != nil {
+		t.Fatalf("listing the sources of %s: %v", pkg, err)
+	}
+	for _, dir := range strings.Fields(string(out)) {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if e.IsDir() { // shaders/ and the like; sub-packages list themselves
+				sub, _ := os.ReadDir(filepath.Join(dir, e.Name()))
+				for _, f := range sub {
+					os.Stat(filepath.Join(dir, e.Name(), f.Name()))
+				}
+				continue
+			}
+			os.Stat(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // skipUnlessE2E skips the test for err (something missing) unless
