@@ -53,9 +53,9 @@ func coveredPairs(pairs []lfw.Pair, c *face.EncodingCache) ([]lfw.Pair, int) {
 
 // evalRow is one verifier's results, all on the same pairs as the other rows.
 type evalRow struct {
-	Name    string      `json:"name"`
-	DevTest devTestEval `json:"pairs_dev_test"`
-	View2   *view2Eval  `json:"view2_without_training_people,omitempty"`
+	Name    string       `json:"name"`
+	DevTest *devTestEval `json:"pairs_dev_test,omitempty"`
+	View2   *view2Eval   `json:"view2_without_training_people,omitempty"`
 }
 
 // devTestEval: threshold chosen on the held-out training people, accuracy
@@ -68,8 +68,9 @@ type devTestEval struct {
 	Accuracy   float64 `json:"accuracy"`
 }
 
-// view2Eval: the 10-fold protocol on pairs.txt without any pair that
-// involves a peopleDevTrain person.
+// view2Eval: the k-fold protocol on pairs.txt without any pair that
+// involves a peopleDevTrain person (k = 10 unless the cache covers fewer
+// folds; Folds has one accuracy per fold used).
 type view2Eval struct {
 	Pairs      int       `json:"pairs"`
 	Same       int       `json:"same_pairs"`
@@ -88,10 +89,8 @@ type view2Eval struct {
 func evaluateHeads(d *trainData, heads []namedHead) ([]evalRow, error) {
 	lookup := func(rel string) []float32 { return d.cache.Images[rel] }
 	test, testLeft := coveredPairs(d.lists.devTest, d.cache)
-	if len(test) == 0 {
-		return nil, fmt.Errorf("no pair of %s has both images encoded in the cache", d.lists.devTestFile)
-	}
-	// View 2 without training people, fold by fold.
+	// View 2 without training people, fold by fold; folds left empty (the
+	// cache covers only some folds) are dropped.
 	var folds [][]lfw.Pair
 	view2Left, view2Same := 0, 0
 	for _, fold := range d.lists.view2 {
@@ -108,15 +107,22 @@ func evaluateHeads(d *trainData, heads []namedHead) ([]evalRow, error) {
 				view2Same++
 			}
 		}
-		folds = append(folds, keep)
+		if len(keep) > 0 {
+			folds = append(folds, keep)
+		}
+	}
+	if len(test) == 0 && len(folds) < 2 {
+		return nil, fmt.Errorf("the cache covers no pair of %s and fewer than 2 folds of pairs.txt without training people", d.lists.devTestFile)
 	}
 	var rows []evalRow
 	for _, h := range heads {
 		score, or := headScore(h.head), headOrientation(h.head)
 		row := evalRow{Name: h.name}
 		th, _ := d.threshold(h.head)
-		outs := lfw.ScorePairs(test, lookup, score)
-		row.DevTest = devTestEval{Pairs: len(test), NotEncoded: testLeft, NoFace: missing(outs), Threshold: th, Accuracy: lfw.Accuracy(outs, or, th)}
+		if len(test) > 0 {
+			outs := lfw.ScorePairs(test, lookup, score)
+			row.DevTest = &devTestEval{Pairs: len(test), NotEncoded: testLeft, NoFace: missing(outs), Threshold: th, Accuracy: lfw.Accuracy(outs, or, th)}
+		}
 		var scored [][]lfw.Outcome
 		for _, f := range folds {
 			scored = append(scored, lfw.ScorePairs(f, lookup, score))
@@ -155,16 +161,25 @@ func printEvaluation(rows []evalRow, asJSON bool) error {
 		fmt.Println(string(js))
 		return nil
 	}
-	dt := rows[0].DevTest
-	fmt.Printf("pairsDevTest: %d pairs (%d left out: an image not encoded; %d without a face, counted as errors); threshold chosen on held-out peopleDevTrain people\n",
-		dt.Pairs, dt.NotEncoded, dt.NoFace)
-	if v := rows[0].View2; v != nil {
-		fmt.Printf("pairs.txt 10-fold without peopleDevTrain people: %d pairs, %d same (%d left out: not encoded; %d without a face, counted as errors)\n",
-			v.Pairs, v.Same, v.NotEncoded, v.NoFace)
+	if dt := rows[0].DevTest; dt != nil {
+		fmt.Printf("pairsDevTest: %d pairs (%d left out: an image not encoded; %d without a face, counted as errors); threshold chosen on held-out peopleDevTrain people\n",
+			dt.Pairs, dt.NotEncoded, dt.NoFace)
 	}
-	fmt.Printf("%-28s %10s %9s   %-20s %9s %7s\n", "verifier", "threshold", "DevTest", "10-fold mean ± std", "TAR@1e-3", "AUC")
+	if v := rows[0].View2; v != nil {
+		fmt.Printf("pairs.txt, %d folds without peopleDevTrain people: %d pairs, %d same (%d left out: not encoded; %d without a face, counted as errors)\n",
+			len(v.Folds), v.Pairs, v.Same, v.NotEncoded, v.NoFace)
+	}
+	w := len("verifier")
 	for _, r := range rows {
-		fmt.Printf("%-28s %10.4f %8.2f%%   ", r.Name, r.DevTest.Threshold, 100*r.DevTest.Accuracy)
+		w = max(w, len(r.Name))
+	}
+	fmt.Printf("%-*s %10s %9s   %-20s %9s %7s\n", w, "verifier", "threshold", "DevTest", "k-fold mean ± std", "TAR@1e-3", "AUC")
+	for _, r := range rows {
+		if dt := r.DevTest; dt != nil {
+			fmt.Printf("%-*s %10.4f %8.2f%%   ", w, r.Name, dt.Threshold, 100*dt.Accuracy)
+		} else {
+			fmt.Printf("%-*s %10s %9s   ", w, r.Name, "", "—")
+		}
 		if v := r.View2; v != nil {
 			fmt.Printf("%6.2f%% ± %5.2f%%     %8.2f%% %7.4f\n", 100*v.Mean, 100*v.Std, 100*v.TAR, v.AUC)
 		} else {

@@ -132,9 +132,16 @@ func TestTrainCommandsOnSyntheticLFW(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) != 3 {
 		t.Fatalf("train-eval --json printed %q (%v), want 3 rows", out, err)
 	}
+	table := captureStdout(t, func() error {
+		return runTrainEval([]string{"--cache", cache, "--lfw", dir, "--seed", "3", "--head", triplet, "--head", pairs})
+	})
+	t.Log("\n" + table)
+	if !strings.Contains(table, "plain distance") || !strings.Contains(table, "pairs.json") || !strings.Contains(table, "2 folds") {
+		t.Errorf("train-eval table lacks a row or the fold count:\n%s", table)
+	}
 	plain := rows[0]
 	// S01_0001 is not encoded; S00_0001 has no face.
-	if plain.DevTest.NotEncoded == 0 || plain.DevTest.NoFace == 0 || plain.DevTest.Pairs+plain.DevTest.NotEncoded != 300 {
+	if plain.DevTest == nil || plain.DevTest.NotEncoded == 0 || plain.DevTest.NoFace == 0 || plain.DevTest.Pairs+plain.DevTest.NotEncoded != 300 {
 		t.Errorf("pairsDevTest bookkeeping %+v: want some pairs left out, some without a face, 300 in all", plain.DevTest)
 	}
 	// Only the S people's half of pairs.txt remains.
