@@ -7,7 +7,25 @@
 // once; nothing is submitted until Read (or Flush) is called, so a whole
 // network pass is one queue submission followed by one read-back. Each kernel
 // computes what its namesake in visage/core/ops computes, which is the
-// reference its tests compare against.
+// reference its tests compare against (e2e/webgpu_test.go, in headless
+// Chromium). Released buffers are recycled, so a pass reuses the memory of
+// the previous one.
+//
+// The networks built on it are in the sub-packages facerecgpu (the face
+// descriptor) and nstgpu (the style-transfer gradient and Adam loop). A
+// caller picks the GPU when Open succeeds and falls back to the CPU network
+// when it fails, or when Read or Flush later return an error wrapping
+// ErrDeviceLost or ErrOutOfMemory:
+//
+//	d, err := webgpu.Open()
+//	if err == nil {
+//		net, err = facerecgpu.Load(d, fsys) // uploads the weights once
+//	}
+//	…
+//	desc, err := net.Encode(chip) // [150,150,3] RGB 0..255
+//	if errors.Is(err, webgpu.ErrDeviceLost) || errors.Is(err, webgpu.ErrOutOfMemory) {
+//		desc, err = cpuNet.Encode(chip)
+//	}
 //
 // Methods that wait on the GPU (Open, Read, Flush) block the calling goroutine
 // until a JavaScript promise settles; call them from a goroutine, never from
