@@ -74,8 +74,8 @@ func runLFW(args []string) error {
 	alignName := fl.String("align", "similarity", "alignment: similarity (dlib template) or faceapi (face-api.js crop)")
 	mirror := fl.Bool("mirror", false, "average each chip's descriptor with its mirror image's")
 	minConf := fl.Float64("min-confidence", 0.5, "SSD score threshold in (0,1)")
-	fallback := fl.Float64("fallback-confidence", 0.1, "if nothing passes --min-confidence, accept detections above this (0: off)")
-	padRetry := fl.Float64("pad-retry", 0.25, "if still no face, detect again with this fraction of the image added as border on every side (0: off)")
+	fallback := fl.Float64("fallback-confidence", face.DefaultFallbackConfidence, "if nothing passes --min-confidence, accept detections above this (0: off)")
+	padRetry := fl.Float64("pad-retry", face.DefaultPadRetry, "if still no face, detect again with this fraction of the image added as border on every side (0: off)")
 	allVariants := fl.Bool("all-variants", false, "also fill the caches of the other alignment and mirror settings (one detection, four encodings)")
 	cachePath := fl.String("cache", "", "encodings cache file (default OUT/encodings-SETTINGS.bin); reused when its settings match")
 	out := fl.String("out", "build/lfw", "folder for lfw.json, roc.png and distances.png")
@@ -181,8 +181,9 @@ func runLFW(args []string) error {
 		return err
 	}
 	res.Settings = settings
-	res.FallbackImages = stages[face.StageFallback]
-	res.PaddedImages = stages[face.StagePadded]
+	res.FallbackImages = append([]string{}, stages[face.StageFallback]...)
+	res.PaddedImages = append([]string{}, stages[face.StagePadded]...)
+	res.NoFace = []string{}
 	res.Images = len(images)
 	for _, rel := range images {
 		if len(cache.Images[rel]) == 0 {

@@ -267,6 +267,16 @@ func padBorder(img *tensor.Tensor, pad int) *tensor.Tensor {
 	return out
 }
 
+// Detection fallbacks Visage uses beyond face-api.js's defaults, for photos
+// that are known to hold a face (the CLI, LFW): a lower score threshold when
+// nothing passes the default one, then a padded retry; and a bound on the
+// size of the image the detector sees.
+const (
+	DefaultFallbackConfidence = 0.1
+	DefaultPadRetry           = 0.25
+	DefaultMaxDetectSide      = 1024
+)
+
 // LoadPipeline loads the SSD detector and the 68-point landmark net from
 // fsys (the face-api.js model folder) and returns a pipeline with
 // face-api.js's detector defaults, enc as encoder and alignment a.

@@ -27,7 +27,10 @@ const Manifest = "face_landmark_68_model-weights_manifest.json"
 var meanRGB = [3]float32{122.782, 117.001, 104.298}
 
 // Point is a position in pixels, X to the right and Y down.
-type Point struct{ X, Y float64 }
+type Point struct {
+	X float64 `json:"x"`
+	Y float64 `json:"y"`
+}
 
 // Net is a loaded landmark network, read-only after Load and safe for
 // concurrent use.

@@ -32,7 +32,12 @@ const iouThreshold = 0.5
 
 // Box is an axis-aligned rectangle in pixels of the image given to Detect:
 // X, Y the top-left corner, W, H the size.
-type Box struct{ X, Y, W, H float64 }
+type Box struct {
+	X float64 `json:"x"`
+	Y float64 `json:"y"`
+	W float64 `json:"width"`
+	H float64 `json:"height"`
+}
 
 // Detection is one face: its box and the detector's score in (0,1).
 type Detection struct {

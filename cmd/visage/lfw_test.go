@@ -1,0 +1,115 @@
+package main
+
+import (
+	"encoding/json"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"visage/models/assets"
+)
+
+func TestParseFolds(t *testing.T) {
+	for spec, want := range map[string][]int{"1-10": {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, "3,1": {1, 3}, "2-3,3,9": {2, 3, 9}} {
+		got, err := parseFolds(spec, 10)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("parseFolds(%q) = %v, %v; want %v", spec, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "1", "0-2", "1-11", "3-2", "a-b", "1,,2"} {
+		if _, err := parseFolds(bad, 10); err == nil {
+			t.Errorf("parseFolds(%q): expected an error", bad)
+		}
+	}
+}
+
+// lfwDir returns the LFW image root, skipping (or failing under VISAGE_E2E)
+// without it or the face models.
+func lfwDir(t *testing.T) string {
+	t.Helper()
+	shared, err := assets.SharedDir()
+	if err == nil {
+		_, err = assets.FaceModelsDir()
+	}
+	dir := filepath.Join(shared, "data", "lfw", "images_deepfunneled")
+	if err == nil {
+		_, err = os.Stat(dir)
+	}
+	if err != nil {
+		if os.Getenv("VISAGE_E2E") == "" {
+			t.Skipf("needs LFW and the face models: %v", err)
+		}
+		t.Fatalf("VISAGE_E2E is set but: %v", err)
+	}
+	return dir
+}
+
+// TestCLILFWTwoFolds runs the protocol on a two-fold, four-pair pairs file
+// of real LFW photos, then again from the cache.
+func TestCLILFWTwoFolds(t *testing.T) {
+	dir := lfwDir(t)
+	tmp := t.TempDir()
+	pairs := filepath.Join(tmp, "pairs.txt")
+	text := "2\t1\n" +
+		"George_W_Bush\t1\t2\nAbel_Pacheco\t1\tAkhmed_Zakayev\t1\n" +
+		"Colin_Powell\t1\t2\nTony_Blair\t1\tSerena_Williams\t1\n"
+	if err := os.WriteFile(pairs, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(tmp, "out")
+	args := []string{"lfw", "--dir", dir, "--pairs", pairs, "--folds", "1-2", "--out", out, "--jobs", "2", "--json"}
+	for run := 1; run <= 2; run++ {
+		r := visage(t, args...)
+		if r.code != 0 {
+			t.Fatalf("run %d: exit %d, stderr %q", run, r.code, r.stderr)
+		}
+		var res lfwResult
+		if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+			t.Fatalf("run %d: %v in %q", run, err, r.stdout)
+		}
+		if res.Mean != 1 || res.Pairs != 4 || res.Images != 8 || len(res.Folds) != 2 || len(res.NoFace) != 0 {
+			t.Errorf("run %d: %s", run, r.stdout)
+		}
+		if run == 2 && strings.Contains(r.stderr, "img/s") {
+			t.Errorf("the second run encoded images again instead of reading the cache")
+		}
+	}
+	for _, f := range []string{"lfw.json", "roc.png", "distances.png"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// A photo without a face is its own result: exit status 3 and, with --json,
+// {"error":"no_face"} on stdout.
+func TestCLINoFace(t *testing.T) {
+	dir := lfwDir(t)
+	blank := filepath.Join(t.TempDir(), "blank.png")
+	f, err := os.Create(blank)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, image.NewGray(image.Rect(0, 0, 160, 90))); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	photo := filepath.Join(dir, "George_W_Bush", "George_W_Bush_0001.jpg")
+	r := visage(t, "compare", "--json", photo, blank)
+	if r.code != exitNoFace || strings.TrimSpace(r.stdout) != `{"error":"no_face"}` {
+		t.Errorf("exit %d, stdout %q; want %d and {\"error\":\"no_face\"}", r.code, r.stdout, exitNoFace)
+	}
+	r = visage(t, "encode", "--json", photo)
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	for _, key := range []string{`"box":{"x":`, `"score":`, `"landmarks":[{"x":`} {
+		if !strings.Contains(r.stdout, key) {
+			t.Errorf("encode --json output lacks %s", key)
+		}
+	}
+}
