@@ -43,6 +43,7 @@ build_site() {
 	rm -rf "$SITE"; mkdir -p "$SITE/models"
 	cp -r web/. "$SITE/"
 	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$SITE/visage.wasm" ./wasm
+	build_simd
 	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$SITE/"
 	cp node_modules/@vladmandic/face-api/model/*.json node_modules/@vladmandic/face-api/model/*.bin "$SITE/models/"
 	if [ -d "$VISAGE_SHARED/models/vgg19" ]; then
@@ -51,6 +52,12 @@ build_site() {
 	if [ -d "$VISAGE_SHARED/data/nst" ]; then
 		mkdir -p "$SITE/nst" && cp -r "$VISAGE_SHARED"/data/nst/. "$SITE/nst/"
 	fi
+}
+
+# build_simd assembles core/ops's WebAssembly SIMD kernels into the site, where
+# web/worker.js attaches them to visage.wasm's memory (see web/simd.js).
+build_simd() {
+	wat2wasm core/ops/simd.wat -o "$SITE/simd.wasm"
 }
 
 build_cli() {

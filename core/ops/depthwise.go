@@ -9,7 +9,9 @@ import (
 // DepthwiseConv2D convolves each input channel with its own filters:
 // x [H,W,C], w [kh,kw,C,mult], bias C*mult values or nil. Output channel
 // c*mult+m is channel c filtered by w[:,:,c,m] (TensorFlow's depthwiseConv2d).
-// It returns a new [oh,ow,C*mult] tensor.
+// It returns a new [oh,ow,C*mult] tensor. In the browser, one filter per
+// channel (mult = 1) runs on the WebAssembly SIMD kernels when the host
+// provides them (depthwiseSIMD).
 func DepthwiseConv2D(x, w *tensor.Tensor, bias []float32, strideH, strideW int, pad Padding) *tensor.Tensor {
 	if x.Rank() != 3 || w.Rank() != 4 || w.Shape[2] != x.Shape[2] {
 		panic(fmt.Sprintf("ops: DepthwiseConv2D: input %v and filter %v do not match (want x [H,W,C], w [kh,kw,C,mult])", x.Shape, w.Shape))
@@ -21,6 +23,9 @@ func DepthwiseConv2D(x, w *tensor.Tensor, bias []float32, strideH, strideW int, 
 	oh, top := window(h, kh, strideH, pad)
 	ow, left := window(wd, kw, strideW, pad)
 	y := tensor.New(oh, ow, cm)
+	if oh*ow == 0 || mult == 1 && depthwiseSIMD(x.Data, w.Data, bias, y.Data, h, wd, c, kh, kw, strideH, strideW, top, left, oh, ow) {
+		return y
+	}
 	// Output rows are independent: share them among goroutines.
 	forEachPart(oh, workerCount(oh*ow*cm*kh*kw, oh), func(oy int) {
 		iy0 := oy*strideH - top

@@ -119,12 +119,14 @@ func getScratch(n int) *[]float32 {
 	return s
 }
 
-// gemmPacked computes C += A·B with A supplied by src. B is packed once;
-// blocks of A's rows are shared out among goroutines (see workerCount), each
-// packing its own A block and writing its own rows of C. With several
-// goroutines the blocks shrink below mc so that every goroutine gets one.
+// gemmPacked computes C += A·B with A supplied by src. In the browser it runs
+// on the WebAssembly SIMD kernels when the host provides them (gemmSIMD).
+// Otherwise B is packed once; blocks of A's rows are shared out among
+// goroutines (see workerCount), each packing its own A block and writing its
+// own rows of C. With several goroutines the blocks shrink below mc so that
+// every goroutine gets one.
 func gemmPacked(m, n, k int, src aSource, b []float32, ldb int, c []float32, ldc int) {
-	if m == 0 || n == 0 || k == 0 {
+	if m == 0 || n == 0 || k == 0 || gemmSIMD(m, n, k, src, b, ldb, c, ldc) {
 		return
 	}
 	bbuf := getScratch(k * roundUp(n, nr))

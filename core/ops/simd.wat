@@ -1,0 +1,275 @@
+;; simd.wat holds the WebAssembly SIMD (128-bit) kernels that ops uses in the
+;; browser: they are instantiated on the Go module's own linear memory (its
+;; exported "mem", imported here as go.mem) by web/simd.js, and called from
+;; Go through syscall/js with byte addresses into that memory, so no data is
+;; copied (see simd_wasm.go). Each function is the fast twin of a pure Go
+;; kernel that stays the reference and the fallback:
+;;
+;;   igemm    gemmPacked's product C += A·B (Conv2D, MatMul, FullyConnected)
+;;   packb    packB's layout of B, strips of 8 columns
+;;   dwconv   DepthwiseConv2D with one filter per channel
+;;
+;; Every address is a byte offset into memory; every count is in float32
+;; values unless it says bytes. Built by build.sh with wat2wasm (wabt).
+(module
+  (import "go" "mem" (memory 0))
+
+;; igemm adds A·B to C, optionally clamping the result at zero:
+  ;;   C[i, j] = relu?(C[i, j] + Σ_t Σ_p A(i, t)[p] · B[t·kt + p, j])
+  ;; for i < m, j < n, t < taps, p < kt. A is given indirectly: A(i, t) is
+  ;; the kt values from byte ind[i] + aOff + t·tapStep. This serves a plain
+  ;; row-major matrix (taps = 1, ind[i] = a + i·lda·4) and a convolution's
+  ;; im2col matrix without building it (A(i, t) is filter row t's window,
+  ;; kw·Cin values contiguous in a padded HWC input). ind holds m rounded up
+  ;; to a multiple of 4 addresses; the extra ones may point at any readable
+  ;; row, their results are discarded. B is in packb's strips of 8 columns:
+  ;; strip s starts at byte b + s·stripBytes and holds taps·kt rows of 8
+  ;; values (zero past n). C is row-major with row stride ldc. tmp is 32
+  ;; writable floats for the tiles that overhang C's edges. The rows are
+  ;; worked in blocks of mb. Requires m, n, kt, taps ≥ 1 and mb ≥ 4 a
+  ;; multiple of 4.
+  ;;
+  ;; The micro-kernel holds a 4×8 tile of C in eight f32x4 registers: each
+  ;; step splats one value from each of four A rows and multiplies it by two
+  ;; vectors of B. Within a block of rows, strips of B are the outer loop, so
+  ;; the block's A rows stay in cache while each strip passes over them.
+  (func (export "igemm")
+    (param $m i32) (param $n i32) (param $kt i32) (param $taps i32) (param $tapStep i32)
+    (param $ind i32) (param $aOff i32) (param $b i32) (param $stripBytes i32) (param $c i32) (param $ldc i32)
+    (param $relu i32) (param $tmp i32) (param $mb i32)
+    (local $i0 i32) (local $iEnd i32) (local $i i32) (local $j i32) (local $t i32) (local $strip i32)
+    (local $ktBytes i32) (local $skip i32) (local $p0 i32) (local $p1 i32) (local $p2 i32)
+    (local $p3 i32) (local $bp i32) (local $end i32) (local $rows i32) (local $cols i32)
+    (local $out i32) (local $ld i32) (local $partial i32)
+    (local $a v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $ktBytes (i32.shl (local.get $kt) (i32.const 2)))
+    (local.set $skip (i32.sub (local.get $tapStep) (local.get $ktBytes)))
+    (loop $rowBlocks
+    (local.set $iEnd (select (local.get $m) (i32.add (local.get $i0) (local.get $mb))
+      (i32.lt_s (i32.sub (local.get $m) (local.get $i0)) (local.get $mb))))
+    (local.set $strip (local.get $b))
+    (local.set $j (i32.const 0))
+    (loop $colStrips
+      (local.set $i (local.get $i0))
+      (loop $rowTiles
+        (local.set $c00 (v128.const i32x4 0 0 0 0))
+        (local.set $c01 (v128.const i32x4 0 0 0 0))
+        (local.set $c10 (v128.const i32x4 0 0 0 0))
+        (local.set $c11 (v128.const i32x4 0 0 0 0))
+        (local.set $c20 (v128.const i32x4 0 0 0 0))
+        (local.set $c21 (v128.const i32x4 0 0 0 0))
+        (local.set $c30 (v128.const i32x4 0 0 0 0))
+        (local.set $c31 (v128.const i32x4 0 0 0 0))
+        (local.set $p0 (i32.add (local.get $ind) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $p1 (i32.add (i32.load offset=4 (local.get $p0)) (local.get $aOff)))
+        (local.set $p2 (i32.add (i32.load offset=8 (local.get $p0)) (local.get $aOff)))
+        (local.set $p3 (i32.add (i32.load offset=12 (local.get $p0)) (local.get $aOff)))
+        (local.set $p0 (i32.add (i32.load (local.get $p0)) (local.get $aOff)))
+        (local.set $bp (local.get $strip))
+        (local.set $t (local.get $taps))
+        (loop $tapRuns
+          (local.set $end (i32.add (local.get $p0) (local.get $ktBytes)))
+          (loop $depth
+            (local.set $b0 (v128.load (local.get $bp)))
+            (local.set $b1 (v128.load offset=16 (local.get $bp)))
+            (local.set $a (v128.load32_splat (local.get $p0)))
+            (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $a) (local.get $b0))))
+            (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $a) (local.get $b1))))
+            (local.set $a (v128.load32_splat (local.get $p1)))
+            (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $a) (local.get $b0))))
+            (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $a) (local.get $b1))))
+            (local.set $a (v128.load32_splat (local.get $p2)))
+            (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $a) (local.get $b0))))
+            (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $a) (local.get $b1))))
+            (local.set $a (v128.load32_splat (local.get $p3)))
+            (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $a) (local.get $b0))))
+            (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $a) (local.get $b1))))
+            (local.set $p0 (i32.add (local.get $p0) (i32.const 4)))
+            (local.set $p1 (i32.add (local.get $p1) (i32.const 4)))
+            (local.set $p2 (i32.add (local.get $p2) (i32.const 4)))
+            (local.set $p3 (i32.add (local.get $p3) (i32.const 4)))
+            (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
+            (br_if $depth (i32.lt_u (local.get $p0) (local.get $end))))
+          (local.set $p0 (i32.add (local.get $p0) (local.get $skip)))
+          (local.set $p1 (i32.add (local.get $p1) (local.get $skip)))
+          (local.set $p2 (i32.add (local.get $p2) (local.get $skip)))
+          (local.set $p3 (i32.add (local.get $p3) (local.get $skip)))
+          (br_if $tapRuns (local.tee $t (i32.sub (local.get $t) (i32.const 1)))))
+
+        ;; Epilogue: add the tile to C (through tmp where it overhangs C).
+        (local.set $rows (select (i32.const 4) (i32.sub (local.get $m) (local.get $i))
+          (i32.ge_s (i32.sub (local.get $m) (local.get $i)) (i32.const 4))))
+        (local.set $cols (select (i32.const 8) (i32.sub (local.get $n) (local.get $j))
+          (i32.ge_s (i32.sub (local.get $n) (local.get $j)) (i32.const 8))))
+        (local.set $out (i32.add (local.get $c)
+          (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2))))
+        (local.set $ld (i32.shl (local.get $ldc) (i32.const 2)))
+        (local.set $partial (i32.or (i32.lt_s (local.get $rows) (i32.const 4))
+                                    (i32.lt_s (local.get $cols) (i32.const 8))))
+        (if (local.get $partial) (then
+          (call $copyTile (local.get $out) (local.get $ld) (local.get $tmp) (i32.const 32)
+                          (local.get $rows) (local.get $cols))
+          (local.set $out (local.get $tmp))
+          (local.set $ld (i32.const 32))))
+        (local.set $c00 (f32x4.add (local.get $c00) (v128.load (local.get $out))))
+        (local.set $c01 (f32x4.add (local.get $c01) (v128.load offset=16 (local.get $out))))
+        (local.set $end (i32.add (local.get $out) (local.get $ld)))
+        (local.set $c10 (f32x4.add (local.get $c10) (v128.load (local.get $end))))
+        (local.set $c11 (f32x4.add (local.get $c11) (v128.load offset=16 (local.get $end))))
+        (local.set $end (i32.add (local.get $end) (local.get $ld)))
+        (local.set $c20 (f32x4.add (local.get $c20) (v128.load (local.get $end))))
+        (local.set $c21 (f32x4.add (local.get $c21) (v128.load offset=16 (local.get $end))))
+        (local.set $end (i32.add (local.get $end) (local.get $ld)))
+        (local.set $c30 (f32x4.add (local.get $c30) (v128.load (local.get $end))))
+        (local.set $c31 (f32x4.add (local.get $c31) (v128.load offset=16 (local.get $end))))
+        (if (local.get $relu) (then
+          (local.set $a (v128.const i32x4 0 0 0 0))
+          (local.set $c00 (f32x4.pmax (local.get $c00) (local.get $a)))
+          (local.set $c01 (f32x4.pmax (local.get $c01) (local.get $a)))
+          (local.set $c10 (f32x4.pmax (local.get $c10) (local.get $a)))
+          (local.set $c11 (f32x4.pmax (local.get $c11) (local.get $a)))
+          (local.set $c20 (f32x4.pmax (local.get $c20) (local.get $a)))
+          (local.set $c21 (f32x4.pmax (local.get $c21) (local.get $a)))
+          (local.set $c30 (f32x4.pmax (local.get $c30) (local.get $a)))
+          (local.set $c31 (f32x4.pmax (local.get $c31) (local.get $a)))))
+        (v128.store (local.get $out) (local.get $c00))
+        (v128.store offset=16 (local.get $out) (local.get $c01))
+        (local.set $end (i32.add (local.get $out) (local.get $ld)))
+        (v128.store (local.get $end) (local.get $c10))
+        (v128.store offset=16 (local.get $end) (local.get $c11))
+        (local.set $end (i32.add (local.get $end) (local.get $ld)))
+        (v128.store (local.get $end) (local.get $c20))
+        (v128.store offset=16 (local.get $end) (local.get $c21))
+        (local.set $end (i32.add (local.get $end) (local.get $ld)))
+        (v128.store (local.get $end) (local.get $c30))
+        (v128.store offset=16 (local.get $end) (local.get $c31))
+        (if (local.get $partial) (then
+          (call $copyTile (local.get $tmp) (i32.const 32)
+            (i32.add (local.get $c)
+              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2)))
+            (i32.shl (local.get $ldc) (i32.const 2))
+            (local.get $rows) (local.get $cols))))
+
+        (br_if $rowTiles (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $iEnd))))
+      (local.set $strip (i32.add (local.get $strip) (local.get $stripBytes)))
+      (br_if $colStrips (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n))))
+    (br_if $rowBlocks (i32.lt_s (local.tee $i0 (local.get $iEnd)) (local.get $m)))))
+
+  ;; copyTile copies rows×cols floats from src to dst, rows srcLd and dstLd
+  ;; bytes apart.
+  (func $copyTile (param $src i32) (param $srcLd i32) (param $dst i32) (param $dstLd i32)
+    (param $rows i32) (param $cols i32)
+    (local $q i32)
+    (block $done (loop $row
+      (br_if $done (i32.eqz (local.get $rows)))
+      (local.set $q (i32.const 0))
+      (loop $col
+        (f32.store (i32.add (local.get $dst) (local.get $q)) (f32.load (i32.add (local.get $src) (local.get $q))))
+        (br_if $col (i32.lt_s (local.tee $q (i32.add (local.get $q) (i32.const 4)))
+                              (i32.shl (local.get $cols) (i32.const 2)))))
+      (local.set $src (i32.add (local.get $src) (local.get $srcLd)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $dstLd)))
+      (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+      (br $row))))
+
+  ;; packb packs the k×n row-major matrix at b (row stride ldb) into dst for
+  ;; igemm: strips of 8 columns, strip s holding rows 0..k-1 of columns
+  ;; 8s..8s+7 one row after another, zero past n. dst needs
+  ;; k·roundUp(n, 8) floats. Requires k, n ≥ 1.
+  (func (export "packb") (param $k i32) (param $n i32) (param $b i32) (param $ldb i32) (param $dst i32)
+    (local $j i32) (local $p i32) (local $src i32) (local $w i32) (local $q i32)
+    (local.set $ldb (i32.shl (local.get $ldb) (i32.const 2)))
+    (loop $strips
+      (local.set $w (i32.sub (local.get $n) (local.get $j)))
+      (local.set $src (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $p (local.get $k))
+      (if (i32.ge_s (local.get $w) (i32.const 8))
+        (then
+          (loop $rows
+            (v128.store (local.get $dst) (v128.load (local.get $src)))
+            (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (local.get $ldb)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (br_if $rows (local.tee $p (i32.sub (local.get $p) (i32.const 1))))))
+        (else
+          (local.set $w (i32.shl (local.get $w) (i32.const 2)))
+          (loop $rows
+            (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
+            (v128.store offset=16 (local.get $dst) (v128.const i32x4 0 0 0 0))
+            (local.set $q (i32.const 0))
+            (loop $col
+              (f32.store (i32.add (local.get $dst) (local.get $q)) (f32.load (i32.add (local.get $src) (local.get $q))))
+              (br_if $col (i32.lt_s (local.tee $q (i32.add (local.get $q) (i32.const 4))) (local.get $w))))
+            (local.set $src (i32.add (local.get $src) (local.get $ldb)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (br_if $rows (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))))
+      (br_if $strips (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n)))))
+
+  ;; dwconv adds a depthwise convolution with one filter per channel to y:
+  ;;   y[oy, ox, ch] += Σ_{ky,kx} x[oy·sh − top + ky, ox·sw − left + kx, ch] · w[ky, kx, ch]
+  ;; over the taps that land inside the h×wd input. x is [h, wd, c], w is
+  ;; [kh, kw, c], y is [oh, ow, c], all channels-last. Requires every size ≥ 1.
+  (func (export "dwconv")
+    (param $x i32) (param $w i32) (param $y i32) (param $h i32) (param $wd i32) (param $c i32)
+    (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $top i32) (param $left i32)
+    (param $oh i32) (param $ow i32)
+    (local $oy i32) (local $ox i32) (local $iy0 i32) (local $ix0 i32) (local $ky i32) (local $kx i32)
+    (local $ky1 i32) (local $kx0 i32) (local $kx1 i32) (local $cb i32) (local $yp i32)
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $yp (local.get $y))
+    (loop $rows
+      (local.set $iy0 (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $top)))
+      (local.set $ky1 (select (local.get $kh) (i32.sub (local.get $h) (local.get $iy0))
+        (i32.le_s (local.get $kh) (i32.sub (local.get $h) (local.get $iy0)))))
+      (local.set $ox (i32.const 0))
+      (loop $cols
+        (local.set $ix0 (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $left)))
+        (local.set $kx0 (select (i32.const 0) (i32.sub (i32.const 0) (local.get $ix0))
+          (i32.ge_s (local.get $ix0) (i32.const 0))))
+        (local.set $kx1 (select (local.get $kw) (i32.sub (local.get $wd) (local.get $ix0))
+          (i32.le_s (local.get $kw) (i32.sub (local.get $wd) (local.get $ix0)))))
+        (local.set $ky (select (i32.const 0) (i32.sub (i32.const 0) (local.get $iy0))
+          (i32.ge_s (local.get $iy0) (i32.const 0))))
+        (block $doneTaps (loop $tapRows
+          (br_if $doneTaps (i32.ge_s (local.get $ky) (local.get $ky1)))
+          (local.set $kx (local.get $kx0))
+          (block $doneRow (loop $taps
+            (br_if $doneRow (i32.ge_s (local.get $kx) (local.get $kx1)))
+            (call $fma (local.get $yp)
+              (i32.add (local.get $x) (i32.mul (local.get $cb)
+                (i32.add (i32.mul (i32.add (local.get $iy0) (local.get $ky)) (local.get $wd))
+                         (i32.add (local.get $ix0) (local.get $kx)))))
+              (i32.add (local.get $w) (i32.mul (local.get $cb)
+                (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx))))
+              (local.get $c))
+            (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+            (br $taps)))
+          (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+          (br $tapRows)))
+        (local.set $yp (i32.add (local.get $yp) (local.get $cb)))
+        (br_if $cols (i32.lt_s (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (local.get $ow))))
+      (br_if $rows (i32.lt_s (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $oh)))))
+
+  ;; fma does y[i] += x[i]·w[i] for i < n.
+  (func $fma (param $y i32) (param $x i32) (param $w i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $y) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $doneVec (loop $vec
+      (br_if $doneVec (i32.ge_u (local.get $y) (local.get $end)))
+      (v128.store (local.get $y) (f32x4.add (v128.load (local.get $y))
+        (f32x4.mul (v128.load (local.get $x)) (v128.load (local.get $w)))))
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $w (i32.add (local.get $w) (i32.const 16)))
+      (br $vec)))
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $done (loop $scalar
+      (br_if $done (i32.ge_u (local.get $y) (local.get $end)))
+      (f32.store (local.get $y) (f32.add (f32.load (local.get $y))
+        (f32.mul (f32.load (local.get $x)) (f32.load (local.get $w)))))
+      (local.set $y (i32.add (local.get $y) (i32.const 4)))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (local.set $w (i32.add (local.get $w) (i32.const 4)))
+      (br $scalar)))))

@@ -1,0 +1,142 @@
+//go:build js && wasm
+
+package ops
+
+import (
+	"runtime"
+	"syscall/js"
+	"unsafe"
+)
+
+// simd holds the WebAssembly SIMD kernels of simd.wat when the host provides
+// them, nil otherwise. web/simd.js instantiates simd.wasm on this module's
+// memory and publishes its exports as globalThis.visageSIMD before the Go
+// program starts; a host that does not (go_js_wasm_exec, an engine without
+// SIMD) gets the pure Go kernels. The kernels take byte addresses into the
+// Go heap, so nothing is copied; Go's collector does not move objects, and
+// each call keeps its slices alive until the kernel returns.
+var simd = bindSIMD(js.Global().Get("visageSIMD"))
+
+// simdKernels are the functions simd.wat exports.
+type simdKernels struct {
+	igemm, packb, dwconv js.Value
+}
+
+func bindSIMD(exports js.Value) *simdKernels {
+	if exports.Type() != js.TypeObject {
+		return nil
+	}
+	k := &simdKernels{igemm: exports.Get("igemm"), packb: exports.Get("packb"), dwconv: exports.Get("dwconv")}
+	for _, f := range []js.Value{k.igemm, k.packb, k.dwconv} {
+		if f.Type() != js.TypeFunction {
+			return nil
+		}
+	}
+	return k
+}
+
+// addr is the byte address of s's first element in linear memory.
+func addr[T any](s []T) int { return int(uintptr(unsafe.Pointer(unsafe.SliceData(s)))) }
+
+// Blocking for igemm, in the GotoBLAS arrangement: each call covers about
+// simdKC of the k depth (whole filter rows of a convolution where they fit),
+// so that the slice of a B strip it reads (simdKC·8 floats, 8 KB) stays in
+// L1; inside a call, simdMB rows of A (≤ simdKC·simdMB floats, 128 KB) stay
+// in L2 while every strip of B passes over them.
+const (
+	simdNR = 8   // width of igemm's packed B strips
+	simdKC = 256 // depth per igemm call
+	simdMB = 128 // rows of A per block inside igemm
+)
+
+// gemmSIMD is gemmPacked on the SIMD kernels: C += A·B. It reports false,
+// doing nothing, when they are not available.
+func gemmSIMD(m, n, k int, src aSource, b []float32, ldb int, c []float32, ldc int) bool {
+	if simd == nil {
+		return false
+	}
+	rows, ind, taps, tapStep := indirectA(m, k, src)
+	bbuf := getScratch(k * roundUp(n, simdNR))
+	defer scratch.Put(bbuf)
+	simd.packb.Invoke(k, n, addr(b), ldb, addr(*bbuf))
+	var tmp [32]float32
+	kt := k / taps
+	tapsPer, ktBlock := max(1, simdKC/kt), min(kt, simdKC)
+	for t0 := 0; t0 < taps; t0 += tapsPer {
+		nt := min(tapsPer, taps-t0)
+		for p0 := 0; p0 < kt; p0 += ktBlock {
+			simd.igemm.Invoke(m, n, min(ktBlock, kt-p0), nt, tapStep, addr(ind), t0*tapStep+4*p0,
+				addr(*bbuf)+4*simdNR*(t0*kt+p0), 4*simdNR*k, addr(c), ldc, 0, addr(tmp[:]), simdMB)
+		}
+	}
+	runtime.KeepAlive(rows)
+	runtime.KeepAlive(b)
+	runtime.KeepAlive(c)
+	runtime.KeepAlive(&tmp)
+	return true
+}
+
+// indirectA describes A for igemm: row i is taps runs of k/taps values, run
+// t starting at byte ind[i] + t·tapStep of rows. ind has m rounded up to a
+// multiple of 4 entries, the extra ones repeating the last row.
+func indirectA(m, k int, src aSource) (rows []float32, ind []int32, taps, tapStep int) {
+	ind = make([]int32, roundUp(m, 4))
+	switch s := src.(type) {
+	case denseA:
+		rows, taps = s.a, 1
+		for i := range m {
+			ind[i] = int32(addr(rows) + 4*i*s.ld)
+		}
+	case patchA:
+		// Pad x so that every window lies inside it: then filter row ky of
+		// output pixel (oy, ox)'s window is kw·cin contiguous values.
+		kh, oh := k/(s.kw*s.cin), m/s.ow
+		ph, pw := (oh-1)*s.strideH+kh, (s.ow-1)*s.strideW+s.kw
+		rows, pw = s.padded(ph, pw)
+		taps, tapStep = kh, 4*pw*s.cin
+		base := addr(rows)
+		for i := range m {
+			oy, ox := i/s.ow, i%s.ow
+			ind[i] = int32(base + 4*(oy*s.strideH*pw+ox*s.strideW)*s.cin)
+		}
+	default:
+		panic("ops: indirectA: unknown A source")
+	}
+	for i := m; i < len(ind); i++ {
+		ind[i] = ind[m-1]
+	}
+	return rows, ind, taps, tapStep
+}
+
+// padded returns x shifted down by top and right by left inside zeros, at
+// least ph×pw pixels, and its width. When no padding is needed it is x.
+func (s patchA) padded(ph, pw int) ([]float32, int) {
+	if s.top == 0 && s.left == 0 && ph <= s.h && pw <= s.w {
+		return s.x, s.w
+	}
+	pw = max(pw, s.left+s.w)
+	p := make([]float32, max(ph, s.top+s.h)*pw*s.cin)
+	for y := range s.h {
+		copy(p[((s.top+y)*pw+s.left)*s.cin:], s.x[y*s.w*s.cin:(y+1)*s.w*s.cin])
+	}
+	return p, pw
+}
+
+// depthwiseSIMD is DepthwiseConv2D with one filter per channel on the SIMD
+// kernels: y (zero, [oh,ow,c]) receives bias plus the convolution. It
+// reports false, doing nothing, when they are not available.
+func depthwiseSIMD(x, w []float32, bias []float32, y []float32, h, wd, c, kh, kw, sh, sw, top, left, oh, ow int) bool {
+	if simd == nil {
+		return false
+	}
+	if bias != nil {
+		for i := 0; i < len(y); i += c {
+			copy(y[i:i+c], bias)
+		}
+	}
+	simd.dwconv.Invoke(addr(x), addr(w), addr(y), h, wd, c, kh, kw, sh, sw, top, left, oh, ow)
+	runtime.KeepAlive(x)
+	runtime.KeepAlive(w)
+	runtime.KeepAlive(y)
+	return true
+}
