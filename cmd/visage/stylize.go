@@ -25,6 +25,7 @@ type stylizeResult struct {
 	Steps     int       `json:"steps"`
 	Loss      []float64 `json:"loss"` // J before each step
 	MsPerStep float64   `json:"ms_per_step"`
+	Evals     int       `json:"evaluations"` // forward+backward passes (L-BFGS line searches add some)
 	Out       string    `json:"out"`
 	Width     int       `json:"width"`
 	Height    int       `json:"height"`
@@ -40,10 +41,11 @@ func runStylize(args []string) error {
 	alpha := fs.Float64("alpha", 10, "α, weight of the content cost (conv4_2)")
 	beta := fs.Float64("beta", 40, "β, weight of the style cost (conv1_1…conv5_1, λ = 0.2 each)")
 	tv := fs.Float64("tv", 0, "weight of the total-variation cost (0: off)")
-	lr := fs.Float64("lr", 2, "Adam learning rate, in pixel units")
+	lr := fs.Float64("lr", 2, "Adam learning rate in pixel units (lbfgs: the first step's largest pixel change)")
 	noise := fs.Float64("noise", 0.6, "share of noise in the initial image, 0..1")
 	seed := fs.Uint64("seed", 1, "seed of the initial noise")
 	pool := fs.String("pool", "avg", "pooling between VGG blocks: avg or max")
+	optimizer := fs.String("optimizer", "adam", "adam (the course's) or lbfgs")
 	preserve := fs.Bool("preserve-color", false, "keep the content's colours: the result's luminance with the content's chroma (YCbCr)")
 	every := fs.Int("every", 0, "with --frames, save the image every K steps")
 	frames := fs.String("frames", "", "directory for the frames of --every")
@@ -73,6 +75,10 @@ func runStylize(args []string) error {
 	opts := art.DefaultOptions()
 	opts.Cost.Alpha, opts.Cost.Beta, opts.Cost.TV = *alpha, *beta, *tv
 	opts.LR, opts.NoiseRatio, opts.Seed = *lr, *noise, *seed
+	if *optimizer != "adam" && *optimizer != "lbfgs" {
+		return usagef("--optimizer %q: want adam or lbfgs", *optimizer)
+	}
+	opts.Optimizer = *optimizer
 
 	net, err := loadVGG(*vggDir)
 	if err != nil {
@@ -125,6 +131,7 @@ func runStylize(args []string) error {
 		}
 	}
 	res.MsPerStep = time.Since(start).Seconds() * 1000 / float64(*steps)
+	res.Evals = st.Evaluations()
 	bar.finish()
 	if err := writePNGAtomic(*out, finish(st.Image())); err != nil {
 		return err

@@ -63,6 +63,7 @@ func TestStylizeUsageErrors(t *testing.T) {
 		{[]string{"--content", "c", "--style", "s", "--out", "o.png", "--beta", "-1"}, "--beta"},
 		{[]string{"--content", "c", "--style", "s", "--out", "o.png", "--lr", "0"}, "--lr"},
 		{[]string{"--content", "c", "--style", "s", "--out", "o.png", "--noise", "NaN"}, "--noise"},
+		{[]string{"--content", "c", "--style", "s", "--out", "o.png", "--optimizer", "sgd"}, "--optimizer"},
 	} {
 		wantError(t, visage(t, append([]string{"stylize"}, c.args...)...), exitUsage, "stylize", c.want)
 	}

@@ -12,22 +12,31 @@ import (
 // Options configure a stylization.
 type Options struct {
 	Cost       CostOptions
-	LR         float64 // Adam's learning rate, in pixel units (course: 2.0)
+	LR         float64 // Adam's learning rate in pixel units (course: 2.0); L-BFGS's first step length
 	NoiseRatio float64 // share of noise in the initial image, 0..1 (course: 0.6)
 	Seed       uint64  // seed of the initial noise
+	// Optimizer is "adam" (the course's; the default when empty) or "lbfgs"
+	// (limited-memory BFGS, memory 10, Armijo backtracking; its first step
+	// moves the pixels by at most LR).
+	Optimizer string
 }
 
 // DefaultOptions returns the course's settings: DefaultCostOptions, learning
 // rate 2, noise ratio 0.6.
 func DefaultOptions() Options {
-	return Options{Cost: DefaultCostOptions(), LR: 2, NoiseRatio: 0.6, Seed: 1}
+	return Options{Cost: DefaultCostOptions(), LR: 2, NoiseRatio: 0.6, Seed: 1, Optimizer: "adam"}
 }
 
-// Stylizer paints a generated image by Adam on its pixels, one Step at a time.
+// Stylizer paints a generated image by Adam or L-BFGS on its pixels, one
+// Step at a time.
 type Stylizer struct {
-	obj  *Objective
-	img  *tensor.Tensor
-	adam *Adam
+	obj   *Objective
+	img   *tensor.Tensor
+	adam  *Adam  // nil with L-BFGS
+	lb    *lbfgs // nil with Adam
+	cost  Costs  // L-BFGS: J at img, from the last line search
+	grad  []float32
+	evals int
 }
 
 // NewStylizer prepares J for content and style ([H,W,3] RGB 0..255, same size;
@@ -39,26 +48,75 @@ func NewStylizer(net *vgg19.Net, content, style *tensor.Tensor, opts Options) (*
 	if !(opts.NoiseRatio >= 0 && opts.NoiseRatio <= 1) {
 		return nil, fmt.Errorf("art: noise ratio %v, want 0..1", opts.NoiseRatio)
 	}
+	s := &Stylizer{}
+	switch opts.Optimizer {
+	case "adam", "":
+		s.adam = NewAdam(opts.LR)
+	case "lbfgs":
+		s.lb = newLBFGS(10, opts.LR)
+	default:
+		return nil, fmt.Errorf("art: optimizer %q, want adam or lbfgs", opts.Optimizer)
+	}
 	obj, err := NewObjective(net, content, style, opts.Cost)
 	if err != nil {
 		return nil, err
 	}
-	return &Stylizer{obj: obj, img: InitImage(content, opts.NoiseRatio, opts.Seed), adam: NewAdam(opts.LR)}, nil
+	s.obj, s.img = obj, InitImage(content, opts.NoiseRatio, opts.Seed)
+	return s, nil
 }
 
-// Step evaluates J at the current image, takes one Adam step on its pixels and
-// clips them to 0..255. It returns the costs before the step.
+// Step takes one optimiser step on the pixels, keeping them in 0..255, and
+// returns the costs at the image it started from. An Adam step evaluates J
+// once; an L-BFGS step evaluates it once or more (line search).
 func (s *Stylizer) Step() (Costs, error) {
-	c, grad, err := s.obj.Evaluate(s.img)
+	if s.adam != nil {
+		c, grad, err := s.evaluate(s.img.Data)
+		if err != nil {
+			return c, err
+		}
+		s.adam.Step(s.img.Data, grad)
+		for i, v := range s.img.Data {
+			s.img.Data[i] = min(max(v, 0), 255)
+		}
+		return c, nil
+	}
+	if s.grad == nil {
+		c, grad, err := s.evaluate(s.img.Data)
+		if err != nil {
+			return c, err
+		}
+		s.cost, s.grad = c, grad
+	}
+	start := s.cost
+	var last Costs
+	eval := func(x []float32) (float64, []float32, error) {
+		c, g, err := s.evaluate(x)
+		last = c
+		return c.Total, g, err
+	}
+	x, _, g, err := s.lb.step(s.img.Data, s.cost.Total, s.grad, eval)
 	if err != nil {
-		return c, err
+		return start, err
 	}
-	s.adam.Step(s.img.Data, grad.Data)
-	for i, v := range s.img.Data {
-		s.img.Data[i] = min(max(v, 0), 255)
-	}
-	return c, nil
+	copy(s.img.Data, x)
+	s.cost, s.grad = last, g
+	return start, nil
 }
+
+// evaluate returns J and its gradient at the pixels x, counting the call.
+func (s *Stylizer) evaluate(x []float32) (Costs, []float32, error) {
+	s.evals++
+	c, grad, err := s.obj.Evaluate(&tensor.Tensor{Shape: s.img.Shape, Data: x})
+	if err != nil {
+		return c, nil, err
+	}
+	return c, grad.Data, nil
+}
+
+// Evaluations returns how many times J and its gradient have been computed
+// (one forward and one backward pass each): the fair unit for comparing
+// optimisers.
+func (s *Stylizer) Evaluations() int { return s.evals }
 
 // Image returns the current generated image [H,W,3], RGB 0..255. It belongs
 // to the Stylizer and changes with each Step; Clone it to keep it.
