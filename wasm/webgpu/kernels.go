@@ -19,6 +19,19 @@ import (
 // [Cout] or nil; returns [oh,ow,Cout]. It runs as a tiled matrix product
 // over an implicit im2col of x (see matmul.wgsl).
 func (d *Device) Conv2D(x, w, bias *Buffer, strideH, strideW int, pad ops.Padding) *Buffer {
+	return d.Conv2DFused(x, w, bias, strideH, strideW, pad, Epilogue{})
+}
+
+// Epilogue is per-channel work fused into a convolution's output as it is
+// written, saving a dispatch and a round trip through memory for each.
+type Epilogue struct {
+	Scale, Shift *Buffer // [Cout] or nil: y = y·Scale + Shift, as ops.ScaleBias
+	ReLU         bool    // then y = max(y, 0), as ops.ReLU
+}
+
+// Conv2DFused is Conv2D followed by ep: ops.ScaleBias(y, Scale, Shift),
+// then ops.ReLU when ep.ReLU, in the same dispatch.
+func (d *Device) Conv2DFused(x, w, bias *Buffer, strideH, strideW int, pad ops.Padding, ep Epilogue) *Buffer {
 	if len(x.Shape) != 3 || len(w.Shape) != 4 || w.Shape[2] != x.Shape[2] {
 		panic(fmt.Sprintf("webgpu: Conv2D: x %v, w %v: want [H,W,Cin] and [kh,kw,Cin,Cout]", x.Shape, w.Shape))
 	}
@@ -27,7 +40,7 @@ func (d *Device) Conv2D(x, w, bias *Buffer, strideH, strideW int, pad ops.Paddin
 	oh, top := windowPlan(h, kh, strideH, pad)
 	ow, left := windowPlan(wd, kw, strideW, pad)
 	y := d.matmul(matmulArgs{a: x, b: w, bias: bias, m: oh * ow, k: kh * kw * c, n: cout, mode: convForward, alpha: 1,
-		conv: [9]int{h, wd, c, ow, kw, strideH, strideW, top, left}})
+		conv: [9]int{h, wd, c, ow, kw, strideH, strideW, top, left}, epilogue: ep})
 	return y.Reshape(oh, ow, cout)
 }
 
@@ -248,15 +261,16 @@ const (
 )
 
 // matmulArgs describes one matmul.wgsl dispatch: out [m,n] = alpha·A·B +
-// bias with A [m,k] and B [k,n] read from a and b as mode says. conv holds,
-// for the convolution modes, the geometry of a and of the window: inH,
-// inW, inC, outW, kW, strideH, strideW, padTop, padLeft.
+// bias, then the epilogue, with A [m,k] and B [k,n] read from a and b as
+// mode says. conv holds, for the convolution modes, the geometry of a and
+// of the window: inH, inW, inC, outW, kW, strideH, strideW, padTop, padLeft.
 type matmulArgs struct {
 	a, b, bias *Buffer
 	m, k, n    int
 	mode       int
 	alpha      float32
 	conv       [9]int
+	epilogue   Epilogue
 }
 
 func (d *Device) matmul(g matmulArgs) *Buffer {
@@ -266,10 +280,14 @@ func (d *Device) matmul(g matmulArgs) *Buffer {
 		panic(fmt.Sprintf("webgpu: a [%d,%d] product exceeds the %d rows and columns one dispatch covers (see MaxRows)", g.m, g.n, limit))
 	}
 	out, _ := d.alloc([]int{g.m, g.n})
-	bb, hasBias := d.optional("matmul", g.bias, g.n)
+	bias, hasBias := d.optional("matmul", g.bias, g.n)
+	scale, hasScale := d.optional("matmul", g.epilogue.Scale, g.n)
+	shift, hasShift := d.optional("matmul", g.epilogue.Shift, g.n)
 	params := []uint32{uint32(g.m), uint32(g.n), uint32(g.k), uint32(g.mode), uint32(b2i(hasBias)), math.Float32bits(g.alpha)}
 	params = append(params, u32s(g.conv[:]...)...)
-	d.dispatch("matmul", map[string]any{"TS": ts}, (g.n+block-1)/block, (g.m+block-1)/block, params, g.a, g.b, bb, out)
+	params = append(params, u32s(b2i(hasScale), b2i(hasShift), b2i(g.epilogue.ReLU))...)
+	d.dispatch("matmul", map[string]any{"TS": ts}, (g.n+block-1)/block, (g.m+block-1)/block, params,
+		g.a, g.b, bias, scale, shift, out)
 	return out
 }
 

@@ -95,6 +95,30 @@ func checks() []check {
 				return gpu, ops.Conv2D(x, w, bias, c.stride, c.stride, c.pad), err
 			}})
 	}
+	// Convolutions with a fused epilogue against ops.Conv2D, ops.ScaleBias, ops.ReLU.
+	for _, c := range []struct {
+		convCase
+		scale, shift, relu bool
+	}{
+		{convCase{[]int{9, 7, 5}, []int{3, 3, 5, 6}, 1, ops.Same, true}, true, true, true},
+		{convCase{[]int{8, 11, 3}, []int{3, 3, 3, 5}, 2, ops.Valid, false}, false, true, false},
+		{convCase{[]int{7, 6, 4}, []int{1, 1, 4, 9}, 1, ops.Same, true}, false, false, true},
+	} {
+		cs = append(cs, check{"Conv2DFused", fmt.Sprintf("x%v w%v s%d %v scale=%v shift=%v relu=%v", c.x, c.w, c.stride, c.pad, c.scale, c.shift, c.relu),
+			func(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor, error) {
+				cout := c.w[3]
+				x, w, bias := random(rng, c.x...), random(rng, c.w...), randomVec(rng, biasLen(c.bias, cout))
+				scale, shift := randomVec(rng, biasLen(c.scale, cout)), randomVec(rng, biasLen(c.shift, cout))
+				gx, gw, gb, gs, gh := d.Upload(x), d.Upload(w), upload(d, bias), upload(d, scale), upload(d, shift)
+				y := d.Conv2DFused(gx, gw, gb, c.stride, c.stride, c.pad, webgpu.Epilogue{Scale: gs, Shift: gh, ReLU: c.relu})
+				gpu, err := readAll(d, y, gx, gw, gb, gs, gh)
+				cpu := ops.ScaleBias(ops.Conv2D(x, w, bias, c.stride, c.stride, c.pad), scale, shift)
+				if c.relu {
+					cpu = ops.ReLU(cpu)
+				}
+				return gpu, cpu, err
+			}})
+	}
 	// Depthwise, w [kh,kw,C,mult].
 	for _, c := range []convCase{
 		{[]int{9, 7, 6}, []int{3, 3, 6, 1}, 2, ops.Same, true},

@@ -151,13 +151,9 @@ func (n *Net) Encode(img *tensor.Tensor) ([]float32, error) {
 }
 
 // convLayer is face-api.js's convLayer: convolution plus bias, the scale
-// layer, then an optional ReLU. x is left alone.
+// layer, then an optional ReLU, in one dispatch. x is left alone.
 func (n *Net) convLayer(x *webgpu.Buffer, p convLayer, stride int, pad ops.Padding, relu bool) *webgpu.Buffer {
-	out := n.d.ScaleBias(n.d.Conv2D(x, p.filters, p.bias, stride, stride, pad), p.scale, p.shift)
-	if relu {
-		out = n.d.ReLU(out)
-	}
-	return out
+	return n.d.Conv2DFused(x, p.filters, p.bias, stride, stride, pad, webgpu.Epilogue{Scale: p.scale, Shift: p.shift, ReLU: relu})
 }
 
 // residual is relu(convNoRelu(conv(x)) + x); it releases x.

@@ -102,12 +102,13 @@ func (n *Net) forward(img *webgpu.Buffer, layers []string) (*pass, error) {
 	p := &pass{n: n, in: d.Conv2D(img, n.toBGR, n.toBGRBias, 1, 1, ops.Valid)}
 	x := p.in
 	for _, c := range n.convs[:last+1] {
+		relu := webgpu.Epilogue{ReLU: true}
 		if poolsBefore(c.name) {
 			pooled := n.poolForward(x)
-			x = d.ReLU(d.Conv2D(pooled, c.kernel, c.bias, 1, 1, ops.Same))
+			x = d.Conv2DFused(pooled, c.kernel, c.bias, 1, 1, ops.Same, relu)
 			pooled.Release()
 		} else {
-			x = d.ReLU(d.Conv2D(x, c.kernel, c.bias, 1, 1, ops.Same))
+			x = d.Conv2DFused(x, c.kernel, c.bias, 1, 1, ops.Same, relu)
 		}
 		p.acts = append(p.acts, x)
 	}

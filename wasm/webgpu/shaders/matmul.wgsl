@@ -1,5 +1,8 @@
 // Tiled matrix product: out[M,N] = alpha · A · B + bias, bias [N] added
-// when hasBias, with A [M,K] and B [K,N] read in one of these ways:
+// when hasBias, then per column n multiplied by scale[n] (when hasScale),
+// shifted by shift[n] (when hasShift) and passed through max(·, 0) (when
+// relu): a convolution with its scale layer and activation in one pass.
+// A [M,K] and B [K,N] are read in one of these ways:
 //   mode 0: A dense [M,K], B dense [K,N];
 //   mode 1: A the transpose of a dense [K,M] (for Gram matrices FᵀF), B dense;
 //   mode 2: a 2-D convolution of x [inH,inW,inC] by w [kH,kW,inC,N]: A is
@@ -24,12 +27,15 @@ struct Params {
     M: u32, N: u32, K: u32, mode: u32, hasBias: u32, alpha: f32,
     inH: u32, inW: u32, inC: u32, outW: u32, kW: u32,
     strideH: u32, strideW: u32, padTop: u32, padLeft: u32,
+    hasScale: u32, hasShift: u32, relu: u32,
 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@group(0) @binding(4) var<storage, read> scale: array<f32>;
+@group(0) @binding(5) var<storage, read> shift: array<f32>;
+@group(0) @binding(6) var<storage, read_write> out: array<f32>;
 
 var<workgroup> tileA: array<f32, BLOCK * BLOCK>; // [m][k]
 var<workgroup> tileB: array<f32, BLOCK * BLOCK>; // [k][n]
@@ -120,6 +126,15 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
                 var r = p.alpha * acc[i * R + j];
                 if (p.hasBias != 0u) {
                     r += bias[col];
+                }
+                if (p.hasScale != 0u) {
+                    r *= scale[col];
+                }
+                if (p.hasShift != 0u) {
+                    r += shift[col];
+                }
+                if (p.relu != 0u) {
+                    r = max(r, 0.0);
                 }
                 out[row * p.N + col] = r;
             }
