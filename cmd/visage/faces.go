@@ -40,11 +40,11 @@ func (s *faceSource) faces(path string) ([]face.Face, error) {
 	if err := s.load(); err != nil {
 		return nil, err
 	}
-	img, err := imageio.DecodeFile(path)
-	if err != nil {
-		return nil, err
-	}
 	if !s.aligned {
+		img, err := imageio.DecodePhoto(path) // upright (EXIF), bounded size
+		if err != nil {
+			return nil, err
+		}
 		faces, err := s.pipe.Faces(img)
 		if errors.Is(err, face.ErrNoFace) {
 			return nil, s.noFace(path)
@@ -53,6 +53,10 @@ func (s *faceSource) faces(path string) ([]face.Face, error) {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		return faces, nil
+	}
+	img, err := imageio.DecodeFile(path)
+	if err != nil {
+		return nil, err
 	}
 	enc, err := s.net.Encode(img)
 	if err != nil {
