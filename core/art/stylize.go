@@ -122,9 +122,6 @@ func (s *Stylizer) Evaluations() int { return s.evals }
 // to the Stylizer and changes with each Step; Clone it to keep it.
 func (s *Stylizer) Image() *tensor.Tensor { return s.img }
 
-// imagenetMean is the mean ImageNet pixel, RGB.
-var imagenetMean = [3]float32{123.68, 116.779, 103.939}
-
 // InitImage returns the course's starting point, noise·r + content·(1−r)
 // with noise uniform in (−20, 20), computed in the network's mean-subtracted
 // space and brought back to RGB: r·(mean + U(−20,20)) + (1−r)·content,
@@ -133,8 +130,9 @@ func InitImage(content *tensor.Tensor, ratio float64, seed uint64) *tensor.Tenso
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	g := tensor.New(content.Shape...)
 	r := float32(ratio)
+	mean := vgg19.MeanRGB()
 	for i, v := range content.Data {
-		noise := imagenetMean[i%3] + 40*rng.Float32() - 20
+		noise := mean[i%3] + 40*rng.Float32() - 20
 		g.Data[i] = min(max(r*noise+(1-r)*v, 0), 255)
 	}
 	return g

@@ -20,6 +20,10 @@ import (
 // BGR channel order (Caffe/Keras VGG convention).
 var mean = [3]float32{103.939, 116.779, 123.68}
 
+// MeanRGB returns the mean ImageNet pixel (R, G, B), 0..255, that the network
+// subtracts from its input: the image it sees as all zeros.
+func MeanRGB() [3]float32 { return [3]float32{mean[2], mean[1], mean[0]} }
+
 // convNames lists, in order, the convolution layers up to conv5_1; a 2×2,
 // stride-2 pooling sits before conv2_1, conv3_1, conv4_1 and conv5_1.
 var convNames = []string{

@@ -138,6 +138,18 @@ func TestForwardPreprocessing(t *testing.T) {
 			t.Errorf("conv1_1 channel %d = %g, want %g", i, v, want[i])
 		}
 	}
+	// The mean pixel is what the network sees as zero; nudged up by 1, it
+	// comes through as 1 in every channel.
+	m := vgg19.MeanRGB()
+	img, _ = tensor.FromData([]float32{m[0] + 1, m[1] + 1, m[2] + 1}, 1, 1, 3)
+	if p, err = net.Forward(img, "conv1_1"); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range p.Activation("conv1_1").Data[:3] {
+		if math.Abs(float64(v-1)) > 1e-4 {
+			t.Errorf("mean pixel + 1: conv1_1 channel %d = %g, want 1", i, v)
+		}
+	}
 }
 
 func TestForwardErrors(t *testing.T) {
