@@ -215,6 +215,18 @@ func (d *Device) binaryOp(shape, aShape, bShape []int, a, b *Buffer, mode int, s
 	return out
 }
 
+// SumSquaredDiff records out[index] = scale·Σ(a−b)² (a, b of one shape),
+// or adds that to out[index] when accumulate: the squared distances of
+// the style-transfer costs, kept on the GPU until read. out is [n] with
+// n > index.
+func (d *Device) SumSquaredDiff(a, b *Buffer, scale float32, out *Buffer, index int, accumulate bool) {
+	if !sameShape(a.Shape, b.Shape) || index < 0 || index >= out.Len() {
+		panic(fmt.Sprintf("webgpu: SumSquaredDiff: shapes %v and %v, index %d into %v", a.Shape, b.Shape, index, out.Shape))
+	}
+	d.dispatch("sum_squares", nil, 1, 1, []uint32{uint32(a.Len()), uint32(index), uint32(b2i(accumulate)), math.Float32bits(scale)},
+		a, b, out)
+}
+
 // MatMul is ops.MatMul: [M,K]·[K,N] → [M,N].
 func (d *Device) MatMul(a, b *Buffer) *Buffer {
 	if len(a.Shape) != 2 || len(b.Shape) != 2 || a.Shape[1] != b.Shape[0] {

@@ -245,6 +245,24 @@ func checks() []check {
 		_, cpu, cpuErr := art.ContentCost(aC, aG)
 		return gpu, cpu, errors.Join(err, cpuErr)
 	}})
+	for _, n := range []int{1, 255, 100003} {
+		cs = append(cs, check{"SumSquaredDiff", fmt.Sprintf("[%d], accumulated into slot 1", n),
+			func(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor, error) {
+				a, b := random(rng, n), random(rng, n)
+				ga, gb, out := d.Upload(a), d.Upload(b), d.NewBuffer(3)
+				d.SumSquaredDiff(ga, gb, 0.5, out, 1, false)
+				d.SumSquaredDiff(gb, ga, 0.25, out, 1, true) // the same sum again, a quarter of it
+				gpu, err := readAll(d, out, ga, gb)
+				var sum float64 // the reference, in float64
+				for i := range a.Data {
+					diff := float64(a.Data[i]) - float64(b.Data[i])
+					sum += diff * diff
+				}
+				cpu := tensor.New(3)
+				cpu.Data[1] = float32(0.75 * sum)
+				return gpu, cpu, err
+			}})
+	}
 	cs = append(cs, check{"ReLUBackward", "[5 7 3]", func(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor, error) {
 		dy, y := random(rng, 5, 7, 3), ops.ReLU(random(rng, 5, 7, 3))
 		gdy, gy := d.Upload(dy), d.Upload(y)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"visage/core/art"
@@ -48,15 +49,15 @@ func checkNST(d *webgpu.Device, rng *rand.Rand) []Result {
 		}
 		cpuNet.Pool = pool
 		start := time.Now()
-		cpu, cpuErr := cpuGradient(cpuNet, content, style, g, opts)
+		cpuCosts, cpu, cpuErr := cpuGradient(cpuNet, content, style, g, opts)
 		r.CPUMillis = float64(time.Since(start).Microseconds()) / 1000
-		gpu, gpuErr := gpuGradient(d, w, pool, content, style, g, opts, &r)
+		gpuCosts, gpu, gpuErr := gpuGradient(d, w, pool, content, style, g, opts, &r)
 		errText := r.Error // the pass counts, which compare would overwrite
 		compare(&r, gpu, cpu, errors.Join(cpuErr, gpuErr))
 		if r.Error == "" {
 			r.Error = errText
 		}
-		results = append(results, r)
+		results = append(results, r, compareCosts(strings.Replace(r.Case, "gradient", "costs", 1), gpuCosts, cpuCosts, errors.Join(cpuErr, gpuErr)))
 	}
 	return append(results, checkStylizer(d, w, content, style))
 }
@@ -117,45 +118,69 @@ func checkStylizer(d *webgpu.Device, w map[string]*tensor.Tensor, content, style
 	return r
 }
 
-func cpuGradient(net *vgg19.Net, content, style, g *tensor.Tensor, opts art.CostOptions) (*tensor.Tensor, error) {
+func cpuGradient(net *vgg19.Net, content, style, g *tensor.Tensor, opts art.CostOptions) (art.Costs, *tensor.Tensor, error) {
 	obj, err := art.NewObjective(net, content, style, opts)
 	if err != nil {
-		return nil, err
+		return art.Costs{}, nil, err
 	}
-	_, grad, err := obj.Evaluate(g)
-	return grad, err
+	return obj.Evaluate(g)
 }
 
-// gpuGradient computes the gradient on d, recording in r the submissions,
-// read-backs and time of the gradient pass alone.
+// compareCosts compares the content, style and total costs one by one:
+// its RelErr is the largest |gpu/cpu − 1| (a zero CPU cost must be zero on
+// the GPU too).
+func compareCosts(name string, gpu, cpu art.Costs, err error) Result {
+	r := Result{Op: "nst", Case: name}
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	for _, c := range [][2]float64{{gpu.Content, cpu.Content}, {gpu.Style, cpu.Style}, {gpu.Total, cpu.Total}} {
+		e := math.Abs(c[0] - c[1])
+		if c[1] != 0 {
+			e /= math.Abs(c[1])
+		}
+		r.RelErr = math.Max(r.RelErr, e)
+		r.MaxAbsDiff = math.Max(r.MaxAbsDiff, math.Abs(c[0]-c[1]))
+	}
+	return r
+}
+
+// gpuGradient computes the costs and the gradient on d, recording in r the
+// submissions, read-backs and time of the gradient pass alone.
 func gpuGradient(d *webgpu.Device, w map[string]*tensor.Tensor, pool vgg19.Pooling, content, style, g *tensor.Tensor,
-	opts art.CostOptions, r *Result) (*tensor.Tensor, error) {
+	opts art.CostOptions, r *Result) (art.Costs, *tensor.Tensor, error) {
+	var costs art.Costs
 	net, err := nstgpu.FromWeights(d, w, pool)
 	if err != nil {
-		return nil, err
+		return costs, nil, err
 	}
 	defer net.Release()
 	obj, err := nstgpu.NewObjective(net, content, style, opts)
 	if err != nil {
-		return nil, err
+		return costs, nil, err
 	}
 	defer obj.Release()
 	gg := d.Upload(g)
 	defer gg.Release()
 	if err := d.Flush(); err != nil { // the objective's set-up, outside the measured pass
-		return nil, err
+		return costs, nil, err
 	}
 	pass := count(d)
 	start := time.Now()
 	grad, err := obj.Gradient(gg)
 	if err != nil {
-		return nil, err
+		return costs, nil, err
 	}
 	out, err := d.Read(grad)
 	grad.Release()
 	r.GPUMillis = float64(time.Since(start).Microseconds()) / 1000
 	pass.check(r, 1, 1)
-	return out, err
+	if err != nil {
+		return costs, nil, err
+	}
+	costs, err = obj.Costs()
+	return costs, out, err
 }
 
 // tinyVGG returns random weights for VGG-19's layers with a few channels

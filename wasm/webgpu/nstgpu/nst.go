@@ -5,8 +5,7 @@
 // models/vgg19), the content and style cost gradients (as core/art) and
 // the backward pass to the pixels, recorded as one batch, so that a
 // Stylizer step is one queue submission with no read-back until the caller
-// asks for the image. Costs are not computed here (they need reductions):
-// the CPU Objective reports them when wanted.
+// asks for the image or the costs.
 //
 // The layers mirror models/vgg19 and the costs core/art, name for name;
 // e2e/webgpu_test.go checks the gradient against art.Objective.Evaluate.
@@ -213,6 +212,9 @@ type Objective struct {
 	shape  []int
 	aC     *webgpu.Buffer
 	gS     map[string]*webgpu.Buffer
+	// costs holds J_content and J_style (= Σ λ_l·J_style^[l]) at the image
+	// of the last Gradient.
+	costs *webgpu.Buffer
 }
 
 // NewObjective is art.NewObjective on the GPU: content and style are [H,W,3]
@@ -234,7 +236,7 @@ func NewObjective(n *Net, content, style *tensor.Tensor, opts art.CostOptions) (
 	if !(opts.Alpha >= 0 && opts.Beta >= 0) {
 		return nil, fmt.Errorf("nstgpu: weights α=%v β=%v, want ≥ 0", opts.Alpha, opts.Beta)
 	}
-	o := &Objective{n: n, opts: opts, shape: content.Shape, gS: map[string]*webgpu.Buffer{}}
+	o := &Objective{n: n, opts: opts, shape: content.Shape, gS: map[string]*webgpu.Buffer{}, costs: n.d.NewBuffer(2)}
 	o.layers = append(o.layers, opts.ContentLayer)
 	for _, l := range opts.StyleLayers {
 		if !(l.Weight >= 0) {
@@ -274,6 +276,7 @@ func NewObjective(n *Net, content, style *tensor.Tensor, opts art.CostOptions) (
 
 // Release frees the objective's GPU memory.
 func (o *Objective) Release() {
+	o.costs.Release()
 	o.aC.Release()
 	for _, g := range o.gS {
 		g.Release()
@@ -300,16 +303,21 @@ func (o *Objective) Gradient(g *webgpu.Buffer) (*webgpu.Buffer, error) {
 		}
 		grads[layer] = dg
 	}
-	// J_content's gradient: α·2/(4·nH·nW·nC)·(aG − aC).
+	// J_content = norm·Σ(aG − aC)², norm = 1/(4·nH·nW·nC); its gradient
+	// α·2·norm·(aG − aC).
 	aG := p.activation(o.opts.ContentLayer)
-	add(o.opts.ContentLayer, d.ScaledDiff(aG, o.aC, float32(o.opts.Alpha*2/(4*float64(aG.Len())))))
-	// J_style's: β·λ·4k·aG·(G_G − G_S), k = 1/(4·nC²·(nH·nW)²).
-	for _, l := range o.opts.StyleLayers {
+	norm := 1 / (4 * float64(aG.Len()))
+	d.SumSquaredDiff(aG, o.aC, float32(norm), o.costs, 0, false)
+	add(o.opts.ContentLayer, d.ScaledDiff(aG, o.aC, float32(o.opts.Alpha*2*norm)))
+	// J_style^[l] = k·Σ(G_G − G_S)², k = 1/(4·nC²·(nH·nW)²); its gradient
+	// β·λ·4k·aG·(G_G − G_S).
+	for i, l := range o.opts.StyleLayers {
 		a := p.activation(l.Name)
 		nC := float64(a.Shape[2])
 		m := float64(a.Len()) / nC
 		k := 1 / (4 * nC * nC * m * m)
 		gram := d.Gram(a, 1)
+		d.SumSquaredDiff(gram, o.gS[l.Name], float32(l.Weight*k), o.costs, 1, i > 0)
 		diff := then(gram, d.ScaledDiff(gram, o.gS[l.Name], float32(o.opts.Beta*l.Weight*4*k)))
 		shape := a.Shape
 		grad := then(diff, d.MatMul(a.Reshape(a.Len()/a.Shape[2], a.Shape[2]), diff))
@@ -317,4 +325,17 @@ func (o *Objective) Gradient(g *webgpu.Buffer) (*webgpu.Buffer, error) {
 		add(l.Name, grad.Reshape(shape...))
 	}
 	return p.backward(grads), nil
+}
+
+// Costs reads back the costs at the image of the last Gradient (as
+// art.Objective.Evaluate reports them, TV being 0), or zeros before the
+// first. It returns the device's errors.
+func (o *Objective) Costs() (art.Costs, error) {
+	t, err := o.n.d.Read(o.costs)
+	if err != nil {
+		return art.Costs{}, err
+	}
+	c := art.Costs{Content: float64(t.Data[0]), Style: float64(t.Data[1])}
+	c.Total = o.opts.Alpha*c.Content + o.opts.Beta*c.Style
+	return c, nil
 }

@@ -49,8 +49,8 @@ func NewStylizer(n *Net, content, style *tensor.Tensor, opts art.Options) (*Styl
 
 // Step takes one Adam step on the image's pixels against J's gradient and
 // clips them to 0..255, as art.Stylizer.Step does, and submits it. It
-// returns the GPU's errors (see webgpu.Device.Flush); the costs are not
-// computed on the GPU.
+// returns the GPU's errors (see webgpu.Device.Flush); Costs reads the
+// costs before the step.
 func (s *Stylizer) Step() error {
 	d := s.obj.n.d
 	grad, err := s.obj.Gradient(s.img)
@@ -63,6 +63,10 @@ func (s *Stylizer) Step() error {
 	d.Clamp(s.img, 0, 255)
 	return d.Flush()
 }
+
+// Costs reads back the costs at the image before the last Step, as
+// art.Stylizer.Step returns them.
+func (s *Stylizer) Costs() (art.Costs, error) { return s.obj.Costs() }
 
 // Image reads the current generated image back: a new [H,W,3] tensor, RGB
 // 0..255.
