@@ -122,11 +122,12 @@ func (s *Server) Close() {
 	<-s.exited
 }
 
-// Browser starts headless Chromium (chromium, see ChromiumPath) with a fresh
-// profile in userDataDir, and returns a chromedp context for one tab. cancel
-// closes the browser. Run a first action on ctx before deriving timeouts from
-// it (see chromedp.Run).
-func Browser(chromium, userDataDir string) (ctx context.Context, cancel context.CancelFunc) {
+// Browser starts headless Chromium (chromium, see ChromiumPath) with the
+// profile in userDataDir (a new one when the folder is empty) and any extra
+// options, and returns a chromedp context for one tab. cancel closes the
+// browser. Run a first action on ctx before deriving timeouts from it (see
+// chromedp.Run).
+func Browser(chromium, userDataDir string, extra ...chromedp.ExecAllocatorOption) (ctx context.Context, cancel context.CancelFunc) {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium),
 		chromedp.UserDataDir(userDataDir),
@@ -135,6 +136,7 @@ func Browser(chromium, userDataDir string) (ctx context.Context, cancel context.
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-quic", true),
 	)
+	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(allocCtx)
 	return ctx, func() {

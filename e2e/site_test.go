@@ -81,24 +81,29 @@ func nativeDescriptors(t *testing.T, files [][]byte) [][]float32 {
 	return out
 }
 
-// openSite serves the built site, opens it in a fresh headless Chromium, waits
-// until the page says the model is ready and returns the tab's context (with a
-// deadline). The test fails if the page logs an error or throws, which is
-// also how CSP violations show.
-func openSite(t *testing.T) context.Context {
+// serveSite serves the built site with `visage serve` until the test ends.
+func serveSite(t *testing.T) *Server {
 	site, err := SiteDir()
-	need(t, err)
-	chromium, err := ChromiumPath()
 	need(t, err)
 	srv, err := Serve(site, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	browser, cancel := Browser(chromium, t.TempDir())
-	t.Cleanup(cancel)
+	return srv
+}
 
+// openBrowser starts headless Chromium with the profile in profileDir and
+// the extra options, and returns its tab's context, with a deadline timeout
+// away, and a function that closes the browser (also called when the test
+// ends). The test fails if the page logs an error or throws, which is also
+// how CSP violations show.
+func openBrowser(t *testing.T, profileDir string, timeout time.Duration, extra ...chromedp.ExecAllocatorOption) (context.Context, func()) {
+	chromium, err := ChromiumPath()
+	need(t, err)
+	browser, cancel := Browser(chromium, profileDir, extra...)
 	if err := chromedp.Do(browser); err != nil { // start the browser without a deadline
+		cancel()
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
@@ -118,32 +123,58 @@ func openSite(t *testing.T) context.Context {
 			}
 		}
 	}()
-	t.Cleanup(func() {
-		stopWatching()
-		<-done
-		for _, p := range problems {
-			t.Errorf("page console: %s", p)
-		}
-	})
+	ctx, cancelTimeout := context.WithTimeout(browser, timeout)
+	var once sync.Once
+	closeBrowser := func() {
+		once.Do(func() {
+			stopWatching()
+			<-done
+			cancelTimeout()
+			cancel()
+			for _, p := range problems {
+				t.Errorf("page console: %s", p)
+			}
+		})
+	}
+	t.Cleanup(closeBrowser)
+	return ctx, closeBrowser
+}
 
-	ctx, cancelTimeout := context.WithTimeout(browser, 3*time.Minute)
-	t.Cleanup(cancelTimeout)
+// openSite serves the built site, opens it in a fresh headless Chromium, waits
+// until the page says the models are ready and returns the tab's context (with a
+// deadline).
+func openSite(t *testing.T) context.Context {
+	srv := serveSite(t)
+	ctx, _ := openBrowser(t, t.TempDir(), 3*time.Minute)
 	if err := OpenPage(ctx, srv.URL, 2*time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	return ctx
 }
 
-// screenshot saves the page as e2e/out/name.png.
+// showView switches the page to one of its views, as a click on its link does.
+func showView(t *testing.T, ctx context.Context, view string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void]("location.hash = '#"+view+"'")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.querySelector('[data-view="`+view+`"]').hidden`)); err != nil {
+		t.Fatalf("waiting for the %s view: %v", view, err)
+	}
+}
+
+// screenshot saves the page as e2e/out/TEST/name.png (TEST is the test's name).
 func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.MkdirAll("out", 0o755); err != nil {
+	dir := filepath.Join("out", strings.ReplaceAll(t.Name(), "/", "-"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join("out", name+".png"), png, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -229,6 +260,7 @@ func TestCompareInUI(t *testing.T) {
 	}
 	native := nativeDescriptors(t, files)
 	ctx := openSite(t)
+	showView(t, ctx, "compare")
 	for _, pair := range []struct {
 		name string
 		a, b int
@@ -268,6 +300,7 @@ func TestCorruptImage(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := openSite(t)
+	showView(t, ctx, "compare")
 	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.ID("file-a"), []string{corrupt})); err != nil {
 		t.Fatal(err)
 	}
@@ -359,11 +392,18 @@ func TestAPIContract(t *testing.T) {
 	}
 }
 
-// TestKeyboardAndDrop reaches both file inputs with Tab, then drops two files
-// on the first slot: they fill both slots and the page compares them.
+// TestKeyboardAndDrop opens the Compare view from its link with the keyboard,
+// reaches both file inputs with Tab, then drops two files on the first slot:
+// they fill both slots and the page compares them.
 func TestKeyboardAndDrop(t *testing.T) {
 	paths := chipPaths(t)[:2]
 	ctx := openSite(t)
+	if err := chromedp.Do(ctx,
+		chromedp.Focus(chromedp.CSS(`[data-view-link="compare"]`)),
+		chromedp.KeyEvent("\r"),
+	); err != nil {
+		t.Fatal(err)
+	}
 	for _, want := range []string{"file-a", "file-b"} {
 		if err := chromedp.Do(ctx, chromedp.KeyEvent("\t")); err != nil {
 			t.Fatal(err)

@@ -20,9 +20,9 @@ func (a *api) galleryInfo([]js.Value) (any, error) {
 	return map[string]any{"threshold": a.gallery.Threshold(), "people": people}, nil
 }
 
-// remove(name) → gallery()
+// removePerson(name) → gallery()
 func (a *api) remove(args []js.Value) (any, error) {
-	name, err := stringOf(arg(args, 0), "remove: name")
+	name, err := stringOf(arg(args, 0), "removePerson: name")
 	if err != nil {
 		return nil, err
 	}
@@ -32,13 +32,13 @@ func (a *api) remove(args []js.Value) (any, error) {
 	return a.galleryInfo(nil)
 }
 
-// rename(old, new) → gallery()
+// renamePerson(old, new) → gallery()
 func (a *api) rename(args []js.Value) (any, error) {
-	old, err := stringOf(arg(args, 0), "rename: old name")
+	old, err := stringOf(arg(args, 0), "renamePerson: old name")
 	if err != nil {
 		return nil, err
 	}
-	name, err := stringOf(arg(args, 1), "rename: new name")
+	name, err := stringOf(arg(args, 1), "renamePerson: new name")
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func (a *api) setThreshold(args []js.Value) (any, error) {
 	return a.galleryInfo(nil)
 }
 
-// clear() → gallery(): forgets everyone; the threshold stays.
+// clearGallery() → gallery(): forgets everyone; the threshold stays.
 func (a *api) clear([]js.Value) (any, error) {
 	g := face.NewGallery()
 	if err := g.SetThreshold(a.gallery.Threshold()); err != nil {

@@ -26,8 +26,9 @@
 //	verify(name, image) → {name, match, distance, threshold, box, score}
 //	    the largest face against name's closest sample
 //	gallery() → {threshold, people: [{name, samples}, …]}
-//	remove(name), rename(old, new), setThreshold(t), clear(),
-//	importGallery(json) → the new gallery(); importGallery validates all of
+//	removePerson(name), renamePerson(old, new), setThreshold(t),
+//	clearGallery(), importGallery(json) → the new gallery(); clearGallery
+//	keeps the threshold; importGallery validates all of
 //	    json (face-api.js's FaceMatcher.toJSON or LabeledFaceDescriptors[]
 //	    layout) before it replaces anything
 //	exportGallery() → string: FaceMatcher.toJSON's layout
@@ -58,8 +59,8 @@ func main() {
 	methods := map[string]func([]js.Value) (any, error){
 		"load": a.load, "encode": a.encode, "distance": a.distance, "compare": a.compare,
 		"detect": a.detect, "identify": a.identify, "enroll": a.enroll, "verify": a.verify,
-		"gallery": a.galleryInfo, "remove": a.remove, "rename": a.rename, "setThreshold": a.setThreshold,
-		"clear": a.clear, "importGallery": a.importGallery, "exportGallery": a.exportGallery,
+		"gallery": a.galleryInfo, "removePerson": a.remove, "renamePerson": a.rename, "setThreshold": a.setThreshold,
+		"clearGallery": a.clear, "importGallery": a.importGallery, "exportGallery": a.exportGallery,
 	}
 	obj := map[string]any{}
 	for name, m := range methods {

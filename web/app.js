@@ -1,143 +1,96 @@
-// app.js drives index.html: two face slots (file picker or drag and drop), the
-// verdict, and one status line that screen readers announce.
-import { Visage, DEFAULT_THRESHOLD } from './visage.js';
+// app.js starts the page: it loads Visage once, switches between the views
+// (each a <section data-view="NAME"> with a nav link to #NAME) and owns the
+// status line that screen readers announce. Each view is its own module,
+// given the loading Visage and the status functions.
+import { Visage } from './visage.js';
+import { startFaces } from './faces.js';
+import { startCompare } from './compare.js';
 
-const byId = (id) => document.getElementById(id);
-const status = byId('status');
-const verdict = byId('verdict');
-const distance = byId('distance');
-byId('threshold').textContent = String(DEFAULT_THRESHOLD);
+const status = document.getElementById('status');
+const progress = document.getElementById('progress');
 
-// slot is one of the two faces; generation counts picks, so that the answer
-// for a photo replaced meanwhile is dropped.
-function slot(key, name) {
-  const input = byId(`file-${key}`);
-  return {
-    name,
-    input,
-    drop: input.labels[0],
-    hint: byId(`hint-${key}`),
-    preview: byId(`preview-${key}`),
-    descriptor: null,
-    generation: 0,
-  };
-}
-const slots = [slot('a', 'first'), slot('b', 'second')];
-
-const visage = Visage.load({ modelsUrl: 'models/' });
-visage.then(
-  () => say('Ready: pick two face photos.'),
-  (err) => say(`Could not load the face model: ${err.message}`, true),
-);
-
-for (const [i, s] of slots.entries()) {
-  s.input.addEventListener('change', () => {
-    if (s.input.files.length > 0) {
-      pick(s, s.input.files[0]);
+// ui is what the views share: the status line and the progress bar.
+const ui = {
+  // say shows text in the status line, as an error or not.
+  say(text, isError = false) {
+    status.textContent = text;
+    status.classList.toggle('error', isError);
+  },
+  // progress shows a fraction in [0, 1], an indeterminate bar for null, and
+  // hides the bar for undefined.
+  progress(fraction) {
+    progress.hidden = fraction === undefined;
+    if (fraction === null) {
+      progress.removeAttribute('value');
+    } else if (fraction !== undefined) {
+      progress.value = fraction;
     }
-  });
-  s.drop.addEventListener('dragover', (ev) => {
-    ev.preventDefault();
-    s.drop.classList.add('over');
-  });
-  s.drop.addEventListener('dragleave', () => s.drop.classList.remove('over'));
-  s.drop.addEventListener('drop', (ev) => {
-    ev.preventDefault();
-    s.drop.classList.remove('over');
-    // Two files dropped together fill this slot and the other one.
-    const files = [...ev.dataTransfer.files].slice(0, 2);
-    files.forEach((file, j) => pick(slots[(i + j) % 2], file));
-  });
+  },
+};
+
+// Views: the first one is the default.
+const views = [...document.querySelectorAll('main > [data-view]')];
+const links = [...document.querySelectorAll('[data-view-link]')];
+
+// currentView is the view the URL's fragment names, else the first.
+function currentView() {
+  const name = location.hash.slice(1);
+  return views.some((v) => v.dataset.view === name) ? name : views[0].dataset.view;
 }
-// A file dropped beside the slots must not replace the page.
+
+// showView shows one view, marks its link, moves the focus to its heading when
+// asked (after a click on a link), and tells the views by a 'viewchange' event.
+function showView(focus) {
+  const name = currentView();
+  for (const v of views) {
+    v.hidden = v.dataset.view !== name;
+    if (!v.hidden && focus) {
+      v.querySelector('h2')?.focus();
+    }
+  }
+  for (const a of links) {
+    if (a.dataset.viewLink === name) {
+      a.setAttribute('aria-current', 'page');
+    } else {
+      a.removeAttribute('aria-current');
+    }
+  }
+  document.dispatchEvent(new CustomEvent('viewchange', { detail: { view: name } }));
+}
+window.addEventListener('hashchange', () => showView(true));
+showView(false);
+
+// A file dropped outside a drop zone must not replace the page.
 window.addEventListener('dragover', (ev) => ev.preventDefault());
 window.addEventListener('drop', (ev) => ev.preventDefault());
 
-// say shows text in the status line, as an error or not.
-function say(text, isError = false) {
-  status.textContent = text;
-  status.classList.toggle('error', isError);
-}
-
-// pick encodes file into slot s, then compares when both slots are filled.
-async function pick(s, file) {
-  const generation = ++s.generation;
-  s.descriptor = null;
-  s.drop.classList.remove('failed');
-  s.hint.textContent = file.name;
-  showResult(null);
-  drawPreview(s, file);
-  const v = await visage.catch(() => null);
-  if (!v) {
-    say('The face model did not load; reload the page to try again.', true);
-    return;
-  }
-  say(`Encoding the ${s.name} face…`);
-  try {
-    const descriptor = await v.encode(file);
-    if (generation === s.generation) {
-      s.descriptor = descriptor;
-      await compareIfReady(v);
+ui.progress(0);
+const visage = Visage.load({
+  modelsUrl: 'models/',
+  onProgress(p) {
+    if (p.phase === 'download') {
+      ui.progress(p.total ? p.loaded / p.total : null);
+      ui.say(`Loading the face models: ${mb(p.loaded)} of ${mb(p.total)}…`);
+    } else {
+      ui.progress(null);
+      ui.say('Setting up the face models…');
     }
-  } catch (err) {
-    if (generation === s.generation) {
-      s.drop.classList.add('failed');
-      s.hint.textContent = `${file.name} is not usable: choose another photo`;
-      say(`Could not use the ${s.name} photo (${file.name}): ${err.message}`, true);
-    }
-  }
-}
+  },
+});
 
-async function compareIfReady(v) {
-  const missing = slots.find((s) => !s.descriptor);
-  if (missing) {
-    say(`Now pick the ${missing.name} face.`);
-    return;
-  }
-  const generations = slots.map((s) => s.generation);
-  const result = await v.compare(slots[0].descriptor, slots[1].descriptor);
-  if (slots.every((s, i) => s.generation === generations[i])) {
-    showResult(result);
-    say(`Done: ${verdict.textContent.toLowerCase()}.`);
-  }
-}
+// Each view resolves once it is usable (the Faces view with what to say
+// first); the page is ready when all are.
+Promise.all([visage, startFaces(visage, ui), startCompare(visage, ui)]).then(
+  ([, facesReady]) => {
+    ui.progress(undefined);
+    ui.say(`Ready: ${facesReady}`);
+  },
+  (err) => {
+    ui.progress(undefined);
+    ui.say(`Could not start: ${err.message}`, true);
+  },
+);
 
-// showResult shows a comparison, or clears it when result is null.
-function showResult(result) {
-  if (!result) {
-    verdict.textContent = 'Waiting for two faces.';
-    delete verdict.dataset.verdict;
-    distance.textContent = '–';
-    return;
-  }
-  verdict.textContent = result.match ? 'Same person' : 'Different people';
-  verdict.dataset.verdict = result.match ? 'same' : 'different';
-  distance.textContent = result.distance.toFixed(4);
-}
-
-// drawPreview draws file, fitted and centred, into the slot's canvas (an <img>
-// would need a blob: URL, which the page's CSP forbids). It hides the preview
-// when the browser cannot decode the file.
-async function drawPreview(s, file) {
-  const canvas = s.preview;
-  const generation = s.generation;
-  let bitmap;
-  try {
-    bitmap = await createImageBitmap(file);
-  } catch {
-    canvas.hidden = true;
-    return;
-  }
-  if (generation !== s.generation) {
-    bitmap.close();
-    return;
-  }
-  const ctx = canvas.getContext('2d');
-  const scale = Math.min(canvas.width / bitmap.width, canvas.height / bitmap.height);
-  const w = bitmap.width * scale;
-  const h = bitmap.height * scale;
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
-  ctx.drawImage(bitmap, (canvas.width - w) / 2, (canvas.height - h) / 2, w, h);
-  bitmap.close();
-  canvas.hidden = false;
+function mb(bytes) {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
 }

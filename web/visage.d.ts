@@ -15,11 +15,68 @@ export interface RGBAPixels {
 }
 
 /**
- * What encode accepts. Encoded image bytes (JPEG, PNG, GIF, BMP, WebP: whatever
- * the Go core decodes) give the same descriptor as the native CLI on the same
- * file; pixels and image sources are taken as drawn by the browser.
+ * What the image methods accept: an HTMLImageElement, HTMLVideoElement (its
+ * current frame), HTMLCanvasElement, OffscreenCanvas, ImageBitmap, ImageData,
+ * RGBA pixels, or encoded image bytes (a Blob/File, ArrayBuffer or typed array:
+ * JPEG, PNG, GIF, BMP, WebP, decoded by the Go core exactly as the native CLI
+ * decodes the same file).
  */
-export type EncodeInput = Blob | ArrayBuffer | ArrayBufferView | RGBAPixels | ImageData | CanvasImageSource;
+export type ImageInput = Blob | ArrayBuffer | ArrayBufferView | RGBAPixels | ImageData | CanvasImageSource;
+
+/** A rectangle in the image's pixels. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A face found by detect. */
+export interface DetectedFace {
+  box: Box;
+  /** The detector's confidence, in (0, 1). */
+  score: number;
+  /** The 68 landmarks (dlib/iBUG order), in the image's pixels. */
+  landmarks: { x: number; y: number }[];
+  descriptor: Descriptor;
+}
+
+/** A face found by identify. */
+export interface IdentifiedFace {
+  box: Box;
+  score: number;
+  /** The closest enrolled person, or null when no one is closer than the threshold ("not recognized"). */
+  name: string | null;
+  /** Distance to the closest enrolled person's closest sample; null when no one is enrolled. */
+  distance: number | null;
+}
+
+/** The result of enroll. */
+export interface Enrollment {
+  name: string;
+  /** How many samples this person now has. */
+  samples: number;
+  /** The face that was enrolled: the largest in the image. */
+  box: Box;
+  score: number;
+}
+
+/** The result of verify: match is distance < threshold. */
+export interface Verification {
+  name: string;
+  match: boolean;
+  distance: number;
+  threshold: number;
+  /** The face that was compared: the largest in the image. */
+  box: Box;
+  score: number;
+}
+
+/** The enrolled people, in enrollment order, and the decision threshold. */
+export interface GalleryInfo {
+  threshold: number;
+  people: { name: string; samples: number }[];
+}
 
 /** The result of compare. */
 export interface Comparison {
@@ -30,24 +87,70 @@ export interface Comparison {
   threshold: number;
 }
 
+/** face-api.js's FaceMatcher.toJSON() layout (exportGallery's text parses to this). */
+export interface FaceMatcherJSON {
+  distanceThreshold?: number;
+  labeledDescriptors: LabeledFaceDescriptorsJSON[];
+}
+
+/** face-api.js's LabeledFaceDescriptors.toJSON() layout. */
+export interface LabeledFaceDescriptorsJSON {
+  label: string;
+  /** Each 128 numbers. */
+  descriptors: number[][];
+}
+
+/** Loading progress: bytes of model weights, then the networks being set up. */
+export type LoadProgress = { phase: 'download'; loaded: number; total: number } | { phase: 'prepare' };
+
 export interface LoadOptions {
-  /** Folder holding face_recognition_model-weights_manifest.json and its shard; default "models/", relative to the page. */
+  /** Folder holding the face-api.js model files (manifests and shards); default "models/", relative to the page. */
   modelsUrl?: string | URL;
+  /** Also load the face detector and landmark network (needed by detect, enroll, verify, identify); default true. */
+  detector?: boolean;
+  /** Called as the models download and are set up. */
+  onProgress?: (progress: LoadProgress) => void;
   /** The worker script; default worker.js beside visage.js. */
   workerUrl?: string | URL;
 }
 
 /**
- * A loaded Visage: a Web Worker running the Go core. Every method returns a
- * promise that rejects with an Error whose message says what was wrong.
+ * A loaded Visage: a Web Worker running the Go core and holding a gallery of
+ * enrolled people (in memory: save exportGallery's text to keep it). Every
+ * method returns a promise that rejects with an Error whose message says what
+ * was wrong; calls are served one at a time, in order.
  */
 export declare class Visage {
   /** Use Visage.load. */
   private constructor(worker: Worker);
-  /** Starts the worker and loads the model; rejects when a file is missing or malformed. */
+  /** Starts the worker and loads the models; rejects when a file is missing or malformed. */
   static load(options?: LoadOptions): Promise<Visage>;
+  /** Every face in the image, best score first; [] when there is none. */
+  detect(image: ImageInput): Promise<DetectedFace[]>;
   /** The descriptor of the face filling the image (padded to a square, resized to 150×150). */
-  encode(input: EncodeInput): Promise<Descriptor>;
+  encode(image: ImageInput): Promise<Descriptor>;
+  /** One-shot enrollment: adds the largest face in the image to name; rejects when there is no face. */
+  enroll(name: string, image: ImageInput): Promise<Enrollment>;
+  /** Is the largest face in the image the person called name? Rejects when there is no face or no such person. */
+  verify(name: string, image: ImageInput): Promise<Verification>;
+  /** Every face in the image with the closest enrolled person. */
+  identify(image: ImageInput): Promise<IdentifiedFace[]>;
+  gallery(): Promise<GalleryInfo>;
+  removePerson(name: string): Promise<GalleryInfo>;
+  renamePerson(oldName: string, newName: string): Promise<GalleryInfo>;
+  /** The distance below which a face matches, in (0, 2]; lower is stricter. */
+  setThreshold(threshold: number): Promise<GalleryInfo>;
+  /** Forgets everyone; the threshold stays. */
+  clearGallery(): Promise<GalleryInfo>;
+  /** JSON text in face-api.js's FaceMatcher.toJSON layout. */
+  exportGallery(): Promise<string>;
+  /**
+   * Replaces the gallery with FaceMatcher.toJSON's layout or an array of
+   * LabeledFaceDescriptors (text or object). Everything is checked first
+   * (labels, 128 finite numbers per descriptor, the threshold); on an error
+   * the gallery is unchanged.
+   */
+  importGallery(json: string | FaceMatcherJSON | LabeledFaceDescriptorsJSON[]): Promise<GalleryInfo>;
   /** Euclidean distance between two descriptors of equal length. */
   distance(a: ArrayLike<number>, b: ArrayLike<number>): Promise<number>;
   /** Distance and verdict at threshold (default DEFAULT_THRESHOLD). */

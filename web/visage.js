@@ -3,24 +3,29 @@
 // promises. Types and contracts: visage.d.ts.
 //
 //   const v = await Visage.load({ modelsUrl: 'models/' });
-//   const a = await v.encode(fileA);       // a Blob, bytes, ImageData, canvas…
-//   const b = await v.encode(fileB);
-//   const { distance, match } = await v.compare(a, b);
+//   await v.enroll('Ada', photoOfAda);          // a Blob, <img>, <video>, canvas…
+//   const { match, distance } = await v.verify('Ada', video);
+//   const faces = await v.identify(photo);      // [{box, name, distance}, …]
+//   localStorage.gallery = await v.exportGallery();
 
 /** The distance below which two descriptors are taken to be the same person. */
 export const DEFAULT_THRESHOLD = 0.6;
 
 export class Visage {
   #worker;
-  #pending = new Map(); // request id → {resolve, reject}
+  #pending = new Map(); // request id → {resolve, reject, onProgress}
   #nextId = 1;
   #stopped = null; // the Error later calls reject with, once terminated
 
   /** Use Visage.load; the constructor only wires up a started worker. */
   constructor(worker) {
     this.#worker = worker;
-    worker.onmessage = ({ data: { id, result, error } }) => {
+    worker.onmessage = ({ data: { id, result, error, progress } }) => {
       const call = this.#pending.get(id);
+      if (progress !== undefined) {
+        call.onProgress?.(progress);
+        return;
+      }
       this.#pending.delete(id);
       if (error === undefined) {
         call.resolve(result);
@@ -35,17 +40,25 @@ export class Visage {
   }
 
   /**
-   * Starts the worker and loads the face recognition model from modelsUrl
-   * (relative to the page). Rejects when a file is missing or malformed.
+   * Starts the worker and loads the models from modelsUrl (relative to the
+   * page): the face recognition network and, unless detector is false, the
+   * face detector and landmark network. onProgress gets
+   * {phase: 'download', loaded, total} (bytes) and then {phase: 'prepare'}.
+   * Rejects when a file is missing or malformed.
    */
-  static async load({ modelsUrl = 'models/', workerUrl = new URL('worker.js', import.meta.url) } = {}) {
+  static async load({
+    modelsUrl = 'models/',
+    detector = true,
+    onProgress,
+    workerUrl = new URL('worker.js', import.meta.url),
+  } = {}) {
     const folder = new URL(modelsUrl, globalThis.location.href);
     if (!folder.pathname.endsWith('/')) {
       folder.pathname += '/'; // "models" means the folder, not a file beside it
     }
     const v = new Visage(new Worker(workerUrl));
     try {
-      await v.#call('load', [{ modelsUrl: folder.href }]);
+      await v.#call('load', [{ modelsUrl: folder.href, detector }], [], onProgress);
     } catch (err) {
       v.terminate();
       throw err;
@@ -54,14 +67,76 @@ export class Visage {
   }
 
   /**
-   * Returns the 128-number descriptor of the face filling the image. Encoded
-   * bytes (a Blob/File, ArrayBuffer or typed array) are decoded by the Go core,
-   * exactly as the native CLI does; pixels (ImageData, a canvas, an ImageBitmap,
-   * a video frame, an <img>) are read as RGBA.
+   * Finds every face in the image, best score first: box, score, 68 landmarks
+   * and descriptor each. No face is an empty array.
    */
-  async encode(input) {
-    const [arg, transfer] = await toEncodeArg(input);
-    return this.#call('encode', [arg], transfer);
+  async detect(image) {
+    return this.#callWithImage('detect', [], image);
+  }
+
+  /**
+   * Returns the 128-number descriptor of the face filling the image (an
+   * aligned face chip). Encoded bytes (a Blob/File, ArrayBuffer or typed
+   * array) are decoded by the Go core, exactly as the native CLI does;
+   * pixels (ImageData, a canvas, an ImageBitmap, a video frame, an <img>)
+   * are read as RGBA.
+   */
+  async encode(image) {
+    return this.#callWithImage('encode', [], image);
+  }
+
+  /** Adds the largest face in the image to the person called name. */
+  async enroll(name, image) {
+    return this.#callWithImage('enroll', [name], image);
+  }
+
+  /** Compares the largest face in the image with the person called name. */
+  async verify(name, image) {
+    return this.#callWithImage('verify', [name], image);
+  }
+
+  /** Names every face in the image: the closest enrolled person, or null. */
+  async identify(image) {
+    return this.#callWithImage('identify', [], image);
+  }
+
+  /** The enrolled people and the threshold. */
+  gallery() {
+    return this.#call('gallery', []);
+  }
+
+  /** Forgets the person called name. */
+  removePerson(name) {
+    return this.#call('removePerson', [name]);
+  }
+
+  /** Renames a person, keeping their samples. */
+  renamePerson(oldName, newName) {
+    return this.#call('renamePerson', [oldName, newName]);
+  }
+
+  /** Sets the distance below which a face matches a person, in (0, 2]. */
+  setThreshold(threshold) {
+    return this.#call('setThreshold', [threshold]);
+  }
+
+  /** Forgets every enrolled person (the threshold stays). */
+  clearGallery() {
+    return this.#call('clearGallery', []);
+  }
+
+  /** The gallery as JSON text in face-api.js's FaceMatcher.toJSON layout. */
+  exportGallery() {
+    return this.#call('exportGallery', []);
+  }
+
+  /**
+   * Replaces the gallery with json (text, or the object FaceMatcher.toJSON or
+   * an array of LabeledFaceDescriptors.toJSON returns), after checking all of
+   * it; on any error the gallery is unchanged.
+   */
+  importGallery(json) {
+    return this.#call('importGallery', [typeof json === 'string' ? json : JSON.stringify(json)]);
   }
 
   /** Returns the Euclidean distance between two descriptors. */
@@ -82,14 +157,19 @@ export class Visage {
     this.#stop(new Error('visage: terminated'));
   }
 
-  #call(op, args, transfer = []) {
+  async #callWithImage(op, args, image) {
+    const [arg, transfer] = await toImageArg(image, op);
+    return this.#call(op, [...args, arg], transfer);
+  }
+
+  #call(op, args, transfer = [], onProgress = undefined) {
     return new Promise((resolve, reject) => {
       if (this.#stopped) {
         reject(this.#stopped);
         return;
       }
       const id = this.#nextId++;
-      this.#pending.set(id, { resolve, reject });
+      this.#pending.set(id, { resolve, reject, onProgress });
       try {
         this.#worker.postMessage({ id, op, args }, transfer);
       } catch (err) {
@@ -110,11 +190,12 @@ export class Visage {
   }
 }
 
-// toEncodeArg converts what encode accepts into what the Go API takes: a
-// Uint8Array of encoded bytes, or {width, height, data} RGBA pixels. It also
-// returns the buffers that can be moved to the worker rather than copied
-// (only ones made here: the caller's arrays are never detached).
-async function toEncodeArg(input) {
+// toImageArg converts what the image methods accept into what the worker
+// takes: a Uint8Array of encoded bytes, {width, height, data} RGBA pixels, or
+// an ImageBitmap (which the worker turns into pixels). It also returns the
+// objects that can be moved to the worker rather than copied (only ones made
+// here: the caller's are never detached).
+async function toImageArg(input, op) {
   if (input instanceof Blob) {
     const bytes = new Uint8Array(await input.arrayBuffer());
     return [bytes, [bytes.buffer]];
@@ -128,27 +209,23 @@ async function toEncodeArg(input) {
   if (input && typeof input.width === 'number' && typeof input.height === 'number' && input.data) {
     return [{ width: input.width, height: input.height, data: input.data }, []];
   }
-  const { width, height } = sourceSize(input);
-  const canvas = new OffscreenCanvas(width, height);
-  const ctx = canvas.getContext('2d');
-  ctx.drawImage(input, 0, 0);
-  const pixels = ctx.getImageData(0, 0, width, height);
-  return [{ width, height, data: pixels.data }, [pixels.data.buffer]];
+  checkSize(input, op);
+  const bitmap = await createImageBitmap(input);
+  return [bitmap, [bitmap]];
 }
 
-// sourceSize returns the natural size of a CanvasImageSource, or throws when
-// input is not one.
-function sourceSize(input) {
+// checkSize throws when input is not a CanvasImageSource with a non-empty
+// natural size.
+function checkSize(input, op) {
   const width = input?.naturalWidth ?? input?.videoWidth ?? input?.displayWidth ?? input?.width;
   const height = input?.naturalHeight ?? input?.videoHeight ?? input?.displayHeight ?? input?.height;
   if (typeof width !== 'number' || typeof height !== 'number') {
     throw new TypeError(
-      'visage: encode expects a Blob, bytes, ImageData or an image/canvas/video, got ' +
+      `visage: ${op} expects a Blob, bytes, ImageData or an image/canvas/video, got ` +
         Object.prototype.toString.call(input),
     );
   }
   if (width === 0 || height === 0) {
-    throw new RangeError('visage: encode got an empty image (width or height is 0; is it loaded?)');
+    throw new RangeError(`visage: ${op} got an empty image (width or height is 0; is it loaded?)`);
   }
-  return { width, height };
 }

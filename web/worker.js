@@ -1,23 +1,34 @@
-// worker.js runs the Go core (visage.wasm) in a Web Worker, so that encoding a
-// face never blocks the page. visage.js is its only client.
+// worker.js runs the Go core (visage.wasm) in a Web Worker, so that finding and
+// encoding faces never blocks the page. visage.js is its only client.
 //
 // Protocol: the page posts {id, op, args}; the worker answers {id, result} or
-// {id, error} (a message string), one answer per request, in request order.
-// op "load" fetches the model files and hands their bytes to the Go API; every
-// other op is a method of the API that visage.wasm registers as
-// globalThis.visage (see wasm/main.go).
+// {id, error} (a message string), one answer per request, in request order,
+// and before that any number of {id, progress} for a long request.
+// op "load" fetches the model files (progress: {phase: 'download', loaded,
+// total} in bytes, then {phase: 'prepare'}) and hands their bytes to the Go
+// API; every other op is a method of the API that visage.wasm registers as
+// globalThis.visage (see wasm/main.go). An ImageBitmap argument is turned into
+// RGBA pixels here, off the page's thread.
 'use strict';
 
-importScripts('wasm_exec.js');
+importScripts('wasm_exec.js', 'simd.js'); // simd.js: attachSIMD (perf helper's SIMD kernels)
 
-// MODELS are the networks the worker loads, by tfjs manifest prefix.
-const MODELS = ['face_recognition_model'];
+// RECOGNIZER is the network every load fetches; DETECTORS are the ones that
+// find faces in whole photos (the SSD detector and the 68-point landmark net),
+// fetched unless load is told {detector: false}. Names are tfjs manifest
+// prefixes.
+const RECOGNIZER = 'face_recognition_model';
+const DETECTORS = ['ssd_mobilenetv1_model', 'face_landmark_68_model'];
 
 const api = start();
 
 async function start() {
   const go = new Go();
+  const simd = fetch('simd.wasm');
   const { instance } = await WebAssembly.instantiateStreaming(fetch('visage.wasm'), go.importObject);
+  // The SIMD kernels share Go's memory; core/ops looks for them when the Go
+  // program starts, so they are attached before go.run (pure Go without them).
+  await attachSIMD(instance.exports.mem, simd);
   // run settles only when the Go program exits, which it does not do on its own;
   // later calls then fail with wasm_exec.js's "Go program has already exited".
   go.run(instance);
@@ -27,40 +38,86 @@ async function start() {
   return globalThis.visage;
 }
 
-// fetchBytes returns the body of url as a Uint8Array, or throws naming the URL.
-async function fetchBytes(url) {
+// fetchBytes returns the body of url as a Uint8Array, or throws naming the
+// URL. onSize(bytes) is called once with the announced length (0 if unknown),
+// onChunk(bytes) with each part as it arrives.
+async function fetchBytes(url, onSize = () => {}, onChunk = () => {}) {
   const res = await fetch(url);
   if (!res.ok) {
     throw new Error(`could not fetch ${url}: HTTP ${res.status}`);
   }
-  return new Uint8Array(await res.arrayBuffer());
+  onSize(Number(res.headers.get('Content-Length')) || 0);
+  const parts = [];
+  let length = 0;
+  for await (const part of res.body) {
+    parts.push(part);
+    length += part.length;
+    onChunk(part.length);
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
-// load fetches every file of each model in MODELS from modelsUrl (an absolute
-// URL of a folder) and passes them, by file name, to the Go API.
-async function load(visage, { modelsUrl }) {
+// load fetches the models' manifests, then all their shards at once, from
+// modelsUrl (an absolute URL of a folder), and passes them, by file name, to
+// the Go API. progress reports the shards' bytes.
+async function load(visage, { modelsUrl, detector = true }, progress) {
+  const models = detector ? [RECOGNIZER, ...DETECTORS] : [RECOGNIZER];
   const files = {};
-  for (const model of MODELS) {
-    const name = `${model}-weights_manifest.json`;
-    const manifest = await fetchBytes(new URL(name, modelsUrl));
-    files[name] = manifest;
-    for (const group of JSON.parse(new TextDecoder().decode(manifest))) {
-      for (const path of group.paths) {
-        files[path] = await fetchBytes(new URL(path, modelsUrl));
-      }
+  const manifests = await Promise.all(
+    models.map((m) => fetchBytes(new URL(`${m}-weights_manifest.json`, modelsUrl))),
+  );
+  const shards = [];
+  models.forEach((m, i) => {
+    files[`${m}-weights_manifest.json`] = manifests[i];
+    for (const group of JSON.parse(new TextDecoder().decode(manifests[i]))) {
+      shards.push(...group.paths);
     }
-  }
+  });
+  let loaded = 0;
+  let total = 0;
+  const report = () => progress({ phase: 'download', loaded, total });
+  const bytes = await Promise.all(
+    shards.map((path) =>
+      fetchBytes(
+        new URL(path, modelsUrl),
+        (size) => { total += size; },
+        (n) => { loaded += n; report(); },
+      ),
+    ),
+  );
+  shards.forEach((path, i) => { files[path] = bytes[i]; });
+  progress({ phase: 'prepare' });
   return visage.load({ files });
+}
+
+// pixelsOf draws an ImageBitmap into RGBA pixels {width, height, data} and
+// closes it.
+function pixelsOf(bitmap) {
+  const { width, height } = bitmap;
+  const ctx = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return { width, height, data: ctx.getImageData(0, 0, width, height).data };
 }
 
 // handle runs one request and posts its answer.
 async function handle({ id, op, args }) {
   try {
     const visage = await api;
-    if (op !== 'load' && typeof visage[op] !== 'function') {
+    let result;
+    if (op === 'load') {
+      result = await load(visage, args[0], (progress) => postMessage({ id, progress }));
+    } else if (typeof visage[op] === 'function') {
+      result = await visage[op](...args.map((a) => (a instanceof ImageBitmap ? pixelsOf(a) : a)));
+    } else {
       throw new Error(`unknown operation ${JSON.stringify(op)}`);
     }
-    const result = op === 'load' ? await load(visage, ...args) : await visage[op](...args);
     postMessage({ id, result }, ArrayBuffer.isView(result) ? [result.buffer] : []);
   } catch (err) {
     postMessage({ id, error: err instanceof Error ? err.message : String(err) });

@@ -1,0 +1,713 @@
+// faces.js drives the Faces view: the camera or a photo on a stage with the
+// faces boxed and named over it, enrollment, unlock (verification), "who is
+// this?" (recognition), the gallery of enrolled people and the threshold.
+// The gallery lives in the worker (visage.js); after every change it is saved
+// with the thumbnails in IndexedDB (store.js), and restored on load.
+import * as store from './store.js';
+
+const byId = (id) => document.getElementById(id);
+
+// PHOTO_MAX_SIDE bounds the photos drawn on the stage (and analysed), in pixels.
+const PHOTO_MAX_SIDE = 1600;
+// THUMB is the side of a thumbnail, in pixels.
+const THUMB = 64;
+
+/**
+ * Wires up the view. Resolves, once visage has loaded and the saved gallery is
+ * restored, with a sentence saying what to do first.
+ */
+export async function startFaces(visage, { say, progress }) {
+  const el = {
+    stage: byId('stage'),
+    video: byId('camera'),
+    photo: byId('photo'),
+    overlay: byId('overlay'),
+    stageHint: byId('stage-hint'),
+    cameraToggle: byId('camera-toggle'),
+    photoFile: byId('photo-file'),
+    fps: byId('fps'),
+    enrollForm: byId('enroll-form'),
+    enrollName: byId('enroll-name'),
+    enroll: byId('enroll'),
+    enrollFiles: byId('enroll-files'),
+    unlockPerson: byId('unlock-person'),
+    unlock: byId('unlock'),
+    unlockResult: byId('unlock-result'),
+    unlockDetail: byId('unlock-detail'),
+    who: byId('who'),
+    whoResult: byId('who-result'),
+    people: byId('people'),
+    peopleEmpty: byId('people-empty'),
+    export: byId('export'),
+    importFile: byId('import-file'),
+    forget: byId('forget'),
+    forgetConfirm: byId('forget-confirm'),
+    forgetQuestion: byId('forget-question'),
+    forgetYes: byId('forget-yes'),
+    forgetNo: byId('forget-no'),
+    threshold: byId('threshold'),
+    thresholdValue: byId('threshold-value'),
+  };
+
+  let v = null; // the loaded Visage
+  let gallery = { threshold: 0.6, people: [] }; // as the worker last reported it
+  let thumbs = new Map(); // name → ImageData
+  let source = null; // what the stage shows: null, 'camera' or 'photo'
+  let stream = null; // the camera's MediaStream while it runs
+  let cameraRun = 0; // counts camera starts, so that a stopped loop ends
+  let busy = 0; // actions in progress: the camera loop sends no frame meanwhile
+
+  // ---- The stage: camera or photo, with the faces drawn over it ----
+
+  // showSource shows the video, the photo or neither.
+  function showSource(which) {
+    source = which;
+    el.video.hidden = which !== 'camera';
+    el.photo.hidden = which !== 'photo';
+    el.stageHint.hidden = which !== null;
+    el.stage.classList.toggle('empty', which === null);
+    clearOverlay();
+  }
+
+  function clearOverlay() {
+    el.overlay.getContext('2d').clearRect(0, 0, el.overlay.width, el.overlay.height);
+  }
+
+  // drawFaces draws a box and a label for each identified face over a source
+  // of width × height pixels.
+  function drawFaces(faces, width, height) {
+    const c = el.overlay;
+    if (c.width !== width || c.height !== height) {
+      c.width = width;
+      c.height = height;
+    }
+    const ctx = c.getContext('2d');
+    ctx.clearRect(0, 0, width, height);
+    const font = Math.max(12, Math.round(Math.max(width, height) / 36));
+    ctx.font = `600 ${font}px system-ui, sans-serif`;
+    ctx.lineWidth = Math.max(2, font / 6);
+    for (const f of faces) {
+      const { x, y, width: w, height: h } = f.box;
+      const known = f.name !== null;
+      const colour = known ? '#1fa35a' : '#e0a100';
+      ctx.strokeStyle = colour;
+      ctx.strokeRect(x, y, w, h);
+      const text = faceLabel(f);
+      const tw = ctx.measureText(text).width + font * 0.6;
+      const ty = y > font * 1.5 ? y - font * 1.4 : y + h;
+      ctx.fillStyle = colour;
+      ctx.fillRect(x - ctx.lineWidth / 2, ty, tw, font * 1.4);
+      ctx.fillStyle = '#000';
+      ctx.fillText(text, x + font * 0.3, ty + font * 1.05);
+    }
+  }
+
+  // ---- The camera ----
+
+  async function startCamera() {
+    if (!navigator.mediaDevices?.getUserMedia) {
+      say('This browser offers no camera here (it needs https or localhost).', true);
+      return;
+    }
+    say('Starting the camera…');
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({
+        video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: 'user' },
+        audio: false,
+      });
+    } catch (err) {
+      stream = null;
+      say(cameraProblem(err), true);
+      return;
+    }
+    el.video.srcObject = stream;
+    await el.video.play();
+    showSource('camera');
+    el.cameraToggle.textContent = 'Stop camera';
+    el.cameraToggle.setAttribute('aria-pressed', 'true');
+    say('Camera on. Faces are boxed and named as they are recognised.');
+    cameraLoop(++cameraRun);
+  }
+
+  function stopCamera() {
+    if (!stream) {
+      return;
+    }
+    cameraRun++;
+    for (const track of stream.getTracks()) {
+      track.stop();
+    }
+    stream = null;
+    el.video.srcObject = null;
+    el.cameraToggle.textContent = 'Start camera';
+    el.cameraToggle.setAttribute('aria-pressed', 'false');
+    el.fps.textContent = 'Camera off';
+    if (source === 'camera') {
+      showSource(null);
+    }
+  }
+
+  // cameraLoop identifies the faces in the camera's latest frame, draws them,
+  // and repeats with the frame current then: one frame is in the worker at a
+  // time, and the frames that arrive meanwhile are dropped, not queued, so
+  // the boxes lag by one analysis at most however slow it is. The rate shown
+  // is the rate achieved.
+  async function cameraLoop(run) {
+    const done = []; // times of the last analyses, ms
+    let frames = 0;
+    el.fps.textContent = 'Analysing the first frame…';
+    while (run === cameraRun) {
+      if (busy > 0 || el.video.readyState < 2) {
+        await sleep(100);
+        continue;
+      }
+      const started = performance.now();
+      let faces;
+      try {
+        faces = await v.identify(el.video);
+      } catch (err) {
+        if (run === cameraRun) {
+          say(`The camera picture could not be analysed: ${err.message}`, true);
+          stopCamera();
+        }
+        return;
+      }
+      if (run !== cameraRun) {
+        return;
+      }
+      const now = performance.now();
+      drawFaces(faces, el.video.videoWidth, el.video.videoHeight);
+      done.push(now);
+      if (done.length > 8) {
+        done.shift();
+      }
+      frames++;
+      const fps = done.length > 1 ? ((done.length - 1) * 1000) / (now - done[0]) : 1000 / (now - started);
+      el.fps.textContent = `${fps.toFixed(1)} frames/s analysed · ${Math.round(now - started)} ms a frame`;
+      el.fps.dataset.frames = String(frames);
+      await nextVideoFrame(el.video);
+    }
+  }
+
+  el.cameraToggle.addEventListener('click', () => (stream ? stopCamera() : startCamera()));
+  // Leaving the view stops the camera: nobody is watching the boxes.
+  document.addEventListener('viewchange', (ev) => {
+    if (ev.detail.view !== 'faces') {
+      stopCamera();
+    }
+  });
+
+  // ---- Photos: picker and drag and drop ----
+
+  async function showPhoto(file) {
+    let canvas;
+    try {
+      canvas = await drawFile(file, el.photo);
+    } catch (err) {
+      say(`Could not open ${file.name}: ${err.message}`, true);
+      return;
+    }
+    stopCamera();
+    showSource('photo');
+    say(`Showing ${file.name}.`);
+    if (v) {
+      await who(canvas);
+    }
+  }
+
+  el.photoFile.addEventListener('change', () => {
+    if (el.photoFile.files.length > 0) {
+      showPhoto(el.photoFile.files[0]);
+    }
+    el.photoFile.value = '';
+  });
+  el.stage.addEventListener('dragover', (ev) => {
+    ev.preventDefault();
+    el.stage.classList.add('over');
+  });
+  el.stage.addEventListener('dragleave', () => el.stage.classList.remove('over'));
+  el.stage.addEventListener('drop', (ev) => {
+    ev.preventDefault();
+    el.stage.classList.remove('over');
+    const file = [...ev.dataTransfer.files].find((f) => f.type.startsWith('image/')) ?? ev.dataTransfer.files[0];
+    if (file) {
+      showPhoto(file);
+    }
+  });
+
+  // ---- Actions on what is in view ----
+
+  // inView returns the stage's current picture (a frame of the camera, or the
+  // photo) as an image the API takes, or null with a message said.
+  async function inView() {
+    if (source === 'camera' && el.video.readyState >= 2) {
+      return createImageBitmap(el.video);
+    }
+    if (source === 'photo') {
+      return el.photo;
+    }
+    say('Start the camera or choose a photo first.', true);
+    return null;
+  }
+
+  // act runs fn while the camera loop holds back, with button (if any)
+  // marked busy meanwhile (not disabled: that would take the keyboard focus
+  // away), and says any error. A click on a busy button is ignored.
+  async function act(button, fn) {
+    if (button?.getAttribute('aria-busy') === 'true') {
+      return;
+    }
+    button?.setAttribute('aria-busy', 'true');
+    busy++;
+    try {
+      await fn();
+    } catch (err) {
+      say(err.message.replace(/^visage: /, ''), true);
+    } finally {
+      busy--;
+      button?.removeAttribute('aria-busy');
+      updateControls();
+    }
+  }
+
+  // who identifies every face in image, labels them on the stage and lists them.
+  async function who(image) {
+    const faces = await v.identify(image);
+    drawFaces(faces, image.width, image.height);
+    el.whoResult.replaceChildren(
+      ...(faces.length === 0 ? ['No face found.'] : faces.map(faceLabel)).map((text, i) => {
+        const li = document.createElement('li');
+        li.textContent = text;
+        li.dataset.name = faces[i]?.name ?? '';
+        return li;
+      }),
+    );
+    const known = faces.filter((f) => f.name !== null);
+    if (faces.length === 0) {
+      say('No face found.');
+    } else if (faces.length === 1) {
+      say(known.length ? `This is ${known[0].name} (distance ${dist(known[0].distance)}).` : 'Not recognized.');
+    } else {
+      say(`${faces.length} faces: ${faces.map((f) => f.name ?? 'not recognized').join(', ')}.`);
+    }
+  }
+
+  el.who.addEventListener('click', () =>
+    act(el.who, async () => {
+      const image = await inView();
+      if (image) {
+        await who(image);
+        image.close?.();
+      }
+    }),
+  );
+
+  el.unlock.addEventListener('click', () =>
+    act(el.unlock, async () => {
+      const name = el.unlockPerson.value;
+      const image = await inView();
+      if (!image) {
+        return;
+      }
+      let r;
+      try {
+        r = await v.verify(name, image);
+      } catch (err) {
+        if (/no face found/.test(err.message)) {
+          showUnlock('denied', 'No face in view: look at the camera and try again.');
+          say('Denied: no face in view.');
+          return;
+        }
+        throw err;
+      } finally {
+        image.close?.();
+      }
+      const relation = r.match ? 'below' : 'not below';
+      showUnlock(
+        r.match ? 'unlocked' : 'denied',
+        `Distance ${dist(r.distance)} to ${name}, ${relation} the threshold ${dist(r.threshold)}.`,
+      );
+      say(`${r.match ? 'Unlocked' : 'Denied'}: distance ${dist(r.distance)}, threshold ${dist(r.threshold)}.`);
+    }),
+  );
+
+  function showUnlock(verdict, detail) {
+    el.unlockResult.textContent = verdict === 'unlocked' ? 'Unlocked' : 'Denied';
+    el.unlockResult.dataset.verdict = verdict;
+    el.unlockDetail.textContent = detail;
+  }
+
+  // ---- Enrollment ----
+
+  // enrollOne enrolls the largest face of image under name and keeps a
+  // thumbnail of it for a new person.
+  async function enrollOne(name, image) {
+    const r = await v.enroll(name, image);
+    if (!thumbs.has(name)) {
+      thumbs.set(name, thumbnail(image, r.box));
+    }
+    return r;
+  }
+
+  function enrollName() {
+    const name = el.enrollName.value.trim();
+    if (!name) {
+      say('Type the name to enroll first.', true);
+      el.enrollName.focus();
+    }
+    return name;
+  }
+
+  el.enrollForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    act(el.enroll, async () => {
+      const name = enrollName();
+      const image = name && (await inView());
+      if (!image) {
+        return;
+      }
+      try {
+        const r = await enrollOne(name, image);
+        await saved(await v.gallery());
+        say(r.samples === 1 ? `Enrolled ${name}.` : `Added a sample to ${name} (${r.samples} samples).`);
+      } finally {
+        image.close?.();
+      }
+    });
+  });
+
+  el.enrollFiles.addEventListener('change', () => {
+    const files = [...el.enrollFiles.files];
+    el.enrollFiles.value = '';
+    act(el.enroll, async () => {
+      const name = enrollName();
+      if (!name || files.length === 0) {
+        return;
+      }
+      const failed = [];
+      for (const [i, file] of files.entries()) {
+        say(`Enrolling ${name}: photo ${i + 1} of ${files.length}…`);
+        progress(i / files.length);
+        try {
+          await enrollOne(name, await drawFile(file, new OffscreenCanvas(1, 1)));
+        } catch (err) {
+          failed.push(`${file.name} (${err.message.replace(/^visage: /, '')})`);
+        }
+      }
+      progress(undefined);
+      await saved(await v.gallery());
+      const ok = files.length - failed.length;
+      const text = `Enrolled ${name} from ${ok} of ${files.length} photo${files.length > 1 ? 's' : ''}.`;
+      say(failed.length ? `${text} Not used: ${failed.join('; ')}.` : text, failed.length > 0);
+    });
+  });
+
+  // ---- The gallery ----
+
+  // saved shows info as the gallery and saves it, with the thumbnails of the
+  // people in it, to IndexedDB.
+  async function saved(info) {
+    show(info);
+    await store.save(await v.exportGallery(), thumbs);
+  }
+
+  // show renders the gallery info: people, the unlock choice, the threshold.
+  function show(info) {
+    gallery = info;
+    const names = new Set(info.people.map((p) => p.name));
+    for (const name of thumbs.keys()) {
+      if (!names.has(name)) {
+        thumbs.delete(name);
+      }
+    }
+    el.people.replaceChildren(...info.people.map(personItem));
+    el.peopleEmpty.hidden = info.people.length > 0;
+    const chosen = el.unlockPerson.value;
+    el.unlockPerson.replaceChildren(
+      ...info.people.map(({ name }) => {
+        const o = document.createElement('option');
+        o.value = o.textContent = name;
+        o.selected = name === chosen;
+        return o;
+      }),
+    );
+    el.threshold.value = String(info.threshold);
+    el.thresholdValue.textContent = info.threshold.toFixed(2);
+    updateControls();
+  }
+
+  function updateControls() {
+    const none = gallery.people.length === 0;
+    el.unlockPerson.disabled = none;
+    el.unlock.disabled = none;
+    el.export.disabled = none;
+    el.forget.disabled = none;
+    if (none) {
+      el.forgetConfirm.hidden = true;
+    }
+  }
+
+  // personItem is one person's row: thumbnail, name, samples, rename, delete.
+  function personItem({ name, samples }) {
+    const li = document.createElement('li');
+    li.dataset.name = name;
+    const thumb = document.createElement('canvas');
+    thumb.width = thumb.height = THUMB;
+    thumb.className = 'thumb';
+    drawThumb(thumb, name);
+    const label = document.createElement('span');
+    label.className = 'name';
+    label.textContent = name;
+    const count = document.createElement('span');
+    count.className = 'samples';
+    count.textContent = `${samples} sample${samples === 1 ? '' : 's'}`;
+    const rename = button('Rename', `Rename ${name}`, () => renameForm(li, name));
+    const del = button('Delete', `Delete ${name}`, () =>
+      act(del, async () => {
+        await saved(await v.removePerson(name));
+        say(`Deleted ${name}.`);
+        (el.people.querySelector('button') ?? el.enrollName).focus();
+      }),
+    );
+    rename.classList.add('secondary');
+    del.classList.add('danger');
+    const meta = document.createElement('div');
+    meta.className = 'meta';
+    meta.append(label, count);
+    li.append(thumb, meta, rename, del);
+    return li;
+  }
+
+  // renameForm swaps the person's name for a field to rename them.
+  function renameForm(li, name) {
+    const form = document.createElement('form');
+    form.className = 'rename';
+    const input = document.createElement('input');
+    input.value = name;
+    input.setAttribute('aria-label', `New name for ${name}`);
+    const save = document.createElement('button');
+    save.textContent = 'Save';
+    const cancel = button('Cancel', `Keep the name ${name}`, () => show(gallery));
+    form.append(input, save, cancel);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      act(save, async () => {
+        const to = input.value.trim();
+        if (to === name) {
+          show(gallery);
+          return;
+        }
+        const info = await v.renamePerson(name, to);
+        if (thumbs.has(name)) {
+          thumbs.set(to, thumbs.get(name));
+          thumbs.delete(name);
+        }
+        await saved(info);
+        say(`Renamed ${name} to ${to}.`);
+      });
+    });
+    form.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape') {
+        show(gallery);
+      }
+    });
+    li.replaceChildren(li.querySelector('.thumb'), form);
+    input.focus();
+    input.select();
+  }
+
+  function drawThumb(canvas, name) {
+    const ctx = canvas.getContext('2d');
+    const data = thumbs.get(name);
+    if (data) {
+      ctx.putImageData(data, 0, 0);
+      return;
+    }
+    // No photo (an imported person): their initial on a colour of their own.
+    let hue = 0;
+    for (const ch of name) {
+      hue = (hue * 31 + ch.codePointAt(0)) % 360;
+    }
+    ctx.fillStyle = `hsl(${hue} 45% 45%)`;
+    ctx.fillRect(0, 0, THUMB, THUMB);
+    ctx.fillStyle = '#fff';
+    ctx.font = `600 ${THUMB / 2}px system-ui, sans-serif`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText([...name][0].toUpperCase(), THUMB / 2, THUMB / 2 + 2);
+  }
+
+  el.export.addEventListener('click', () =>
+    act(el.export, async () => {
+      const text = await v.exportGallery();
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+      a.download = 'visage-gallery.json';
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      const n = gallery.people.length;
+      say(`Exported ${n} ${n === 1 ? 'person' : 'people'} to visage-gallery.json.`);
+    }),
+  );
+
+  el.importFile.addEventListener('change', () => {
+    const file = el.importFile.files[0];
+    el.importFile.value = '';
+    if (!file) {
+      return;
+    }
+    act(null, async () => {
+      let info;
+      try {
+        info = await v.importGallery(await file.text());
+      } catch (err) {
+        throw new Error(`Could not import ${file.name}, nothing was changed: ${err.message.replace(/^visage: /, '')}`);
+      }
+      await saved(info);
+      const n = info.people.length;
+      say(`Imported ${n} ${n === 1 ? 'person' : 'people'} from ${file.name}.`);
+    });
+  });
+
+  el.forget.addEventListener('click', () => {
+    const n = gallery.people.length;
+    el.forgetQuestion.textContent = `Forget all ${n} ${n === 1 ? 'person' : 'people'} and their thumbnails on this device?`;
+    el.forgetConfirm.hidden = false;
+    el.forgetNo.focus();
+  });
+  el.forgetNo.addEventListener('click', () => {
+    el.forgetConfirm.hidden = true;
+    el.forget.focus();
+  });
+  el.forgetYes.addEventListener('click', () =>
+    act(el.forgetYes, async () => {
+      thumbs.clear();
+      await saved(await v.clearGallery());
+      el.forgetConfirm.hidden = true;
+      el.enrollName.focus();
+      say('Forgot everyone.');
+    }),
+  );
+
+  el.threshold.addEventListener('input', () => {
+    el.thresholdValue.textContent = Number(el.threshold.value).toFixed(2);
+  });
+  // (No button to disable: disabling the slider would take the keyboard focus away.)
+  el.threshold.addEventListener('change', () =>
+    act(null, async () => {
+      const info = await v.setThreshold(Number(el.threshold.value));
+      await saved(info);
+      say(`Threshold set to ${info.threshold.toFixed(2)}.`);
+    }),
+  );
+
+  // ---- Start: wait for the models, restore the saved gallery ----
+
+  showSource(null);
+  updateControls();
+  v = await visage;
+  const saved0 = await store.load();
+  thumbs = saved0.thumbs;
+  let note = '';
+  if (saved0.gallery) {
+    try {
+      show(await v.importGallery(saved0.gallery));
+    } catch (err) {
+      show(await v.gallery());
+      note = ` (the saved people could not be read: ${err.message})`;
+    }
+  } else {
+    show(await v.gallery());
+  }
+  const n = gallery.people.length;
+  return n === 0
+    ? `enroll someone: type a name, then start the camera or choose a photo.${note}`
+    : `${n} ${n === 1 ? 'person' : 'people'} enrolled. Start the camera to unlock or to see who is there.${note}`;
+}
+
+// faceLabel is how a face is named on the stage and in lists.
+function faceLabel(f) {
+  if (f.name !== null) {
+    return `${f.name} ${dist(f.distance)}`;
+  }
+  return f.distance === null ? 'not recognized' : `not recognized (closest ${dist(f.distance)})`;
+}
+
+function dist(d) {
+  return d.toFixed(2);
+}
+
+function button(text, label, onClick) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = text;
+  b.setAttribute('aria-label', label);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function cameraProblem(err) {
+  switch (err.name) {
+    case 'NotAllowedError':
+      return 'The camera was not allowed. Allow it in the address bar, or choose a photo instead.';
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+      return 'No camera was found. Choose a photo instead.';
+    case 'NotReadableError':
+      return 'The camera is in use by another program.';
+    default:
+      return `Could not start the camera: ${err.message}`;
+  }
+}
+
+// drawFile decodes an image file and draws it into canvas (an
+// HTMLCanvasElement or OffscreenCanvas), scaled down to PHOTO_MAX_SIDE at
+// most, and returns the canvas.
+async function drawFile(file, canvas) {
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    throw new Error(`${file.name} is not an image this browser can read`);
+  }
+  const scale = Math.min(1, PHOTO_MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+  canvas.width = Math.round(bitmap.width * scale);
+  canvas.height = Math.round(bitmap.height * scale);
+  canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  bitmap.close();
+  return canvas;
+}
+
+// thumbnail cuts the face in box, with a margin, out of image into a
+// THUMB × THUMB ImageData.
+function thumbnail(image, box) {
+  const side = Math.max(box.width, box.height) * 1.3;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  const ctx = new OffscreenCanvas(THUMB, THUMB).getContext('2d');
+  ctx.fillStyle = '#888';
+  ctx.fillRect(0, 0, THUMB, THUMB);
+  ctx.drawImage(image, cx - side / 2, cy - side / 2, side, side, 0, 0, THUMB, THUMB);
+  return ctx.getImageData(0, 0, THUMB, THUMB);
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// nextVideoFrame resolves when video shows a new frame (or after 100 ms, for
+// a paused or hidden video).
+function nextVideoFrame(video) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 100);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    if (video.requestVideoFrameCallback) {
+      video.requestVideoFrameCallback(done);
+    } else {
+      requestAnimationFrame(done);
+    }
+  });
+}
