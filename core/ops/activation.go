@@ -9,7 +9,9 @@ import (
 // ReLU replaces each element v of x by max(v, 0) in place and returns x.
 func ReLU(x *tensor.Tensor) *tensor.Tensor {
 	for i, v := range x.Data {
-		x.Data[i] = max(v, 0)
+		if v < 0 { // not max(v, 0): in js/wasm that is a call per element
+			x.Data[i] = 0
+		}
 	}
 	return x
 }
@@ -17,7 +19,12 @@ func ReLU(x *tensor.Tensor) *tensor.Tensor {
 // ReLU6 replaces each element v of x by min(max(v, 0), 6) in place and returns x.
 func ReLU6(x *tensor.Tensor) *tensor.Tensor {
 	for i, v := range x.Data {
-		x.Data[i] = min(max(v, 0), 6)
+		switch {
+		case v < 0:
+			x.Data[i] = 0
+		case v > 6:
+			x.Data[i] = 6
+		}
 	}
 	return x
 }

@@ -42,12 +42,11 @@ func pool2D(x *tensor.Tensor, kh, kw, strideH, strideW int, pad Padding, isMax b
 			}
 			for iy := y0; iy < y1; iy++ {
 				for ix := x0; ix < x1; ix++ {
-					for ci, v := range x.Data[(iy*w+ix)*c : (iy*w+ix+1)*c] {
-						if isMax {
-							acc[ci] = max(acc[ci], v)
-						} else {
-							acc[ci] += v
-						}
+					cell := x.Data[(iy*w+ix)*c : (iy*w+ix+1)*c]
+					if isMax {
+						maxInto(acc, cell)
+					} else {
+						addInto(acc, cell)
 					}
 				}
 			}
@@ -60,6 +59,25 @@ func pool2D(x *tensor.Tensor, kh, kw, strideH, strideW int, pad Padding, isMax b
 		}
 	}
 	return y
+}
+
+// maxInto sets acc[i] to the larger of acc[i] and src[i], NaN if either is
+// NaN, like max but without the call per element max costs in js/wasm.
+func maxInto(acc, src []float32) {
+	src = src[:len(acc)]
+	for i, v := range src {
+		if v > acc[i] || v != v {
+			acc[i] = v
+		}
+	}
+}
+
+// addInto adds src to acc element by element.
+func addInto(acc, src []float32) {
+	src = src[:len(acc)]
+	for i, v := range src {
+		acc[i] += v
+	}
 }
 
 // GlobalAvgPool returns the per-channel mean of x [H,W,C] as a new [C] tensor.

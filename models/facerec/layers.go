@@ -6,10 +6,10 @@ import (
 )
 
 // convLayer is face-api.js's convLayer: convolution plus bias, then the scale
-// layer (x*weights+biases per channel), then an optional ReLU.
+// layer (x*weights+biases per channel, folded into the convolution by
+// foldScale), then an optional ReLU.
 func convLayer(x *tensor.Tensor, p convLayerParams, stride int, pad ops.Padding, relu bool) *tensor.Tensor {
 	out := ops.Conv2D(x, p.filters, p.bias, stride, stride, pad)
-	out = ops.ScaleBias(out, p.scaleWeights, p.scaleBiases)
 	if relu {
 		out = ops.ReLU(out)
 	}

@@ -10,16 +10,11 @@ import (
 // outputs relu?(scale bias) everywhere: the convolution's arithmetic drops out
 // and only the layer's wiring remains to check.
 func constLayer(k, cin, cout int, bias float32) convLayerParams {
-	p := convLayerParams{
-		filters:      tensor.New(k, k, cin, cout),
-		bias:         make([]float32, cout),
-		scaleWeights: make([]float32, cout),
-		scaleBiases:  make([]float32, cout),
-	}
+	scale, shift := make([]float32, cout), make([]float32, cout)
 	for i := range cout {
-		p.scaleWeights[i], p.scaleBiases[i] = 1, bias
+		scale[i], shift[i] = 1, bias
 	}
-	return p
+	return foldScale(tensor.New(k, k, cin, cout), make([]float32, cout), scale, shift)
 }
 
 func seq(shape ...int) *tensor.Tensor {
@@ -32,11 +27,10 @@ func seq(shape ...int) *tensor.Tensor {
 
 func TestConvLayerByHand(t *testing.T) {
 	// 1x1 convolution, 1 -> 2 channels: y = relu((x*f + b) * s + sb).
-	p := convLayerParams{
-		filters:      tensorOf(t, []float32{2, -1}, 1, 1, 1, 2),
-		bias:         []float32{0.5, 0},
-		scaleWeights: []float32{3, 1},
-		scaleBiases:  []float32{-1, 4},
+	filters := tensorOf(t, []float32{2, -1}, 1, 1, 1, 2)
+	p := foldScale(filters, []float32{0.5, 0}, []float32{3, 1}, []float32{-1, 4})
+	if filters.Data[0] != 2 || filters.Data[1] != -1 {
+		t.Errorf("foldScale modified its filters: %v", filters.Data)
 	}
 	x := tensorOf(t, []float32{1, -2, 0}, 1, 3, 1)
 	want := tensorOf(t, []float32{

@@ -3,16 +3,31 @@ package facerec
 import (
 	"fmt"
 
+	"visage/core/ops"
 	"visage/core/tensor"
 )
 
-// convLayerParams is one convolution with its bias and the per-channel scale
-// layer after it (face-api.js's ConvLayerParams).
+// convLayerParams is face-api.js's ConvLayerParams, a convolution with its
+// bias followed by a per-channel scale layer (x·weights + biases), held as
+// one convolution with the scale layer folded in (see foldScale): the scale
+// layer is linear, so this is the same function with one pass fewer.
 type convLayerParams struct {
-	filters      *tensor.Tensor // [k,k,Cin,Cout]
-	bias         []float32      // Cout
-	scaleWeights []float32      // Cout
-	scaleBiases  []float32      // Cout
+	filters *tensor.Tensor // [k,k,Cin,Cout]
+	bias    []float32      // Cout
+}
+
+// foldScale returns the convolution (filters [k,k,Cin,Cout], bias) followed
+// by the scale layer y·scale[c] + shift[c] as one convolution:
+// filters[…,c]·scale[c] and bias[c]·scale[c] + shift[c]. Its arguments are
+// not modified; the result is new.
+func foldScale(filters *tensor.Tensor, bias, scale, shift []float32) convLayerParams {
+	f := filters.Clone()
+	ops.ScaleBias(f, scale, nil)
+	b := make([]float32, len(bias))
+	for c := range b {
+		b[c] = bias[c]*scale[c] + shift[c]
+	}
+	return convLayerParams{filters: f, bias: b}
 }
 
 // residualLayerParams is a residual block's two convolutions.
@@ -65,12 +80,14 @@ func (r *paramReader) vector(name string, n int) []float32 {
 }
 
 func (r *paramReader) convLayer(prefix string, k, cin, cout int) convLayerParams {
-	return convLayerParams{
-		filters:      r.tensor(prefix+"/conv/filters", k, k, cin, cout),
-		bias:         r.vector(prefix+"/conv/bias", cout),
-		scaleWeights: r.vector(prefix+"/scale/weights", cout),
-		scaleBiases:  r.vector(prefix+"/scale/biases", cout),
+	filters := r.tensor(prefix+"/conv/filters", k, k, cin, cout)
+	bias := r.vector(prefix+"/conv/bias", cout)
+	scale := r.vector(prefix+"/scale/weights", cout)
+	shift := r.vector(prefix+"/scale/biases", cout)
+	if r.err != nil {
+		return convLayerParams{}
 	}
+	return foldScale(filters, bias, scale, shift)
 }
 
 func (r *paramReader) residualLayer(prefix string, cin, cout int) residualLayerParams {
@@ -82,7 +99,8 @@ func (r *paramReader) residualLayer(prefix string, cin, cout int) residualLayerP
 
 // extractParams builds netParams from face-api.js's weight map (as
 // extractParamsFromWeigthMap does), checking every shape and that no weight is
-// left over. The tensors are shared with the map, not copied.
+// left over. The fc weights are shared with the map; the convolutions are new
+// tensors, their scale layers folded in.
 func extractParams(w map[string]*tensor.Tensor) (*netParams, error) {
 	r := &paramReader{weights: w}
 	p := &netParams{
