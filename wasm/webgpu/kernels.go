@@ -220,11 +220,40 @@ func (d *Device) binaryOp(shape, aShape, bShape []int, a, b *Buffer, mode int, s
 // the style-transfer costs, kept on the GPU until read. out is [n] with
 // n > index.
 func (d *Device) SumSquaredDiff(a, b *Buffer, scale float32, out *Buffer, index int, accumulate bool) {
-	if !sameShape(a.Shape, b.Shape) || index < 0 || index >= out.Len() {
-		panic(fmt.Sprintf("webgpu: SumSquaredDiff: shapes %v and %v, index %d into %v", a.Shape, b.Shape, index, out.Shape))
+	if !sameShape(a.Shape, b.Shape) {
+		panic(fmt.Sprintf("webgpu: SumSquaredDiff: shapes %v and %v differ", a.Shape, b.Shape))
 	}
-	d.dispatch("sum_squares", nil, 1, 1, []uint32{uint32(a.Len()), uint32(index), uint32(b2i(accumulate)), math.Float32bits(scale)},
-		a, b, out)
+	d.sumSquares(a, b, scale, out, index, accumulate, 0, [3]int{})
+}
+
+// TotalVariation records out[index] = scale·Σ of the squared differences
+// between vertically and horizontally adjacent cells of x [H,W,C] (or
+// adds it, when accumulate): art.TotalVariation's cost with scale =
+// 1/(H·W·C).
+func (d *Device) TotalVariation(x *Buffer, scale float32, out *Buffer, index int, accumulate bool) {
+	if len(x.Shape) != 3 {
+		panic(fmt.Sprintf("webgpu: TotalVariation: x %v, want [H,W,C]", x.Shape))
+	}
+	d.sumSquares(x, x, scale, out, index, accumulate, 1, [3]int(x.Shape))
+}
+
+func (d *Device) sumSquares(a, b *Buffer, scale float32, out *Buffer, index int, accumulate bool, mode int, hwc [3]int) {
+	if index < 0 || index >= out.Len() {
+		panic(fmt.Sprintf("webgpu: sum of squares into index %d of %v", index, out.Shape))
+	}
+	params := []uint32{uint32(a.Len()), uint32(index), uint32(b2i(accumulate)), math.Float32bits(scale)}
+	d.dispatch("sum_squares", nil, 1, 1, append(params, u32s(mode, hwc[0], hwc[1], hwc[2])...), a, b, out)
+}
+
+// AddTotalVariationGrad adds scale·dJ_TV/dx to grad in place, J_TV being
+// the sum TotalVariation weighs: art.TotalVariation's gradient with scale
+// = 1/(H·W·C). x and grad are [H,W,C].
+func (d *Device) AddTotalVariationGrad(x, grad *Buffer, scale float32) {
+	if len(x.Shape) != 3 || !sameShape(x.Shape, grad.Shape) {
+		panic(fmt.Sprintf("webgpu: AddTotalVariationGrad: x %v, grad %v, want equal [H,W,C]", x.Shape, grad.Shape))
+	}
+	gx, gy := grid(x.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
+	d.dispatch("tv_gradient", nil, gx, gy, append(u32s(x.Shape...), math.Float32bits(scale)), x, grad)
 }
 
 // MatMul is ops.MatMul: [M,K]·[K,N] → [M,N].

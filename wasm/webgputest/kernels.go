@@ -263,6 +263,30 @@ func checks() []check {
 				return gpu, cpu, err
 			}})
 	}
+	for _, shape := range [][]int{{5, 7, 3}, {1, 4, 2}, {6, 1, 5}} {
+		cs = append(cs, check{"TotalVariation", fmt.Sprintf("cost of x%v", shape),
+			func(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor, error) {
+				x := random(rng, shape...)
+				gx, out := d.Upload(x), d.NewBuffer(2)
+				d.TotalVariation(gx, 1/float32(x.Len()), out, 0, false)
+				gpu, err := readAll(d, out, gx)
+				cost, _ := art.TotalVariation(x)
+				cpu, _ := tensor.FromData([]float32{float32(cost), 0}, 2)
+				return gpu, cpu, err
+			}})
+		cs = append(cs, check{"AddTotalVariationGrad", fmt.Sprintf("x%v onto a gradient", shape),
+			func(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor, error) {
+				x, base := random(rng, shape...), random(rng, shape...)
+				gx, grad := d.Upload(x), d.Upload(base)
+				d.AddTotalVariationGrad(gx, grad, 3/float32(x.Len()))
+				gpu, err := readAll(d, grad, gx)
+				_, dTV := art.TotalVariation(x)
+				for i, v := range dTV.Data {
+					base.Data[i] += 3 * v
+				}
+				return gpu, base, err
+			}})
+	}
 	cs = append(cs, check{"ReLUBackward", "[5 7 3]", func(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor, error) {
 		dy, y := random(rng, 5, 7, 3), ops.ReLU(random(rng, 5, 7, 3))
 		gdy, gy := d.Upload(dy), d.Upload(y)

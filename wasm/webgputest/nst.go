@@ -20,8 +20,8 @@ import (
 // checkNST compares the style-transfer gradient on the GPU with
 // art.Objective.Evaluate's, on a small random VGG-19 (vgg19.FromWeights
 // takes any channel counts) and odd-sized images: the course's costs with
-// both poolings, and the content cost alone (which the style cost would
-// otherwise drown).
+// both poolings, and the content and total-variation costs alone (which
+// the style cost would otherwise drown).
 func checkNST(d *webgpu.Device, rng *rand.Rand) []Result {
 	w := tinyVGG(rng)
 	const h, wd = 19, 23
@@ -29,6 +29,8 @@ func checkNST(d *webgpu.Device, rng *rand.Rand) []Result {
 	g := art.InitImage(content, 0.6, 1)
 	contentOnly := art.DefaultCostOptions()
 	contentOnly.StyleLayers = nil
+	tvOnly := contentOnly
+	tvOnly.Alpha, tvOnly.TV = 0, 0.5
 	var results []Result
 	for _, c := range []struct {
 		name string
@@ -38,6 +40,7 @@ func checkNST(d *webgpu.Device, rng *rand.Rand) []Result {
 		{"J", art.DefaultCostOptions(), vgg19.AvgPool},
 		{"J", art.DefaultCostOptions(), vgg19.MaxPool},
 		{"J_content", contentOnly, vgg19.AvgPool},
+		{"J_TV", tvOnly, vgg19.AvgPool},
 	} {
 		pool, opts := c.pool, c.opts
 		r := Result{Op: "nst", Case: fmt.Sprintf("gradient of %s, %dx%d, %v pooling, random tiny VGG-19", c.name, h, wd, pool)}
@@ -126,7 +129,7 @@ func cpuGradient(net *vgg19.Net, content, style, g *tensor.Tensor, opts art.Cost
 	return obj.Evaluate(g)
 }
 
-// compareCosts compares the content, style and total costs one by one:
+// compareCosts compares the content, style, TV and total costs one by one:
 // its RelErr is the largest |gpu/cpu − 1| (a zero CPU cost must be zero on
 // the GPU too).
 func compareCosts(name string, gpu, cpu art.Costs, err error) Result {
@@ -135,7 +138,7 @@ func compareCosts(name string, gpu, cpu art.Costs, err error) Result {
 		r.Error = err.Error()
 		return r
 	}
-	for _, c := range [][2]float64{{gpu.Content, cpu.Content}, {gpu.Style, cpu.Style}, {gpu.Total, cpu.Total}} {
+	for _, c := range [][2]float64{{gpu.Content, cpu.Content}, {gpu.Style, cpu.Style}, {gpu.TV, cpu.TV}, {gpu.Total, cpu.Total}} {
 		e := math.Abs(c[0] - c[1])
 		if c[1] != 0 {
 			e /= math.Abs(c[1])

@@ -13,6 +13,7 @@ package nstgpu
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"visage/core/art"
@@ -212,14 +213,13 @@ type Objective struct {
 	shape  []int
 	aC     *webgpu.Buffer
 	gS     map[string]*webgpu.Buffer
-	// costs holds J_content and J_style (= Σ λ_l·J_style^[l]) at the image
-	// of the last Gradient.
+	// costs holds J_content, J_style (= Σ λ_l·J_style^[l]) and J_TV at the
+	// image of the last Gradient.
 	costs *webgpu.Buffer
 }
 
 // NewObjective is art.NewObjective on the GPU: content and style are [H,W,3]
-// RGB 0..255 of one size (not kept). Total variation is not supported yet
-// (opts.TV must be 0); the other options are checked as art checks them.
+// RGB 0..255 of one size (not kept); opts are checked as art checks them.
 func NewObjective(n *Net, content, style *tensor.Tensor, opts art.CostOptions) (*Objective, error) {
 	if content.Rank() != 3 || content.Shape[2] != 3 || content.Len() == 0 {
 		return nil, fmt.Errorf("nstgpu: content image shape %v, want [H,W,3] with H,W ≥ 1", content.Shape)
@@ -230,13 +230,10 @@ func NewObjective(n *Net, content, style *tensor.Tensor, opts art.CostOptions) (
 	if px := content.Shape[0] * content.Shape[1]; px > n.d.MaxRows() {
 		return nil, fmt.Errorf("nstgpu: a %dx%d image has %d pixels, more than the %d this GPU convolves at once; use a smaller size", content.Shape[1], content.Shape[0], px, n.d.MaxRows())
 	}
-	if opts.TV != 0 {
-		return nil, fmt.Errorf("nstgpu: total variation weight %v: not supported on the GPU, want 0", opts.TV)
+	if !(opts.Alpha >= 0 && opts.Beta >= 0 && opts.TV >= 0) || math.IsInf(opts.Alpha+opts.Beta+opts.TV, 0) {
+		return nil, fmt.Errorf("nstgpu: weights α=%v β=%v γ=%v, want finite and ≥ 0", opts.Alpha, opts.Beta, opts.TV)
 	}
-	if !(opts.Alpha >= 0 && opts.Beta >= 0) {
-		return nil, fmt.Errorf("nstgpu: weights α=%v β=%v, want ≥ 0", opts.Alpha, opts.Beta)
-	}
-	o := &Objective{n: n, opts: opts, shape: content.Shape, gS: map[string]*webgpu.Buffer{}, costs: n.d.NewBuffer(2)}
+	o := &Objective{n: n, opts: opts, shape: content.Shape, gS: map[string]*webgpu.Buffer{}, costs: n.d.NewBuffer(3)}
 	o.layers = append(o.layers, opts.ContentLayer)
 	for _, l := range opts.StyleLayers {
 		if !(l.Weight >= 0) {
@@ -324,18 +321,26 @@ func (o *Objective) Gradient(g *webgpu.Buffer) (*webgpu.Buffer, error) {
 		a.Reshape(shape...)
 		add(l.Name, grad.Reshape(shape...))
 	}
-	return p.backward(grads), nil
+	grad := p.backward(grads)
+	// J_TV = Σ squared neighbour differences / (H·W·C), added to the pixels'
+	// gradient with weight γ.
+	if o.opts.TV > 0 {
+		norm := 1 / float64(g.Len())
+		d.TotalVariation(g, float32(norm), o.costs, 2, false)
+		d.AddTotalVariationGrad(g, grad, float32(o.opts.TV*norm))
+	}
+	return grad, nil
 }
 
 // Costs reads back the costs at the image of the last Gradient (as
-// art.Objective.Evaluate reports them, TV being 0), or zeros before the
-// first. It returns the device's errors.
+// art.Objective.Evaluate reports them), or zeros before the first. It
+// returns the device's errors.
 func (o *Objective) Costs() (art.Costs, error) {
 	t, err := o.n.d.Read(o.costs)
 	if err != nil {
 		return art.Costs{}, err
 	}
-	c := art.Costs{Content: float64(t.Data[0]), Style: float64(t.Data[1])}
-	c.Total = o.opts.Alpha*c.Content + o.opts.Beta*c.Style
+	c := art.Costs{Content: float64(t.Data[0]), Style: float64(t.Data[1]), TV: float64(t.Data[2])}
+	c.Total = o.opts.Alpha*c.Content + o.opts.Beta*c.Style + o.opts.TV*c.TV
 	return c, nil
 }

@@ -24,7 +24,7 @@ type Stylizer struct {
 // NewStylizer is art.NewStylizer on n's device: it prepares J for content
 // and style ([H,W,3] RGB 0..255, same size; not kept) and starts from
 // art.InitImage(content, opts.NoiseRatio, opts.Seed). Options are checked
-// as art checks them; total variation is not supported (opts.Cost.TV = 0).
+// as art checks them.
 func NewStylizer(n *Net, content, style *tensor.Tensor, opts art.Options) (*Stylizer, error) {
 	if !(opts.LR > 0) {
 		return nil, fmt.Errorf("nstgpu: learning rate %v, want > 0", opts.LR)
