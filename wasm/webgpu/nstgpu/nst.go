@@ -101,8 +101,8 @@ func (n *Net) forward(img *webgpu.Buffer, layers []string) (*pass, error) {
 	d := n.d
 	p := &pass{n: n, in: d.Conv2D(img, n.toBGR, n.toBGRBias, 1, 1, ops.Valid)}
 	x := p.in
+	relu := webgpu.Epilogue{ReLU: true}
 	for _, c := range n.convs[:last+1] {
-		relu := webgpu.Epilogue{ReLU: true}
 		if poolsBefore(c.name) {
 			pooled := n.poolForward(x)
 			x = d.Conv2DFused(pooled, c.kernel, c.bias, 1, 1, ops.Same, relu)
@@ -171,7 +171,10 @@ func (p *pass) backward(grads map[string]*webgpu.Buffer) *webgpu.Buffer {
 			if g == nil {
 				g = dg
 			} else {
-				g = then(g, then(dg, d.Add(g, dg)))
+				sum := d.Add(g, dg)
+				g.Release()
+				dg.Release()
+				g = sum
 			}
 		}
 		if g == nil {
@@ -296,7 +299,10 @@ func (o *Objective) Gradient(g *webgpu.Buffer) (*webgpu.Buffer, error) {
 	grads := map[string]*webgpu.Buffer{}
 	add := func(layer string, dg *webgpu.Buffer) {
 		if prev := grads[layer]; prev != nil {
-			dg = then(prev, then(dg, d.Add(prev, dg)))
+			sum := d.Add(prev, dg)
+			prev.Release()
+			dg.Release()
+			dg = sum
 		}
 		grads[layer] = dg
 	}

@@ -4,6 +4,7 @@ package nstgpu
 
 import (
 	"fmt"
+	"math"
 
 	"visage/core/art"
 	"visage/core/tensor"
@@ -26,7 +27,7 @@ type Stylizer struct {
 // art.InitImage(content, opts.NoiseRatio, opts.Seed). Options are checked
 // as art checks them.
 func NewStylizer(n *Net, content, style *tensor.Tensor, opts art.Options) (*Stylizer, error) {
-	if !(opts.LR > 0) {
+	if !(opts.LR > 0) || math.IsInf(opts.LR, 1) {
 		return nil, fmt.Errorf("nstgpu: learning rate %v, want > 0", opts.LR)
 	}
 	if !(opts.NoiseRatio >= 0 && opts.NoiseRatio <= 1) {
