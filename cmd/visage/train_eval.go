@@ -22,15 +22,12 @@ type namedHead struct {
 
 // headScore returns the pair score of h (plain distance for nil).
 func headScore(h *learn.Head) func(a, b []float32) float64 {
-	if h == nil {
-		return face.Distance
-	}
 	return func(a, b []float32) float64 { s, _ := h.Score(a, b); return s }
 }
 
 // headOrientation says which way h's score points.
 func headOrientation(h *learn.Head) lfw.Orientation {
-	if h != nil && h.Kind == learn.KindPairs {
+	if h.HigherIsSame() {
 		return lfw.LargerIsSame
 	}
 	return lfw.SmallerIsSame

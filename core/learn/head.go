@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"os"
+
+	"visage/core/face"
 )
 
 // Head kinds.
@@ -21,6 +23,10 @@ const (
 // Head is a trained model applied to two descriptors to score a pair: what
 // `--head FILE` loads for compare, verify, identify and lfw. Exactly one of
 // Net (KindEmbedding) and Pairs (KindPairs) is set.
+//
+// A nil *Head is plain Euclidean distance (face.Distance, smaller meaning
+// same, threshold face.DefaultThreshold), so a command can hold a *Head that
+// is nil without --head and call Score, Same and HigherIsSame either way.
 type Head struct {
 	Kind  string
 	Net   *Sequential
@@ -39,6 +45,9 @@ type Head struct {
 // (higherIsSame false); for a classifier, P(same) (higherIsSame true).
 // Descriptors whose length is not the head's input size score NaN.
 func (h *Head) Score(a, b []float32) (score float64, higherIsSame bool) {
+	if h == nil {
+		return face.Distance(a, b), false
+	}
 	if len(a) != h.InputDim() || len(b) != h.InputDim() {
 		return math.NaN(), h.Kind == KindPairs
 	}
@@ -54,9 +63,20 @@ func (h *Head) Score(a, b []float32) (score float64, higherIsSame bool) {
 func (h *Head) Same(a, b []float32) (same bool, score float64) {
 	s, higher := h.Score(a, b)
 	if higher {
-		return s > h.Threshold, s
+		return s > h.threshold(), s
 	}
-	return s < h.Threshold, s
+	return s < h.threshold(), s
+}
+
+// HigherIsSame reports which way the head's score points: true for a
+// classifier's probability, false for a distance.
+func (h *Head) HigherIsSame() bool { return h != nil && h.Kind == KindPairs }
+
+func (h *Head) threshold() float64 {
+	if h == nil {
+		return face.DefaultThreshold
+	}
+	return h.Threshold
 }
 
 // InputDim returns the descriptor length the head takes.

@@ -171,6 +171,22 @@ func TestTrainingIsDeterministic(t *testing.T) {
 	}
 }
 
+func TestNilHeadIsPlainDistance(t *testing.T) {
+	var h *Head
+	a, b := make([]float32, 128), make([]float32, 128)
+	b[3] = 0.5 // distance 0.5 < 0.6
+	if s, higher := h.Score(a, b); s != 0.5 || higher || h.HigherIsSame() {
+		t.Errorf("nil head: score %v higher %v, want 0.5 false", s, higher)
+	}
+	if same, _ := h.Same(a, b); !same {
+		t.Error("nil head: distance 0.5 not same at the default threshold 0.6")
+	}
+	b[3] = 0.7
+	if same, _ := h.Same(a, b); same {
+		t.Error("nil head: distance 0.7 same at the default threshold 0.6")
+	}
+}
+
 func TestHeadFileRejectsDamage(t *testing.T) {
 	for _, bad := range []string{
 		`{"format":"other","version":1,"kind":"embedding"}`,
