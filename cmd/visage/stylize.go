@@ -85,11 +85,11 @@ func runStylize(args []string) error {
 		return err
 	}
 	net.Pool = pooling
-	content, err := imageio.DecodeFile(*contentPath)
+	content, err := imageio.DecodePhoto(*contentPath) // upright (EXIF), size-bounded
 	if err != nil {
 		return err
 	}
-	style, err := imageio.DecodeFile(*stylePath)
+	style, err := imageio.DecodePhoto(*stylePath)
 	if err != nil {
 		return err
 	}
