@@ -13,8 +13,9 @@ import (
 // Mismatched shapes are programming errors and panic.
 //
 // The input gradient of a cross-correlation is itself a cross-correlation:
-// dy is dilated by the stride (s−1 zeros between values), padded by
-// k−1−pad_before in front and what is left to reach s+k−1 behind, and
+// along each axis (input length n, kernel k, stride s) dy is dilated by the
+// stride (s−1 zeros between values), padded with k−1−pad_before zeros in
+// front and with zeros behind up to a length of n+k−1, and
 // correlated ('valid', stride 1) with the kernel flipped in every spatial
 // dimension and with Cin and Cout swapped. So the 2-D case runs on the same
 // im2col + GEMM path as the forward Conv2D.
@@ -37,7 +38,7 @@ func ConvBackwardInput(dy, w *tensor.Tensor, xShape []int, strides []int, pad Pa
 		panic(fmt.Sprintf("ops: ConvBackwardInput: %d strides for %d spatial dims", len(strides), k))
 	}
 	// Geometry of the padded, dilated dy: front[d] zeros, then dy's values
-	// strides[d] apart, then zeros up to padded[d] = s_d + k_d − 1.
+	// strides[d] apart, then zeros up to padded[d] = n_d + k_d − 1.
 	front := make([]int, k)
 	padded := make([]int, k+1)
 	for d := range k {
