@@ -42,6 +42,7 @@ build_site() {
 	log "building site in build/site"
 	rm -rf "$SITE"; mkdir -p "$SITE/models"
 	cp -r web/. "$SITE/"
+	rm -rf "$SITE/gpu" # the WebGPU kernel test page: the e2e test serves it itself
 	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$SITE/visage.wasm" ./wasm
 	build_simd
 	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$SITE/"
@@ -57,7 +58,7 @@ build_site() {
 # build_simd assembles core/ops's WebAssembly SIMD kernels into the site, where
 # web/worker.js attaches them to visage.wasm's memory (see web/simd.js).
 build_simd() {
-	wat2wasm core/ops/simd.wat -o "$SITE/simd.wasm"
+	core/ops/assemble_simd.sh "$SITE"
 }
 
 build_cli() {
