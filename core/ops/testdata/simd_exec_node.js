@@ -1,8 +1,9 @@
 // simd_exec_node.js is Go's wasm_exec_node.js with the SIMD kernels of
 // web/simd.js attached between instantiating the Go program and running it.
 // Arguments: GOROOT/lib/wasm, the wasm binary, the program's arguments; the
-// module to attach is the file named by $VISAGE_SIMD_WASM. See
-// go_js_wasm_simd_exec.
+// kernel modules are read from the folder $VISAGE_SIMD_DIR, and the one
+// attached must be the relaxed build when $VISAGE_SIMD_RELAXED is 1, the
+// plain one otherwise. See go_js_wasm_simd_exec.
 'use strict';
 
 const fs = require('fs');
@@ -14,7 +15,13 @@ const instantiate = WebAssembly.instantiate;
 WebAssembly.instantiate = async (bytes, imports) => {
   WebAssembly.instantiate = instantiate; // only the Go program's instantiation is wrapped
   const result = await instantiate(bytes, imports);
-  await attachSIMD(result.instance.exports.mem, fs.readFileSync(process.env.VISAGE_SIMD_WASM));
+  const used = await attachSIMD(result.instance.exports.mem,
+    (file) => fs.readFileSync(path.join(process.env.VISAGE_SIMD_DIR, file)));
+  const want = process.env.VISAGE_SIMD_RELAXED === '1' ? 'simd-relaxed.wasm' : 'simd.wasm';
+  if (used !== want) {
+    console.error(`simd_exec_node.js: attached ${used}, want ${want}`);
+    process.exit(1);
+  }
   return result;
 };
 require(path.join(goWasmDir, 'wasm_exec_node.js'));
