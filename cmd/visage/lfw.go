@@ -1,17 +1,20 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"visage/core/face"
@@ -280,7 +283,7 @@ func openCache(path, alignTag string) (*face.EncodingCache, error) {
 // encodeImages runs the pipeline over todo with jobs workers: one detection
 // and landmark pass per image, then each variant's descriptor of the largest
 // face (an empty descriptor for no face) into its cache. The caches are
-// saved every 250 images, so an interrupted run resumes. It returns the
+// saved every minute, so an interrupted run resumes. It returns the
 // images by the detection stage that found them.
 func encodeImages(pipe *face.Pipeline, dir string, todo []string, jobs int, variants []lfwVariant, caches []*face.EncodingCache, paths []string) (map[face.Stage][]string, error) {
 	type result struct {
@@ -344,9 +347,18 @@ func encodeImages(pipe *face.Pipeline, dir string, todo []string, jobs int, vari
 			}
 		})
 	}
+	// Ctrl-C (or SIGTERM) stops handing out images; those in flight finish
+	// and everything done is saved, so the next run resumes.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	go func() {
 		for _, rel := range todo {
-			work <- rel
+			select {
+			case work <- rel:
+				continue
+			case <-ctx.Done():
+			}
+			break
 		}
 		close(work)
 		wg.Wait()
@@ -364,6 +376,7 @@ func encodeImages(pipe *face.Pipeline, dir string, todo []string, jobs int, vari
 	bar := newProgress(len(todo))
 	var firstErr error
 	done := 0
+	lastSave := time.Now()
 	for r := range results {
 		done++
 		bar.update(done)
@@ -380,15 +393,19 @@ func encodeImages(pipe *face.Pipeline, dir string, todo []string, jobs int, vari
 				c.Images[r.rel] = []float32{}
 			}
 		}
-		if done%250 == 0 {
+		if time.Since(lastSave) > time.Minute {
 			if err := save(); err != nil && firstErr == nil {
 				firstErr = err
 			}
+			lastSave = time.Now()
 		}
 	}
 	bar.finish()
 	if err := save(); err != nil && firstErr == nil {
 		firstErr = err
+	}
+	if ctx.Err() != nil && firstErr == nil {
+		firstErr = fmt.Errorf("interrupted after %d of %d images; the caches keep them, run again to resume", done, len(todo))
 	}
 	for _, list := range stages {
 		sort.Strings(list)
