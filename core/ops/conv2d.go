@@ -16,6 +16,37 @@ import (
 // 1×1 stride-1 convolution uses x itself as P. Sums are float32. Large
 // products are split among GOMAXPROCS goroutines.
 func Conv2D(x, w *tensor.Tensor, bias []float32, strideH, strideW int, pad Padding) *tensor.Tensor {
+	return conv2D(x, &Filter{W: w}, bias, strideH, strideW, pad)
+}
+
+// Filter is a Conv2D filter prepared once for a network that applies it
+// many times: in the browser its weights are also held in the SIMD kernels'
+// layout, which saves re-packing them (a copy of the whole filter) on every
+// call. Natively it is just W.
+type Filter struct {
+	// W is the filter [kh,kw,Cin,Cout]. It must not be modified once the
+	// Filter is made: the prepared copy would no longer match.
+	W *tensor.Tensor
+
+	packed []float32 // W in packB's strips for gemmSIMD; nil: pack per call
+}
+
+// NewFilter prepares w [kh,kw,Cin,Cout] for Filter.Conv2D; w is shared,
+// not copied, and must not be modified afterwards.
+func NewFilter(w *tensor.Tensor) *Filter {
+	if w.Rank() != 4 {
+		panic(fmt.Sprintf("ops: NewFilter: filter %v is not [kh,kw,Cin,Cout]", w.Shape))
+	}
+	return &Filter{W: w, packed: packSIMD(w.Shape[0]*w.Shape[1]*w.Shape[2], w.Shape[3], w.Data)}
+}
+
+// Conv2D is ops.Conv2D(x, f.W, bias, strideH, strideW, pad).
+func (f *Filter) Conv2D(x *tensor.Tensor, bias []float32, strideH, strideW int, pad Padding) *tensor.Tensor {
+	return conv2D(x, f, bias, strideH, strideW, pad)
+}
+
+func conv2D(x *tensor.Tensor, f *Filter, bias []float32, strideH, strideW int, pad Padding) *tensor.Tensor {
+	w := f.W
 	if x.Rank() != 3 || w.Rank() != 4 || w.Shape[2] != x.Shape[2] {
 		panic(fmt.Sprintf("ops: Conv2D: input %v and filter %v do not match (want x [H,W,Cin], w [kh,kw,Cin,Cout])", x.Shape, w.Shape))
 	}
@@ -35,7 +66,7 @@ func Conv2D(x, w *tensor.Tensor, bias []float32, strideH, strideW int, pad Paddi
 	if kh == 1 && kw == 1 && strideH == 1 && strideW == 1 {
 		src = denseA{a: x.Data, ld: cin}
 	}
-	gemmPacked(oh*ow, cout, kh*kw*cin, src, w.Data, cout, y.Data, cout)
+	gemmPacked(oh*ow, cout, kh*kw*cin, src, w.Data, cout, f.packed, y.Data, cout)
 	return y
 }
 

@@ -67,7 +67,7 @@ func gemm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, 
 		}
 		return
 	}
-	gemmPacked(m, n, k, denseA{a: a, ld: lda}, b, ldb, c, ldc)
+	gemmPacked(m, n, k, denseA{a: a, ld: lda}, b, ldb, nil, c, ldc)
 }
 
 // packedB holds all of a k×n B: for each depth block starting at p0 and each
@@ -120,13 +120,14 @@ func getScratch(n int) *[]float32 {
 }
 
 // gemmPacked computes C += A·B with A supplied by src. In the browser it runs
-// on the WebAssembly SIMD kernels when the host provides them (gemmSIMD).
+// on the WebAssembly SIMD kernels when the host provides them (gemmSIMD),
+// with B already in their layout when simdB is not nil (see packSIMD).
 // Otherwise B is packed once; blocks of A's rows are shared out among
 // goroutines (see workerCount), each packing its own A block and writing its
 // own rows of C. With several goroutines the blocks shrink below mc so that
 // every goroutine gets one.
-func gemmPacked(m, n, k int, src aSource, b []float32, ldb int, c []float32, ldc int) {
-	if m == 0 || n == 0 || k == 0 || gemmSIMD(m, n, k, src, b, ldb, c, ldc) {
+func gemmPacked(m, n, k int, src aSource, b []float32, ldb int, simdB, c []float32, ldc int) {
+	if m == 0 || n == 0 || k == 0 || gemmSIMD(m, n, k, src, b, ldb, simdB, c, ldc) {
 		return
 	}
 	bbuf := getScratch(k * roundUp(n, nr))

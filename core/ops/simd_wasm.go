@@ -49,16 +49,20 @@ const (
 	simdMB = 128 // rows of A per block inside igemm
 )
 
-// gemmSIMD is gemmPacked on the SIMD kernels: C += A·B. It reports false,
-// doing nothing, when they are not available.
-func gemmSIMD(m, n, k int, src aSource, b []float32, ldb int, c []float32, ldc int) bool {
+// gemmSIMD is gemmPacked on the SIMD kernels: C += A·B, B (k×n, row stride
+// ldb) being already packed when packed is not nil (packSIMD). It reports
+// false, doing nothing, when the kernels are not available.
+func gemmSIMD(m, n, k int, src aSource, b []float32, ldb int, packed, c []float32, ldc int) bool {
 	if simd == nil {
 		return false
 	}
 	rows, ind, taps, tapStep := indirectA(m, k, src)
-	bbuf := getScratch(k * roundUp(n, simdNR))
-	defer scratch.Put(bbuf)
-	simd.packb.Invoke(k, n, addr(b), ldb, addr(*bbuf))
+	if packed == nil {
+		bbuf := getScratch(k * roundUp(n, simdNR))
+		defer scratch.Put(bbuf)
+		simd.packb.Invoke(k, n, addr(b), ldb, addr(*bbuf))
+		packed = *bbuf
+	}
 	var tmp [32]float32
 	kt := k / taps
 	tapsPer, ktBlock := max(1, simdKC/kt), min(kt, simdKC)
@@ -66,14 +70,27 @@ func gemmSIMD(m, n, k int, src aSource, b []float32, ldb int, c []float32, ldc i
 		nt := min(tapsPer, taps-t0)
 		for p0 := 0; p0 < kt; p0 += ktBlock {
 			simd.igemm.Invoke(m, n, min(ktBlock, kt-p0), nt, tapStep, addr(ind), t0*tapStep+4*p0,
-				addr(*bbuf)+4*simdNR*(t0*kt+p0), 4*simdNR*k, addr(c), ldc, 0, addr(tmp[:]), simdMB)
+				addr(packed)+4*simdNR*(t0*kt+p0), 4*simdNR*k, addr(c), ldc, 0, addr(tmp[:]), simdMB)
 		}
 	}
 	runtime.KeepAlive(rows)
 	runtime.KeepAlive(b)
+	runtime.KeepAlive(packed)
 	runtime.KeepAlive(c)
 	runtime.KeepAlive(&tmp)
 	return true
+}
+
+// packSIMD returns the k×n row-major b in igemm's layout, or nil when the
+// SIMD kernels are not available.
+func packSIMD(k, n int, b []float32) []float32 {
+	if simd == nil || k == 0 || n == 0 {
+		return nil
+	}
+	packed := make([]float32, k*roundUp(n, simdNR))
+	simd.packb.Invoke(k, n, addr(b), n, addr(packed))
+	runtime.KeepAlive(b)
+	return packed
 }
 
 // indirectA describes A for igemm: row i is taps runs of k/taps values, run

@@ -13,7 +13,7 @@ import (
 // (conv32_down) → 35 (max pool) → 17 → 8 → 3, padded to 4 → 1.
 func flops(p *netParams) float64 {
 	conv := func(side int, l convLayerParams) float64 {
-		return 2 * float64(side*side) * float64(l.filters.Len())
+		return 2 * float64(side*side) * float64(l.filters.W.Len())
 	}
 	res := func(side int, l residualLayerParams) float64 {
 		return conv(side, l.conv1) + conv(side, l.conv2)

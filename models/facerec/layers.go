@@ -9,7 +9,7 @@ import (
 // layer (x*weights+biases per channel, folded into the convolution by
 // foldScale), then an optional ReLU.
 func convLayer(x *tensor.Tensor, p convLayerParams, stride int, pad ops.Padding, relu bool) *tensor.Tensor {
-	out := ops.Conv2D(x, p.filters, p.bias, stride, stride, pad)
+	out := p.filters.Conv2D(x, p.bias, stride, stride, pad)
 	if relu {
 		out = ops.ReLU(out)
 	}

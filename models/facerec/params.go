@@ -12,8 +12,8 @@ import (
 // one convolution with the scale layer folded in (see foldScale): the scale
 // layer is linear, so this is the same function with one pass fewer.
 type convLayerParams struct {
-	filters *tensor.Tensor // [k,k,Cin,Cout]
-	bias    []float32      // Cout
+	filters *ops.Filter // [k,k,Cin,Cout], prepared once for the many encodes
+	bias    []float32   // Cout
 }
 
 // foldScale returns the convolution (filters [k,k,Cin,Cout], bias) followed
@@ -27,7 +27,7 @@ func foldScale(filters *tensor.Tensor, bias, scale, shift []float32) convLayerPa
 	for c := range b {
 		b[c] = bias[c]*scale[c] + shift[c]
 	}
-	return convLayerParams{filters: f, bias: b}
+	return convLayerParams{filters: ops.NewFilter(f), bias: b}
 }
 
 // residualLayerParams is a residual block's two convolutions.
