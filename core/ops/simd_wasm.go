@@ -4,6 +4,7 @@ package ops
 
 import (
 	"runtime"
+	"sync"
 	"syscall/js"
 	"unsafe"
 )
@@ -57,6 +58,7 @@ func gemmSIMD(m, n, k int, src aSource, b []float32, ldb int, packed, c []float3
 		return false
 	}
 	rows, ind, taps, tapStep := indirectA(m, k, src)
+	defer ind.release()
 	if packed == nil {
 		bbuf := getScratch(k * roundUp(n, simdNR))
 		defer scratch.Put(bbuf)
@@ -69,11 +71,12 @@ func gemmSIMD(m, n, k int, src aSource, b []float32, ldb int, packed, c []float3
 	for t0 := 0; t0 < taps; t0 += tapsPer {
 		nt := min(tapsPer, taps-t0)
 		for p0 := 0; p0 < kt; p0 += ktBlock {
-			simd.igemm.Invoke(m, n, min(ktBlock, kt-p0), nt, tapStep, addr(ind), t0*tapStep+4*p0,
+			simd.igemm.Invoke(m, n, min(ktBlock, kt-p0), nt, tapStep, addr(ind.addrs), t0*tapStep+4*p0,
 				addr(packed)+4*simdNR*(t0*kt+p0), 4*simdNR*k, addr(c), ldc, 0, addr(tmp[:]), simdMB)
 		}
 	}
 	runtime.KeepAlive(rows)
+	runtime.KeepAlive(ind)
 	runtime.KeepAlive(b)
 	runtime.KeepAlive(packed)
 	runtime.KeepAlive(c)
@@ -93,50 +96,76 @@ func packSIMD(k, n int, b []float32) []float32 {
 	return packed
 }
 
+// rowAddrs is igemm's ind: the byte address of each row of A, in a buffer
+// recycled between calls (release), like the padded input it may point into.
+type rowAddrs struct {
+	addrs  []int32
+	buf    *[]int32
+	padded *[]float32 // nil when A is the caller's memory
+}
+
+var addrScratch = sync.Pool{New: func() any { return new([]int32) }}
+
+func (r rowAddrs) release() {
+	addrScratch.Put(r.buf)
+	if r.padded != nil {
+		scratch.Put(r.padded)
+	}
+}
+
 // indirectA describes A for igemm: row i is taps runs of k/taps values, run
-// t starting at byte ind[i] + t·tapStep of rows. ind has m rounded up to a
-// multiple of 4 entries, the extra ones repeating the last row.
-func indirectA(m, k int, src aSource) (rows []float32, ind []int32, taps, tapStep int) {
-	ind = make([]int32, roundUp(m, 4))
+// t starting at byte ind.addrs[i] + t·tapStep of rows. ind has m rounded up
+// to a multiple of 4 entries, the extra ones repeating the last row. The
+// caller releases ind once igemm is done with rows.
+func indirectA(m, k int, src aSource) (rows []float32, ind rowAddrs, taps, tapStep int) {
+	ind.buf = addrScratch.Get().(*[]int32)
+	if cap(*ind.buf) < roundUp(m, 4) {
+		*ind.buf = make([]int32, roundUp(m, 4))
+	}
+	addrs := (*ind.buf)[:roundUp(m, 4)]
+	ind.addrs = addrs
 	switch s := src.(type) {
 	case denseA:
 		rows, taps = s.a, 1
 		for i := range m {
-			ind[i] = int32(addr(rows) + 4*i*s.ld)
+			addrs[i] = int32(addr(rows) + 4*i*s.ld)
 		}
 	case patchA:
 		// Pad x so that every window lies inside it: then filter row ky of
 		// output pixel (oy, ox)'s window is kw·cin contiguous values.
 		kh, oh := k/(s.kw*s.cin), m/s.ow
 		ph, pw := (oh-1)*s.strideH+kh, (s.ow-1)*s.strideW+s.kw
-		rows, pw = s.padded(ph, pw)
+		rows, pw, ind.padded = s.padded(ph, pw)
 		taps, tapStep = kh, 4*pw*s.cin
 		base := addr(rows)
 		for i := range m {
 			oy, ox := i/s.ow, i%s.ow
-			ind[i] = int32(base + 4*(oy*s.strideH*pw+ox*s.strideW)*s.cin)
+			addrs[i] = int32(base + 4*(oy*s.strideH*pw+ox*s.strideW)*s.cin)
 		}
 	default:
 		panic("ops: indirectA: unknown A source")
 	}
-	for i := m; i < len(ind); i++ {
-		ind[i] = ind[m-1]
+	for i := m; i < len(addrs); i++ {
+		addrs[i] = addrs[m-1]
 	}
 	return rows, ind, taps, tapStep
 }
 
 // padded returns x shifted down by top and right by left inside zeros, at
-// least ph×pw pixels, and its width. When no padding is needed it is x.
-func (s patchA) padded(ph, pw int) ([]float32, int) {
+// least ph×pw pixels, its width, and the scratch buffer holding it. When no
+// padding is needed it is x, and the buffer is nil.
+func (s patchA) padded(ph, pw int) ([]float32, int, *[]float32) {
 	if s.top == 0 && s.left == 0 && ph <= s.h && pw <= s.w {
-		return s.x, s.w
+		return s.x, s.w, nil
 	}
 	pw = max(pw, s.left+s.w)
-	p := make([]float32, max(ph, s.top+s.h)*pw*s.cin)
+	buf := getScratch(max(ph, s.top+s.h) * pw * s.cin)
+	p := *buf
+	clear(p)
 	for y := range s.h {
 		copy(p[((s.top+y)*pw+s.left)*s.cin:], s.x[y*s.w*s.cin:(y+1)*s.w*s.cin])
 	}
-	return p, pw
+	return p, pw, buf
 }
 
 // depthwiseSIMD is DepthwiseConv2D with one filter per channel on the SIMD
