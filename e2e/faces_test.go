@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
@@ -306,6 +307,31 @@ func (p *facesPage) unlock(name string) (verdict, detail string) {
 	return verdict, eval[string](p, `document.getElementById('unlock-detail').textContent`)
 }
 
+// whoListed waits for the "Who is this?" list and returns the names listed,
+// "" for "not recognized".
+func (p *facesPage) whoListed() []string {
+	p.t.Helper()
+	p.poll(`document.querySelector('#who-result li') ? 'yes' : ''`, analyseTimeout)
+	return eval[[]string](p, `[...document.querySelectorAll('#who-result li')].map(li => li.dataset.name)`)
+}
+
+// dropOnStage drags the file at path onto the stage and drops it.
+func (p *facesPage) dropOnStage(path string) {
+	p.t.Helper()
+	p.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('who-result').replaceChildren()`))
+	centre := eval[[2]float64](p, `(r => [r.x + r.width / 2, r.y + r.height / 2])(document.getElementById('stage').getBoundingClientRect())`)
+	data := &input.DragData{Items: []*input.DragDataItem{}, Files: []string{path}, DragOperationsMask: 1}
+	for _, typ := range []input.DispatchDragEventType{
+		input.DispatchDragEventTypeDragEnter, input.DispatchDragEventTypeDragOver, input.DispatchDragEventTypeDrop,
+	} {
+		if _, err := chromedp.Call(p.ctx, input.DispatchDragEvent, input.DispatchDragEventParams{
+			Type: typ, X: centre[0], Y: centre[1], Data: data,
+		}); err != nil {
+			p.t.Fatalf("%s: %v", typ, err)
+		}
+	}
+}
+
 // whoIsThis presses "Who is this?" and returns the names listed, "" for
 // "not recognized".
 func (p *facesPage) whoIsThis() []string {
@@ -314,8 +340,7 @@ func (p *facesPage) whoIsThis() []string {
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('who-result').replaceChildren()`),
 		chromedp.Click(chromedp.ID("who")),
 	)
-	p.poll(`document.querySelector('#who-result li') ? 'yes' : ''`, analyseTimeout)
-	return eval[[]string](p, `[...document.querySelectorAll('#who-result li')].map(li => li.dataset.name)`)
+	return p.whoListed()
 }
 
 // TestFacesView walks a first-time user through the Faces view in two
@@ -323,8 +348,9 @@ func (p *facesPage) whoIsThis() []string {
 // and then person B (Chromium's fake camera plays one file per browser, so
 // switching people means a second browser; sharing the profile also shows
 // the gallery surviving a browser restart). Session A: enroll A from a photo,
-// unlock as A, recognise A, reload, export, forget everything, import, refuse
-// a malformed import. Session B: A is still enrolled; unlocking as A is
+// name the faces of a dropped and a chosen photo, unlock as A, recognise A,
+// add a sample of A from the camera, reload, export, forget everything,
+// import, refuse malformed imports. Session B: A is still enrolled; unlocking as A is
 // denied and B is not recognized. Screenshots of every step go to
 // e2e/out/TestFacesView/; the network log of each session must hold nothing
 // after load and nothing from another origin.
@@ -339,7 +365,7 @@ func TestFacesView(t *testing.T) {
 
 	// ---- Session 1: the camera shows A ----
 	p := openFaces(t, srv, profile, videoA, &step)
-	if s := p.currentStatus(); !strings.Contains(s, "enroll someone") {
+	if s := p.currentStatus(); !strings.Contains(s, "Enroll someone") {
 		t.Errorf("a first visit says %q, want it to suggest enrolling someone", s)
 	}
 	p.wantPeople("first visit")
@@ -357,6 +383,22 @@ func TestFacesView(t *testing.T) {
 	p.wantPeople("after enrolling", nameA+": 1 sample")
 	p.shot("enrolled-from-photo")
 
+	// A photo dropped on the stage is shown with its faces named; one chosen
+	// with the picker too.
+	p.dropOnStage(lfwPhoto(t, lfwCameraA))
+	if who := p.whoListed(); len(who) != 1 || who[0] != nameA {
+		t.Errorf("photo of A dropped on the stage: faces named %q, want [%s]", who, nameA)
+	}
+	p.shot("photo-of-A-dropped")
+	p.do(
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('who-result').replaceChildren()`),
+		chromedp.SetUploadFiles(chromedp.ID("photo-file"), []string{lfwPhoto(t, lfwCameraB)}),
+	)
+	if who := p.whoListed(); len(who) != 1 || who[0] != "" {
+		t.Errorf("photo of B chosen: faces named %q, want one not recognized", who)
+	}
+	p.shot("photo-of-B-chosen")
+
 	// Unlock as A with the camera.
 	p.startCamera()
 	p.shot("camera-shows-A")
@@ -371,9 +413,21 @@ func TestFacesView(t *testing.T) {
 	}
 	p.shot("who-is-A")
 
+	// A second sample of A from the camera.
+	before = p.currentStatus()
+	p.do(
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('enroll-name').value = ''`),
+		chromedp.SendKeys(chromedp.ID("enroll-name"), nameA),
+		chromedp.Click(chromedp.ID("enroll")),
+	)
+	if s, isErr := p.statusAfter(before, analyseTimeout); isErr || s != "Added a sample to "+nameA+" (2 samples)." {
+		t.Errorf("enrolling A again from the camera: status %q", s)
+	}
+	p.wantPeople("after a second sample", nameA+": 2 samples")
+
 	// Reload: A is still enrolled (IndexedDB).
 	p.load(chromedp.Reload())
-	p.wantPeople("after a reload", nameA+": 1 sample")
+	p.wantPeople("after a reload", nameA+": 2 samples")
 	p.shot("after-reload")
 
 	// Export, forget everything, import.
@@ -396,8 +450,8 @@ func TestFacesView(t *testing.T) {
 		t.Fatalf("the exported gallery is not JSON: %v", err)
 	}
 	if doc.DistanceThreshold != 0.6 || len(doc.LabeledDescriptors) != 1 || doc.LabeledDescriptors[0].Label != nameA ||
-		len(doc.LabeledDescriptors[0].Descriptors) != 1 || len(doc.LabeledDescriptors[0].Descriptors[0]) != 128 {
-		t.Errorf("exported %.200s…, want FaceMatcher.toJSON with %s and one 128-number descriptor", gallery, nameA)
+		len(doc.LabeledDescriptors[0].Descriptors) != 2 || len(doc.LabeledDescriptors[0].Descriptors[1]) != 128 {
+		t.Errorf("exported %.200s…, want FaceMatcher.toJSON with %s and two 128-number descriptors", gallery, nameA)
 	}
 
 	p.do(chromedp.Click(chromedp.ID("forget")))
@@ -412,7 +466,7 @@ func TestFacesView(t *testing.T) {
 	if s, isErr := p.statusAfter(before, time.Minute); isErr || !strings.Contains(s, "Imported 1 person") {
 		t.Errorf("importing the export: status %q", s)
 	}
-	p.wantPeople("after importing the export", nameA+": 1 sample")
+	p.wantPeople("after importing the export", nameA+": 2 samples")
 	p.shot("imported")
 
 	// Malformed imports: an error, and the gallery untouched.
@@ -430,7 +484,7 @@ func TestFacesView(t *testing.T) {
 		if s, isErr := p.statusAfter(before, time.Minute); !isErr || !strings.Contains(s, "nothing was changed") {
 			t.Errorf("importing %s: status %q (error: %v), want an error saying nothing was changed", filepath.Base(path), s, isErr)
 		}
-		p.wantPeople("after a malformed import", nameA+": 1 sample")
+		p.wantPeople("after a malformed import", nameA+": 2 samples")
 		if i == 0 {
 			p.shot("malformed-import-refused")
 		}
@@ -449,7 +503,7 @@ func TestFacesView(t *testing.T) {
 
 	// ---- Session 2: same profile, the camera shows B ----
 	p = openFaces(t, srv, profile, videoB, &step)
-	p.wantPeople("in a new browser on the same profile", nameA+": 1 sample")
+	p.wantPeople("in a new browser on the same profile", nameA+": 2 samples")
 	p.startCamera()
 	p.shot("camera-shows-B")
 	verdict, detail = p.unlock(nameA)
@@ -479,4 +533,47 @@ func waitForFile(t *testing.T, path string, timeout time.Duration) []byte {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// TestFacesKeyboardAndPhone checks the Faces view without the mouse: Tab
+// reaches every control a first-time user needs, in reading order, and the
+// status line is a live region; and at phone width nothing overflows sideways.
+func TestFacesKeyboardAndPhone(t *testing.T) {
+	ctx := openSite(t)
+	if live, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`(s => s.getAttribute('role') + ' ' + s.getAttribute('aria-live'))(document.getElementById('status'))`)); err != nil || live != "status polite" {
+		t.Errorf("the status line is %q (%v), want role=status aria-live=polite", live, err)
+	}
+	var order []string
+	for range 14 {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent("\t")); err != nil {
+			t.Fatal(err)
+		}
+		id, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+			`document.activeElement.id || document.activeElement.getAttribute('data-view-link') || document.activeElement.tagName`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		order = append(order, id)
+	}
+	want := []string{"faces", "compare", "camera-toggle", "photo-file", "enroll-name", "enroll", "enroll-files", "who", "import-file", "threshold"}
+	got := strings.Join(order, " ")
+	at := 0
+	for _, w := range want {
+		i := strings.Index(got[at:], w)
+		if i < 0 {
+			t.Errorf("Tab order %q misses %q (or reaches it out of order); want %q in this order", got, w, want)
+			break
+		}
+		at += i + len(w)
+	}
+	screenshot(t, ctx, "keyboard")
+
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2))); err != nil {
+		t.Fatal(err)
+	}
+	if w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || w > 360 {
+		t.Errorf("at 360 px the page is %d px wide (%v): it scrolls sideways", w, err)
+	}
+	screenshot(t, ctx, "phone")
 }

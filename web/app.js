@@ -83,7 +83,7 @@ const visage = Visage.load({
 Promise.all([visage, startFaces(visage, ui), startCompare(visage, ui)]).then(
   ([, facesReady]) => {
     ui.progress(undefined);
-    ui.say(`Ready: ${facesReady}`);
+    ui.say(`Ready. ${facesReady}`);
   },
   (err) => {
     ui.progress(undefined);

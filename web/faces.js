@@ -621,7 +621,7 @@ export async function startFaces(visage, { say, progress }) {
   }
   const n = gallery.people.length;
   return n === 0
-    ? `enroll someone: type a name, then start the camera or choose a photo.${note}`
+    ? `Enroll someone: type a name, then start the camera or choose a photo.${note}`
     : `${n} ${n === 1 ? 'person' : 'people'} enrolled. Start the camera to unlock or to see who is there.${note}`;
 }
 

@@ -209,14 +209,16 @@ async function toImageArg(input, op) {
   if (input && typeof input.width === 'number' && typeof input.height === 'number' && input.data) {
     return [{ width: input.width, height: input.height, data: input.data }, []];
   }
-  checkSize(input, op);
-  const bitmap = await createImageBitmap(input);
+  // The size is given explicitly for an SVG <img> without a natural size of
+  // its own, which createImageBitmap refuses otherwise.
+  const { width, height } = sizeOf(input, op);
+  const bitmap = await createImageBitmap(input, { resizeWidth: width, resizeHeight: height });
   return [bitmap, [bitmap]];
 }
 
-// checkSize throws when input is not a CanvasImageSource with a non-empty
-// natural size.
-function checkSize(input, op) {
+// sizeOf returns the natural size of a CanvasImageSource, or throws when input
+// is not one or is empty.
+function sizeOf(input, op) {
   const width = input?.naturalWidth ?? input?.videoWidth ?? input?.displayWidth ?? input?.width;
   const height = input?.naturalHeight ?? input?.videoHeight ?? input?.displayHeight ?? input?.height;
   if (typeof width !== 'number' || typeof height !== 'number') {
@@ -228,4 +230,5 @@ function checkSize(input, op) {
   if (width === 0 || height === 0) {
     throw new RangeError(`visage: ${op} got an empty image (width or height is 0; is it loaded?)`);
   }
+  return { width, height };
 }

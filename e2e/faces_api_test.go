@@ -1,0 +1,234 @@
+package e2e
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"math"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"visage/core/face"
+	"visage/core/imageio"
+	"visage/models/assets"
+	"visage/models/facerec"
+	"visage/models/ssd"
+)
+
+//go:embed testdata/faces_api.js
+var facesAPIJS string
+
+// nativePipeline loads the detection pipeline as the wasm API does
+// (wasm/main.go: similarity alignment, photos area-averaged to the
+// detector's input side).
+func nativePipeline(t *testing.T) *face.Pipeline {
+	dir, err := assets.FaceModelsDir()
+	need(t, err)
+	net, err := facerec.Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := face.LoadPipeline(os.DirFS(dir), net, face.AlignSimilarity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.MaxDetectSide = ssd.InputSize
+	return p
+}
+
+// jsFace is a face as detect returns it.
+type jsFace struct {
+	Box        struct{ X, Y, Width, Height float64 }
+	Score      float64
+	Landmarks  []struct{ X, Y float64 }
+	Descriptor []float32
+}
+
+// jsMatch is what identify returns for a face, and verify (with Match).
+type jsMatch struct {
+	Name      *string
+	Distance  *float64
+	Match     bool
+	Threshold float64
+}
+
+type jsGallery struct {
+	Threshold float64
+	People    []struct {
+		Name    string
+		Samples int
+	}
+}
+
+// TestFacesAPI calls visage.js's face methods in the page with LFW photos
+// and every kind of image input: detect finds the native pipeline's face
+// (box, landmarks and descriptor equal), whatever form the pixels come in;
+// enroll, verify and identify give the native distances; the gallery
+// methods edit, export and import, and a bad import changes nothing.
+func TestFacesAPI(t *testing.T) {
+	pathA1, pathA2, pathB := lfwPhoto(t, lfwEnrollA), lfwPhoto(t, lfwCameraA), lfwPhoto(t, lfwCameraB)
+	read := func(p string) []byte {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	a1, a2, b := read(pathA1), read(pathA2), read(pathB)
+	pipe := nativePipeline(t)
+	native := func(photo []byte) face.Face {
+		img, err := imageio.Decode(bytes.NewReader(photo))
+		if err != nil {
+			t.Fatal(err)
+		}
+		faces, err := pipe.Faces(img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return faces[0]
+	}
+	wantA1, wantA2, wantB := native(a1), native(a2), native(b)
+	imgA2, err := imageio.Decode(bytes.NewReader(a2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, w := imgA2.Shape[0], imgA2.Shape[1]
+	rgba := make([]byte, 0, 4*h*w)
+	for i := 0; i < len(imgA2.Data); i += 3 {
+		rgba = append(rgba, byte(imgA2.Data[i]), byte(imgA2.Data[i+1]), byte(imgA2.Data[i+2]), 255)
+	}
+
+	ctx := openSite(t)
+	args, err := json.Marshal(map[string]any{"photoA1": a1, "photoA2": a2, "photoB": b, "rgbaA2": rgba, "width": w, "height": h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+		DetectBlob, DetectImageData, DetectCanvas, DetectBitmap, DetectRGBA, DetectImg []jsFace
+		IdentifyEmpty, IdentifyA, IdentifyB                                            []jsMatch
+		VerifyNobody, EnrollNoFace, EnrollBlank, ImportBad, RemoveAgain                string
+		Enroll                                                                         struct {
+			Name    string
+			Samples int
+		}
+		VerifyA, VerifyB                          jsMatch
+		Exported, AfterBad                        string
+		ImportObject, Renamed, Threshold, Removed jsGallery
+	}]("("+facesAPIJS+")("+string(args)+")", chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// detect: the native face, from bytes and from each kind of pixels.
+	checkFace := func(what string, faces []jsFace, want face.Face) {
+		t.Helper()
+		if len(faces) != 1 {
+			t.Errorf("detect(%s) found %d faces, want 1", what, len(faces))
+			return
+		}
+		f := faces[0]
+		boxDiff := math.Max(math.Max(math.Abs(f.Box.X-want.Box.X), math.Abs(f.Box.Y-want.Box.Y)),
+			math.Max(math.Abs(f.Box.Width-want.Box.W), math.Abs(f.Box.Height-want.Box.H)))
+		if boxDiff > 1e-3 || len(f.Landmarks) != 68 || math.Abs(f.Landmarks[30].X-want.Landmarks[30].X) > 1e-3 {
+			t.Errorf("detect(%s): box %+v and %d landmarks, native box %+v", what, f.Box, len(f.Landmarks), want.Box)
+		}
+		worst := 0.0
+		for i := range want.Encoding {
+			if i < len(f.Descriptor) {
+				worst = math.Max(worst, math.Abs(float64(f.Descriptor[i]-want.Encoding[i])))
+			}
+		}
+		if len(f.Descriptor) != len(want.Encoding) || worst > descriptorTolerance {
+			t.Errorf("detect(%s): descriptor of %d numbers, up to %g from native (want ≤ %g)", what, len(f.Descriptor), worst, descriptorTolerance)
+		}
+	}
+	checkFace("Blob", got.DetectBlob, wantA1)
+	for what, faces := range map[string][]jsFace{
+		"ImageData": got.DetectImageData, "HTMLCanvasElement": got.DetectCanvas,
+		"ImageBitmap": got.DetectBitmap, "RGBA pixels": got.DetectRGBA,
+	} {
+		checkFace(what, faces, wantA2)
+	}
+	if len(got.DetectImg) != 0 {
+		t.Errorf("detect(<img> of the favicon) found %d faces, want none", len(got.DetectImg))
+	}
+
+	// Recognition against the native distances.
+	near := func(d *float64, want float64) bool { return d != nil && math.Abs(*d-want) < 1e-4 }
+	distA := face.Distance(wantA1.Encoding, wantA2.Encoding)
+	distB := face.Distance(wantA1.Encoding, wantB.Encoding)
+	if len(got.IdentifyEmpty) != 1 || got.IdentifyEmpty[0].Name != nil || got.IdentifyEmpty[0].Distance != nil {
+		t.Errorf("identify with no one enrolled: %+v, want one face, name and distance null", got.IdentifyEmpty)
+	}
+	if got.Enroll.Name != "A" || got.Enroll.Samples != 1 {
+		t.Errorf("enroll: %+v", got.Enroll)
+	}
+	if !got.VerifyA.Match || !near(got.VerifyA.Distance, distA) || got.VerifyA.Threshold != face.DefaultThreshold {
+		t.Errorf("verify(A, another photo of A) = %+v, want a match at %.4f", got.VerifyA, distA)
+	}
+	if got.VerifyB.Match || !near(got.VerifyB.Distance, distB) {
+		t.Errorf("verify(A, B) = %+v, want no match at %.4f", got.VerifyB, distB)
+	}
+	if len(got.IdentifyA) != 1 || got.IdentifyA[0].Name == nil || *got.IdentifyA[0].Name != "A" || !near(got.IdentifyA[0].Distance, distA) {
+		t.Errorf("identify(A) = %+v, want A at %.4f", got.IdentifyA, distA)
+	}
+	if len(got.IdentifyB) != 1 || got.IdentifyB[0].Name != nil || !near(got.IdentifyB[0].Distance, distB) {
+		t.Errorf("identify(B) = %+v, want not recognized, closest at %.4f", got.IdentifyB, distB)
+	}
+
+	// Rejections say what was wrong.
+	for _, c := range []struct{ what, got, want string }{
+		{"verify before anyone is enrolled", got.VerifyNobody, `no one called "A" is enrolled`},
+		{"enroll with no face", got.EnrollNoFace, "no face found"},
+		{"enroll a blank name", got.EnrollBlank, "must not be empty or blank"},
+		{"import a 2-number descriptor", got.ImportBad, "descriptor must have 128 numbers, found 2"},
+		{"remove someone removed", got.RemoveAgain, `no one called "Zed" is enrolled`},
+	} {
+		if !strings.Contains(c.got, c.want) {
+			t.Errorf("%s: rejected with %q, want a message containing %q", c.what, c.got, c.want)
+		}
+	}
+
+	// The gallery: export, a refused import, import of the object form, edits.
+	if got.AfterBad != got.Exported {
+		t.Errorf("a refused import changed the gallery:\nbefore %.100s\nafter  %.100s", got.Exported, got.AfterBad)
+	}
+	var exported struct {
+		DistanceThreshold  float64
+		LabeledDescriptors []struct {
+			Label       string
+			Descriptors [][]float32
+		}
+	}
+	if err := json.Unmarshal([]byte(got.Exported), &exported); err != nil || len(exported.LabeledDescriptors) != 1 ||
+		exported.LabeledDescriptors[0].Label != "A" || len(exported.LabeledDescriptors[0].Descriptors) != 1 {
+		t.Errorf("export is not FaceMatcher.toJSON of one person A (%v): %.100s", err, got.Exported)
+	} else if d := face.Distance(exported.LabeledDescriptors[0].Descriptors[0], wantA1.Encoding); d > 1e-4 {
+		t.Errorf("the exported descriptor is %g from the native one", d)
+	}
+	summary := func(g jsGallery) string {
+		var s []string
+		for _, p := range g.People {
+			s = append(s, p.Name)
+		}
+		return strings.Join(s, ",")
+	}
+	for _, c := range []struct {
+		what      string
+		got       jsGallery
+		people    string
+		threshold float64
+	}{
+		{"import [LabeledFaceDescriptors]", got.ImportObject, "Z", 0.6},
+		{"rename", got.Renamed, "Zed", 0.6},
+		{"setThreshold(0.5)", got.Threshold, "Zed", 0.5},
+		{"remove", got.Removed, "", 0.5},
+	} {
+		if summary(c.got) != c.people || c.got.Threshold != c.threshold {
+			t.Errorf("after %s: people %q at threshold %v, want %q at %v", c.what, summary(c.got), c.got.Threshold, c.people, c.threshold)
+		}
+	}
+}
