@@ -8,12 +8,17 @@ import (
 
 // ReLU replaces each element v of x by max(v, 0) in place and returns x.
 func ReLU(x *tensor.Tensor) *tensor.Tensor {
-	for i, v := range x.Data {
+	relu(x.Data)
+	return x
+}
+
+// relu clamps each element of xs at zero, in place.
+func relu(xs []float32) {
+	for i, v := range xs {
 		if v < 0 { // not max(v, 0): in js/wasm that is a call per element
-			x.Data[i] = 0
+			xs[i] = 0
 		}
 	}
-	return x
 }
 
 // ReLU6 replaces each element v of x by min(max(v, 0), 6) in place and returns x.

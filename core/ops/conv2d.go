@@ -16,7 +16,7 @@ import (
 // 1×1 stride-1 convolution uses x itself as P. Sums are float32. Large
 // products are split among GOMAXPROCS goroutines.
 func Conv2D(x, w *tensor.Tensor, bias []float32, strideH, strideW int, pad Padding) *tensor.Tensor {
-	return conv2D(x, &Filter{W: w}, bias, strideH, strideW, pad)
+	return conv2D(x, &Filter{W: w}, bias, strideH, strideW, pad, false)
 }
 
 // Filter is a Conv2D filter prepared once for a network that applies it
@@ -42,10 +42,16 @@ func NewFilter(w *tensor.Tensor) *Filter {
 
 // Conv2D is ops.Conv2D(x, f.W, bias, strideH, strideW, pad).
 func (f *Filter) Conv2D(x *tensor.Tensor, bias []float32, strideH, strideW int, pad Padding) *tensor.Tensor {
-	return conv2D(x, f, bias, strideH, strideW, pad)
+	return conv2D(x, f, bias, strideH, strideW, pad, false)
 }
 
-func conv2D(x *tensor.Tensor, f *Filter, bias []float32, strideH, strideW int, pad Padding) *tensor.Tensor {
+// Conv2DReLU is ReLU(f.Conv2D(x, bias, strideH, strideW, pad)), the clamp
+// done as each result is stored instead of in a pass of its own.
+func (f *Filter) Conv2DReLU(x *tensor.Tensor, bias []float32, strideH, strideW int, pad Padding) *tensor.Tensor {
+	return conv2D(x, f, bias, strideH, strideW, pad, true)
+}
+
+func conv2D(x *tensor.Tensor, f *Filter, bias []float32, strideH, strideW int, pad Padding, relu bool) *tensor.Tensor {
 	w := f.W
 	if x.Rank() != 3 || w.Rank() != 4 || w.Shape[2] != x.Shape[2] {
 		panic(fmt.Sprintf("ops: Conv2D: input %v and filter %v do not match (want x [H,W,Cin], w [kh,kw,Cin,Cout])", x.Shape, w.Shape))
@@ -56,17 +62,12 @@ func conv2D(x *tensor.Tensor, f *Filter, bias []float32, strideH, strideW int, p
 	oh, top := window(h, kh, strideH, pad)
 	ow, left := window(wd, kw, strideW, pad)
 	y := tensor.New(oh, ow, cout)
-	if bias != nil {
-		for i := 0; i < len(y.Data); i += cout {
-			copy(y.Data[i:i+cout], bias)
-		}
-	}
 	var src aSource = patchA{x: x.Data, h: h, w: wd, cin: cin, kw: kw, ow: ow,
 		strideH: strideH, strideW: strideW, top: top, left: left}
 	if kh == 1 && kw == 1 && strideH == 1 && strideW == 1 {
 		src = denseA{a: x.Data, ld: cin}
 	}
-	gemmPacked(oh*ow, cout, kh*kw*cin, src, w.Data, cout, f.packed, y.Data, cout)
+	gemmPacked(oh*ow, cout, kh*kw*cin, src, w.Data, cout, f.packed, y.Data, cout, epilogue{set: true, bias: bias, relu: relu})
 	return y
 }
 

@@ -8,8 +8,8 @@ import (
 )
 
 // TestConv2DMatchesConv runs the im2col + GEMM path (with the filter as
-// given and prepared by NewFilter) against the reference Conv on awkward
-// shapes: 1×1 (the direct path, and strided), odd sizes,
+// given and prepared by NewFilter, and with ReLU fused) against the
+// reference Conv on awkward shapes: 1×1 (the direct path, and strided), odd sizes,
 // Cin = 3, Cout not a multiple of the micro-tile, 7×7 stride 2, kernels wider
 // than the input under Same, more output pixels than one GEMM block and a
 // patch depth over one kc block.
@@ -36,6 +36,7 @@ func TestConv2DMatchesConv(t *testing.T) {
 			want := Conv(x, w, bias, []int{s.sh, s.sw}, pad)
 			checkRelative(t, name, Conv2D(x, w, bias, s.sh, s.sw, pad), want)
 			checkRelative(t, name+" prepared filter", NewFilter(w).Conv2D(x, bias, s.sh, s.sw, pad), want)
+			checkRelative(t, name+" fused ReLU", NewFilter(w).Conv2DReLU(x, bias, s.sh, s.sw, pad), ReLU(want.Clone()))
 			checkRelative(t, name+" no bias", Conv2D(x, w, nil, s.sh, s.sw, pad), Conv(x, w, nil, []int{s.sh, s.sw}, pad))
 		}
 	}

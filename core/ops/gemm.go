@@ -67,7 +67,7 @@ func gemm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, 
 		}
 		return
 	}
-	gemmPacked(m, n, k, denseA{a: a, ld: lda}, b, ldb, nil, c, ldc)
+	gemmPacked(m, n, k, denseA{a: a, ld: lda}, b, ldb, nil, c, ldc, epilogue{})
 }
 
 // packedB holds all of a k×n B: for each depth block starting at p0 and each
@@ -119,17 +119,49 @@ func getScratch(n int) *[]float32 {
 	return s
 }
 
-// gemmPacked computes C += A·B with A supplied by src. In the browser it runs
-// on the WebAssembly SIMD kernels when the host provides them (gemmSIMD),
-// with B already in their layout when simdB is not nil (see packSIMD).
+// epilogue says how gemmPacked's product lands in C: added to it (the zero
+// value), or with set, replacing it together with bias (nil: zeros); relu
+// then clamps the result at zero.
+type epilogue struct {
+	set  bool
+	bias []float32 // n values or nil
+	relu bool
+}
+
+// gemmPacked computes C += A·B, or what ep says, with A supplied by src. In
+// the browser it runs on the WebAssembly SIMD kernels when the host provides
+// them (gemmSIMD), with B already in their layout when simdB is not nil
+// (see packSIMD).
 // Otherwise B is packed once; blocks of A's rows are shared out among
 // goroutines (see workerCount), each packing its own A block and writing its
 // own rows of C. With several goroutines the blocks shrink below mc so that
 // every goroutine gets one.
-func gemmPacked(m, n, k int, src aSource, b []float32, ldb int, simdB, c []float32, ldc int) {
-	if m == 0 || n == 0 || k == 0 || gemmSIMD(m, n, k, src, b, ldb, simdB, c, ldc) {
+func gemmPacked(m, n, k int, src aSource, b []float32, ldb int, simdB, c []float32, ldc int, ep epilogue) {
+	if m == 0 || n == 0 || gemmSIMD(m, n, k, src, b, ldb, simdB, c, ldc, ep) {
 		return
 	}
+	if ep.set {
+		for i := range m {
+			row := c[i*ldc : i*ldc+n]
+			if ep.bias != nil {
+				copy(row, ep.bias)
+			} else {
+				clear(row)
+			}
+		}
+	}
+	if k > 0 {
+		gemmBlocks(m, n, k, src, b, ldb, c, ldc)
+	}
+	if ep.relu {
+		for i := range m {
+			relu(c[i*ldc : i*ldc+n])
+		}
+	}
+}
+
+// gemmBlocks is gemmPacked's pure Go path: C += A·B.
+func gemmBlocks(m, n, k int, src aSource, b []float32, ldb int, c []float32, ldc int) {
 	bbuf := getScratch(k * roundUp(n, nr))
 	defer scratch.Put(bbuf)
 	pb := packB(*bbuf, k, n, b, ldb)

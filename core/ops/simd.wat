@@ -21,8 +21,9 @@
 (module
   (import "go" "mem" (memory 0))
 
-;; igemm adds A·B to C, optionally clamping the result at zero:
-  ;;   C[i, j] = relu?(C[i, j] + Σ_t Σ_p A(i, t)[p] · B[t·kt + p, j])
+  ;; igemm adds A·B to C, or with bias ≠ 0 sets C to A·B plus the bias row,
+  ;; optionally clamping the result at zero:
+  ;;   C[i, j] = relu?((bias ? bias[j] : C[i, j]) + Σ_t Σ_p A(i, t)[p] · B[t·kt + p, j])
   ;; for i < m, j < n, t < taps, p < kt. A is given indirectly: A(i, t) is
   ;; the kt values from byte ind[i] + aOff + t·tapStep. This serves a plain
   ;; row-major matrix (taps = 1, ind[i] = a + i·lda·4) and a convolution's
@@ -31,7 +32,8 @@
   ;; to a multiple of 4 addresses; the extra ones may point at any readable
   ;; row, their results are discarded. B is in packb's strips of 8 columns:
   ;; strip s starts at byte b + s·stripBytes and holds taps·kt rows of 8
-  ;; values (zero past n). C is row-major with row stride ldc. tmp is 32
+  ;; values (zero past n). C is row-major with row stride ldc. A bias row
+  ;; must be readable up to n rounded up to a multiple of 8. tmp is 32
   ;; writable floats for the tiles that overhang C's edges. The rows are
   ;; worked in blocks of mb. Requires m, n, kt, taps ≥ 1 and mb ≥ 4 a
   ;; multiple of 4.
@@ -43,11 +45,11 @@
   (func (export "igemm")
     (param $m i32) (param $n i32) (param $kt i32) (param $taps i32) (param $tapStep i32)
     (param $ind i32) (param $aOff i32) (param $b i32) (param $stripBytes i32) (param $c i32) (param $ldc i32)
-    (param $relu i32) (param $tmp i32) (param $mb i32)
+    (param $bias i32) (param $relu i32) (param $tmp i32) (param $mb i32)
     (local $i0 i32) (local $iEnd i32) (local $i i32) (local $j i32) (local $t i32) (local $strip i32)
     (local $ktBytes i32) (local $skip i32) (local $p0 i32) (local $p1 i32) (local $p2 i32)
     (local $p3 i32) (local $bp i32) (local $end i32) (local $rows i32) (local $cols i32)
-    (local $out i32) (local $ld i32) (local $partial i32)
+    (local $out i32) (local $ld i32) (local $partial i32) (local $src i32) (local $srcLd i32)
     (local $a v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
@@ -105,7 +107,8 @@
           (local.set $p3 (i32.add (local.get $p3) (local.get $skip)))
           (br_if $tapRuns (local.tee $t (i32.sub (local.get $t) (i32.const 1)))))
 
-        ;; Epilogue: add the tile to C (through tmp where it overhangs C).
+        ;; Epilogue: add the tile to C, or to the bias row, and store it in C
+        ;; (through tmp where it overhangs C).
         (local.set $rows (select (i32.const 4) (i32.sub (local.get $m) (local.get $i))
           (i32.ge_s (i32.sub (local.get $m) (local.get $i)) (i32.const 4))))
         (local.set $cols (select (i32.const 8) (i32.sub (local.get $n) (local.get $j))
@@ -116,21 +119,28 @@
         (local.set $partial (i32.or (i32.lt_s (local.get $rows) (i32.const 4))
                                     (i32.lt_s (local.get $cols) (i32.const 8))))
         (if (local.get $partial) (then
-          (call $copyTile (local.get $out) (local.get $ld) (local.get $tmp) (i32.const 32)
-                          (local.get $rows) (local.get $cols))
+          (if (i32.eqz (local.get $bias)) (then
+            (call $copyTile (local.get $out) (local.get $ld) (local.get $tmp) (i32.const 32)
+                            (local.get $rows) (local.get $cols))))
           (local.set $out (local.get $tmp))
           (local.set $ld (i32.const 32))))
-        (local.set $c00 (f32x4.add (local.get $c00) (v128.load (local.get $out))))
-        (local.set $c01 (f32x4.add (local.get $c01) (v128.load offset=16 (local.get $out))))
-        (local.set $end (i32.add (local.get $out) (local.get $ld)))
-        (local.set $c10 (f32x4.add (local.get $c10) (v128.load (local.get $end))))
-        (local.set $c11 (f32x4.add (local.get $c11) (v128.load offset=16 (local.get $end))))
-        (local.set $end (i32.add (local.get $end) (local.get $ld)))
-        (local.set $c20 (f32x4.add (local.get $c20) (v128.load (local.get $end))))
-        (local.set $c21 (f32x4.add (local.get $c21) (v128.load offset=16 (local.get $end))))
-        (local.set $end (i32.add (local.get $end) (local.get $ld)))
-        (local.set $c30 (f32x4.add (local.get $c30) (v128.load (local.get $end))))
-        (local.set $c31 (f32x4.add (local.get $c31) (v128.load offset=16 (local.get $end))))
+        ;; The addend's rows: C's, or the bias row for every row.
+        (local.set $src (local.get $out))
+        (local.set $srcLd (local.get $ld))
+        (if (local.get $bias) (then
+          (local.set $src (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))))
+          (local.set $srcLd (i32.const 0))))
+        (local.set $c00 (f32x4.add (local.get $c00) (v128.load (local.get $src))))
+        (local.set $c01 (f32x4.add (local.get $c01) (v128.load offset=16 (local.get $src))))
+        (local.set $src (i32.add (local.get $src) (local.get $srcLd)))
+        (local.set $c10 (f32x4.add (local.get $c10) (v128.load (local.get $src))))
+        (local.set $c11 (f32x4.add (local.get $c11) (v128.load offset=16 (local.get $src))))
+        (local.set $src (i32.add (local.get $src) (local.get $srcLd)))
+        (local.set $c20 (f32x4.add (local.get $c20) (v128.load (local.get $src))))
+        (local.set $c21 (f32x4.add (local.get $c21) (v128.load offset=16 (local.get $src))))
+        (local.set $src (i32.add (local.get $src) (local.get $srcLd)))
+        (local.set $c30 (f32x4.add (local.get $c30) (v128.load (local.get $src))))
+        (local.set $c31 (f32x4.add (local.get $c31) (v128.load offset=16 (local.get $src))))
         (if (local.get $relu) (then
           (local.set $a (v128.const i32x4 0 0 0 0))
           (local.set $c00 (f32x4.pmax (local.get $c00) (local.get $a)))

@@ -5,7 +5,7 @@ package ops
 // Outside the browser there are no WebAssembly SIMD kernels (simd_wasm.go):
 // these report false and the pure Go kernels run.
 
-func gemmSIMD(m, n, k int, src aSource, b []float32, ldb int, packed, c []float32, ldc int) bool {
+func gemmSIMD(m, n, k int, src aSource, b []float32, ldb int, packed, c []float32, ldc int, ep epilogue) bool {
 	return false
 }
 

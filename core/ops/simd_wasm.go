@@ -50,11 +50,12 @@ const (
 	simdMB = 128 // rows of A per block inside igemm
 )
 
-// gemmSIMD is gemmPacked on the SIMD kernels: C += A·B, B (k×n, row stride
-// ldb) being already packed when packed is not nil (packSIMD). It reports
-// false, doing nothing, when the kernels are not available.
-func gemmSIMD(m, n, k int, src aSource, b []float32, ldb int, packed, c []float32, ldc int) bool {
-	if simd == nil {
+// gemmSIMD is gemmPacked on the SIMD kernels: C += A·B or what ep says, B
+// (k×n, row stride ldb) being already packed when packed is not nil
+// (packSIMD). It reports false, doing nothing, when the kernels are not
+// available or k is 0.
+func gemmSIMD(m, n, k int, src aSource, b []float32, ldb int, packed, c []float32, ldc int, ep epilogue) bool {
+	if simd == nil || k == 0 {
 		return false
 	}
 	rows, ind, taps, tapStep := indirectA(m, k, src)
@@ -65,14 +66,27 @@ func gemmSIMD(m, n, k int, src aSource, b []float32, ldb int, packed, c []float3
 		simd.packb.Invoke(k, n, addr(b), ldb, addr(*bbuf))
 		packed = *bbuf
 	}
+	// With ep.set the first call stores bias + its product (the bias row
+	// padded to whole strips), the others add theirs; the last clamps.
+	bias := 0
+	if ep.set {
+		bbuf := getScratch(roundUp(n, simdNR))
+		defer scratch.Put(bbuf)
+		clear(*bbuf)
+		copy(*bbuf, ep.bias)
+		bias = addr(*bbuf)
+	}
 	var tmp [32]float32
 	kt := k / taps
 	tapsPer, ktBlock := max(1, simdKC/kt), min(kt, simdKC)
 	for t0 := 0; t0 < taps; t0 += tapsPer {
 		nt := min(tapsPer, taps-t0)
 		for p0 := 0; p0 < kt; p0 += ktBlock {
+			last := t0+nt == taps && p0+ktBlock >= kt
 			simd.igemm.Invoke(m, n, min(ktBlock, kt-p0), nt, tapStep, addr(ind.addrs), t0*tapStep+4*p0,
-				addr(packed)+4*simdNR*(t0*kt+p0), 4*simdNR*k, addr(c), ldc, 0, addr(tmp[:]), simdMB)
+				addr(packed)+4*simdNR*(t0*kt+p0), 4*simdNR*k, addr(c), ldc,
+				bias, last && ep.relu, addr(tmp[:]), simdMB)
+			bias = 0
 		}
 	}
 	runtime.KeepAlive(rows)

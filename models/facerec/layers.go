@@ -9,11 +9,10 @@ import (
 // layer (x*weights+biases per channel, folded into the convolution by
 // foldScale), then an optional ReLU.
 func convLayer(x *tensor.Tensor, p convLayerParams, stride int, pad ops.Padding, relu bool) *tensor.Tensor {
-	out := p.filters.Conv2D(x, p.bias, stride, stride, pad)
 	if relu {
-		out = ops.ReLU(out)
+		return p.filters.Conv2DReLU(x, p.bias, stride, stride, pad)
 	}
-	return out
+	return p.filters.Conv2D(x, p.bias, stride, stride, pad)
 }
 
 func conv(x *tensor.Tensor, p convLayerParams) *tensor.Tensor {
