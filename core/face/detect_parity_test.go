@@ -13,6 +13,7 @@ import (
 	"visage/core/tensor"
 	"visage/models/assets"
 	"visage/models/facerec"
+	"visage/models/tinyface"
 )
 
 // parityPhotos are the inputs of the detection parity test: LFW photos
@@ -69,8 +70,9 @@ type referenceFace struct {
 }
 
 // TestDetectionParityWithFaceAPI runs the whole pipeline with face-api.js's
-// settings (SSD defaults, its landmark crop, AlignFaceAPI) on the parity
-// photos and compares with face-api.js's own output on the same pixels.
+// settings (SSD defaults, its landmark crop, AlignFaceAPI) and the Tiny Face
+// Detector on the parity photos and compares with face-api.js's own output
+// on the same pixels.
 //
 // With VISAGE_DUMP_DETECT_PIXELS=DIR it instead writes the photos' pixels
 // for the reference script (see testdata/detect/make_reference.mjs).
@@ -97,6 +99,7 @@ func TestDetectionParityWithFaceAPI(t *testing.T) {
 	}
 	var ref struct {
 		Faces map[string][]referenceFace
+		Tiny  map[string][]referenceFace // boxes and scores only
 	}
 	if err := json.Unmarshal(raw, &ref); err != nil {
 		t.Fatal(err)
@@ -110,6 +113,10 @@ func TestDetectionParityWithFaceAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tiny, err := tinyface.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, ph := range parityPhotos {
 		want, ok := ref.Faces[ph.key]
 		if !ok {
@@ -118,6 +125,20 @@ func TestDetectionParityWithFaceAPI(t *testing.T) {
 		img, err := composePhoto(lfwDir, ph.files, ph.rows)
 		if err != nil {
 			t.Fatal(err)
+		}
+		tinyDets, err := tiny.Detect(img, tinyface.DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wantTiny := ref.Tiny[ph.key]; len(tinyDets) != len(wantTiny) {
+			t.Errorf("%s: Tiny Face Detector found %d faces, face-api.js %d", ph.key, len(tinyDets), len(wantTiny))
+		} else {
+			for i, d := range tinyDets {
+				w := wantTiny[i]
+				if iou := boxIoU(d.Box, Box{X: w.Box.X, Y: w.Box.Y, W: w.Box.Width, H: w.Box.Height}); iou < 0.95 || math.Abs(d.Score-w.Score) > 1e-3 {
+					t.Errorf("%s: Tiny Face Detector face %d %+v, face-api.js %+v (IoU %.4f)", ph.key, i, d, w, iou)
+				}
+			}
 		}
 		got, err := pipe.Faces(img)
 		if err != nil {

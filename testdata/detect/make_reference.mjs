@@ -17,7 +17,9 @@
 //
 // Output (stdout): {"faceapi", "tfjs", "backend", "faces": {<key>: [{"box":
 // {"x","y","width","height"}, "score", "landmarks": [[x,y] ×68],
-// "descriptor": [128]}]}}, faces in face-api.js's order (best score first).
+// "descriptor": [128]}]}, "tiny": {<key>: [{"box", "score"}]}}, faces in
+// face-api.js's order (best score first); "tiny" holds the Tiny Face
+// Detector's boxes (detectAllFaces with TinyFaceDetectorOptions defaults).
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -39,12 +41,14 @@ const modelDir = path.join(path.dirname(require.resolve('@vladmandic/face-api/pa
 await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir);
 await faceapi.nets.faceLandmark68Net.loadFromDisk(modelDir);
 await faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir);
+await faceapi.nets.tinyFaceDetector.loadFromDisk(modelDir);
 
 // 9 significant digits identify a float32 exactly.
 const num = (v) => Number(v.toPrecision(9));
 
 const index = JSON.parse(readFileSync(path.join(pixDir, 'index.json'), 'utf8'));
 const faces = {};
+const tiny = {};
 for (const { key, file, height, width } of index) {
   const buf = readFileSync(path.join(pixDir, file));
   const pixels = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
@@ -54,7 +58,14 @@ for (const { key, file, height, width } of index) {
     .detectAllFaces(input, new faceapi.SsdMobilenetv1Options())
     .withFaceLandmarks()
     .withFaceDescriptors();
+  const tinyResults = await faceapi.detectAllFaces(input, new faceapi.TinyFaceDetectorOptions());
   input.dispose();
+  tiny[key] = tinyResults.map((d) => ({
+    box: {
+      x: num(d.box.x), y: num(d.box.y), width: num(d.box.width), height: num(d.box.height),
+    },
+    score: num(d.score),
+  }));
   faces[key] = results.map((r) => ({
     box: {
       x: num(r.detection.box.x), y: num(r.detection.box.y), width: num(r.detection.box.width), height: num(r.detection.box.height),
@@ -63,9 +74,10 @@ for (const { key, file, height, width } of index) {
     landmarks: r.landmarks.positions.map((p) => [num(p.x), num(p.y)]),
     descriptor: Array.from(r.descriptor, num),
   }));
-  console.error(`make_reference: ${key}: ${results.length} faces`);
+  console.error(`make_reference: ${key}: ${results.length} faces (SSD), ${tinyResults.length} (Tiny Face Detector)`);
 }
 
 // One face per line keeps the file reviewable.
 const lines = Object.entries(faces).map(([k, fs]) => `  ${JSON.stringify(k)}: [\n${fs.map((f) => `    ${JSON.stringify(f)}`).join(',\n')}\n  ]`);
-process.stdout.write(`{"faceapi": ${JSON.stringify(faceapi.version)}, "tfjs": ${JSON.stringify(tf.version_core)}, "backend": ${JSON.stringify(tf.getBackend())},\n "faces": {\n${lines.join(',\n')}\n}}\n`);
+const tinyLines = Object.entries(tiny).map(([k, ds]) => `  ${JSON.stringify(k)}: ${JSON.stringify(ds)}`);
+process.stdout.write(`{"faceapi": ${JSON.stringify(faceapi.version)}, "tfjs": ${JSON.stringify(tf.version_core)}, "backend": ${JSON.stringify(tf.getBackend())},\n "faces": {\n${lines.join(',\n')}\n},\n "tiny": {\n${tinyLines.join(',\n')}\n}}\n`);

@@ -1,0 +1,124 @@
+package tinyface
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"visage/core/imageio"
+	"visage/core/tensor"
+	"visage/models/assets"
+	"visage/models/ssd"
+)
+
+func loadNet(t testing.TB) *Net {
+	t.Helper()
+	dir, err := assets.FaceModelsDir()
+	if err == nil {
+		_, err = os.Stat(filepath.Join(dir, Manifest))
+	}
+	if err != nil {
+		if os.Getenv("VISAGE_E2E") == "" {
+			t.Skipf("face models not found (%v); set VISAGE_FACE_MODELS", err)
+		}
+		t.Fatal(err)
+	}
+	n, err := Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func lfwImage(t testing.TB, rel string) *tensor.Tensor {
+	t.Helper()
+	dir, err := assets.SharedDir()
+	if err != nil {
+		if os.Getenv("VISAGE_E2E") == "" {
+			t.Skip(err)
+		}
+		t.Fatal(err)
+	}
+	img, err := imageio.DecodeFile(filepath.Join(dir, "data/lfw/images_deepfunneled", rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// TestDetectMatchesFaceAPI compares with face-api.js's Tiny Face Detector
+// on the single-photo input of testdata/detect/reference.json (made by
+// testdata/detect/make_reference.mjs from the same decoded pixels).
+func TestDetectMatchesFaceAPI(t *testing.T) {
+	n := loadNet(t)
+	img := lfwImage(t, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
+	raw, err := os.ReadFile("../../testdata/detect/reference.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref struct {
+		Tiny map[string][]struct {
+			Box   struct{ X, Y, Width, Height float64 }
+			Score float64
+		}
+	}
+	if err := json.Unmarshal(raw, &ref); err != nil {
+		t.Fatal(err)
+	}
+	want := ref.Tiny["single"]
+	got, err := n.Detect(img, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d faces, face-api.js found %d", len(got), len(want))
+	}
+	for i, g := range got {
+		w := want[i]
+		d := math.Abs(g.Box.X-w.Box.X) + math.Abs(g.Box.Y-w.Box.Y) + math.Abs(g.Box.W-w.Box.Width) + math.Abs(g.Box.H-w.Box.Height)
+		if d > 1e-2 || math.Abs(g.Score-w.Score) > 1e-4 {
+			t.Errorf("face %d: %+v, face-api.js %+v", i, g, w)
+		}
+	}
+}
+
+func TestNonMaxSuppressionKeepsBestOfOverlaps(t *testing.T) {
+	dets := []ssd.Detection{
+		{Box: ssd.Box{X: 0, Y: 0, W: 10, H: 10}, Score: 0.6},
+		{Box: ssd.Box{X: 1, Y: 0, W: 10, H: 10}, Score: 0.9}, // IoU 90/110 with the first
+		{Box: ssd.Box{X: 6, Y: 0, W: 10, H: 10}, Score: 0.7}, // IoU 50/150 with the second: kept
+		{Box: ssd.Box{X: 30, Y: 30, W: 5, H: 5}, Score: 0.5},
+	}
+	got := nonMaxSuppression(dets, 0.4)
+	want := []float64{0.9, 0.7, 0.5}
+	if len(got) != len(want) {
+		t.Fatalf("kept %v, want scores %v", got, want)
+	}
+	for i := range want {
+		if got[i].Score != want[i] {
+			t.Errorf("kept %v, want scores %v", got, want)
+		}
+	}
+}
+
+func TestDetectRejectsBadOptions(t *testing.T) {
+	n := &Net{}
+	img := tensor.New(8, 8, 3)
+	for _, o := range []Options{{InputSize: 100, ScoreThreshold: 0.5}, {InputSize: 416, ScoreThreshold: 0}, {InputSize: 0, ScoreThreshold: 0.5}} {
+		if _, err := n.Detect(img, o); err == nil {
+			t.Errorf("%+v: expected an error", o)
+		}
+	}
+}
+
+func BenchmarkDetect(b *testing.B) {
+	n := loadNet(b)
+	img := lfwImage(b, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
+	for b.Loop() {
+		if _, err := n.Detect(img, DefaultOptions()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
