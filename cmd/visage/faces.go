@@ -10,6 +10,7 @@ import (
 	"visage/core/imageio"
 	"visage/models/assets"
 	"visage/models/facerec"
+	"visage/models/tinyface"
 )
 
 // faceSource turns image files into faces: the one place the subcommands get
@@ -120,6 +121,10 @@ func (s *faceSource) load() error {
 		s.pipe.FallbackConfidence = face.DefaultFallbackConfidence
 		s.pipe.PadRetry = face.DefaultPadRetry
 		s.pipe.MaxDetectSide = face.DefaultMaxDetectSide
+		if s.pipe.Tiny, err = tinyface.Load(os.DirFS(dir)); err != nil {
+			return fmt.Errorf("loading the tiny face detector from %s: %w", dir, err)
+		}
+		s.pipe.TinyOptions = face.DefaultTinyOptions()
 	}
 	s.net = net
 	return nil

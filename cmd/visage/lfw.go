@@ -22,6 +22,7 @@ import (
 	"visage/core/lfw"
 	"visage/models/assets"
 	"visage/models/facerec"
+	"visage/models/tinyface"
 )
 
 func init() {
@@ -48,6 +49,7 @@ type lfwResult struct {
 	// threshold and those found only on the padded image.
 	FallbackImages []string `json:"images_found_at_fallback_confidence"`
 	PaddedImages   []string `json:"images_found_on_padded_image"`
+	TinyImages     []string `json:"images_found_by_tiny_face_detector"`
 	ROCPNG         string   `json:"roc_png"`
 	HistogramPNG   string   `json:"histogram_png"`
 }
@@ -59,6 +61,7 @@ type lfwSettings struct {
 	MinConfidence      float64 `json:"min_confidence"`
 	FallbackConfidence float64 `json:"fallback_confidence"`
 	PadRetry           float64 `json:"pad_retry"`
+	TinyFallback       bool    `json:"tiny_fallback"`
 }
 
 type lfwFold struct {
@@ -79,6 +82,7 @@ func runLFW(args []string) error {
 	minConf := fl.Float64("min-confidence", 0.5, "SSD score threshold in (0,1)")
 	fallback := fl.Float64("fallback-confidence", face.DefaultFallbackConfidence, "if nothing passes --min-confidence, accept detections above this (0: off)")
 	padRetry := fl.Float64("pad-retry", face.DefaultPadRetry, "if still no face, detect again with this fraction of the image added as border on every side (0: off)")
+	tinyFallback := fl.Bool("tiny-fallback", true, "if the SSD still finds nothing, try the Tiny Face Detector (face.DefaultTinyOptions)")
 	allVariants := fl.Bool("all-variants", false, "also fill the caches of the other alignment and mirror settings (one detection, four encodings)")
 	cachePath := fl.String("cache", "", "encodings cache file (default OUT/encodings-SETTINGS.bin); reused when its settings match")
 	out := fl.String("out", "build/lfw", "folder for lfw.json, roc.png and distances.png")
@@ -104,7 +108,7 @@ func runLFW(args []string) error {
 	if err != nil {
 		return usagef("--folds: %v", err)
 	}
-	settings := lfwSettings{Folds: foldIdx, Align: align.String(), Mirror: *mirror, MinConfidence: *minConf, FallbackConfidence: *fallback, PadRetry: *padRetry}
+	settings := lfwSettings{Folds: foldIdx, Align: align.String(), Mirror: *mirror, MinConfidence: *minConf, FallbackConfidence: *fallback, PadRetry: *padRetry, TinyFallback: *tinyFallback}
 
 	// Every image of the chosen folds, once.
 	seen := map[string]bool{}
@@ -124,7 +128,11 @@ func runLFW(args []string) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
-	detectTag := fmt.Sprintf("ssd%g-%g+pad%g+landmarks68", *minConf, *fallback, *padRetry)
+	detectTag := fmt.Sprintf("ssd%g-%g+pad%g", *minConf, *fallback, *padRetry)
+	if *tinyFallback {
+		detectTag += "+tiny"
+	}
+	detectTag += "+landmarks68"
 	variants := []lfwVariant{{align, *mirror}}
 	if *allVariants {
 		for _, a := range []face.Align{face.AlignFaceAPI, face.AlignSimilarity} {
@@ -174,6 +182,12 @@ func runLFW(args []string) error {
 		pipe.Options.MinConfidence = *minConf
 		pipe.FallbackConfidence = *fallback
 		pipe.PadRetry = *padRetry
+		if *tinyFallback {
+			if pipe.Tiny, err = tinyface.Load(fsys); err != nil {
+				return err
+			}
+			pipe.TinyOptions = face.DefaultTinyOptions()
+		}
 		if stages, err = encodeImages(pipe, *dir, todo, *jobs, variants, caches, paths); err != nil {
 			return err
 		}
@@ -186,6 +200,7 @@ func runLFW(args []string) error {
 	res.Settings = settings
 	res.FallbackImages = append([]string{}, stages[face.StageFallback]...)
 	res.PaddedImages = append([]string{}, stages[face.StagePadded]...)
+	res.TinyImages = append([]string{}, stages[face.StageTiny]...)
 	res.NoFace = []string{}
 	res.Images = len(images)
 	for _, rel := range images {
@@ -451,7 +466,8 @@ func printLFW(r *lfwResult) {
 	fmt.Printf("accuracy %.2f%% ± %.2f%% (mean ± std over folds)\n", 100*r.Mean, 100*r.Std)
 	fmt.Printf("at the fixed threshold %.2f: %.2f%%\n", r.FixedThreshold, 100*r.FixedAccuracy)
 	fmt.Printf("TAR %.2f%% at FAR ≤ 1e-3 (threshold %.4f), AUC %.5f\n", 100*r.TAR, r.TARThreshold, r.AUC)
-	fmt.Printf("this run: %d images found only at the fallback confidence, %d only on the padded image\n", len(r.FallbackImages), len(r.PaddedImages))
+	fmt.Printf("this run: %d images found only at the fallback confidence, %d only on the padded image, %d only by the Tiny Face Detector\n",
+		len(r.FallbackImages), len(r.PaddedImages), len(r.TinyImages))
 	fmt.Printf("%d images without a face (%d pairs, each counted as an error)\n", len(r.NoFace), r.MissingPairs)
 	for _, rel := range r.NoFace {
 		fmt.Println("  " + rel)

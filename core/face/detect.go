@@ -9,6 +9,7 @@ import (
 	"visage/core/tensor"
 	"visage/models/landmarks"
 	"visage/models/ssd"
+	"visage/models/tinyface"
 )
 
 // Box is an axis-aligned rectangle in image pixels: top-left corner X, Y and
@@ -48,6 +49,10 @@ type Pipeline struct {
 	// padded on every side by this fraction of its larger side, which makes
 	// the face smaller in the detector's 512x512 input.
 	PadRetry float64
+	// Tiny, when set, is the last resort: the Tiny Face Detector run with
+	// each of TinyOptions in turn when the SSD attempts found nothing.
+	Tiny        *tinyface.Net
+	TinyOptions []tinyface.Options
 	// Mirror averages the descriptor of the chip with that of its mirror image.
 	Mirror bool
 	// MaxDetectSide, when > 0, downsizes larger images (area average) for
@@ -63,6 +68,7 @@ const (
 	StageDefault               // at Options.MinConfidence
 	StageFallback              // at FallbackConfidence
 	StagePadded                // on the padded image
+	StageTiny                  // by the Tiny Face Detector
 )
 
 // Detect returns the detector's faces in img ([H,W,3] RGB 0..255), best
@@ -81,6 +87,14 @@ func (p *Pipeline) Detect(img *tensor.Tensor) ([]ssd.Detection, Stage, error) {
 		for i := range dets {
 			dets[i].Box.X -= float64(pad)
 			dets[i].Box.Y -= float64(pad)
+		}
+	}
+	for _, opt := range p.TinyOptions {
+		if err != nil || len(dets) > 0 || p.Tiny == nil {
+			break
+		}
+		if dets, err = p.Tiny.Detect(src, opt); len(dets) > 0 {
+			stage = StageTiny
 		}
 	}
 	if err != nil {
@@ -276,6 +290,13 @@ const (
 	DefaultPadRetry           = 0.25
 	DefaultMaxDetectSide      = 1024
 )
+
+// DefaultTinyOptions are the Tiny Face Detector attempts Visage makes when
+// the SSD finds nothing: face-api.js's defaults, then a small input size,
+// which suits faces that fill much of the photo.
+func DefaultTinyOptions() []tinyface.Options {
+	return []tinyface.Options{tinyface.DefaultOptions(), {InputSize: 160, ScoreThreshold: 0.5}}
+}
 
 // LoadPipeline loads the SSD detector and the 68-point landmark net from
 // fsys (the face-api.js model folder) and returns a pipeline with

@@ -1,0 +1,108 @@
+package face
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"visage/core/imageio"
+	"visage/core/tensor"
+	"visage/models/assets"
+	"visage/models/facerec"
+	"visage/models/tinyface"
+)
+
+// testPipeline loads the full pipeline with Visage's fallbacks, skipping
+// (or failing under VISAGE_E2E) without the models or LFW.
+func testPipeline(t testing.TB) (*Pipeline, string) {
+	t.Helper()
+	models, err := assets.FaceModelsDir()
+	shared, err2 := assets.SharedDir()
+	if err == nil {
+		err = err2
+	}
+	if err != nil {
+		if os.Getenv("VISAGE_E2E") == "" {
+			t.Skip(err)
+		}
+		t.Fatal(err)
+	}
+	fsys := os.DirFS(models)
+	enc, err := facerec.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := LoadPipeline(fsys, enc, AlignSimilarity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Tiny, err = tinyface.Load(fsys); err != nil {
+		t.Fatal(err)
+	}
+	p.FallbackConfidence, p.PadRetry, p.TinyOptions = DefaultFallbackConfidence, DefaultPadRetry, DefaultTinyOptions()
+	return p, filepath.Join(shared, "data/lfw/images_deepfunneled")
+}
+
+// Each fallback stage is reached on a photo that needs it, and a blank
+// image is no face, not an error.
+func TestDetectStages(t *testing.T) {
+	p, lfwDir := testPipeline(t)
+	for rel, want := range map[string]Stage{
+		"Aaron_Eckhart/Aaron_Eckhart_0001.jpg": StageDefault,
+		// Dark, turned face: the SSD scores it 0.03 at best; the Tiny Face
+		// Detector at a 160 input finds it.
+		"Abdoulaye_Wade/Abdoulaye_Wade_0003.jpg": StageTiny,
+	} {
+		img, err := imageio.DecodeFile(filepath.Join(lfwDir, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dets, stage, err := p.Detect(img)
+		if err != nil || stage != want || len(dets) == 0 {
+			t.Errorf("%s: stage %d, %d faces, %v; want stage %d", rel, stage, len(dets), err, want)
+		}
+	}
+	blank := tensor.New(90, 160, 3)
+	if _, err := p.Faces(blank); err == nil || !errors.Is(err, ErrNoFace) {
+		t.Errorf("blank image: %v, want ErrNoFace", err)
+	}
+}
+
+// The largest face is the one LargestFace describes, with 68 landmarks and
+// a descriptor.
+func TestLargestFace(t *testing.T) {
+	p, lfwDir := testPipeline(t)
+	img, err := composePhoto(lfwDir, parityPhotos[3].files, parityPhotos[3].rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := p.Faces(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := p.LargestFace(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := all[Largest(all)]
+	if f.Box != want.Box || len(f.Landmarks) != 68 || len(f.Encoding) != DescriptorLen {
+		t.Errorf("LargestFace %+v, want the box %+v with 68 landmarks and a descriptor", f.Box, want.Box)
+	}
+	if Distance(f.Encoding, want.Encoding) != 0 {
+		t.Error("LargestFace's descriptor differs from Faces'")
+	}
+}
+
+func BenchmarkPipelineLargestFace(b *testing.B) {
+	p, lfwDir := testPipeline(b)
+	img, err := imageio.DecodeFile(filepath.Join(lfwDir, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := p.LargestFace(img); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
