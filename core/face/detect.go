@@ -63,6 +63,7 @@ type Pipeline struct {
 // Stage says which detection attempt found the faces.
 type Stage int
 
+// The stages, in the order Detect tries them.
 const (
 	StageNone     Stage = iota // nothing found
 	StageDefault               // at Options.MinConfidence
