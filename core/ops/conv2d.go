@@ -28,7 +28,8 @@ type Filter struct {
 	// Filter is made: the prepared copy would no longer match.
 	W *tensor.Tensor
 
-	packed []float32 // W in packB's strips for gemmSIMD; nil: pack per call
+	packed   []float32 // W in packB's strips for gemmSIMD; nil: pack per call
+	winograd []float32 // W's Winograd planes for conv2DWinograd; nil: not used
 }
 
 // NewFilter prepares w [kh,kw,Cin,Cout] for Filter.Conv2D; w is shared,
@@ -37,7 +38,8 @@ func NewFilter(w *tensor.Tensor) *Filter {
 	if w.Rank() != 4 {
 		panic(fmt.Sprintf("ops: NewFilter: filter %v is not [kh,kw,Cin,Cout]", w.Shape))
 	}
-	return &Filter{W: w, packed: packSIMD(w.Shape[0]*w.Shape[1]*w.Shape[2], w.Shape[3], w.Data)}
+	return &Filter{W: w, packed: packSIMD(w.Shape[0]*w.Shape[1]*w.Shape[2], w.Shape[3], w.Data),
+		winograd: winogradFilter(w)}
 }
 
 // Conv2D is ops.Conv2D(x, f.W, bias, strideH, strideW, pad).
@@ -61,6 +63,9 @@ func conv2D(x *tensor.Tensor, f *Filter, bias []float32, strideH, strideW int, p
 	checkBias("Conv2D", bias, cout)
 	oh, top := window(h, kh, strideH, pad)
 	ow, left := window(wd, kw, strideW, pad)
+	if f.winograd != nil && strideH == 1 && strideW == 1 {
+		return conv2DWinograd(x, f, bias, oh, ow, top, left, relu)
+	}
 	y := tensor.New(oh, ow, cout)
 	var src aSource = patchA{x: x.Data, h: h, w: wd, cin: cin, kw: kw, ow: ow,
 		strideH: strideH, strideW: strideW, top: top, left: left}

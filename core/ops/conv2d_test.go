@@ -26,6 +26,12 @@ func TestConv2DMatchesConv(t *testing.T) {
 		{1, 1, 4, 3, 3, 9, 1, 1},
 		{20, 19, 33, 3, 3, 17, 1, 1},
 		{12, 12, 64, 1, 1, 13, 1, 1},
+		// 3×3 stride 1 with channels in fours: Winograd in the browser;
+		// odd and even sides, 1×1, and Cin over one depth block.
+		{9, 7, 8, 3, 3, 12, 1, 1},
+		{4, 4, 4, 3, 3, 4, 1, 1},
+		{1, 2, 4, 3, 3, 8, 1, 1},
+		{6, 5, 260, 3, 3, 20, 1, 1},
 	} {
 		for _, pad := range []Padding{Valid, Same} {
 			name := fmt.Sprintf("%dx%dx%d*%dx%d->%d/s%d,%d/%v", s.h, s.w, s.cin, s.kh, s.kw, s.cout, s.sh, s.sw, pad)

@@ -2,6 +2,8 @@
 
 package ops
 
+import "visage/core/tensor"
+
 // Outside the browser there are no WebAssembly SIMD kernels (simd_wasm.go):
 // these report false and the pure Go kernels run.
 
@@ -10,6 +12,12 @@ func gemmSIMD(m, n, k int, src aSource, b []float32, ldb int, packed, c []float3
 }
 
 func packSIMD(k, n int, b []float32) []float32 { return nil }
+
+func winogradFilter(w *tensor.Tensor) []float32 { return nil }
+
+func conv2DWinograd(x *tensor.Tensor, f *Filter, bias []float32, oh, ow, top, left int, relu bool) *tensor.Tensor {
+	panic("ops: conv2DWinograd without the SIMD kernels")
+}
 
 func depthwiseSIMD(x, w []float32, bias []float32, y []float32, h, wd, c, kh, kw, sh, sw, top, left, oh, ow int) bool {
 	return false

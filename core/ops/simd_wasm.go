@@ -20,15 +20,16 @@ var simd = bindSIMD(js.Global().Get("visageSIMD"))
 
 // simdKernels are the functions simd.wat exports.
 type simdKernels struct {
-	igemm, packb, dwconv js.Value
+	igemm, packb, dwconv, wgInput, wgOutput js.Value
 }
 
 func bindSIMD(exports js.Value) *simdKernels {
 	if exports.Type() != js.TypeObject {
 		return nil
 	}
-	k := &simdKernels{igemm: exports.Get("igemm"), packb: exports.Get("packb"), dwconv: exports.Get("dwconv")}
-	for _, f := range []js.Value{k.igemm, k.packb, k.dwconv} {
+	k := &simdKernels{igemm: exports.Get("igemm"), packb: exports.Get("packb"), dwconv: exports.Get("dwconv"),
+		wgInput: exports.Get("wgInput"), wgOutput: exports.Get("wgOutput")}
+	for _, f := range []js.Value{k.igemm, k.packb, k.dwconv, k.wgInput, k.wgOutput} {
 		if f.Type() != js.TypeFunction {
 			return nil
 		}
@@ -66,36 +67,55 @@ func gemmSIMD(m, n, k int, src aSource, b []float32, ldb int, packed, c []float3
 		simd.packb.Invoke(k, n, addr(b), ldb, addr(*bbuf))
 		packed = *bbuf
 	}
-	// With ep.set the first call stores bias + its product (the bias row
-	// padded to whole strips), the others add theirs; the last clamps.
-	bias := 0
+	var bias []float32
 	if ep.set {
-		bbuf := getScratch(roundUp(n, simdNR))
+		bbuf := paddedRow(n, ep.bias)
 		defer scratch.Put(bbuf)
-		clear(*bbuf)
-		copy(*bbuf, ep.bias)
-		bias = addr(*bbuf)
+		bias = *bbuf
 	}
+	igemmBlocks(m, n, k/taps, taps, tapStep, ind.addrs, 0, packed, c, ldc, bias, ep.relu)
+	runtime.KeepAlive(rows)
+	runtime.KeepAlive(b)
+	return true
+}
+
+// paddedRow returns a scratch row of n values rounded up to whole igemm
+// strips, holding v (nil: zeros) and zeros after it.
+func paddedRow(n int, v []float32) *[]float32 {
+	buf := getScratch(roundUp(n, simdNR))
+	clear(*buf)
+	copy(*buf, v)
+	return buf
+}
+
+// igemmBlocks runs igemm on A (m rows of taps runs of kt values, row i's
+// run t at byte ind[i] + aOff + t·tapStep) and B packed k = taps·kt deep,
+// one depth block of about simdKC at a time. With bias (a row padded by
+// paddedRow) the first block sets C to bias plus its product, otherwise C
+// accumulates; with relu the last block clamps C at zero.
+func igemmBlocks(m, n, kt, taps, tapStep int, ind []int32, aOff int, packed, c []float32, ldc int, bias []float32, relu bool) {
 	var tmp [32]float32
-	kt := k / taps
+	k := kt * taps
+	biasAddr := 0
+	if bias != nil {
+		biasAddr = addr(bias)
+	}
 	tapsPer, ktBlock := max(1, simdKC/kt), min(kt, simdKC)
 	for t0 := 0; t0 < taps; t0 += tapsPer {
 		nt := min(tapsPer, taps-t0)
 		for p0 := 0; p0 < kt; p0 += ktBlock {
 			last := t0+nt == taps && p0+ktBlock >= kt
-			simd.igemm.Invoke(m, n, min(ktBlock, kt-p0), nt, tapStep, addr(ind.addrs), t0*tapStep+4*p0,
+			simd.igemm.Invoke(m, n, min(ktBlock, kt-p0), nt, tapStep, addr(ind), aOff+t0*tapStep+4*p0,
 				addr(packed)+4*simdNR*(t0*kt+p0), 4*simdNR*k, addr(c), ldc,
-				bias, last && ep.relu, addr(tmp[:]), simdMB)
-			bias = 0
+				biasAddr, last && relu, addr(tmp[:]), simdMB)
+			biasAddr = 0
 		}
 	}
-	runtime.KeepAlive(rows)
 	runtime.KeepAlive(ind)
-	runtime.KeepAlive(b)
 	runtime.KeepAlive(packed)
 	runtime.KeepAlive(c)
+	runtime.KeepAlive(bias)
 	runtime.KeepAlive(&tmp)
-	return true
 }
 
 // packSIMD returns the k×n row-major b in igemm's layout, or nil when the

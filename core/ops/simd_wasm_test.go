@@ -5,6 +5,8 @@ package ops
 import (
 	"os"
 	"testing"
+
+	"visage/core/tensor"
 )
 
 // TestSIMDAttached fails when the host promised the SIMD kernels
@@ -16,5 +18,25 @@ func TestSIMDAttached(t *testing.T) {
 	}
 	if simd == nil {
 		t.Skip("no SIMD kernels in this host; run under testdata/go_js_wasm_simd_exec to test them")
+	}
+}
+
+// TestWinogradPrepared checks that NewFilter prepares Winograd planes exactly
+// for 3×3 filters with channels in fours when the SIMD kernels are in use, so
+// that TestConv2DMatchesConv's prepared-filter cases test conv2DWinograd.
+func TestWinogradPrepared(t *testing.T) {
+	if simd == nil {
+		t.Skip("no SIMD kernels in this host")
+	}
+	for _, s := range []struct {
+		shape []int
+		want  bool
+	}{
+		{[]int{3, 3, 8, 12}, true}, {[]int{3, 3, 260, 20}, true},
+		{[]int{3, 3, 3, 8}, false}, {[]int{3, 3, 8, 6}, false}, {[]int{5, 5, 8, 8}, false}, {[]int{1, 1, 8, 8}, false},
+	} {
+		if got := NewFilter(tensor.New(s.shape...)).winograd != nil; got != s.want {
+			t.Errorf("NewFilter(%v): Winograd planes %v, want %v", s.shape, got, s.want)
+		}
 	}
 }
