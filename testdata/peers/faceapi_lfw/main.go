@@ -3,7 +3,7 @@
 // accuracy table (issue 3, item 7).
 //
 //	go run ./testdata/peers/faceapi_lfw [--dir IMAGES] [--pairs pairs.txt]
-//	    [--cache FILE] [--out testdata/peers/faceapi_lfw_result.json] [--batch N] [--limit N]
+//	    [--cache FILE] [--out testdata/peers/faceapi_lfw_result.json] [--batch N] [--limit N] [--score-only]
 //
 // face-api.js (@vladmandic/face-api 1.7.15, its ES bundle with TensorFlow.js
 // 4.22 on the wasm backend, SIMD and threads) runs in headless Chromium on
@@ -75,8 +75,12 @@ func main() {
 	out := flag.String("out", "testdata/peers/faceapi_lfw_result.json", "result file (JSON)")
 	batch := flag.Int("batch", 8, "images per call into the page")
 	limit := flag.Int("limit", 0, "process at most this many new images (0: all)")
+	scoreOnly := flag.Bool("score-only", false, "only score what the cache holds (e.g. while another run fills it)")
 	flag.Parse()
-	if *batch < 1 || *limit < 0 || flag.NArg() > 0 {
+	if *scoreOnly {
+		*limit = -1
+	}
+	if *batch < 1 || *limit < -1 || flag.NArg() > 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -102,8 +106,8 @@ func run(dir, pairsFile, cachePath, out string, batch, limit int) error {
 			todo = append(todo, im)
 		}
 	}
-	if limit > 0 && len(todo) > limit {
-		todo = todo[:limit]
+	if limit != 0 && len(todo) > max(limit, 0) {
+		todo = todo[:max(limit, 0)] // limit -1: score only
 	}
 	fmt.Fprintf(os.Stderr, "faceapi_lfw: %d images in %d pairs, %d cached, %d to run\n", len(images), countPairs(folds), len(done), len(todo))
 	if len(todo) > 0 {
@@ -290,6 +294,17 @@ type result struct {
 	ImagesDone  int       `json:"images_done"`
 	FoldsScored []int     `json:"folds_scored"` // 1-based; all 10 when complete
 	Variants    []variant `json:"variants"`
+	// SoFar is filled while the cache is incomplete: per selection, over the
+	// pairs whose two images are done, not the 10-fold protocol.
+	SoFar []progress `json:"so_far,omitempty"`
+}
+
+// progress is one selection's interim count.
+type progress struct {
+	Selection     string  `json:"selection"`
+	Pairs         int     `json:"pairs"`               // pairs with both images done
+	FixedAccuracy float64 `json:"accuracy_at_0.6"`     // over those, a missing face an error
+	NoFace        int     `json:"images_without_face"` // among the images done
 }
 
 type variant struct {
@@ -339,6 +354,9 @@ func score(folds [][]lfw.Pair, images []string, done map[string]record) (*result
 			res.ImagesDone++
 		}
 	}
+	if res.ImagesDone < len(images) {
+		res.SoFar = interim(folds, done)
+	}
 	if len(scored) < 2 {
 		return res, nil // the protocol needs two complete folds
 	}
@@ -354,18 +372,56 @@ func score(folds [][]lfw.Pair, images []string, done map[string]record) (*result
 	return res, nil
 }
 
+// interim scores, per selection, the pairs whose images are both done at
+// the fixed threshold.
+func interim(folds [][]lfw.Pair, done map[string]record) []progress {
+	var pairs []lfw.Pair
+	for _, fold := range folds {
+		for _, p := range fold {
+			_, ok1 := done[p.Image1()]
+			_, ok2 := done[p.Image2()]
+			if ok1 && ok2 {
+				pairs = append(pairs, p)
+			}
+		}
+	}
+	var out []progress
+	for _, t := range minConfidences {
+		for _, rule := range rules {
+			sel := fmt.Sprintf("%g/%s", t, rule)
+			pr := progress{Selection: sel, Pairs: len(pairs)}
+			for _, r := range done {
+				if _, ok := r.Picks[sel]; !ok {
+					pr.NoFace++
+				}
+			}
+			outs := lfw.ScorePairs(pairs, func(im string) []float32 { return descriptorOf(done[im], sel) }, face.Distance)
+			pr.FixedAccuracy = lfw.Accuracy(outs, lfw.SmallerIsSame, face.DefaultThreshold)
+			out = append(out, pr)
+		}
+	}
+	return out
+}
+
+// descriptorOf returns r's descriptor for selection sel; nil when no face.
+func descriptorOf(r record, sel string) []float32 {
+	i, ok := r.Picks[sel]
+	if !ok {
+		return nil
+	}
+	return r.Descriptors[fmt.Sprint(i)]
+}
+
 // scoreSelection runs the protocol with the descriptors of one selection;
 // numbers are the folds' 1-based numbers in pairs.txt.
 func scoreSelection(folds [][]lfw.Pair, numbers []int, done map[string]record, sel string) (*variant, error) {
 	noFace := map[string]bool{}
 	lookup := func(im string) []float32 {
-		r := done[im]
-		i, ok := r.Picks[sel]
-		if !ok {
+		d := descriptorOf(done[im], sel)
+		if d == nil {
 			noFace[im] = true
-			return nil
 		}
-		return r.Descriptors[fmt.Sprint(i)]
+		return d
 	}
 	outs := make([][]lfw.Outcome, len(folds))
 	for k, fold := range folds {
