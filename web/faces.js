@@ -157,7 +157,9 @@ export async function startFaces(visage, { say, progress }) {
     let frames = 0;
     el.fps.textContent = 'Analysing the first frame…';
     while (run === cameraRun) {
-      if (busy > 0 || el.video.readyState < 2) {
+      // Hold back while an action runs, the video has no frame yet, or
+      // nobody can see the tab.
+      if (busy > 0 || el.video.readyState < 2 || document.hidden) {
         await sleep(100);
         continue;
       }
