@@ -90,7 +90,7 @@ func (a *api) enroll(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := a.enrol.LargestFace(img)
+	f, err := a.enrolling.LargestFace(img)
 	if err != nil {
 		return nil, fmt.Errorf("enroll %q: %w", name, err)
 	}

@@ -79,11 +79,11 @@ type faceFinder interface {
 // api holds what load loaded and the gallery; its methods implement the JS
 // calls.
 type api struct {
-	mu      sync.Mutex // held by each call: calls are served one at a time
-	net     *facerec.Net
-	live    faceFinder // detector defaults: what detect, identify and verify use
-	enrol   faceFinder // also retries on a padded image: enrollment photos are known to hold a face
-	gallery *face.Gallery
+	mu        sync.Mutex // held by each call: calls are served one at a time
+	net       *facerec.Net
+	live      faceFinder // face-api.js's detector defaults: what detect, identify and verify use
+	enrolling faceFinder // also tries a lower score and a padded image: an enrollment photo is known to hold a face
+	gallery   *face.Gallery
 }
 
 // serialized returns fn run under a.mu.
@@ -124,9 +124,10 @@ func (a *api) load(args []js.Value) (any, error) {
 		return nil, err
 	}
 	p.MaxDetectSide = ssd.InputSize // the detector sees 512x512: area-average larger photos down first
-	enrol := *p
-	enrol.PadRetry = 0.25
-	a.live, a.enrol = p, &enrol
+	enrolling := *p                 // as the CLI does for photos
+	enrolling.FallbackConfidence = face.DefaultFallbackConfidence
+	enrolling.PadRetry = face.DefaultPadRetry
+	a.live, a.enrolling = p, &enrolling
 	return map[string]any{"detector": true}, nil
 }
 

@@ -194,7 +194,7 @@ func people(g js.Value) string {
 }
 
 func TestEnrollVerifyIdentify(t *testing.T) {
-	a := &api{gallery: face.NewGallery(), live: fakeFinder{}, enrol: fakeFinder{}}
+	a := &api{gallery: face.NewGallery(), live: fakeFinder{}, enrolling: fakeFinder{}}
 	if got := must(t, "identify (empty gallery)", call(a.identify, pixel(1, 0))); got.Length() != 1 ||
 		!got.Index(0).Get("name").IsNull() || !got.Index(0).Get("distance").IsNull() {
 		t.Errorf("identify with no one enrolled: want one face, name and distance null")
@@ -262,7 +262,7 @@ func TestEnrollVerifyIdentify(t *testing.T) {
 }
 
 func TestGalleryEditExportImport(t *testing.T) {
-	a := &api{gallery: face.NewGallery(), live: fakeFinder{}, enrol: fakeFinder{}}
+	a := &api{gallery: face.NewGallery(), live: fakeFinder{}, enrolling: fakeFinder{}}
 	must(t, "enroll", call(a.enroll, "Ada", pixel(1, 0)))
 	must(t, "enroll", call(a.enroll, "Bob", pixel(3, 0)))
 	if got := people(must(t, "rename", call(a.rename, "Ada", "Ada L."))); got != "Ada L.:1,Bob:1" {
