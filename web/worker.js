@@ -49,10 +49,12 @@ async function fetchBytes(url, onSize = () => {}, onChunk = () => {}) {
   onSize(Number(res.headers.get('Content-Length')) || 0);
   const parts = [];
   let length = 0;
-  for await (const part of res.body) {
-    parts.push(part);
-    length += part.length;
-    onChunk(part.length);
+  // A reader loop, not for await: Safari's streams are not async iterable.
+  const reader = res.body.getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    parts.push(r.value);
+    length += r.value.length;
+    onChunk(r.value.length);
   }
   const out = new Uint8Array(length);
   let at = 0;
