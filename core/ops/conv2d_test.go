@@ -87,6 +87,8 @@ func TestDepthwiseMatchesConv(t *testing.T) {
 	for _, s := range []struct{ h, w, c, k, mult, stride int }{
 		{7, 9, 5, 3, 1, 1}, {8, 7, 3, 3, 2, 2}, {5, 5, 6, 5, 1, 2}, {2, 3, 3, 3, 3, 1},
 		{48, 45, 35, 3, 1, 1}, // big enough to be split among goroutines
+		// one filter per channel, channels in 16s: the SIMD kernel in the browser
+		{7, 9, 16, 3, 1, 1}, {8, 7, 32, 3, 1, 2}, {2, 1, 16, 3, 1, 1}, {6, 5, 48, 5, 1, 2},
 	} {
 		for _, pad := range []Padding{Valid, Same} {
 			draw := lcg(uint32(s.h*s.c + s.k*s.mult))

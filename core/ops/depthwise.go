@@ -10,8 +10,8 @@ import (
 // x [H,W,C], w [kh,kw,C,mult], bias C*mult values or nil. Output channel
 // c*mult+m is channel c filtered by w[:,:,c,m] (TensorFlow's depthwiseConv2d).
 // It returns a new [oh,ow,C*mult] tensor. In the browser, one filter per
-// channel (mult = 1) runs on the WebAssembly SIMD kernels when the host
-// provides them (depthwiseSIMD).
+// channel (mult = 1) with C a multiple of 16 (MobileNet's layers) runs on
+// the WebAssembly SIMD kernels when the host provides them (depthwiseSIMD).
 func DepthwiseConv2D(x, w *tensor.Tensor, bias []float32, strideH, strideW int, pad Padding) *tensor.Tensor {
 	if x.Rank() != 3 || w.Rank() != 4 || w.Shape[2] != x.Shape[2] {
 		panic(fmt.Sprintf("ops: DepthwiseConv2D: input %v and filter %v do not match (want x [H,W,C], w [kh,kw,C,mult])", x.Shape, w.Shape))

@@ -7,7 +7,7 @@
 ;;
 ;;   igemm    gemmPacked's product C += A·B (Conv2D, MatMul, FullyConnected)
 ;;   packb    packB's layout of B, strips of 8 columns
-;;   dwconv   DepthwiseConv2D with one filter per channel
+;;   dwconv   DepthwiseConv2D with one filter per channel, channels in 16s
 ;;   wgInput, wgOutput  the transforms of Winograd F(2×2, 3×3), whose products
 ;;            run on igemm (Filter.Conv2D for 3×3 stride-1 filters)
 ;;
@@ -226,20 +226,26 @@
             (br_if $rows (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))))
       (br_if $strips (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n)))))
 
-  ;; dwconv adds a depthwise convolution with one filter per channel to y:
-  ;;   y[oy, ox, ch] += Σ_{ky,kx} x[oy·sh − top + ky, ox·sw − left + kx, ch] · w[ky, kx, ch]
-  ;; over the taps that land inside the h×wd input. x is [h, wd, c], w is
-  ;; [kh, kw, c], y is [oh, ow, c], all channels-last. Requires every size ≥ 1.
+  ;; dwconv is a depthwise convolution with one filter per channel:
+  ;;   y[oy, ox, ch] = bias[ch] + Σ_{ky,kx} x[oy·sh − top + ky, ox·sw − left + kx, ch] · w[ky, kx, ch]
+  ;; over the taps that land inside the h×wd input (bias = 0: none). x is
+  ;; [h, wd, c], w is [kh, kw, c], y is [oh, ow, c], all channels-last.
+  ;; Sixteen channels at a time, their sums kept in four registers over all
+  ;; the taps. Requires c a multiple of 16 and every size ≥ 1.
   (func (export "dwconv")
-    (param $x i32) (param $w i32) (param $y i32) (param $h i32) (param $wd i32) (param $c i32)
+    (param $x i32) (param $w i32) (param $bias i32) (param $y i32) (param $h i32) (param $wd i32) (param $c i32)
     (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $top i32) (param $left i32)
     (param $oh i32) (param $ow i32)
     (local $oy i32) (local $ox i32) (local $iy0 i32) (local $ix0 i32) (local $ky i32) (local $kx i32)
-    (local $ky1 i32) (local $kx0 i32) (local $kx1 i32) (local $cb i32) (local $yp i32)
+    (local $ky0 i32) (local $ky1 i32) (local $kx0 i32) (local $kx1 i32) (local $cb i32) (local $yp i32)
+    (local $ch i32) (local $xp i32) (local $wp i32) (local $xrow i32) (local $wrow i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $xv v128) (local $wv v128)
     (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
     (local.set $yp (local.get $y))
     (loop $rows
       (local.set $iy0 (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $top)))
+      (local.set $ky0 (select (i32.const 0) (i32.sub (i32.const 0) (local.get $iy0))
+        (i32.ge_s (local.get $iy0) (i32.const 0))))
       (local.set $ky1 (select (local.get $kh) (i32.sub (local.get $h) (local.get $iy0))
         (i32.le_s (local.get $kh) (i32.sub (local.get $h) (local.get $iy0)))))
       (local.set $ox (i32.const 0))
@@ -249,49 +255,64 @@
           (i32.ge_s (local.get $ix0) (i32.const 0))))
         (local.set $kx1 (select (local.get $kw) (i32.sub (local.get $wd) (local.get $ix0))
           (i32.le_s (local.get $kw) (i32.sub (local.get $wd) (local.get $ix0)))))
-        (local.set $ky (select (i32.const 0) (i32.sub (i32.const 0) (local.get $iy0))
-          (i32.ge_s (local.get $iy0) (i32.const 0))))
-        (block $doneTaps (loop $tapRows
-          (br_if $doneTaps (i32.ge_s (local.get $ky) (local.get $ky1)))
-          (local.set $kx (local.get $kx0))
-          (block $doneRow (loop $taps
-            (br_if $doneRow (i32.ge_s (local.get $kx) (local.get $kx1)))
-            (call $fma (local.get $yp)
-              (i32.add (local.get $x) (i32.mul (local.get $cb)
-                (i32.add (i32.mul (i32.add (local.get $iy0) (local.get $ky)) (local.get $wd))
-                         (i32.add (local.get $ix0) (local.get $kx)))))
-              (i32.add (local.get $w) (i32.mul (local.get $cb)
-                (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx))))
-              (local.get $c))
-            (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
-            (br $taps)))
-          (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
-          (br $tapRows)))
+        ;; xrow, wrow: channel 0 of the first tap inside, in x and in w
+        (local.set $xrow (i32.add (local.get $x) (i32.mul (local.get $cb)
+          (i32.add (i32.mul (i32.add (local.get $iy0) (local.get $ky0)) (local.get $wd))
+                   (i32.add (local.get $ix0) (local.get $kx0))))))
+        (local.set $wrow (i32.add (local.get $w) (i32.mul (local.get $cb)
+          (i32.add (i32.mul (local.get $ky0) (local.get $kw)) (local.get $kx0)))))
+        (local.set $ch (i32.const 0))
+        (loop $chans
+          (local.set $a0 (v128.const i32x4 0 0 0 0))
+          (local.set $a1 (v128.const i32x4 0 0 0 0))
+          (local.set $a2 (v128.const i32x4 0 0 0 0))
+          (local.set $a3 (v128.const i32x4 0 0 0 0))
+          (if (local.get $bias) (then
+            (local.set $xp (i32.add (local.get $bias) (local.get $ch)))
+            (local.set $a0 (v128.load (local.get $xp)))
+            (local.set $a1 (v128.load offset=16 (local.get $xp)))
+            (local.set $a2 (v128.load offset=32 (local.get $xp)))
+            (local.set $a3 (v128.load offset=48 (local.get $xp)))))
+          (local.set $ky (local.get $ky0))
+          (local.set $xp (i32.add (local.get $xrow) (local.get $ch)))
+          (local.set $wp (i32.add (local.get $wrow) (local.get $ch)))
+          (block $doneTaps (loop $tapRows
+            (br_if $doneTaps (i32.ge_s (local.get $ky) (local.get $ky1)))
+            (local.set $kx (local.get $kx0))
+            (block $doneRow (loop $taps
+              (br_if $doneRow (i32.ge_s (local.get $kx) (local.get $kx1)))
+              (local.set $xv (v128.load (local.get $xp)))
+              (local.set $wv (v128.load (local.get $wp)))
+              (local.set $a0 (f32x4.relaxed_madd (local.get $xv) (local.get $wv) (local.get $a0)))
+              (local.set $xv (v128.load offset=16 (local.get $xp)))
+              (local.set $wv (v128.load offset=16 (local.get $wp)))
+              (local.set $a1 (f32x4.relaxed_madd (local.get $xv) (local.get $wv) (local.get $a1)))
+              (local.set $xv (v128.load offset=32 (local.get $xp)))
+              (local.set $wv (v128.load offset=32 (local.get $wp)))
+              (local.set $a2 (f32x4.relaxed_madd (local.get $xv) (local.get $wv) (local.get $a2)))
+              (local.set $xv (v128.load offset=48 (local.get $xp)))
+              (local.set $wv (v128.load offset=48 (local.get $wp)))
+              (local.set $a3 (f32x4.relaxed_madd (local.get $xv) (local.get $wv) (local.get $a3)))
+              (local.set $xp (i32.add (local.get $xp) (local.get $cb)))
+              (local.set $wp (i32.add (local.get $wp) (local.get $cb)))
+              (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+              (br $taps)))
+            ;; next filter row: back over this row's taps, down one row
+            (local.set $xp (i32.add (local.get $xp) (i32.mul (local.get $cb)
+              (i32.sub (local.get $wd) (i32.sub (local.get $kx1) (local.get $kx0))))))
+            (local.set $wp (i32.add (local.get $wp) (i32.mul (local.get $cb)
+              (i32.sub (local.get $kw) (i32.sub (local.get $kx1) (local.get $kx0))))))
+            (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+            (br $tapRows)))
+          (local.set $xp (i32.add (local.get $yp) (local.get $ch)))
+          (v128.store (local.get $xp) (local.get $a0))
+          (v128.store offset=16 (local.get $xp) (local.get $a1))
+          (v128.store offset=32 (local.get $xp) (local.get $a2))
+          (v128.store offset=48 (local.get $xp) (local.get $a3))
+          (br_if $chans (i32.lt_s (local.tee $ch (i32.add (local.get $ch) (i32.const 64))) (local.get $cb))))
         (local.set $yp (i32.add (local.get $yp) (local.get $cb)))
         (br_if $cols (i32.lt_s (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (local.get $ow))))
       (br_if $rows (i32.lt_s (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $oh)))))
-
-  ;; fma does y[i] += x[i]·w[i] for i < n.
-  (func $fma (param $y i32) (param $x i32) (param $w i32) (param $n i32)
-    (local $end i32)
-    (local.set $end (i32.add (local.get $y) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
-    (block $doneVec (loop $vec
-      (br_if $doneVec (i32.ge_u (local.get $y) (local.get $end)))
-      (v128.store (local.get $y) (f32x4.add (v128.load (local.get $y))
-        (f32x4.mul (v128.load (local.get $x)) (v128.load (local.get $w)))))
-      (local.set $y (i32.add (local.get $y) (i32.const 16)))
-      (local.set $x (i32.add (local.get $x) (i32.const 16)))
-      (local.set $w (i32.add (local.get $w) (i32.const 16)))
-      (br $vec)))
-    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
-    (block $done (loop $scalar
-      (br_if $done (i32.ge_u (local.get $y) (local.get $end)))
-      (f32.store (local.get $y) (f32.add (f32.load (local.get $y))
-        (f32.mul (f32.load (local.get $x)) (f32.load (local.get $w)))))
-      (local.set $y (i32.add (local.get $y) (i32.const 4)))
-      (local.set $x (i32.add (local.get $x) (i32.const 4)))
-      (local.set $w (i32.add (local.get $w) (i32.const 4)))
-      (br $scalar))))
 
   ;; wgInput is Winograd F(2×2, 3×3)'s input transform: for each 4×4 tile of
   ;; the padded input x (HWC, width pw, c channels; tile (ty, tx) of th×tw

@@ -203,20 +203,20 @@ func (s patchA) padded(ph, pw int) ([]float32, int, *[]float32) {
 }
 
 // depthwiseSIMD is DepthwiseConv2D with one filter per channel on the SIMD
-// kernels: y (zero, [oh,ow,c]) receives bias plus the convolution. It
-// reports false, doing nothing, when they are not available.
+// kernels: y [oh,ow,c] receives bias plus the convolution. It reports false,
+// doing nothing, when they are not available or c is not a multiple of 16.
 func depthwiseSIMD(x, w []float32, bias []float32, y []float32, h, wd, c, kh, kw, sh, sw, top, left, oh, ow int) bool {
-	if simd == nil {
+	if simd == nil || c%16 != 0 {
 		return false
 	}
+	biasAddr := 0
 	if bias != nil {
-		for i := 0; i < len(y); i += c {
-			copy(y[i:i+c], bias)
-		}
+		biasAddr = addr(bias)
 	}
-	simd.dwconv.Invoke(addr(x), addr(w), addr(y), h, wd, c, kh, kw, sh, sw, top, left, oh, ow)
+	simd.dwconv.Invoke(addr(x), addr(w), biasAddr, addr(y), h, wd, c, kh, kw, sh, sw, top, left, oh, ow)
 	runtime.KeepAlive(x)
 	runtime.KeepAlive(w)
+	runtime.KeepAlive(bias)
 	runtime.KeepAlive(y)
 	return true
 }
