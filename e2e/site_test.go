@@ -404,6 +404,11 @@ func TestKeyboardAndDrop(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
+	// The view's heading takes the focus, so that Tab goes on from there.
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.activeElement.id === 'compare-title'`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("after Enter on the Compare link the focus is not on the view's heading: %v", err)
+	}
 	for _, want := range []string{"file-a", "file-b"} {
 		if err := chromedp.Do(ctx, chromedp.KeyEvent("\t")); err != nil {
 			t.Fatal(err)
