@@ -17,9 +17,9 @@ import (
 // with g the 3×3 filter of each (ci, co). The sum over input channels of the
 // 16 element-wise products is 16 matrix products (tiles×Cin)·(Cin×Cout), 2.25
 // times fewer multiply-adds than the direct convolution's; the transforms
-// (wgInput, wgOutput) are additions only, and G holds only 0, ±½ and 1, so
-// the results stay within float32 rounding of the direct ones.
-var winogradG = [4][3]float64{{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}}
+// (wgInput, wgOutput) are additions only, and G = [1 0 0; ½ ½ ½; ½ −½ ½;
+// 0 0 1] holds only 0, ±½ and 1, so the results stay within float32
+// rounding of the direct ones.
 
 // winogradFilter returns the 16 planes U(i,j) = (G·g·Gᵀ)[i][j] of w
 // [3,3,Cin,Cout], each Cin×Cout packed for igemm, one after another; nil when
@@ -33,16 +33,23 @@ func winogradFilter(w *tensor.Tensor) []float32 {
 	planes := make([]float32, 16*cin*cout)
 	for ci := range cin {
 		for co := range cout {
-			var u [4][4]float64
+			var g [3][3]float64
+			for ky := range 3 {
+				for kx := range 3 {
+					g[ky][kx] = float64(w.Data[((ky*3+kx)*cin+ci)*cout+co])
+				}
+			}
+			// u = G·g·Gᵀ: G's rows applied down the columns, then along the rows.
+			var t [4][3]float64
+			for kx := range 3 {
+				t[0][kx], t[3][kx] = g[0][kx], g[2][kx]
+				t[1][kx] = (g[0][kx] + g[1][kx] + g[2][kx]) / 2
+				t[2][kx] = (g[0][kx] - g[1][kx] + g[2][kx]) / 2
+			}
 			for i := range 4 {
-				for j := range 4 {
-					for ky := range 3 {
-						for kx := range 3 {
-							g := float64(w.Data[((ky*3+kx)*cin+ci)*cout+co])
-							u[i][j] += winogradG[i][ky] * g * winogradG[j][kx]
-						}
-					}
-					planes[((i*4+j)*cin+ci)*cout+co] = float32(u[i][j])
+				u := [4]float64{t[i][0], (t[i][0] + t[i][1] + t[i][2]) / 2, (t[i][0] - t[i][1] + t[i][2]) / 2, t[i][2]}
+				for j, v := range u {
+					planes[((i*4+j)*cin+ci)*cout+co] = float32(v)
 				}
 			}
 		}
