@@ -362,6 +362,10 @@ func TestFacesView(t *testing.T) {
 	profile := t.TempDir()
 	downloads := t.TempDir()
 	step := 0
+	// The numbered screenshots of an earlier run would mix with these.
+	if err := os.RemoveAll(filepath.Join("out", t.Name())); err != nil {
+		t.Fatal(err)
+	}
 
 	// ---- Session 1: the camera shows A ----
 	p := openFaces(t, srv, profile, videoA, &step)
