@@ -37,8 +37,10 @@
   ;; values (zero past n). C is row-major with row stride ldc. A bias row
   ;; must be readable up to n rounded up to a multiple of 8. tmp is 32
   ;; writable floats for the tiles that overhang C's edges. The rows are
-  ;; worked in blocks of mb. Requires m, n, kt, taps ≥ 1 and mb ≥ 4 a
-  ;; multiple of 4.
+  ;; worked in blocks of mb. With batch > 1 it computes batch such products
+  ;; one after another, each with aOff, b and c advanced by aStep, bStep and
+  ;; cStep bytes over the last (Winograd's 16 products in one call).
+  ;; Requires m, n, kt, taps, batch ≥ 1 and mb ≥ 4 a multiple of 4.
   ;;
   ;; The micro-kernel holds a 4×8 tile of C in eight f32x4 registers: each
   ;; step splats one value from each of four A rows and multiplies it by two
@@ -48,6 +50,7 @@
     (param $m i32) (param $n i32) (param $kt i32) (param $taps i32) (param $tapStep i32)
     (param $ind i32) (param $aOff i32) (param $b i32) (param $stripBytes i32) (param $c i32) (param $ldc i32)
     (param $bias i32) (param $relu i32) (param $tmp i32) (param $mb i32)
+    (param $batch i32) (param $aStep i32) (param $bStep i32) (param $cStep i32)
     (local $i0 i32) (local $iEnd i32) (local $i i32) (local $j i32) (local $t i32) (local $strip i32)
     (local $ktBytes i32) (local $skip i32) (local $p0 i32) (local $p1 i32) (local $p2 i32)
     (local $p3 i32) (local $bp i32) (local $end i32) (local $rows i32) (local $cols i32)
@@ -57,6 +60,8 @@
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local.set $ktBytes (i32.shl (local.get $kt) (i32.const 2)))
     (local.set $skip (i32.sub (local.get $tapStep) (local.get $ktBytes)))
+    (loop $products
+    (local.set $i0 (i32.const 0))
     (loop $rowBlocks
     (local.set $iEnd (select (local.get $m) (i32.add (local.get $i0) (local.get $mb))
       (i32.lt_s (i32.sub (local.get $m) (local.get $i0)) (local.get $mb))))
@@ -174,7 +179,11 @@
         (br_if $rowTiles (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $iEnd))))
       (local.set $strip (i32.add (local.get $strip) (local.get $stripBytes)))
       (br_if $colStrips (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n))))
-    (br_if $rowBlocks (i32.lt_s (local.tee $i0 (local.get $iEnd)) (local.get $m)))))
+    (br_if $rowBlocks (i32.lt_s (local.tee $i0 (local.get $iEnd)) (local.get $m))))
+    (local.set $aOff (i32.add (local.get $aOff) (local.get $aStep)))
+    (local.set $b (i32.add (local.get $b) (local.get $bStep)))
+    (local.set $c (i32.add (local.get $c) (local.get $cStep)))
+    (br_if $products (local.tee $batch (i32.sub (local.get $batch) (i32.const 1))))))
 
   ;; copyTile copies rows×cols floats from src to dst, rows srcLd and dstLd
   ;; bytes apart.

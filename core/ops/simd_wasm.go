@@ -73,7 +73,7 @@ func gemmSIMD(m, n, k int, src aSource, b []float32, ldb int, packed, c []float3
 		defer scratch.Put(bbuf)
 		bias = *bbuf
 	}
-	igemmBlocks(m, n, k/taps, taps, tapStep, ind.addrs, 0, packed, c, ldc, bias, ep.relu)
+	igemmBlocks(m, n, k/taps, taps, tapStep, ind.addrs, 0, packed, c, ldc, bias, ep.relu, batch{count: 1})
 	runtime.KeepAlive(rows)
 	runtime.KeepAlive(b)
 	return true
@@ -88,12 +88,17 @@ func paddedRow(n int, v []float32) *[]float32 {
 	return buf
 }
 
+// batch describes igemm's batch of products: count of them, the next one's
+// A, B and C being aStep, bStep and cStep bytes further on.
+type batch struct{ count, aStep, bStep, cStep int }
+
 // igemmBlocks runs igemm on A (m rows of taps runs of kt values, row i's
 // run t at byte ind[i] + aOff + t·tapStep) and B packed k = taps·kt deep,
-// one depth block of about simdKC at a time. With bias (a row padded by
-// paddedRow) the first block sets C to bias plus its product, otherwise C
-// accumulates; with relu the last block clamps C at zero.
-func igemmBlocks(m, n, kt, taps, tapStep int, ind []int32, aOff int, packed, c []float32, ldc int, bias []float32, relu bool) {
+// one depth block of about simdKC at a time, for each product of the batch.
+// With bias (a row padded by paddedRow) the first block sets C to bias plus
+// its product, otherwise C accumulates; with relu the last block clamps C at
+// zero.
+func igemmBlocks(m, n, kt, taps, tapStep int, ind []int32, aOff int, packed, c []float32, ldc int, bias []float32, relu bool, bt batch) {
 	var tmp [32]float32
 	k := kt * taps
 	biasAddr := 0
@@ -107,7 +112,7 @@ func igemmBlocks(m, n, kt, taps, tapStep int, ind []int32, aOff int, packed, c [
 			last := t0+nt == taps && p0+ktBlock >= kt
 			simd.igemm.Invoke(m, n, min(ktBlock, kt-p0), nt, tapStep, addr(ind), aOff+t0*tapStep+4*p0,
 				addr(packed)+4*simdNR*(t0*kt+p0), 4*simdNR*k, addr(c), ldc,
-				biasAddr, last && relu, addr(tmp[:]), simdMB)
+				biasAddr, last && relu, addr(tmp[:]), simdMB, bt.count, bt.aStep, bt.bStep, bt.cStep)
 			biasAddr = 0
 		}
 	}

@@ -98,9 +98,8 @@ func conv2DWinograd(x *tensor.Tensor, f *Filter, bias []float32, oh, ow, top, le
 	zero := paddedRow(cout, nil)
 	defer scratch.Put(zero)
 	plane := cin * roundUp(cout, simdNR)
-	for xi := range 16 {
-		igemmBlocks(tiles, cout, cin, 1, 0, rows, 4*xi*tiles*cin, f.winograd[xi*plane:], m[xi*tiles*cout:], cout, *zero, false)
-	}
+	igemmBlocks(tiles, cout, cin, 1, 0, rows, 0, f.winograd, m, cout, *zero, false,
+		batch{count: 16, aStep: 4 * tiles * cin, bStep: 4 * plane, cStep: 4 * tiles * cout})
 
 	if bias == nil {
 		bias = (*zero)[:cout]
