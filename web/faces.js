@@ -410,7 +410,12 @@ export async function startFaces(visage, { say, progress }) {
   // people in it, to IndexedDB.
   async function saved(info) {
     show(info);
-    await store.save(await v.exportGallery(), thumbs);
+    const json = await v.exportGallery();
+    try {
+      await store.save(json, thumbs);
+    } catch (err) {
+      throw new Error(`Done, but this browser did not let the page save it, so a reload will lose it: ${err.message}`);
+    }
   }
 
   // show renders the gallery info: people, the unlock choice, the threshold.
@@ -608,9 +613,14 @@ export async function startFaces(visage, { say, progress }) {
   showSource(null);
   updateControls();
   v = await visage;
-  const saved0 = await store.load();
-  thumbs = saved0.thumbs;
   let note = '';
+  let saved0 = { gallery: undefined, thumbs: new Map() };
+  try {
+    saved0 = await store.load();
+  } catch (err) {
+    note = ` (this browser does not let the page keep people between visits: ${err.message})`;
+  }
+  thumbs = saved0.thumbs;
   if (saved0.gallery) {
     try {
       show(await v.importGallery(saved0.gallery));
