@@ -392,11 +392,11 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 				continue // failed earlier
 			}
 			ms, err := sd.run()
-			if err != nil && sd.peer == "" {
-				return nil, fmt.Errorf("%s: %w", sd.where, err)
+			if err != nil && sd.where == "native" {
+				return nil, fmt.Errorf("native: %w", err)
 			}
-			if err != nil {
-				note("%s on %s failed, its lines are skipped: %v", b.name, sd.peer, err)
+			if err != nil { // the page's side: note it, keep timing the others
+				note("%s on %s failed, its lines are skipped: %v", b.name, sd.where+sd.peer, err)
 				sd.run, sd.ms = nil, nil
 				continue
 			}
@@ -412,7 +412,7 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 	}
 	var out []result
 	for _, ours := range sides {
-		if ours.peer != "" {
+		if ours.peer != "" || ours.ms == nil {
 			continue
 		}
 		base := result{Bench: b.name, Where: ours.where, MS: roundMS(median(ours.ms)), Runs: b.runs, flops: b.flops}
