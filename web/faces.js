@@ -124,7 +124,6 @@ export async function startFaces(visage, { say, progress }) {
     await el.video.play();
     showSource('camera');
     el.cameraToggle.textContent = 'Stop camera';
-    el.cameraToggle.setAttribute('aria-pressed', 'true');
     say('Camera on. Faces are boxed and named as they are recognised.');
     cameraLoop(++cameraRun);
   }
@@ -140,7 +139,6 @@ export async function startFaces(visage, { say, progress }) {
     stream = null;
     el.video.srcObject = null;
     el.cameraToggle.textContent = 'Start camera';
-    el.cameraToggle.setAttribute('aria-pressed', 'false');
     el.fps.textContent = 'Camera off';
     if (source === 'camera') {
       showSource(null);
@@ -297,9 +295,13 @@ export async function startFaces(visage, { say, progress }) {
   el.who.addEventListener('click', () =>
     act(el.who, async () => {
       const image = await inView();
-      if (image) {
+      if (!image) {
+        return;
+      }
+      try {
         await who(image);
-        image.close?.();
+      } finally {
+        image.close?.(); // a camera frame's ImageBitmap
       }
     }),
   );
