@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"visage/core/tensor"
@@ -133,5 +134,43 @@ func BenchmarkDepthwiseConv2D(b *testing.B) {
 			flops := 2 * float64(y.Len()*l.k*l.k)
 			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
+	}
+}
+
+// TestMaxPoolMatchesNaive checks MaxPool2D against a plain loop over each
+// window's in-bounds cells, on odd sizes with channels in 16s (the SIMD
+// kernel in the browser) and not, and with a NaN, which must win its windows.
+func TestMaxPoolMatchesNaive(t *testing.T) {
+	for _, s := range []struct{ h, w, c, kh, kw, stride int }{
+		{9, 7, 16, 3, 3, 2}, {5, 6, 32, 2, 3, 1}, {1, 2, 16, 3, 3, 2}, {8, 9, 5, 3, 3, 2},
+	} {
+		for _, pad := range []Padding{Valid, Same} {
+			x := lcg(uint32(s.h*s.w+s.c))(s.h, s.w, s.c)
+			x.Data[s.c+1] = float32(math.NaN())
+			got := MaxPool2D(x, s.kh, s.kw, s.stride, s.stride, pad)
+			oh, top := window(s.h, s.kh, s.stride, pad)
+			ow, left := window(s.w, s.kw, s.stride, pad)
+			for oy := range oh {
+				for ox := range ow {
+					for ch := range s.c {
+						want := float32(math.Inf(-1))
+						for ky := range s.kh {
+							for kx := range s.kw {
+								iy, ix := oy*s.stride-top+ky, ox*s.stride-left+kx
+								if iy < 0 || iy >= s.h || ix < 0 || ix >= s.w {
+									continue
+								}
+								if v := x.At(iy, ix, ch); v > want || v != v {
+									want = v
+								}
+							}
+						}
+						if g := got.At(oy, ox, ch); g != want && !(g != g && want != want) {
+							t.Fatalf("%+v %v: out[%d,%d,%d] = %v, want %v", s, pad, oy, ox, ch, g, want)
+						}
+					}
+				}
+			}
+		}
 	}
 }

@@ -9,7 +9,8 @@ import (
 
 // MaxPool2D returns a new [oh,ow,C] tensor holding the maximum of each kh×kw
 // window of x [H,W,C]. With Same padding the padded cells are ignored, as in
-// TensorFlow.
+// TensorFlow. In the browser, C a multiple of 16 runs on the WebAssembly
+// SIMD kernels when the host provides them.
 func MaxPool2D(x *tensor.Tensor, kh, kw, strideH, strideW int, pad Padding) *tensor.Tensor {
 	return pool2D(x, kh, kw, strideH, strideW, pad, true)
 }
@@ -30,6 +31,9 @@ func pool2D(x *tensor.Tensor, kh, kw, strideH, strideW int, pad Padding, isMax b
 	oh, top := window(h, kh, strideH, pad)
 	ow, left := window(w, kw, strideW, pad)
 	y := tensor.New(oh, ow, c)
+	if oh*ow == 0 || isMax && maxPoolSIMD(x.Data, y.Data, h, w, c, kh, kw, strideH, strideW, top, left, oh, ow) {
+		return y
+	}
 	for oy := range oh {
 		y0, y1 := max(oy*strideH-top, 0), min(oy*strideH-top+kh, h)
 		for ox := range ow {

@@ -7,7 +7,8 @@
 ;;
 ;;   igemm    gemmPacked's product C += A·B (Conv2D, MatMul, FullyConnected)
 ;;   packb    packB's layout of B, strips of 8 columns
-;;   dwconv   DepthwiseConv2D with one filter per channel, channels in 16s
+;;   dwconv   DepthwiseConv2D with one filter per channel, and MaxPool2D,
+;;            channels in 16s
 ;;   wgInput, wgOutput  the transforms of Winograd F(2×2, 3×3), whose products
 ;;            run on igemm (Filter.Conv2D for 3×3 stride-1 filters)
 ;;
@@ -237,11 +238,14 @@
 
   ;; dwconv is a depthwise convolution with one filter per channel:
   ;;   y[oy, ox, ch] = bias[ch] + Σ_{ky,kx} x[oy·sh − top + ky, ox·sw − left + kx, ch] · w[ky, kx, ch]
-  ;; over the taps that land inside the h×wd input (bias = 0: none). x is
-  ;; [h, wd, c], w is [kh, kw, c], y is [oh, ow, c], all channels-last.
-  ;; Sixteen channels at a time, their sums kept in four registers over all
-  ;; the taps. Requires c a multiple of 16 and every size ≥ 1.
+  ;; over the taps that land inside the h×wd input (bias = 0: none), or with
+  ;; isMax ≠ 0 max pooling, the maximum of those x (NaN if one is NaN; w and
+  ;; bias unused). x is [h, wd, c], w is [kh, kw, c], y is [oh, ow, c], all
+  ;; channels-last. Sixteen channels at a time, their sums kept in four
+  ;; registers over all the taps. Requires c a multiple of 16 and every
+  ;; size ≥ 1.
   (func (export "dwconv")
+    (param $isMax i32)
     (param $x i32) (param $w i32) (param $bias i32) (param $y i32) (param $h i32) (param $wd i32) (param $c i32)
     (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $top i32) (param $left i32)
     (param $oh i32) (param $ow i32)
@@ -273,9 +277,11 @@
         (local.set $ch (i32.const 0))
         (loop $chans
           (local.set $a0 (v128.const i32x4 0 0 0 0))
-          (local.set $a1 (v128.const i32x4 0 0 0 0))
-          (local.set $a2 (v128.const i32x4 0 0 0 0))
-          (local.set $a3 (v128.const i32x4 0 0 0 0))
+          (if (local.get $isMax) (then
+            (local.set $a0 (v128.const f32x4 -inf -inf -inf -inf))))
+          (local.set $a1 (local.get $a0))
+          (local.set $a2 (local.get $a0))
+          (local.set $a3 (local.get $a0))
           (if (local.get $bias) (then
             (local.set $xp (i32.add (local.get $bias) (local.get $ch)))
             (local.set $a0 (v128.load (local.get $xp)))
@@ -290,18 +296,25 @@
             (local.set $kx (local.get $kx0))
             (block $doneRow (loop $taps
               (br_if $doneRow (i32.ge_s (local.get $kx) (local.get $kx1)))
-              (local.set $xv (v128.load (local.get $xp)))
-              (local.set $wv (v128.load (local.get $wp)))
-              (local.set $a0 (f32x4.relaxed_madd (local.get $xv) (local.get $wv) (local.get $a0)))
-              (local.set $xv (v128.load offset=16 (local.get $xp)))
-              (local.set $wv (v128.load offset=16 (local.get $wp)))
-              (local.set $a1 (f32x4.relaxed_madd (local.get $xv) (local.get $wv) (local.get $a1)))
-              (local.set $xv (v128.load offset=32 (local.get $xp)))
-              (local.set $wv (v128.load offset=32 (local.get $wp)))
-              (local.set $a2 (f32x4.relaxed_madd (local.get $xv) (local.get $wv) (local.get $a2)))
-              (local.set $xv (v128.load offset=48 (local.get $xp)))
-              (local.set $wv (v128.load offset=48 (local.get $wp)))
-              (local.set $a3 (f32x4.relaxed_madd (local.get $xv) (local.get $wv) (local.get $a3)))
+              (if (local.get $isMax)
+                (then
+                  (local.set $a0 (f32x4.max (local.get $a0) (v128.load (local.get $xp))))
+                  (local.set $a1 (f32x4.max (local.get $a1) (v128.load offset=16 (local.get $xp))))
+                  (local.set $a2 (f32x4.max (local.get $a2) (v128.load offset=32 (local.get $xp))))
+                  (local.set $a3 (f32x4.max (local.get $a3) (v128.load offset=48 (local.get $xp)))))
+                (else
+                  (local.set $xv (v128.load (local.get $xp)))
+                  (local.set $wv (v128.load (local.get $wp)))
+                  (local.set $a0 (f32x4.relaxed_madd (local.get $xv) (local.get $wv) (local.get $a0)))
+                  (local.set $xv (v128.load offset=16 (local.get $xp)))
+                  (local.set $wv (v128.load offset=16 (local.get $wp)))
+                  (local.set $a1 (f32x4.relaxed_madd (local.get $xv) (local.get $wv) (local.get $a1)))
+                  (local.set $xv (v128.load offset=32 (local.get $xp)))
+                  (local.set $wv (v128.load offset=32 (local.get $wp)))
+                  (local.set $a2 (f32x4.relaxed_madd (local.get $xv) (local.get $wv) (local.get $a2)))
+                  (local.set $xv (v128.load offset=48 (local.get $xp)))
+                  (local.set $wv (v128.load offset=48 (local.get $wp)))
+                  (local.set $a3 (f32x4.relaxed_madd (local.get $xv) (local.get $wv) (local.get $a3)))))
               (local.set $xp (i32.add (local.get $xp) (local.get $cb)))
               (local.set $wp (i32.add (local.get $wp) (local.get $cb)))
               (local.set $kx (i32.add (local.get $kx) (i32.const 1)))

@@ -22,3 +22,7 @@ func conv2DWinograd(x *tensor.Tensor, f *Filter, bias []float32, oh, ow, top, le
 func depthwiseSIMD(x, w []float32, bias []float32, y []float32, h, wd, c, kh, kw, sh, sw, top, left, oh, ow int) bool {
 	return false
 }
+
+func maxPoolSIMD(x, y []float32, h, wd, c, kh, kw, sh, sw, top, left, oh, ow int) bool {
+	return false
+}

@@ -211,14 +211,23 @@ func (s patchA) padded(ph, pw int) ([]float32, int, *[]float32) {
 // kernels: y [oh,ow,c] receives bias plus the convolution. It reports false,
 // doing nothing, when they are not available or c is not a multiple of 16.
 func depthwiseSIMD(x, w []float32, bias []float32, y []float32, h, wd, c, kh, kw, sh, sw, top, left, oh, ow int) bool {
+	return dwconvSIMD(false, x, w, bias, y, h, wd, c, kh, kw, sh, sw, top, left, oh, ow)
+}
+
+// maxPoolSIMD is MaxPool2D on the SIMD kernels: y [oh,ow,c] receives the
+// maxima of x's windows. It reports false, doing nothing, when they are not
+// available or c is not a multiple of 16.
+func maxPoolSIMD(x, y []float32, h, wd, c, kh, kw, sh, sw, top, left, oh, ow int) bool {
+	return dwconvSIMD(true, x, nil, nil, y, h, wd, c, kh, kw, sh, sw, top, left, oh, ow)
+}
+
+// dwconvSIMD calls the dwconv kernel (isMax: as max pooling; w and bias
+// unused) when it applies, and reports whether it did.
+func dwconvSIMD(isMax bool, x, w, bias, y []float32, h, wd, c, kh, kw, sh, sw, top, left, oh, ow int) bool {
 	if simd == nil || c%16 != 0 {
 		return false
 	}
-	biasAddr := 0
-	if bias != nil {
-		biasAddr = addr(bias)
-	}
-	simd.dwconv.Invoke(addr(x), addr(w), biasAddr, addr(y), h, wd, c, kh, kw, sh, sw, top, left, oh, ow)
+	simd.dwconv.Invoke(isMax, addr(x), addr(w), addr(bias), addr(y), h, wd, c, kh, kw, sh, sw, top, left, oh, ow)
 	runtime.KeepAlive(x)
 	runtime.KeepAlive(w)
 	runtime.KeepAlive(bias)
