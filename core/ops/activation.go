@@ -14,6 +14,9 @@ func ReLU(x *tensor.Tensor) *tensor.Tensor {
 
 // relu clamps each element of xs at zero, in place.
 func relu(xs []float32) {
+	if addReluSIMD(xs, nil, true) {
+		return
+	}
 	for i, v := range xs {
 		if v < 0 { // not max(v, 0): in js/wasm that is a call per element
 			xs[i] = 0

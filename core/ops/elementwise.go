@@ -45,6 +45,9 @@ func AddInPlace(dst, src *tensor.Tensor) *tensor.Tensor {
 		panic(fmt.Sprintf("ops: Add: shapes %v and %v differ", dst.Shape, src.Shape))
 	}
 	s := src.Data[:len(dst.Data)]
+	if addReluSIMD(dst.Data, s, false) {
+		return dst
+	}
 	for i := range dst.Data {
 		dst.Data[i] += s[i]
 	}

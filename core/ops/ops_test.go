@@ -223,3 +223,22 @@ func TestShapeMismatchPanics(t *testing.T) {
 		}()
 	}
 }
+
+// TestElementwiseLong checks ReLU and AddInPlace on vectors long enough for
+// the SIMD kernel in the browser, with a length that is not a multiple of 4.
+func TestElementwiseLong(t *testing.T) {
+	const n = 3*4096 + 3
+	draw := lcg(7)
+	a, b := draw(n), draw(n)
+	sum, clamped := a.Clone(), a.Clone()
+	AddInPlace(sum, b)
+	ReLU(clamped)
+	for i := range n {
+		if want := a.Data[i] + b.Data[i]; sum.Data[i] != want {
+			t.Fatalf("AddInPlace: [%d] = %v, want %v", i, sum.Data[i], want)
+		}
+		if want := max(a.Data[i], 0); clamped.Data[i] != want {
+			t.Fatalf("ReLU: [%d] = %v, want %v", i, clamped.Data[i], want)
+		}
+	}
+}

@@ -20,7 +20,7 @@ var simd = bindSIMD(js.Global().Get("visageSIMD"))
 
 // simdKernels are the functions simd.wat exports.
 type simdKernels struct {
-	igemm, packb, dwconv, wgInput, wgOutput js.Value
+	igemm, packb, dwconv, wgInput, wgOutput, addRelu js.Value
 }
 
 func bindSIMD(exports js.Value) *simdKernels {
@@ -28,8 +28,8 @@ func bindSIMD(exports js.Value) *simdKernels {
 		return nil
 	}
 	k := &simdKernels{igemm: exports.Get("igemm"), packb: exports.Get("packb"), dwconv: exports.Get("dwconv"),
-		wgInput: exports.Get("wgInput"), wgOutput: exports.Get("wgOutput")}
-	for _, f := range []js.Value{k.igemm, k.packb, k.dwconv, k.wgInput, k.wgOutput} {
+		wgInput: exports.Get("wgInput"), wgOutput: exports.Get("wgOutput"), addRelu: exports.Get("addRelu")}
+	for _, f := range []js.Value{k.igemm, k.packb, k.dwconv, k.wgInput, k.wgOutput, k.addRelu} {
 		if f.Type() != js.TypeFunction {
 			return nil
 		}
@@ -232,5 +232,22 @@ func dwconvSIMD(isMax bool, x, w, bias, y []float32, h, wd, c, kh, kw, sh, sw, t
 	runtime.KeepAlive(w)
 	runtime.KeepAlive(bias)
 	runtime.KeepAlive(y)
+	return true
+}
+
+// simdMinElementwise is the shortest vector worth a call into the kernels
+// (a few microseconds) for an element-wise pass.
+const simdMinElementwise = 4096
+
+// addReluSIMD sets dst to dst + src (src nil: dst), clamped at zero if relu,
+// on the SIMD kernels. It reports false, doing nothing, when they are not
+// available or dst is too short to gain.
+func addReluSIMD(dst, src []float32, relu bool) bool {
+	if simd == nil || len(dst) < simdMinElementwise {
+		return false
+	}
+	simd.addRelu.Invoke(addr(dst), addr(src), len(dst), relu)
+	runtime.KeepAlive(dst)
+	runtime.KeepAlive(src)
 	return true
 }
