@@ -14,7 +14,7 @@ func ReLU(x *tensor.Tensor) *tensor.Tensor {
 
 // relu clamps each element of xs at zero, in place.
 func relu(xs []float32) {
-	if addReluSIMD(xs, nil, true) {
+	if addClampSIMD(xs, nil, 0, float32(math.Inf(1))) {
 		return
 	}
 	for i, v := range xs {
@@ -26,6 +26,9 @@ func relu(xs []float32) {
 
 // ReLU6 replaces each element v of x by min(max(v, 0), 6) in place and returns x.
 func ReLU6(x *tensor.Tensor) *tensor.Tensor {
+	if addClampSIMD(x.Data, nil, 0, 6) {
+		return x
+	}
 	for i, v := range x.Data {
 		switch {
 		case v < 0:

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"math"
 
 	"visage/core/tensor"
 )
@@ -45,7 +46,7 @@ func AddInPlace(dst, src *tensor.Tensor) *tensor.Tensor {
 		panic(fmt.Sprintf("ops: Add: shapes %v and %v differ", dst.Shape, src.Shape))
 	}
 	s := src.Data[:len(dst.Data)]
-	if addReluSIMD(dst.Data, s, false) {
+	if addClampSIMD(dst.Data, s, float32(math.Inf(-1)), float32(math.Inf(1))) {
 		return dst
 	}
 	for i := range dst.Data {

@@ -224,21 +224,29 @@ func TestShapeMismatchPanics(t *testing.T) {
 	}
 }
 
-// TestElementwiseLong checks ReLU and AddInPlace on vectors long enough for
-// the SIMD kernel in the browser, with a length that is not a multiple of 4.
+// TestElementwiseLong checks ReLU, ReLU6 and AddInPlace on vectors long
+// enough for the SIMD kernel in the browser, with a length that is not a
+// multiple of 4 and values beyond 6.
 func TestElementwiseLong(t *testing.T) {
 	const n = 3*4096 + 3
 	draw := lcg(7)
 	a, b := draw(n), draw(n)
-	sum, clamped := a.Clone(), a.Clone()
+	for i := range a.Data {
+		a.Data[i] *= 10
+	}
+	sum, clamped, clamped6 := a.Clone(), a.Clone(), a.Clone()
 	AddInPlace(sum, b)
 	ReLU(clamped)
+	ReLU6(clamped6)
 	for i := range n {
 		if want := a.Data[i] + b.Data[i]; sum.Data[i] != want {
 			t.Fatalf("AddInPlace: [%d] = %v, want %v", i, sum.Data[i], want)
 		}
 		if want := max(a.Data[i], 0); clamped.Data[i] != want {
 			t.Fatalf("ReLU: [%d] = %v, want %v", i, clamped.Data[i], want)
+		}
+		if want := min(max(a.Data[i], 0), 6); clamped6.Data[i] != want {
+			t.Fatalf("ReLU6: [%d] = %v, want %v", i, clamped6.Data[i], want)
 		}
 	}
 }

@@ -9,7 +9,7 @@
 ;;   packb    packB's layout of B, strips of 8 columns
 ;;   dwconv   DepthwiseConv2D with one filter per channel, and MaxPool2D,
 ;;            channels in 16s
-;;   addRelu  AddInPlace and ReLU on long vectors
+;;   addClamp AddInPlace, ReLU and ReLU6 on long vectors
 ;;   wgInput, wgOutput  the transforms of Winograd F(2×2, 3×3), whose products
 ;;            run on igemm (Filter.Conv2D for 3×3 stride-1 filters)
 ;;
@@ -546,10 +546,13 @@
         (br_if $tiles (i32.lt_s (local.tee $tx (i32.add (local.get $tx) (i32.const 1))) (local.get $tw))))
       (br_if $tileRows (i32.lt_s (local.tee $ty (i32.add (local.get $ty) (i32.const 1))) (local.get $th)))))
 
-  ;; addRelu sets dst[i] to dst[i] + src[i] (src = 0: dst[i]), clamped at
-  ;; zero if relu, for i < n: AddInPlace and ReLU.
-  (func (export "addRelu") (param $dst i32) (param $src i32) (param $n i32) (param $relu i32)
-    (local $end i32) (local $v v128) (local $f f32)
+  ;; addClamp sets dst[i] to dst[i] + src[i] (src = 0: dst[i]) clamped to
+  ;; [lo, hi] (NaN stays NaN) for i < n: AddInPlace (lo, hi = ∓∞), ReLU
+  ;; (0, ∞) and ReLU6 (0, 6).
+  (func (export "addClamp") (param $dst i32) (param $src i32) (param $n i32) (param $lo f32) (param $hi f32)
+    (local $end i32) (local $v v128) (local $f f32) (local $lov v128) (local $hiv v128)
+    (local.set $lov (f32x4.splat (local.get $lo)))
+    (local.set $hiv (f32x4.splat (local.get $hi)))
     (local.set $end (i32.add (local.get $dst) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
     (block $doneVec (loop $vec
       (br_if $doneVec (i32.ge_u (local.get $dst) (local.get $end)))
@@ -557,8 +560,7 @@
       (if (local.get $src) (then
         (local.set $v (f32x4.add (local.get $v) (v128.load (local.get $src))))
         (local.set $src (i32.add (local.get $src) (i32.const 16)))))
-      (if (local.get $relu) (then
-        (local.set $v (f32x4.pmax (local.get $v) (v128.const i32x4 0 0 0 0)))))
+      (local.set $v (f32x4.pmin (f32x4.pmax (local.get $v) (local.get $lov)) (local.get $hiv)))
       (v128.store (local.get $dst) (local.get $v))
       (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
       (br $vec)))
@@ -569,8 +571,8 @@
       (if (local.get $src) (then
         (local.set $f (f32.add (local.get $f) (f32.load (local.get $src))))
         (local.set $src (i32.add (local.get $src) (i32.const 4)))))
-      (if (i32.and (local.get $relu) (f32.lt (local.get $f) (f32.const 0))) (then
-        (local.set $f (f32.const 0))))
+      (if (f32.lt (local.get $f) (local.get $lo)) (then (local.set $f (local.get $lo))))
+      (if (f32.gt (local.get $f) (local.get $hi)) (then (local.set $f (local.get $hi))))
       (f32.store (local.get $dst) (local.get $f))
       (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
       (br $scalar)))))

@@ -23,7 +23,7 @@ func depthwiseSIMD(x, w []float32, bias []float32, y []float32, h, wd, c, kh, kw
 	return false
 }
 
-func addReluSIMD(dst, src []float32, relu bool) bool { return false }
+func addClampSIMD(dst, src []float32, lo, hi float32) bool { return false }
 
 func maxPoolSIMD(x, y []float32, h, wd, c, kh, kw, sh, sw, top, left, oh, ow int) bool {
 	return false

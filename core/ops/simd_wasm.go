@@ -20,7 +20,7 @@ var simd = bindSIMD(js.Global().Get("visageSIMD"))
 
 // simdKernels are the functions simd.wat exports.
 type simdKernels struct {
-	igemm, packb, dwconv, wgInput, wgOutput, addRelu js.Value
+	igemm, packb, dwconv, wgInput, wgOutput, addClamp js.Value
 }
 
 func bindSIMD(exports js.Value) *simdKernels {
@@ -28,8 +28,8 @@ func bindSIMD(exports js.Value) *simdKernels {
 		return nil
 	}
 	k := &simdKernels{igemm: exports.Get("igemm"), packb: exports.Get("packb"), dwconv: exports.Get("dwconv"),
-		wgInput: exports.Get("wgInput"), wgOutput: exports.Get("wgOutput"), addRelu: exports.Get("addRelu")}
-	for _, f := range []js.Value{k.igemm, k.packb, k.dwconv, k.wgInput, k.wgOutput, k.addRelu} {
+		wgInput: exports.Get("wgInput"), wgOutput: exports.Get("wgOutput"), addClamp: exports.Get("addClamp")}
+	for _, f := range []js.Value{k.igemm, k.packb, k.dwconv, k.wgInput, k.wgOutput, k.addClamp} {
 		if f.Type() != js.TypeFunction {
 			return nil
 		}
@@ -239,14 +239,14 @@ func dwconvSIMD(isMax bool, x, w, bias, y []float32, h, wd, c, kh, kw, sh, sw, t
 // (a few microseconds) for an element-wise pass.
 const simdMinElementwise = 4096
 
-// addReluSIMD sets dst to dst + src (src nil: dst), clamped at zero if relu,
-// on the SIMD kernels. It reports false, doing nothing, when they are not
+// addClampSIMD sets dst to dst + src (src nil: dst) clamped to [lo, hi] on
+// the SIMD kernels. It reports false, doing nothing, when they are not
 // available or dst is too short to gain.
-func addReluSIMD(dst, src []float32, relu bool) bool {
+func addClampSIMD(dst, src []float32, lo, hi float32) bool {
 	if simd == nil || len(dst) < simdMinElementwise {
 		return false
 	}
-	simd.addRelu.Invoke(addr(dst), addr(src), len(dst), relu)
+	simd.addClamp.Invoke(addr(dst), addr(src), len(dst), lo, hi)
 	runtime.KeepAlive(dst)
 	runtime.KeepAlive(src)
 	return true
