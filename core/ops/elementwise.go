@@ -18,6 +18,9 @@ func ScaleBias(x *tensor.Tensor, scale, bias []float32) *tensor.Tensor {
 	if (scale != nil && len(scale) != c) || (bias != nil && len(bias) != c) {
 		panic(fmt.Sprintf("ops: ScaleBias: %d scales and %d biases for %d channels", len(scale), len(bias), c))
 	}
+	if scaleBiasSIMD(x.Data, c, scale, bias) {
+		return x
+	}
 	for i := 0; i < len(x.Data); i += c {
 		row := x.Data[i : i+c]
 		if scale != nil {

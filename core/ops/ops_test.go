@@ -226,7 +226,7 @@ func TestShapeMismatchPanics(t *testing.T) {
 
 // TestElementwiseLong checks ReLU, ReLU6 and AddInPlace on vectors long
 // enough for the SIMD kernel in the browser, with a length that is not a
-// multiple of 4 and values beyond 6.
+// multiple of 4 and values beyond 6; and ScaleBias on a long [N,8] tensor.
 func TestElementwiseLong(t *testing.T) {
 	const n = 3*4096 + 3
 	draw := lcg(7)
@@ -247,6 +247,14 @@ func TestElementwiseLong(t *testing.T) {
 		}
 		if want := min(max(a.Data[i], 0), 6); clamped6.Data[i] != want {
 			t.Fatalf("ReLU6: [%d] = %v, want %v", i, clamped6.Data[i], want)
+		}
+	}
+	x := draw(1024, 8)
+	scale, bias := draw(8).Data, draw(8).Data
+	y := ScaleBias(x.Clone(), scale, bias)
+	for i, v := range x.Data {
+		if want := v*scale[i%8] + bias[i%8]; math.Abs(float64(y.Data[i]-want)) > 1e-6 {
+			t.Fatalf("ScaleBias: [%d] = %v, want %v", i, y.Data[i], want)
 		}
 	}
 }

@@ -10,6 +10,7 @@
 ;;   dwconv   DepthwiseConv2D with one filter per channel, and MaxPool2D,
 ;;            channels in 16s
 ;;   addClamp AddInPlace, ReLU and ReLU6 on long vectors
+;;   scaleBias  ScaleBias on long tensors, channels in fours
 ;;   wgInput, wgOutput  the transforms of Winograd F(2×2, 3×3), whose products
 ;;            run on igemm (Filter.Conv2D for 3×3 stride-1 filters)
 ;;
@@ -575,4 +576,21 @@
       (if (f32.gt (local.get $f) (local.get $hi)) (then (local.set $f (local.get $hi))))
       (f32.store (local.get $dst) (local.get $f))
       (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
-      (br $scalar)))))
+      (br $scalar))))
+
+  ;; scaleBias sets x[r, ch] to x[r, ch]·scale[ch] + bias[ch] for r < rows,
+  ;; ch < c (ScaleBias). Requires c a multiple of 4 and rows, c ≥ 1.
+  (func (export "scaleBias") (param $x i32) (param $rows i32) (param $c i32) (param $scale i32) (param $bias i32)
+    (local $ch i32) (local $cb i32) (local $v v128) (local $s v128) (local $b v128)
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (loop $rowsL
+      (local.set $ch (i32.const 0))
+      (loop $chans
+        (local.set $v (v128.load (i32.add (local.get $x) (local.get $ch))))
+        (local.set $s (v128.load (i32.add (local.get $scale) (local.get $ch))))
+        (local.set $b (v128.load (i32.add (local.get $bias) (local.get $ch))))
+        (local.set $v (f32x4.relaxed_madd (local.get $v) (local.get $s) (local.get $b)))
+        (v128.store (i32.add (local.get $x) (local.get $ch)) (local.get $v))
+        (br_if $chans (i32.lt_s (local.tee $ch (i32.add (local.get $ch) (i32.const 16))) (local.get $cb))))
+      (local.set $x (i32.add (local.get $x) (local.get $cb)))
+      (br_if $rowsL (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))))

@@ -25,6 +25,8 @@ func depthwiseSIMD(x, w []float32, bias []float32, y []float32, h, wd, c, kh, kw
 
 func addClampSIMD(dst, src []float32, lo, hi float32) bool { return false }
 
+func scaleBiasSIMD(x []float32, c int, scale, bias []float32) bool { return false }
+
 func maxPoolSIMD(x, y []float32, h, wd, c, kh, kw, sh, sw, top, left, oh, ow int) bool {
 	return false
 }

@@ -20,7 +20,7 @@ var simd = bindSIMD(js.Global().Get("visageSIMD"))
 
 // simdKernels are the functions simd.wat exports.
 type simdKernels struct {
-	igemm, packb, dwconv, wgInput, wgOutput, addClamp js.Value
+	igemm, packb, dwconv, wgInput, wgOutput, addClamp, scaleBias js.Value
 }
 
 func bindSIMD(exports js.Value) *simdKernels {
@@ -28,8 +28,9 @@ func bindSIMD(exports js.Value) *simdKernels {
 		return nil
 	}
 	k := &simdKernels{igemm: exports.Get("igemm"), packb: exports.Get("packb"), dwconv: exports.Get("dwconv"),
-		wgInput: exports.Get("wgInput"), wgOutput: exports.Get("wgOutput"), addClamp: exports.Get("addClamp")}
-	for _, f := range []js.Value{k.igemm, k.packb, k.dwconv, k.wgInput, k.wgOutput, k.addClamp} {
+		wgInput: exports.Get("wgInput"), wgOutput: exports.Get("wgOutput"), addClamp: exports.Get("addClamp"),
+		scaleBias: exports.Get("scaleBias")}
+	for _, f := range []js.Value{k.igemm, k.packb, k.dwconv, k.wgInput, k.wgOutput, k.addClamp, k.scaleBias} {
 		if f.Type() != js.TypeFunction {
 			return nil
 		}
@@ -249,5 +250,19 @@ func addClampSIMD(dst, src []float32, lo, hi float32) bool {
 	simd.addClamp.Invoke(addr(dst), addr(src), len(dst), lo, hi)
 	runtime.KeepAlive(dst)
 	runtime.KeepAlive(src)
+	return true
+}
+
+// scaleBiasSIMD is ScaleBias with both scale and bias on the SIMD kernels. It
+// reports false, doing nothing, when they are not available, x is too short
+// to gain or c is not a multiple of 4.
+func scaleBiasSIMD(x []float32, c int, scale, bias []float32) bool {
+	if simd == nil || len(x) < simdMinElementwise || c%4 != 0 || scale == nil || bias == nil {
+		return false
+	}
+	simd.scaleBias.Invoke(addr(x), len(x)/c, c, addr(scale), addr(bias))
+	runtime.KeepAlive(x)
+	runtime.KeepAlive(scale)
+	runtime.KeepAlive(bias)
 	return true
 }
