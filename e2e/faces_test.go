@@ -403,8 +403,16 @@ func TestFacesView(t *testing.T) {
 	}
 	p.shot("photo-of-B-chosen")
 
-	// Unlock as A with the camera.
+	// Unlock as A with the camera. The boxes are redrawn frame after frame,
+	// with the rate shown.
 	p.startCamera()
+	p.poll(`+(document.getElementById('fps').dataset.frames || 0) >= 2 ? 'yes' : ''`, analyseTimeout)
+	if fps := eval[string](p, `document.getElementById('fps').textContent`); !strings.Contains(fps, "frames/s analysed") {
+		t.Errorf("the camera's rate reads %q", fps)
+	}
+	if drawn := eval[bool](p, `(c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0))(document.getElementById('overlay'))`); !drawn {
+		t.Error("nothing is drawn over the camera picture")
+	}
 	p.shot("camera-shows-A")
 	verdict, detail := p.unlock(nameA)
 	t.Logf("camera A, unlock as %s: %s (%s)", nameA, verdict, detail)
