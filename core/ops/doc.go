@@ -8,6 +8,16 @@
 // Every kernel has a plain, readable Go version that serves as the reference
 // (Conv is the reference for all convolutions, gemmRef for gemm); faster
 // versions (Conv2D's im2col + blocked GEMM) live beside it and are tested
-// against it. Shape mismatches are programming errors and panic, as in gonum;
+// against it.
+//
+// In the browser (js/wasm) the hot kernels run in WebAssembly SIMD written by
+// hand in simd.wat: an indirect GEMM that reads a convolution's windows in
+// place (Conv2D, MatMul, FullyConnected), Winograd F(2×2, 3×3) for 3×3
+// stride-1 convolutions by a Filter, depthwise convolution and max pooling,
+// and the long element-wise passes. web/simd.js instantiates them on the Go
+// module's own memory before the program starts (simd_wasm.go binds them);
+// without them the Go kernels run, which also serve as the oracle the SIMD
+// ones are tested against (testdata/go_js_wasm_simd_exec runs the tests
+// under Node with the kernels attached). Shape mismatches are programming errors and panic, as in gonum;
 // functions never return errors.
 package ops
