@@ -64,21 +64,34 @@ var benchLayers = []convLayer{
 	{"ssd-1x1-19x19x512", 19, 19, 512, 1, 512, 1},
 }
 
-// BenchmarkConv2D times Conv2D on real layer shapes and reports GFLOP/s
-// (2·oh·ow·kh·kw·Cin·Cout per call).
+// BenchmarkConv2D times Conv2D on real layer shapes, with the filter as a
+// tensor and prepared by NewFilter (in the browser: packed once, and Winograd
+// for 3×3 stride 1), and reports GFLOP/s (2·oh·ow·kh·kw·Cin·Cout per call,
+// whatever the algorithm).
 func BenchmarkConv2D(b *testing.B) {
 	for _, l := range benchLayers {
-		b.Run(l.name, func(b *testing.B) {
-			draw := lcg(1)
-			x := draw(l.h, l.w, l.cin)
-			w := draw(l.k, l.k, l.cin, l.cout)
-			var y *tensor.Tensor
-			for b.Loop() {
-				y = Conv2D(x, w, nil, l.stride, l.stride, Same)
+		for _, prepared := range []bool{false, true} {
+			name := l.name
+			if prepared {
+				name += "/filter"
 			}
-			flops := 2 * float64(y.Shape[0]*y.Shape[1]*l.k*l.k*l.cin*l.cout)
-			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-		})
+			b.Run(name, func(b *testing.B) {
+				draw := lcg(1)
+				x := draw(l.h, l.w, l.cin)
+				w := draw(l.k, l.k, l.cin, l.cout)
+				f := NewFilter(w)
+				var y *tensor.Tensor
+				for b.Loop() {
+					if prepared {
+						y = f.Conv2D(x, nil, l.stride, l.stride, Same)
+					} else {
+						y = Conv2D(x, w, nil, l.stride, l.stride, Same)
+					}
+				}
+				flops := 2 * float64(y.Shape[0]*y.Shape[1]*l.k*l.k*l.cin*l.cout)
+				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
 	}
 }
 
