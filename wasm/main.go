@@ -9,7 +9,8 @@
 //	load({files: {name: Uint8Array, …}}) → {detector: boolean}
 //	    face_recognition_model-weights_manifest.json and the shards it names
 //	    (required), and when given, the SSD detector's and the 68-point
-//	    landmark net's manifests and shards, which the face methods need
+//	    landmark net's manifests and shards, which the face methods need,
+//	    and the Tiny Face Detector's, enroll's last resort
 //	encode(image) → Float32Array(128)      the face filling the image
 //	distance(a, b) → number                Euclidean, a and b 128 numbers each
 //	compare(a, b, threshold?) → {distance, match, threshold}
@@ -52,6 +53,7 @@ import (
 	"visage/core/tensor"
 	"visage/models/facerec"
 	"visage/models/ssd"
+	"visage/models/tinyface"
 )
 
 func main() {
@@ -124,9 +126,16 @@ func (a *api) load(args []js.Value) (any, error) {
 		return nil, err
 	}
 	p.MaxDetectSide = ssd.InputSize // the detector sees 512x512: area-average larger photos down first
-	enrolling := *p                 // as the CLI does for photos
+	// An enrollment photo is known to hold a face: it gets the CLI's retries.
+	enrolling := *p
 	enrolling.FallbackConfidence = face.DefaultFallbackConfidence
 	enrolling.PadRetry = face.DefaultPadRetry
+	if _, err := fs.Stat(fsys, tinyface.Manifest); err == nil {
+		if enrolling.Tiny, err = tinyface.Load(fsys); err != nil {
+			return nil, err
+		}
+		enrolling.TinyOptions = face.DefaultTinyOptions()
+	}
 	a.live, a.enrolling = p, &enrolling
 	return map[string]any{"detector": true}, nil
 }

@@ -14,21 +14,20 @@
 importScripts('wasm_exec.js', 'simd.js'); // simd.js: attachSIMD (perf helper's SIMD kernels)
 
 // RECOGNIZER is the network every load fetches; DETECTORS are the ones that
-// find faces in whole photos (the SSD detector and the 68-point landmark net),
-// fetched unless load is told {detector: false}. Names are tfjs manifest
-// prefixes.
+// find faces in whole photos (the SSD detector, the 68-point landmark net and
+// the Tiny Face Detector, enroll's last resort), fetched unless load is told
+// {detector: false}. Names are tfjs manifest prefixes.
 const RECOGNIZER = 'face_recognition_model';
-const DETECTORS = ['ssd_mobilenetv1_model', 'face_landmark_68_model'];
+const DETECTORS = ['ssd_mobilenetv1_model', 'face_landmark_68_model', 'tiny_face_detector_model'];
 
 const api = start();
 
 async function start() {
   const go = new Go();
-  const simd = fetch('simd.wasm');
   const { instance } = await WebAssembly.instantiateStreaming(fetch('visage.wasm'), go.importObject);
   // The SIMD kernels share Go's memory; core/ops looks for them when the Go
   // program starts, so they are attached before go.run (pure Go without them).
-  await attachSIMD(instance.exports.mem, simd);
+  await attachSIMD(instance.exports.mem, (file) => fetch(file));
   // run settles only when the Go program exits, which it does not do on its own;
   // later calls then fail with wasm_exec.js's "Go program has already exited".
   go.run(instance);
