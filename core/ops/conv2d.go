@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"sync"
 
 	"visage/core/tensor"
 )
@@ -19,17 +20,21 @@ func Conv2D(x, w *tensor.Tensor, bias []float32, strideH, strideW int, pad Paddi
 	return conv2D(x, &Filter{W: w}, bias, strideH, strideW, pad, false)
 }
 
-// Filter is a Conv2D filter prepared once for a network that applies it
-// many times: in the browser its weights are also held in the SIMD kernels'
-// layout, which saves re-packing them (a copy of the whole filter) on every
-// call. Natively it is just W.
+// Filter is a Conv2D filter prepared for a network that applies it many
+// times: in the browser, on first use, its weights are also laid out for the
+// SIMD kernels (packed strips for a strided convolution, Winograd planes for
+// a 3×3 stride-1 one), which saves re-packing them (a copy of the whole
+// filter) on every call. Natively it is just W. A Filter may be used from
+// several goroutines at once.
 type Filter struct {
 	// W is the filter [kh,kw,Cin,Cout]. It must not be modified once the
-	// Filter is made: the prepared copy would no longer match.
+	// Filter is made: the prepared copies would no longer match.
 	W *tensor.Tensor
 
-	packed   []float32 // W in packB's strips for gemmSIMD; nil: pack per call
-	winograd []float32 // W's Winograd planes for conv2DWinograd; nil: not used
+	prepared             bool // made by NewFilter: keep the layouts below
+	packOnce, planesOnce sync.Once
+	packed               []float32 // W in igemm's strips; nil: pack per call
+	planes               []float32 // W's Winograd planes; nil: not used
 }
 
 // NewFilter prepares w [kh,kw,Cin,Cout] for Filter.Conv2D; w is shared,
@@ -38,8 +43,29 @@ func NewFilter(w *tensor.Tensor) *Filter {
 	if w.Rank() != 4 {
 		panic(fmt.Sprintf("ops: NewFilter: filter %v is not [kh,kw,Cin,Cout]", w.Shape))
 	}
-	return &Filter{W: w, packed: packSIMD(w.Shape[0]*w.Shape[1]*w.Shape[2], w.Shape[3], w.Data),
-		winograd: winogradFilter(w)}
+	return &Filter{W: w, prepared: true}
+}
+
+// simdB returns W packed for gemmSIMD, made on first use, or nil when the
+// filter is not prepared or the SIMD kernels are not available.
+func (f *Filter) simdB() []float32 {
+	if !f.prepared {
+		return nil
+	}
+	f.packOnce.Do(func() {
+		f.packed = packSIMD(f.W.Shape[0]*f.W.Shape[1]*f.W.Shape[2], f.W.Shape[3], f.W.Data)
+	})
+	return f.packed
+}
+
+// winogradPlanes returns W's Winograd planes (winogradFilter), made on first
+// use, or nil when the filter is not prepared or Winograd does not apply.
+func (f *Filter) winogradPlanes() []float32 {
+	if !f.prepared {
+		return nil
+	}
+	f.planesOnce.Do(func() { f.planes = winogradFilter(f.W) })
+	return f.planes
 }
 
 // Conv2D is ops.Conv2D(x, f.W, bias, strideH, strideW, pad).
@@ -63,8 +89,10 @@ func conv2D(x *tensor.Tensor, f *Filter, bias []float32, strideH, strideW int, p
 	checkBias("Conv2D", bias, cout)
 	oh, top := window(h, kh, strideH, pad)
 	ow, left := window(wd, kw, strideW, pad)
-	if f.winograd != nil && strideH == 1 && strideW == 1 {
-		return conv2DWinograd(x, f, bias, oh, ow, top, left, relu)
+	if strideH == 1 && strideW == 1 {
+		if planes := f.winogradPlanes(); planes != nil {
+			return conv2DWinograd(x, planes, cout, bias, oh, ow, top, left, relu)
+		}
 	}
 	y := tensor.New(oh, ow, cout)
 	var src aSource = patchA{x: x.Data, h: h, w: wd, cin: cin, kw: kw, ow: ow,
@@ -72,7 +100,7 @@ func conv2D(x *tensor.Tensor, f *Filter, bias []float32, strideH, strideW int, p
 	if kh == 1 && kw == 1 && strideH == 1 && strideW == 1 {
 		src = denseA{a: x.Data, ld: cin}
 	}
-	gemmPacked(oh*ow, cout, kh*kw*cin, src, w.Data, cout, f.packed, y.Data, cout, epilogue{set: true, bias: bias, relu: relu})
+	gemmPacked(oh*ow, cout, kh*kw*cin, src, w.Data, cout, f.simdB(), y.Data, cout, epilogue{set: true, bias: bias, relu: relu})
 	return y
 }
 

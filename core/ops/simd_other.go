@@ -15,7 +15,7 @@ func packSIMD(k, n int, b []float32) []float32 { return nil }
 
 func winogradFilter(w *tensor.Tensor) []float32 { return nil }
 
-func conv2DWinograd(x *tensor.Tensor, f *Filter, bias []float32, oh, ow, top, left int, relu bool) *tensor.Tensor {
+func conv2DWinograd(x *tensor.Tensor, planes []float32, cout int, bias []float32, oh, ow, top, left int, relu bool) *tensor.Tensor {
 	panic("ops: conv2DWinograd without the SIMD kernels")
 }
 

@@ -35,7 +35,7 @@ func TestWinogradPrepared(t *testing.T) {
 		{[]int{3, 3, 8, 12}, true}, {[]int{3, 3, 260, 20}, true},
 		{[]int{3, 3, 3, 8}, false}, {[]int{3, 3, 8, 6}, false}, {[]int{5, 5, 8, 8}, false}, {[]int{1, 1, 8, 8}, false},
 	} {
-		if got := NewFilter(tensor.New(s.shape...)).winograd != nil; got != s.want {
+		if got := NewFilter(tensor.New(s.shape...)).winogradPlanes() != nil; got != s.want {
 			t.Errorf("NewFilter(%v): Winograd planes %v, want %v", s.shape, got, s.want)
 		}
 	}

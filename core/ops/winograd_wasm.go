@@ -63,12 +63,11 @@ func winogradFilter(w *tensor.Tensor) []float32 {
 	return packed
 }
 
-// conv2DWinograd is conv2D with stride 1 for a filter whose winograd planes
-// are prepared: y [oh,ow,Cout] for x [H,W,Cin], top and left being the
-// padding before the input.
-func conv2DWinograd(x *tensor.Tensor, f *Filter, bias []float32, oh, ow, top, left int, relu bool) *tensor.Tensor {
+// conv2DWinograd is conv2D with stride 1 by a 3×3 filter given as its
+// Winograd planes (winogradFilter): y [oh,ow,cout] for x [H,W,Cin], top and
+// left being the padding before the input.
+func conv2DWinograd(x *tensor.Tensor, planes []float32, cout int, bias []float32, oh, ow, top, left int, relu bool) *tensor.Tensor {
 	h, wd, cin := x.Shape[0], x.Shape[1], x.Shape[2]
-	cout := f.W.Shape[3]
 	y := tensor.New(oh, ow, cout)
 	if oh == 0 || ow == 0 {
 		return y
@@ -98,7 +97,7 @@ func conv2DWinograd(x *tensor.Tensor, f *Filter, bias []float32, oh, ow, top, le
 	zero := paddedRow(cout, nil)
 	defer scratch.Put(zero)
 	plane := cin * roundUp(cout, simdNR)
-	igemmBlocks(tiles, cout, cin, 1, 0, rows, 0, f.winograd, m, cout, *zero, false,
+	igemmBlocks(tiles, cout, cin, 1, 0, rows, 0, planes, m, cout, *zero, false,
 		batch{count: 16, aStep: 4 * tiles * cin, bStep: 4 * plane, cStep: 4 * tiles * cout})
 
 	if bias == nil {
