@@ -15,7 +15,9 @@ import (
 // pixel, holding its kh×kw×Cin window) and W is w viewed as [kh*kw*Cin, Cout].
 // P is never built whole: gemm asks for it block by block (patchA), and a
 // 1×1 stride-1 convolution uses x itself as P. Sums are float32. Large
-// products are split among GOMAXPROCS goroutines.
+// products are split among GOMAXPROCS goroutines. In the browser the product
+// runs on the WebAssembly SIMD kernels when the host provides them (see
+// gemmSIMD), reading P's rows in place.
 func Conv2D(x, w *tensor.Tensor, bias []float32, strideH, strideW int, pad Padding) *tensor.Tensor {
 	return conv2D(x, &Filter{W: w}, bias, strideH, strideW, pad, false)
 }
