@@ -271,6 +271,9 @@ func (p *facesPage) currentStatus() string {
 func (p *facesPage) shot(name string) {
 	p.t.Helper()
 	*p.step++
+	// From the top: the camera view sticks to the top of a scrolled window,
+	// which a full-page screenshot would show in mid-page.
+	p.do(chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	screenshot(p.t, p.ctx, fmt.Sprintf("%02d-%s", *p.step, name))
 }
 

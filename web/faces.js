@@ -66,6 +66,7 @@ export async function startFaces(visage, { say, progress }) {
     el.photo.hidden = which !== 'photo';
     el.stageHint.hidden = which !== null;
     el.stage.classList.toggle('empty', which === null);
+    el.whoResult.replaceChildren(); // it named the faces of what was shown before
     clearOverlay();
   }
 
