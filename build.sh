@@ -52,6 +52,8 @@ build_site() {
 	fi
 	if [ -d "$VISAGE_SHARED/data/nst" ]; then
 		mkdir -p "$SITE/nst" && cp -r "$VISAGE_SHARED"/data/nst/. "$SITE/nst/"
+		# The server lists no folders, so the Art view reads the images' names here.
+		nst_index > "$SITE/nst/index.json"
 	fi
 }
 
@@ -59,6 +61,24 @@ build_site() {
 # web/worker.js attaches them to visage.wasm's memory (see web/simd.js).
 build_simd() {
 	core/ops/assemble_simd.sh "$SITE"
+}
+
+# nst_index prints {"content":[…],"style":[…]}: the image file names in build/site/nst.
+nst_index() {
+	local kind first sep=""
+	printf '{'
+	for kind in content style; do
+		printf '%s"%s":[' "$sep" "$kind"; sep=","
+		first=1
+		for f in "$SITE/nst/$kind"/*; do
+			case "$f" in *.jpg|*.jpeg|*.png|*.webp) ;; *) continue ;; esac
+			[ $first = 1 ] || printf ','
+			first=0
+			printf '"%s"' "$(basename "$f")"
+		done
+		printf ']'
+	done
+	printf '}\n'
 }
 
 build_cli() {
