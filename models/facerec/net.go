@@ -66,13 +66,27 @@ func Load(fsys fs.FS) (*Net, error) {
 // after), and resized bilinearly to Size when it is not Size already. img is
 // not modified. It fails when img is not [H,W,3] with sides 1..MaxSide.
 func (n *Net) Encode(img *tensor.Tensor) ([]float32, error) {
+	x, err := Preprocess(img)
+	if err != nil {
+		return nil, err
+	}
+	return n.forward(x), nil
+}
+
+// Preprocess returns the network's input for img [H,W,3] (RGB, 0..255, sides
+// 1..MaxSide): padded to a centred square and resized to Size as Encode
+// describes, then normalized as (x − meanRGB) / inputScale. The result is a
+// new [Size,Size,3] tensor owned by the caller; img is not modified. Other
+// implementations of the network (visage/wasm/webgpu/facerecgpu) run their
+// forward pass on it. It fails when img is not [H,W,3] with sides 1..MaxSide.
+func Preprocess(img *tensor.Tensor) (*tensor.Tensor, error) {
 	if img.Rank() != 3 || img.Shape[2] != 3 || img.Shape[0] < 1 || img.Shape[1] < 1 {
 		return nil, fmt.Errorf("facerec: image has shape %v, want [H,W,3] RGB", img.Shape)
 	}
 	if h, w := img.Shape[0], img.Shape[1]; h > MaxSide || w > MaxSide {
 		return nil, fmt.Errorf("facerec: image is %dx%d, want sides at most %d (crop the face first)", w, h, MaxSide)
 	}
-	return n.forward(normalize(toInputSize(img))), nil
+	return normalize(toInputSize(img)), nil
 }
 
 // toInputSize pads img to a centred square and resizes it to Size x Size

@@ -85,3 +85,34 @@ func TestEncodeRejectsBadImages(t *testing.T) {
 		}
 	}
 }
+
+func TestPreprocessByHand(t *testing.T) {
+	// A 150x75 image of the mean colour: the left and right quarters of the
+	// square are zero padding, (0 − mean)/255 after normalization, and the
+	// middle is 0. The input must be left alone.
+	img := tensor.New(Size, Size/2, 3)
+	for i := range img.Data {
+		img.Data[i] = meanRGB[i%3]
+	}
+	x, err := Preprocess(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tensor.SameShape(x, tensor.New(Size, Size, 3)) {
+		t.Fatalf("shape %v, want [150 150 3]", x.Shape)
+	}
+	for _, col := range []int{0, Size/4 - 20, Size / 2, Size - Size/4 + 20, Size - 1} {
+		for c := range 3 {
+			want := float32(0)
+			if col < Size/4-1 || col > Size-Size/4 {
+				want = -meanRGB[c] / inputScale
+			}
+			if got := x.At(Size/2, col, c); got-want > 1e-5 || want-got > 1e-5 {
+				t.Errorf("input[75,%d,%d] = %v, want %v", col, c, got, want)
+			}
+		}
+	}
+	if img.Data[0] != meanRGB[0] {
+		t.Errorf("Preprocess modified its input")
+	}
+}

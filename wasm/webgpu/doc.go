@@ -22,7 +22,7 @@
 //		net, err = facerecgpu.Load(d, fsys) // uploads the weights once
 //	}
 //	…
-//	desc, err := net.Encode(chip) // [150,150,3] RGB 0..255
+//	desc, err := net.Encode(chip) // [H,W,3] RGB 0..255, as facerec.Net.Encode
 //	if errors.Is(err, webgpu.ErrDeviceLost) || errors.Is(err, webgpu.ErrOutOfMemory) {
 //		desc, err = cpuNet.Encode(chip)
 //	}

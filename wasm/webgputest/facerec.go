@@ -16,7 +16,7 @@ import (
 	"visage/wasm/webgpu/facerecgpu"
 )
 
-// checkFaceRec encodes two 150x150 images with the GPU network and with
+// checkFaceRec encodes two 150x150 images and an odd-sized one with the GPU network and with
 // models/facerec and compares the descriptors.
 func checkFaceRec(d *webgpu.Device, rng *rand.Rand) []Result {
 	fail := func(err error) []Result { return []Result{{Op: "facerec", Case: "load", Error: err.Error()}} }
@@ -52,6 +52,12 @@ func checkFaceRec(d *webgpu.Device, rng *rand.Rand) []Result {
 			}
 		}
 	}
+	// An odd-sized, non-square picture: padded and resized by
+	// facerec.Preprocess on both sides.
+	oblong := tensor.New(97, 131, 3)
+	for i := range oblong.Data {
+		oblong.Data[i] = 255 * rng.Float32()
+	}
 	if _, err := gpuNet.Encode(noise); err != nil { // warm-up: compiles the pipelines
 		return fail(err)
 	}
@@ -59,7 +65,7 @@ func checkFaceRec(d *webgpu.Device, rng *rand.Rand) []Result {
 	for _, img := range []struct {
 		name string
 		t    *tensor.Tensor
-	}{{"uniform noise 150x150", noise}, {"disc on a ramp 150x150", smooth}} {
+	}{{"uniform noise 150x150", noise}, {"disc on a ramp 150x150", smooth}, {"uniform noise 131x97", oblong}} {
 		r := Result{Op: "facerec", Case: img.name + ", descriptor"}
 		pass := count(d)
 		start := time.Now()

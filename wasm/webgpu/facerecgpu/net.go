@@ -20,13 +20,6 @@ import (
 	"visage/wasm/webgpu"
 )
 
-// The input is normalized as (x − meanRGB) / inputScale. These must equal
-// models/facerec's (unexported) constants of the same names: the e2e parity
-// test fails when they drift apart.
-var meanRGB = [3]float32{122.782, 117.001, 104.298}
-
-const inputScale = 255
-
 // convLayer is a convolution with bias followed by the per-channel scale
 // layer (face-api.js's ConvLayerParams), resident on the GPU.
 type convLayer struct {
@@ -43,14 +36,10 @@ type residualLayer struct {
 // Net is the face recognition network with its weights on one Device. It
 // is not safe for concurrent use (the Device is not).
 type Net struct {
-	d *webgpu.Device
-	// normScale and normShift turn 0..255 RGB into the network's input:
-	// x·(1/inputScale) − meanRGB/inputScale, (x − meanRGB)/inputScale within
-	// float32 rounding.
-	normScale, normShift *webgpu.Buffer
-	conv32Down           convLayer
-	blocks               []residualLayer // conv32_1 … conv256_down_out, in order
-	fc                   *webgpu.Buffer  // [256,128]
+	d          *webgpu.Device
+	conv32Down convLayer
+	blocks     []residualLayer // conv32_1 … conv256_down_out, in order
+	fc         *webgpu.Buffer  // [256,128]
 }
 
 // Load reads the weights as facerec.Load does (facerec.Manifest and its
@@ -82,11 +71,6 @@ func Load(d *webgpu.Device, fsys fs.FS) (*Net, error) {
 		})
 	}
 	n.fc = u.tensor("fc", 256, facerec.Dim)
-	scale, shift := tensor.New(3), tensor.New(3)
-	for c, m := range meanRGB {
-		scale.Data[c], shift.Data[c] = 1.0/inputScale, -m/inputScale
-	}
-	n.normScale, n.normShift = d.Upload(scale), d.Upload(shift)
 	if u.err == nil && u.used != len(w) {
 		u.err = fmt.Errorf("facerecgpu: %d weights beyond the %d the network uses; is this the face recognition model?", len(w)-u.used, u.used)
 	}
@@ -108,7 +92,7 @@ func (n *Net) Release() {
 }
 
 func (n *Net) buffers() []*webgpu.Buffer {
-	all := []*webgpu.Buffer{n.normScale, n.normShift, n.fc}
+	all := []*webgpu.Buffer{n.fc}
 	layers := []convLayer{n.conv32Down}
 	for _, b := range n.blocks {
 		layers = append(layers, b.conv1, b.conv2)
@@ -119,16 +103,20 @@ func (n *Net) buffers() []*webgpu.Buffer {
 	return all
 }
 
-// Encode returns the 128-d descriptor of img [Size,Size,3] (RGB, 0..255),
-// computed on the GPU: facerec.Net.Encode of the same image within float32
-// rounding. Pad and resize other images as facerec does first. It fails on
-// another shape, or when the GPU reports an error.
+// Encode returns the 128-d descriptor of a face image img [H,W,3] (RGB,
+// 0..255, any size facerec accepts), computed on the GPU:
+// facerec.Net.Encode of the same image within float32 rounding. The
+// padding, resizing and normalization are facerec.Preprocess's, on the CPU;
+// the network runs on the GPU. It fails on a bad image, or when the GPU
+// reports an error (wrapping webgpu.ErrDeviceLost or ErrOutOfMemory when
+// those are the cause).
 func (n *Net) Encode(img *tensor.Tensor) ([]float32, error) {
-	if !tensor.SameShape(img, &tensor.Tensor{Shape: []int{facerec.Size, facerec.Size, 3}}) {
-		return nil, fmt.Errorf("facerecgpu: image has shape %v, want [%d,%d,3] RGB", img.Shape, facerec.Size, facerec.Size)
+	in, err := facerec.Preprocess(img)
+	if err != nil {
+		return nil, err
 	}
 	d := n.d
-	x := d.ScaleBias(d.Upload(img), n.normScale, n.normShift)
+	x := d.Upload(in)
 	out := n.convLayer(x, n.conv32Down, 2, ops.Valid, true)
 	x.Release()
 	out = then(out, d.MaxPool2D(out, 3, 3, 2, 2, ops.Valid))
