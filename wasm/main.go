@@ -6,11 +6,18 @@
 // (Uint8Array, decoded by core/imageio as natively) or RGBA pixels
 // {width, height, data}, 4 bytes a pixel row by row, alpha ignored.
 //
-//	load({files: {name: Uint8Array, …}}) → {detector: boolean}
+//	load({files: {name: Uint8Array, …}, backend?}) → {detector: boolean, backend, adapter, reason}
 //	    face_recognition_model-weights_manifest.json and the shards it names
 //	    (required), and when given, the SSD detector's and the 68-point
 //	    landmark net's manifests and shards, which the face methods need,
-//	    and the Tiny Face Detector's, enroll's last resort
+//	    and the Tiny Face Detector's, enroll's last resort. backend is
+//	    'auto' (default: WebGPU when navigator.gpu gives an adapter, else
+//	    the CPU), 'webgpu' (rejects when WebGPU is unavailable) or 'cpu';
+//	    the result says which runs, as backend() does (see backend.go)
+//	backend() → {backend: 'webgpu'|'cpu', adapter, reason}
+//	    where the face descriptors are computed now: the adapter on the GPU,
+//	    why the CPU on the CPU; a lost GPU moves every network to the CPU
+//	loseGPUForTesting() → backend(): a test hook destroying the GPU device
 //	encode(image) → Float32Array(128)      the face filling the image
 //	distance(a, b) → number                Euclidean, a and b 128 numbers each
 //	compare(a, b, threshold?) → {distance, match, threshold}
@@ -63,6 +70,7 @@ func main() {
 		"detect": a.detect, "identify": a.identify, "enroll": a.enroll, "verify": a.verify,
 		"gallery": a.galleryInfo, "removePerson": a.remove, "renamePerson": a.rename, "setThreshold": a.setThreshold,
 		"clearGallery": a.clear, "importGallery": a.importGallery, "exportGallery": a.exportGallery,
+		"backend": a.backendInfo, "loseGPUForTesting": a.loseGPUForTesting,
 	}
 	obj := map[string]any{}
 	for name, m := range methods {
@@ -83,8 +91,10 @@ type faceFinder interface {
 type api struct {
 	mu        sync.Mutex // held by each call: calls are served one at a time
 	net       *facerec.Net
-	live      faceFinder // face-api.js's detector defaults: what detect, identify and verify use
-	enrolling faceFinder // also tries a lower score and a padded image: an enrollment photo is known to hold a face
+	backend   *backend     // where the networks run (nil: the CPU, before load)
+	encoder   *faceEncoder // net, on the backend's GPU when it has one
+	live      faceFinder   // face-api.js's detector defaults: what detect, identify and verify use
+	enrolling faceFinder   // also tries a lower score and a padded image: an enrollment photo is known to hold a face
 	gallery   *face.Gallery
 }
 
@@ -102,6 +112,13 @@ func (a *api) load(args []js.Value) (any, error) {
 	if opts.Type() != js.TypeObject || opts.Get("files").Type() != js.TypeObject {
 		return nil, fmt.Errorf("load expects {files: {name: Uint8Array, …}}, found %s", describe(opts))
 	}
+	choice := backendAuto
+	if b := opts.Get("backend"); !b.IsUndefined() {
+		var err error
+		if choice, err = stringOf(b, "load: backend"); err != nil {
+			return nil, err
+		}
+	}
 	files := opts.Get("files")
 	keys := js.Global().Get("Object").Call("keys", files)
 	fsys := fstest.MapFS{}
@@ -117,11 +134,24 @@ func (a *api) load(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.net = net
-	if _, err := fs.Stat(fsys, ssd.Manifest); err != nil {
-		return map[string]any{"detector": false}, nil
+	if d := a.backend.device(); d != nil {
+		d.Destroy() // a second load: its networks replace the first's
 	}
-	p, err := face.LoadPipeline(fsys, net, face.AlignSimilarity)
+	b, err := openBackend(choice)
+	if err != nil {
+		return nil, err
+	}
+	enc, err := newFaceEncoder(b, net, fsys)
+	if err != nil {
+		return nil, err
+	}
+	a.net, a.backend, a.encoder = net, b, enc
+	result := b.info()
+	result["detector"] = false
+	if _, err := fs.Stat(fsys, ssd.Manifest); err != nil {
+		return result, nil
+	}
+	p, err := face.LoadPipeline(fsys, enc, face.AlignSimilarity)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +167,8 @@ func (a *api) load(args []js.Value) (any, error) {
 		enrolling.TinyOptions = face.DefaultTinyOptions()
 	}
 	a.live, a.enrolling = p, &enrolling
-	return map[string]any{"detector": true}, nil
+	result["detector"] = true
+	return result, nil
 }
 
 func (a *api) encode(args []js.Value) (any, error) {
@@ -148,7 +179,7 @@ func (a *api) encode(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	desc, err := a.net.Encode(img)
+	desc, err := a.encoder.Encode(img)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,164 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"syscall/js"
+
+	"visage/core/tensor"
+	"visage/models/facerec"
+	"visage/wasm/webgpu"
+	"visage/wasm/webgpu/facerecgpu"
+)
+
+// What load's backend option may ask for.
+const (
+	backendAuto   = "auto"   // WebGPU when the browser gives an adapter, else the CPU (the default)
+	backendWebGPU = "webgpu" // WebGPU, or load fails saying why not
+	backendCPU    = "cpu"    // the pure Go kernels, WebGPU untouched
+)
+
+// backend is where the networks run: on gpu, a WebGPU device, or on the CPU
+// when gpu is nil. Every network with a WebGPU version asks device() before
+// a pass and runs on the CPU when it is nil; when a pass fails, fallBack(err)
+// says whether to redo it on the CPU (the device was lost or ran out of
+// memory), and from then on device() is nil for every network, so that the
+// page keeps working, with its state, on the CPU. A nil *backend is the CPU.
+type backend struct {
+	gpu     *webgpu.Device
+	adapter string // the GPU's "vendor architecture", while gpu runs
+	// required is set when load asked for backendWebGPU: a network that
+	// cannot be set up on the GPU is then an error, not a move to the CPU.
+	required bool
+	// why says why the CPU runs: asked for, no adapter, or the GPU's
+	// failure; "" while the GPU runs.
+	why string
+}
+
+// openBackend opens the backend that choice (backendAuto, backendWebGPU,
+// backendCPU) asks for. Auto settles for the CPU, saying why, when the
+// browser gives no WebGPU adapter; WebGPU fails then.
+func openBackend(choice string) (*backend, error) {
+	switch choice {
+	case backendCPU:
+		return &backend{why: "the CPU was asked for (backend: 'cpu')"}, nil
+	case backendAuto, backendWebGPU:
+	default:
+		return nil, fmt.Errorf("load: backend must be 'auto', 'webgpu' or 'cpu', found %q", choice)
+	}
+	var d *webgpu.Device
+	err := errors.New("no navigator object (not a browser)")
+	if nav := js.Global().Get("navigator"); nav.Type() == js.TypeObject {
+		d, err = webgpu.Open()
+	}
+	if err != nil {
+		if choice == backendWebGPU {
+			return nil, fmt.Errorf("load: backend 'webgpu' is unavailable: %w", err)
+		}
+		return &backend{why: err.Error()}, nil
+	}
+	return &backend{gpu: d, adapter: d.Adapter(), required: choice == backendWebGPU}, nil
+}
+
+// device returns the WebGPU device the networks should run on, nil for the
+// CPU.
+func (b *backend) device() *webgpu.Device {
+	if b == nil {
+		return nil
+	}
+	return b.gpu
+}
+
+// fallBack reports whether err, from a pass on device(), means the GPU is
+// gone (webgpu.ErrDeviceLost, webgpu.ErrOutOfMemory); then it moves every
+// network to the CPU for good, and the caller redoes the pass there. Other
+// errors are the pass's own (bad input, a bug) and leave the GPU in use.
+func (b *backend) fallBack(err error) bool {
+	if b == nil || b.gpu == nil || !(errors.Is(err, webgpu.ErrDeviceLost) || errors.Is(err, webgpu.ErrOutOfMemory)) {
+		return false
+	}
+	b.gpu.Destroy() // an out-of-memory device may still hold the weights
+	b.gpu, b.adapter = nil, ""
+	b.why = "WebGPU failed, so the CPU took over: " + err.Error()
+	return true
+}
+
+// info is the backend as the JS API reports it: {backend: 'webgpu'|'cpu',
+// adapter, reason}, adapter "" on the CPU and reason "" on the GPU.
+func (b *backend) info() map[string]any {
+	if b.device() == nil {
+		why := "load has not run"
+		if b != nil {
+			why = b.why
+		}
+		return map[string]any{"backend": backendCPU, "adapter": "", "reason": why}
+	}
+	return map[string]any{"backend": backendWebGPU, "adapter": b.adapter, "reason": ""}
+}
+
+// faceEncoder computes face descriptors on the backend's GPU while it has
+// one (facerecgpu, same descriptors within float32 rounding) and with the
+// CPU network otherwise, redoing on the CPU a pass the GPU lost. Detection
+// and landmarks stay on the CPU; only this network runs on the GPU.
+type faceEncoder struct {
+	b   *backend
+	cpu *facerec.Net
+	gpu *facerecgpu.Net // nil when the backend had no GPU at load
+}
+
+// newFaceEncoder uploads the face network's weights (facerec.Manifest and
+// its shard in fsys, which cpu was loaded from) to b's GPU, if it has one.
+// When that fails it moves b to the CPU, unless the GPU was required, when
+// it returns the error.
+func newFaceEncoder(b *backend, cpu *facerec.Net, fsys fs.FS) (*faceEncoder, error) {
+	e := &faceEncoder{b: b, cpu: cpu}
+	d := b.device()
+	if d == nil {
+		return e, nil
+	}
+	gpu, err := facerecgpu.Load(d, fsys)
+	if err == nil {
+		err = d.Flush() // the uploads' out-of-memory errors
+	}
+	if err != nil {
+		if b.required {
+			return nil, fmt.Errorf("load: the face network on WebGPU: %w", err)
+		}
+		d.Destroy()
+		b.gpu, b.adapter, b.why = nil, "", "WebGPU could not hold the face network: "+err.Error()
+		return e, nil
+	}
+	e.gpu = gpu
+	return e, nil
+}
+
+// Encode is facerec.Net.Encode, on the GPU when the backend has one.
+func (e *faceEncoder) Encode(img *tensor.Tensor) ([]float32, error) {
+	if e.gpu != nil && e.b.device() != nil {
+		desc, err := e.gpu.Encode(img)
+		if err == nil || !e.b.fallBack(err) {
+			return desc, err
+		}
+		e.gpu = nil
+	}
+	return e.cpu.Encode(img)
+}
+
+// backendInfo() → {backend: 'webgpu'|'cpu', adapter, reason}
+func (a *api) backendInfo([]js.Value) (any, error) {
+	return a.backend.info(), nil
+}
+
+// loseGPUForTesting() → backendInfo(): destroys the WebGPU device, as a
+// driver reset would, so that tests can check that the next call falls
+// back to the CPU. The backend still reports WebGPU until a call finds the
+// device lost.
+func (a *api) loseGPUForTesting([]js.Value) (any, error) {
+	if d := a.backend.device(); d != nil {
+		d.Destroy()
+	}
+	return a.backend.info(), nil
+}
