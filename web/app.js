@@ -67,6 +67,8 @@ window.addEventListener('drop', (ev) => ev.preventDefault());
 ui.progress(0);
 const visage = Visage.load({
   modelsUrl: 'models/',
+  // ?backend=cpu or ?backend=webgpu in the page's address overrides 'auto'.
+  backend: new URLSearchParams(location.search).get('backend') ?? 'auto',
   onProgress(p) {
     if (p.phase === 'download') {
       ui.progress(p.total ? p.loaded / p.total : null);
@@ -77,6 +79,24 @@ const visage = Visage.load({
     }
   },
 });
+
+// The backend line says where the face descriptors are computed, and why on
+// the CPU. It is refreshed now and then: a lost GPU moves the work to the CPU.
+const backendLine = document.getElementById('backend');
+async function showBackend(v) {
+  const { backend, adapter, reason } = await v.backend();
+  backendLine.textContent = backend === 'webgpu' ? `Runs on WebGPU (${adapter}).` : `Runs on the CPU: ${reason}.`;
+  backendLine.dataset.backend = backend;
+  backendLine.hidden = false;
+}
+visage.then(
+  (v) => {
+    const refresh = () => showBackend(v).catch(() => {}); // a terminated worker: nothing to show
+    refresh();
+    setInterval(refresh, 5000);
+  },
+  () => {}, // the status line reports the failure
+);
 
 // Each view resolves once it is usable (the Faces view with what to say
 // first); the page is ready when all are.

@@ -108,10 +108,25 @@ export interface LoadOptions {
   modelsUrl?: string | URL;
   /** Also load the face detector and landmark network (needed by detect, enroll, verify, identify); default true. */
   detector?: boolean;
+  /**
+   * Where the networks run: 'auto' (default) uses WebGPU when the browser
+   * gives an adapter, else the CPU; 'webgpu' rejects when it gives none;
+   * 'cpu' never touches WebGPU.
+   */
+  backend?: 'auto' | 'webgpu' | 'cpu';
   /** Called as the models download and are set up. */
   onProgress?: (progress: LoadProgress) => void;
   /** The worker script; default worker.js beside visage.js. */
   workerUrl?: string | URL;
+}
+
+/** Where the face descriptors are computed (detection and landmarks always run on the CPU). */
+export interface BackendInfo {
+  backend: 'webgpu' | 'cpu';
+  /** The GPU adapter ("vendor architecture"); "" on the CPU. */
+  adapter: string;
+  /** Why the CPU runs: asked for, no WebGPU adapter, or the GPU failed and the CPU took over; "" on WebGPU. */
+  reason: string;
 }
 
 /**
@@ -155,6 +170,10 @@ export declare class Visage {
   distance(a: ArrayLike<number>, b: ArrayLike<number>): Promise<number>;
   /** Distance and verdict at threshold (default DEFAULT_THRESHOLD). */
   compare(a: ArrayLike<number>, b: ArrayLike<number>, threshold?: number): Promise<Comparison>;
+  /** Where the face descriptors are computed now; a lost GPU switches to the CPU, keeping the gallery. */
+  backend(): Promise<BackendInfo>;
+  /** Test hook: destroys the WebGPU device; the next call falls back to the CPU. */
+  loseGPUForTesting(): Promise<BackendInfo>;
   /** Stops the worker; pending and later calls reject. */
   terminate(): void;
 }

@@ -44,11 +44,14 @@ export class Visage {
    * page): the face recognition network and, unless detector is false, the
    * face detector and landmark network. onProgress gets
    * {phase: 'download', loaded, total} (bytes) and then {phase: 'prepare'}.
-   * Rejects when a file is missing or malformed.
+   * backend is 'auto' (WebGPU when the browser gives an adapter, else the
+   * CPU), 'webgpu' (rejects without one) or 'cpu'; backend() says which
+   * runs. Rejects when a file is missing or malformed.
    */
   static async load({
     modelsUrl = 'models/',
     detector = true,
+    backend = 'auto',
     onProgress,
     workerUrl = new URL('worker.js', import.meta.url),
   } = {}) {
@@ -58,7 +61,7 @@ export class Visage {
     }
     const v = new Visage(new Worker(workerUrl));
     try {
-      await v.#call('load', [{ modelsUrl: folder.href, detector }], [], onProgress);
+      await v.#call('load', [{ modelsUrl: folder.href, detector, backend }], [], onProgress);
     } catch (err) {
       v.terminate();
       throw err;
@@ -150,6 +153,24 @@ export class Visage {
    */
   compare(a, b, threshold = DEFAULT_THRESHOLD) {
     return this.#call('compare', [a, b, threshold]);
+  }
+
+  /**
+   * Where the face descriptors are computed now: {backend: 'webgpu' |
+   * 'cpu', adapter, reason}; reason says why the CPU runs (asked for, no
+   * adapter, or the GPU failed: a lost GPU moves the work to the CPU, and
+   * the gallery stays).
+   */
+  backend() {
+    return this.#call('backend', []);
+  }
+
+  /**
+   * A test hook: destroys the WebGPU device as a driver reset would; the
+   * next call that needs it falls back to the CPU. Resolves to backend().
+   */
+  loseGPUForTesting() {
+    return this.#call('loseGPUForTesting', []);
   }
 
   /** Stops the worker; pending and later calls reject. */

@@ -66,8 +66,10 @@ async function fetchBytes(url, onSize = () => {}, onChunk = () => {}) {
 
 // load fetches the models' manifests, then all their shards at once, from
 // modelsUrl (an absolute URL of a folder), and passes them, by file name, to
-// the Go API. progress reports the shards' bytes.
-async function load(visage, { modelsUrl, detector = true }, progress) {
+// the Go API, with the backend asked for ('auto', 'webgpu' or 'cpu': the Go
+// side opens WebGPU from this worker's navigator.gpu). progress reports the
+// shards' bytes.
+async function load(visage, { modelsUrl, detector = true, backend = 'auto' }, progress) {
   const models = detector ? [RECOGNIZER, ...DETECTORS] : [RECOGNIZER];
   const files = {};
   const manifests = await Promise.all(
@@ -94,7 +96,7 @@ async function load(visage, { modelsUrl, detector = true }, progress) {
   );
   shards.forEach((path, i) => { files[path] = bytes[i]; });
   progress({ phase: 'prepare' });
-  return visage.load({ files });
+  return visage.load({ files, backend });
 }
 
 // pixelsOf draws an ImageBitmap into RGBA pixels {width, height, data} and
