@@ -111,6 +111,19 @@ func FromWeights(w map[string]*tensor.Tensor) (*Net, error) {
 	return n, nil
 }
 
+// Weights returns n's weights named as FromWeights takes them
+// ("conv1_1/kernel", "conv1_1/bias", …), for another implementation of the
+// network (visage/wasm/webgpu/nstgpu). The tensors share n's memory: the
+// caller must not modify them.
+func (n *Net) Weights() map[string]*tensor.Tensor {
+	w := make(map[string]*tensor.Tensor, 2*len(n.convs))
+	for _, c := range n.convs {
+		w[c.name+"/kernel"] = c.kernel
+		w[c.name+"/bias"] = &tensor.Tensor{Shape: []int{len(c.bias)}, Data: c.bias}
+	}
+	return w
+}
+
 // Pass holds one forward pass: every activation up to the deepest requested
 // layer, kept for Backward. Its tensors belong to the Pass; callers must not
 // modify them.

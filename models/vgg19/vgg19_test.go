@@ -263,3 +263,25 @@ func TestBackwardErrors(t *testing.T) {
 		t.Error("gradient of the wrong shape was accepted")
 	}
 }
+
+func TestWeightsGivesBackFromWeights(t *testing.T) {
+	w := vgg19test.Weights(11)
+	net, err := vgg19.FromWeights(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := net.Weights()
+	if len(got) != len(w) {
+		t.Fatalf("Weights has %d tensors, FromWeights took %d", len(got), len(w))
+	}
+	for name, want := range w {
+		g, ok := got[name]
+		if !ok {
+			t.Errorf("Weights lacks %q", name)
+			continue
+		}
+		if !tensor.SameShape(g, want) || tensor.MaxAbsDiff(g, want) != 0 {
+			t.Errorf("%s: shape %v, want %v, or different values", name, g.Shape, want.Shape)
+		}
+	}
+}

@@ -83,7 +83,7 @@ func checkStylizer(d *webgpu.Device, w map[string]*tensor.Tensor, content, style
 		r.Error = err.Error()
 		return r
 	}
-	gpuNet, err := nstgpu.FromWeights(d, w, vgg19.AvgPool)
+	gpuNet, err := nstgpu.FromNet(d, cpuNet) // the weights as vgg19.Net.Weights gives them back
 	if err != nil {
 		r.Error = err.Error()
 		return r

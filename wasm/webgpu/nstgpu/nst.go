@@ -23,11 +23,6 @@ import (
 	"visage/wasm/webgpu"
 )
 
-// meanBGR is the ImageNet mean VGG-19 expects subtracted, BGR. It must
-// equal models/vgg19's (unexported) mean: the e2e parity test fails when
-// they drift apart.
-var meanBGR = [3]float32{103.939, 116.779, 123.68}
-
 // conv is one 3×3 (any odd size), stride-1, Same convolution plus ReLU.
 type conv struct {
 	name         string
@@ -53,15 +48,22 @@ func FromWeights(d *webgpu.Device, w map[string]*tensor.Tensor, pool vgg19.Pooli
 		return nil, err
 	}
 	perm, bias := tensor.New(1, 1, 3, 3), tensor.New(3)
+	mean := vgg19.MeanRGB()
 	for c := range 3 {
 		perm.Data[(2-c)*3+c] = 1 // BGR channel c is RGB channel 2−c
-		bias.Data[c] = -meanBGR[c]
+		bias.Data[c] = -mean[2-c]
 	}
 	n := &Net{d: d, pool: pool, toBGR: d.Upload(perm), toBGRBias: d.Upload(bias)}
 	for _, name := range vgg19.Layers() {
 		n.convs = append(n.convs, conv{name, d.Upload(w[name+"/kernel"]), d.Upload(w[name+"/bias"])})
 	}
 	return n, nil
+}
+
+// FromNet uploads the weights of net (vgg19.Load's real VGG-19, or any
+// vgg19.FromWeights network) and returns it on d with net's pooling.
+func FromNet(d *webgpu.Device, net *vgg19.Net) (*Net, error) {
+	return FromWeights(d, net.Weights(), net.Pool)
 }
 
 // Release frees the network's GPU memory; n must not be used afterwards.
