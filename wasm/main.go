@@ -41,6 +41,9 @@
 //	    layout) before it replaces anything
 //	exportGallery() → string: FaceMatcher.toJSON's layout
 //
+//	artLayers, artLoad, artImages, artStart, artStep, artFeatures: the Art
+//	view's style transfer and layer visualisation, see art.go
+//
 // A box is {x, y, width, height} in the image's pixels. Bad input rejects the
 // promise with an Error saying what was expected and what was found. A panic
 // in a call is recovered and becomes a rejection, so the Go runtime keeps
@@ -71,6 +74,9 @@ func main() {
 		"gallery": a.galleryInfo, "removePerson": a.remove, "renamePerson": a.rename, "setThreshold": a.setThreshold,
 		"clearGallery": a.clear, "importGallery": a.importGallery, "exportGallery": a.exportGallery,
 		"backend": a.backendInfo, "loseGPUForTesting": a.loseGPUForTesting,
+	}
+	for name, m := range (&artAPI{}).methods() { // the Art view's calls: art.go
+		methods[name] = m
 	}
 	obj := map[string]any{}
 	for name, m := range methods {

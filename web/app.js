@@ -5,6 +5,7 @@
 import { Visage } from './visage.js';
 import { startFaces } from './faces.js';
 import { startCompare } from './compare.js';
+import { startArt } from './art.js';
 
 const status = document.getElementById('status');
 const progress = document.getElementById('progress');
@@ -100,7 +101,7 @@ visage.then(
 
 // Each view resolves once it is usable (the Faces view with what to say
 // first); the page is ready when all are.
-Promise.all([visage, startFaces(visage, ui), startCompare(visage, ui)]).then(
+Promise.all([visage, startFaces(visage, ui), startCompare(visage, ui), startArt(visage, ui)]).then(
   ([, facesReady]) => {
     ui.progress(undefined);
     ui.say(`Ready. ${facesReady}`);

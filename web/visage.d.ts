@@ -129,6 +129,71 @@ export interface BackendInfo {
   reason: string;
 }
 
+/** Options of Visage.stylize; the defaults are the course's. */
+export interface StylizeOptions {
+  /** Adam steps; default 200. */
+  steps?: number;
+  /** The content's longer side in pixels, 8..1024 (the style is scaled to cover it, centre-cropped); default 256. */
+  size?: number;
+  /** α, weight of the content cost (conv4_2); default 10. */
+  alpha?: number;
+  /** β, weight of the style cost (conv1_1…conv5_1, λ = 0.2 each); default 40. */
+  beta?: number;
+  /** Weight of the total-variation cost; default 0. */
+  tv?: number;
+  /** Adam's learning rate in pixel units; default 2. */
+  lr?: number;
+  /** Share of noise in the first image, 0..1; default 0.6. */
+  noise?: number;
+  /** Seed of that noise; default 1. */
+  seed?: number;
+  /** Pooling between VGG blocks; default 'avg'. */
+  pool?: 'avg' | 'max';
+  /** Keep the content's colours (luminance-only transfer); default false. */
+  preserveColor?: boolean;
+  /** About how long each chunk of steps runs, in milliseconds; default 400. */
+  chunkMs?: number;
+  /** Called after each chunk of steps. */
+  onStep?: (progress: StylizeProgress) => void;
+  /** Aborting it stops the steps between chunks; stylize rejects with its reason. */
+  signal?: AbortSignal;
+}
+
+/** The costs of the generated image before one step (unweighted terms, weighted total). */
+export interface ArtCosts {
+  content: number;
+  style: number;
+  tv: number;
+  total: number;
+}
+
+/** A chunk of stylize's steps. */
+export interface StylizeProgress {
+  /** Steps done so far. */
+  step: number;
+  steps: number;
+  /** This chunk's costs, one per step. */
+  costs: ArtCosts[];
+  /** The generated image now. */
+  image: { width: number; height: number; data: Uint8ClampedArray };
+}
+
+/** What a VGG-19 layer detects (see layerFeatures). */
+export interface LayerFeatures {
+  layer: string;
+  /** The image the maps are of. */
+  source: 'generated' | 'content';
+  /** The receptive field of the layer's units: its side and its step, in input pixels. */
+  field: { size: number; stride: number };
+  /** The strongest channels by mean activation; one byte a value, 0..255 scaled by the channel's peak. */
+  maps: { channel: number; width: number; height: number; data: Uint8ClampedArray }[];
+  /** For the first channels: the receptive-field crop around each image's strongest activation, strongest first. */
+  units: {
+    channel: number;
+    patches: { image: 'content' | 'style' | 'generated'; value: number; width: number; height: number; data: Uint8ClampedArray }[];
+  }[];
+}
+
 /**
  * A loaded Visage: a Web Worker running the Go core and holding a gallery of
  * enrolled people (in memory: save exportGallery's text to keep it). Every
@@ -174,6 +239,14 @@ export declare class Visage {
   backend(): Promise<BackendInfo>;
   /** Test hook: destroys the WebGPU device; the next call falls back to the CPU. */
   loseGPUForTesting(): Promise<BackendInfo>;
+  /** Loads VGG-19 (manifest.json and raw files under vggUrl, default "vgg19/") once, for the Art methods. */
+  loadStyleNetwork(options?: { vggUrl?: string | URL; onProgress?: (progress: LoadProgress) => void }): Promise<{ layers: string[] }>;
+  /** Fits a content and a style image to the working size (longer side size, default 256). */
+  setArtImages(content: ImageInput, style: ImageInput, size?: number): Promise<{ width: number; height: number }>;
+  /** Neural style transfer in the worker; loss holds J before each step. */
+  stylize(content: ImageInput, style: ImageInput, options?: StylizeOptions): Promise<{ steps: number; loss: number[]; image: StylizeProgress['image'] }>;
+  /** Feature maps of a layer (conv1_1…conv5_1) and the patches that excite its strongest units; maps 1..64 (default 8), units ≤ maps (default 4). */
+  layerFeatures(layer: string, options?: { maps?: number; units?: number }): Promise<LayerFeatures>;
   /** Stops the worker; pending and later calls reject. */
   terminate(): void;
 }

@@ -16,6 +16,7 @@ export class Visage {
   #pending = new Map(); // request id → {resolve, reject, onProgress}
   #nextId = 1;
   #stopped = null; // the Error later calls reject with, once terminated
+  #vgg = null; // loadStyleNetwork's promise
 
   /** Use Visage.load; the constructor only wires up a started worker. */
   constructor(worker) {
@@ -153,6 +154,97 @@ export class Visage {
    */
   compare(a, b, threshold = DEFAULT_THRESHOLD) {
     return this.#call('compare', [a, b, threshold]);
+  }
+
+  /**
+   * Where the face descriptors are computed now: {backend: 'webgpu' |
+   * 'cpu', adapter, reason}; reason says why the CPU runs (asked for, no
+   * adapter, or the GPU failed: a lost GPU moves the work to the CPU, and
+   * the gallery stays).
+   */
+  backend() {
+    return this.#call('backend', []);
+  }
+
+  /**
+   * A test hook: destroys the WebGPU device as a driver reset would; the
+   * next call that needs it falls back to the CPU. Resolves to backend().
+   */
+  loseGPUForTesting() {
+    return this.#call('loseGPUForTesting', []);
+  }
+
+  /**
+   * Loads VGG-19 for style transfer from vggUrl (relative to the page; its
+   * manifest.json and raw weight files), once: later calls return the first
+   * call's promise (a failed load is tried again). onProgress gets what
+   * load's does.
+   */
+  loadStyleNetwork({ vggUrl = 'vgg19/', onProgress } = {}) {
+    if (!this.#vgg) {
+      const folder = new URL(vggUrl, globalThis.location.href);
+      if (!folder.pathname.endsWith('/')) {
+        folder.pathname += '/';
+      }
+      this.#vgg = this.#call('artLoad', [{ vggUrl: folder.href }], [], onProgress);
+      this.#vgg.catch(() => { this.#vgg = null; });
+    }
+    return this.#vgg;
+  }
+
+  /**
+   * Brings a content and a style image to the working size (the content's
+   * longer side is size; the style is scaled to cover it and centre-cropped)
+   * for stylize and layerFeatures; resolves {width, height}. Loads VGG-19
+   * first if needed.
+   */
+  async setArtImages(content, style, size = 256) {
+    await this.loadStyleNetwork();
+    const [c, ct] = await toImageArg(content, 'setArtImages');
+    const [s, st] = await toImageArg(style, 'setArtImages');
+    return this.#call('artImages', [c, s, size], [...ct, ...st]);
+  }
+
+  /**
+   * Paints content in the style of style (Gatys et al.; the course's
+   * costs and Adam): steps (default 200) steps at size (default 256), with
+   * alpha, beta, tv, lr, noise, seed, pool ('avg' or 'max') and
+   * preserveColor as in visage.d.ts. The steps run in chunks of about
+   * chunkMs (default 400) milliseconds; after each, onStep gets {step, steps,
+   * costs (this chunk's, J before each step), image (RGBA pixels)}. Aborting
+   * signal stops it between chunks and rejects with the signal's reason.
+   * Resolves {steps, loss (J before each step), image}.
+   */
+  async stylize(content, style, { steps = 200, size = 256, chunkMs = 400, onStep, signal, ...options } = {}) {
+    signal?.throwIfAborted();
+    await this.setArtImages(content, style, size);
+    signal?.throwIfAborted();
+    await this.#call('artStart', [options]);
+    const loss = [];
+    let image = null;
+    let chunk = 1;
+    while (loss.length < steps) {
+      signal?.throwIfAborted();
+      const n = Math.min(chunk, steps - loss.length);
+      const started = performance.now();
+      const out = await this.#call('artStep', [n]);
+      const msPerStep = (performance.now() - started) / n;
+      chunk = Math.max(1, Math.min(50, Math.round(chunkMs / Math.max(msPerStep, 1))));
+      loss.push(...out.costs.map((c) => c.total));
+      image = out.image;
+      onStep?.({ step: loss.length, steps, costs: out.costs, image });
+    }
+    return { steps, loss, image };
+  }
+
+  /**
+   * What a VGG-19 layer detects, for the images setArtImages or stylize
+   * last set: maps of its strongest channels in the generated image (the
+   * content before any stylize), and for the first units of them the
+   * patches of the images that excite each most. See visage.d.ts.
+   */
+  layerFeatures(layer, { maps = 8, units = 4 } = {}) {
+    return this.#call('artFeatures', [layer, { maps, units }]);
   }
 
   /**

@@ -6,7 +6,8 @@
 // and before that any number of {id, progress} for a long request.
 // op "load" fetches the model files (progress: {phase: 'download', loaded,
 // total} in bytes, then {phase: 'prepare'}) and hands their bytes to the Go
-// API; every other op is a method of the API that visage.wasm registers as
+// API; op "artLoad" does the same with the VGG-19 files for the Art view;
+// every other op is a method of the API that visage.wasm registers as
 // globalThis.visage (see wasm/main.go). An ImageBitmap argument is turned into
 // RGBA pixels here, off the page's thread.
 'use strict';
@@ -99,6 +100,32 @@ async function load(visage, { modelsUrl, detector = true, backend = 'auto' }, pr
   return visage.load({ files, backend });
 }
 
+// loadVGG fetches VGG-19's manifest.json from vggUrl (an absolute URL of a
+// folder), then the raw weight files of the layers the Go API runs, and
+// passes them, by file name, to the Go API. progress reports the files'
+// bytes, as load's does.
+async function loadVGG(visage, { vggUrl }, progress) {
+  const manifestBytes = await fetchBytes(new URL('manifest.json', vggUrl));
+  const layers = new Set(await visage.artLayers());
+  const entries = Object.entries(JSON.parse(new TextDecoder().decode(manifestBytes)).weights ?? {})
+    .filter(([name]) => layers.has(name.split('/')[0]))
+    .map(([, entry]) => entry);
+  const total = entries.reduce((sum, e) => sum + e.size, 0);
+  let loaded = 0;
+  const files = { 'manifest.json': manifestBytes };
+  const bytes = await Promise.all(
+    entries.map((e) =>
+      fetchBytes(new URL(e.filename, vggUrl), () => {}, (n) => {
+        loaded += n;
+        progress({ phase: 'download', loaded, total });
+      }),
+    ),
+  );
+  entries.forEach((e, i) => { files[e.filename] = bytes[i]; });
+  progress({ phase: 'prepare' });
+  return visage.artLoad({ files });
+}
+
 // pixelsOf draws an ImageBitmap into RGBA pixels {width, height, data} and
 // closes it.
 function pixelsOf(bitmap) {
@@ -116,6 +143,8 @@ async function handle({ id, op, args }) {
     let result;
     if (op === 'load') {
       result = await load(visage, args[0], (progress) => postMessage({ id, progress }));
+    } else if (op === 'artLoad') {
+      result = await loadVGG(visage, args[0], (progress) => postMessage({ id, progress }));
     } else if (typeof visage[op] === 'function') {
       result = await visage[op](...args.map((a) => (a instanceof ImageBitmap ? pixelsOf(a) : a)));
     } else {

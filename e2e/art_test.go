@@ -1,0 +1,173 @@
+package e2e
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+
+	"visage/models/assets"
+)
+
+// artSteps is how many steps TestArtView paints, at artSize pixels: enough
+// for the cost to fall, few enough for a loaded CI machine.
+const (
+	artSteps = 6
+	artSize  = 32
+)
+
+// TestArtView paints a photo in a painting's style through the Art view at a
+// small size in headless Chromium: the examples listed by nst/index.json fill
+// the slots, a photo chosen with the picker replaces the first, VGG-19 loads
+// from vgg19/, a few steps run, the total cost falls, the PNG download is a
+// PNG of the working size; a layer's feature maps and strongest patches
+// render; a second run is cancelled. The page must log no error (the strict
+// CSP included). Screenshots go to e2e/out/TestArtView/.
+func TestArtView(t *testing.T) {
+	shared, err := assets.SharedDir()
+	need(t, err)
+	photo := filepath.Join(shared, "data", "nst", "content", "chelsea.png")
+	_, err = os.Stat(photo)
+	need(t, err)
+	site, err := SiteDir()
+	need(t, err)
+	_, err = os.Stat(filepath.Join(site, "vgg19", "manifest.json"))
+	need(t, err)
+	if err := os.RemoveAll(filepath.Join("out", t.Name())); err != nil {
+		t.Fatal(err)
+	}
+	srv := serveSite(t)
+	ctx, _ := openBrowser(t, t.TempDir(), 12*time.Minute)
+	p := &facesPage{t: t, ctx: ctx, url: srv.URL, step: new(int)}
+	if err := OpenPage(ctx, srv.URL, pageTimeout); err != nil {
+		t.Fatal(err)
+	}
+	downloads := t.TempDir()
+	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads,
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	// The first time the view shows, the first examples fill both slots.
+	showView(t, ctx, "art")
+	p.poll(`!document.getElementById('art-content').hidden && !document.getElementById('art-style').hidden ? 'yes' : ''`, time.Minute)
+	if n := eval[int](p, `document.getElementById('art-style-pick').options.length`); n < 2 {
+		t.Errorf("the painting list has %d entries, want the examples of nst/index.json", n)
+	}
+	// A photo chosen with the picker replaces the example.
+	p.do(chromedp.SetUploadFiles(chromedp.ID("art-content-file"), []string{photo}))
+	p.poll(`document.getElementById('art-content-hint').textContent === 'chelsea.png' ? 'yes' : ''`, time.Minute)
+	p.shot("images-chosen")
+
+	// Paint a few steps at a small size.
+	p.do(
+		chromedp.SetValue(chromedp.ID("art-size"), strconv.Itoa(artSize)),
+		chromedp.SetValue(chromedp.ID("art-steps"), strconv.Itoa(artSteps)),
+		chromedp.Click(chromedp.ID("art-start")),
+	)
+	p.poll(`document.getElementById('art-result').dataset.steps || ''`, 5*time.Minute)
+	p.shot("painting")
+	status := p.poll(`(s => s.startsWith('Done') || s.startsWith('Could not') ? s : '')(document.getElementById('status').textContent)`, 5*time.Minute)
+	if !strings.HasPrefix(status, "Done") {
+		t.Fatalf("painting: status %q", status)
+	}
+	p.shot("painted")
+	steps := eval[string](p, `document.getElementById('art-result').dataset.steps`)
+	first := eval[string](p, `document.getElementById('art-loss').dataset.first`)
+	last := eval[string](p, `document.getElementById('art-loss').dataset.last`)
+	j0, err0 := strconv.ParseFloat(first, 64)
+	j1, err1 := strconv.ParseFloat(last, 64)
+	t.Logf("%s steps at %d px: J %s → %s (%s)", steps, artSize, first, last, status)
+	if steps != strconv.Itoa(artSteps) || err0 != nil || err1 != nil || !(j1 < j0) {
+		t.Errorf("after %s steps (want %d) the cost went from %q to %q: want it lower", steps, artSteps, first, last)
+	}
+	if eta := eval[string](p, `document.getElementById('art-eta').textContent`); !strings.Contains(eta, "left") {
+		t.Errorf("the ETA line reads %q", eta)
+	}
+	if v := eval[float64](p, `document.getElementById('art-bar').value`); v != 1 {
+		t.Errorf("the progress bar stands at %v after the run, want 1", v)
+	}
+
+	// Download PNG: a PNG of the working size (chelsea.png is 451×300).
+	p.do(chromedp.Click(chromedp.ID("art-download")))
+	img := waitForPNG(t, filepath.Join(downloads, "visage-art.png"), time.Minute)
+	if b := img.Bounds(); b.Dx() != artSize || b.Dy() != 21 {
+		t.Errorf("the downloaded PNG is %d×%d, want %d×21", b.Dx(), b.Dy(), artSize)
+	}
+
+	// What are deep ConvNets learning? conv2_1's maps and patches.
+	p.do(
+		chromedp.SetValue(chromedp.ID("art-layer"), "conv2_1"),
+		chromedp.Click(chromedp.ID("art-show")),
+	)
+	p.poll(`document.getElementById('art-maps').dataset.layer === 'conv2_1' ? 'yes' : ''`, 2*time.Minute)
+	maps := eval[[]int](p, `[...document.querySelectorAll('#art-maps canvas')].map(c =>
+		c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 !== 3 && v > 0).length)`)
+	patches := eval[[]int](p, `[...document.querySelectorAll('#art-units .unit')].map(u => u.querySelectorAll('canvas').length)`)
+	t.Logf("conv2_1: %d maps (lit values %v), patches per unit %v", len(maps), maps, patches)
+	lit := 0
+	for _, n := range maps {
+		if n > 0 {
+			lit++
+		}
+	}
+	if len(maps) != 8 || lit == 0 {
+		t.Errorf("conv2_1 shows %d feature maps, %d with anything lit; want 8, some lit", len(maps), lit)
+	}
+	if len(patches) != 4 || patches[0] < 1 || patches[0] > 3 {
+		t.Errorf("conv2_1 shows %v patches per unit, want 4 units with 1 to 3 (photo, painting, picture) each", patches)
+	}
+	p.shot("conv2_1-features")
+
+	// A long run is cancelled after its first chunk.
+	p.do(
+		chromedp.SetValue(chromedp.ID("art-steps"), "500"),
+		chromedp.Evaluate[chromedp.Void](`delete document.getElementById('art-result').dataset.steps`),
+		chromedp.Click(chromedp.ID("art-start")),
+	)
+	p.poll(`document.getElementById('art-result').dataset.steps || ''`, 2*time.Minute)
+	p.do(chromedp.Click(chromedp.ID("art-cancel")))
+	status = p.poll(`(s => s.startsWith('Stopped') || s.startsWith('Done') || s.startsWith('Could not') ? s : '')(document.getElementById('status').textContent)`, 2*time.Minute)
+	if !strings.HasPrefix(status, "Stopped after") {
+		t.Errorf("cancelling a 500-step run: status %q, want \"Stopped after …\"", status)
+	}
+	if on := eval[bool](p, `!document.getElementById('art-start').disabled && document.getElementById('art-cancel').disabled`); !on {
+		t.Error("after cancelling, Paint is not enabled again (or Cancel still is)")
+	}
+	p.shot("cancelled")
+
+	// Phone width: nothing scrolls sideways.
+	p.do(chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2)))
+	if w := eval[int](p, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("at 360 px the Art view is %d px wide: it scrolls sideways", w)
+	}
+	p.shot("phone-width")
+}
+
+// waitForPNG waits until path holds a whole PNG, and decodes it.
+func waitForPNG(t *testing.T, path string, timeout time.Duration) image.Image {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		data, err := os.ReadFile(path)
+		if err == nil {
+			var img image.Image
+			if img, err = png.Decode(bytes.NewReader(data)); err == nil {
+				return img
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no PNG at %s after %v: %v", path, timeout, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
