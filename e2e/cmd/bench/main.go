@@ -26,8 +26,9 @@
 //
 // The page is served by visage/e2e/peer: the built site at /, the peers
 // under /peer/, one origin with COOP/COEP (cross-origin isolated) so that
-// both sides may use threads. The peer on the webgl backend runs in a second
-// tab of the same browser (a tfjs page has one backend at a time).
+// both sides may use threads. Each backend gets its own browser session (a
+// tfjs page has one backend at a time), in which Visage and that peer
+// alternate; the benches run once per session.
 package main
 
 import (
@@ -216,12 +217,31 @@ type side struct {
 	ms     []float64
 }
 
-// runAll opens the browser session, then times each bench with its sides
-// alternating (a peer run longer than maxRun ms is not repeated) and hands
-// each result to emit as soon as its bench is done. It stops at the first
-// error.
+// runAll times each bench once per backend, each in its own browser session
+// (the page with visage.js and the peer on that backend): its sides
+// alternate, a capped peer run longer than maxRun ms is not repeated, and
+// each result goes to emit as soon as its bench is done. Without backends
+// there is one session without peers. It stops at the first error.
+//
+// One session per backend, rather than a tab per backend in one browser,
+// because same-origin tabs share a renderer's main thread: SwiftShader's
+// webgl work in one tab slowed the wasm peer in the other.
 func runAll(selected []bench, backends []string, maxRun float64, note func(string, ...any), emit func(result)) error {
-	s, err := openSession(backends, note)
+	if len(backends) == 0 {
+		backends = []string{""}
+	}
+	for _, backend := range backends {
+		if err := runSession(selected, backend, maxRun, note, emit); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runSession times the selected benches in one browser session with the
+// peer on backend ("" for none).
+func runSession(selected []bench, backend string, maxRun float64, note func(string, ...any), emit func(result)) error {
+	s, err := openSession(backend, note)
 	if err != nil {
 		return err
 	}
@@ -238,24 +258,19 @@ func runAll(selected []bench, backends []string, maxRun float64, note func(strin
 	return nil
 }
 
-// session is the browser with the peer page open in one tab per backend;
-// Visage's own page side lives in the first tab.
+// session is the browser with the peer page open: visage.js started in it
+// and, unless backend is "", face-api.js's TensorFlow.js on backend.
 type session struct {
-	tabs    []tab
-	oursCtx context.Context // the tab where visage.js runs
-	methods []string        // visage.js's methods
+	ctx     context.Context
+	backend string   // "" when the peer could not start or none was asked for
+	methods []string // visage.js's methods
 	stop    func()
 }
 
-type tab struct {
-	ctx     context.Context
-	backend string
-}
-
-// openSession serves the site and the peers, starts Chromium and sets up one
-// tab per backend (a backend that fails to start is skipped with a note) and
-// visage.js in the first.
-func openSession(backends []string, note func(string, ...any)) (*session, error) {
+// openSession serves the site and the peers, starts Chromium, opens the peer
+// page, starts visage.js in it and sets up the peer on backend (a backend
+// that fails to start is noted, and the session goes on without it).
+func openSession(backend string, note func(string, ...any)) (*session, error) {
 	site, err := e2e.SiteDir()
 	if err != nil {
 		return nil, err
@@ -278,48 +293,37 @@ func openSession(backends []string, note func(string, ...any)) (*session, error)
 		srv.Close()
 		return nil, err
 	}
-	browser, closeBrowser := e2e.Browser(chromium, profile)
-	s := &session{stop: func() {
+	ctx, closeBrowser := e2e.Browser(chromium, profile)
+	s := &session{ctx: ctx, stop: func() {
 		closeBrowser()
 		srv.Close()
 		os.RemoveAll(profile)
 	}}
-	if err := peer.Open(browser, srv.URL); err != nil {
+	if err := peer.Open(ctx, srv.URL); err != nil {
 		s.close()
 		return nil, err
 	}
-	s.oursCtx = browser
-	if s.methods, err = peer.Call[[]string](browser, "visage.mjs", "start", nil); err != nil {
+	if s.methods, err = peer.Call[[]string](ctx, "visage.mjs", "start", nil); err != nil {
 		s.close()
 		return nil, err
 	}
-	cores, err := chromedp.Run(browser, chromedp.Evaluate[int]("navigator.hardwareConcurrency"))
+	if backend == "" {
+		return s, nil
+	}
+	cores, err := chromedp.Run(ctx, chromedp.Evaluate[int]("navigator.hardwareConcurrency"))
 	if err != nil {
 		s.close()
 		return nil, err
 	}
-	for i, backend := range backends {
-		ctx := browser // the first backend shares Visage's tab, each other one gets its own
-		if i > 0 {
-			var closeTab context.CancelFunc
-			ctx, closeTab = chromedp.NewContext(browser)
-			stop := s.stop
-			s.stop = func() { closeTab(); stop() }
-			if err := peer.Open(ctx, srv.URL); err != nil {
-				s.close()
-				return nil, err
-			}
-		}
-		// Threads on: as many as the browser reports cores (tfjs's own
-		// default would be half of them).
-		info, err := peer.Call[map[string]any](ctx, "faceapi.mjs", "setup", map[string]any{"backend": backend, "threads": cores})
-		if err != nil {
-			note("tfjs %s backend unavailable, its peer lines are skipped: %v", backend, err)
-			continue
-		}
-		note("peer %s: %s", backend, describeInfo(info))
-		s.tabs = append(s.tabs, tab{ctx, backend})
+	// Threads on: as many as the browser reports cores (tfjs's own default
+	// would be half of them).
+	info, err := peer.Call[map[string]any](ctx, "faceapi.mjs", "setup", map[string]any{"backend": backend, "threads": cores})
+	if err != nil {
+		note("tfjs %s backend unavailable, its peer lines are skipped: %v", backend, err)
+		return s, nil
 	}
+	note("peer %s: %s", backend, describeInfo(info))
+	s.backend = backend
 	return s, nil
 }
 
@@ -361,7 +365,7 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 		}
 		args := map[string]any{"op": b.ours, "names": names}
 		sides = append(sides, &side{where: "wasm", run: func() (float64, error) {
-			return peer.Call[float64](s.oursCtx, "visage.mjs", "time", args)
+			return peer.Call[float64](s.ctx, "visage.mjs", "time", args)
 		}})
 	} else {
 		why := b.oursMissing
@@ -370,21 +374,16 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 		}
 		note("%s wasm: not available yet (%s)", b.name, why)
 	}
-	for _, t := range s.tabs {
-		if b.preparePeer != nil {
-			if err := b.preparePeer(t.ctx); err != nil {
-				note("%s on tfjs-%s skipped: %v", b.name, t.backend, err)
-				continue
-			}
-		} else if _, err := peer.Call[[]int](t.ctx, "faceapi.mjs", "prepareBench", benchInputURLs()); err != nil {
-			return nil, err
+	if s.backend != "" {
+		if err := s.preparePeer(b); err != nil {
+			note("%s on tfjs-%s skipped: %v", b.name, s.backend, err)
+		} else {
+			args := map[string]any{"op": b.peerOp}
+			// The wasm backend is the targets' reference and always runs in full.
+			sides = append(sides, &side{peer: b.peerName + "/tfjs-" + s.backend, capped: s.backend != "wasm", run: func() (float64, error) {
+				return peer.Call[float64](s.ctx, b.peerModule, "time", args)
+			}})
 		}
-		args := map[string]any{"op": b.peerOp}
-		// The wasm backend is the targets' reference and always runs in full.
-		capped := t.backend != "wasm"
-		sides = append(sides, &side{peer: b.peerName + "/tfjs-" + t.backend, capped: capped, run: func() (float64, error) {
-			return peer.Call[float64](t.ctx, b.peerModule, "time", args)
-		}})
 	}
 	for i := range b.warmup + b.runs {
 		for _, sd := range sides {
@@ -433,6 +432,15 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 	return out, nil
 }
 
+// preparePeer sets up b's inputs on the peer side.
+func (s *session) preparePeer(b bench) error {
+	if b.preparePeer != nil {
+		return b.preparePeer(s.ctx)
+	}
+	_, err := peer.Call[[]int](s.ctx, "faceapi.mjs", "prepareBench", benchInputURLs())
+	return err
+}
+
 // benchInputURLs are the peer page's URLs of the chip and the photos.
 func benchInputURLs() map[string]any {
 	urls := make([]string, len(photos))
@@ -457,7 +465,7 @@ func (s *session) setOurInputs(b bench) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := peer.Call[any](s.oursCtx, "visage.mjs", "setInput", map[string]string{
+		if _, err := peer.Call[any](s.ctx, "visage.mjs", "setInput", map[string]string{
 			"name": f, "base64": base64.StdEncoding.EncodeToString(data)}); err != nil {
 			return nil, err
 		}
