@@ -21,6 +21,7 @@ var backendJS string
 // backendInfo mirrors visage.d.ts's BackendInfo.
 type backendInfo struct {
 	Backend, Adapter, Reason string
+	Submissions, ReadBacks   int
 }
 
 // TestBackendWebGPU opens the page in Chromium with a WebGPU adapter
@@ -28,7 +29,8 @@ type backendInfo struct {
 // descriptors from the WebGPU backend equal the CPU backend's within 1e-4,
 // for a 150x150 chip and a 250x250 photo alike; after the test hook
 // destroys the GPU device, the next encode succeeds on the CPU, the
-// backend says why, and the gallery is intact.
+// backend says why, and the gallery is intact. A descriptor costs one GPU
+// submission and one read-back.
 func TestBackendWebGPU(t *testing.T) {
 	paths := []string{chipPaths(t)[0], lfwPhoto(t, lfwEnrollA)}
 	images := make([]string, len(paths))
@@ -81,6 +83,11 @@ func TestBackendWebGPU(t *testing.T) {
 		if d := maxDiff(out.AfterLoss[i], out.CPU[i]); d != 0 {
 			t.Errorf("%s: after the GPU was lost the descriptor differs from the CPU backend's by %.3g, want the CPU's own", name, d)
 		}
+	}
+	subs, reads := out.LostInfo.Submissions-out.GPUInfo.Submissions, out.LostInfo.ReadBacks-out.GPUInfo.ReadBacks
+	t.Logf("WebGPU: %d submissions and %d read-backs for %d descriptors", subs, reads, len(paths))
+	if subs != len(paths) || reads != len(paths) {
+		t.Errorf("%d descriptors on WebGPU took %d submissions and %d read-backs, want one each a descriptor", len(paths), subs, reads)
 	}
 	if out.LostInfo.Backend != "webgpu" {
 		t.Errorf("right after the loss the backend says %+v; it should learn of the loss on the next call", out.LostInfo)

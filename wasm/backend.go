@@ -87,16 +87,20 @@ func (b *backend) fallBack(err error) bool {
 }
 
 // info is the backend as the JS API reports it: {backend: 'webgpu'|'cpu',
-// adapter, reason}, adapter "" on the CPU and reason "" on the GPU.
+// adapter, reason, submissions, readBacks}, adapter "" on the CPU and
+// reason "" on the GPU; submissions and readBacks count the GPU's queue
+// submissions and buffer read-backs since load (0 on the CPU), so that a
+// caller can tell what one pass costs.
 func (b *backend) info() map[string]any {
 	if b.device() == nil {
 		why := "load has not run"
 		if b != nil {
 			why = b.why
 		}
-		return map[string]any{"backend": backendCPU, "adapter": "", "reason": why}
+		return map[string]any{"backend": backendCPU, "adapter": "", "reason": why, "submissions": 0, "readBacks": 0}
 	}
-	return map[string]any{"backend": backendWebGPU, "adapter": b.adapter, "reason": ""}
+	subs, reads := b.gpu.Stats()
+	return map[string]any{"backend": backendWebGPU, "adapter": b.adapter, "reason": "", "submissions": subs, "readBacks": reads}
 }
 
 // faceEncoder computes face descriptors on the backend's GPU while it has

@@ -127,6 +127,10 @@ export interface BackendInfo {
   adapter: string;
   /** Why the CPU runs: asked for, no WebGPU adapter, or the GPU failed and the CPU took over; "" on WebGPU. */
   reason: string;
+  /** GPU queue submissions since load (0 on the CPU): one per descriptor. */
+  submissions: number;
+  /** GPU buffer read-backs since load (0 on the CPU): one per descriptor. */
+  readBacks: number;
 }
 
 /** Options of Visage.stylize; the defaults are the course's. */
