@@ -38,8 +38,23 @@ func bindSIMD(exports js.Value) *simdKernels {
 	return k
 }
 
-// addr is the byte address of s's first element in linear memory.
-func addr[T any](s []T) int { return int(uintptr(unsafe.Pointer(unsafe.SliceData(s)))) }
+// addr is the byte address of s's first element in linear memory. It makes
+// s escape to the heap: a goroutine's stack may move (grow) while a kernel
+// call's arguments are prepared, and a stack slice's address with it.
+func addr[T any](s []T) int {
+	p := unsafe.Pointer(unsafe.SliceData(s))
+	if escapeNever {
+		escapeSink = p
+	}
+	return int(uintptr(p))
+}
+
+// escapeSink and escapeNever make addr's argument escape; the store never
+// happens.
+var (
+	escapeSink  unsafe.Pointer
+	escapeNever bool
+)
 
 // Blocking for igemm, in the GotoBLAS arrangement: each call covers about
 // simdKC of the k depth (whole filter rows of a convolution where they fit),
@@ -100,7 +115,8 @@ type batch struct{ count, aStep, bStep, cStep int }
 // its product, otherwise C accumulates; with relu the last block clamps C at
 // zero.
 func igemmBlocks(m, n, kt, taps, tapStep int, ind []int32, aOff int, packed, c []float32, ldc int, bias []float32, relu bool, bt batch) {
-	var tmp [32]float32
+	tmp := getScratch(32)
+	defer scratch.Put(tmp)
 	k := kt * taps
 	biasAddr := 0
 	if bias != nil {
@@ -113,7 +129,7 @@ func igemmBlocks(m, n, kt, taps, tapStep int, ind []int32, aOff int, packed, c [
 			last := t0+nt == taps && p0+ktBlock >= kt
 			simd.igemm.Invoke(m, n, min(ktBlock, kt-p0), nt, tapStep, addr(ind), aOff+t0*tapStep+4*p0,
 				addr(packed)+4*simdNR*(t0*kt+p0), 4*simdNR*k, addr(c), ldc,
-				biasAddr, last && relu, addr(tmp[:]), simdMB, bt.count, bt.aStep, bt.bStep, bt.cStep)
+				biasAddr, last && relu, addr(*tmp), simdMB, bt.count, bt.aStep, bt.bStep, bt.cStep)
 			biasAddr = 0
 		}
 	}
@@ -121,7 +137,6 @@ func igemmBlocks(m, n, kt, taps, tapStep int, ind []int32, aOff int, packed, c [
 	runtime.KeepAlive(packed)
 	runtime.KeepAlive(c)
 	runtime.KeepAlive(bias)
-	runtime.KeepAlive(&tmp)
 }
 
 // packSIMD returns the k×n row-major b in igemm's layout, or nil when the

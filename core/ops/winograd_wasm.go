@@ -30,7 +30,9 @@ func winogradFilter(w *tensor.Tensor) []float32 {
 		return nil
 	}
 	cin, cout := w.Shape[2], w.Shape[3]
-	planes := make([]float32, 16*cin*cout)
+	buf := getScratch(16 * cin * cout)
+	defer scratch.Put(buf)
+	planes := *buf
 	for ci := range cin {
 		for co := range cout {
 			var g [3][3]float64
