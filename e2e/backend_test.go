@@ -42,7 +42,7 @@ func TestBackendWebGPU(t *testing.T) {
 		images[i] = base64.StdEncoding.EncodeToString(b)
 	}
 	srv := serveSite(t)
-	ctx, _ := openBrowser(t, t.TempDir(), 8*time.Minute, webGPUFlags...)
+	ctx, _ := openBrowser(t, t.TempDir(), 8*time.Minute, WebGPUFlags...)
 	if err := OpenPage(ctx, srv.URL, 3*time.Minute); err != nil {
 		t.Fatal(err)
 	}

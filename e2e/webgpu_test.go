@@ -20,19 +20,6 @@ import (
 	"visage/models/assets"
 )
 
-// webGPUFlags are the Chromium switches that give navigator.gpu an adapter in
-// headless Chromium without a GPU (Chromium 156 on Debian, checked by hand):
-// --enable-unsafe-webgpu alone yields Dawn's SwiftShader (Vulkan on the CPU)
-// adapter, "google swiftshader"; --use-webgpu-adapter=swiftshader pins that
-// adapter so the check does not depend on the machine's GPU. Adding
-// --use-angle=swiftshader makes requestAdapter never settle, and
-// --enable-features=Vulkan changes nothing. The page must come from a secure
-// context (http://127.0.0.1 is one).
-var webGPUFlags = []chromedp.ExecAllocatorOption{
-	chromedp.Flag("enable-unsafe-webgpu", true),
-	chromedp.Flag("use-webgpu-adapter", "swiftshader"),
-}
-
 const (
 	// maxKernelRelErr is the largest max|gpu−cpu|/max|cpu| a kernel may show.
 	maxKernelRelErr = 1e-4
@@ -172,7 +159,7 @@ func runGPUPage(t *testing.T, query, models string) []gpuResult {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-quic", true),
 	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, webGPUFlags...)...)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, WebGPUFlags...)...)
 	defer cancelAlloc()
 	ctx, cancelTab := chromedp.NewContext(allocCtx)
 	defer cancelTab()

@@ -17,7 +17,10 @@
 //	{"bench":"encode","where":"native"|"wasm","ms":median,"runs":n,
 //	 "peer":"face-api.js/tfjs-wasm","peer_ms":median,"peer_runs":n,"ratio":ms/peer_ms}
 //
-// (the peer fields when a peer was timed; one line per peer). A webgl peer
+// (the peer fields when a peer was timed; one line per peer). The encode
+// bench also gets a "webgpu" line: visage.js on its WebGPU backend in a
+// browser with an adapter (SwiftShader here), its peer the CPU backend in
+// the same page (webgpu.go). A webgl peer
 // run longer than --max-run (SwiftShader on the style-transfer step) is not
 // repeated, so that the bench stays within minutes; the wasm peers, which
 // the targets are set against, always run in full. Notes (the
@@ -164,6 +167,9 @@ func main() {
 	}
 	err = runAll(selected, splitList(*backends), float64(*maxRun)/float64(time.Millisecond), note,
 		func(r result) { report(r, *asJSON) })
+	if err == nil && slices.ContainsFunc(selected, func(b bench) bool { return b.name == "encode" }) {
+		err = benchWebGPU(note, func(r result) { report(r, *asJSON) }) // webgpu.go
+	}
 	out := io.Writer(os.Stdout)
 	if *asJSON {
 		out = os.Stderr
