@@ -49,6 +49,7 @@ func TestBackendWebGPU(t *testing.T) {
 	if line := backendLine(t, ctx); !strings.HasPrefix(line, "Runs on WebGPU") {
 		t.Errorf("with a WebGPU adapter the backend line says %q, want \"Runs on WebGPU …\"", line)
 	}
+	screenshot(t, ctx, "webgpu")
 
 	args, err := json.Marshal(map[string]any{"images": images})
 	if err != nil {
@@ -110,6 +111,7 @@ func TestBackendCPUWithoutWebGPU(t *testing.T) {
 	}
 	line := backendLine(t, ctx)
 	t.Logf("backend line: %q", line)
+	screenshot(t, ctx, "cpu")
 	if !strings.HasPrefix(line, "Runs on the CPU: ") || len(line) < len("Runs on the CPU: ")+5 {
 		t.Errorf("without WebGPU the backend line says %q, want \"Runs on the CPU: REASON\"", line)
 	}

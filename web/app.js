@@ -86,7 +86,10 @@ const visage = Visage.load({
 const backendLine = document.getElementById('backend');
 async function showBackend(v) {
   const { backend, adapter, reason } = await v.backend();
-  backendLine.textContent = backend === 'webgpu' ? `Runs on WebGPU (${adapter}).` : `Runs on the CPU: ${reason}.`;
+  backendLine.textContent =
+    backend === 'webgpu'
+      ? `Runs on WebGPU (${adapter}) for face descriptors; detection stays on the CPU.`
+      : `Runs on the CPU: ${reason}.`;
   backendLine.dataset.backend = backend;
   backendLine.hidden = false;
 }
