@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"syscall/js"
+	"time"
 
 	"visage/core/tensor"
 	"visage/models/facerec"
@@ -52,7 +53,7 @@ func openBackend(choice string) (*backend, error) {
 	var d *webgpu.Device
 	err := errors.New("no navigator object (not a browser)")
 	if nav := js.Global().Get("navigator"); nav.Type() == js.TypeObject {
-		d, err = webgpu.Open()
+		d, err = openWithin(openTimeout)
 	}
 	if err != nil {
 		if choice == backendWebGPU {
@@ -61,6 +62,31 @@ func openBackend(choice string) (*backend, error) {
 		return &backend{why: err.Error()}, nil
 	}
 	return &backend{gpu: d, adapter: d.Adapter(), required: choice == backendWebGPU}, nil
+}
+
+// openTimeout bounds the wait for an adapter and a device: some browser
+// configurations never settle requestAdapter's promise (e2e.WebGPUFlags
+// names one), and load must not hang on them.
+const openTimeout = 15 * time.Second
+
+// openWithin is webgpu.Open, failing when it takes longer than timeout (the
+// request is then abandoned, its goroutine left waiting).
+func openWithin(timeout time.Duration) (*webgpu.Device, error) {
+	type opened struct {
+		d   *webgpu.Device
+		err error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		d, err := webgpu.Open()
+		done <- opened{d, err}
+	}()
+	select {
+	case o := <-done:
+		return o.d, o.err
+	case <-time.After(timeout):
+		return nil, fmt.Errorf("webgpu: no adapter and device after %v", timeout)
+	}
 }
 
 // device returns the WebGPU device the networks should run on, nil for the

@@ -27,6 +27,9 @@
 //		desc, err = cpuNet.Encode(chip)
 //	}
 //
+// The product's wasm makes this choice in visage/wasm's backend.go (load's
+// backend option, 'auto' by default) for every network it runs on the GPU.
+//
 // Methods that wait on the GPU (Open, Read, Flush) block the calling goroutine
 // until a JavaScript promise settles; call them from a goroutine, never from
 // inside a js.Func callback, or the event loop deadlocks.
