@@ -83,7 +83,10 @@ nst_index() {
 
 build_cli() {
 	mkdir -p build
-	go build -o build/visage ./cmd/visage
+	# With AVX2 (x86-64-v3) Go fuses multiply-adds: the convolutions run ~1.3x faster.
+	local level=v1
+	grep -qw avx2 /proc/cpuinfo 2>/dev/null && level=v3
+	GOAMD64=$level go build -o build/visage ./cmd/visage
 }
 
 cmd="${1:-serve}"; [ $# -gt 0 ] && shift
@@ -107,6 +110,11 @@ test)
 	VISAGE_SITE="$SITE" VISAGE_E2E=1 go test -count=1 -timeout 60m ./... "$@"
 	log "go test of the js/wasm API under Node"
 	PATH="$PATH:$(go env GOROOT)/lib/wasm" GOOS=js GOARCH=wasm go test -count=1 ./wasm
+	log "go test of the WebAssembly SIMD kernels under Node (relaxed and plain builds)"
+	GOOS=js GOARCH=wasm go vet ./core/ops
+	local_exec="$ROOT/core/ops/testdata/go_js_wasm_simd_exec"
+	VISAGE_E2E=1 VISAGE_SIMD_RELAXED=1 GOOS=js GOARCH=wasm go test -count=1 -exec "$local_exec" ./core/ops ./models/facerec
+	GOOS=js GOARCH=wasm go test -count=1 -exec "$local_exec" ./core/ops
 	;;
 cli)
 	build_cli
