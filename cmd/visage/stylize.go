@@ -4,12 +4,14 @@ import (
 	"flag"
 	"fmt"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"visage/core/art"
+	"visage/core/atomicfile"
 	"visage/core/imageio"
 	"visage/core/tensor"
 	"visage/models/assets"
@@ -181,22 +183,15 @@ func loadVGG(dir string) (*vgg19.Net, error) {
 	return net, nil
 }
 
-// writePNGAtomic encodes img ([H,W,3] RGB 0..255) as PNG into a temporary file
-// beside path and renames it into place, so path is never half written.
+// writePNGAtomic encodes img ([H,W,3] RGB 0..255) as PNG into path, which is
+// never left half written.
 func writePNGAtomic(path string, img *tensor.Tensor) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name()) // no-op after the rename
-	if err := png.Encode(f, imageio.ToImage(img)); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		if err := png.Encode(w, imageio.ToImage(img)); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		return nil
+	})
 }
 
 // stepBar draws a one-line progress bar on stderr: steps done, the cost,

@@ -5,14 +5,12 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
+	"visage/core/atomicfile"
 )
 
 // EncodingCache holds descriptors computed once for a set of images (LFW, a
@@ -149,7 +147,7 @@ func (c *EncodingCache) Save(path string) error {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	return writeFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, 0o600, func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
 		head, err := json.Marshal(cacheHeader{cacheVersion, c.Encoder, c.Alignment, DescriptorLen, len(keys)})
 		if err != nil {
@@ -174,40 +172,4 @@ func (c *EncodingCache) Save(path string) error {
 		}
 		return bw.Flush()
 	})
-}
-
-// writeFileAtomic writes path through write: into a temporary file in the
-// same directory, synced, then renamed over path, so a reader or a crash sees
-// the old file or the new one, never a part. A new file gets mode 0600; an
-// existing one keeps its permissions.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	mode := fs.FileMode(0o600)
-	if st, err := os.Stat(path); err == nil {
-		mode = st.Mode().Perm()
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := write(tmp); err != nil {
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -2,11 +2,11 @@ package face
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
+	"io"
 	"os"
-	"path/filepath"
+
+	"visage/core/atomicfile"
 )
 
 // LoadGallery reads a gallery file written by SaveGallery or by face-api.js
@@ -29,38 +29,13 @@ func LoadGallery(path string) (*Gallery, error) {
 // reader (or a crash) sees either the old file or the new one, never a part.
 // A new file is readable by its owner only, since descriptors are biometric
 // data; an existing file keeps its permissions.
-func SaveGallery(path string, g *Gallery) (err error) {
+func SaveGallery(path string, g *Gallery) error {
 	data, err := json.Marshal(g)
 	if err != nil {
 		return err
 	}
-	mode := fs.FileMode(0o600)
-	if st, err := os.Stat(path); err == nil {
-		mode = st.Mode().Perm()
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	return atomicfile.Write(path, 0o600, func(w io.Writer) error {
+		_, err := w.Write(append(data, '\n'))
 		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	})
 }
