@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"visage/models/assets"
@@ -26,7 +27,8 @@ const (
 
 // TestArtView paints a photo in a painting's style through the Art view at a
 // small size in headless Chromium: the examples listed by nst/index.json fill
-// the slots, a photo chosen with the picker replaces the first, VGG-19 loads
+// the slots; the fake camera's picture, a dropped painting and a photo chosen
+// with the picker replace them; VGG-19 loads
 // from vgg19/, a few steps run, the total cost falls, the PNG download is a
 // PNG of the working size; a layer's feature maps and strongest patches
 // render; a second run is cancelled. The page must log no error (the strict
@@ -44,8 +46,10 @@ func TestArtView(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join("out", t.Name())); err != nil {
 		t.Fatal(err)
 	}
+	painting := filepath.Join(shared, "data", "nst", "style", "starry_night.jpg")
+	video := fakeCameraVideo(t, filepath.Join(shared, "data", "nst", "content", "coffee.png"))
 	srv := serveSite(t)
-	ctx, _ := openBrowser(t, t.TempDir(), 12*time.Minute)
+	ctx, _ := openBrowser(t, t.TempDir(), 12*time.Minute, fakeCamera(video)...)
 	p := &facesPage{t: t, ctx: ctx, url: srv.URL, step: new(int)}
 	if err := OpenPage(ctx, srv.URL, pageTimeout); err != nil {
 		t.Fatal(err)
@@ -63,7 +67,20 @@ func TestArtView(t *testing.T) {
 	if n := eval[int](p, `document.getElementById('art-style-pick').options.length`); n < 2 {
 		t.Errorf("the painting list has %d entries, want the examples of nst/index.json", n)
 	}
-	// A photo chosen with the picker replaces the example.
+	// The camera's picture: the first click shows the camera, the second
+	// takes the picture (Chromium's fake camera, 640×480).
+	p.do(chromedp.Click(chromedp.ID("art-camera")))
+	p.poll(`document.getElementById('art-video').videoWidth > 0 ? 'yes' : ''`, time.Minute)
+	p.shot("camera")
+	p.do(chromedp.Click(chromedp.ID("art-camera")))
+	p.poll(`document.getElementById('art-content-hint').textContent === 'Camera picture' ? 'yes' : ''`, time.Minute)
+	if size := eval[[]int](p, `(c => [c.width, c.height, +c.hidden])(document.getElementById('art-content'))`); size[0] != 640 || size[1] != 480 || size[2] != 0 {
+		t.Errorf("the camera's picture is %d×%d (hidden %d), want 640×480 shown", size[0], size[1], size[2])
+	}
+	// A painting dropped on its slot, and a photo chosen with the picker,
+	// replace the examples.
+	p.dropOn(`label[for="art-style-file"]`, painting)
+	p.poll(`document.getElementById('art-style-hint').textContent === 'starry_night.jpg' ? 'yes' : ''`, time.Minute)
 	p.do(chromedp.SetUploadFiles(chromedp.ID("art-content-file"), []string{photo}))
 	p.poll(`document.getElementById('art-content-hint').textContent === 'chelsea.png' ? 'yes' : ''`, time.Minute)
 	p.shot("images-chosen")
@@ -151,6 +168,24 @@ func TestArtView(t *testing.T) {
 		t.Errorf("at 360 px the Art view is %d px wide: it scrolls sideways", w)
 	}
 	p.shot("phone-width")
+}
+
+// dropOn scrolls the element selector finds into view, drags the file at
+// path onto its centre and drops it.
+func (p *facesPage) dropOn(selector, path string) {
+	p.t.Helper()
+	// In view first: a drop outside the viewport opens the file in a new tab.
+	centre := eval[[2]float64](p, `(e => (e.scrollIntoView({block: 'center'}), (r => [r.x + r.width / 2, r.y + r.height / 2])(e.getBoundingClientRect())))(document.querySelector('`+selector+`'))`)
+	data := &input.DragData{Items: []*input.DragDataItem{}, Files: []string{path}, DragOperationsMask: 1}
+	for _, typ := range []input.DispatchDragEventType{
+		input.DispatchDragEventTypeDragEnter, input.DispatchDragEventTypeDragOver, input.DispatchDragEventTypeDrop,
+	} {
+		if _, err := chromedp.Call(p.ctx, input.DispatchDragEvent, input.DispatchDragEventParams{
+			Type: typ, X: centre[0], Y: centre[1], Data: data,
+		}); err != nil {
+			p.t.Fatalf("%s on %s: %v", typ, selector, err)
+		}
+	}
 }
 
 // waitForPNG waits until path holds a whole PNG, and decodes it.
