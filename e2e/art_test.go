@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -107,8 +108,8 @@ func TestArtView(t *testing.T) {
 	if steps != strconv.Itoa(artSteps) || err0 != nil || err1 != nil || !(j1 < j0) {
 		t.Errorf("after %s steps (want %d) the cost went from %q to %q: want it lower", steps, artSteps, first, last)
 	}
-	if eta := eval[string](p, `document.getElementById('art-eta').textContent`); !strings.Contains(eta, "left") {
-		t.Errorf("the ETA line reads %q", eta)
+	if eta := eval[string](p, `document.getElementById('art-eta').textContent`); !strings.HasPrefix(eta, fmt.Sprintf("%d steps in ", artSteps)) {
+		t.Errorf("after the run the ETA line reads %q, want the steps and the time taken", eta)
 	}
 	if v := eval[float64](p, `document.getElementById('art-bar').value`); v != 1 {
 		t.Errorf("the progress bar stands at %v after the run, want 1", v)
@@ -152,10 +153,16 @@ func TestArtView(t *testing.T) {
 		chromedp.Click(chromedp.ID("art-start")),
 	)
 	p.poll(`document.getElementById('art-result').dataset.steps || ''`, 2*time.Minute)
+	if eta := eval[string](p, `document.getElementById('art-eta').textContent`); !strings.Contains(eta, "of 500") || !strings.HasSuffix(eta, " left") {
+		t.Errorf("during a run the ETA line reads %q, want \"Step N of 500 · … · T left\"", eta)
+	}
 	p.do(chromedp.Click(chromedp.ID("art-cancel")))
 	status = p.poll(`(s => s.startsWith('Stopped') || s.startsWith('Done') || s.startsWith('Could not') ? s : '')(document.getElementById('status').textContent)`, 2*time.Minute)
 	if !strings.HasPrefix(status, "Stopped after") {
 		t.Errorf("cancelling a 500-step run: status %q, want \"Stopped after …\"", status)
+	}
+	if eta := eval[string](p, `document.getElementById('art-eta').textContent`); !strings.HasPrefix(eta, "Stopped at step ") {
+		t.Errorf("after cancelling, the ETA line reads %q", eta)
 	}
 	if on := eval[bool](p, `!document.getElementById('art-start').disabled && document.getElementById('art-cancel').disabled`); !on {
 		t.Error("after cancelling, Paint is not enabled again (or Cancel still is)")

@@ -329,10 +329,12 @@ export async function startArt(visage, ui) {
         },
       });
       imagesSet = true;
+      el.eta.textContent = `${steps} steps in ${seconds(performance.now() - started)}`;
       say(`Done: ${steps} steps in ${seconds(performance.now() - started)}, the cost fell from ${fmt(loss[0])} to ${fmt(loss.at(-1))}.`);
     } catch (err) {
       if (err.name === 'AbortError') {
         imagesSet = true;
+        el.eta.textContent = `Stopped at step ${loss.length} of ${steps}`;
         say(`Stopped after ${loss.length} steps.`);
       } else {
         say(`Could not paint: ${err.message}`, true);
