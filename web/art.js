@@ -233,10 +233,10 @@ export async function startArt(visage, ui) {
   const showStrength = () => {
     el.strengthValue.textContent = `β/α = ${strength().toPrecision(2)}`;
   };
-  // strength maps the slider (0..100) to β/α from 0.1 to 100, logarithmically;
-  // 40 is the course's 4.
+  // strength maps the slider (0..100) to β/α logarithmically, from 4/√1000
+  // (about 0.13) to 4·√1000 (about 126); the middle, 50, is the course's 4.
   function strength() {
-    return 10 ** (-1 + (3 * Number(el.strength.value)) / 100);
+    return 4 * 10 ** ((1.5 * (Number(el.strength.value) - 50)) / 50);
   }
   el.strength.addEventListener('input', showStrength);
   showStrength();
@@ -304,6 +304,7 @@ export async function startArt(visage, ui) {
     const loss = [];
     delete el.result.dataset.steps;
     let started = 0;
+    imagesSet = true; // stylize sets the pair; a change of image or size meanwhile clears this
     try {
       const v = await network();
       const [content, style] = await scaledPair(size);
@@ -328,15 +329,14 @@ export async function startArt(visage, ui) {
           showCost(loss, step);
         },
       });
-      imagesSet = true;
       el.eta.textContent = `${steps} steps in ${seconds(performance.now() - started)}`;
       say(`Done: ${steps} steps in ${seconds(performance.now() - started)}, the cost fell from ${fmt(loss[0])} to ${fmt(loss.at(-1))}.`);
     } catch (err) {
       if (err.name === 'AbortError') {
-        imagesSet = true;
         el.eta.textContent = `Stopped at step ${loss.length} of ${steps}`;
         say(`Stopped after ${loss.length} steps.`);
       } else {
+        imagesSet = false;
         say(`Could not paint: ${err.message}`, true);
       }
     } finally {
@@ -357,6 +357,7 @@ export async function startArt(visage, ui) {
   function showImage({ width, height, data }) {
     el.result.width = width;
     el.result.height = height;
+    el.result.classList.toggle('small', Math.max(width, height) < 100); // show its pixels
     el.result.getContext('2d').putImageData(new ImageData(data, width, height), 0, 0);
     el.result.hidden = false;
     el.resultHint.hidden = true;
