@@ -18,7 +18,8 @@ import (
 	"testing"
 
 	"visage/core/face"
-	"visage/models/assets"
+	"visage/models/assets/assettest"
+	"visage/models/facerec"
 )
 
 // visageBin is the CLI built once by TestMain.
@@ -104,20 +105,8 @@ func decodeJSON(t *testing.T, out string, keys ...string) map[string]any {
 // or the face model.
 func chips(t *testing.T) (same1, same2, other, stranger string) {
 	t.Helper()
-	shared, err := assets.SharedDir()
-	if err == nil {
-		_, err = assets.FaceModelsDir()
-	}
-	dir := filepath.Join(shared, "data", "faces-dev", "dlib_johns")
-	if err == nil {
-		_, err = os.Stat(dir)
-	}
-	if err != nil {
-		if os.Getenv("VISAGE_E2E") == "" {
-			t.Skipf("needs faces-dev and the face model: %v", err)
-		}
-		t.Fatalf("VISAGE_E2E is set but: %v", err)
-	}
+	assettest.FaceModels(t, facerec.Manifest)
+	dir := assettest.Shared(t, "data/faces-dev/dlib_johns")
 	return filepath.Join(dir, "John_Salley", "000179_02159509.jpg"),
 		filepath.Join(dir, "John_Salley", "000183_02159543.jpg"),
 		filepath.Join(dir, "John_Savage", "000264_01099001.jpg"),

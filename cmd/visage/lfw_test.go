@@ -10,7 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"visage/models/assets"
+	"visage/models/assets/assettest"
+	"visage/models/facerec"
 )
 
 func TestParseFolds(t *testing.T) {
@@ -31,21 +32,8 @@ func TestParseFolds(t *testing.T) {
 // without it or the face models.
 func lfwDir(t *testing.T) string {
 	t.Helper()
-	shared, err := assets.SharedDir()
-	if err == nil {
-		_, err = assets.FaceModelsDir()
-	}
-	dir := filepath.Join(shared, "data", "lfw", "images_deepfunneled")
-	if err == nil {
-		_, err = os.Stat(dir)
-	}
-	if err != nil {
-		if os.Getenv("VISAGE_E2E") == "" {
-			t.Skipf("needs LFW and the face models: %v", err)
-		}
-		t.Fatalf("VISAGE_E2E is set but: %v", err)
-	}
-	return dir
+	assettest.FaceModels(t, facerec.Manifest)
+	return assettest.Shared(t, "data/lfw/images_deepfunneled")
 }
 
 // TestCLILFWTwoFolds runs the protocol on a two-fold, four-pair pairs file

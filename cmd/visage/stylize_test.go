@@ -9,25 +9,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"visage/models/assets"
+	"visage/models/assets/assettest"
+	"visage/models/vgg19"
 )
-
-// vggDirOrSkip returns the VGG-19 weights directory, skipping when it is
-// missing (a failure under VISAGE_E2E=1).
-func vggDirOrSkip(t *testing.T) string {
-	t.Helper()
-	dir, err := assets.VGG19Dir()
-	if err == nil {
-		_, err = os.Stat(filepath.Join(dir, "manifest.json"))
-	}
-	if err != nil {
-		if os.Getenv("VISAGE_E2E") != "" {
-			t.Fatalf("VGG-19 weights: %v", err)
-		}
-		t.Skipf("VGG-19 weights not found (%v)", err)
-	}
-	return dir
-}
 
 // writeGreyPNG writes a w×h greyscale gradient PNG and returns its path.
 func writeGreyPNG(t *testing.T, w, h int) string {
@@ -70,7 +54,7 @@ func TestStylizeUsageErrors(t *testing.T) {
 }
 
 func TestStylizeCorruptWeightsNamesTheFile(t *testing.T) {
-	real := vggDirOrSkip(t)
+	real := assettest.VGG19(t, vgg19.ManifestName)
 	dir := t.TempDir()
 	entries, err := os.ReadDir(real)
 	if err != nil {
@@ -94,15 +78,8 @@ func TestStylizeCorruptWeightsNamesTheFile(t *testing.T) {
 // painting at a tiny size for a few steps: the cost goes down, the PNG has the
 // content's aspect ratio, and --every/--frames and --preserve-color work.
 func TestStylizeRuns(t *testing.T) {
-	vggDirOrSkip(t)
-	shared, err := assets.SharedDir()
-	if err != nil {
-		if os.Getenv("VISAGE_E2E") != "" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	style := filepath.Join(shared, "data/nst/style/the_scream.jpg")
+	assettest.VGG19(t, vgg19.ManifestName)
+	style := assettest.Shared(t, "data/nst/style/the_scream.jpg")
 	out := filepath.Join(t.TempDir(), "out.png")
 	frames := filepath.Join(t.TempDir(), "frames")
 	r := visage(t, "stylize", "--content", writeGreyPNG(t, 60, 30), "--style", style, "--out", out,

@@ -10,6 +10,7 @@ import (
 
 	"visage/core/tensor"
 	"visage/models/assets"
+	"visage/models/assets/assettest"
 	"visage/models/vgg19"
 )
 
@@ -17,17 +18,7 @@ import (
 // (a failure under VISAGE_E2E=1).
 func loadVGG(t testing.TB) *vgg19.Net {
 	t.Helper()
-	dir, err := assets.VGG19Dir()
-	if err == nil {
-		_, err = os.Stat(filepath.Join(dir, vgg19.ManifestName))
-	}
-	if err != nil {
-		if os.Getenv("VISAGE_E2E") != "" {
-			t.Fatalf("VGG-19 weights: %v", err)
-		}
-		t.Skipf("VGG-19 weights not found (%v); set VISAGE_VGG19", err)
-	}
-	net, err := vgg19.Load(os.DirFS(dir))
+	net, err := vgg19.Load(os.DirFS(assettest.VGG19(t, vgg19.ManifestName)))
 	if err != nil {
 		t.Fatal(err)
 	}

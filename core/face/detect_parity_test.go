@@ -11,7 +11,7 @@ import (
 
 	"visage/core/imageio"
 	"visage/core/tensor"
-	"visage/models/assets"
+	"visage/models/assets/assettest"
 	"visage/models/facerec"
 	"visage/models/tinyface"
 )
@@ -77,18 +77,8 @@ type referenceFace struct {
 // With VISAGE_DUMP_DETECT_PIXELS=DIR it instead writes the photos' pixels
 // for the reference script (see testdata/detect/make_reference.mjs).
 func TestDetectionParityWithFaceAPI(t *testing.T) {
-	shared, err := assets.SharedDir()
-	models, err2 := assets.FaceModelsDir()
-	if err == nil {
-		err = err2
-	}
-	if err != nil {
-		if os.Getenv("VISAGE_E2E") == "" {
-			t.Skip(err)
-		}
-		t.Fatal(err)
-	}
-	lfwDir := filepath.Join(shared, "data/lfw/images_deepfunneled")
+	models := assettest.FaceModels(t, facerec.Manifest)
+	lfwDir := assettest.Shared(t, "data/lfw/images_deepfunneled")
 	if dump := os.Getenv("VISAGE_DUMP_DETECT_PIXELS"); dump != "" {
 		dumpParityPixels(t, lfwDir, dump)
 		t.Skip("pixels dumped to " + dump)

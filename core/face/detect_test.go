@@ -3,32 +3,19 @@ package face
 import (
 	"errors"
 	"os"
-	"path/filepath"
 	"testing"
 
-	"visage/core/imageio"
 	"visage/core/tensor"
-	"visage/models/assets"
+	"visage/models/assets/assettest"
 	"visage/models/facerec"
 	"visage/models/tinyface"
 )
 
 // testPipeline loads the full pipeline with Visage's fallbacks, skipping
 // (or failing under VISAGE_E2E) without the models or LFW.
-func testPipeline(t testing.TB) (*Pipeline, string) {
+func testPipeline(t testing.TB) *Pipeline {
 	t.Helper()
-	models, err := assets.FaceModelsDir()
-	shared, err2 := assets.SharedDir()
-	if err == nil {
-		err = err2
-	}
-	if err != nil {
-		if os.Getenv("VISAGE_E2E") == "" {
-			t.Skip(err)
-		}
-		t.Fatal(err)
-	}
-	fsys := os.DirFS(models)
+	fsys := os.DirFS(assettest.FaceModels(t, facerec.Manifest))
 	enc, err := facerec.Load(fsys)
 	if err != nil {
 		t.Fatal(err)
@@ -41,23 +28,20 @@ func testPipeline(t testing.TB) (*Pipeline, string) {
 		t.Fatal(err)
 	}
 	p.FallbackConfidence, p.PadRetry, p.TinyOptions = DefaultFallbackConfidence, DefaultPadRetry, DefaultTinyOptions()
-	return p, filepath.Join(shared, "data/lfw/images_deepfunneled")
+	return p
 }
 
 // Each fallback stage is reached on a photo that needs it, and a blank
 // image is no face, not an error.
 func TestDetectStages(t *testing.T) {
-	p, lfwDir := testPipeline(t)
+	p := testPipeline(t)
 	for rel, want := range map[string]Stage{
 		"Aaron_Eckhart/Aaron_Eckhart_0001.jpg": StageDefault,
 		// Dark, turned face: the SSD scores it 0.03 at best; the Tiny Face
 		// Detector at a 160 input finds it.
 		"Abdoulaye_Wade/Abdoulaye_Wade_0003.jpg": StageTiny,
 	} {
-		img, err := imageio.DecodeFile(filepath.Join(lfwDir, rel))
-		if err != nil {
-			t.Fatal(err)
-		}
+		img := assettest.LFWImage(t, rel)
 		dets, stage, err := p.Detect(img)
 		if err != nil || stage != want || len(dets) == 0 {
 			t.Errorf("%s: stage %d, %d faces, %v; want stage %d", rel, stage, len(dets), err, want)
@@ -72,8 +56,8 @@ func TestDetectStages(t *testing.T) {
 // The largest face is the one LargestFace describes, with 68 landmarks and
 // a descriptor.
 func TestLargestFace(t *testing.T) {
-	p, lfwDir := testPipeline(t)
-	img, err := composePhoto(lfwDir, parityPhotos[3].files, parityPhotos[3].rows)
+	p := testPipeline(t)
+	img, err := composePhoto(assettest.Shared(t, "data/lfw/images_deepfunneled"), parityPhotos[3].files, parityPhotos[3].rows)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,11 +79,8 @@ func TestLargestFace(t *testing.T) {
 }
 
 func BenchmarkPipelineLargestFace(b *testing.B) {
-	p, lfwDir := testPipeline(b)
-	img, err := imageio.DecodeFile(filepath.Join(lfwDir, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	p := testPipeline(b)
+	img := assettest.LFWImage(b, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
 	for b.Loop() {
 		if _, err := p.LargestFace(img); err != nil {
 			b.Fatal(err)

@@ -1,13 +1,12 @@
 package lfw
 
 import (
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
-	"visage/models/assets"
+	"visage/models/assets/assettest"
 )
 
 func TestParsePairsView1(t *testing.T) {
@@ -173,22 +172,11 @@ func TestRealLists(t *testing.T) {
 	}
 }
 
-// lfwDir returns the shared LFW directory, skipping the test when it is
-// missing unless VISAGE_E2E is set.
+// lfwDir returns the shared LFW directory; see assettest.Shared for when
+// it is missing.
 func lfwDir(t *testing.T) string {
 	t.Helper()
-	shared, err := assets.SharedDir()
-	if err == nil {
-		dir := filepath.Join(shared, "data", "lfw")
-		if _, err = ReadPairsFile(filepath.Join(dir, "pairs.txt")); err == nil {
-			return dir
-		}
-	}
-	if os.Getenv("VISAGE_E2E") != "" {
-		t.Fatalf("LFW lists missing: %v", err)
-	}
-	t.Skipf("LFW lists missing (set VISAGE_SHARED): %v", err)
-	return ""
+	return assettest.Shared(t, "data/lfw")
 }
 
 func TestScorePairs(t *testing.T) {

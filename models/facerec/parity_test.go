@@ -11,30 +11,14 @@ import (
 	"visage/core/imageio"
 	"visage/core/tensor"
 	"visage/models/assets"
+	"visage/models/assets/assettest"
 	"visage/models/facerec/facerectest"
 	"visage/models/weights"
 )
 
-// need returns dir, the result of an asset lookup, when it exists; otherwise it
-// skips the test, or fails it when VISAGE_E2E is set.
-func need(t testing.TB, dir string, err error) string {
-	t.Helper()
-	if err == nil {
-		if _, err = os.Stat(dir); err == nil {
-			return dir
-		}
-	}
-	if os.Getenv("VISAGE_E2E") != "" {
-		t.Fatal(err)
-	}
-	t.Skip(err)
-	return ""
-}
-
 func loadNet(t testing.TB) *Net {
 	t.Helper()
-	dir, err := assets.FaceModelsDir()
-	n, err := Load(os.DirFS(need(t, dir, err)))
+	n, err := Load(os.DirFS(assettest.FaceModels(t, Manifest)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,9 +27,7 @@ func loadNet(t testing.TB) *Net {
 
 func facesDir(t testing.TB) string {
 	t.Helper()
-	shared, err := assets.SharedDir()
-	shared = need(t, shared, err)
-	return need(t, filepath.Join(shared, "data", "faces-dev"), nil)
+	return assettest.Shared(t, "data/faces-dev")
 }
 
 // reference reads testdata/faceapi/descriptors.json (made by
@@ -164,8 +146,7 @@ func TestParityResizedInputs(t *testing.T) {
 }
 
 func TestLoadRejectsOtherWeights(t *testing.T) {
-	dir, err := assets.FaceModelsDir()
-	w, err := weights.Load(os.DirFS(need(t, dir, err)), Manifest)
+	w, err := weights.Load(os.DirFS(assettest.FaceModels(t, Manifest)), Manifest)
 	if err != nil {
 		t.Fatal(err)
 	}

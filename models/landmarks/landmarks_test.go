@@ -8,22 +8,12 @@ import (
 
 	"visage/core/imageio"
 	"visage/core/tensor"
-	"visage/models/assets"
+	"visage/models/assets/assettest"
 )
 
 func loadNet(t testing.TB) *Net {
 	t.Helper()
-	dir, err := assets.FaceModelsDir()
-	if err == nil {
-		_, err = os.Stat(filepath.Join(dir, Manifest))
-	}
-	if err != nil {
-		if os.Getenv("VISAGE_E2E") == "" {
-			t.Skipf("face models not found (%v); set VISAGE_FACE_MODELS", err)
-		}
-		t.Fatal(err)
-	}
-	n, err := Load(os.DirFS(dir))
+	n, err := Load(os.DirFS(assettest.FaceModels(t, Manifest)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,14 +51,7 @@ func eyeCentre(pts []Point, first int) Point {
 // template put them (an independent reference), within a few pixels.
 func TestEyesOnDlibChipsMatchDlibTemplate(t *testing.T) {
 	n := loadNet(t)
-	dir, err := assets.SharedDir()
-	if err != nil {
-		if os.Getenv("VISAGE_E2E") == "" {
-			t.Skip(err)
-		}
-		t.Fatal(err)
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "data/faces-dev/dlib_johns/*/*.jpg"))
+	files, _ := filepath.Glob(filepath.Join(assettest.Shared(t, "data/faces-dev/dlib_johns"), "*/*.jpg"))
 	if len(files) == 0 {
 		t.Fatal("no dlib chips found")
 	}

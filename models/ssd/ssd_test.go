@@ -3,56 +3,25 @@ package ssd
 import (
 	"math"
 	"os"
-	"path/filepath"
 	"testing"
 
-	"visage/core/imageio"
-	"visage/core/tensor"
-	"visage/models/assets"
+	"visage/models/assets/assettest"
 )
 
 // loadNet loads the detector from the face-api.js model folder, skipping
 // when it is absent unless VISAGE_E2E is set.
 func loadNet(t testing.TB) *Net {
 	t.Helper()
-	dir, err := assets.FaceModelsDir()
-	if err == nil {
-		_, err = os.Stat(filepath.Join(dir, Manifest))
-	}
-	if err != nil {
-		if os.Getenv("VISAGE_E2E") == "" {
-			t.Skipf("face models not found (%v); set VISAGE_FACE_MODELS", err)
-		}
-		t.Fatal(err)
-	}
-	n, err := Load(os.DirFS(dir))
+	n, err := Load(os.DirFS(assettest.FaceModels(t, Manifest)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return n
 }
 
-// lfwImage decodes one LFW image, skipping when the data is absent unless
-// VISAGE_E2E is set.
-func lfwImage(t testing.TB, name string) *tensor.Tensor {
-	t.Helper()
-	dir, err := assets.SharedDir()
-	if err != nil {
-		if os.Getenv("VISAGE_E2E") == "" {
-			t.Skipf("shared data not found: %v", err)
-		}
-		t.Fatal(err)
-	}
-	img, err := imageio.DecodeFile(filepath.Join(dir, "data/lfw/images_deepfunneled", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
-}
-
 func TestDetectFindsTheCentredFace(t *testing.T) {
 	n := loadNet(t)
-	img := lfwImage(t, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
+	img := assettest.LFWImage(t, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
 	dets, err := n.Detect(img, DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +40,7 @@ func TestDetectFindsTheCentredFace(t *testing.T) {
 
 func BenchmarkDetect(b *testing.B) {
 	n := loadNet(b)
-	img := lfwImage(b, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
+	img := assettest.LFWImage(b, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
 	for b.Loop() {
 		if _, err := n.Detect(img, DefaultOptions()); err != nil {
 			b.Fatal(err)

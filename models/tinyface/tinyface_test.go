@@ -4,48 +4,20 @@ import (
 	"encoding/json"
 	"math"
 	"os"
-	"path/filepath"
 	"testing"
 
-	"visage/core/imageio"
 	"visage/core/tensor"
-	"visage/models/assets"
+	"visage/models/assets/assettest"
 	"visage/models/ssd"
 )
 
 func loadNet(t testing.TB) *Net {
 	t.Helper()
-	dir, err := assets.FaceModelsDir()
-	if err == nil {
-		_, err = os.Stat(filepath.Join(dir, Manifest))
-	}
-	if err != nil {
-		if os.Getenv("VISAGE_E2E") == "" {
-			t.Skipf("face models not found (%v); set VISAGE_FACE_MODELS", err)
-		}
-		t.Fatal(err)
-	}
-	n, err := Load(os.DirFS(dir))
+	n, err := Load(os.DirFS(assettest.FaceModels(t, Manifest)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return n
-}
-
-func lfwImage(t testing.TB, rel string) *tensor.Tensor {
-	t.Helper()
-	dir, err := assets.SharedDir()
-	if err != nil {
-		if os.Getenv("VISAGE_E2E") == "" {
-			t.Skip(err)
-		}
-		t.Fatal(err)
-	}
-	img, err := imageio.DecodeFile(filepath.Join(dir, "data/lfw/images_deepfunneled", rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
 }
 
 // TestDetectMatchesFaceAPI compares with face-api.js's Tiny Face Detector
@@ -53,7 +25,7 @@ func lfwImage(t testing.TB, rel string) *tensor.Tensor {
 // testdata/detect/make_reference.mjs from the same decoded pixels).
 func TestDetectMatchesFaceAPI(t *testing.T) {
 	n := loadNet(t)
-	img := lfwImage(t, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
+	img := assettest.LFWImage(t, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
 	raw, err := os.ReadFile("../../testdata/detect/reference.json")
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +87,7 @@ func TestDetectRejectsBadOptions(t *testing.T) {
 
 func BenchmarkDetect(b *testing.B) {
 	n := loadNet(b)
-	img := lfwImage(b, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
+	img := assettest.LFWImage(b, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
 	for b.Loop() {
 		if _, err := n.Detect(img, DefaultOptions()); err != nil {
 			b.Fatal(err)

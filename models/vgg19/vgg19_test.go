@@ -8,13 +8,12 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"visage/core/tensor"
-	"visage/models/assets"
+	"visage/models/assets/assettest"
 	"visage/models/vgg19"
 	"visage/models/vgg19/vgg19test"
 )
@@ -23,17 +22,7 @@ import (
 // is missing (a failure under VISAGE_E2E=1).
 func realWeights(t testing.TB) fs.FS {
 	t.Helper()
-	dir, err := assets.VGG19Dir()
-	if err == nil {
-		_, err = os.Stat(filepath.Join(dir, vgg19.ManifestName))
-	}
-	if err != nil {
-		if os.Getenv("VISAGE_E2E") != "" {
-			t.Fatalf("VGG-19 weights: %v", err)
-		}
-		t.Skipf("VGG-19 weights not found (%v); set VISAGE_VGG19", err)
-	}
-	return os.DirFS(dir)
+	return os.DirFS(assettest.VGG19(t, vgg19.ManifestName))
 }
 
 func TestLoadRealWeights(t *testing.T) {

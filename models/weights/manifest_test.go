@@ -9,7 +9,7 @@ import (
 	"testing/fstest"
 
 	"visage/core/tensor"
-	"visage/models/assets"
+	"visage/models/assets/assettest"
 )
 
 func f32le(vs ...float32) []byte {
@@ -144,14 +144,8 @@ func replace(f fstest.MapFS, name, old, new string) {
 // TestLoadFaceRecognitionModel loads the published face-api.js recognition
 // weights: 117 tensors, uint8-quantized or raw float32, in one shard.
 func TestLoadFaceRecognitionModel(t *testing.T) {
-	dir, err := assets.FaceModelsDir()
-	if err != nil {
-		if os.Getenv("VISAGE_E2E") != "" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	w, err := Load(os.DirFS(dir), "face_recognition_model-weights_manifest.json")
+	const manifest = "face_recognition_model-weights_manifest.json"
+	w, err := Load(os.DirFS(assettest.FaceModels(t, manifest)), manifest)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,77 @@
+// Package assettest gives tests the files that package assets locates, and
+// applies Visage's rule for when they are missing: the test is skipped,
+// unless the environment variable VISAGE_E2E is set (./build.sh test and CI
+// set it), in which case the test fails.
+package assettest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"visage/core/imageio"
+	"visage/core/tensor"
+	"visage/models/assets"
+)
+
+// Need does nothing when err is nil. Otherwise it ends the test with err:
+// t.Skip when VISAGE_E2E is unset, t.Fatal when it is set.
+func Need(t testing.TB, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	if os.Getenv("VISAGE_E2E") == "" {
+		t.Skipf("test data missing (a failure under VISAGE_E2E=1): %v", err)
+	}
+	t.Fatalf("VISAGE_E2E is set but test data is missing: %v", err)
+}
+
+// FaceModels returns face-api.js's model directory (assets.FaceModelsDir)
+// after checking that it holds the file manifest, else ends the test as Need
+// does.
+func FaceModels(t testing.TB, manifest string) string {
+	t.Helper()
+	return holding(t, assets.FaceModelsDir, manifest)
+}
+
+// VGG19 returns the VGG-19 weights directory (assets.VGG19Dir) after checking
+// that it holds the file manifest, else ends the test as Need does.
+func VGG19(t testing.TB, manifest string) string {
+	t.Helper()
+	return holding(t, assets.VGG19Dir, manifest)
+}
+
+// Shared returns the path of rel (slash-separated, e.g. "data/faces-dev")
+// inside the shared data root (assets.SharedDir) after checking that it
+// exists, else ends the test as Need does.
+func Shared(t testing.TB, rel string) string {
+	t.Helper()
+	rel = filepath.FromSlash(rel)
+	return filepath.Join(holding(t, assets.SharedDir, rel), rel)
+}
+
+// LFWImage decodes the LFW photo rel (e.g. "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
+// of the shared data's data/lfw/images_deepfunneled into [H,W,3] RGB 0..255.
+// A missing data root ends the test as Need does; a photo that is missing
+// or does not decode fails it.
+func LFWImage(t testing.TB, rel string) *tensor.Tensor {
+	t.Helper()
+	img, err := imageio.DecodeFile(filepath.Join(Shared(t, "data/lfw/images_deepfunneled"), filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// holding returns the directory that locate finds after checking that rel
+// exists inside it, else ends the test as Need does.
+func holding(t testing.TB, locate func() (string, error), rel string) string {
+	t.Helper()
+	dir, err := locate()
+	if err == nil {
+		_, err = os.Stat(filepath.Join(dir, rel))
+	}
+	Need(t, err)
+	return dir
+}
