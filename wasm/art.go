@@ -37,7 +37,6 @@ import (
 	"fmt"
 	"slices"
 	"syscall/js"
-	"testing/fstest"
 
 	"visage/core/art"
 	"visage/core/imageio"
@@ -78,20 +77,9 @@ func (r *artAPI) layers([]js.Value) (any, error) {
 }
 
 func (r *artAPI) load(args []js.Value) (any, error) {
-	opts := arg(args, 0)
-	if opts.Type() != js.TypeObject || opts.Get("files").Type() != js.TypeObject {
-		return nil, fmt.Errorf("artLoad expects {files: {name: Uint8Array, …}}, found %s", describe(opts))
-	}
-	files := opts.Get("files")
-	keys := js.Global().Get("Object").Call("keys", files)
-	fsys := fstest.MapFS{}
-	for i := range keys.Length() {
-		name := keys.Index(i).String()
-		data, err := bytesOf(files.Get(name))
-		if err != nil {
-			return nil, fmt.Errorf("artLoad: file %q: %w", name, err)
-		}
-		fsys[name] = &fstest.MapFile{Data: data}
+	fsys, err := filesOf(arg(args, 0), "artLoad")
+	if err != nil {
+		return nil, err
 	}
 	net, err := vgg19.Load(fsys)
 	if err != nil {

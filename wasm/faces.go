@@ -25,9 +25,15 @@ func (a *api) photo(args []js.Value, i int, op string) (*tensor.Tensor, error) {
 	return imageOf(arg(args, i), op)
 }
 
-// allFaces returns every face in img, none being an empty result.
-func allFaces(f faceFinder, img *tensor.Tensor) ([]face.Face, error) {
-	faces, err := f.Faces(img)
+// facesIn returns every face that the live pipeline finds in the image
+// argument args[0] of op; a photo without faces is an empty result, not an
+// error.
+func (a *api) facesIn(args []js.Value, op string) ([]face.Face, error) {
+	img, err := a.photo(args, 0, op)
+	if err != nil {
+		return nil, err
+	}
+	faces, err := a.live.Faces(img)
 	if errors.Is(err, face.ErrNoFace) {
 		return nil, nil
 	}
@@ -36,11 +42,7 @@ func allFaces(f faceFinder, img *tensor.Tensor) ([]face.Face, error) {
 
 // detect(image) → [{box, score, landmarks, descriptor}, …]
 func (a *api) detect(args []js.Value) (any, error) {
-	img, err := a.photo(args, 0, "detect")
-	if err != nil {
-		return nil, err
-	}
-	faces, err := allFaces(a.live, img)
+	faces, err := a.facesIn(args, "detect")
 	if err != nil {
 		return nil, err
 	}
@@ -57,11 +59,7 @@ func (a *api) detect(args []js.Value) (any, error) {
 
 // identify(image) → [{box, score, name, distance}, …]
 func (a *api) identify(args []js.Value) (any, error) {
-	img, err := a.photo(args, 0, "identify")
-	if err != nil {
-		return nil, err
-	}
-	faces, err := allFaces(a.live, img)
+	faces, err := a.facesIn(args, "identify")
 	if err != nil {
 		return nil, err
 	}

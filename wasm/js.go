@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"syscall/js"
+	"testing/fstest"
 
 	"visage/core/face"
 	"visage/core/imageio"
@@ -75,6 +76,26 @@ func numberOf(v js.Value, what string) (float64, error) {
 		return 0, fmt.Errorf("%s must be a number, found %s", what, describe(v))
 	}
 	return v.Float(), nil
+}
+
+// filesOf reads opts.files, {name: Uint8Array, …}, into an in-memory file
+// system that owns copies of the bytes; op names the calling method in errors.
+func filesOf(opts js.Value, op string) (fstest.MapFS, error) {
+	if opts.Type() != js.TypeObject || opts.Get("files").Type() != js.TypeObject {
+		return nil, fmt.Errorf("%s expects {files: {name: Uint8Array, …}}, found %s", op, describe(opts))
+	}
+	files := opts.Get("files")
+	keys := js.Global().Get("Object").Call("keys", files)
+	fsys := fstest.MapFS{}
+	for i := range keys.Length() {
+		name := keys.Index(i).String()
+		data, err := bytesOf(files.Get(name))
+		if err != nil {
+			return nil, fmt.Errorf("%s: file %q: %w", op, name, err)
+		}
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	return fsys, nil
 }
 
 // bytesOf copies a Uint8Array or Uint8ClampedArray into Go memory.

@@ -53,11 +53,9 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"sync"
 	"syscall/js"
-	"testing/fstest"
 
 	"visage/core/face"
 	"visage/core/tensor"
@@ -115,26 +113,15 @@ func (a *api) serialized(fn func([]js.Value) (any, error)) func([]js.Value) (any
 
 func (a *api) load(args []js.Value) (any, error) {
 	opts := arg(args, 0)
-	if opts.Type() != js.TypeObject || opts.Get("files").Type() != js.TypeObject {
-		return nil, fmt.Errorf("load expects {files: {name: Uint8Array, …}}, found %s", describe(opts))
+	fsys, err := filesOf(opts, "load")
+	if err != nil {
+		return nil, err
 	}
 	choice := backendAuto
 	if b := opts.Get("backend"); !b.IsUndefined() {
-		var err error
 		if choice, err = stringOf(b, "load: backend"); err != nil {
 			return nil, err
 		}
-	}
-	files := opts.Get("files")
-	keys := js.Global().Get("Object").Call("keys", files)
-	fsys := fstest.MapFS{}
-	for i := range keys.Length() {
-		name := keys.Index(i).String()
-		data, err := bytesOf(files.Get(name))
-		if err != nil {
-			return nil, fmt.Errorf("load: file %q: %w", name, err)
-		}
-		fsys[name] = &fstest.MapFile{Data: data}
 	}
 	net, err := facerec.Load(fsys)
 	if err != nil {
