@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 
@@ -22,4 +23,33 @@ func openDB(path string, create bool) (*face.Gallery, error) {
 		return nil, fmt.Errorf("no database %s (create it with `visage enroll --db %s --name NAME IMAGE`)", path, path)
 	}
 	return g, err
+}
+
+// matchFlags are the --db and --threshold flags of the commands that compare
+// a face with an existing database (verify, identify).
+type matchFlags struct {
+	db        *string
+	threshold thresholdFlag
+}
+
+// add declares the flags on fl; verb says what a distance below the
+// threshold does ("match", "recognise").
+func (m *matchFlags) add(fl *flag.FlagSet, verb string) {
+	m.db = fl.String("db", "", "database `FILE` written by `visage enroll` (or face-api.js's FaceMatcher.toJSON)")
+	fl.Var(&m.threshold, "threshold", verb+" when the distance is below `T`, in (0, 2] (default: the database's, normally 0.6)")
+}
+
+// open reads the database, which must exist, with --threshold applied when
+// given.
+func (m *matchFlags) open() (*face.Gallery, error) {
+	g, err := openDB(*m.db, false)
+	if err != nil {
+		return nil, err
+	}
+	if m.threshold.set {
+		if err := g.SetThreshold(m.threshold.value); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
 }

@@ -12,24 +12,18 @@ func runIdentify(args []string) error {
 	fl := newFlagSet("identify", "--db FILE [--aligned] [--json] [--threshold T] [--models DIR] IMAGE")
 	var src faceSource
 	src.addFlags(fl)
-	db := fl.String("db", "", "database `FILE` written by `visage enroll` (or face-api.js's FaceMatcher.toJSON)")
+	var m matchFlags
+	m.add(fl, "recognise")
 	asJSON := fl.Bool("json", false, `print {"name":"…" or null,"distance":d} (d: to the nearest person)`)
-	var threshold thresholdFlag
-	fl.Var(&threshold, "threshold", "recognise when the distance is below `T`, in (0, 2] (default: the database's, normally 0.6)")
 	if err := parseFlags(fl, args, 1, 1); err != nil {
 		return err
 	}
-	g, err := openDB(*db, false)
+	g, err := m.open()
 	if err != nil {
 		return err
 	}
 	if len(g.Names()) == 0 {
-		return fmt.Errorf("no one is enrolled in %s", *db)
-	}
-	if threshold.set {
-		if err := g.SetThreshold(threshold.value); err != nil {
-			return err
-		}
+		return fmt.Errorf("no one is enrolled in %s", *m.db)
 	}
 	f, err := src.oneFace(fl.Arg(0))
 	if err != nil {

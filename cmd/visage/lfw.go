@@ -388,13 +388,17 @@ func encodeImages(pipe *face.Pipeline, dir string, todo []string, jobs int, vari
 		return nil
 	}
 	stages := map[face.Stage][]string{}
-	bar := newProgress(len(todo))
+	bar := newProgressBar(len(todo))
 	var firstErr error
 	done := 0
 	lastSave := time.Now()
 	for r := range results {
 		done++
-		bar.update(done)
+		bar.update(done, func(el time.Duration) string {
+			rate := float64(done) / el.Seconds()
+			left := time.Duration(float64(len(todo)-done)/max(rate, 1e-9)) * time.Second
+			return fmt.Sprintf("%.1f img/s  %s left", rate, left.Round(time.Second))
+		})
 		if r.err != nil {
 			if firstErr == nil {
 				firstErr = fmt.Errorf("%s: %w", r.rel, r.err)
@@ -474,31 +478,3 @@ func printLFW(r *lfwResult) {
 	}
 	fmt.Printf("plots: %s, %s\n", r.ROCPNG, r.HistogramPNG)
 }
-
-// progress draws a one-line bar on stderr: done/total, rate and time left.
-type progress struct {
-	total int
-	start time.Time
-	last  time.Time
-}
-
-func newProgress(total int) *progress {
-	return &progress{total: total, start: time.Now()}
-}
-
-func (p *progress) update(done int) {
-	now := time.Now()
-	if done < p.total && now.Sub(p.last) < 200*time.Millisecond {
-		return
-	}
-	p.last = now
-	const width = 30
-	filled := width * done / max(p.total, 1)
-	el := now.Sub(p.start)
-	rate := float64(done) / el.Seconds()
-	left := time.Duration(float64(p.total-done)/max(rate, 1e-9)) * time.Second
-	fmt.Fprintf(os.Stderr, "\r[%s%s] %d/%d  %.1f img/s  %s left ",
-		strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, p.total, rate, left.Round(time.Second))
-}
-
-func (p *progress) finish() { fmt.Fprintln(os.Stderr) }

@@ -116,7 +116,7 @@ func runStylize(args []string) error {
 	}
 
 	res := stylizeResult{Steps: *steps, Out: *out, Height: content.Shape[0], Width: content.Shape[1]}
-	bar := newStepBar(*steps)
+	bar := newProgressBar(*steps)
 	start := time.Now()
 	for i := range *steps {
 		c, err := st.Step()
@@ -124,7 +124,11 @@ func runStylize(args []string) error {
 			return err
 		}
 		res.Loss = append(res.Loss, c.Total)
-		bar.update(i+1, c.Total)
+		bar.update(i+1, func(el time.Duration) string {
+			per := el / time.Duration(i+1)
+			left := per * time.Duration(*steps-i-1)
+			return fmt.Sprintf("J %.4g  %s/step  ETA %s", c.Total, per.Round(time.Millisecond), left.Round(time.Second))
+		})
 		if *every > 0 && (i+1)%*every == 0 {
 			name := filepath.Join(*frames, fmt.Sprintf("frame-%05d.png", i+1))
 			if err := writePNGAtomic(name, finish(st.Image())); err != nil {
@@ -193,29 +197,3 @@ func writePNGAtomic(path string, img *tensor.Tensor) error {
 		return nil
 	})
 }
-
-// stepBar draws a one-line progress bar on stderr: steps done, the cost,
-// time per step and the time left.
-type stepBar struct {
-	total int
-	start time.Time
-	last  time.Time
-}
-
-func newStepBar(total int) *stepBar { return &stepBar{total: total, start: time.Now()} }
-
-func (b *stepBar) update(done int, loss float64) {
-	now := time.Now()
-	if done < b.total && now.Sub(b.last) < 200*time.Millisecond {
-		return
-	}
-	b.last = now
-	const width = 30
-	filled := width * done / b.total
-	per := time.Since(b.start) / time.Duration(done)
-	left := per * time.Duration(b.total-done)
-	fmt.Fprintf(os.Stderr, "\r[%s%s] %d/%d  J %.4g  %s/step  ETA %s ", strings.Repeat("#", filled),
-		strings.Repeat(".", width-filled), done, b.total, loss, per.Round(time.Millisecond), left.Round(time.Second))
-}
-
-func (b *stepBar) finish() { fmt.Fprintln(os.Stderr) }

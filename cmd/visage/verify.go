@@ -13,28 +13,22 @@ func runVerify(args []string) error {
 	fl := newFlagSet("verify", "--db FILE --name NAME [--aligned] [--json] [--threshold T] [--models DIR] IMAGE")
 	var src faceSource
 	src.addFlags(fl)
-	db := fl.String("db", "", "database `FILE` written by `visage enroll` (or face-api.js's FaceMatcher.toJSON)")
+	var m matchFlags
+	m.add(fl, "match")
 	name := fl.String("name", "", "`NAME` of the person the image is claimed to show")
 	asJSON := fl.Bool("json", false, `print {"match":bool,"distance":d}`)
-	var threshold thresholdFlag
-	fl.Var(&threshold, "threshold", "match when the distance is below `T`, in (0, 2] (default: the database's, normally 0.6)")
 	if err := parseFlags(fl, args, 1, 1); err != nil {
 		return err
 	}
 	if *name == "" {
 		return usagef("--name NAME is required")
 	}
-	g, err := openDB(*db, false)
+	g, err := m.open()
 	if err != nil {
 		return err
 	}
 	if g.DescriptorCount(*name) == 0 { // before the slow model load
-		return fmt.Errorf("no one called %q is enrolled in %s (enrolled: %s)", *name, *db, strings.Join(g.Names(), ", "))
-	}
-	if threshold.set {
-		if err := g.SetThreshold(threshold.value); err != nil {
-			return err
-		}
+		return fmt.Errorf("no one called %q is enrolled in %s (enrolled: %s)", *name, *m.db, strings.Join(g.Names(), ", "))
 	}
 	f, err := src.oneFace(fl.Arg(0))
 	if err != nil {
