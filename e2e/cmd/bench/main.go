@@ -67,18 +67,19 @@ import (
 
 // bench is one thing to time natively, in the page and on the peers.
 type bench struct {
-	name          string
-	runs, warmup  int     // defaults; --runs and --warmup override
-	items         int     // inputs per run; times are reported per input
-	flops         float64 // floating-point operations per input, for GFLOP/s; 0 if unknown
-	native        func() (run func() error, err error)
-	ours          string                          // visage.js method timed in the page on the bench's inputs; "" if none
-	oursMissing   string                          // why there is no wasm line, when ours is ""
-	peerModule    string                          // the peer page's module ("faceapi.mjs" or "nst.mjs")
-	peerOp        string                          // the operation its time function runs
-	peerName      string                          // "face-api.js" or "tfjs"
-	preparePeer   func(ctx context.Context) error // per tab, before timing; nil if none
-	photosAsInput bool                            // ours takes the bench photos (else the chip)
+	name         string
+	runs, warmup int     // defaults; --runs and --warmup override
+	items        int     // inputs per run; times are reported per input
+	flops        float64 // floating-point operations per input, for GFLOP/s; 0 if unknown
+	native       func() (run func() error, err error)
+	ours         string                          // visage.js method timed in the page on the bench's inputs; "" if none
+	oursMissing  string                          // why there is no wasm line, when ours is ""
+	peerModule   string                          // the peer page's module ("faceapi.mjs" or "nst.mjs")
+	peerOp       string                          // the operation its time function runs
+	peerName     string                          // "face-api.js" or "tfjs"
+	preparePeer  func(ctx context.Context) error // per tab, before timing; nil if none
+	oursInputs   []string                        // files under the shared root ours runs on; nil: the chip
+	size         int                             // the style-transfer bench's image side, 0 for the others
 }
 
 // Bench inputs: a 150×150 chip of faces-dev, LFW photos (250×250) and the
@@ -101,11 +102,11 @@ var benches = []bench{
 	{name: "encode", runs: 15, warmup: 3, items: 1, flops: encoderFLOPs(), native: encodeNative,
 		ours: "encode", peerModule: "faceapi.mjs", peerOp: "descriptor", peerName: "face-api.js"},
 	{name: "detect", runs: 8, warmup: 2, items: len(photos), native: detectNative,
-		oursMissing: "visage.js has no detection-only call; its detect is the whole pipeline, see the pipeline lines", peerModule: "faceapi.mjs", peerOp: "detect", peerName: "face-api.js", photosAsInput: true},
+		oursMissing: "visage.js has no detection-only call; its detect is the whole pipeline, see the pipeline lines", peerModule: "faceapi.mjs", peerOp: "detect", peerName: "face-api.js"},
 	{name: "landmarks", runs: 15, warmup: 3, items: len(photos), native: landmarksNative,
-		oursMissing: "visage.js has no landmarks-only call; its detect is the whole pipeline, see the pipeline lines", peerModule: "faceapi.mjs", peerOp: "landmarks", peerName: "face-api.js", photosAsInput: true},
+		oursMissing: "visage.js has no landmarks-only call; its detect is the whole pipeline, see the pipeline lines", peerModule: "faceapi.mjs", peerOp: "landmarks", peerName: "face-api.js"},
 	{name: "pipeline", runs: 6, warmup: 2, items: len(photos), native: pipelineNative,
-		ours: "detect", peerModule: "faceapi.mjs", peerOp: "pipeline", peerName: "face-api.js", photosAsInput: true},
+		ours: "detect", peerModule: "faceapi.mjs", peerOp: "pipeline", peerName: "face-api.js", oursInputs: photoFiles()},
 	nstBench(128, 5),
 	nstBench(256, 3),
 }
@@ -114,9 +115,9 @@ var benches = []bench{
 func nstBench(size, runs int) bench {
 	return bench{
 		name: fmt.Sprintf("nst%d", size), runs: runs, warmup: 1, items: 1, flops: vggStepFLOPs(size, size),
-		native:      func() (func() error, error) { return nstNative(size) },
-		oursMissing: "visage.js has no style-transfer step yet",
-		peerModule:  "nst.mjs", peerOp: "step", peerName: "tfjs",
+		native: func() (func() error, error) { return nstNative(size) },
+		ours:   "stylize", oursInputs: []string{nstContent, nstStyle}, size: size,
+		peerModule: "nst.mjs", peerOp: "step", peerName: "tfjs",
 		preparePeer: func(ctx context.Context) error { return nstPreparePeer(ctx, size) },
 	}
 }
@@ -369,7 +370,7 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 		if err != nil {
 			return nil, err
 		}
-		args := map[string]any{"op": b.ours, "names": names}
+		args := map[string]any{"op": b.ours, "names": names, "size": b.size}
 		sides = append(sides, &side{where: "wasm", run: func() (float64, error) {
 			return peer.Call[float64](s.ctx, "visage.mjs", "time", args)
 		}})
@@ -447,6 +448,15 @@ func (s *session) preparePeer(b bench) error {
 	return err
 }
 
+// photoFiles are the bench photos' paths under the shared root.
+func photoFiles() []string {
+	files := make([]string, len(photos))
+	for i, p := range photos {
+		files[i] = filepath.Join(lfwRel, p)
+	}
+	return files
+}
+
 // benchInputURLs are the peer page's URLs of the chip and the photos.
 func benchInputURLs() map[string]any {
 	urls := make([]string, len(photos))
@@ -459,12 +469,9 @@ func benchInputURLs() map[string]any {
 // setOurInputs hands the bench's image bytes to visage.mjs and returns their
 // names.
 func (s *session) setOurInputs(b bench) ([]string, error) {
-	files := []string{chipRel}
-	if b.photosAsInput {
-		files = files[:0]
-		for _, p := range photos {
-			files = append(files, filepath.Join(lfwRel, p))
-		}
+	files := b.oursInputs
+	if files == nil {
+		files = []string{chipRel}
 	}
 	for _, f := range files {
 		data, err := readShared(f)
