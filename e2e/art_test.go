@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"visage/models/assets"
+	"visage/models/assets/assettest"
 )
 
 // artSteps is how many steps TestArtView paints, at artSize pixels: enough
@@ -36,14 +37,14 @@ const (
 // CSP included). Screenshots go to e2e/out/TestArtView/.
 func TestArtView(t *testing.T) {
 	shared, err := assets.SharedDir()
-	need(t, err)
+	assettest.Need(t, err)
 	photo := filepath.Join(shared, "data", "nst", "content", "chelsea.png")
 	_, err = os.Stat(photo)
-	need(t, err)
+	assettest.Need(t, err)
 	site, err := SiteDir()
-	need(t, err)
+	assettest.Need(t, err)
 	_, err = os.Stat(filepath.Join(site, "vgg19", "manifest.json"))
-	need(t, err)
+	assettest.Need(t, err)
 	if err := os.RemoveAll(filepath.Join("out", t.Name())); err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"visage/core/face"
 	"visage/core/imageio"
 	"visage/models/assets"
+	"visage/models/assets/assettest"
 	"visage/models/facerec"
 	"visage/models/ssd"
 )
@@ -26,7 +27,7 @@ var facesAPIJS string
 // detector's input side).
 func nativePipeline(t *testing.T) *face.Pipeline {
 	dir, err := assets.FaceModelsDir()
-	need(t, err)
+	assettest.Need(t, err)
 	net, err := facerec.Load(os.DirFS(dir))
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"visage/models/assets"
+	"visage/models/assets/assettest"
 )
 
 // LFW photos for TestFacesView (deep-funnelled, 250x250): person A enrolls
@@ -46,10 +47,10 @@ const (
 // lfwPhoto returns the path of an LFW photo in the shared data.
 func lfwPhoto(t *testing.T, rel string) string {
 	shared, err := assets.SharedDir()
-	need(t, err)
+	assettest.Need(t, err)
 	p := filepath.Join(shared, "data", "lfw", "images_deepfunneled", rel)
 	_, err = os.Stat(p)
-	need(t, err)
+	assettest.Need(t, err)
 	return p
 }
 
@@ -57,7 +58,7 @@ func lfwPhoto(t *testing.T, rel string) string {
 // centred, as a webcam would frame a face) for Chromium's fake camera.
 func fakeCameraVideo(t *testing.T, photo string) string {
 	ffmpeg, err := exec.LookPath("ffmpeg")
-	need(t, err)
+	assettest.Need(t, err)
 	out := filepath.Join(t.TempDir(), strings.TrimSuffix(filepath.Base(photo), ".jpg")+".y4m")
 	cmd := exec.Command(ffmpeg, "-loglevel", "error", "-y", "-loop", "1", "-i", photo,
 		"-vf", "scale=480:480,pad=640:480:80:0,format=yuv420p", "-r", "10", "-frames:v", "10", out)

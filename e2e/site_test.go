@@ -20,6 +20,7 @@ import (
 	"visage/core/face"
 	"visage/core/imageio"
 	"visage/models/assets"
+	"visage/models/assets/assettest"
 	"visage/models/facerec"
 )
 
@@ -34,36 +35,37 @@ var chips = []string{
 	"John_Savage/000264_01099001.jpg",
 }
 
-// need skips the test when err says something it needs is missing, unless
-// VISAGE_E2E is set, when missing files are a failure.
-func need(t *testing.T, err error) {
-	t.Helper()
-	if err == nil {
-		return
-	}
-	if os.Getenv("VISAGE_E2E") == "" {
-		t.Skip(err)
-	}
-	t.Fatal(err)
-}
-
 // chipPaths returns the paths of chips.
 func chipPaths(t *testing.T) []string {
 	shared, err := assets.SharedDir()
-	need(t, err)
+	assettest.Need(t, err)
 	paths := make([]string, len(chips))
 	for i, c := range chips {
 		paths[i] = filepath.Join(shared, "data", "faces-dev", "dlib_johns", c)
 		_, err := os.Stat(paths[i])
-		need(t, err)
+		assettest.Need(t, err)
 	}
 	return paths
+}
+
+// readFiles returns the contents of each of paths, failing the test when one
+// cannot be read.
+func readFiles(t *testing.T, paths []string) [][]byte {
+	t.Helper()
+	files := make([][]byte, len(paths))
+	for i, p := range paths {
+		var err error
+		if files[i], err = os.ReadFile(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return files
 }
 
 // nativeDescriptors encodes each file with visage/models/facerec in this process.
 func nativeDescriptors(t *testing.T, files [][]byte) [][]float32 {
 	dir, err := assets.FaceModelsDir()
-	need(t, err)
+	assettest.Need(t, err)
 	net, err := facerec.Load(os.DirFS(dir))
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +86,7 @@ func nativeDescriptors(t *testing.T, files [][]byte) [][]float32 {
 // serveSite serves the built site with `visage serve` until the test ends.
 func serveSite(t *testing.T) *Server {
 	site, err := SiteDir()
-	need(t, err)
+	assettest.Need(t, err)
 	srv, err := Serve(site, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +102,7 @@ func serveSite(t *testing.T) *Server {
 // how CSP violations show.
 func openBrowser(t *testing.T, profileDir string, timeout time.Duration, extra ...chromedp.ExecAllocatorOption) (context.Context, func()) {
 	chromium, err := ChromiumPath()
-	need(t, err)
+	assettest.Need(t, err)
 	browser, cancel := Browser(chromium, profileDir, extra...)
 	if err := chromedp.Do(browser); err != nil { // start the browser without a deadline
 		cancel()
@@ -183,13 +185,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // wasm, in the worker) and checks the descriptors equal the native ones.
 func TestEncodeMatchesNative(t *testing.T) {
 	paths := chipPaths(t)
-	files := make([][]byte, len(paths))
-	for i, p := range paths {
-		var err error
-		if files[i], err = os.ReadFile(p); err != nil {
-			t.Fatal(err)
-		}
-	}
+	files := readFiles(t, paths)
 	want := nativeDescriptors(t, files)
 	ctx := openSite(t)
 	got, err := EncodeInPage(ctx, files, 0, 1)
@@ -251,13 +247,7 @@ func shownResult(t *testing.T, ctx context.Context) (verdict string, dist float6
 // page shows the native distance (to its 4 decimals) and the native verdict.
 func TestCompareInUI(t *testing.T) {
 	paths := chipPaths(t)
-	files := make([][]byte, len(paths))
-	for i, p := range paths {
-		var err error
-		if files[i], err = os.ReadFile(p); err != nil {
-			t.Fatal(err)
-		}
-	}
+	files := readFiles(t, paths)
 	native := nativeDescriptors(t, files)
 	ctx := openSite(t)
 	showView(t, ctx, "compare")

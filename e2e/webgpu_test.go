@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"visage/models/assets"
+	"visage/models/assets/assettest"
 )
 
 const (
@@ -72,7 +73,7 @@ func TestWebGPUKernels(t *testing.T) {
 // one submission and one read-back.
 func TestWebGPUFaceRecognition(t *testing.T) {
 	models, err := assets.FaceModelsDir()
-	skipUnlessE2E(t, err)
+	assettest.Need(t, err)
 	for _, r := range runGPUPage(t, "?net=facerec", models) {
 		switch {
 		case r.Error != "":
@@ -117,7 +118,7 @@ func TestWebGPUStyleTransfer(t *testing.T) {
 func runGPUPage(t *testing.T, query, models string) []gpuResult {
 	t.Helper()
 	chromium, err := ChromiumPath()
-	skipUnlessE2E(t, err)
+	assettest.Need(t, err)
 	root, err := assets.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -202,7 +203,7 @@ func runGPUPage(t *testing.T, query, models string) []gpuResult {
 		t.Fatalf("report %q: %v", report, err)
 	}
 	if rep.NoWebGPU != "" {
-		skipUnlessE2E(t, errors.New("WebGPU unavailable in Chromium: "+rep.NoWebGPU))
+		assettest.Need(t, errors.New("WebGPU unavailable in Chromium: "+rep.NoWebGPU))
 	}
 	if rep.Error != "" {
 		t.Fatal(rep.Error)
@@ -243,17 +244,4 @@ func consultSources(t *testing.T, root, pkg string) {
 			os.Stat(filepath.Join(dir, e.Name()))
 		}
 	}
-}
-
-// skipUnlessE2E skips the test for err (something missing) unless
-// VISAGE_E2E is set, when it fails it.
-func skipUnlessE2E(t *testing.T, err error) {
-	t.Helper()
-	if err == nil {
-		return
-	}
-	if os.Getenv("VISAGE_E2E") == "" {
-		t.Skip(err)
-	}
-	t.Fatal(err)
 }

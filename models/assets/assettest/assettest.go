@@ -14,7 +14,8 @@ import (
 	"visage/models/assets"
 )
 
-// Need does nothing when err is nil. Otherwise it ends the test with err:
+// Need does nothing when err is nil. Otherwise err says what the test needs
+// and lacks (a file, a browser, WebGPU), and Need ends the test with it:
 // t.Skip when VISAGE_E2E is unset, t.Fatal when it is set.
 func Need(t testing.TB, err error) {
 	t.Helper()
@@ -22,9 +23,9 @@ func Need(t testing.TB, err error) {
 		return
 	}
 	if os.Getenv("VISAGE_E2E") == "" {
-		t.Skipf("test data missing (a failure under VISAGE_E2E=1): %v", err)
+		t.Skipf("%v (a failure under VISAGE_E2E=1)", err)
 	}
-	t.Fatalf("VISAGE_E2E is set but test data is missing: %v", err)
+	t.Fatalf("VISAGE_E2E is set, but: %v", err)
 }
 
 // FaceModels returns face-api.js's model directory (assets.FaceModelsDir)
