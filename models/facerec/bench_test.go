@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"visage/core/tensor"
+	"visage/models/assets/assettest"
 )
 
 // flops counts the floating-point operations of one 150x150 forward pass:
@@ -29,7 +30,7 @@ func flops(p *netParams) float64 {
 // BenchmarkEncode times one 150x150 face (no resize) and reports ms/face and
 // the arithmetic rate.
 func BenchmarkEncode(b *testing.B) {
-	n := loadNet(b)
+	n := assettest.FaceModel(b, Manifest, Load)
 	img := tensor.New(Size, Size, 3)
 	for i := range img.Data {
 		img.Data[i] = float32((i * 31) % 256)

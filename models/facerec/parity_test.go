@@ -16,15 +16,6 @@ import (
 	"visage/models/weights"
 )
 
-func loadNet(t testing.TB) *Net {
-	t.Helper()
-	n, err := Load(os.DirFS(assettest.FaceModels(t, Manifest)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 func facesDir(t testing.TB) string {
 	t.Helper()
 	return assettest.Shared(t, "data/faces-dev")
@@ -75,7 +66,7 @@ func TestParityWithFaceAPI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("encodes 95 chips")
 	}
-	n, dir, ref := loadNet(t), facesDir(t), reference(t)
+	n, dir, ref := assettest.FaceModel(t, Manifest, Load), facesDir(t), reference(t)
 	chips, err := facerectest.Chips(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +114,7 @@ func TestParityWithFaceAPI(t *testing.T) {
 // TestParityResizedInputs checks the pad-to-square and resize path against
 // face-api.js on chips resized to non-square, non-150 sizes.
 func TestParityResizedInputs(t *testing.T) {
-	n, dir, ref := loadNet(t), facesDir(t), reference(t)
+	n, dir, ref := assettest.FaceModel(t, Manifest, Load), facesDir(t), reference(t)
 	for _, v := range facerectest.Variants() {
 		img, err := v.Pixels(dir)
 		if err != nil {

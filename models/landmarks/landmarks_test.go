@@ -2,7 +2,6 @@ package landmarks
 
 import (
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -10,15 +9,6 @@ import (
 	"visage/core/tensor"
 	"visage/models/assets/assettest"
 )
-
-func loadNet(t testing.TB) *Net {
-	t.Helper()
-	n, err := Load(os.DirFS(assettest.FaceModels(t, Manifest)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
 
 // dlibChipEye returns where dlib's get_face_chip_details(shape, 150, 0.25)
 // puts the centre of an eye: the mean of its six points in dlib's mean face
@@ -50,7 +40,7 @@ func eyeCentre(pts []Point, first int) Point {
 // On dlib's own aligned chips the eyes must land where dlib's alignment
 // template put them (an independent reference), within a few pixels.
 func TestEyesOnDlibChipsMatchDlibTemplate(t *testing.T) {
-	n := loadNet(t)
+	n := assettest.FaceModel(t, Manifest, Load)
 	files, _ := filepath.Glob(filepath.Join(assettest.Shared(t, "data/faces-dev/dlib_johns"), "*/*.jpg"))
 	if len(files) == 0 {
 		t.Fatal("no dlib chips found")
@@ -89,7 +79,7 @@ func TestDetectRejectsBadShapes(t *testing.T) {
 }
 
 func BenchmarkDetect(b *testing.B) {
-	n := loadNet(b)
+	n := assettest.FaceModel(b, Manifest, Load)
 	face := tensor.New(120, 97, 3)
 	for i := range face.Data {
 		face.Data[i] = float32(i % 256)

@@ -2,25 +2,13 @@ package ssd
 
 import (
 	"math"
-	"os"
 	"testing"
 
 	"visage/models/assets/assettest"
 )
 
-// loadNet loads the detector from the face-api.js model folder, skipping
-// when it is absent unless VISAGE_E2E is set.
-func loadNet(t testing.TB) *Net {
-	t.Helper()
-	n, err := Load(os.DirFS(assettest.FaceModels(t, Manifest)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 func TestDetectFindsTheCentredFace(t *testing.T) {
-	n := loadNet(t)
+	n := assettest.FaceModel(t, Manifest, Load)
 	img := assettest.LFWImage(t, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
 	dets, err := n.Detect(img, DefaultOptions())
 	if err != nil {
@@ -39,7 +27,7 @@ func TestDetectFindsTheCentredFace(t *testing.T) {
 }
 
 func BenchmarkDetect(b *testing.B) {
-	n := loadNet(b)
+	n := assettest.FaceModel(b, Manifest, Load)
 	img := assettest.LFWImage(b, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
 	for b.Loop() {
 		if _, err := n.Detect(img, DefaultOptions()); err != nil {

@@ -11,20 +11,11 @@ import (
 	"visage/models/ssd"
 )
 
-func loadNet(t testing.TB) *Net {
-	t.Helper()
-	n, err := Load(os.DirFS(assettest.FaceModels(t, Manifest)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 // TestDetectMatchesFaceAPI compares with face-api.js's Tiny Face Detector
 // on the single-photo input of testdata/detect/reference.json (made by
 // testdata/detect/make_reference.mjs from the same decoded pixels).
 func TestDetectMatchesFaceAPI(t *testing.T) {
-	n := loadNet(t)
+	n := assettest.FaceModel(t, Manifest, Load)
 	img := assettest.LFWImage(t, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
 	raw, err := os.ReadFile("../../testdata/detect/reference.json")
 	if err != nil {
@@ -86,7 +77,7 @@ func TestDetectRejectsBadOptions(t *testing.T) {
 }
 
 func BenchmarkDetect(b *testing.B) {
-	n := loadNet(b)
+	n := assettest.FaceModel(b, Manifest, Load)
 	img := assettest.LFWImage(b, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
 	for b.Loop() {
 		if _, err := n.Detect(img, DefaultOptions()); err != nil {

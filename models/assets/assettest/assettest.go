@@ -5,6 +5,7 @@
 package assettest
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -34,6 +35,18 @@ func Need(t testing.TB, err error) {
 func FaceModels(t testing.TB, manifest string) string {
 	t.Helper()
 	return holding(t, assets.FaceModelsDir, manifest)
+}
+
+// FaceModel loads one of face-api.js's networks with load (ssd.Load,
+// facerec.Load, …) from FaceModels(t, manifest); a missing directory or
+// manifest ends the test as Need does, and an error from load fails it.
+func FaceModel[N any](t testing.TB, manifest string, load func(fs.FS) (N, error)) N {
+	t.Helper()
+	n, err := load(os.DirFS(FaceModels(t, manifest)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // VGG19 returns the VGG-19 weights directory (assets.VGG19Dir) after checking
