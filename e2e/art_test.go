@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"visage/models/assets"
@@ -176,24 +175,6 @@ func TestArtView(t *testing.T) {
 		t.Errorf("at 360 px the Art view is %d px wide: it scrolls sideways", w)
 	}
 	p.shot("phone-width")
-}
-
-// dropOn scrolls the element selector finds into view, drags the file at
-// path onto its centre and drops it.
-func (p *facesPage) dropOn(selector, path string) {
-	p.t.Helper()
-	// In view first: a drop outside the viewport opens the file in a new tab.
-	centre := eval[[2]float64](p, `(e => (e.scrollIntoView({block: 'center'}), (r => [r.x + r.width / 2, r.y + r.height / 2])(e.getBoundingClientRect())))(document.querySelector('`+selector+`'))`)
-	data := &input.DragData{Items: []*input.DragDataItem{}, Files: []string{path}, DragOperationsMask: 1}
-	for _, typ := range []input.DispatchDragEventType{
-		input.DispatchDragEventTypeDragEnter, input.DispatchDragEventTypeDragOver, input.DispatchDragEventTypeDrop,
-	} {
-		if _, err := chromedp.Call(p.ctx, input.DispatchDragEvent, input.DispatchDragEventParams{
-			Type: typ, X: centre[0], Y: centre[1], Data: data,
-		}); err != nil {
-			p.t.Fatalf("%s on %s: %v", typ, selector, err)
-		}
-	}
 }
 
 // waitForPNG waits until path holds a whole PNG, and decodes it.

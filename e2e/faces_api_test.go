@@ -92,15 +92,7 @@ func TestFacesAPI(t *testing.T) {
 		return faces[0]
 	}
 	wantA1, wantA2, wantB := native(a1), native(a2), native(b)
-	imgA2, err := imageio.Decode(bytes.NewReader(a2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, w := imgA2.Shape[0], imgA2.Shape[1]
-	rgba := make([]byte, 0, 4*h*w)
-	for i := 0; i < len(imgA2.Data); i += 3 {
-		rgba = append(rgba, byte(imgA2.Data[i]), byte(imgA2.Data[i+1]), byte(imgA2.Data[i+2]), 255)
-	}
+	rgba, w, h := rgbaPixels(t, a2)
 
 	ctx := openSite(t)
 	args, err := json.Marshal(map[string]any{"photoA1": a1, "photoA2": a2, "photoB": b, "rgbaA2": rgba, "width": w, "height": h})

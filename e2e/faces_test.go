@@ -319,11 +319,20 @@ func (p *facesPage) whoListed() []string {
 	return eval[[]string](p, `[...document.querySelectorAll('#who-result li')].map(li => li.dataset.name)`)
 }
 
-// dropOnStage drags the file at path onto the stage and drops it.
+// dropOnStage clears the last "Who is this?" result and drops the file at
+// path on the stage.
 func (p *facesPage) dropOnStage(path string) {
 	p.t.Helper()
 	p.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('who-result').replaceChildren()`))
-	centre := eval[[2]float64](p, `(r => [r.x + r.width / 2, r.y + r.height / 2])(document.getElementById('stage').getBoundingClientRect())`)
+	p.dropOn("#stage", path)
+}
+
+// dropOn scrolls the element selector finds into view, drags the file at
+// path onto its centre and drops it.
+func (p *facesPage) dropOn(selector, path string) {
+	p.t.Helper()
+	// In view first: a drop outside the viewport opens the file in a new tab.
+	centre := eval[[2]float64](p, `(e => (e.scrollIntoView({block: 'center'}), (r => [r.x + r.width / 2, r.y + r.height / 2])(e.getBoundingClientRect())))(document.querySelector('`+selector+`'))`)
 	data := &input.DragData{Items: []*input.DragDataItem{}, Files: []string{path}, DragOperationsMask: 1}
 	for _, typ := range []input.DispatchDragEventType{
 		input.DispatchDragEventTypeDragEnter, input.DispatchDragEventTypeDragOver, input.DispatchDragEventTypeDrop,
@@ -331,7 +340,7 @@ func (p *facesPage) dropOnStage(path string) {
 		if _, err := chromedp.Call(p.ctx, input.DispatchDragEvent, input.DispatchDragEventParams{
 			Type: typ, X: centre[0], Y: centre[1], Data: data,
 		}); err != nil {
-			p.t.Fatalf("%s: %v", typ, err)
+			p.t.Fatalf("%s on %s: %v", typ, selector, err)
 		}
 	}
 }

@@ -62,6 +62,23 @@ func readFiles(t *testing.T, paths []string) [][]byte {
 	return files
 }
 
+// rgbaPixels decodes the image file encoded and returns its pixels as RGBA
+// bytes (alpha 255, row by row), the form visage.js takes as
+// {width, height, data}, with its width and height.
+func rgbaPixels(t *testing.T, encoded []byte) (rgba []byte, w, h int) {
+	t.Helper()
+	img, err := imageio.Decode(bytes.NewReader(encoded))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, w = img.Shape[0], img.Shape[1]
+	rgba = make([]byte, 0, 4*h*w)
+	for i := 0; i < len(img.Data); i += 3 {
+		rgba = append(rgba, byte(img.Data[i]), byte(img.Data[i+1]), byte(img.Data[i+2]), 255)
+	}
+	return rgba, w, h
+}
+
 // nativeDescriptors encodes each file with visage/models/facerec in this process.
 func nativeDescriptors(t *testing.T, files [][]byte) [][]float32 {
 	dir, err := assets.FaceModelsDir()
@@ -322,15 +339,7 @@ func TestAPIContract(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := imageio.Decode(bytes.NewReader(chip))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, w := img.Shape[0], img.Shape[1]
-	rgba := make([]byte, 0, 4*h*w)
-	for i := 0; i < len(img.Data); i += 3 {
-		rgba = append(rgba, byte(img.Data[i]), byte(img.Data[i+1]), byte(img.Data[i+2]), 255)
-	}
+	rgba, w, h := rgbaPixels(t, chip)
 	want := nativeDescriptors(t, [][]byte{chip})[0]
 
 	ctx := openSite(t)
