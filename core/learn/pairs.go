@@ -139,6 +139,17 @@ type PairSampler struct {
 // NewPairSampler indexes labels; it fails without an identity of two
 // samples or without two identities.
 func NewPairSampler(labels []int, rng *rand.Rand) (*PairSampler, error) {
+	byLabel, identities := groupsOf(labels)
+	if len(byLabel) == 0 || identities < 2 {
+		return nil, fmt.Errorf("learn: pairs need an identity with 2 samples and 2 identities, found %d and %d", len(byLabel), identities)
+	}
+	return &PairSampler{labels: labels, byLabel: byLabel, rng: rng}, nil
+}
+
+// groupsOf returns the sample indices of each identity in labels that has at
+// least two samples, identities in order of first appearance, and how many
+// identities labels holds in all.
+func groupsOf(labels []int) (groups [][]int, identities int) {
 	idx := map[int][]int{}
 	var order []int
 	for i, l := range labels {
@@ -147,16 +158,12 @@ func NewPairSampler(labels []int, rng *rand.Rand) (*PairSampler, error) {
 		}
 		idx[l] = append(idx[l], i)
 	}
-	s := &PairSampler{labels: labels, rng: rng}
 	for _, l := range order {
 		if len(idx[l]) >= 2 {
-			s.byLabel = append(s.byLabel, idx[l])
+			groups = append(groups, idx[l])
 		}
 	}
-	if len(s.byLabel) == 0 || len(order) < 2 {
-		return nil, fmt.Errorf("learn: pairs need an identity with 2 samples and 2 identities, found %d and %d", len(s.byLabel), len(order))
-	}
-	return s, nil
+	return groups, len(order)
 }
 
 // Pair returns two sample indices and whether they share an identity; same

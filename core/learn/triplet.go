@@ -148,24 +148,11 @@ func NewBatchSampler(labels []int, p, k int, rng *rand.Rand) (*BatchSampler, err
 	if p < 2 || k < 2 {
 		return nil, fmt.Errorf("learn: a batch needs at least 2 identities × 2 samples, given %d × %d", p, k)
 	}
-	idx := map[int][]int{}
-	var order []int
-	for i, l := range labels {
-		if idx[l] == nil {
-			order = append(order, l)
-		}
-		idx[l] = append(idx[l], i)
+	byLabel, _ := groupsOf(labels)
+	if len(byLabel) < 2 {
+		return nil, fmt.Errorf("learn: triplets need at least 2 identities with 2 or more samples, found %d", len(byLabel))
 	}
-	s := &BatchSampler{p: p, k: k, rng: rng}
-	for _, l := range order {
-		if len(idx[l]) >= 2 {
-			s.byLabel = append(s.byLabel, idx[l])
-		}
-	}
-	if len(s.byLabel) < 2 {
-		return nil, fmt.Errorf("learn: triplets need at least 2 identities with 2 or more samples, found %d", len(s.byLabel))
-	}
-	return s, nil
+	return &BatchSampler{p: p, k: k, byLabel: byLabel, rng: rng}, nil
 }
 
 // Samples returns how many samples belong to the identities in play.
