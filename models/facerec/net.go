@@ -16,6 +16,7 @@ import (
 
 	"visage/core/ops"
 	"visage/core/tensor"
+	"visage/models/netinput"
 	"visage/models/weights"
 )
 
@@ -86,38 +87,7 @@ func Preprocess(img *tensor.Tensor) (*tensor.Tensor, error) {
 	if h, w := img.Shape[0], img.Shape[1]; h > MaxSide || w > MaxSide {
 		return nil, fmt.Errorf("facerec: image is %dx%d, want sides at most %d (crop the face first)", w, h, MaxSide)
 	}
-	return normalize(toInputSize(img)), nil
-}
-
-// toInputSize pads img to a centred square and resizes it to Size x Size
-// (tf.image.resizeBilinear, no corner alignment, no half-pixel centres), like
-// NetInput.toBatchTensor(150, true). The result never aliases img.
-func toInputSize(img *tensor.Tensor) *tensor.Tensor {
-	square := padToSquare(img)
-	if square.Shape[0] == Size {
-		if square == img {
-			return img.Clone()
-		}
-		return square
-	}
-	return ops.ResizeBilinear(square, Size, Size, false, false)
-}
-
-// padToSquare returns img zero-padded along its shorter side to a square, or
-// img itself when it is square. As in face-api.js's padToSquare(img, true),
-// round(diff/2) zero rows or columns go after the image and the rest before.
-func padToSquare(img *tensor.Tensor) *tensor.Tensor {
-	h, w := img.Shape[0], img.Shape[1]
-	diff := max(h, w) - min(h, w)
-	after := (diff + 1) / 2
-	before := diff - after
-	switch {
-	case h > w:
-		return ops.PadSpatial(img, 0, 0, before, after, 0)
-	case w > h:
-		return ops.PadSpatial(img, before, after, 0, 0, 0)
-	}
-	return img
+	return normalize(netinput.Square(img, Size, true)), nil
 }
 
 // normalize subtracts meanRGB and divides by inputScale, in place.

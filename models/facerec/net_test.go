@@ -7,56 +7,6 @@ import (
 	"visage/core/tensor"
 )
 
-func TestPadToSquareByHand(t *testing.T) {
-	for _, tc := range []struct {
-		h, w            int
-		top, left, side int // where the image lands in the square
-	}{
-		{2, 5, 1, 0, 5}, // diff 3: round(1.5)=2 rows after, 1 before
-		{5, 2, 0, 1, 5}, // same, along the width
-		{3, 7, 2, 0, 7}, // diff 4: 2 and 2
-		{4, 4, 0, 0, 4},
-		{1, 2, 0, 0, 2}, // diff 1: the single row goes after
-	} {
-		img := tensor.New(tc.h, tc.w, 3)
-		for i := range img.Data {
-			img.Data[i] = float32(i + 1)
-		}
-		got := padToSquare(img)
-		if got.Shape[0] != tc.side || got.Shape[1] != tc.side {
-			t.Errorf("%dx%d: padded shape %v, want %d square", tc.h, tc.w, got.Shape, tc.side)
-			continue
-		}
-		for r := range tc.side {
-			for c := range tc.side {
-				for ch := range 3 {
-					var want float32
-					if ir, ic := r-tc.top, c-tc.left; ir >= 0 && ir < tc.h && ic >= 0 && ic < tc.w {
-						want = img.At(ir, ic, ch)
-					}
-					if got.At(r, c, ch) != want {
-						t.Fatalf("%dx%d: square[%d,%d,%d] = %v, want %v", tc.h, tc.w, r, c, ch, got.At(r, c, ch), want)
-					}
-				}
-			}
-		}
-	}
-}
-
-func TestToInputSizeNeverAliases(t *testing.T) {
-	for _, shape := range [][]int{{Size, Size, 3}, {Size, 140, 3}, {90, 90, 3}} {
-		img := tensor.New(shape...)
-		got := toInputSize(img)
-		if got.Shape[0] != Size || got.Shape[1] != Size || got.Shape[2] != 3 {
-			t.Errorf("%v: shape %v, want [150 150 3]", shape, got.Shape)
-		}
-		got.Data[0] = 7
-		if img.Data[0] != 0 {
-			t.Errorf("%v: toInputSize's result aliases the input", shape)
-		}
-	}
-}
-
 func TestNormalizeByHand(t *testing.T) {
 	x := tensorOf(t, []float32{122.782, 117.001, 104.298, 0, 255, 359.298}, 1, 2, 3)
 	normalize(x)

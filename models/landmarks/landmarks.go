@@ -10,6 +10,7 @@ import (
 
 	"visage/core/ops"
 	"visage/core/tensor"
+	"visage/models/netinput"
 	"visage/models/weights"
 )
 
@@ -83,23 +84,7 @@ func (n *Net) Detect(face *tensor.Tensor) ([]Point, error) {
 // toInput pads the crop to a centred square (the extra pixel, if any, goes
 // after), resizes it to InputSize and normalizes it.
 func toInput(face *tensor.Tensor) *tensor.Tensor {
-	h, w := face.Shape[0], face.Shape[1]
-	x := face
-	if h != w {
-		diff := max(h, w) - min(h, w)
-		after := int(float64(diff)*0.5 + 0.5) // Math.round
-		before := diff - after
-		if h > w {
-			x = ops.PadSpatial(face, 0, 0, before, after, 0)
-		} else {
-			x = ops.PadSpatial(face, before, after, 0, 0, 0)
-		}
-	}
-	if x.Shape[0] != InputSize {
-		x = ops.ResizeBilinear(x, InputSize, InputSize, false, false)
-	} else if x == face {
-		x = face.Clone()
-	}
+	x := netinput.Square(face, InputSize, true)
 	for i := range x.Data {
 		x.Data[i] = (x.Data[i] - meanRGB[i%3]) / 255
 	}

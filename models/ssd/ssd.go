@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io/fs"
 
-	"visage/core/ops"
 	"visage/core/tensor"
+	"visage/models/netinput"
 	"visage/models/weights"
 )
 
@@ -132,17 +132,7 @@ func (o *Output) Select(opt Options) ([]Detection, error) {
 // face-api.js's padToSquare with isCenterImage=false), resizes it to
 // InputSize (bilinear, no corner alignment) and maps 0..255 to -1..1.
 func toInput(img *tensor.Tensor) *tensor.Tensor {
-	h, w := img.Shape[0], img.Shape[1]
-	x := img
-	if h != w {
-		side := max(h, w)
-		x = ops.PadSpatial(img, 0, side-h, 0, side-w, 0)
-	}
-	if x.Shape[0] != InputSize {
-		x = ops.ResizeBilinear(x, InputSize, InputSize, false, false)
-	} else if x == img {
-		x = img.Clone()
-	}
+	x := netinput.Square(img, InputSize, false)
 	for i, v := range x.Data {
 		x.Data[i] = v/127.5 - 1
 	}

@@ -12,6 +12,7 @@ import (
 
 	"visage/core/ops"
 	"visage/core/tensor"
+	"visage/models/netinput"
 	"visage/models/ssd"
 	"visage/models/weights"
 )
@@ -169,17 +170,7 @@ func (n *Net) Detect(img *tensor.Tensor, opt Options) ([]ssd.Detection, error) {
 // toInput pads img to a square at the bottom or right, resizes it to size
 // and normalizes it ((x − mean)/255).
 func toInput(img *tensor.Tensor, size int) *tensor.Tensor {
-	h, w := img.Shape[0], img.Shape[1]
-	x := img
-	if h != w {
-		side := max(h, w)
-		x = ops.PadSpatial(img, 0, side-h, 0, side-w, 0)
-	}
-	if x.Shape[0] != size {
-		x = ops.ResizeBilinear(x, size, size, false, false)
-	} else if x == img {
-		x = img.Clone()
-	}
+	x := netinput.Square(img, size, false)
 	for i := range x.Data {
 		x.Data[i] = (x.Data[i] - meanRGB[i%3]) / 255
 	}
