@@ -9,6 +9,10 @@
 //	VISAGE_SITE=build/site go run ./e2e/cmd/bench [--json] [--runs N] [--warmup N]
 //	    [--only encode,detect,landmarks,pipeline,nst] [--backends wasm,webgl] [--max-run 20s]
 //
+// In the page, Visage is the site's visage.js: encode (the chip), detect (the
+// whole pipeline of a photo), stylize (one step, see e2e/peer/visage.mjs);
+// detection and landmarks alone have no page call and get native lines only.
+//
 // ./build.sh bench runs it after building the site. The runs of all sides
 // of a bench alternate (ours natively, ours in the page, each peer, then
 // again), so that a change in the machine's load hits them alike. With
