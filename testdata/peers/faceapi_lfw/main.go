@@ -318,6 +318,7 @@ type variant struct {
 	AUC            float64     `json:"auc"`
 	Pairs          int         `json:"pairs"`
 	MissingPairs   int         `json:"pairs_without_face"`
+	MissingSame    int         `json:"same_pairs_without_face"` // of MissingPairs; each an error
 	NoFace         []string    `json:"images_without_face"`
 }
 
@@ -436,6 +437,13 @@ func scoreSelection(folds [][]lfw.Pair, numbers []int, done map[string]record, s
 		FixedThreshold: rep.FixedThreshold, FixedAccuracy: rep.FixedAccuracy,
 		TAR: rep.TAR, AUC: rep.AUC, Pairs: rep.Pairs, MissingPairs: rep.Missing,
 		NoFace: []string{},
+	}
+	for _, fold := range outs {
+		for _, o := range fold {
+			if o.Missing() && o.Same {
+				v.MissingSame++
+			}
+		}
 	}
 	for k, f := range rep.Folds {
 		v.Folds = append(v.Folds, foldScore{numbers[k], round(f.Threshold, 6), f.Accuracy, f.Missing})
