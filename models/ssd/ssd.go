@@ -52,10 +52,6 @@ type Net struct{ p *params }
 // Load reads the detector's manifest and shard from fsys (e.g. os.DirFS of
 // the face-api.js model folder).
 func Load(fsys fs.FS) (*Net, error) {
-	fsys, err := loadableManifest(fsys)
-	if err != nil {
-		return nil, err
-	}
 	m, err := weights.Load(fsys, Manifest)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,9 @@
 // whose bytes, concatenated, hold the group's `weights` one after another.
 // A weight has a name, a shape and dtype float32; it is stored either as raw
 // little-endian float32 or quantized to uint8/uint16, decoded as q*scale+min.
+// A quantized weight may also have dtype int32 (graph constants some
+// manifests carry): it decodes as q*scale+min truncated toward zero, as
+// TensorFlow.js stores it into an Int32Array.
 package weights
 
 import (
@@ -49,7 +52,8 @@ type quantization struct {
 //
 // It fails, with an error naming the file and the weight, when the JSON is
 // malformed, a shard is missing, a shape has a non-positive dimension, a dtype
-// is not float32 (raw, or quantized as uint8/uint16 with scale and min), a name
+// is not float32 (raw, or quantized as uint8/uint16 with scale and min) or a
+// quantized int32, a name
 // repeats, a raw value is not finite, or a group's shards hold fewer or more
 // bytes than its weights need.
 func Load(fsys fs.FS, manifest string) (map[string]*tensor.Tensor, error) {
@@ -124,10 +128,10 @@ func (s spec) layout() (n, width int, err error) {
 		}
 		n *= d
 	}
-	if s.Dtype != "float32" {
-		return 0, 0, fmt.Errorf("dtype %q, want float32", s.Dtype)
-	}
 	q := s.Quantization
+	if s.Dtype != "float32" && (s.Dtype != "int32" || q == nil) {
+		return 0, 0, fmt.Errorf("dtype %q, want float32 (or int32 when quantized)", s.Dtype)
+	}
 	if q == nil {
 		return n, 4, nil
 	}
@@ -159,6 +163,9 @@ func (s spec) decode(b []byte, n int) (*tensor.Tensor, error) {
 			t.Data[i] = dequantize(uint16(b[i]), *q.Scale, *q.Min)
 		default:
 			t.Data[i] = dequantize(binary.LittleEndian.Uint16(b[2*i:]), *q.Scale, *q.Min)
+		}
+		if s.Dtype == "int32" {
+			t.Data[i] = float32(math.Trunc(float64(t.Data[i])))
 		}
 	}
 	return t, nil

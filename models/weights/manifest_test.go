@@ -52,6 +52,27 @@ func goodFS() fstest.MapFS {
 	}
 }
 
+// A quantized int32 weight decodes as q*scale+min truncated toward zero
+// (TensorFlow.js's Int32Array); a raw int32 one is refused.
+func TestLoadQuantizedInt32(t *testing.T) {
+	const m = `[{"paths": ["a.bin"], "weights": [
+	  {"name": "i", "shape": [3], "dtype": "int32", "quantization": {"dtype": "uint8", "scale": 0.75, "min": -2}}]}]`
+	fsys := fstest.MapFS{"m.json": {Data: []byte(m)}, "a.bin": {Data: []byte{0, 2, 5}}}
+	got, err := Load(fsys, "m.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// -2, -2+1.5=-0.5 → -0 (trunc), -2+3.75=1.75 → 1
+	if w := got["i"].Data; w[0] != -2 || w[1] != 0 || w[2] != 1 {
+		t.Errorf("int32 weight decoded as %v, want [-2 0 1]", w)
+	}
+	raw := fstest.MapFS{"m.json": {Data: []byte(`[{"paths": ["a.bin"], "weights": [{"name": "i", "shape": [1], "dtype": "int32"}]}]`)},
+		"a.bin": {Data: []byte{1, 0, 0, 0}}}
+	if _, err := Load(raw, "m.json"); err == nil || !strings.Contains(err.Error(), `dtype "int32"`) {
+		t.Errorf("raw int32 weight: error %v, want one naming dtype \"int32\"", err)
+	}
+}
+
 func TestLoadDecodesEveryKind(t *testing.T) {
 	got, err := Load(goodFS(), "m/model-weights_manifest.json")
 	if err != nil {
