@@ -150,16 +150,13 @@ func (a *api) load(args []js.Value) (any, error) {
 	}
 	p.MaxDetectSide = ssd.InputSize // the detector sees 512x512: area-average larger photos down first
 	// An enrollment photo is known to hold a face: it gets the CLI's retries.
-	enrolling := *p
-	enrolling.FallbackConfidence = face.DefaultFallbackConfidence
-	enrolling.PadRetry = face.DefaultPadRetry
+	var tiny *tinyface.Net
 	if _, err := fs.Stat(fsys, tinyface.Manifest); err == nil {
-		if enrolling.Tiny, err = tinyface.Load(fsys); err != nil {
+		if tiny, err = tinyface.Load(fsys); err != nil {
 			return nil, err
 		}
-		enrolling.TinyOptions = face.DefaultTinyOptions()
 	}
-	a.live, a.enrolling = p, &enrolling
+	a.live, a.enrolling = p, p.WithPhotoFallbacks(tiny)
 	result["detector"] = true
 	return result, nil
 }

@@ -118,13 +118,12 @@ func (s *faceSource) load() error {
 		if s.pipe, err = face.LoadPipeline(os.DirFS(dir), net, align); err != nil {
 			return fmt.Errorf("loading the face detection models from %s: %w", dir, err)
 		}
-		s.pipe.FallbackConfidence = face.DefaultFallbackConfidence
-		s.pipe.PadRetry = face.DefaultPadRetry
-		s.pipe.MaxDetectSide = face.DefaultMaxDetectSide
-		if s.pipe.Tiny, err = tinyface.Load(os.DirFS(dir)); err != nil {
+		tiny, err := tinyface.Load(os.DirFS(dir))
+		if err != nil {
 			return fmt.Errorf("loading the tiny face detector from %s: %w", dir, err)
 		}
-		s.pipe.TinyOptions = face.DefaultTinyOptions()
+		s.pipe = s.pipe.WithPhotoFallbacks(tiny)
+		s.pipe.MaxDetectSide = face.DefaultMaxDetectSide
 	}
 	s.net = net
 	return nil

@@ -299,6 +299,19 @@ func DefaultTinyOptions() []tinyface.Options {
 	return []tinyface.Options{tinyface.DefaultOptions(), {InputSize: 160, ScoreThreshold: 0.5}}
 }
 
+// WithPhotoFallbacks returns a copy of p that makes the retries for a photo
+// known to hold a face: DefaultFallbackConfidence, DefaultPadRetry and, when
+// tiny is not nil, the Tiny Face Detector with DefaultTinyOptions. The CLI
+// and the browser's enrollment use it, so the two cannot drift apart.
+func (p Pipeline) WithPhotoFallbacks(tiny *tinyface.Net) *Pipeline {
+	p.FallbackConfidence = DefaultFallbackConfidence
+	p.PadRetry = DefaultPadRetry
+	if tiny != nil {
+		p.Tiny, p.TinyOptions = tiny, DefaultTinyOptions()
+	}
+	return &p
+}
+
 // LoadPipeline loads the SSD detector and the 68-point landmark net from
 // fsys (the face-api.js model folder) and returns a pipeline with
 // face-api.js's detector defaults, enc as encoder and alignment a.
