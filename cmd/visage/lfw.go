@@ -86,6 +86,7 @@ func runLFW(args []string) error {
 	allVariants := fl.Bool("all-variants", false, "also fill the caches of the other alignment and mirror settings (one detection, four encodings)")
 	cachePath := fl.String("cache", "", "encodings cache file (default OUT/encodings-SETTINGS.bin); reused when its settings match")
 	out := fl.String("out", "build/lfw", "folder for lfw.json, roc.png and distances.png")
+	shardSpec := fl.String("shard", "1/1", "K/N: encode only the K-th of N interleaved parts of the images into OUT/encodings-….shard-K-of-N.bin and stop; N such processes run side by side (a js/wasm build runs one image at a time), and a run without --shard merges their files and scores")
 	asJSON := fl.Bool("json", false, "print the result as JSON")
 	if err := parseFlags(fl, args, 0, 0); err != nil {
 		return err
@@ -107,6 +108,10 @@ func runLFW(args []string) error {
 	foldIdx, err := parseFolds(*foldSpec, len(allFolds))
 	if err != nil {
 		return usagef("--folds: %v", err)
+	}
+	shard, shards, err := parseShard(*shardSpec)
+	if err != nil {
+		return usagef("--shard: %v", err)
 	}
 	settings := lfwSettings{Folds: foldIdx, Align: align.String(), Mirror: *mirror, MinConfidence: *minConf, FallbackConfidence: *fallback, PadRetry: *padRetry, TinyFallback: *tinyFallback}
 
@@ -145,18 +150,27 @@ func runLFW(args []string) error {
 	}
 	caches := make([]*face.EncodingCache, len(variants))
 	paths := make([]string, len(variants))
+	var shardFiles []string // merged into the caches, removed once those are saved
 	for i, v := range variants {
 		paths[i] = filepath.Join(*out, "encodings-"+v.tag(detectTag)+".bin")
 		if i == 0 && *cachePath != "" {
 			paths[i] = *cachePath
 		}
-		if caches[i], err = openCache(paths[i], v.tag(detectTag)); err != nil {
+		var merged []string
+		if caches[i], merged, err = openCache(paths[i], v.tag(detectTag)); err != nil {
 			return err
+		}
+		shardFiles = append(shardFiles, merged...)
+		if shards > 1 {
+			paths[i] = shardPath(paths[i], shard, shards)
 		}
 	}
 	cache := caches[0]
 	var todo []string
-	for _, rel := range images {
+	for i, rel := range images {
+		if i%shards != shard-1 {
+			continue // another shard's image
+		}
 		for _, c := range caches {
 			if _, ok := c.Images[rel]; !ok {
 				todo = append(todo, rel)
@@ -190,6 +204,22 @@ func runLFW(args []string) error {
 		}
 		if stages, err = encodeImages(pipe, *dir, todo, *jobs, variants, caches, paths); err != nil {
 			return err
+		}
+	}
+	if shards > 1 {
+		fmt.Fprintf(os.Stderr, "shard %d/%d: %d images encoded into %s; once every shard is done, run again without --shard to score\n", shard, shards, len(todo), paths[0])
+		return nil
+	}
+	if len(shardFiles) > 0 {
+		for i, c := range caches { // the merged caches hold every shard's descriptors
+			if err := c.Save(paths[i]); err != nil {
+				return err
+			}
+		}
+		for _, f := range shardFiles {
+			if err := os.Remove(f); err != nil {
+				return err
+			}
 		}
 	}
 
@@ -279,20 +309,57 @@ func (v lfwVariant) tag(detect string) string {
 	return t
 }
 
+// parseShard reads --shard's "K/N" (1 ≤ K ≤ N).
+func parseShard(spec string) (k, n int, err error) {
+	ks, ns, ok := strings.Cut(spec, "/")
+	k, err1 := strconv.Atoi(ks)
+	n, err2 := strconv.Atoi(ns)
+	if !ok || err1 != nil || err2 != nil || k < 1 || k > n {
+		return 0, 0, fmt.Errorf("expected K/N with 1 ≤ K ≤ N, found %q", spec)
+	}
+	return k, n, nil
+}
+
+// shardPath is where shard k of n keeps the cache whose merged file is path.
+func shardPath(path string, k, n int) string {
+	return fmt.Sprintf("%s.shard-%d-of-%d.bin", strings.TrimSuffix(path, ".bin"), k, n)
+}
+
 // openCache loads the cache at path when it was made with the same
-// settings, or starts an empty one.
-func openCache(path, alignTag string) (*face.EncodingCache, error) {
+// settings, or starts an empty one, and adds what the shard files beside it
+// (see shardPath) hold; it returns those files' names.
+func openCache(path, alignTag string) (*face.EncodingCache, []string, error) {
 	const encoderTag = "faceapi-resnet34"
-	c, err := face.LoadEncodingCache(path)
+	load := func(path string) (*face.EncodingCache, error) {
+		c, err := face.LoadEncodingCache(path)
+		if err == nil && (c.Encoder != encoderTag || c.Alignment != alignTag) {
+			return nil, fmt.Errorf("%s was made with %s/%s, not %s/%s: pass another --cache or delete it", path, c.Encoder, c.Alignment, encoderTag, alignTag)
+		}
+		return c, err
+	}
+	c, err := load(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return &face.EncodingCache{Encoder: encoderTag, Alignment: alignTag, Images: map[string][]float32{}}, nil
+		c = &face.EncodingCache{Encoder: encoderTag, Alignment: alignTag, Images: map[string][]float32{}}
 	case err != nil:
-		return nil, err
-	case c.Encoder != encoderTag || c.Alignment != alignTag:
-		return nil, fmt.Errorf("%s was made with %s/%s, not %s/%s: pass another --cache or delete it", path, c.Encoder, c.Alignment, encoderTag, alignTag)
+		return nil, nil, err
 	}
-	return c, nil
+	shards, err := filepath.Glob(strings.TrimSuffix(path, ".bin") + ".shard-*-of-*.bin")
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, f := range shards {
+		s, err := load(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		for rel, d := range s.Images {
+			if _, ok := c.Images[rel]; !ok {
+				c.Images[rel] = d
+			}
+		}
+	}
+	return c, shards, nil
 }
 
 // encodeImages runs the pipeline over todo with jobs workers: one detection

@@ -28,6 +28,17 @@ func TestParseFolds(t *testing.T) {
 	}
 }
 
+func TestParseShard(t *testing.T) {
+	if k, n, err := parseShard("2/3"); k != 2 || n != 3 || err != nil {
+		t.Errorf("parseShard(2/3) = %d, %d, %v", k, n, err)
+	}
+	for _, bad := range []string{"", "1", "0/2", "3/2", "a/b", "1/2/3"} {
+		if _, _, err := parseShard(bad); err == nil {
+			t.Errorf("parseShard(%q): expected an error", bad)
+		}
+	}
+}
+
 // lfwDir returns the LFW image root, skipping (or failing under VISAGE_E2E)
 // without it or the face models.
 func lfwDir(t *testing.T) string {
@@ -70,6 +81,42 @@ func TestCLILFWTwoFolds(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestCLILFWShards encodes the images in two shards, then scores from the
+// merged shard files without encoding anything and removes them.
+func TestCLILFWShards(t *testing.T) {
+	dir := lfwDir(t)
+	tmp := t.TempDir()
+	pairs := filepath.Join(tmp, "pairs.txt")
+	text := "2\t1\n" +
+		"George_W_Bush\t1\t2\nAbel_Pacheco\t1\tAkhmed_Zakayev\t1\n" +
+		"Colin_Powell\t1\t2\nTony_Blair\t1\tSerena_Williams\t1\n"
+	if err := os.WriteFile(pairs, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(tmp, "out")
+	args := []string{"lfw", "--dir", dir, "--pairs", pairs, "--folds", "1-2", "--out", out, "--jobs", "1"}
+	for _, shard := range []string{"1/2", "2/2"} {
+		if r := visage(t, append(args, "--shard", shard)...); r.code != 0 || !strings.Contains(r.stderr, "4 images encoded") {
+			t.Fatalf("--shard %s: exit %d, stderr %q", shard, r.code, r.stderr)
+		}
+	}
+	parts, _ := filepath.Glob(filepath.Join(out, "*.shard-*-of-2.bin"))
+	if len(parts) != 2 {
+		t.Fatalf("shard files %v, want 2", parts)
+	}
+	r := visage(t, append(args, "--json")...)
+	if r.code != 0 || strings.Contains(r.stderr, "img/s") {
+		t.Fatalf("merge run: exit %d, stderr %q (it must only read the shards)", r.code, r.stderr)
+	}
+	var res lfwResult
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || res.Mean != 1 || res.Images != 8 || len(res.NoFace) != 0 {
+		t.Errorf("merge run: %v, %s", err, r.stdout)
+	}
+	if parts, _ := filepath.Glob(filepath.Join(out, "*.shard-*")); len(parts) != 0 {
+		t.Errorf("shard files left after the merge: %v", parts)
 	}
 }
 
