@@ -37,3 +37,13 @@ func (a *Adam) Step(x, grad []float32) {
 		x[i] -= float32(lr * a.m[i] / (math.Sqrt(a.v[i]) + a.Epsilon))
 	}
 }
+
+// restore sets the moments (one a parameter; float32, as the GPU's Adam
+// keeps them) and the count of steps taken, so that the next Step is step
+// t+1 of a run begun elsewhere.
+func (a *Adam) restore(m, v []float32, t int) {
+	a.m, a.v, a.t = make([]float64, len(m)), make([]float64, len(v)), t
+	for i := range m {
+		a.m[i], a.v[i] = float64(m[i]), float64(v[i])
+	}
+}

@@ -103,6 +103,23 @@ func (s *Stylizer) Step() (Costs, error) {
 	return start, nil
 }
 
+// Resume continues an Adam run begun elsewhere (the GPU's stylizer, whose
+// device was lost): the generated image becomes a copy of img, Adam's
+// moments m and v (one a pixel value) and its count of steps taken t take
+// the given values, and the next Step is step t+1 of that run. It fails
+// for L-BFGS, and when the sizes do not match the Stylizer's image.
+func (s *Stylizer) Resume(img *tensor.Tensor, m, v []float32, t int) error {
+	if s.adam == nil {
+		return fmt.Errorf("art: Resume continues Adam runs only")
+	}
+	if !tensor.SameShape(img, s.img) || len(m) != img.Len() || len(v) != img.Len() || t < 0 {
+		return fmt.Errorf("art: Resume: image %v with %d and %d moments after %d steps, want %v with one moment each a value", img.Shape, len(m), len(v), t, s.img.Shape)
+	}
+	copy(s.img.Data, img.Data)
+	s.adam.restore(m, v, t)
+	return nil
+}
+
 // evaluate returns J and its gradient at the pixels x, counting the call.
 func (s *Stylizer) evaluate(x []float32) (Costs, []float32, error) {
 	s.evals++

@@ -129,3 +129,53 @@ func TestStylizerLowersCost(t *testing.T) {
 		t.Error("negative learning rate was accepted")
 	}
 }
+
+// TestStylizerResume stops an Adam run after 3 of 6 steps, carries its image
+// and moments (as float32, as the GPU keeps them) to a new Stylizer and
+// checks that the last 3 steps there give the uninterrupted run's image; a
+// run resumed without its moments does not.
+func TestStylizerResume(t *testing.T) {
+	net := vgg19test.Net(11, vgg19.AvgPool)
+	rng := rand.New(rand.NewPCG(7, 8))
+	content := randTensor(rng, 0, 255, 10, 9, 3)
+	style := randTensor(rng, 0, 255, 10, 9, 3)
+	newStylizer := func() *Stylizer {
+		s, err := NewStylizer(net, content, style, DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	steps := func(s *Stylizer, n int) {
+		for range n {
+			if _, err := s.Step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	whole, first := newStylizer(), newStylizer()
+	steps(whole, 6)
+	steps(first, 3)
+	m, v := make([]float32, len(first.adam.m)), make([]float32, len(first.adam.v))
+	for i := range m {
+		m[i], v[i] = float32(first.adam.m[i]), float32(first.adam.v[i])
+	}
+	resumed, fresh := newStylizer(), newStylizer()
+	if err := resumed.Resume(first.Image(), m, v, 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := fresh.Resume(first.Image(), make([]float32, len(m)), make([]float32, len(m)), 0); err != nil {
+		t.Fatal(err)
+	}
+	steps(resumed, 3)
+	steps(fresh, 3)
+	if d := tensor.MaxAbsDiff(resumed.Image(), whole.Image()); d > 1e-3 {
+		t.Errorf("resumed run ends %g from the uninterrupted one, want ≤ 1e-3", d)
+	}
+	if d := tensor.MaxAbsDiff(fresh.Image(), whole.Image()); d < 0.1 {
+		t.Errorf("a run resumed without its moments ends only %g from the uninterrupted one: the test cannot tell", d)
+	}
+	if err := resumed.Resume(first.Image(), m[1:], v, 3); err == nil {
+		t.Error("Resume took moments of the wrong length")
+	}
+}
