@@ -90,3 +90,9 @@ func (t *thresholdFlag) Set(s string) error {
 func printJSON(v any) error {
 	return json.NewEncoder(os.Stdout).Encode(v)
 }
+
+// stringList is a repeatable flag: each use adds one value.
+type stringList []string
+
+func (l *stringList) String() string     { return fmt.Sprint([]string(*l)) }
+func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -86,6 +87,10 @@ func runLFW(args []string) error {
 	allVariants := fl.Bool("all-variants", false, "also fill the caches of the other alignment and mirror settings (one detection, four encodings)")
 	cachePath := fl.String("cache", "", "encodings cache file (default OUT/encodings-SETTINGS.bin); reused when its settings match")
 	out := fl.String("out", "build/lfw", "folder for lfw.json, roc.png and distances.png")
+	var alsoPeople, alsoPairs stringList
+	fl.Var(&alsoPeople, "also-people", "also encode every image of the people in this people `FILE` who have 2 or more (peopleDevTrain.txt: what train-triplet and train-pairs learn from); repeatable; scoring is unchanged")
+	fl.Var(&alsoPairs, "also-pairs", "also encode the images of this pairs `FILE` (pairsDevTest.txt, pairsDevTrain.txt); repeatable; scoring is unchanged")
+	maxPerPerson := fl.Int("max-per-person", 0, "with --also-people, at most the first `N` images of each person (0: all)")
 	shardSpec := fl.String("shard", "1/1", "K/N: encode only the K-th of N interleaved parts of the images into OUT/encodings-….shard-K-of-N.bin and stop; N such processes run side by side (a js/wasm build runs one image at a time), and a run without --shard merges their files and scores")
 	asJSON := fl.Bool("json", false, "print the result as JSON")
 	if err := parseFlags(fl, args, 0, 0); err != nil {
@@ -98,8 +103,8 @@ func runLFW(args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	if !(*minConf > 0 && *minConf < 1) || *fallback < 0 || *fallback >= 1 || *padRetry < 0 || *jobs < 1 {
-		return usagef("expected --min-confidence in (0,1), --fallback-confidence in [0,1), --pad-retry ≥ 0 and --jobs ≥ 1")
+	if !(*minConf > 0 && *minConf < 1) || *fallback < 0 || *fallback >= 1 || *padRetry < 0 || *jobs < 1 || *maxPerPerson < 0 {
+		return usagef("expected --min-confidence in (0,1), --fallback-confidence in [0,1), --pad-retry ≥ 0, --jobs ≥ 1 and --max-per-person ≥ 0")
 	}
 	allFolds, err := lfw.ReadPairsFile(*pairsFile)
 	if err != nil {
@@ -115,20 +120,22 @@ func runLFW(args []string) error {
 	}
 	settings := lfwSettings{Folds: foldIdx, Align: align.String(), Mirror: *mirror, MinConfidence: *minConf, FallbackConfidence: *fallback, PadRetry: *padRetry, TinyFallback: *tinyFallback}
 
-	// Every image of the chosen folds, once.
-	seen := map[string]bool{}
-	var images []string
+	// Every image of the chosen folds (those scored), and every image to
+	// encode: those and the extra lists' images, sorted so that every shard
+	// draws its part from the same list.
+	var scored [][]lfw.Pair
 	for _, k := range foldIdx {
-		for _, p := range allFolds[k-1] {
-			for _, rel := range []string{p.Image1(), p.Image2()} {
-				if !seen[rel] {
-					seen[rel] = true
-					images = append(images, rel)
-				}
-			}
-		}
+		scored = append(scored, allFolds[k-1])
 	}
-	sort.Strings(images)
+	images := pairImages(scored...)
+	extra, err := extraImages(alsoPeople, alsoPairs, *maxPerPerson)
+	if err != nil {
+		return err
+	}
+	toEncode := union(images, extra)
+	if len(extra) > 0 {
+		fmt.Fprintf(os.Stderr, "%d images of the lists given with --also-people/--also-pairs, %d of them not in the scored pairs\n", len(extra), len(toEncode)-len(images))
+	}
 
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
@@ -167,7 +174,7 @@ func runLFW(args []string) error {
 	}
 	cache := caches[0]
 	var todo []string
-	for i, rel := range images {
+	for i, rel := range toEncode {
 		if i%shards != shard-1 {
 			continue // another shard's image
 		}
@@ -292,6 +299,59 @@ func parseFolds(spec string, n int) ([]int, error) {
 	}
 	sort.Ints(out)
 	return out, nil
+}
+
+// pairImages returns the images of the pairs, sorted, once each.
+func pairImages(lists ...[]lfw.Pair) []string {
+	var images []string
+	for _, pairs := range lists {
+		for _, p := range pairs {
+			images = append(images, p.Image1(), p.Image2())
+		}
+	}
+	return union(images)
+}
+
+// extraImages returns the images of --also-people's people with two or more
+// images (at most maxPer each, 0 meaning all) and of --also-pairs' pairs,
+// sorted, once each.
+func extraImages(peopleFiles, pairsFiles []string, maxPer int) ([]string, error) {
+	var images []string
+	for _, f := range peopleFiles {
+		folds, err := lfw.ReadPeopleFile(f)
+		if err != nil {
+			return nil, err
+		}
+		for _, fold := range folds {
+			for _, p := range fold {
+				n := p.Images
+				if maxPer > 0 {
+					n = min(n, maxPer)
+				}
+				for i := 1; i <= n && p.Images >= 2; i++ {
+					images = append(images, lfw.ImageRel(p.Name, i))
+				}
+			}
+		}
+	}
+	for _, f := range pairsFiles {
+		folds, err := lfw.ReadPairsFile(f)
+		if err != nil {
+			return nil, err
+		}
+		images = append(images, pairImages(folds...)...)
+	}
+	return union(images), nil
+}
+
+// union returns the strings of the lists, sorted, once each.
+func union(lists ...[]string) []string {
+	var all []string
+	for _, l := range lists {
+		all = append(all, l...)
+	}
+	sort.Strings(all)
+	return slices.Compact(all)
 }
 
 // lfwVariant is one way of turning landmarks into a descriptor.

@@ -7,9 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
+	"visage/core/face"
 	"visage/models/assets/assettest"
 	"visage/models/facerec"
 )
@@ -36,6 +38,42 @@ func TestParseShard(t *testing.T) {
 		if _, _, err := parseShard(bad); err == nil {
 			t.Errorf("parseShard(%q): expected an error", bad)
 		}
+	}
+}
+
+// writeFiles writes name → text files into dir and returns their paths by name.
+func writeFiles(t *testing.T, dir string, files map[string]string) map[string]string {
+	t.Helper()
+	paths := map[string]string{}
+	for name, text := range files {
+		paths[name] = filepath.Join(dir, name)
+		if err := os.WriteFile(paths[name], []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return paths
+}
+
+func TestExtraImages(t *testing.T) {
+	f := writeFiles(t, t.TempDir(), map[string]string{
+		"people.txt":     "3\nAda\t3\nBob\t1\nCy\t2\n",
+		"people10.txt":   "2\n1\nAda\t4\n1\nDee\t2\n", // people.txt's folds layout
+		"pairs.txt":      "1\nCy\t2\t5\nBob\t1\tAda\t7\n",
+		"bad-people.txt": "2\nAda\t3\n",
+	})
+	got, err := extraImages([]string{f["people.txt"], f["people10.txt"]}, []string{f["pairs.txt"]}, 2)
+	want := []string{"Ada/Ada_0001.jpg", "Ada/Ada_0002.jpg", "Ada/Ada_0007.jpg", "Bob/Bob_0001.jpg",
+		"Cy/Cy_0001.jpg", "Cy/Cy_0002.jpg", "Cy/Cy_0005.jpg", "Dee/Dee_0001.jpg", "Dee/Dee_0002.jpg"}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("capped at 2: %v, %v; want %v", got, err, want)
+	}
+	got, err = extraImages([]string{f["people.txt"]}, nil, 0)
+	want = []string{"Ada/Ada_0001.jpg", "Ada/Ada_0002.jpg", "Ada/Ada_0003.jpg", "Cy/Cy_0001.jpg", "Cy/Cy_0002.jpg"}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("no cap: %v, %v; want %v (Bob has one image: no pair to learn from)", got, err, want)
+	}
+	if _, err := extraImages([]string{f["bad-people.txt"]}, nil, 0); err == nil || !strings.Contains(err.Error(), "bad-people.txt") {
+		t.Errorf("a people file shorter than its count: %v, want an error naming it", err)
 	}
 }
 
@@ -117,6 +155,54 @@ func TestCLILFWShards(t *testing.T) {
 	}
 	if parts, _ := filepath.Glob(filepath.Join(out, "*.shard-*")); len(parts) != 0 {
 		t.Errorf("shard files left after the merge: %v", parts)
+	}
+}
+
+// TestCLILFWAlsoLists encodes the images of --also-people and --also-pairs
+// into the same cache as the scored pairs, scoring only the pairs.
+func TestCLILFWAlsoLists(t *testing.T) {
+	dir := lfwDir(t)
+	tmp := t.TempDir()
+	f := writeFiles(t, tmp, map[string]string{
+		"pairs.txt": "2\t1\n" +
+			"George_W_Bush\t1\t2\nAbel_Pacheco\t1\tAkhmed_Zakayev\t1\n" +
+			"Colin_Powell\t1\t2\nTony_Blair\t1\tSerena_Williams\t1\n",
+		// Tony_Blair_0002 is new, Abel_Pacheco (one image) is left out.
+		"people.txt": "2\nTony_Blair\t3\nAbel_Pacheco\t1\n",
+		// George_W_Bush_0003 is new.
+		"pairsDev.txt": "1\nGeorge_W_Bush\t1\t3\nAbel_Pacheco\t1\tAkhmed_Zakayev\t1\n",
+	})
+	out := filepath.Join(tmp, "out")
+	r := visage(t, "lfw", "--dir", dir, "--pairs", f["pairs.txt"], "--folds", "1-2", "--out", out, "--jobs", "2", "--json",
+		"--also-people", f["people.txt"], "--max-per-person", "2", "--also-pairs", f["pairsDev.txt"])
+	if r.code != 0 || !strings.Contains(r.stderr, "2 of them not in the scored pairs") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	var res lfwResult
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || res.Mean != 1 || res.Pairs != 4 || res.Images != 8 {
+		t.Errorf("scoring changed: %v, %s", err, r.stdout)
+	}
+	caches, _ := filepath.Glob(filepath.Join(out, "encodings-*.bin"))
+	if len(caches) != 1 {
+		t.Fatalf("caches %v, want 1", caches)
+	}
+	c, err := face.LoadEncodingCache(caches[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for rel, d := range c.Images {
+		keys = append(keys, rel)
+		if len(d) != 128 {
+			t.Errorf("%s: %d numbers, want a 128-number descriptor", rel, len(d))
+		}
+	}
+	want := []string{"Abel_Pacheco/Abel_Pacheco_0001.jpg", "Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg", "Colin_Powell/Colin_Powell_0001.jpg",
+		"Colin_Powell/Colin_Powell_0002.jpg", "George_W_Bush/George_W_Bush_0001.jpg", "George_W_Bush/George_W_Bush_0002.jpg",
+		"George_W_Bush/George_W_Bush_0003.jpg", "Serena_Williams/Serena_Williams_0001.jpg", "Tony_Blair/Tony_Blair_0001.jpg",
+		"Tony_Blair/Tony_Blair_0002.jpg"}
+	if sort.Strings(keys); !reflect.DeepEqual(keys, want) {
+		t.Errorf("cached images %v, want %v", keys, want)
 	}
 }
 

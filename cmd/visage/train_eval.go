@@ -186,12 +186,6 @@ func printEvaluation(rows []evalRow, asJSON bool) error {
 	return nil
 }
 
-// headList is a repeatable --head flag.
-type headList []string
-
-func (h *headList) String() string     { return fmt.Sprint([]string(*h)) }
-func (h *headList) Set(s string) error { *h = append(*h, s); return nil }
-
 func runTrainEval(args []string) error {
 	fl := newFlagSet("train-eval", "--cache FILE [--lfw DIR] [--json] --head A.json [--head B.json …]")
 	var t trainFlags
@@ -200,7 +194,7 @@ func runTrainEval(args []string) error {
 	fl.BoolVar(&t.asJSON, "json", false, "print the rows as JSON")
 	fl.Uint64Var(&t.seed, "seed", 1, "seed that drew the held-out people (as when training)")
 	t.addVal(fl)
-	var files headList
+	var files stringList
 	fl.Var(&files, "head", "a head `FILE` from train-triplet or train-pairs (repeatable)")
 	if err := parseFlags(fl, args, 0, 0); err != nil {
 		return err
