@@ -245,33 +245,67 @@ func (d *Device) Write(b *Buffer, data []float32) {
 // reports GPU validation and out-of-memory errors raised since the previous
 // Flush or Read, and a lost device.
 func (d *Device) Read(b *Buffer) (*tensor.Tensor, error) {
+	out, err := d.ReadAll(b)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// ReadAll is Read for several buffers in one submission and one read-back:
+// it returns a copy of each, in order.
+func (d *Device) ReadAll(bufs ...*Buffer) ([]*tensor.Tensor, error) {
 	if d.lost != "" {
 		return nil, fmt.Errorf("%w: %s", ErrDeviceLost, d.lost)
 	}
-	size := b.bytes()
+	size := 0
+	for _, b := range bufs {
+		size += b.bytes()
+	}
 	staging := d.createBuffer(size, usageMapRead|usageCopyDst)
+	defer staging.Call("destroy")
 	d.endPass()
-	d.commandEncoder().Call("copyBufferToBuffer", b.buf, 0, staging, 0, size)
+	at := 0
+	for _, b := range bufs {
+		d.commandEncoder().Call("copyBufferToBuffer", b.buf, 0, staging, at, b.bytes())
+		at += b.bytes()
+	}
 	if err := d.Flush(); err != nil {
-		staging.Call("destroy")
 		return nil, err
 	}
 	d.readBacks++
 	if _, err := await(staging.Call("mapAsync", 1 /* GPUMapMode.READ */)); err != nil {
-		staging.Call("destroy")
 		if d.lost != "" {
 			return nil, fmt.Errorf("%w: %s", ErrDeviceLost, d.lost)
 		}
 		return nil, fmt.Errorf("webgpu: mapping the read-back buffer: %w", err)
 	}
-	out := tensor.New(b.Shape...)
-	if len(out.Data) > 0 {
-		src := js.Global().Get("Uint8Array").New(staging.Call("getMappedRange"))
-		js.CopyBytesToGo(float32Bytes(out.Data), src)
+	mapped := js.Global().Get("Uint8Array").New(staging.Call("getMappedRange"))
+	out := make([]*tensor.Tensor, len(bufs))
+	at = 0
+	for i, b := range bufs {
+		out[i] = tensor.New(b.Shape...)
+		if len(out[i].Data) > 0 {
+			js.CopyBytesToGo(float32Bytes(out[i].Data), mapped.Call("subarray", at, at+4*b.Len()))
+		}
+		at += b.bytes()
 	}
 	staging.Call("unmap")
-	staging.Call("destroy")
 	return out, nil
+}
+
+// CopyInto records a copy of src's values into dst from element at on, in
+// order with the kernels around it: to collect a value that each of
+// several recorded steps overwrites. It panics when src does not fit.
+func (d *Device) CopyInto(dst *Buffer, at int, src *Buffer) {
+	if at < 0 || at+src.Len() > dst.Len() {
+		panic(fmt.Sprintf("webgpu: copying %v into %v at %d", src.Shape, dst.Shape, at))
+	}
+	if src.Len() == 0 {
+		return
+	}
+	d.endPass()
+	d.commandEncoder().Call("copyBufferToBuffer", src.buf, 0, dst.buf, 4*at, 4*src.Len())
 }
 
 // Flush submits every pending kernel and waits for the GPU's verdict on

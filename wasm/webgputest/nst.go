@@ -62,7 +62,8 @@ func checkNST(d *webgpu.Device, rng *rand.Rand) []Result {
 		}
 		results = append(results, r, compareCosts(strings.Replace(r.Case, "gradient", "costs", 1), gpuCosts, cpuCosts, errors.Join(cpuErr, gpuErr)))
 	}
-	return append(results, checkStylizer(d, w, content, style))
+	results = append(results, checkStylizer(d, w, content, style))
+	return append(results, checkStylizerSteps(d, w, content, style)...)
 }
 
 // checkStylizer runs three steps of the GPU Stylizer and of art.Stylizer
@@ -119,6 +120,86 @@ func checkStylizer(d *webgpu.Device, w map[string]*tensor.Tensor, content, style
 	compare(&r, gpu, cpu, nil)
 	r.Error = errText
 	return r
+}
+
+// checkStylizerSteps runs art.Stylizer for 3 steps, and the GPU
+// Stylizer's Steps(2) then Steps(1), whose first call must cost one
+// submission and one read-back: the costs of every step must agree, and
+// the pixels' changes after 3 steps; and art.Stylizer.Resume from the state
+// that Steps(2) read back must take the third step as the uninterrupted CPU
+// run does (the CPU fallback of a lost device).
+func checkStylizerSteps(d *webgpu.Device, w map[string]*tensor.Tensor, content, style *tensor.Tensor) []Result {
+	opts := art.DefaultOptions()
+	start := art.InitImage(content, opts.NoiseRatio, opts.Seed)
+	costs := Result{Op: "nst", Case: "Stylizer.Steps(2), Steps(1): costs of each step"}
+	image := Result{Op: "nst", Case: "Stylizer.Steps: pixel changes after 3 steps"}
+	resumed := Result{Op: "nst", Case: "art.Stylizer.Resume from Steps(2)'s state, 1 CPU step: pixel changes"}
+	fail := func(err error) []Result {
+		costs.Error, image.Error, resumed.Error = err.Error(), err.Error(), err.Error()
+		return []Result{costs, image, resumed}
+	}
+	cpuNet, err := vgg19.FromWeights(w)
+	if err != nil {
+		return fail(err)
+	}
+	var stylizers [2]*art.Stylizer // uninterrupted, resumed
+	for i := range stylizers {
+		if stylizers[i], err = art.NewStylizer(cpuNet, content, style, opts); err != nil {
+			return fail(err)
+		}
+	}
+	var cpuCosts []art.Costs
+	for range 3 {
+		c, err := stylizers[0].Step()
+		if err != nil {
+			return fail(err)
+		}
+		cpuCosts = append(cpuCosts, c)
+	}
+	gpuNet, err := nstgpu.FromNet(d, cpuNet)
+	if err != nil {
+		return fail(err)
+	}
+	defer gpuNet.Release()
+	gpuSt, err := nstgpu.NewStylizer(gpuNet, content, style, opts)
+	if err != nil {
+		return fail(err)
+	}
+	defer gpuSt.Release()
+	if err := d.Flush(); err != nil {
+		return fail(err)
+	}
+	pass := count(d)
+	first, state, err := gpuSt.Steps(2)
+	pass.check(&costs, 1, 1)
+	if err != nil {
+		return fail(err)
+	}
+	third, last, err := gpuSt.Steps(1)
+	if err != nil {
+		return fail(err)
+	}
+	for i, c := range append(first, third...) {
+		r := compareCosts("", c, cpuCosts[i], nil)
+		costs.RelErr, costs.MaxAbsDiff = max(costs.RelErr, r.RelErr), max(costs.MaxAbsDiff, r.MaxAbsDiff)
+	}
+	if err := stylizers[1].Resume(state.Image, state.M.Data, state.V.Data, state.Steps); err != nil {
+		return fail(err)
+	}
+	if _, err := stylizers[1].Step(); err != nil {
+		return fail(err)
+	}
+	changes := func(t *tensor.Tensor) *tensor.Tensor {
+		out := t.Clone()
+		for i, s := range start.Data {
+			out.Data[i] -= s
+		}
+		return out
+	}
+	want := changes(stylizers[0].Image())
+	compare(&image, changes(last.Image), want, nil)
+	compare(&resumed, changes(stylizers[1].Image()), want, nil)
+	return []Result{costs, image, resumed}
 }
 
 func cpuGradient(net *vgg19.Net, content, style, g *tensor.Tensor, opts art.CostOptions) (art.Costs, *tensor.Tensor, error) {

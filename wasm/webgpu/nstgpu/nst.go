@@ -33,7 +33,9 @@ type conv struct {
 type Net struct {
 	d     *webgpu.Device
 	convs []conv
-	pool  vgg19.Pooling
+	// Pool is the pooling between blocks, as vgg19.Net.Pool; every pass
+	// reads it.
+	Pool vgg19.Pooling
 	// toBGR is a 1×1 convolution that reverses the channels and, with
 	// toBGRBias, subtracts the mean: exactly vgg19's RGB → BGR − mean.
 	toBGR, toBGRBias *webgpu.Buffer
@@ -53,7 +55,7 @@ func FromWeights(d *webgpu.Device, w map[string]*tensor.Tensor, pool vgg19.Pooli
 		perm.Data[(2-c)*3+c] = 1 // BGR channel c is RGB channel 2−c
 		bias.Data[c] = -mean[2-c]
 	}
-	n := &Net{d: d, pool: pool, toBGR: d.Upload(perm), toBGRBias: d.Upload(bias)}
+	n := &Net{d: d, Pool: pool, toBGR: d.Upload(perm), toBGRBias: d.Upload(bias)}
 	for _, name := range vgg19.Layers() {
 		n.convs = append(n.convs, conv{name, d.Upload(w[name+"/kernel"]), d.Upload(w[name+"/bias"])})
 	}
@@ -120,14 +122,14 @@ func (n *Net) forward(img *webgpu.Buffer, layers []string) (*pass, error) {
 // poolForward and poolBackward are the 2×2, stride-2, Same pooling between
 // blocks and its data gradient (x: the pooling's input).
 func (n *Net) poolForward(x *webgpu.Buffer) *webgpu.Buffer {
-	if n.pool == vgg19.MaxPool {
+	if n.Pool == vgg19.MaxPool {
 		return n.d.MaxPool2D(x, 2, 2, 2, 2, ops.Same)
 	}
 	return n.d.AvgPool2D(x, 2, 2, 2, 2, ops.Same)
 }
 
 func (n *Net) poolBackward(dy, x *webgpu.Buffer) *webgpu.Buffer {
-	if n.pool == vgg19.MaxPool {
+	if n.Pool == vgg19.MaxPool {
 		return n.d.MaxPool2DBackward(dy, x, 2, 2, 2, 2, ops.Same)
 	}
 	return n.d.AvgPool2DBackward(dy, x.Shape, 2, 2, 2, 2, ops.Same)
@@ -348,7 +350,13 @@ func (o *Objective) Costs() (art.Costs, error) {
 	if err != nil {
 		return art.Costs{}, err
 	}
-	c := art.Costs{Content: float64(t.Data[0]), Style: float64(t.Data[1]), TV: float64(t.Data[2])}
+	return o.costsOf(t.Data), nil
+}
+
+// costsOf turns the values of o.costs (J_content, J_style, J_TV) into
+// art.Costs, with the total J.
+func (o *Objective) costsOf(v []float32) art.Costs {
+	c := art.Costs{Content: float64(v[0]), Style: float64(v[1]), TV: float64(v[2])}
 	c.Total = o.opts.Alpha*c.Content + o.opts.Beta*c.Style + o.opts.TV*c.TV
-	return c, nil
+	return c
 }

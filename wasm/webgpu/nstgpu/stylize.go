@@ -65,6 +65,46 @@ func (s *Stylizer) Step() error {
 	return d.Flush()
 }
 
+// State is a run's progress, as art.Stylizer.Resume takes it to go on on
+// the CPU.
+type State struct {
+	Image *tensor.Tensor // [H,W,3] RGB 0..255, the generated image
+	M, V  *tensor.Tensor // Adam's moments, shaped like Image
+	Steps int            // Adam steps taken
+}
+
+// Steps takes n Adam steps (as Step) in one queue submission and reads
+// back, in one read-back, the costs before each step and the run's state
+// after them. It returns the GPU's errors.
+func (s *Stylizer) Steps(n int) ([]art.Costs, State, error) {
+	if n < 1 {
+		return nil, State{}, fmt.Errorf("nstgpu: %d steps, want ≥ 1", n)
+	}
+	d := s.obj.n.d
+	history := d.NewBuffer(n, 3)
+	defer history.Release()
+	for i := range n {
+		grad, err := s.obj.Gradient(s.img)
+		if err != nil {
+			return nil, State{}, err
+		}
+		s.t++
+		s.adam.Step(d, s.img, grad, s.m, s.v, s.t)
+		grad.Release()
+		d.Clamp(s.img, 0, 255)
+		d.CopyInto(history, 3*i, s.obj.costs)
+	}
+	t, err := d.ReadAll(history, s.img, s.m, s.v)
+	if err != nil {
+		return nil, State{}, err
+	}
+	costs := make([]art.Costs, n)
+	for i := range costs {
+		costs[i] = s.obj.costsOf(t[0].Data[3*i:])
+	}
+	return costs, State{Image: t[1], M: t[2], V: t[3], Steps: s.t}, nil
+}
+
 // Costs reads back the costs at the image before the last Step, as
 // art.Stylizer.Step returns them.
 func (s *Stylizer) Costs() (art.Costs, error) { return s.obj.Costs() }
