@@ -13,13 +13,17 @@ package main
 //	    the pair brought to the working size (art.FitPair: the content's
 //	    longer side is size, 8..1024; the style covers it, centre-cropped);
 //	    forgets any generated image
-//	artStart({alpha, beta, tv, lr, noise, seed, pool, preserveColor}) → {width, height}
+//	artStart({alpha, beta, tv, lr, noise, seed, pool, preserveColor}) → {width, height, backend}
 //	    a new generated image for the pair (every option may be left out:
-//	    the course's α 10, β 40, learning rate 2, noise 0.6, avg pooling)
-//	artStep(n) → {steps, costs: [{content, style, tv, total}, …], image}
+//	    the course's α 10, β 40, learning rate 2, noise 0.6, avg pooling),
+//	    on the backend's GPU when it has one (backend: 'webgpu'), else on
+//	    the CPU ('cpu'); see artrun.go
+//	artStep(n) → {steps, costs: [{content, style, tv, total}, …], image, backend}
 //	    n Adam steps (1..1000); costs are J before each; steps counts all
 //	    steps since artStart; image is the generated image (with the
-//	    content's colours when preserveColor) as RGBA pixels
+//	    content's colours when preserveColor) as RGBA pixels; backend says
+//	    where the steps ran: a GPU that was lost or ran out of memory moves
+//	    the run to the CPU, which goes on from the last artStep's image
 //	artFeatures(layer, {maps, units}) → {layer, source, field: {size, stride},
 //	        maps: [{channel, width, height, data}],
 //	        units: [{channel, patches: [{image, value, width, height, data}]}]}
@@ -42,6 +46,8 @@ import (
 	"visage/core/imageio"
 	"visage/core/tensor"
 	"visage/models/vgg19"
+	"visage/wasm/webgpu"
+	"visage/wasm/webgpu/nstgpu"
 )
 
 // Limits on the Art calls' numbers: the working size and the steps of one
@@ -56,11 +62,15 @@ const (
 // artAPI holds the Art view's state: the network, the fitted pair and the
 // stylization in progress.
 type artAPI struct {
-	net      *vgg19.Net
+	net *vgg19.Net
+	// backend returns where the networks run (see backend.go); nil: the CPU.
+	backend func() *backend
+	// gpu is net on gpuDev, uploaded by the first run there.
+	gpu      *nstgpu.Net
+	gpuDev   *webgpu.Device
 	content  *tensor.Tensor // fitted to the working size
 	style    *tensor.Tensor // same size as content
-	st       *art.Stylizer  // nil before artStart
-	steps    int            // steps since artStart
+	run      *artRun        // nil before artStart
 	preserve bool           // give artStep's image the content's colours
 }
 
@@ -85,7 +95,8 @@ func (r *artAPI) load(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.net = net
+	r.net, r.gpu, r.gpuDev = net, nil, nil
+	r.forgetRun()
 	return map[string]any{"layers": stringsJS(vgg19.Layers())}, nil
 }
 
@@ -106,7 +117,8 @@ func (r *artAPI) images(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.content, r.style, r.st, r.steps = c, s, nil, 0
+	r.content, r.style = c, s
+	r.forgetRun()
 	return map[string]any{"width": c.Shape[1], "height": c.Shape[0]}, nil
 }
 
@@ -156,36 +168,44 @@ func (r *artAPI) start(args []js.Value) (any, error) {
 		preserve = v.Bool()
 	}
 	r.net.Pool = pool
-	st, err := art.NewStylizer(r.net, r.content, r.style, opts)
+	r.forgetRun()
+	run, err := r.newRun(opts)
 	if err != nil {
 		return nil, err
 	}
-	r.st, r.steps, r.preserve = st, 0, preserve
-	return map[string]any{"width": r.content.Shape[1], "height": r.content.Shape[0]}, nil
+	r.run, r.preserve = run, preserve
+	return map[string]any{"width": r.content.Shape[1], "height": r.content.Shape[0], "backend": run.where()}, nil
+}
+
+// forgetRun ends the stylization in progress, if any.
+func (r *artAPI) forgetRun() {
+	if r.run != nil {
+		r.run.release()
+		r.run = nil
+	}
 }
 
 func (r *artAPI) step(args []js.Value) (any, error) {
-	if r.st == nil {
+	if r.run == nil {
 		return nil, errors.New("artStep called before artStart")
 	}
 	n, err := intIn(arg(args, 0), "artStep: steps", 1, maxArtSteps)
 	if err != nil {
 		return nil, err
 	}
+	steps, err := r.run.step(n)
+	if err != nil {
+		return nil, err
+	}
 	costs := make([]any, n)
-	for i := range n {
-		c, err := r.st.Step()
-		if err != nil {
-			return nil, err
-		}
-		r.steps++
+	for i, c := range steps {
 		costs[i] = map[string]any{"content": c.Content, "style": c.Style, "tv": c.TV, "total": c.Total}
 	}
-	img := r.st.Image()
+	img := r.run.image()
 	if r.preserve {
 		img = art.PreserveColor(img, r.content)
 	}
-	return map[string]any{"steps": r.steps, "costs": costs, "image": rgbaJS(img)}, nil
+	return map[string]any{"steps": r.run.steps, "costs": costs, "image": rgbaJS(img), "backend": r.run.where()}, nil
 }
 
 func (r *artAPI) features(args []js.Value) (any, error) {
@@ -217,8 +237,8 @@ func (r *artAPI) features(args []js.Value) (any, error) {
 	names := []string{"content", "style"}
 	images := []*tensor.Tensor{r.content, r.style}
 	source := "content"
-	if r.st != nil {
-		names, images, source = append(names, "generated"), append(images, r.st.Image()), "generated"
+	if r.run != nil {
+		names, images, source = append(names, "generated"), append(images, r.run.image()), "generated"
 	}
 	acts := make([]*tensor.Tensor, len(images))
 	for i, im := range images {

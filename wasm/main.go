@@ -73,7 +73,8 @@ func main() {
 		"clearGallery": a.clear, "importGallery": a.importGallery, "exportGallery": a.exportGallery,
 		"backend": a.backendInfo, "loseGPUForTesting": a.loseGPUForTesting,
 	}
-	for name, m := range (&artAPI{}).methods() { // the Art view's calls: art.go
+	artCalls := &artAPI{backend: func() *backend { return a.backend }} // the Art view's calls: art.go
+	for name, m := range artCalls.methods() {
 		methods[name] = m
 	}
 	obj := map[string]any{}
