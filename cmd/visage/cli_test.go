@@ -5,6 +5,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/draw"
+	_ "image/jpeg"
+	"image/png"
 	"io"
 	"net/http"
 	"os"
@@ -338,5 +342,175 @@ func TestCLIServe(t *testing.T) {
 	}
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("serve after SIGTERM: %v, want a clean exit", err)
+	}
+}
+
+// sideBySide writes the LFW photos rel (same size) pasted in a row as a PNG
+// in a temporary directory and returns its path: a photo of several people.
+func sideBySide(t *testing.T, lfw string, rel ...string) string {
+	t.Helper()
+	var imgs []image.Image
+	for _, r := range rel {
+		f, err := os.Open(filepath.Join(lfw, filepath.FromSlash(r)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, _, err := image.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		imgs = append(imgs, img)
+	}
+	w, h := imgs[0].Bounds().Dx(), imgs[0].Bounds().Dy()
+	out := image.NewRGBA(image.Rect(0, 0, w*len(imgs), h))
+	for i, img := range imgs {
+		draw.Draw(out, image.Rect(i*w, 0, (i+1)*w, h), img, img.Bounds().Min, draw.Src)
+	}
+	return writePNG(t, out)
+}
+
+// writePNG writes img as a PNG in a temporary directory and returns its path.
+func writePNG(t *testing.T, img image.Image) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "photo.png")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestCLIAllFaces runs compare, verify and identify on a photo of two
+// people (Abel Pacheco left, Akhmed Zakayev right): without --all they use
+// the larger face (Abel's), with --all they report both, each with the
+// box, score and landmarks encode finds and the distance its descriptor
+// gives.
+func TestCLIAllFaces(t *testing.T) {
+	lfw := lfwDir(t)
+	group := sideBySide(t, lfw, "Abel_Pacheco/Abel_Pacheco_0001.jpg", "Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg")
+	abel := filepath.Join(lfw, "Abel_Pacheco", "Abel_Pacheco_0004.jpg")
+	akhmed := filepath.Join(lfw, "Akhmed_Zakayev", "Akhmed_Zakayev_0002.jpg")
+	run := func(args ...string) string {
+		t.Helper()
+		r := visage(t, args...)
+		if r.code != 0 {
+			t.Fatalf("%q: exit %d: %s", args, r.code, r.stderr)
+		}
+		return r.stdout
+	}
+
+	// The reference: encode's faces and descriptors.
+	var enc []imageFaces
+	if err := json.Unmarshal([]byte(run("encode", "--json", group, abel)), &enc); err != nil {
+		t.Fatal(err)
+	}
+	faces, abelFace := enc[0].Faces, enc[1].Faces[0]
+	if len(faces) != 2 || len(enc[1].Faces) != 1 {
+		t.Fatalf("encode found %d and %d faces, want 2 and 1", len(faces), len(enc[1].Faces))
+	}
+	left := 0 // Abel's face: on the left, and the larger
+	if faces[1].Box.X < faces[0].Box.X {
+		left = 1
+	}
+	if face.Largest(faces) != left {
+		t.Fatalf("faces %+v, %+v: the left one is not the larger", faces[0].Box, faces[1].Box)
+	}
+	dist := func(i int) float64 { return face.Distance(faces[i].Encoding, abelFace.Encoding) }
+	sameWhere := func(got faceReport, want face.Face) bool {
+		return got.Box == want.Box && got.Score == want.Score && reflect.DeepEqual(got.Landmarks, want.Landmarks) && len(got.Landmarks) == 68
+	}
+
+	// compare: the larger face, or every pair.
+	one := decodeJSON(t, run("compare", "--json", group, abel), "distance", "same", "threshold")
+	if one["distance"] != dist(left) || one["same"] != true {
+		t.Errorf("compare group Abel: %v; want the left face's distance %v, same", one, dist(left))
+	}
+	var all struct {
+		Threshold      float64
+		Faces1, Faces2 []faceReport
+		Pairs          []comparePair
+	}
+	if err := json.Unmarshal([]byte(run("compare", "--all", "--json", group, abel)), &all); err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Faces1) != 2 || len(all.Faces2) != 1 || len(all.Pairs) != 2 || all.Threshold != 0.6 {
+		t.Fatalf("compare --all: %+v; want 2 and 1 faces, 2 pairs", all)
+	}
+	for i, p := range all.Pairs {
+		if !sameWhere(all.Faces1[i], faces[i]) || p.Face1 != i || p.Face2 != 0 || p.Distance != dist(i) || p.Same != (i == left) {
+			t.Errorf("compare --all pair %d: %+v, face %+v; want face %d of encode, distance %v, same %v", i, p, all.Faces1[i].Box, i, dist(i), i == left)
+		}
+	}
+	if !sameWhere(all.Faces2[0], abelFace) {
+		t.Errorf("compare --all: image 2's face %+v, encode's %+v", all.Faces2[0].Box, abelFace.Box)
+	}
+	text := run("compare", "--all", group, abel)
+	for _, want := range []string{"image 1 face 2: box ", "image 2 face 1: box ", "\n  landmarks: ", fmt.Sprintf("face 1.%d vs 2.1: same person (distance %.4f", left+1, dist(left))} {
+		if !strings.Contains(text, want) {
+			t.Errorf("compare --all says %q, without %q", text, want)
+		}
+	}
+
+	// verify and identify against a database of both, enrolled from other photos.
+	db := filepath.Join(t.TempDir(), "people.json")
+	run("enroll", "--db", db, "--name", "Abel", abel)
+	run("enroll", "--db", db, "--name", "Akhmed", akhmed)
+	if v := decodeJSON(t, run("verify", "--db", db, "--name", "Abel", "--json", group), "match", "distance"); v["match"] != true || v["distance"] != dist(left) {
+		t.Errorf("verify Abel with the group: %v; want the left face's match at %v", v, dist(left))
+	}
+	var verified struct {
+		Faces []struct {
+			faceReport
+			verifyResult
+		}
+	}
+	if err := json.Unmarshal([]byte(run("verify", "--db", db, "--name", "Abel", "--all", "--json", group)), &verified); err != nil {
+		t.Fatal(err)
+	}
+	var identified struct {
+		Faces []struct {
+			faceReport
+			identifyResult
+		}
+	}
+	if err := json.Unmarshal([]byte(run("identify", "--db", db, "--all", "--json", group)), &identified); err != nil {
+		t.Fatal(err)
+	}
+	if len(verified.Faces) != 2 || len(identified.Faces) != 2 {
+		t.Fatalf("verify --all and identify --all: %d and %d faces, want 2", len(verified.Faces), len(identified.Faces))
+	}
+	for i, want := range faces {
+		v, id := verified.Faces[i], identified.Faces[i]
+		who := map[bool]string{true: "Abel", false: "Akhmed"}[i == left]
+		if !sameWhere(v.faceReport, want) || v.Match != (i == left) || v.Distance != dist(i) {
+			t.Errorf("verify --all face %d: %+v; want encode's face, match %v at %v", i, v, i == left, dist(i))
+		}
+		if !sameWhere(id.faceReport, want) || id.Name == nil || *id.Name != who || !(id.Distance < 0.6) {
+			t.Errorf("identify --all face %d: %+v; want encode's face, %s", i, id, who)
+		}
+		if i == left && id.Distance != dist(i) {
+			t.Errorf("identify --all: Abel at %v, want %v", id.Distance, dist(i))
+		}
+	}
+	text = run("identify", "--db", db, "--all", group)
+	for _, want := range []string{"face 1: box ", "face 2: box ", "\n  Abel (distance ", "\n  Akhmed (distance "} {
+		if !strings.Contains(text, want) {
+			t.Errorf("identify --all says %q, without %q", text, want)
+		}
+	}
+
+	// No face is no face, with --all too.
+	blank := writePNG(t, image.NewGray(image.Rect(0, 0, 160, 90)))
+	for _, args := range [][]string{{"compare", "--all", "--json", group, blank}, {"identify", "--db", db, "--all", "--json", blank}} {
+		if r := visage(t, args...); r.code != exitNoFace || strings.TrimSpace(r.stdout) != `{"error":"no_face"}` {
+			t.Errorf("%q: exit %d, stdout %q; want %d and {\"error\":\"no_face\"}", args, r.code, r.stdout, exitNoFace)
+		}
 	}
 }

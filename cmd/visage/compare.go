@@ -10,37 +10,79 @@ func init() {
 	register("compare", "say whether two images show the same person", runCompare)
 }
 
+// comparePair is one line of compare --all's "pairs": face Face1 of image 1
+// against face Face2 of image 2 (indices into "faces1" and "faces2").
+type comparePair struct {
+	Face1    int     `json:"face1"`
+	Face2    int     `json:"face2"`
+	Distance float64 `json:"distance"`
+	Same     bool    `json:"same"`
+}
+
 func runCompare(args []string) error {
-	fl := newFlagSet("compare", "[--aligned] [--json] [--threshold T] [--models DIR] IMAGE1 IMAGE2")
+	fl := newFlagSet("compare", "[--aligned] [--all] [--json] [--threshold T] [--models DIR] IMAGE1 IMAGE2")
 	var src faceSource
 	src.addFlags(fl)
-	asJSON := fl.Bool("json", false, `print {"distance":d,"same":bool,"threshold":t}`)
+	src.addAllFlag(fl)
+	asJSON := fl.Bool("json", false, `print {"distance":d,"same":bool,"threshold":t}; with --all `+
+		`{"threshold":t,"faces1":[{"box":…,"score":…,"landmarks":…}],"faces2":[…],"pairs":[{"face1":i,"face2":j,"distance":d,"same":bool}]} `+
+		`(every face of IMAGE1 against every face of IMAGE2; i, j index faces1, faces2)`)
 	threshold := thresholdFlag{value: face.DefaultThreshold}
 	fl.Var(&threshold, "threshold", fmt.Sprintf("same person when the distance is below `T`, in (0, 2] (default %v)", face.DefaultThreshold))
 	if err := parseFlags(fl, args, 2, 2); err != nil {
 		return err
 	}
-	a, err := src.oneFace(fl.Arg(0))
+	faces1, err := src.chosen(fl.Arg(0))
 	if err != nil {
 		return err
 	}
-	b, err := src.oneFace(fl.Arg(1))
+	faces2, err := src.chosen(fl.Arg(1))
 	if err != nil {
 		return err
 	}
-	dist := face.Distance(a.Encoding, b.Encoding)
-	same := dist < threshold.value
+	var pairs []comparePair
+	for i, a := range faces1 {
+		for j, b := range faces2 {
+			dist := face.Distance(a.Encoding, b.Encoding)
+			pairs = append(pairs, comparePair{i, j, dist, dist < threshold.value})
+		}
+	}
+	if !src.all {
+		p := pairs[0]
+		if *asJSON {
+			return printJSON(struct {
+				Distance  float64 `json:"distance"`
+				Same      bool    `json:"same"`
+				Threshold float64 `json:"threshold"`
+			}{p.Distance, p.Same, threshold.value})
+		}
+		fmt.Println(sameLine(p, threshold.value))
+		return nil
+	}
 	if *asJSON {
 		return printJSON(struct {
-			Distance  float64 `json:"distance"`
-			Same      bool    `json:"same"`
-			Threshold float64 `json:"threshold"`
-		}{dist, same, threshold.value})
+			Threshold float64       `json:"threshold"`
+			Faces1    []faceReport  `json:"faces1"`
+			Faces2    []faceReport  `json:"faces2"`
+			Pairs     []comparePair `json:"pairs"`
+		}{threshold.value, reportsOf(faces1), reportsOf(faces2), pairs})
 	}
-	if same {
-		fmt.Printf("same person (distance %.4f < threshold %v)\n", dist, threshold.value)
-	} else {
-		fmt.Printf("different people (distance %.4f >= threshold %v)\n", dist, threshold.value)
+	for i, f := range faces1 {
+		printFace(fmt.Sprintf("image 1 face %d", i+1), f)
+	}
+	for j, f := range faces2 {
+		printFace(fmt.Sprintf("image 2 face %d", j+1), f)
+	}
+	for _, p := range pairs {
+		fmt.Printf("face 1.%d vs 2.%d: %s\n", p.Face1+1, p.Face2+1, sameLine(p, threshold.value))
 	}
 	return nil
+}
+
+// sameLine is compare's verdict on p in words.
+func sameLine(p comparePair, threshold float64) string {
+	if p.Same {
+		return fmt.Sprintf("same person (distance %.4f < threshold %v)", p.Distance, threshold)
+	}
+	return fmt.Sprintf("different people (distance %.4f >= threshold %v)", p.Distance, threshold)
 }

@@ -5,11 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"visage/core/face"
 	"visage/core/imageio"
 	"visage/models/assets"
 	"visage/models/facerec"
+	"visage/models/landmarks"
 	"visage/models/tinyface"
 )
 
@@ -20,6 +22,7 @@ type faceSource struct {
 	modelsDir string
 	aligned   bool
 	align     string
+	all       bool           // --all, where the command offers it
 	fl        *flag.FlagSet  // for --json, to print {"error":"no_face"}
 	net       *facerec.Net   // loaded by the first faces call
 	pipe      *face.Pipeline // loaded by the first whole-photo faces call
@@ -91,6 +94,76 @@ func (s *faceSource) oneFace(path string) (face.Face, error) {
 		return face.Face{}, err
 	}
 	return faces[face.Largest(faces)], nil
+}
+
+// addAllFlag registers --all on fl (compare, verify, identify).
+func (s *faceSource) addAllFlag(fl *flag.FlagSet) {
+	fl.BoolVar(&s.all, "all", false, "report every face of a photo, not only the largest")
+}
+
+// chosen returns the faces of path the command reports on: every face,
+// best detection first, with --all; else only the largest.
+func (s *faceSource) chosen(path string) ([]face.Face, error) {
+	faces, err := s.faces(path)
+	if err != nil || s.all {
+		return faces, err
+	}
+	i := face.Largest(faces)
+	return faces[i : i+1], nil
+}
+
+// faceReport is where a face is, as compare, verify and identify --all
+// print it: a face without its descriptor. Landmarks are null for --aligned
+// chips.
+type faceReport struct {
+	Box       face.Box          `json:"box"`
+	Score     float64           `json:"score"`
+	Landmarks []landmarks.Point `json:"landmarks"`
+}
+
+func reportOf(f face.Face) faceReport { return faceReport{f.Box, f.Score, f.Landmarks} }
+
+func reportsOf(faces []face.Face) []faceReport {
+	r := make([]faceReport, len(faces))
+	for i, f := range faces {
+		r[i] = reportOf(f)
+	}
+	return r
+}
+
+// printFace writes f's box and score on a line starting with label, and its
+// landmarks (x,y to 0.1 px) on an indented second line when it has them.
+func printFace(label string, f face.Face) {
+	fmt.Printf("%s: box %.1f,%.1f %.1fx%.1f, score %.4f\n", label, f.Box.X, f.Box.Y, f.Box.W, f.Box.H, f.Score)
+	if len(f.Landmarks) == 0 {
+		return
+	}
+	pts := make([]string, len(f.Landmarks))
+	for i, p := range f.Landmarks {
+		pts[i] = fmt.Sprintf("%.1f,%.1f", p.X, p.Y)
+	}
+	fmt.Printf("  landmarks: %s\n", strings.Join(pts, " "))
+}
+
+// printFaceResults prints verify's or identify's answer for every face
+// (--all): with asJSON {"faces":[item(0),…]}, where each item holds the
+// face's report and its result; else each face (printFace) and its result
+// line(i), indented.
+func printFaceResults(faces []face.Face, asJSON bool, item func(i int) any, line func(i int) string) error {
+	if asJSON {
+		items := make([]any, len(faces))
+		for i := range faces {
+			items[i] = item(i)
+		}
+		return printJSON(struct {
+			Faces []any `json:"faces"`
+		}{items})
+	}
+	for i, f := range faces {
+		printFace(fmt.Sprintf("face %d", i+1), f)
+		fmt.Println("  " + line(i))
+	}
+	return nil
 }
 
 // load reads the recognition network once, and for whole photos the

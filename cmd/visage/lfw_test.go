@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"image"
-	"image/png"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -210,15 +209,7 @@ func TestCLILFWAlsoLists(t *testing.T) {
 // {"error":"no_face"} on stdout.
 func TestCLINoFace(t *testing.T) {
 	dir := lfwDir(t)
-	blank := filepath.Join(t.TempDir(), "blank.png")
-	f, err := os.Create(blank)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := png.Encode(f, image.NewGray(image.Rect(0, 0, 160, 90))); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	blank := writePNG(t, image.NewGray(image.Rect(0, 0, 160, 90)))
 	photo := filepath.Join(dir, "George_W_Bush", "George_W_Bush_0001.jpg")
 	r := visage(t, "compare", "--json", photo, blank)
 	if r.code != exitNoFace || strings.TrimSpace(r.stdout) != `{"error":"no_face"}` {
