@@ -6,41 +6,44 @@ import (
 	"visage/core/tensor"
 )
 
-// convParams is a plain conv with bias.
-type convParams struct {
-	filters *tensor.Tensor // [3,3,Cin,Cout]
-	bias    []float32
+// Conv is a plain conv with bias.
+type Conv struct {
+	Filters *tensor.Tensor // [3,3,Cin,Cout]
+	Bias    []float32
 }
 
-// separableConv is a depthwise conv followed by a 1x1 conv, plus bias.
-type separableConv struct {
-	depthwise *tensor.Tensor // [3,3,Cin,1]
-	pointwise *tensor.Tensor // [1,1,Cin,Cout]
-	bias      []float32      // [Cout]
+// SeparableConv is a depthwise conv followed by a 1x1 conv, plus bias.
+type SeparableConv struct {
+	Depthwise *tensor.Tensor // [3,3,Cin,1]
+	Pointwise *tensor.Tensor // [1,1,Cin,Cout]
+	Bias      []float32      // [Cout]
 }
 
-// denseParams is one dense block. Its first conv is a plain conv (conv0) in
-// the first block and a separable one (sep0) in the others.
-type denseParams struct {
-	conv0               convParams
-	sep0                separableConv
-	conv1, conv2, conv3 separableConv
+// DenseBlock is one dense block. Its first conv is a plain conv (Conv0) in
+// the first block and a separable one (Sep0) in the others.
+type DenseBlock struct {
+	Conv0               Conv
+	Sep0                SeparableConv
+	Conv1, Conv2, Conv3 SeparableConv
 }
 
-// fcParams is the final fully connected layer.
-type fcParams struct {
-	weights *tensor.Tensor // [256,136]
-	bias    []float32
+// FC is the final fully connected layer.
+type FC struct {
+	Weights *tensor.Tensor // [256,136]
+	Bias    []float32
 }
 
-type params struct {
-	dense [4]denseParams
-	fc    fcParams
+// Params are the network's weights, with face-api.js's names: what another
+// implementation of it (visage/wasm/webgpu/landmarksgpu) runs, reading the
+// layers as forward does.
+type Params struct {
+	Dense [4]DenseBlock
+	FC    FC
 }
 
 // extractParams builds the parameters from a weight map with face-api.js's
 // names (dense0..3/conv0..3, fc).
-func extractParams(m map[string]*tensor.Tensor) (*params, error) {
+func extractParams(m map[string]*tensor.Tensor) (*Params, error) {
 	var err error
 	get := func(name string, rank int) *tensor.Tensor {
 		if err != nil {
@@ -68,30 +71,30 @@ func extractParams(m map[string]*tensor.Tensor) (*params, error) {
 		}
 		return t.Data
 	}
-	separable := func(prefix string) separableConv {
+	separable := func(prefix string) SeparableConv {
 		d, pw := get(prefix+"/depthwise_filter", 4), get(prefix+"/pointwise_filter", 4)
 		if pw == nil {
-			return separableConv{}
+			return SeparableConv{}
 		}
-		return separableConv{d, pw, vec(prefix+"/bias", pw.Shape[3])}
+		return SeparableConv{d, pw, vec(prefix+"/bias", pw.Shape[3])}
 	}
-	p := &params{}
-	for i := range p.dense {
+	p := &Params{}
+	for i := range p.Dense {
 		pre := fmt.Sprintf("dense%d/", i)
-		d := &p.dense[i]
+		d := &p.Dense[i]
 		if i == 0 {
 			f := get(pre+"conv0/filters", 4)
 			if f != nil {
-				d.conv0 = convParams{f, vec(pre+"conv0/bias", f.Shape[3])}
+				d.Conv0 = Conv{f, vec(pre+"conv0/bias", f.Shape[3])}
 			}
 		} else {
-			d.sep0 = separable(pre + "conv0")
+			d.Sep0 = separable(pre + "conv0")
 		}
-		d.conv1, d.conv2, d.conv3 = separable(pre+"conv1"), separable(pre+"conv2"), separable(pre+"conv3")
+		d.Conv1, d.Conv2, d.Conv3 = separable(pre+"conv1"), separable(pre+"conv2"), separable(pre+"conv3")
 	}
 	w := get("fc/weights", 2)
 	if w != nil {
-		p.fc = fcParams{w, vec("fc/bias", w.Shape[1])}
+		p.FC = FC{w, vec("fc/bias", w.Shape[1])}
 	}
 	if err != nil {
 		return nil, err

@@ -7,55 +7,46 @@ import (
 	"visage/core/tensor"
 )
 
-// forward runs the network on a normalized [512,512,3] input and returns the
-// decoded boxes (relative ymin, xmin, ymax, xmax per anchor) and the face
-// score per anchor, as face-api.js's forwardInput + outputLayer.
-func (n *Net) forward(x *tensor.Tensor) ([][4]float64, []float64) {
+// heads runs the network on a normalized [512,512,3] input and returns the
+// six box predictors' outputs, as face-api.js's forwardInput: the box
+// encodings and the class logits (see Heads).
+func (n *Net) heads(x *tensor.Tensor) (enc, cls []float32, err error) {
 	p := n.p
-	out := pointwise(x, p.conv0, 2)
+	out := pointwise(x, p.Conv0)
 	var conv11 *tensor.Tensor
-	for i, pair := range p.mobilenet {
-		layer := i + 1
-		stride := 1
-		if layer == 2 || layer == 4 || layer == 6 || layer == 12 {
-			stride = 2
-		}
-		out = depthwise(out, pair.depthwise, stride)
-		out = pointwise(out, pair.pointwise, 1)
-		if layer == 11 {
+	for i, pair := range p.MobileNet {
+		out = pointwise(depthwise(out, pair.Depthwise), pair.Pointwise)
+		if i+1 == 11 {
 			conv11 = out
 		}
 	}
-
-	pr := p.prediction
-	conv0 := pointwise(out, pr[0], 1)
-	conv1 := pointwise(conv0, pr[1], 2)
-	conv2 := pointwise(conv1, pr[2], 1)
-	conv3 := pointwise(conv2, pr[3], 2)
-	conv4 := pointwise(conv3, pr[4], 1)
-	conv5 := pointwise(conv4, pr[5], 2)
-	conv6 := pointwise(conv5, pr[6], 1)
-	conv7 := pointwise(conv6, pr[7], 2)
-
-	var enc, cls []float32
+	pr := p.Prediction
+	conv0 := pointwise(out, pr[0])
+	conv1 := pointwise(conv0, pr[1])
+	conv2 := pointwise(conv1, pr[2])
+	conv3 := pointwise(conv2, pr[3])
+	conv4 := pointwise(conv3, pr[4])
+	conv5 := pointwise(conv4, pr[5])
+	conv6 := pointwise(conv5, pr[6])
+	conv7 := pointwise(conv6, pr[7])
 	for i, feat := range []*tensor.Tensor{conv11, out, conv1, conv3, conv5, conv7} {
-		bp := p.predictors[i]
-		enc = append(enc, ops.Conv2D(feat, bp.boxEncoding.filters, bp.boxEncoding.bias, 1, 1, ops.Same).Data...)
-		cls = append(cls, ops.Conv2D(feat, bp.class.filters, bp.class.bias, 1, 1, ops.Same).Data...)
+		bp := p.Predictors[i]
+		enc = append(enc, ops.Conv2D(feat, bp.BoxEncoding.Filters, bp.BoxEncoding.Bias, 1, 1, ops.Same).Data...)
+		cls = append(cls, ops.Conv2D(feat, bp.Class.Filters, bp.Class.Bias, 1, 1, ops.Same).Data...)
 	}
-	return decodeBoxes(p.anchors, enc), faceScores(cls)
+	return enc, cls, nil
 }
 
 // pointwise is face-api.js's pointwiseConvLayer: conv (same) + offset, ReLU6.
-func pointwise(x *tensor.Tensor, c pointwiseConv, stride int) *tensor.Tensor {
-	return ops.ReLU6(ops.Conv2D(x, c.filters, c.offset, stride, stride, ops.Same))
+func pointwise(x *tensor.Tensor, c PointwiseConv) *tensor.Tensor {
+	return ops.ReLU6(ops.Conv2D(x, c.Filters, c.Offset, c.Stride, c.Stride, ops.Same))
 }
 
 // depthwise is face-api.js's depthwiseConvLayer: depthwise conv (same),
 // batch norm, ReLU6.
-func depthwise(x *tensor.Tensor, c depthwiseConv, stride int) *tensor.Tensor {
-	out := ops.DepthwiseConv2D(x, c.filters, nil, stride, stride, ops.Same)
-	return ops.ReLU6(ops.ScaleBias(out, c.scale, c.bias))
+func depthwise(x *tensor.Tensor, c DepthwiseConv) *tensor.Tensor {
+	out := ops.DepthwiseConv2D(x, c.Filters, nil, c.Stride, c.Stride, ops.Same)
+	return ops.ReLU6(ops.ScaleBias(out, c.Scale, c.Bias))
 }
 
 // decodeBoxes turns per-anchor encodings (ty, tx, th, tw) into relative

@@ -47,7 +47,7 @@ type Detection struct {
 
 // Net is a loaded detector. It is read-only after Load and safe for
 // concurrent use.
-type Net struct{ p *params }
+type Net struct{ p *Params }
 
 // Load reads the detector's manifest and shard from fsys (e.g. os.DirFS of
 // the face-api.js model folder).
@@ -87,12 +87,43 @@ type Output struct {
 // Run runs the network on img ([H,W,3] RGB, 0..255); it errors on a
 // malformed image.
 func (n *Net) Run(img *tensor.Tensor) (*Output, error) {
+	return n.RunWith(img, n.heads)
+}
+
+// Heads is a forward pass of the network: given the normalized
+// [InputSize,InputSize,3] input, the six box predictors' outputs, each
+// flattened and concatenated in predictor order (which is the anchors'
+// order): enc [anchors×4] box encodings (ty, tx, th, tw) and cls
+// [anchors×3] class logits (background, face, unused).
+type Heads func(x *tensor.Tensor) (enc, cls []float32, err error)
+
+// RunWith is Run with heads in place of the network's own forward pass on
+// the CPU, so that another implementation of it (visage/wasm/webgpu/ssdgpu)
+// shares the preprocessing and the box decoding. It errors on a malformed
+// image, on heads' error, and on outputs that do not match the anchors.
+func (n *Net) RunWith(img *tensor.Tensor, heads Heads) (*Output, error) {
 	if img.Rank() != 3 || img.Shape[2] != 3 || img.Shape[0] == 0 || img.Shape[1] == 0 {
 		return nil, fmt.Errorf("ssd: expected an image of shape [H,W,3], found %v", img.Shape)
 	}
-	boxes, scores := n.forward(toInput(img))
-	return &Output{boxes, scores, img.Shape[0], img.Shape[1]}, nil
+	enc, cls, err := heads(toInput(img))
+	if err != nil {
+		return nil, err
+	}
+	if anchors := len(n.p.Anchors) / 4; len(enc) != 4*anchors || len(cls) != 3*anchors {
+		return nil, fmt.Errorf("ssd: %d box encodings and %d class logits for %d anchors, want %d and %d",
+			len(enc), len(cls), anchors, 4*anchors, 3*anchors)
+	}
+	return &Output{decodeBoxes(n.p.Anchors, enc), faceScores(cls), img.Shape[0], img.Shape[1]}, nil
 }
+
+// Params returns the network's parameters, for other implementations of it
+// to run; they are shared, and must not be modified.
+func (n *Net) Params() *Params { return n.p }
+
+// Anchors returns every anchor's decoded box (ymin, xmin, ymax, xmax,
+// relative to the padded square the network saw) and face score, before
+// thresholding and suppression: for comparing implementations.
+func (o *Output) Anchors() (boxes [][4]float64, scores []float64) { return o.boxes, o.scores }
 
 // Select applies opt's score threshold and face-api.js's non-maximum
 // suppression and maps the kept boxes to the image's pixels, best first.

@@ -40,23 +40,33 @@ var anchors = [5][2]float64{
 // meanRGB is subtracted before dividing by 255.
 var meanRGB = [3]float32{117.001, 114.697, 97.404}
 
-// separableConv is a 3x3 depthwise + 1x1 conv with bias, then leaky ReLU.
-type separableConv struct {
-	depthwise, pointwise *tensor.Tensor
-	bias                 []float32
+// SeparableConv is a 3x3 depthwise + 1x1 conv with bias, then leaky ReLU.
+type SeparableConv struct {
+	Depthwise, Pointwise *tensor.Tensor
+	Bias                 []float32
 }
 
-type convBias struct {
-	filters *tensor.Tensor
-	bias    []float32
+// ConvBias is a plain conv with bias.
+type ConvBias struct {
+	Filters *tensor.Tensor
+	Bias    []float32
+}
+
+// Params are the detector's weights, with face-api.js's names: what another
+// implementation of it (visage/wasm/webgpu/tinyfacegpu) runs, reading the
+// layers as forward does.
+type Params struct {
+	Conv0 ConvBias
+	Sep   [5]SeparableConv // conv1..conv5
+	Conv8 ConvBias         // 1x1 → 5 anchors × (x, y, w, h, score)
 }
 
 // Net is a loaded detector, read-only after Load and safe for concurrent use.
-type Net struct {
-	conv0 convBias
-	sep   [5]separableConv // conv1..conv5
-	conv8 convBias         // 1x1 → 5 anchors × (x, y, w, h, score)
-}
+type Net struct{ p Params }
+
+// Params returns the detector's parameters, for other implementations of it
+// to run; they are shared, and must not be modified.
+func (n *Net) Params() *Params { return &n.p }
 
 // Load reads the detector's manifest and shard from fsys.
 func Load(fsys fs.FS) (*Net, error) {
@@ -74,25 +84,25 @@ func Load(fsys fs.FS) (*Net, error) {
 		}
 		return t, nil
 	}
-	conv := func(prefix string) (convBias, error) {
+	conv := func(prefix string) (ConvBias, error) {
 		f, err := get(prefix+"/filters", 4)
 		if err != nil {
-			return convBias{}, err
+			return ConvBias{}, err
 		}
 		b, err := get(prefix+"/bias", 1)
 		if err != nil {
-			return convBias{}, err
+			return ConvBias{}, err
 		}
 		if b.Shape[0] != f.Shape[3] {
-			return convBias{}, fmt.Errorf("tinyface: %s: bias has %d values for %d filters", prefix, b.Shape[0], f.Shape[3])
+			return ConvBias{}, fmt.Errorf("tinyface: %s: bias has %d values for %d filters", prefix, b.Shape[0], f.Shape[3])
 		}
-		return convBias{f, b.Data}, nil
+		return ConvBias{f, b.Data}, nil
 	}
 	n := &Net{}
-	if n.conv0, err = conv("conv0"); err != nil {
+	if n.p.Conv0, err = conv("conv0"); err != nil {
 		return nil, err
 	}
-	for i := range n.sep {
+	for i := range n.p.Sep {
 		p := fmt.Sprintf("conv%d", i+1)
 		d, err := get(p+"/depthwise_filter", 4)
 		if err != nil {
@@ -109,13 +119,13 @@ func Load(fsys fs.FS) (*Net, error) {
 		if b.Shape[0] != pw.Shape[3] {
 			return nil, fmt.Errorf("tinyface: %s: bias has %d values for %d filters", p, b.Shape[0], pw.Shape[3])
 		}
-		n.sep[i] = separableConv{d, pw, b.Data}
+		n.p.Sep[i] = SeparableConv{d, pw, b.Data}
 	}
-	if n.conv8, err = conv("conv8"); err != nil {
+	if n.p.Conv8, err = conv("conv8"); err != nil {
 		return nil, err
 	}
-	if n.conv8.filters.Shape[3] != 5*len(anchors) {
-		return nil, fmt.Errorf("tinyface: conv8: expected %d outputs, found %d", 5*len(anchors), n.conv8.filters.Shape[3])
+	if n.p.Conv8.Filters.Shape[3] != 5*len(anchors) {
+		return nil, fmt.Errorf("tinyface: conv8: expected %d outputs, found %d", 5*len(anchors), n.p.Conv8.Filters.Shape[3])
 	}
 	return n, nil
 }
@@ -125,6 +135,20 @@ func Load(fsys fs.FS) (*Net, error) {
 // bottom or right, resized to opt.InputSize, boxes mapped back to img's
 // pixels, best score first. It errors on a malformed image or options.
 func (n *Net) Detect(img *tensor.Tensor, opt Options) ([]ssd.Detection, error) {
+	return DetectWith(img, opt, func(x *tensor.Tensor) (*tensor.Tensor, error) { return n.forward(x), nil })
+}
+
+// Forward is a forward pass of the network: given the normalized
+// [size,size,3] input, the [size/32,size/32,25] grid of five anchored
+// boxes per cell (x, y, w, h, score before their sigmoid and exp).
+type Forward func(x *tensor.Tensor) (*tensor.Tensor, error)
+
+// DetectWith is Detect with forward in place of the network's own pass on
+// the CPU, so that another implementation of it
+// (visage/wasm/webgpu/tinyfacegpu) shares the preprocessing, the box
+// decoding and the suppression. It errors on a malformed image or options,
+// on forward's error, and on an output of the wrong shape.
+func DetectWith(img *tensor.Tensor, opt Options, forward Forward) ([]ssd.Detection, error) {
 	if img.Rank() != 3 || img.Shape[2] != 3 || img.Shape[0] == 0 || img.Shape[1] == 0 {
 		return nil, fmt.Errorf("tinyface: expected an image of shape [H,W,3], found %v", img.Shape)
 	}
@@ -135,7 +159,13 @@ func (n *Net) Detect(img *tensor.Tensor, opt Options) ([]ssd.Detection, error) {
 		return nil, fmt.Errorf("tinyface: expected ScoreThreshold in (0,1), found %v", opt.ScoreThreshold)
 	}
 	h, w := img.Shape[0], img.Shape[1]
-	out := n.forward(toInput(img, opt.InputSize))
+	out, err := forward(toInput(img, opt.InputSize))
+	if err != nil {
+		return nil, err
+	}
+	if cells := opt.InputSize / 32; !tensor.SameShape(out, &tensor.Tensor{Shape: []int{cells, cells, 5 * len(anchors)}}) {
+		return nil, fmt.Errorf("tinyface: the network gave an output of shape %v, want [%d,%d,%d]", out.Shape, cells, cells, 5*len(anchors))
+	}
 
 	// Relative boxes in the padded square, corrected to the image as
 	// face-api.js's extractBoxes does (by the rounded resized size).
@@ -180,20 +210,20 @@ func toInput(img *tensor.Tensor, size int) *tensor.Tensor {
 // forward runs the net: conv0 (valid) and five separable convs, each
 // followed by 2x2 max pooling (stride 1 after the last), then conv8.
 func (n *Net) forward(x *tensor.Tensor) *tensor.Tensor {
-	out := ops.LeakyReLU(ops.Conv2D(x, n.conv0.filters, n.conv0.bias, 1, 1, ops.Valid), leak)
+	out := ops.LeakyReLU(ops.Conv2D(x, n.p.Conv0.Filters, n.p.Conv0.Bias, 1, 1, ops.Valid), leak)
 	out = ops.MaxPool2D(out, 2, 2, 2, 2, ops.Same)
-	for i, c := range n.sep {
+	for i, c := range n.p.Sep {
 		// face-api.js pads by one pixel, then convolves 'valid'.
 		out = ops.PadSpatial(out, 1, 1, 1, 1, 0)
-		out = ops.DepthwiseConv2D(out, c.depthwise, nil, 1, 1, ops.Valid)
-		out = ops.LeakyReLU(ops.Conv2D(out, c.pointwise, c.bias, 1, 1, ops.Valid), leak)
+		out = ops.DepthwiseConv2D(out, c.Depthwise, nil, 1, 1, ops.Valid)
+		out = ops.LeakyReLU(ops.Conv2D(out, c.Pointwise, c.Bias, 1, 1, ops.Valid), leak)
 		stride := 2
-		if i == len(n.sep)-1 {
+		if i == len(n.p.Sep)-1 {
 			stride = 1
 		}
 		out = ops.MaxPool2D(out, 2, 2, stride, stride, ops.Same)
 	}
-	return ops.Conv2D(out, n.conv8.filters, n.conv8.bias, 1, 1, ops.Valid)
+	return ops.Conv2D(out, n.p.Conv8.Filters, n.p.Conv8.Bias, 1, 1, ops.Valid)
 }
 
 // leak is face-api.js's leaky ReLU slope, float32(0.1).
