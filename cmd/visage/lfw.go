@@ -20,6 +20,7 @@ import (
 
 	"visage/core/face"
 	"visage/core/imageio"
+	"visage/core/learn"
 	"visage/core/lfw"
 	"visage/models/assets"
 	"visage/models/facerec"
@@ -63,6 +64,10 @@ type lfwSettings struct {
 	FallbackConfidence float64 `json:"fallback_confidence"`
 	PadRetry           float64 `json:"pad_retry"`
 	TinyFallback       bool    `json:"tiny_fallback"`
+	// Head is the --head file the pairs were scored with ("" for plain
+	// Euclidean distance), Score what a pair's score is.
+	Head  string `json:"head,omitempty"`
+	Score string `json:"score"`
 }
 
 type lfwFold struct {
@@ -90,6 +95,7 @@ func runLFW(args []string) error {
 	var alsoPeople, alsoPairs stringList
 	fl.Var(&alsoPeople, "also-people", "also encode every image of the people in this people `FILE` who have 2 or more (peopleDevTrain.txt: what train-triplet and train-pairs learn from); repeatable; scoring is unchanged")
 	fl.Var(&alsoPairs, "also-pairs", "also encode the images of this pairs `FILE` (pairsDevTest.txt, pairsDevTrain.txt); repeatable; scoring is unchanged")
+	headFile := fl.String("head", "", "score the pairs with a head `FILE` from train-triplet (distance between its embeddings) or train-pairs (P(same): larger is same) instead of plain distance; the fixed threshold is the head's. pairs.txt shares people with peopleDevTrain.txt, on whom heads are trained: train-eval leaves them out")
 	maxPerPerson := fl.Int("max-per-person", 0, "with --also-people, at most the first `N` images of each person (0: all)")
 	shardSpec := fl.String("shard", "1/1", "K/N: encode only the K-th of N interleaved parts of the images into OUT/encodings-….shard-K-of-N.bin and stop; N such processes run side by side (a js/wasm build runs one image at a time), and a run without --shard merges their files and scores")
 	asJSON := fl.Bool("json", false, "print the result as JSON")
@@ -119,6 +125,11 @@ func runLFW(args []string) error {
 		return usagef("--shard: %v", err)
 	}
 	settings := lfwSettings{Folds: foldIdx, Align: align.String(), Mirror: *mirror, MinConfidence: *minConf, FallbackConfidence: *fallback, PadRetry: *padRetry, TinyFallback: *tinyFallback}
+	head, err := loadHeadFlag(*headFile)
+	if err != nil {
+		return err
+	}
+	settings.Head, settings.Score = *headFile, scoreName(head)
 
 	// Every image of the chosen folds (those scored), and every image to
 	// encode: those and the extra lists' images, sorted so that every shard
@@ -230,7 +241,8 @@ func runLFW(args []string) error {
 		}
 	}
 
-	res, outcomes, err := scoreLFW(allFolds, foldIdx, cache)
+	warnHeadCache(*headFile, head, cache)
+	res, outcomes, err := scoreLFW(allFolds, foldIdx, cache, head)
 	if err != nil {
 		return err
 	}
@@ -247,10 +259,10 @@ func runLFW(args []string) error {
 	}
 	res.ROCPNG = filepath.Join(*out, "roc.png")
 	res.HistogramPNG = filepath.Join(*out, "distances.png")
-	if err := plotROC(res.ROCPNG, outcomes); err != nil {
+	if err := plotROC(res.ROCPNG, outcomes, headOrientation(head)); err != nil {
 		return err
 	}
-	if err := plotDistances(res.HistogramPNG, outcomes); err != nil {
+	if err := plotDistances(res.HistogramPNG, outcomes, settings.Score); err != nil {
 		return err
 	}
 	js, err := json.MarshalIndent(res, "", "  ")
@@ -559,18 +571,24 @@ func encodeImages(pipe *face.Pipeline, dir string, todo []string, jobs int, vari
 	return stages, firstErr
 }
 
-// scoreLFW scores the chosen folds' pairs by Euclidean distance and runs the
-// protocol; pairs with a face missing are kept and count as errors.
-func scoreLFW(allFolds [][]lfw.Pair, foldIdx []int, cache *face.EncodingCache) (*lfwResult, []lfw.Outcome, error) {
+// scoreLFW scores the chosen folds' pairs with head (Euclidean distance for
+// nil) and runs the protocol, the head's threshold (face.DefaultThreshold for
+// nil) being the fixed one; pairs with a face missing are kept and count as
+// errors.
+func scoreLFW(allFolds [][]lfw.Pair, foldIdx []int, cache *face.EncodingCache, head *learn.Head) (*lfwResult, []lfw.Outcome, error) {
 	lookup := func(rel string) []float32 { return cache.Images[rel] }
 	var folds [][]lfw.Outcome
 	var all []lfw.Outcome
 	for _, k := range foldIdx {
-		outs := lfw.ScorePairs(allFolds[k-1], lookup, face.Distance)
+		outs := lfw.ScorePairs(allFolds[k-1], lookup, headScore(head))
 		folds = append(folds, outs)
 		all = append(all, outs...)
 	}
-	r, err := lfw.Evaluate(folds, lfw.SmallerIsSame, face.DefaultThreshold)
+	fixed := face.DefaultThreshold
+	if head != nil {
+		fixed = head.Threshold
+	}
+	r, err := lfw.Evaluate(folds, headOrientation(head), fixed)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -590,12 +608,12 @@ func printLFW(r *lfwResult) {
 	if r.Settings.Mirror {
 		fmt.Print(" + mirror")
 	}
-	fmt.Println()
+	fmt.Printf(", score: %s\n", r.Settings.Score)
 	for _, f := range r.Folds {
 		fmt.Printf("  fold %2d  threshold %.4f  accuracy %.2f%%\n", f.Fold, f.Threshold, 100*f.Accuracy)
 	}
 	fmt.Printf("accuracy %.2f%% ± %.2f%% (mean ± std over folds)\n", 100*r.Mean, 100*r.Std)
-	fmt.Printf("at the fixed threshold %.2f: %.2f%%\n", r.FixedThreshold, 100*r.FixedAccuracy)
+	fmt.Printf("at the fixed threshold %.4g: %.2f%%\n", r.FixedThreshold, 100*r.FixedAccuracy)
 	fmt.Printf("TAR %.2f%% at FAR ≤ 1e-3 (threshold %.4f), AUC %.5f\n", 100*r.TAR, r.TARThreshold, r.AUC)
 	fmt.Printf("this run: %d images found only at the fallback confidence, %d only on the padded image, %d only by the Tiny Face Detector\n",
 		len(r.FallbackImages), len(r.PaddedImages), len(r.TinyImages))

@@ -13,13 +13,13 @@ import (
 
 // plotROC writes the ROC curve (TAR against FAR, all pairs pooled, missing
 // faces counted as errors) of outs to a PNG file.
-func plotROC(path string, outs []lfw.Outcome) error {
+func plotROC(path string, outs []lfw.Outcome, o lfw.Orientation) error {
 	p := plot.New()
 	p.Title.Text = "LFW ROC (pairs without a face count as errors)"
 	p.X.Label.Text = "false accept rate"
 	p.Y.Label.Text = "true accept rate"
 	var pts plotter.XYs
-	for _, r := range lfw.ROC(outs, lfw.SmallerIsSame) {
+	for _, r := range lfw.ROC(outs, o) {
 		pts = append(pts, plotter.XY{X: r.FAR, Y: r.TAR})
 	}
 	line, err := plotter.NewLine(pts)
@@ -31,8 +31,9 @@ func plotROC(path string, outs []lfw.Outcome) error {
 }
 
 // plotDistances writes the histograms of same-person and different-person
-// distances of outs (pairs without a face left out) to a PNG file.
-func plotDistances(path string, outs []lfw.Outcome) error {
+// scores of outs (pairs without a face left out) to a PNG file; score names
+// them (see scoreName).
+func plotDistances(path string, outs []lfw.Outcome, score string) error {
 	var same, diff plotter.Values
 	for _, o := range outs {
 		if math.IsNaN(o.Score) {
@@ -45,8 +46,8 @@ func plotDistances(path string, outs []lfw.Outcome) error {
 		}
 	}
 	p := plot.New()
-	p.Title.Text = "LFW pair distances"
-	p.X.Label.Text = "Euclidean distance"
+	p.Title.Text = "LFW pair scores"
+	p.X.Label.Text = score
 	p.Y.Label.Text = "pairs"
 	for i, v := range []plotter.Values{same, diff} {
 		if len(v) == 0 {

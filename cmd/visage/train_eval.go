@@ -202,7 +202,7 @@ func runTrainEval(args []string) error {
 	t.epochs, t.lr = 1, 1 // unused here; loadTrainData checks them
 	heads := []namedHead{{"plain distance", nil}}
 	for _, f := range files {
-		h, err := learn.LoadHead(f)
+		h, err := loadHeadFlag(f)
 		if err != nil {
 			return err
 		}
@@ -213,10 +213,7 @@ func runTrainEval(args []string) error {
 		return err
 	}
 	for _, h := range heads[1:] {
-		enc, align := h.head.Info["encoder"], h.head.Info["alignment"]
-		if enc != d.cache.Encoder || align != d.cache.Alignment {
-			fmt.Fprintf(os.Stderr, "warning: %s was trained on %v/%v encodings, the cache holds %s/%s\n", h.name, enc, align, d.cache.Encoder, d.cache.Alignment)
-		}
+		warnHeadCache(h.name, h.head, d.cache)
 	}
 	rows, err := evaluateHeads(d, heads)
 	if err != nil {
