@@ -109,26 +109,6 @@ func Crop(img *tensor.Tensor, b Box) (*tensor.Tensor, error) {
 	return out, nil
 }
 
-// dlibMeanFace is dlib's mean face shape for landmarks 17..67 in a unit
-// square (dlib/image_transforms/interpolation.h, get_face_chip_details).
-var dlibMeanFace = [2][51]float64{{
-	0.000213256, 0.0752622, 0.18113, 0.29077, 0.393397, 0.586856, 0.689483, 0.799124,
-	0.904991, 0.98004, 0.490127, 0.490127, 0.490127, 0.490127, 0.36688, 0.426036,
-	0.490127, 0.554217, 0.613373, 0.121737, 0.187122, 0.265825, 0.334606, 0.260918,
-	0.182743, 0.645647, 0.714428, 0.793132, 0.858516, 0.79751, 0.719335, 0.254149,
-	0.340985, 0.428858, 0.490127, 0.551395, 0.639268, 0.726104, 0.642159, 0.556721,
-	0.490127, 0.423532, 0.338094, 0.290379, 0.428096, 0.490127, 0.552157, 0.689874,
-	0.553364, 0.490127, 0.42689,
-}, {
-	0.106454, 0.038915, 0.0187482, 0.0344891, 0.0773906, 0.0773906, 0.0344891,
-	0.0187482, 0.038915, 0.106454, 0.203352, 0.307009, 0.409805, 0.515625, 0.587326,
-	0.609345, 0.628106, 0.609345, 0.587326, 0.216423, 0.178758, 0.179852, 0.231733,
-	0.245099, 0.244077, 0.231733, 0.179852, 0.178758, 0.216423, 0.244077, 0.245099,
-	0.780233, 0.745405, 0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805,
-	0.902192, 0.909281, 0.902192, 0.864805, 0.784792, 0.778746, 0.785343, 0.778746,
-	0.784792, 0.824182, 0.831803, 0.824182,
-}}
-
 // chipPadding is dlib's padding for face recognition chips.
 const chipPadding = 0.25
 
@@ -176,8 +156,8 @@ func ChipTransform(pts []landmarks.Point) Similarity {
 			continue
 		}
 		from = append(from, landmarks.Point{
-			X: (chipPadding + dlibMeanFace[0][i-17]) / (1 + 2*chipPadding) * ChipSize,
-			Y: (chipPadding + dlibMeanFace[1][i-17]) / (1 + 2*chipPadding) * ChipSize,
+			X: (chipPadding + landmarks.DlibMeanFace[0][i-17]) / (1 + 2*chipPadding) * ChipSize,
+			Y: (chipPadding + landmarks.DlibMeanFace[1][i-17]) / (1 + 2*chipPadding) * ChipSize,
 		})
 		to = append(to, pts[i])
 	}

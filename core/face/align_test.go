@@ -114,8 +114,8 @@ func TestChipTransformPutsTemplateOnLandmarks(t *testing.T) {
 	pts := make([]landmarks.Point, landmarks.NumPoints)
 	for i := 17; i < landmarks.NumPoints; i++ {
 		pts[i] = landmarks.Point{
-			X: 2*(chipPadding+dlibMeanFace[0][i-17])/(1+2*chipPadding)*ChipSize + 30,
-			Y: 2*(chipPadding+dlibMeanFace[1][i-17])/(1+2*chipPadding)*ChipSize + 40,
+			X: 2*(chipPadding+landmarks.DlibMeanFace[0][i-17])/(1+2*chipPadding)*ChipSize + 30,
+			Y: 2*(chipPadding+landmarks.DlibMeanFace[1][i-17])/(1+2*chipPadding)*ChipSize + 40,
 		}
 	}
 	got := ChipTransform(pts)

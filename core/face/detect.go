@@ -55,6 +55,10 @@ type Pipeline struct {
 	TinyOptions []tinyface.Options
 	// Mirror averages the descriptor of the chip with that of its mirror image.
 	Mirror bool
+	// MirrorLandmarks averages the landmarks of the face crop with those of
+	// its mirror image (mapped back, left and right points swapped), which
+	// cancels the landmark net's left–right bias and halves its noise.
+	MirrorLandmarks bool
 	// MaxDetectSide, when > 0, downsizes larger images (area average) for
 	// detection only; landmarks and chips still come from the full image.
 	MaxDetectSide int
@@ -144,6 +148,18 @@ func (p *Pipeline) Landmarks68(img *tensor.Tensor, box Box) ([]landmarks.Point, 
 	pts, err := p.Landmarks.Detect(crop)
 	if err != nil {
 		return nil, err
+	}
+	if p.MirrorLandmarks {
+		m, err := p.Landmarks.Detect(Mirror(crop))
+		if err != nil {
+			return nil, err
+		}
+		w := float64(crop.Shape[1])
+		for i := range pts {
+			q := m[landmarks.MirrorIndex[i]]
+			pts[i].X = (pts[i].X + w - q.X) / 2
+			pts[i].Y = (pts[i].Y + q.Y) / 2
+		}
 	}
 	for i := range pts {
 		pts[i].X += box.X

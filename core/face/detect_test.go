@@ -2,12 +2,14 @@ package face
 
 import (
 	"errors"
+	"math"
 	"os"
 	"testing"
 
 	"visage/core/tensor"
 	"visage/models/assets/assettest"
 	"visage/models/facerec"
+	"visage/models/landmarks"
 	"visage/models/tinyface"
 )
 
@@ -85,5 +87,39 @@ func BenchmarkPipelineLargestFace(b *testing.B) {
 		if _, err := p.LargestFace(img); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// With MirrorLandmarks the landmarks of the mirror image are the mirror of
+// the landmarks (points re-paired by landmarks.MirrorIndex), which the net
+// alone misses by pixels: it is biased to one side.
+func TestMirrorLandmarksAreMirrorSymmetric(t *testing.T) {
+	p := testPipeline(t)
+	img := assettest.LFWImage(t, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
+	w := float64(img.Shape[1])
+	box := Box{X: 70, Y: 60, W: 110, H: 120} // whole pixels, so the mirrored crop is the crop mirrored
+	mbox := Box{X: w - box.X - box.W, Y: box.Y, W: box.W, H: box.H}
+	worst := func() float64 {
+		a, err := p.Landmarks68(img, box)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := p.Landmarks68(Mirror(img), mbox)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := 0.0
+		for i, q := range b {
+			m := a[landmarks.MirrorIndex[i]]
+			d = max(d, math.Abs(q.X-(w-m.X)), math.Abs(q.Y-m.Y))
+		}
+		return d
+	}
+	if d := worst(); d < 0.5 {
+		t.Errorf("without MirrorLandmarks the mirrored landmarks are within %.3g px of mirror symmetry; the net was expected to be off by more", d)
+	}
+	p.MirrorLandmarks = true
+	if d := worst(); d > 1e-4 {
+		t.Errorf("with MirrorLandmarks the landmarks are %.3g px from mirror symmetry, want ≤ 1e-4", d)
 	}
 }
