@@ -201,6 +201,16 @@ func (g *Gallery) Names() []string {
 	return names
 }
 
+// Descriptors returns the descriptors enrolled for name (none if no one is
+// called name) in a new slice; the descriptors themselves are the gallery's
+// and must not be changed.
+func (g *Gallery) Descriptors(name string) [][]float32 {
+	if i := g.find(name); i >= 0 {
+		return append([][]float32(nil), g.people[i].descriptors...)
+	}
+	return nil
+}
+
 // DescriptorCount returns how many descriptors are enrolled for name (0 if none).
 func (g *Gallery) DescriptorCount(name string) int {
 	if i := g.find(name); i >= 0 {

@@ -138,6 +138,12 @@ func TestEnrollOneShotAndCopies(t *testing.T) {
 	if n := g.DescriptorCount("dana"); n != 1 {
 		t.Errorf("DescriptorCount(dana) = %d, want 1", n)
 	}
+	if err := g.Enroll("dana", axis(1, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if ds := g.Descriptors("dana"); len(ds) != 2 || ds[0][0] != 1 || ds[1][1] != 1 || g.Descriptors("eve") != nil {
+		t.Errorf("Descriptors(dana) = %v, Descriptors(eve) = %v; want dana's two samples in order and none", ds, g.Descriptors("eve"))
+	}
 }
 
 func TestEnrollRejectsBadInputWithoutChange(t *testing.T) {

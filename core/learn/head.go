@@ -61,11 +61,8 @@ func (h *Head) Score(a, b []float32) (score float64, higherIsSame bool) {
 // Same reports whether the head's threshold calls the pair the same person,
 // with the score it used.
 func (h *Head) Same(a, b []float32) (same bool, score float64) {
-	s, higher := h.Score(a, b)
-	if higher {
-		return s > h.threshold(), s
-	}
-	return s < h.threshold(), s
+	s, _ := h.Score(a, b)
+	return h.accepts(s), s
 }
 
 // HigherIsSame reports which way the head's score points: true for a
