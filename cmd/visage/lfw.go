@@ -22,6 +22,7 @@ import (
 	"visage/core/imageio"
 	"visage/core/learn"
 	"visage/core/lfw"
+	"visage/core/tensor"
 	"visage/models/assets"
 	"visage/models/facerec"
 	"visage/models/tinyface"
@@ -64,6 +65,8 @@ type lfwSettings struct {
 	FallbackConfidence float64 `json:"fallback_confidence"`
 	PadRetry           float64 `json:"pad_retry"`
 	TinyFallback       bool    `json:"tiny_fallback"`
+	LandmarksMirror    bool    `json:"landmarks_mirror"`
+	Pick               string  `json:"pick"`
 	// Head is the --head file the pairs were scored with ("" for plain
 	// Euclidean distance), Score what a pair's score is.
 	Head  string `json:"head,omitempty"`
@@ -89,6 +92,8 @@ func runLFW(args []string) error {
 	fallback := fl.Float64("fallback-confidence", face.DefaultFallbackConfidence, "if nothing passes --min-confidence, accept detections above this (0: off)")
 	padRetry := fl.Float64("pad-retry", face.DefaultPadRetry, "if still no face, detect again with this fraction of the image added as border on every side (0: off)")
 	tinyFallback := fl.Bool("tiny-fallback", true, "if the SSD still finds nothing, try the Tiny Face Detector (face.DefaultTinyOptions)")
+	landmarksMirror := fl.Bool("landmarks-mirror", false, "average the landmarks of each face crop with its mirror image's (face.Pipeline.MirrorLandmarks)")
+	pick := fl.String("pick", "largest", "the face scored when an image has several: largest, or central (box centre nearest the image centre, where LFW puts its subject)")
 	allVariants := fl.Bool("all-variants", false, "also fill the caches of the other alignment and mirror settings (one detection, four encodings)")
 	cachePath := fl.String("cache", "", "encodings cache file (default OUT/encodings-SETTINGS.bin); reused when its settings match")
 	out := fl.String("out", "build/lfw", "folder for lfw.json, roc.png and distances.png")
@@ -124,7 +129,10 @@ func runLFW(args []string) error {
 	if err != nil {
 		return usagef("--shard: %v", err)
 	}
-	settings := lfwSettings{Folds: foldIdx, Align: align.String(), Mirror: *mirror, MinConfidence: *minConf, FallbackConfidence: *fallback, PadRetry: *padRetry, TinyFallback: *tinyFallback}
+	if *pick != "largest" && *pick != "central" {
+		return usagef("--pick: expected largest or central, found %q", *pick)
+	}
+	settings := lfwSettings{Folds: foldIdx, Align: align.String(), Mirror: *mirror, MinConfidence: *minConf, FallbackConfidence: *fallback, PadRetry: *padRetry, TinyFallback: *tinyFallback, LandmarksMirror: *landmarksMirror, Pick: *pick}
 	head, err := loadHeadFlag(*headFile)
 	if err != nil {
 		return err
@@ -155,7 +163,13 @@ func runLFW(args []string) error {
 	if *tinyFallback {
 		detectTag += "+tiny"
 	}
+	if *pick == "central" {
+		detectTag += "+central"
+	}
 	detectTag += "+landmarks68"
+	if *landmarksMirror {
+		detectTag += "+mirrored"
+	}
 	variants := []lfwVariant{{align, *mirror}}
 	if *allVariants {
 		for _, a := range []face.Align{face.AlignFaceAPI, face.AlignSimilarity} {
@@ -214,13 +228,14 @@ func runLFW(args []string) error {
 		pipe.Options.MinConfidence = *minConf
 		pipe.FallbackConfidence = *fallback
 		pipe.PadRetry = *padRetry
+		pipe.MirrorLandmarks = *landmarksMirror
 		if *tinyFallback {
 			if pipe.Tiny, err = tinyface.Load(fsys); err != nil {
 				return err
 			}
 			pipe.TinyOptions = face.DefaultTinyOptions()
 		}
-		if stages, err = encodeImages(pipe, *dir, todo, *jobs, variants, caches, paths); err != nil {
+		if stages, err = encodeImages(pipe, *pick == "central", *dir, todo, *jobs, variants, caches, paths); err != nil {
 			return err
 		}
 	}
@@ -438,8 +453,9 @@ func openCache(path, alignTag string) (*face.EncodingCache, []string, error) {
 // and landmark pass per image, then each variant's descriptor of the largest
 // face (an empty descriptor for no face) into its cache. The caches are
 // saved every minute, so an interrupted run resumes. It returns the
-// images by the detection stage that found them.
-func encodeImages(pipe *face.Pipeline, dir string, todo []string, jobs int, variants []lfwVariant, caches []*face.EncodingCache, paths []string) (map[face.Stage][]string, error) {
+// images by the detection stage that found them. With central, the face
+// whose box centre is nearest the image centre is described instead.
+func encodeImages(pipe *face.Pipeline, central bool, dir string, todo []string, jobs int, variants []lfwVariant, caches []*face.EncodingCache, paths []string) (map[face.Stage][]string, error) {
 	type result struct {
 		rel   string
 		encs  [][]float32 // per variant
@@ -460,7 +476,8 @@ func encodeImages(pipe *face.Pipeline, dir string, todo []string, jobs int, vari
 		}
 		best := 0
 		for i, d := range dets {
-			if d.Box.W*d.Box.H > dets[best].Box.W*dets[best].Box.H {
+			if central && offCentre(d.Box, img) < offCentre(dets[best].Box, img) ||
+				!central && d.Box.W*d.Box.H > dets[best].Box.W*dets[best].Box.H {
 				best = i
 			}
 		}
@@ -569,6 +586,13 @@ func encodeImages(pipe *face.Pipeline, dir string, todo []string, jobs int, vari
 		sort.Strings(list)
 	}
 	return stages, firstErr
+}
+
+// offCentre is the squared distance from b's centre to img's centre.
+func offCentre(b face.Box, img *tensor.Tensor) float64 {
+	dx := b.X + b.W/2 - float64(img.Shape[1])/2
+	dy := b.Y + b.H/2 - float64(img.Shape[0])/2
+	return dx*dx + dy*dy
 }
 
 // scoreLFW scores the chosen folds' pairs with head (Euclidean distance for
