@@ -632,7 +632,10 @@ func printLFW(r *lfwResult) {
 	if r.Settings.Mirror {
 		fmt.Print(" + mirror")
 	}
-	fmt.Printf(", score: %s\n", r.Settings.Score)
+	if r.Settings.LandmarksMirror {
+		fmt.Print(", mirror-averaged landmarks")
+	}
+	fmt.Printf(", %s face, score: %s\n", r.Settings.Pick, r.Settings.Score)
 	for _, f := range r.Folds {
 		fmt.Printf("  fold %2d  threshold %.4f  accuracy %.2f%%\n", f.Fold, f.Threshold, 100*f.Accuracy)
 	}
