@@ -67,6 +67,9 @@ func (a *api) identify(args []js.Value) (any, error) {
 	for i, f := range faces {
 		r := map[string]any{"box": boxJS(f.Box), "score": f.Score, "name": nil, "distance": nil}
 		name, dist, ok := a.gallery.Identify(f.Encoding)
+		if a.head != nil {
+			name, dist, ok, r["head"] = a.headIdentify(f.Encoding)
+		}
 		if ok {
 			r["name"] = name
 		}
@@ -119,10 +122,18 @@ func (a *api) verify(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{
+	r := map[string]any{
 		"name": name, "match": match, "distance": dist, "threshold": a.gallery.Threshold(),
 		"box": boxJS(f.Box), "score": f.Score,
-	}, nil
+	}
+	if a.head != nil {
+		match, score, err := a.head.Verify(a.gallery, name, f.Encoding)
+		if err != nil {
+			return nil, err
+		}
+		r["match"], r["head"] = match, a.headJS(score)
+	}
+	return r, nil
 }
 
 // boxJS is b as the JS API returns boxes: {x, y, width, height}.

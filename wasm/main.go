@@ -33,6 +33,11 @@
 //	    sample); rejects when the image holds no face
 //	verify(name, image) → {name, match, distance, threshold, box, score}
 //	    the largest face against name's closest sample
+//	setHead(json | null) → {kind, threshold, higherIsSame} | null
+//	    a head from `visage train-triplet`/`train-pairs` (see head.go):
+//	    then verify's match and identify's name follow its score and
+//	    threshold, and each result gains head: {kind, score, threshold,
+//	    higherIsSame}; distance and threshold stay plain distance's
 //	gallery() → {threshold, people: [{name, samples}, …]}
 //	removePerson(name), renamePerson(old, new), setThreshold(t),
 //	clearGallery(), importGallery(json) → the new gallery(); clearGallery
@@ -58,6 +63,7 @@ import (
 	"syscall/js"
 
 	"visage/core/face"
+	"visage/core/learn"
 	"visage/core/tensor"
 	"visage/models/facerec"
 	"visage/models/ssd"
@@ -71,6 +77,7 @@ func main() {
 		"detect": a.detect, "identify": a.identify, "enroll": a.enroll, "verify": a.verify,
 		"gallery": a.galleryInfo, "removePerson": a.remove, "renamePerson": a.rename, "setThreshold": a.setThreshold,
 		"clearGallery": a.clear, "importGallery": a.importGallery, "exportGallery": a.exportGallery,
+		"setHead": a.setHead,
 		"backend": a.backendInfo, "loseGPUForTesting": a.loseGPUForTesting,
 	}
 	artCalls := &artAPI{backend: func() *backend { return a.backend }} // the Art view's calls: art.go
@@ -101,6 +108,8 @@ type api struct {
 	live      faceFinder   // face-api.js's detector defaults: what detect, identify and verify use
 	enrolling faceFinder   // also tries a lower score and a padded image: an enrollment photo is known to hold a face
 	gallery   *face.Gallery
+
+	head *learn.Head // setHead's: verify and identify decide with it (nil: plain distance)
 }
 
 // serialized returns fn run under a.mu.

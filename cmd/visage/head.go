@@ -18,8 +18,8 @@ func loadHeadFlag(path string) (*learn.Head, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n := h.InputDim(); n != face.DescriptorLen {
-		return nil, fmt.Errorf("%s: expected a head over %d-number face descriptors, found one over %d", path, face.DescriptorLen, n)
+	if err := h.CheckDescriptors(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return h, nil
 }

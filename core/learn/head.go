@@ -76,6 +76,15 @@ func (h *Head) threshold() float64 {
 	return h.Threshold
 }
 
+// CheckDescriptors reports whether the head takes face descriptors
+// (face.DescriptorLen numbers).
+func (h *Head) CheckDescriptors() error {
+	if n := h.InputDim(); n != face.DescriptorLen {
+		return fmt.Errorf("learn: expected a head over %d-number face descriptors, found one over %d", face.DescriptorLen, n)
+	}
+	return nil
+}
+
 // InputDim returns the descriptor length the head takes.
 func (h *Head) InputDim() int {
 	if h.Kind == KindPairs {

@@ -1,0 +1,62 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"math"
+	"syscall/js"
+
+	"visage/core/learn"
+)
+
+// setHead(json | null) → {kind, threshold, higherIsSame} | null: a head
+// from `visage train-triplet` or `train-pairs` that verify and identify
+// decide with from now on (its score and threshold; the gallery's distance
+// threshold no longer decides); null goes back to plain distance. A head
+// that does not parse or does not take 128-number descriptors rejects and
+// leaves the current one.
+func (a *api) setHead(args []js.Value) (any, error) {
+	v := arg(args, 0)
+	if v.IsNull() || v.IsUndefined() {
+		a.head = nil
+		return nil, nil
+	}
+	text, err := stringOf(v, "setHead: json")
+	if err != nil {
+		return nil, err
+	}
+	h := &learn.Head{}
+	if err := h.UnmarshalJSON([]byte(text)); err != nil {
+		return nil, err
+	}
+	if err := h.CheckDescriptors(); err != nil {
+		return nil, err
+	}
+	a.head = h
+	return map[string]any{"kind": h.Kind, "threshold": h.Threshold, "higherIsSame": h.HigherIsSame()}, nil
+}
+
+// headJS is the head part of a verify or identify result: the head's score
+// of the chosen person (null when no one is enrolled), its threshold and
+// which way the score points.
+func (a *api) headJS(score float64) map[string]any {
+	r := map[string]any{"kind": a.head.Kind, "score": score, "threshold": a.head.Threshold, "higherIsSame": a.head.HigherIsSame()}
+	if math.IsInf(score, 0) || math.IsNaN(score) {
+		r["score"] = nil
+	}
+	return r
+}
+
+// headIdentify is identify's decision for enc with the head: the person
+// whose samples score best (ok when that passes the head's threshold), the
+// plain distance to that person's closest sample (to the closest person's
+// when no one passes), and the head part of the result.
+func (a *api) headIdentify(enc []float32) (name string, dist float64, ok bool, head map[string]any) {
+	name, score, ok := a.head.Identify(a.gallery, enc)
+	if ok {
+		_, dist, _ = a.gallery.Verify(name, enc)
+	} else {
+		_, dist, _ = a.gallery.Identify(enc)
+	}
+	return name, dist, ok, a.headJS(score)
+}
