@@ -312,6 +312,7 @@ export async function startArt(visage, ui) {
       started = performance.now();
       el.bar.value = 0;
       el.eta.textContent = 'Starting…';
+      let ranOn = '';
       await v.stylize(content, style, {
         steps,
         size,
@@ -319,17 +320,19 @@ export async function startArt(visage, ui) {
         beta: ALPHA * strength(),
         preserveColor: el.preserve.checked,
         signal: controller.signal,
-        onStep({ step, costs, image }) {
+        onStep({ step, costs, image, backend }) {
           loss.push(...costs.map((c) => c.total));
           showImage(image);
           drawLoss(el.loss, loss);
           const msPerStep = (performance.now() - started) / step;
           el.bar.value = step / steps;
-          el.eta.textContent = `Step ${step} of ${steps} · ${seconds(msPerStep)} a step · ${seconds(msPerStep * (steps - step))} left`;
+          ranOn = backendName(backend);
+          el.result.dataset.backend = backend;
+          el.eta.textContent = `Step ${step} of ${steps} ${ranOn} · ${seconds(msPerStep)} a step · ${seconds(msPerStep * (steps - step))} left`;
           showCost(loss, step);
         },
       });
-      el.eta.textContent = `${steps} steps in ${seconds(performance.now() - started)}`;
+      el.eta.textContent = `${steps} steps in ${seconds(performance.now() - started)} ${ranOn}`;
       say(`Done: ${steps} steps in ${seconds(performance.now() - started)}, the cost fell from ${fmt(loss[0])} to ${fmt(loss.at(-1))}.`);
     } catch (err) {
       if (err.name === 'AbortError') {
@@ -511,6 +514,11 @@ function fmt(v) {
 
 function seconds(ms) {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
+// backendName says where stylize's steps ran ('webgpu' or 'cpu').
+function backendName(backend) {
+  return backend === 'webgpu' ? 'on WebGPU' : 'on the CPU';
 }
 
 function mb(bytes) {

@@ -37,8 +37,29 @@ export interface DetectedFace {
   /** The detector's confidence, in (0, 1). */
   score: number;
   /** The 68 landmarks (dlib/iBUG order), in the image's pixels. */
-  landmarks: { x: number; y: number }[];
+  landmarks: Point[];
   descriptor: Descriptor;
+}
+
+/** A face found by detectFaces: where the detector put it and how sure it is. */
+export interface FaceBox {
+  box: Box;
+  /** The detector's confidence, in (minConfidence, 1). */
+  score: number;
+}
+
+/** Options of detectFaces: face-api.js's SsdMobilenetv1Options. */
+export interface DetectOptions {
+  /** Faces scoring at or below this are dropped, in (0, 1); default 0.5. */
+  minConfidence?: number;
+  /** At most this many faces (after non-maximum suppression); default 100. */
+  maxResults?: number;
+}
+
+/** A landmark, in the image's pixels. */
+export interface Point {
+  x: number;
+  y: number;
 }
 
 /** A face found by identify. */
@@ -47,8 +68,10 @@ export interface IdentifiedFace {
   score: number;
   /** The closest enrolled person, or null when no one is closer than the threshold ("not recognized"). */
   name: string | null;
-  /** Distance to the closest enrolled person's closest sample; null when no one is enrolled. */
+  /** Distance to the closest enrolled person's closest sample; null when no one is enrolled. With a head, to the named person (or the closest, when none). */
   distance: number | null;
+  /** With a head (setHead): its score of the person it picked; then name follows the head, not distance. */
+  head?: HeadScore;
 }
 
 /** The result of enroll. */
@@ -61,7 +84,7 @@ export interface Enrollment {
   score: number;
 }
 
-/** The result of verify: match is distance < threshold. */
+/** The result of verify: match is distance < threshold, or the head's verdict with a head (setHead). */
 export interface Verification {
   name: string;
   match: boolean;
@@ -70,6 +93,22 @@ export interface Verification {
   /** The face that was compared: the largest in the image. */
   box: Box;
   score: number;
+  /** With a head: its score of name's best sample, which decides match. */
+  head?: HeadScore;
+}
+
+/** A head loaded by setHead: what its score is and where it decides. */
+export interface HeadInfo {
+  /** 'embedding' (triplet loss: the score is a distance) or 'pair-classifier' (the score is P(same)). */
+  kind: 'embedding' | 'pair-classifier';
+  threshold: number;
+  /** True for a classifier: same when score > threshold; else same when score < threshold. */
+  higherIsSame: boolean;
+}
+
+/** A head's score of a face against a person; null when no one is enrolled. */
+export interface HeadScore extends HeadInfo {
+  score: number | null;
 }
 
 /** The enrolled people, in enrollment order, and the decision threshold. */
@@ -180,6 +219,12 @@ export interface StylizeProgress {
   costs: ArtCosts[];
   /** The generated image now. */
   image: { width: number; height: number; data: Uint8ClampedArray };
+  /**
+   * Where this chunk ran: on WebGPU when load's backend has a GPU, else on
+   * the CPU; a GPU lost (or out of memory) mid-run moves the run to the CPU,
+   * which goes on from the last chunk's image and optimiser state.
+   */
+  backend: 'webgpu' | 'cpu';
 }
 
 /** What a VGG-19 layer detects (see layerFeatures). */
@@ -211,6 +256,10 @@ export declare class Visage {
   static load(options?: LoadOptions): Promise<Visage>;
   /** Every face in the image, best score first; [] when there is none. */
   detect(image: ImageInput): Promise<DetectedFace[]>;
+  /** The face detector alone: every face's box and score, best score first, no landmarks or descriptors; [] when there is none. */
+  detectFaces(image: ImageInput, options?: DetectOptions): Promise<FaceBox[]>;
+  /** The 68-point landmark net alone on box (image pixels, e.g. from detectFaces): 68 points in the image's pixels, dlib/iBUG order. */
+  landmarks(image: ImageInput, box: Box): Promise<Point[]>;
   /** The descriptor of the face filling the image (padded to a square, resized to 150×150). */
   encode(image: ImageInput): Promise<Descriptor>;
   /** One-shot enrollment: adds the largest face in the image to name; rejects when there is no face. */
@@ -224,6 +273,12 @@ export declare class Visage {
   renamePerson(oldName: string, newName: string): Promise<GalleryInfo>;
   /** The distance below which a face matches, in (0, 2]; lower is stricter. */
   setThreshold(threshold: number): Promise<GalleryInfo>;
+  /**
+   * Loads a head trained by `visage train-triplet` or `train-pairs` (its JSON, text or object): verify and
+   * identify then decide with its score and threshold (the distance threshold no longer decides). null goes
+   * back to plain distance. Rejects, keeping the current head, when json is not a head over 128 numbers.
+   */
+  setHead(json: string | object | null): Promise<HeadInfo | null>;
   /** Forgets everyone; the threshold stays. */
   clearGallery(): Promise<GalleryInfo>;
   /** JSON text in face-api.js's FaceMatcher.toJSON layout. */
@@ -248,7 +303,7 @@ export declare class Visage {
   /** Fits a content and a style image to the working size (longer side size, default 256). */
   setArtImages(content: ImageInput, style: ImageInput, size?: number): Promise<{ width: number; height: number }>;
   /** Neural style transfer in the worker; loss holds J before each step. */
-  stylize(content: ImageInput, style: ImageInput, options?: StylizeOptions): Promise<{ steps: number; loss: number[]; image: StylizeProgress['image'] }>;
+  stylize(content: ImageInput, style: ImageInput, options?: StylizeOptions): Promise<{ steps: number; loss: number[]; image: StylizeProgress['image']; backend: StylizeProgress['backend'] }>;
   /** Feature maps of a layer (conv1_1…conv5_1) and the patches that excite its strongest units; maps 1..64 (default 8), units ≤ maps (default 4). */
   layerFeatures(layer: string, options?: { maps?: number; units?: number }): Promise<LayerFeatures>;
   /** Stops the worker; pending and later calls reject. */

@@ -79,6 +79,25 @@ export class Visage {
   }
 
   /**
+   * Runs the face detector alone (face-api.js's detectAllFaces with
+   * SsdMobilenetv1Options): every face's box and score, best score first,
+   * without landmarks or descriptors. options: minConfidence in (0, 1)
+   * (default 0.5), maxResults (default 100). No face is an empty array.
+   */
+  async detectFaces(image, options = undefined) {
+    return this.#callWithImage('detectFaces', [], image, [options]);
+  }
+
+  /**
+   * Runs the 68-point landmark network alone on box ({x, y, width, height}
+   * in the image's pixels, e.g. a detectFaces box): the 68 points in the
+   * image's pixels, as detect computes them for that box.
+   */
+  async landmarks(image, box) {
+    return this.#callWithImage('landmarks', [], image, [box]);
+  }
+
+  /**
    * Returns the 128-number descriptor of the face filling the image (an
    * aligned face chip). Encoded bytes (a Blob/File, ArrayBuffer or typed
    * array) are decoded by the Go core, exactly as the native CLI does;
@@ -122,6 +141,17 @@ export class Visage {
   /** Sets the distance below which a face matches a person, in (0, 2]. */
   setThreshold(threshold) {
     return this.#call('setThreshold', [threshold]);
+  }
+
+  /**
+   * Loads a head trained by `visage train-triplet` or `train-pairs` (its JSON
+   * text or object): verify and identify then decide with its score and
+   * threshold, and their results gain head {kind, score, threshold,
+   * higherIsSame}. null goes back to plain distance. Rejects, keeping the
+   * current head, when json is not a head over 128-number descriptors.
+   */
+  setHead(json) {
+    return this.#call('setHead', [json === null || typeof json === 'string' ? json : JSON.stringify(json)]);
   }
 
   /** Forgets every enrolled person (the threshold stays). */
@@ -211,15 +241,17 @@ export class Visage {
    * alpha, beta, tv, lr, noise, seed, pool ('avg' or 'max') and
    * preserveColor as in visage.d.ts. The steps run in chunks of about
    * chunkMs (default 400) milliseconds; after each, onStep gets {step, steps,
-   * costs (this chunk's, J before each step), image (RGBA pixels)}. Aborting
-   * signal stops it between chunks and rejects with the signal's reason.
-   * Resolves {steps, loss (J before each step), image}.
+   * costs (this chunk's, J before each step), image (RGBA pixels), backend
+   * ('webgpu' or 'cpu': where the chunk ran; the load's backend, until a
+   * lost GPU moves the run to the CPU, which goes on from the last image)}.
+   * Aborting signal stops it between chunks and rejects with the signal's
+   * reason. Resolves {steps, loss (J before each step), image, backend}.
    */
   async stylize(content, style, { steps = 200, size = 256, chunkMs = 400, onStep, signal, ...options } = {}) {
     signal?.throwIfAborted();
     await this.setArtImages(content, style, size);
     signal?.throwIfAborted();
-    await this.#call('artStart', [options]);
+    let { backend } = await this.#call('artStart', [options]);
     const loss = [];
     let image = null;
     let chunk = 1;
@@ -231,10 +263,10 @@ export class Visage {
       const msPerStep = (performance.now() - started) / n;
       chunk = Math.max(1, Math.min(50, Math.round(chunkMs / Math.max(msPerStep, 1))));
       loss.push(...out.costs.map((c) => c.total));
-      image = out.image;
-      onStep?.({ step: loss.length, steps, costs: out.costs, image });
+      ({ image, backend } = out);
+      onStep?.({ step: loss.length, steps, costs: out.costs, image, backend });
     }
-    return { steps, loss, image };
+    return { steps, loss, image, backend };
   }
 
   /**
@@ -247,32 +279,15 @@ export class Visage {
     return this.#call('artFeatures', [layer, { maps, units }]);
   }
 
-  /**
-   * Where the face descriptors are computed now: {backend: 'webgpu' |
-   * 'cpu', adapter, reason}; reason says why the CPU runs (asked for, no
-   * adapter, or the GPU failed: a lost GPU moves the work to the CPU, and
-   * the gallery stays).
-   */
-  backend() {
-    return this.#call('backend', []);
-  }
-
-  /**
-   * A test hook: destroys the WebGPU device as a driver reset would; the
-   * next call that needs it falls back to the CPU. Resolves to backend().
-   */
-  loseGPUForTesting() {
-    return this.#call('loseGPUForTesting', []);
-  }
-
   /** Stops the worker; pending and later calls reject. */
   terminate() {
     this.#stop(new Error('visage: terminated'));
   }
 
-  async #callWithImage(op, args, image) {
+  // #callWithImage calls op with args, the image converted, then after.
+  async #callWithImage(op, args, image, after = []) {
     const [arg, transfer] = await toImageArg(image, op);
-    return this.#call(op, [...args, arg], transfer);
+    return this.#call(op, [...args, arg, ...after], transfer);
   }
 
   #call(op, args, transfer = [], onProgress = undefined) {
