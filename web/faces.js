@@ -47,6 +47,9 @@ export async function startFaces(visage, { say, progress }) {
     forgetNo: byId('forget-no'),
     threshold: byId('threshold'),
     thresholdValue: byId('threshold-value'),
+    headFile: byId('head-file'),
+    headClear: byId('head-clear'),
+    headStatus: byId('head-status'),
   };
 
   let v = null; // the loaded Visage
@@ -326,6 +329,12 @@ export async function startFaces(visage, { say, progress }) {
         throw err;
       } finally {
         image.close?.();
+      }
+      if (r.head) {
+        const detail = `${headVerdict(r.head, r.match)} for ${name} (distance ${dist(r.distance)}).`;
+        showUnlock(r.match ? 'unlocked' : 'denied', detail);
+        say(`${r.match ? 'Unlocked' : 'Denied'}: ${detail}`);
+        return;
       }
       const relation = r.match ? 'below' : 'not below';
       showUnlock(
@@ -611,6 +620,36 @@ export async function startFaces(visage, { say, progress }) {
     }),
   );
 
+  // A learned head (setHead) replaces plain distance for unlock and "who is this?".
+  el.headFile.addEventListener('change', () => {
+    const file = el.headFile.files[0];
+    el.headFile.value = '';
+    if (!file) {
+      return;
+    }
+    act(null, async () => {
+      let info;
+      try {
+        info = await v.setHead(await file.text());
+      } catch (err) {
+        throw new Error(`Could not load ${file.name} as a head, nothing was changed: ${err.message.replace(/^visage: /, '')}`);
+      }
+      const rule = info.higherIsSame ? `P(same) above ${dist(info.threshold)}` : `head distance below ${dist(info.threshold)}`;
+      el.headStatus.textContent = `Decisions use the ${info.kind} head from ${file.name}: same person when ${rule}.`;
+      el.headClear.hidden = false;
+      say(`Loaded the head ${file.name}.`);
+    });
+  });
+  el.headClear.addEventListener('click', () =>
+    act(el.headClear, async () => {
+      await v.setHead(null);
+      el.headStatus.textContent = 'Decisions use plain distance.';
+      el.headClear.hidden = true;
+      el.headFile.focus();
+      say('Decisions use plain distance again.');
+    }),
+  );
+
   // ---- Start: wait for the models, restore the saved gallery ----
 
   showSource(null);
@@ -650,6 +689,15 @@ function faceLabel(f) {
 
 function dist(d) {
   return d.toFixed(2);
+}
+
+// headVerdict says how a head (verify's or identify's head) scored a face.
+function headVerdict(h, match) {
+  if (h.score === null) {
+    return 'No one enrolled';
+  }
+  const [what, side] = h.higherIsSame ? ['P(same)', 'above'] : ['Head distance', 'below'];
+  return `${what} ${dist(h.score)}, ${match ? '' : 'not '}${side} the head's threshold ${dist(h.threshold)}`;
 }
 
 function button(text, label, onClick) {
