@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"image/png"
 	"math"
 	"os"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"visage/models/assets"
 	"visage/models/assets/assettest"
 	"visage/models/facerec"
+	"visage/models/landmarks"
 	"visage/models/ssd"
 )
 
@@ -222,6 +224,113 @@ func TestFacesAPI(t *testing.T) {
 	} {
 		if summary(c.got) != c.people || c.got.Threshold != c.threshold {
 			t.Errorf("after %s: people %q at threshold %v, want %q at %v", c.what, summary(c.got), c.got.Threshold, c.people, c.threshold)
+		}
+	}
+}
+
+//go:embed testdata/face_steps_api.js
+var faceStepsAPIJS string
+
+// TestFaceStepsAPI calls visage.js's detectFaces and landmarks in the page on
+// a photo of two people: the native pipeline's boxes and scores (with
+// face-api.js's default options, and with a stricter minConfidence and
+// maxResults 1) and its landmarks for each box; bad options and boxes
+// reject with what was wrong.
+func TestFaceStepsAPI(t *testing.T) {
+	var photo bytes.Buffer
+	if err := png.Encode(&photo, assettest.LFWGroup(t, "Abel_Pacheco/Abel_Pacheco_0001.jpg", "Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg")); err != nil {
+		t.Fatal(err)
+	}
+	pipe := nativePipeline(t)
+	img, err := imageio.Decode(bytes.NewReader(photo.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	detect := func(opts ssd.Options) []ssd.Detection {
+		p := *pipe
+		p.Options = opts
+		dets, _, err := p.Detect(img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return dets
+	}
+	want, wantStrict := detect(pipe.Options), detect(ssd.Options{MinConfidence: 0.96, MaxResults: 1})
+	if len(want) != 2 || len(wantStrict) != 1 {
+		t.Fatalf("natively %d faces, %d at minConfidence 0.96; want 2 and 1 (the photo must tell the options apart)", len(want), len(wantStrict))
+	}
+	boxes := make([]map[string]float64, len(want))
+	wantPts := make([][]landmarks.Point, len(want))
+	for i, d := range want {
+		boxes[i] = map[string]float64{"x": d.Box.X, "y": d.Box.Y, "width": d.Box.W, "height": d.Box.H}
+		if wantPts[i], err = pipe.Landmarks68(img, d.Box); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	ctx := openSite(t)
+	args, err := json.Marshal(map[string]any{"group": photo.Bytes(), "boxes": boxes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type faceBox struct {
+		Box   struct{ X, Y, Width, Height float64 }
+		Score float64
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+		Faces, Strict, Blank                     []faceBox
+		Landmarks                                [][]landmarks.Point
+		BadConfidence, BadMaxResults, BadOptions string
+		NoBox, BoxWithoutHeight, BoxOutside      string
+	}]("("+faceStepsAPIJS+")("+string(args)+")", chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	checkBoxes := func(what string, got []faceBox, want []ssd.Detection) {
+		t.Helper()
+		if len(got) != len(want) {
+			t.Errorf("detectFaces(%s) found %d faces, natively %d", what, len(got), len(want))
+			return
+		}
+		for i, w := range want {
+			g := got[i]
+			diff := math.Max(math.Max(math.Abs(g.Box.X-w.Box.X), math.Abs(g.Box.Y-w.Box.Y)),
+				math.Max(math.Abs(g.Box.Width-w.Box.W), math.Abs(g.Box.Height-w.Box.H)))
+			if diff > 1e-3 || math.Abs(g.Score-w.Score) > 1e-5 {
+				t.Errorf("detectFaces(%s) face %d: %+v, natively %+v", what, i, g, w)
+			}
+		}
+	}
+	checkBoxes("default options", got.Faces, want)
+	checkBoxes("minConfidence 0.96, maxResults 1", got.Strict, wantStrict)
+	if len(got.Blank) != 0 {
+		t.Errorf("detectFaces(a blank image) found %d faces, want none", len(got.Blank))
+	}
+	for i := range want {
+		if i >= len(got.Landmarks) || len(got.Landmarks[i]) != 68 {
+			t.Errorf("landmarks(face %d): %d results, want 68 points", i, len(got.Landmarks))
+			continue
+		}
+		worst := 0.0
+		for j, w := range wantPts[i] {
+			g := got.Landmarks[i][j]
+			worst = math.Max(worst, math.Max(math.Abs(g.X-w.X), math.Abs(g.Y-w.Y)))
+		}
+		if worst > 1e-3 {
+			t.Errorf("landmarks(face %d): up to %g px from native, want ≤ 1e-3", i, worst)
+		}
+	}
+	for _, c := range []struct{ what, got, want string }{
+		{"minConfidence 1", got.BadConfidence, "minConfidence must be in (0, 1), found 1"},
+		{"maxResults 0.5", got.BadMaxResults, "maxResults must be a whole number ≥ 1, found 0.5"},
+		{"options 7", got.BadOptions, "options must be an object, found number"},
+		{"no box", got.NoBox, "box must be {x, y, width, height}, found undefined"},
+		{"a box without height", got.BoxWithoutHeight, "box.height must be a number, found undefined"},
+		{"a box outside the image", got.BoxOutside, "lies outside the 500x250 image"},
+	} {
+		if !strings.Contains(c.got, c.want) {
+			t.Errorf("%s: rejected with %q, want a message containing %q", c.what, c.got, c.want)
 		}
 	}
 }

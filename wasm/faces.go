@@ -10,6 +10,7 @@ import (
 
 	"visage/core/face"
 	"visage/core/tensor"
+	"visage/models/landmarks"
 	"visage/models/ssd"
 )
 
@@ -48,13 +49,100 @@ func (a *api) detect(args []js.Value) (any, error) {
 	}
 	out := make([]any, len(faces))
 	for i, f := range faces {
-		pts := make([]any, len(f.Landmarks))
-		for j, p := range f.Landmarks {
-			pts[j] = map[string]any{"x": p.X, "y": p.Y}
-		}
-		out[i] = map[string]any{"box": boxJS(f.Box), "score": f.Score, "landmarks": pts, "descriptor": float32Array(f.Encoding)}
+		out[i] = map[string]any{"box": boxJS(f.Box), "score": f.Score, "landmarks": pointsJS(f.Landmarks), "descriptor": float32Array(f.Encoding)}
 	}
 	return out, nil
+}
+
+// detectFaces(image, {minConfidence, maxResults}?) → [{box, score}, …]:
+// the detector alone, at face-api.js's SsdMobilenetv1Options (defaults 0.5
+// and 100), best score first.
+func (a *api) detectFaces(args []js.Value) (any, error) {
+	p, img, err := a.steps(args, "detectFaces")
+	if err != nil {
+		return nil, err
+	}
+	opts := p.Options
+	if o := arg(args, 1); !o.IsUndefined() {
+		if o.Type() != js.TypeObject {
+			return nil, fmt.Errorf("detectFaces: options must be an object, found %s", describe(o))
+		}
+		if v := o.Get("minConfidence"); !v.IsUndefined() {
+			if opts.MinConfidence, err = numberOf(v, "detectFaces: minConfidence"); err != nil {
+				return nil, err
+			}
+		}
+		if v := o.Get("maxResults"); !v.IsUndefined() {
+			n, err := numberOf(v, "detectFaces: maxResults")
+			if err != nil {
+				return nil, err
+			}
+			if n != math.Trunc(n) || n < 1 || n > math.MaxInt32 {
+				return nil, fmt.Errorf("detectFaces: maxResults must be a whole number ≥ 1, found %v", n)
+			}
+			opts.MaxResults = int(n)
+		}
+		if !(opts.MinConfidence > 0 && opts.MinConfidence < 1) {
+			return nil, fmt.Errorf("detectFaces: minConfidence must be in (0, 1), found %v", opts.MinConfidence)
+		}
+	}
+	withOpts := *p
+	withOpts.Options = opts
+	dets, _, err := withOpts.Detect(img)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, len(dets))
+	for i, d := range dets {
+		out[i] = map[string]any{"box": boxJS(d.Box), "score": d.Score}
+	}
+	return out, nil
+}
+
+// landmarks(image, box) → [{x, y}, …68]: the landmark net alone on box
+// (image pixels), as detect computes a face's landmarks.
+func (a *api) landmarks(args []js.Value) (any, error) {
+	p, img, err := a.steps(args, "landmarks")
+	if err != nil {
+		return nil, err
+	}
+	b := arg(args, 1)
+	if b.Type() != js.TypeObject {
+		return nil, fmt.Errorf("landmarks: box must be {x, y, width, height}, found %s", describe(b))
+	}
+	var box face.Box
+	for _, f := range []struct {
+		name string
+		dst  *float64
+	}{{"x", &box.X}, {"y", &box.Y}, {"width", &box.W}, {"height", &box.H}} {
+		if *f.dst, err = numberOf(b.Get(f.name), "landmarks: box."+f.name); err != nil {
+			return nil, err
+		}
+		if math.IsNaN(*f.dst) || math.IsInf(*f.dst, 0) {
+			return nil, fmt.Errorf("landmarks: box.%s must be finite, found %v", f.name, *f.dst)
+		}
+	}
+	if !(box.W > 0 && box.H > 0) {
+		return nil, fmt.Errorf("landmarks: box width and height must be > 0, found %v×%v", box.W, box.H)
+	}
+	pts, err := p.Landmarks68(img, box)
+	if err != nil {
+		return nil, fmt.Errorf("landmarks: %w", err)
+	}
+	return pointsJS(pts), nil
+}
+
+// steps returns the live pipeline, whose steps detectFaces and landmarks
+// run one at a time, and op's image argument args[0].
+func (a *api) steps(args []js.Value, op string) (*face.Pipeline, *tensor.Tensor, error) {
+	img, err := a.photo(args, 0, op)
+	if err != nil {
+		return nil, nil, err
+	}
+	if a.pipeline == nil {
+		return nil, nil, fmt.Errorf("%s needs the detection pipeline, which this Visage does not have", op)
+	}
+	return a.pipeline, img, nil
 }
 
 // identify(image) → [{box, score, name, distance}, …]
@@ -139,4 +227,13 @@ func (a *api) verify(args []js.Value) (any, error) {
 // boxJS is b as the JS API returns boxes: {x, y, width, height}.
 func boxJS(b face.Box) map[string]any {
 	return map[string]any{"x": b.X, "y": b.Y, "width": b.W, "height": b.H}
+}
+
+// pointsJS is pts as the JS API returns landmarks: [{x, y}, …].
+func pointsJS(pts []landmarks.Point) []any {
+	out := make([]any, len(pts))
+	for i, p := range pts {
+		out[i] = map[string]any{"x": p.X, "y": p.Y}
+	}
+	return out
 }

@@ -25,6 +25,11 @@
 //
 //	detect(image) → [{box, score, landmarks, descriptor}, …]
 //	    every face, best score first; [] when there is none
+//	detectFaces(image, {minConfidence, maxResults}?) → [{box, score}, …]
+//	    the detector alone (face-api.js's SsdMobilenetv1Options, defaults
+//	    0.5 and 100), best score first; [] when there is none
+//	landmarks(image, box) → [{x, y}, …68]
+//	    the 68-point landmark net alone on box, as detect runs it
 //	identify(image) → [{box, score, name, distance}, …]
 //	    every face with the closest enrolled person, name null when no one
 //	    is within the threshold; distance null when no one is enrolled
@@ -74,7 +79,7 @@ func main() {
 	a := &api{gallery: face.NewGallery()}
 	methods := map[string]func([]js.Value) (any, error){
 		"load": a.load, "encode": a.encode, "distance": a.distance, "compare": a.compare,
-		"detect": a.detect, "identify": a.identify, "enroll": a.enroll, "verify": a.verify,
+		"detect": a.detect, "detectFaces": a.detectFaces, "landmarks": a.landmarks, "identify": a.identify, "enroll": a.enroll, "verify": a.verify,
 		"gallery": a.galleryInfo, "removePerson": a.remove, "renamePerson": a.rename, "setThreshold": a.setThreshold,
 		"clearGallery": a.clear, "importGallery": a.importGallery, "exportGallery": a.exportGallery,
 		"setHead": a.setHead,
@@ -103,10 +108,11 @@ type faceFinder interface {
 type api struct {
 	mu        sync.Mutex // held by each call: calls are served one at a time
 	net       *facerec.Net
-	backend   *backend     // where the networks run (nil: the CPU, before load)
-	encoder   *faceEncoder // net, on the backend's GPU when it has one
-	live      faceFinder   // face-api.js's detector defaults: what detect, identify and verify use
-	enrolling faceFinder   // also tries a lower score and a padded image: an enrollment photo is known to hold a face
+	backend   *backend       // where the networks run (nil: the CPU, before load)
+	encoder   *faceEncoder   // net, on the backend's GPU when it has one
+	live      faceFinder     // face-api.js's detector defaults: what detect, identify and verify use
+	pipeline  *face.Pipeline // live itself, for detectFaces and landmarks (nil where tests fake live)
+	enrolling faceFinder     // also tries a lower score and a padded image: an enrollment photo is known to hold a face
 	gallery   *face.Gallery
 
 	head *learn.Head // setHead's: verify and identify decide with it (nil: plain distance)
@@ -166,7 +172,7 @@ func (a *api) load(args []js.Value) (any, error) {
 			return nil, err
 		}
 	}
-	a.live, a.enrolling = p, p.WithPhotoFallbacks(tiny)
+	a.live, a.pipeline, a.enrolling = p, p, p.WithPhotoFallbacks(tiny)
 	result["detector"] = true
 	return result, nil
 }

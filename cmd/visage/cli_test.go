@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
-	"image/draw"
-	_ "image/jpeg"
 	"image/png"
 	"io"
 	"net/http"
@@ -345,31 +343,6 @@ func TestCLIServe(t *testing.T) {
 	}
 }
 
-// sideBySide writes the LFW photos rel (same size) pasted in a row as a PNG
-// in a temporary directory and returns its path: a photo of several people.
-func sideBySide(t *testing.T, lfw string, rel ...string) string {
-	t.Helper()
-	var imgs []image.Image
-	for _, r := range rel {
-		f, err := os.Open(filepath.Join(lfw, filepath.FromSlash(r)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, _, err := image.Decode(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		imgs = append(imgs, img)
-	}
-	w, h := imgs[0].Bounds().Dx(), imgs[0].Bounds().Dy()
-	out := image.NewRGBA(image.Rect(0, 0, w*len(imgs), h))
-	for i, img := range imgs {
-		draw.Draw(out, image.Rect(i*w, 0, (i+1)*w, h), img, img.Bounds().Min, draw.Src)
-	}
-	return writePNG(t, out)
-}
-
 // writePNG writes img as a PNG in a temporary directory and returns its path.
 func writePNG(t *testing.T, img image.Image) string {
 	t.Helper()
@@ -394,7 +367,7 @@ func writePNG(t *testing.T, img image.Image) string {
 // gives.
 func TestCLIAllFaces(t *testing.T) {
 	lfw := lfwDir(t)
-	group := sideBySide(t, lfw, "Abel_Pacheco/Abel_Pacheco_0001.jpg", "Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg")
+	group := writePNG(t, assettest.LFWGroup(t, "Abel_Pacheco/Abel_Pacheco_0001.jpg", "Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg"))
 	abel := filepath.Join(lfw, "Abel_Pacheco", "Abel_Pacheco_0004.jpg")
 	akhmed := filepath.Join(lfw, "Akhmed_Zakayev", "Akhmed_Zakayev_0002.jpg")
 	run := func(args ...string) string {

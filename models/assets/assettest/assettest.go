@@ -5,6 +5,9 @@
 package assettest
 
 import (
+	"image"
+	"image/draw"
+	_ "image/jpeg" // LFW's photos
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -76,6 +79,35 @@ func LFWImage(t testing.TB, rel string) *tensor.Tensor {
 		t.Fatal(err)
 	}
 	return img
+}
+
+// LFWGroup pastes the LFW photos rel (of equal size; LFW's are 250×250) side
+// by side, left to right: a photo of several people. Missing data ends the
+// test as Need does; a photo that is missing or does not decode fails it.
+func LFWGroup(t testing.TB, rel ...string) image.Image {
+	t.Helper()
+	dir := Shared(t, "data/lfw/images_deepfunneled")
+	var out *image.RGBA
+	for i, r := range rel {
+		f, err := os.Open(filepath.Join(dir, filepath.FromSlash(r)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, _, err := image.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", r, err)
+		}
+		w, h := img.Bounds().Dx(), img.Bounds().Dy()
+		if out == nil {
+			out = image.NewRGBA(image.Rect(0, 0, w*len(rel), h))
+		}
+		if w*len(rel) != out.Rect.Dx() || h != out.Rect.Dy() {
+			t.Fatalf("%s is %dx%d, unlike %s", r, w, h, rel[0])
+		}
+		draw.Draw(out, image.Rect(i*w, 0, (i+1)*w, h), img, img.Bounds().Min, draw.Src)
+	}
+	return out
 }
 
 // holding returns the directory that locate finds after checking that rel
