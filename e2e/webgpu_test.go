@@ -29,6 +29,11 @@ const (
 	// maxGradientRelErr is the largest max|gpu−cpu|/max|cpu| between
 	// style-transfer gradients.
 	maxGradientRelErr = 1e-3
+	// maxScoreDiff is the largest |gpu−cpu| between face detector scores.
+	maxScoreDiff = 1e-4
+	// maxPixelDiff is the largest |gpu−cpu| between detection box
+	// coordinates or landmark coordinates, in image pixels.
+	maxPixelDiff = 1e-3
 )
 
 // gpuResult mirrors wasm/webgputest's Result.
@@ -47,7 +52,7 @@ type gpuResult struct {
 // TestWebGPUKernels checks that every WebGPU kernel matches its
 // visage/core/ops reference on the page's random, awkwardly shaped inputs.
 func TestWebGPUKernels(t *testing.T) {
-	results := runGPUPage(t, "?kernels", "")
+	results := runGPUPage(t, "?kernels", "", "")
 	worst := map[string]float64{}
 	var order []string
 	for _, r := range results {
@@ -74,7 +79,7 @@ func TestWebGPUKernels(t *testing.T) {
 func TestWebGPUFaceRecognition(t *testing.T) {
 	models, err := assets.FaceModelsDir()
 	assettest.Need(t, err)
-	for _, r := range runGPUPage(t, "?net=facerec", models) {
+	for _, r := range runGPUPage(t, "?net=facerec", models, "") {
 		switch {
 		case r.Error != "":
 			t.Errorf("%s %s: %s", r.Op, r.Case, r.Error)
@@ -91,7 +96,7 @@ func TestWebGPUFaceRecognition(t *testing.T) {
 // Adam steps on the GPU equal core/art's; the page checks that a gradient
 // is one submission and one read-back, and a step one submission.
 func TestWebGPUStyleTransfer(t *testing.T) {
-	for _, r := range runGPUPage(t, "?net=nst", "") {
+	for _, r := range runGPUPage(t, "?net=nst", "", "") {
 		switch {
 		case r.Error != "":
 			t.Errorf("%s %s: %s", r.Op, r.Case, r.Error)
@@ -110,12 +115,63 @@ func TestWebGPUStyleTransfer(t *testing.T) {
 	}
 }
 
+// TestWebGPUSSD checks that the SSD face detector on the GPU gives the CPU
+// network's score and box for every anchor, and its detections, on an LFW
+// photo and on noise; the page checks that a pass is one submission and
+// one read-back (the predictors' outputs; decoding and suppression run on
+// the CPU).
+func TestWebGPUSSD(t *testing.T) { checkFaceNetPage(t, "?net=ssd") }
+
+// TestWebGPULandmarks checks that the 68-point landmark network on the GPU
+// gives the CPU network's points on crops of an LFW photo and of noise;
+// the page checks that a pass is one submission and one read-back.
+func TestWebGPULandmarks(t *testing.T) { checkFaceNetPage(t, "?net=landmarks") }
+
+// TestWebGPUTinyFace checks that the Tiny Face Detector on the GPU gives
+// the CPU network's detections at two input sizes; the page checks that a
+// pass is one submission and one read-back.
+func TestWebGPUTinyFace(t *testing.T) { checkFaceNetPage(t, "?net=tinyface") }
+
+// checkFaceNetPage runs a face network check of the page (query) with the
+// face models and an LFW photo, holding scores (Op "… scores", and the
+// RelErr of "… detections") to maxScoreDiff and pixel positions (the
+// MaxAbsDiff of the rest) to maxPixelDiff.
+func checkFaceNetPage(t *testing.T, query string) {
+	models, err := assets.FaceModelsDir()
+	assettest.Need(t, err)
+	photo := assettest.Shared(t, "data/lfw/images_deepfunneled/Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
+	for _, r := range runGPUPage(t, query, models, photo) {
+		scoreDiff, pixelDiff := 0.0, r.MaxAbsDiff
+		switch {
+		case strings.HasSuffix(r.Op, " scores"):
+			scoreDiff, pixelDiff = r.MaxAbsDiff, 0
+		case strings.HasSuffix(r.Op, " detections"):
+			scoreDiff = r.RelErr
+		}
+		switch {
+		case r.Error != "":
+			t.Errorf("%s %s: %s", r.Op, r.Case, r.Error)
+			continue
+		case !(scoreDiff <= maxScoreDiff):
+			t.Errorf("%s %s: scores differ by %.3g, want ≤ %g", r.Op, r.Case, scoreDiff, maxScoreDiff)
+		case !(pixelDiff <= maxPixelDiff):
+			t.Errorf("%s %s: positions differ by %.3g px, want ≤ %g", r.Op, r.Case, pixelDiff, maxPixelDiff)
+		}
+		msg := fmt.Sprintf("%s %s: max diff %.2e (rel %.2e)", r.Op, r.Case, r.MaxAbsDiff, r.RelErr)
+		if r.Submissions > 0 {
+			msg += fmt.Sprintf("; %d submission, %d read-back; GPU %.0f ms, CPU %.0f ms", r.Submissions, r.ReadBacks, r.GPUMillis, r.CPUMillis)
+		}
+		t.Log(msg)
+	}
+}
+
 // runGPUPage builds wasm/webgputest, serves it with web/gpu/kernels.html
-// (and, when models is not empty, that directory under /models/), opens
+// (and, when models is not empty, that directory under /models/, and when
+// photo is not empty, that file as face.jpg beside the page), opens
 // kernels.html+query in headless Chromium with WebGPU, and returns the
 // page's results. It skips (or, with VISAGE_E2E set, fails) when Chromium or
 // WebGPU is missing, and fails when the page reports no results.
-func runGPUPage(t *testing.T, query, models string) []gpuResult {
+func runGPUPage(t *testing.T, query, models, photo string) []gpuResult {
 	t.Helper()
 	chromium, err := ChromiumPath()
 	assettest.Need(t, err)
@@ -131,11 +187,15 @@ func runGPUPage(t *testing.T, query, models string) []gpuResult {
 		t.Fatalf("building wasm/webgputest: %v\n%s", err, out)
 	}
 	consultSources(t, root, "./wasm/webgputest")
-	for _, f := range []struct{ from, to string }{
+	files := []struct{ from, to string }{
 		{filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"), "wasm_exec.js"},
 		{filepath.Join(root, "web", "gpu", "kernels.html"), "kernels.html"},
 		{filepath.Join(root, "web", "gpu", "kernels.js"), "kernels.js"},
-	} {
+	}
+	if photo != "" {
+		files = append(files, struct{ from, to string }{photo, "face.jpg"})
+	}
+	for _, f := range files {
 		b, err := os.ReadFile(f.from)
 		if err != nil {
 			t.Fatal(err)

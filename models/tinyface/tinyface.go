@@ -210,13 +210,13 @@ func toInput(img *tensor.Tensor, size int) *tensor.Tensor {
 // forward runs the net: conv0 (valid) and five separable convs, each
 // followed by 2x2 max pooling (stride 1 after the last), then conv8.
 func (n *Net) forward(x *tensor.Tensor) *tensor.Tensor {
-	out := ops.LeakyReLU(ops.Conv2D(x, n.p.Conv0.Filters, n.p.Conv0.Bias, 1, 1, ops.Valid), leak)
+	out := ops.LeakyReLU(ops.Conv2D(x, n.p.Conv0.Filters, n.p.Conv0.Bias, 1, 1, ops.Valid), Leak)
 	out = ops.MaxPool2D(out, 2, 2, 2, 2, ops.Same)
 	for i, c := range n.p.Sep {
 		// face-api.js pads by one pixel, then convolves 'valid'.
 		out = ops.PadSpatial(out, 1, 1, 1, 1, 0)
 		out = ops.DepthwiseConv2D(out, c.Depthwise, nil, 1, 1, ops.Valid)
-		out = ops.LeakyReLU(ops.Conv2D(out, c.Pointwise, c.Bias, 1, 1, ops.Valid), leak)
+		out = ops.LeakyReLU(ops.Conv2D(out, c.Pointwise, c.Bias, 1, 1, ops.Valid), Leak)
 		stride := 2
 		if i == len(n.p.Sep)-1 {
 			stride = 1
@@ -226,8 +226,8 @@ func (n *Net) forward(x *tensor.Tensor) *tensor.Tensor {
 	return ops.Conv2D(out, n.p.Conv8.Filters, n.p.Conv8.Bias, 1, 1, ops.Valid)
 }
 
-// leak is face-api.js's leaky ReLU slope, float32(0.1).
-const leak = 0.10000000149011612
+// Leak is face-api.js's leaky ReLU slope, float32(0.1).
+const Leak = 0.10000000149011612
 
 func sigmoid(v float32) float64 { return 1 / (1 + math.Exp(-float64(v))) }
 

@@ -12,7 +12,9 @@
 // the previous one.
 //
 // The networks built on it are in the sub-packages facerecgpu (the face
-// descriptor) and nstgpu (the style-transfer gradient and Adam loop). A
+// descriptor), ssdgpu and tinyfacegpu (the face detectors), landmarksgpu
+// (the 68 landmarks) and nstgpu (the style-transfer gradient and Adam
+// loop). A
 // caller picks the GPU when Open succeeds and falls back to the CPU network
 // when it fails, or when Read or Flush later return an error wrapping
 // ErrDeviceLost or ErrOutOfMemory:

@@ -39,7 +39,11 @@ func (d *Device) Conv2DFused(x, w, bias *Buffer, strideH, strideW int, pad ops.P
 	kh, kw, cout := w.Shape[0], w.Shape[1], w.Shape[3]
 	oh, top := windowPlan(h, kh, strideH, pad)
 	ow, left := windowPlan(wd, kw, strideW, pad)
-	y := d.matmul(matmulArgs{a: x, b: w, bias: bias, m: oh * ow, k: kh * kw * c, n: cout, mode: convForward, alpha: 1,
+	mode := convForward
+	if kh == 1 && kw == 1 && strideH == 1 && strideW == 1 {
+		mode = dense // x is its own im2col: skip the shader's index arithmetic
+	}
+	y := d.matmul(matmulArgs{a: x, b: w, bias: bias, m: oh * ow, k: kh * kw * c, n: cout, mode: mode, alpha: 1,
 		conv: [9]int{h, wd, c, ow, kw, strideH, strideW, top, left}, epilogue: ep})
 	return y.Reshape(oh, ow, cout)
 }

@@ -84,6 +84,8 @@ func checks() []check {
 		{[]int{9, 7, 3}, []int{3, 3, 3, 5}, 2, ops.Valid, false},
 		{[]int{11, 8, 5}, []int{5, 5, 5, 7}, 2, ops.Same, true},
 		{[]int{5, 5, 13}, []int{1, 1, 13, 3}, 1, ops.Valid, true},
+		{[]int{6, 7, 9}, []int{1, 1, 9, 10}, 1, ops.Same, false},
+		{[]int{7, 9, 6}, []int{1, 1, 6, 5}, 2, ops.Same, true},
 		{[]int{15, 13, 3}, []int{7, 7, 3, 6}, 2, ops.Same, false},
 		{[]int{6, 10, 2}, []int{3, 1, 2, 3}, 2, ops.Same, true},
 	} {
@@ -208,6 +210,23 @@ func checks() []check {
 			return gpu, a.cpu(x), err
 		}})
 	}
+	cs = append(cs, check{"ReLUCopy", "x[5 7 3] in [-8,8), then x itself (left alone)", func(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor, error) {
+		x := random(rng, 5, 7, 3)
+		for i := range x.Data {
+			x.Data[i] *= 8
+		}
+		gx := d.Upload(x)
+		y := d.ReLUCopy(gx)
+		outs, err := d.ReadAll(y, gx)
+		y.Release()
+		gx.Release()
+		if err != nil {
+			return nil, nil, err
+		}
+		gpu, _ := tensor.FromData(append(outs[0].Data, outs[1].Data...), 2, 5, 7, 3)
+		cpu, _ := tensor.FromData(append(ops.ReLU(x.Clone()).Data, x.Data...), 2, 5, 7, 3)
+		return gpu, cpu, nil
+	}})
 	for _, c := range []struct{ scale, bias bool }{{true, true}, {false, true}, {true, false}} {
 		cs = append(cs, check{"ScaleBias", fmt.Sprintf("x[5 7 6] scale=%v bias=%v", c.scale, c.bias),
 			func(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor, error) {

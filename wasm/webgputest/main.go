@@ -11,7 +11,11 @@
 //     (visage/wasm/webgpu/facerecgpu) against models/facerec, with the
 //     weight files the page fetched into globalThis.visageTestFiles;
 //   - ?net=nst: the style-transfer gradient (visage/wasm/webgpu/nstgpu)
-//     against core/art on a small random VGG-19.
+//     against core/art on a small random VGG-19;
+//   - ?net=ssd, ?net=landmarks, ?net=tinyface: the face detectors and the
+//     landmark network on the GPU (ssdgpu, landmarksgpu, tinyfacegpu)
+//     against models/ssd, models/landmarks and models/tinyface, on the
+//     face photo the page fetched with the weights and on noise.
 //
 // It publishes a Report as JSON in globalThis.visageWebGPUReport, which
 // e2e/webgpu_test.go reads.
@@ -74,8 +78,14 @@ func run() Report {
 		rep.Results = checkFaceRec(d, rng)
 	case "?net=nst":
 		rep.Results = checkNST(d, rng)
+	case "?net=ssd":
+		rep.Results = checkSSD(d, rng)
+	case "?net=landmarks":
+		rep.Results = checkLandmarks(d, rng)
+	case "?net=tinyface":
+		rep.Results = checkTinyFace(d, rng)
 	default:
-		rep.Error = fmt.Sprintf("unknown query %q: want ?kernels, ?net=facerec or ?net=nst", query)
+		rep.Error = fmt.Sprintf("unknown query %q: want ?kernels or ?net= facerec, nst, ssd, landmarks or tinyface", query)
 	}
 	return rep
 }

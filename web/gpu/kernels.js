@@ -1,8 +1,10 @@
 // Runs webgputest.wasm (wasm/webgputest), which checks the WebGPU kernels
 // or networks against the CPU and publishes globalThis.visageWebGPUReport.
-// With ?net=facerec it first fetches the face recognition model (manifest
-// and shards, from models/) into globalThis.visageTestFiles. A failure is
-// published in the same place, as {"error": …}.
+// With ?net=facerec, ssd, landmarks or tinyface it first fetches that
+// network's model (manifest and shards, from models/) into
+// globalThis.visageTestFiles, and for the last three also face.jpg, a face
+// photo served beside the page. A failure is published in the same place,
+// as {"error": …}.
 'use strict';
 function fail(msg) {
   globalThis.visageWebGPUReport = JSON.stringify({ error: msg });
@@ -29,10 +31,22 @@ async function fetchModel(manifest) {
   return files;
 }
 
+// The model each network check needs, and whether it needs the photo.
+const checks = {
+  '?net=facerec': { manifest: 'face_recognition_model-weights_manifest.json' },
+  '?net=ssd': { manifest: 'ssd_mobilenetv1_model-weights_manifest.json', photo: true },
+  '?net=landmarks': { manifest: 'face_landmark_68_model-weights_manifest.json', photo: true },
+  '?net=tinyface': { manifest: 'tiny_face_detector_model-weights_manifest.json', photo: true },
+};
+
 (async () => {
   try {
-    if (location.search === '?net=facerec') {
-      globalThis.visageTestFiles = await fetchModel('face_recognition_model-weights_manifest.json');
+    const check = checks[location.search];
+    if (check) {
+      globalThis.visageTestFiles = await fetchModel(check.manifest);
+      if (check.photo) {
+        globalThis.visageTestFiles['face.jpg'] = await fetchBytes('face.jpg');
+      }
     }
     const go = new Go();
     const { instance } = await WebAssembly.instantiateStreaming(fetch('webgputest.wasm'), go.importObject);
