@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"visage/core/face"
+	"visage/core/learn"
 )
 
 func init() {
@@ -13,24 +14,35 @@ func init() {
 // comparePair is one line of compare --all's "pairs": face Face1 of image 1
 // against face Face2 of image 2 (indices into "faces1" and "faces2").
 type comparePair struct {
-	Face1    int     `json:"face1"`
-	Face2    int     `json:"face2"`
-	Distance float64 `json:"distance"`
-	Same     bool    `json:"same"`
+	Face1     int      `json:"face1"`
+	Face2     int      `json:"face2"`
+	Distance  float64  `json:"distance"`
+	HeadScore *float64 `json:"head_score,omitempty"` // with --head
+	Same      bool     `json:"same"`
 }
 
 func runCompare(args []string) error {
-	fl := newFlagSet("compare", "[--aligned] [--all] [--json] [--threshold T] [--models DIR] IMAGE1 IMAGE2")
+	fl := newFlagSet("compare", "[--aligned] [--all] [--json] [--threshold T] [--head FILE] [--models DIR] IMAGE1 IMAGE2")
 	var src faceSource
 	src.addFlags(fl)
 	src.addAllFlag(fl)
 	asJSON := fl.Bool("json", false, `print {"distance":d,"same":bool,"threshold":t}; with --all `+
 		`{"threshold":t,"faces1":[{"box":…,"score":…,"landmarks":…}],"faces2":[…],"pairs":[{"face1":i,"face2":j,"distance":d,"same":bool}]} `+
-		`(every face of IMAGE1 against every face of IMAGE2; i, j index faces1, faces2)`)
+		`(every face of IMAGE1 against every face of IMAGE2; i, j index faces1, faces2); with --head each pair also has "head_score", `+
+		`which decides "same" against the head's threshold`)
 	threshold := thresholdFlag{value: face.DefaultThreshold}
-	fl.Var(&threshold, "threshold", fmt.Sprintf("same person when the distance is below `T`, in (0, 2] (default %v)", face.DefaultThreshold))
+	fl.Var(&threshold, "threshold", fmt.Sprintf("same person when the distance is below `T`, in (0, 2] (default %v); with --head, the head's threshold instead", face.DefaultThreshold))
+	headFile := addHeadFlag(fl)
 	if err := parseFlags(fl, args, 2, 2); err != nil {
 		return err
+	}
+	head, err := headWithThreshold(*headFile, threshold)
+	if err != nil {
+		return err
+	}
+	thr := threshold.value
+	if head != nil {
+		thr = head.Threshold
 	}
 	faces1, err := src.chosen(fl.Arg(0))
 	if err != nil {
@@ -43,20 +55,27 @@ func runCompare(args []string) error {
 	var pairs []comparePair
 	for i, a := range faces1 {
 		for j, b := range faces2 {
-			dist := face.Distance(a.Encoding, b.Encoding)
-			pairs = append(pairs, comparePair{i, j, dist, dist < threshold.value})
+			p := comparePair{Face1: i, Face2: j, Distance: face.Distance(a.Encoding, b.Encoding)}
+			p.Same = p.Distance < thr
+			if head != nil {
+				var score float64
+				p.Same, score = head.Same(a.Encoding, b.Encoding)
+				p.HeadScore = headScoreField(head, score)
+			}
+			pairs = append(pairs, p)
 		}
 	}
 	if !src.all {
 		p := pairs[0]
 		if *asJSON {
 			return printJSON(struct {
-				Distance  float64 `json:"distance"`
-				Same      bool    `json:"same"`
-				Threshold float64 `json:"threshold"`
-			}{p.Distance, p.Same, threshold.value})
+				Distance  float64  `json:"distance"`
+				HeadScore *float64 `json:"head_score,omitempty"`
+				Same      bool     `json:"same"`
+				Threshold float64  `json:"threshold"`
+			}{p.Distance, p.HeadScore, p.Same, thr})
 		}
-		fmt.Println(sameLine(p, threshold.value))
+		fmt.Println(sameLine(p, head, thr))
 		return nil
 	}
 	if *asJSON {
@@ -65,7 +84,7 @@ func runCompare(args []string) error {
 			Faces1    []faceReport  `json:"faces1"`
 			Faces2    []faceReport  `json:"faces2"`
 			Pairs     []comparePair `json:"pairs"`
-		}{threshold.value, reportsOf(faces1), reportsOf(faces2), pairs})
+		}{thr, reportsOf(faces1), reportsOf(faces2), pairs})
 	}
 	for i, f := range faces1 {
 		printFace(fmt.Sprintf("image 1 face %d", i+1), f)
@@ -74,15 +93,16 @@ func runCompare(args []string) error {
 		printFace(fmt.Sprintf("image 2 face %d", j+1), f)
 	}
 	for _, p := range pairs {
-		fmt.Printf("face 1.%d vs 2.%d: %s\n", p.Face1+1, p.Face2+1, sameLine(p, threshold.value))
+		fmt.Printf("face 1.%d vs 2.%d: %s\n", p.Face1+1, p.Face2+1, sameLine(p, head, thr))
 	}
 	return nil
 }
 
-// sameLine is compare's verdict on p in words.
-func sameLine(p comparePair, threshold float64) string {
+// sameLine is compare's verdict on p in words (decided by head when not nil).
+func sameLine(p comparePair, head *learn.Head, threshold float64) string {
+	what := "different people"
 	if p.Same {
-		return fmt.Sprintf("same person (distance %.4f < threshold %v)", p.Distance, threshold)
+		what = "same person"
 	}
-	return fmt.Sprintf("different people (distance %.4f >= threshold %v)", p.Distance, threshold)
+	return what + " (" + decision(head, threshold, p.Distance, p.HeadScore, p.Same) + ")"
 }

@@ -36,7 +36,7 @@ type matchFlags struct {
 // threshold does ("match", "recognise").
 func (m *matchFlags) add(fl *flag.FlagSet, verb string) {
 	m.db = fl.String("db", "", "database `FILE` written by `visage enroll` (or face-api.js's FaceMatcher.toJSON)")
-	fl.Var(&m.threshold, "threshold", verb+" when the distance is below `T`, in (0, 2] (default: the database's, normally 0.6)")
+	fl.Var(&m.threshold, "threshold", verb+" when the distance is below `T`, in (0, 2] (default: the database's, normally 0.6); with --head, the head's threshold instead")
 }
 
 // open reads the database, which must exist, with --threshold applied when

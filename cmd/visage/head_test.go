@@ -144,3 +144,85 @@ func TestCLILFWHead(t *testing.T) {
 	r := visage(t, "lfw", "--dir", dir, "--pairs", f["pairs.txt"], "--folds", "1-2", "--cache", cachePath, "--out", dir, "--tiny-fallback=false", "--head", bad)
 	wantError(t, r, 1, "lfw", "bad.json", "128-number face descriptors", "over 64")
 }
+
+// TestCLIHead decides compare, verify and identify with tiny heads on face
+// chips: a classifier whose boundary lies between the two people's L1
+// distances (same for John Salley's two chips, not for John Savage), a
+// strict one that refuses what plain distance accepts, --threshold replacing
+// a head's threshold, and an identity embedding head that gives plain
+// distance's answers.
+func TestCLIHead(t *testing.T) {
+	same1, same2, other, _ := chips(t)
+	dir := t.TempDir()
+	r := visage(t, "encode", "--aligned", "--json", same1, same2, other)
+	var enc []imageFaces
+	if err := json.Unmarshal([]byte(r.stdout), &enc); r.code != 0 || err != nil || len(enc) != 3 {
+		t.Fatalf("encode: exit %d, %v, %s", r.code, err, r.stderr)
+	}
+	e1, e2, eo := enc[0].Faces[0].Encoding, enc[1].Faces[0].Encoding, enc[2].Faces[0].Encoding
+	lSame, lOther := l1(e1, e2), l1(e1, eo)
+	if face.Distance(e1, e2) >= face.DefaultThreshold || lSame >= lOther {
+		t.Fatalf("the chips do not suit the test: L1 %v (same) and %v", lSame, lOther)
+	}
+	sigma := func(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+	midB := (lSame + lOther) / 2
+	mid := saveHead(t, classifierHead(midB), filepath.Join(dir, "mid.json"))
+	strict := saveHead(t, classifierHead(lSame/2), filepath.Join(dir, "strict.json"))
+	identity := saveHead(t, identityHead(face.DescriptorLen, 0.6), filepath.Join(dir, "identity.json"))
+	run := func(args ...string) result {
+		t.Helper()
+		r := visage(t, args...)
+		if r.code != 0 {
+			t.Fatalf("%q: exit %d: %s", args, r.code, r.stderr)
+		}
+		return r
+	}
+	near := func(v any, want float64) bool { f, ok := v.(float64); return ok && math.Abs(f-want) < 1e-6 }
+
+	// compare
+	c := decodeJSON(t, run("compare", "--aligned", "--json", "--head", mid, same1, same2).stdout, "distance", "head_score", "same", "threshold")
+	if c["same"] != true || !near(c["head_score"], sigma(midB-lSame)) || c["threshold"] != 0.5 || !near(c["distance"], face.Distance(e1, e2)) {
+		t.Errorf("compare --head mid, John Salley twice: %v; want same at P %v, threshold 0.5, the plain distance beside it", c, sigma(midB-lSame))
+	}
+	c = decodeJSON(t, run("compare", "--aligned", "--json", "--head", mid, same1, other).stdout, "distance", "head_score", "same", "threshold")
+	if c["same"] != false || !near(c["head_score"], sigma(midB-lOther)) {
+		t.Errorf("compare --head mid, Salley and Savage: %v; want different at P %v", c, sigma(midB-lOther))
+	}
+	if out := run("compare", "--aligned", "--head", strict, same1, same2).stdout; !strings.HasPrefix(out, "different people (P(same) ") || !strings.Contains(out, "<= threshold 0.5; distance ") {
+		t.Errorf("compare --head strict, John Salley twice: %q; want different people, P(same) <= threshold 0.5", out)
+	}
+	c = decodeJSON(t, run("compare", "--aligned", "--json", "--head", mid, "--threshold", "0.999999", same1, same2).stdout, "distance", "head_score", "same", "threshold")
+	if c["same"] != false || c["threshold"] != 0.999999 {
+		t.Errorf("compare --head mid --threshold 0.999999: %v; want not same at that threshold", c)
+	}
+	wantError(t, visage(t, "compare", "--aligned", "--head", mid, "--threshold", "1.5", same1, same2), exitUsage, "compare", "probability in (0, 1)")
+	wantError(t, visage(t, "compare", "--aligned", "--head", filepath.Join(dir, "none.json"), same1, same2), exitError, "compare", "none.json")
+	plain := decodeJSON(t, run("compare", "--aligned", "--json", same1, other).stdout, "distance", "same", "threshold")
+	c = decodeJSON(t, run("compare", "--aligned", "--json", "--head", identity, same1, other).stdout, "distance", "head_score", "same", "threshold")
+	if c["same"] != plain["same"] || !near(c["head_score"], plain["distance"].(float64)) {
+		t.Errorf("compare --head identity: %v; want plain distance's %v", c, plain)
+	}
+
+	// verify and identify
+	db := filepath.Join(dir, "people.json")
+	run("enroll", "--db", db, "--name", "Salley", "--aligned", same1)
+	v := decodeJSON(t, run("verify", "--db", db, "--name", "Salley", "--aligned", "--json", "--head", strict, same2).stdout, "match", "distance", "head_score")
+	if v["match"] != false || !near(v["head_score"], sigma(lSame/2-lSame)) || !near(v["distance"], face.Distance(e1, e2)) {
+		t.Errorf("verify --head strict: %v; want no match at P %v (plain distance would match)", v, sigma(-lSame/2))
+	}
+	v = decodeJSON(t, run("verify", "--db", db, "--name", "Salley", "--aligned", "--json", "--head", mid, same2).stdout, "match", "distance", "head_score")
+	if v["match"] != true {
+		t.Errorf("verify --head mid: %v; want a match", v)
+	}
+	if out := run("verify", "--db", db, "--name", "Salley", "--aligned", "--head", mid, other).stdout; !strings.HasPrefix(out, `no match: not "Salley" (P(same) `) {
+		t.Errorf("verify --head mid, Savage's chip: %q", out)
+	}
+	id := decodeJSON(t, run("identify", "--db", db, "--aligned", "--json", "--head", mid, same2).stdout, "name", "distance", "head_score")
+	if id["name"] != "Salley" || !near(id["head_score"], sigma(midB-lSame)) {
+		t.Errorf("identify --head mid, Salley's second chip: %v", id)
+	}
+	id = decodeJSON(t, run("identify", "--db", db, "--aligned", "--json", "--head", mid, other).stdout, "name", "distance", "head_score")
+	if id["name"] != nil || !near(id["head_score"], sigma(midB-lOther)) || !near(id["distance"], face.Distance(e1, eo)) {
+		t.Errorf("identify --head mid, Savage's chip: %v; want not recognised at P %v", id, sigma(midB-lOther))
+	}
+}

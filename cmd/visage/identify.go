@@ -12,25 +12,36 @@ func init() {
 // nil (JSON null) when not recognised, and the distance to the nearest
 // person.
 type identifyResult struct {
-	Name     *string `json:"name"`
-	Distance float64 `json:"distance"`
+	Name      *string  `json:"name"`
+	Distance  float64  `json:"distance"`
+	HeadScore *float64 `json:"head_score,omitempty"` // with --head
 }
 
 func runIdentify(args []string) error {
-	fl := newFlagSet("identify", "--db FILE [--aligned] [--all] [--json] [--threshold T] [--models DIR] IMAGE")
+	fl := newFlagSet("identify", "--db FILE [--aligned] [--all] [--json] [--threshold T] [--head FILE] [--models DIR] IMAGE")
 	var src faceSource
 	src.addFlags(fl)
 	src.addAllFlag(fl)
 	var m matchFlags
 	m.add(fl, "recognise")
 	asJSON := fl.Bool("json", false, `print {"name":"…" or null,"distance":d} (d: to the nearest person); with --all `+
-		`{"faces":[{"box":…,"score":…,"landmarks":…,"name":…,"distance":d}]}`)
+		`{"faces":[{"box":…,"score":…,"landmarks":…,"name":…,"distance":d}]}; with --head also "head_score" of the person `+
+		`whose samples score best, which decides "name" (distance is then to that person)`)
+	headFile := addHeadFlag(fl)
 	if err := parseFlags(fl, args, 1, 1); err != nil {
+		return err
+	}
+	head, err := headWithThreshold(*headFile, m.threshold)
+	if err != nil {
 		return err
 	}
 	g, err := m.open()
 	if err != nil {
 		return err
+	}
+	thr := g.Threshold()
+	if head != nil {
+		thr = head.Threshold
 	}
 	if len(g.Names()) == 0 {
 		return fmt.Errorf("no one is enrolled in %s", *m.db)
@@ -42,6 +53,13 @@ func runIdentify(args []string) error {
 	results := make([]identifyResult, len(faces))
 	for i, f := range faces {
 		name, dist, ok := g.Identify(f.Encoding)
+		if head != nil {
+			var score float64
+			if name, score, ok = head.Identify(g, f.Encoding); ok {
+				_, dist, _ = g.Verify(name, f.Encoding)
+			}
+			results[i].HeadScore = headScoreField(head, score)
+		}
 		results[i].Distance = dist
 		if ok {
 			results[i].Name = &name
@@ -49,9 +67,9 @@ func runIdentify(args []string) error {
 	}
 	line := func(r identifyResult) string {
 		if r.Name != nil {
-			return fmt.Sprintf("%s (distance %.4f < threshold %v)", *r.Name, r.Distance, g.Threshold())
+			return *r.Name + " (" + decision(head, thr, r.Distance, r.HeadScore, true) + ")"
 		}
-		return fmt.Sprintf("not recognised (nearest distance %.4f >= threshold %v)", r.Distance, g.Threshold())
+		return "not recognised (nearest " + decision(head, thr, r.Distance, r.HeadScore, false) + ")"
 	}
 	switch {
 	case src.all:

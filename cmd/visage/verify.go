@@ -11,12 +11,13 @@ func init() {
 
 // verifyResult is verify's answer for one face.
 type verifyResult struct {
-	Match    bool    `json:"match"`
-	Distance float64 `json:"distance"`
+	Match     bool     `json:"match"`
+	Distance  float64  `json:"distance"`
+	HeadScore *float64 `json:"head_score,omitempty"` // with --head
 }
 
 func runVerify(args []string) error {
-	fl := newFlagSet("verify", "--db FILE --name NAME [--aligned] [--all] [--json] [--threshold T] [--models DIR] IMAGE")
+	fl := newFlagSet("verify", "--db FILE --name NAME [--aligned] [--all] [--json] [--threshold T] [--head FILE] [--models DIR] IMAGE")
 	var src faceSource
 	src.addFlags(fl)
 	src.addAllFlag(fl)
@@ -24,8 +25,13 @@ func runVerify(args []string) error {
 	m.add(fl, "match")
 	name := fl.String("name", "", "`NAME` of the person the image is claimed to show")
 	asJSON := fl.Bool("json", false, `print {"match":bool,"distance":d}; with --all `+
-		`{"faces":[{"box":…,"score":…,"landmarks":…,"match":bool,"distance":d}]}`)
+		`{"faces":[{"box":…,"score":…,"landmarks":…,"match":bool,"distance":d}]}; with --head also "head_score", which decides "match"`)
+	headFile := addHeadFlag(fl)
 	if err := parseFlags(fl, args, 1, 1); err != nil {
+		return err
+	}
+	head, err := headWithThreshold(*headFile, m.threshold)
+	if err != nil {
 		return err
 	}
 	if *name == "" {
@@ -34,6 +40,10 @@ func runVerify(args []string) error {
 	g, err := m.open()
 	if err != nil {
 		return err
+	}
+	thr := g.Threshold()
+	if head != nil {
+		thr = head.Threshold
 	}
 	if g.DescriptorCount(*name) == 0 { // before the slow model load
 		return fmt.Errorf("no one called %q is enrolled in %s (enrolled: %s)", *name, *m.db, strings.Join(g.Names(), ", "))
@@ -47,12 +57,20 @@ func runVerify(args []string) error {
 		if results[i].Match, results[i].Distance, err = g.Verify(*name, f.Encoding); err != nil {
 			return err
 		}
+		if head != nil {
+			var score float64
+			if results[i].Match, score, err = head.Verify(g, *name, f.Encoding); err != nil {
+				return err
+			}
+			results[i].HeadScore = headScoreField(head, score)
+		}
 	}
 	line := func(r verifyResult) string {
+		what := fmt.Sprintf("no match: not %q", *name)
 		if r.Match {
-			return fmt.Sprintf("match: %q (distance %.4f < threshold %v)", *name, r.Distance, g.Threshold())
+			what = fmt.Sprintf("match: %q", *name)
 		}
-		return fmt.Sprintf("no match: not %q (distance %.4f >= threshold %v)", *name, r.Distance, g.Threshold())
+		return what + " (" + decision(head, thr, r.Distance, r.HeadScore, r.Match) + ")"
 	}
 	switch {
 	case src.all:
