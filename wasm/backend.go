@@ -9,10 +9,17 @@ import (
 	"syscall/js"
 	"time"
 
+	"visage/core/face"
 	"visage/core/tensor"
 	"visage/models/facerec"
+	"visage/models/landmarks"
+	"visage/models/ssd"
+	"visage/models/tinyface"
 	"visage/wasm/webgpu"
 	"visage/wasm/webgpu/facerecgpu"
+	"visage/wasm/webgpu/landmarksgpu"
+	"visage/wasm/webgpu/ssdgpu"
+	"visage/wasm/webgpu/tinyfacegpu"
 )
 
 // What load's backend option may ask for.
@@ -129,10 +136,47 @@ func (b *backend) info() map[string]any {
 	return map[string]any{"backend": backendWebGPU, "adapter": b.adapter, "reason": "", "submissions": subs, "readBacks": reads}
 }
 
+// onBackend runs a pass with gpu while b has a GPU and onGPU says the
+// network was set up there, else with cpu; a pass whose GPU died
+// (b.fallBack) is redone with cpu. Every network with a WebGPU version
+// runs its passes through it.
+func onBackend[T any](b *backend, onGPU bool, gpu, cpu func() (T, error)) (T, error) {
+	if onGPU && b.device() != nil {
+		v, err := gpu()
+		if err == nil || !b.fallBack(err) {
+			return v, err
+		}
+	}
+	return cpu()
+}
+
+// setUp uploads a network (what, for messages) to b's GPU with load and
+// reports whether it is there: false when b has no GPU, or when the upload
+// failed, which moves b to the CPU, saying why, unless the GPU was
+// required, when it returns the error.
+func setUp(b *backend, what string, load func(*webgpu.Device) error) (bool, error) {
+	d := b.device()
+	if d == nil {
+		return false, nil
+	}
+	err := load(d)
+	if err == nil {
+		err = d.Flush() // the uploads' out-of-memory errors
+	}
+	if err != nil {
+		if b.required {
+			return false, fmt.Errorf("load: the %s on WebGPU: %w", what, err)
+		}
+		d.Destroy()
+		b.gpu, b.adapter, b.why = nil, "", "WebGPU could not hold the "+what+": "+err.Error()
+		return false, nil
+	}
+	return true, nil
+}
+
 // faceEncoder computes face descriptors on the backend's GPU while it has
 // one (facerecgpu, same descriptors within float32 rounding) and with the
-// CPU network otherwise, redoing on the CPU a pass the GPU lost. Detection
-// and landmarks stay on the CPU; only this network runs on the GPU.
+// CPU network otherwise.
 type faceEncoder struct {
 	b   *backend
 	cpu *facerec.Net
@@ -140,41 +184,94 @@ type faceEncoder struct {
 }
 
 // newFaceEncoder uploads the face network's weights (facerec.Manifest and
-// its shard in fsys, which cpu was loaded from) to b's GPU, if it has one.
-// When that fails it moves b to the CPU, unless the GPU was required, when
-// it returns the error.
+// its shard in fsys, which cpu was loaded from) to b's GPU, if it has one
+// (see setUp).
 func newFaceEncoder(b *backend, cpu *facerec.Net, fsys fs.FS) (*faceEncoder, error) {
 	e := &faceEncoder{b: b, cpu: cpu}
-	d := b.device()
-	if d == nil {
-		return e, nil
-	}
-	gpu, err := facerecgpu.Load(d, fsys)
-	if err == nil {
-		err = d.Flush() // the uploads' out-of-memory errors
-	}
-	if err != nil {
-		if b.required {
-			return nil, fmt.Errorf("load: the face network on WebGPU: %w", err)
-		}
-		d.Destroy()
-		b.gpu, b.adapter, b.why = nil, "", "WebGPU could not hold the face network: "+err.Error()
-		return e, nil
-	}
-	e.gpu = gpu
-	return e, nil
+	_, err := setUp(b, "face network", func(d *webgpu.Device) (err error) {
+		e.gpu, err = facerecgpu.Load(d, fsys)
+		return err
+	})
+	return e, err
 }
 
 // Encode is facerec.Net.Encode, on the GPU when the backend has one.
 func (e *faceEncoder) Encode(img *tensor.Tensor) ([]float32, error) {
-	if e.gpu != nil && e.b.device() != nil {
-		desc, err := e.gpu.Encode(img)
-		if err == nil || !e.b.fallBack(err) {
-			return desc, err
+	return onBackend(e.b, e.gpu != nil,
+		func() ([]float32, error) { return e.gpu.Encode(img) },
+		func() ([]float32, error) { return e.cpu.Encode(img) })
+}
+
+// faceNetsOnBackend gives p, as face.LoadPipeline made it, a detector and
+// a landmark net that run on b's GPU while it has one (ssdgpu,
+// landmarksgpu: the same boxes and points within float32 rounding) and on
+// the CPU otherwise, and returns tiny (nil when there is none) made the
+// same way (tinyfacegpu), for the pipeline's fallbacks. Setting a network
+// up on the GPU fails as setUp says.
+func faceNetsOnBackend(b *backend, p *face.Pipeline, tiny *tinyface.Net) (face.TinyDetector, error) {
+	var err error
+	if det, isCPU := p.Detector.(*ssd.Net); isCPU {
+		d := &faceDetector{b: b, cpu: det}
+		if d.onGPU, err = setUp(b, "face detector", func(dev *webgpu.Device) error { d.gpu = ssdgpu.Load(dev, det); return nil }); err != nil {
+			return nil, err
 		}
-		e.gpu = nil
+		p.Detector = d
 	}
-	return e.cpu.Encode(img)
+	if lm, isCPU := p.Landmarks.(*landmarks.Net); isCPU {
+		l := &landmarkNet{b: b, cpu: lm}
+		if l.onGPU, err = setUp(b, "landmark network", func(dev *webgpu.Device) error { l.gpu = landmarksgpu.Load(dev, lm); return nil }); err != nil {
+			return nil, err
+		}
+		p.Landmarks = l
+	}
+	if tiny == nil {
+		return nil, nil
+	}
+	t := &tinyDetector{b: b, cpu: tiny}
+	t.onGPU, err = setUp(b, "tiny face detector", func(dev *webgpu.Device) error { t.gpu = tinyfacegpu.Load(dev, tiny); return nil })
+	return t, err
+}
+
+// faceDetector is face.Detector on the backend (see faceNetsOnBackend).
+type faceDetector struct {
+	b     *backend
+	cpu   *ssd.Net
+	gpu   *ssdgpu.Net
+	onGPU bool
+}
+
+func (f *faceDetector) Run(img *tensor.Tensor) (*ssd.Output, error) {
+	return onBackend(f.b, f.onGPU,
+		func() (*ssd.Output, error) { return f.gpu.Run(img) },
+		func() (*ssd.Output, error) { return f.cpu.Run(img) })
+}
+
+// landmarkNet is face.LandmarkNet on the backend (see faceNetsOnBackend).
+type landmarkNet struct {
+	b     *backend
+	cpu   *landmarks.Net
+	gpu   *landmarksgpu.Net
+	onGPU bool
+}
+
+func (l *landmarkNet) Detect(crop *tensor.Tensor) ([]landmarks.Point, error) {
+	return onBackend(l.b, l.onGPU,
+		func() ([]landmarks.Point, error) { return l.gpu.Detect(crop) },
+		func() ([]landmarks.Point, error) { return l.cpu.Detect(crop) })
+}
+
+// tinyDetector is face.TinyDetector on the backend (see faceNetsOnBackend).
+type tinyDetector struct {
+	b     *backend
+	cpu   *tinyface.Net
+	gpu   *tinyfacegpu.Net
+	onGPU bool
+}
+
+func (t *tinyDetector) Detect(img *tensor.Tensor, opt tinyface.Options) ([]ssd.Detection, error) {
+	return onBackend(t.b, t.onGPU,
+		func() ([]ssd.Detection, error) { return t.gpu.Detect(img, opt) },
+		func() ([]ssd.Detection, error) { return t.cpu.Detect(img, opt) })
 }
 
 // backendInfo() → {backend: 'webgpu'|'cpu', adapter, reason}

@@ -172,7 +172,11 @@ func (a *api) load(args []js.Value) (any, error) {
 			return nil, err
 		}
 	}
-	a.live, a.pipeline, a.enrolling = p, p, p.WithPhotoFallbacks(tiny)
+	tinyOnBackend, err := faceNetsOnBackend(b, p, tiny)
+	if err != nil {
+		return nil, err
+	}
+	a.live, a.pipeline, a.enrolling = p, p, p.WithPhotoFallbacks(tinyOnBackend)
 	result["detector"] = true
 	return result, nil
 }

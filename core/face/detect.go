@@ -22,6 +22,23 @@ type Encoder interface {
 	Encode(img *tensor.Tensor) ([]float32, error)
 }
 
+// Detector runs the SSD face detector on an image ([H,W,3] RGB 0..255);
+// *ssd.Net is one, its WebGPU version (visage/wasm/webgpu/ssdgpu) another.
+type Detector interface {
+	Run(img *tensor.Tensor) (*ssd.Output, error)
+}
+
+// LandmarkNet returns the 68 landmarks of a face crop, in its pixels;
+// *landmarks.Net is one.
+type LandmarkNet interface {
+	Detect(face *tensor.Tensor) ([]landmarks.Point, error)
+}
+
+// TinyDetector is the Tiny Face Detector; *tinyface.Net is one.
+type TinyDetector interface {
+	Detect(img *tensor.Tensor, opt tinyface.Options) ([]ssd.Detection, error)
+}
+
 // Face is one face found in a photo.
 type Face struct {
 	Box       Box               `json:"box"`       // detector box, image pixels
@@ -36,9 +53,9 @@ var ErrNoFace = errors.New("no face found")
 // Pipeline finds, aligns and encodes every face in a photo. Its fields are
 // set once; it is then safe for concurrent use if its networks are.
 type Pipeline struct {
-	Detector  *ssd.Net
+	Detector  Detector
 	Options   ssd.Options // detector options (face-api.js defaults: ssd.DefaultOptions)
-	Landmarks *landmarks.Net
+	Landmarks LandmarkNet
 	Encoder   Encoder
 	Align     Align
 	// FallbackConfidence, when in (0, Options.MinConfidence), is the lower
@@ -51,7 +68,7 @@ type Pipeline struct {
 	PadRetry float64
 	// Tiny, when set, is the last resort: the Tiny Face Detector run with
 	// each of TinyOptions in turn when the SSD attempts found nothing.
-	Tiny        *tinyface.Net
+	Tiny        TinyDetector
 	TinyOptions []tinyface.Options
 	// Mirror averages the descriptor of the chip with that of its mirror image.
 	Mirror bool
@@ -319,7 +336,7 @@ func DefaultTinyOptions() []tinyface.Options {
 // known to hold a face: DefaultFallbackConfidence, DefaultPadRetry and, when
 // tiny is not nil, the Tiny Face Detector with DefaultTinyOptions. The CLI
 // and the browser's enrollment use it, so the two cannot drift apart.
-func (p Pipeline) WithPhotoFallbacks(tiny *tinyface.Net) *Pipeline {
+func (p Pipeline) WithPhotoFallbacks(tiny TinyDetector) *Pipeline {
 	p.FallbackConfidence = DefaultFallbackConfidence
 	p.PadRetry = DefaultPadRetry
 	if tiny != nil {

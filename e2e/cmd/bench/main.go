@@ -68,6 +68,7 @@ import (
 	"visage/e2e/peer"
 	"visage/models/assets"
 	"visage/models/facerec"
+	"visage/models/ssd"
 	"visage/models/vgg19"
 )
 
@@ -595,7 +596,7 @@ func detectNative() (func() error, error) {
 	}
 	return func() error {
 		for _, img := range imgs {
-			if _, err := p.Detector.Detect(img, p.Options); err != nil {
+			if _, err := p.Detector.(*ssd.Net).Detect(img, p.Options); err != nil {
 				return err
 			}
 		}
@@ -616,7 +617,7 @@ func landmarksNative() (func() error, error) {
 	}
 	var boxes []face.Box
 	for i, img := range imgs {
-		dets, err := p.Detector.Detect(img, p.Options)
+		dets, err := p.Detector.(*ssd.Net).Detect(img, p.Options)
 		if err != nil {
 			return nil, err
 		}
