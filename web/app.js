@@ -88,7 +88,7 @@ async function showBackend(v) {
   const { backend, adapter, reason } = await v.backend();
   backendLine.textContent =
     backend === 'webgpu'
-      ? `Runs on WebGPU (${adapter}) for face descriptors; detection stays on the CPU.`
+      ? `Runs on WebGPU (${adapter}): face detection, landmarks and descriptors.`
       : `Runs on the CPU: ${reason}.`;
   backendLine.dataset.backend = backend;
   backendLine.hidden = false;

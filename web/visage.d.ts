@@ -159,16 +159,16 @@ export interface LoadOptions {
   workerUrl?: string | URL;
 }
 
-/** Where the face descriptors are computed (detection and landmarks always run on the CPU). */
+/** Where the face networks (detector, landmarks, descriptor) run. */
 export interface BackendInfo {
   backend: 'webgpu' | 'cpu';
   /** The GPU adapter ("vendor architecture"); "" on the CPU. */
   adapter: string;
   /** Why the CPU runs: asked for, no WebGPU adapter, or the GPU failed and the CPU took over; "" on WebGPU. */
   reason: string;
-  /** GPU queue submissions since load (0 on the CPU): one per descriptor. */
+  /** GPU queue submissions since load (0 on the CPU): one per network pass (a detection, a face's landmarks, a descriptor). */
   submissions: number;
-  /** GPU buffer read-backs since load (0 on the CPU): one per descriptor. */
+  /** GPU buffer read-backs since load (0 on the CPU): one per network pass. */
   readBacks: number;
 }
 
