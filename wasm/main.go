@@ -15,7 +15,7 @@
 //	    the CPU), 'webgpu' (rejects when WebGPU is unavailable) or 'cpu';
 //	    the result says which runs, as backend() does (see backend.go)
 //	backend() → {backend: 'webgpu'|'cpu', adapter, reason}
-//	    where the face descriptors are computed now: the adapter on the GPU,
+//	    where the face networks run now: the adapter on the GPU,
 //	    why the CPU on the CPU; a lost GPU moves every network to the CPU
 //	loseGPUForTesting() → backend(): a test hook destroying the GPU device
 //	encode(image) → Float32Array(128)      the face filling the image
