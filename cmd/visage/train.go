@@ -283,7 +283,7 @@ func finishTraining(t *trainFlags, d *trainData, head *learn.Head, losses []floa
 	}
 	fmt.Fprintf(os.Stderr, "wrote %s\n", t.out)
 	if t.plot != "" {
-		if err := plotLoss(t.plot, head.Info["command"].(string), losses); err != nil {
+		if err := plotLoss(t.plot, head.Info["command"].(string)+": training loss", false, lossSeries{filepath.Base(t.out), losses}); err != nil {
 			return err
 		}
 	}

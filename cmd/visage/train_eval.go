@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"visage/core/face"
 	"visage/core/learn"
@@ -195,18 +197,27 @@ func runTrainEval(args []string) error {
 	fl.Uint64Var(&t.seed, "seed", 1, "seed that drew the held-out people (as when training)")
 	t.addVal(fl)
 	var files stringList
-	fl.Var(&files, "head", "a head `FILE` from train-triplet or train-pairs (repeatable)")
+	fl.Var(&files, "head", "a head `FILE` from train-triplet or train-pairs (repeatable); its row is named after the file")
+	plotFile := fl.String("plot", "", "also plot every head's training loss per epoch (relative to its first epoch's) to `FILE.png`")
 	if err := parseFlags(fl, args, 0, 0); err != nil {
 		return err
 	}
 	t.epochs, t.lr = 1, 1 // unused here; loadTrainData checks them
 	heads := []namedHead{{"plain distance", nil}}
+	var runs []lossSeries
 	for _, f := range files {
 		h, err := loadHeadFlag(f)
 		if err != nil {
 			return err
 		}
-		heads = append(heads, namedHead{f, h})
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		heads = append(heads, namedHead{name, h})
+		runs = append(runs, lossSeries{name, recordedLosses(h)})
+	}
+	if *plotFile != "" {
+		if err := plotLoss(*plotFile, "training loss per epoch", true, runs...); err != nil {
+			return err
+		}
 	}
 	d, err := loadTrainData(&t)
 	if err != nil {
@@ -220,4 +231,17 @@ func runTrainEval(args []string) error {
 		return err
 	}
 	return printEvaluation(rows, t.asJSON)
+}
+
+// recordedLosses returns the loss per epoch a training command recorded in
+// h's info (none for a head without it).
+func recordedLosses(h *learn.Head) []float64 {
+	list, _ := h.Info["loss_per_epoch"].([]any)
+	var out []float64
+	for _, v := range list {
+		if f, ok := v.(float64); ok {
+			out = append(out, f)
+		}
+	}
+	return out
 }

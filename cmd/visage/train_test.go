@@ -133,10 +133,13 @@ func TestTrainCommandsOnSyntheticLFW(t *testing.T) {
 		t.Fatalf("train-eval --json printed %q (%v), want 3 rows", out, err)
 	}
 	table := captureStdout(t, func() error {
-		return runTrainEval([]string{"--cache", cache, "--lfw", dir, "--seed", "3", "--head", triplet, "--head", pairs})
+		return runTrainEval([]string{"--cache", cache, "--lfw", dir, "--seed", "3", "--head", triplet, "--head", pairs, "--plot", filepath.Join(dir, "losses.png")})
 	})
 	t.Log("\n" + table)
-	if !strings.Contains(table, "plain distance") || !strings.Contains(table, "pairs.json") || !strings.Contains(table, "2 folds") {
+	if _, err := os.Stat(filepath.Join(dir, "losses.png")); err != nil {
+		t.Errorf("train-eval --plot: %v", err)
+	}
+	if !strings.Contains(table, "plain distance") || !strings.Contains(table, "\npairs ") || !strings.Contains(table, "2 folds") {
 		t.Errorf("train-eval table lacks a row or the fold count:\n%s", table)
 	}
 	plain := rows[0]
