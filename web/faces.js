@@ -569,23 +569,32 @@ export async function startFaces(visage, { say, progress }) {
     }),
   );
 
-  el.importFile.addEventListener('change', () => {
-    const file = el.importFile.files[0];
-    el.importFile.value = '';
-    if (!file) {
-      return;
-    }
-    act(null, async () => {
-      let info;
-      try {
-        info = await v.importGallery(await file.text());
-      } catch (err) {
-        throw new Error(`Could not import ${file.name}, nothing was changed: ${err.message.replace(/^visage: /, '')}`);
+  // chooseFile wires a file input: the chosen file's text goes to load; a
+  // rejection is reported as "Could not <what(name)>, nothing was changed";
+  // else done(result, file) runs.
+  function chooseFile(input, what, load, done) {
+    input.addEventListener('change', () => {
+      const file = input.files[0];
+      input.value = '';
+      if (!file) {
+        return;
       }
-      await saved(info);
-      const n = info.people.length;
-      say(`Imported ${n} ${n === 1 ? 'person' : 'people'} from ${file.name}.`);
+      act(null, async () => {
+        let result;
+        try {
+          result = await load(await file.text());
+        } catch (err) {
+          throw new Error(`Could not ${what(file.name)}, nothing was changed: ${err.message.replace(/^visage: /, '')}`);
+        }
+        await done(result, file);
+      });
     });
+  }
+
+  chooseFile(el.importFile, (name) => `import ${name}`, (text) => v.importGallery(text), async (info, file) => {
+    await saved(info);
+    const n = info.people.length;
+    say(`Imported ${n} ${n === 1 ? 'person' : 'people'} from ${file.name}.`);
   });
 
   el.forget.addEventListener('click', () => {
@@ -621,24 +630,11 @@ export async function startFaces(visage, { say, progress }) {
   );
 
   // A learned head (setHead) replaces plain distance for unlock and "who is this?".
-  el.headFile.addEventListener('change', () => {
-    const file = el.headFile.files[0];
-    el.headFile.value = '';
-    if (!file) {
-      return;
-    }
-    act(null, async () => {
-      let info;
-      try {
-        info = await v.setHead(await file.text());
-      } catch (err) {
-        throw new Error(`Could not load ${file.name} as a head, nothing was changed: ${err.message.replace(/^visage: /, '')}`);
-      }
-      const rule = info.higherIsSame ? `P(same) above ${dist(info.threshold)}` : `head distance below ${dist(info.threshold)}`;
-      el.headStatus.textContent = `Decisions use the ${info.kind} head from ${file.name}: same person when ${rule}.`;
-      el.headClear.hidden = false;
-      say(`Loaded the head ${file.name}.`);
-    });
+  chooseFile(el.headFile, (name) => `load ${name} as a head`, (text) => v.setHead(text), (info, file) => {
+    const rule = info.higherIsSame ? `P(same) above ${dist(info.threshold)}` : `head distance below ${dist(info.threshold)}`;
+    el.headStatus.textContent = `Decisions use the ${info.kind} head from ${file.name}: same person when ${rule}.`;
+    el.headClear.hidden = false;
+    say(`Loaded the head ${file.name}.`);
   });
   el.headClear.addEventListener('click', () =>
     act(el.headClear, async () => {
