@@ -145,23 +145,36 @@ func printFace(label string, f face.Face) {
 	fmt.Printf("  landmarks: %s\n", strings.Join(pts, " "))
 }
 
-// printFaceResults prints verify's or identify's answer for every face
-// (--all): with asJSON {"faces":[item(0),…]}, where each item holds the
-// face's report and its result; else each face (printFace) and its result
-// line(i), indented.
-func printFaceResults(faces []face.Face, asJSON bool, item func(i int) any, line func(i int) string) error {
-	if asJSON {
+// faceResult is verify's or identify's answer for one face; withFace is
+// the JSON object --all prints for it: the face's report and the answer's
+// fields side by side.
+type faceResult interface {
+	withFace(faceReport) any
+}
+
+// printResults prints verify's or identify's results for the chosen faces
+// (results[i] for faces[i]): without --all the one face's result, as JSON
+// or as line says it; with --all {"faces":[withFace…]}, or each face
+// (printFace) and its result line, indented.
+func printResults[R faceResult](s *faceSource, faces []face.Face, results []R, asJSON bool, line func(R) string) error {
+	switch {
+	case !s.all && asJSON:
+		return printJSON(results[0])
+	case !s.all:
+		fmt.Println(line(results[0]))
+	case asJSON:
 		items := make([]any, len(faces))
-		for i := range faces {
-			items[i] = item(i)
+		for i, f := range faces {
+			items[i] = results[i].withFace(reportOf(f))
 		}
 		return printJSON(struct {
 			Faces []any `json:"faces"`
 		}{items})
-	}
-	for i, f := range faces {
-		printFace(fmt.Sprintf("face %d", i+1), f)
-		fmt.Println("  " + line(i))
+	default:
+		for i, f := range faces {
+			printFace(fmt.Sprintf("face %d", i+1), f)
+			fmt.Println("  " + line(results[i]))
+		}
 	}
 	return nil
 }

@@ -17,6 +17,13 @@ type identifyResult struct {
 	HeadScore *float64 `json:"head_score,omitempty"` // with --head
 }
 
+func (r identifyResult) withFace(f faceReport) any {
+	return struct {
+		faceReport
+		identifyResult
+	}{f, r}
+}
+
 func runIdentify(args []string) error {
 	fl := newFlagSet("identify", "--db FILE [--aligned] [--all] [--json] [--threshold T] [--head FILE] [--models DIR] IMAGE")
 	var src faceSource
@@ -71,17 +78,5 @@ func runIdentify(args []string) error {
 		}
 		return "not recognised (nearest " + decision(head, thr, r.Distance, r.HeadScore, false) + ")"
 	}
-	switch {
-	case src.all:
-		return printFaceResults(faces, *asJSON, func(i int) any {
-			return struct {
-				faceReport
-				identifyResult
-			}{reportOf(faces[i]), results[i]}
-		}, func(i int) string { return line(results[i]) })
-	case *asJSON:
-		return printJSON(results[0])
-	}
-	fmt.Println(line(results[0]))
-	return nil
+	return printResults(&src, faces, results, *asJSON, line)
 }

@@ -16,6 +16,13 @@ type verifyResult struct {
 	HeadScore *float64 `json:"head_score,omitempty"` // with --head
 }
 
+func (r verifyResult) withFace(f faceReport) any {
+	return struct {
+		faceReport
+		verifyResult
+	}{f, r}
+}
+
 func runVerify(args []string) error {
 	fl := newFlagSet("verify", "--db FILE --name NAME [--aligned] [--all] [--json] [--threshold T] [--head FILE] [--models DIR] IMAGE")
 	var src faceSource
@@ -72,17 +79,5 @@ func runVerify(args []string) error {
 		}
 		return what + " (" + decision(head, thr, r.Distance, r.HeadScore, r.Match) + ")"
 	}
-	switch {
-	case src.all:
-		return printFaceResults(faces, *asJSON, func(i int) any {
-			return struct {
-				faceReport
-				verifyResult
-			}{reportOf(faces[i]), results[i]}
-		}, func(i int) string { return line(results[i]) })
-	case *asJSON:
-		return printJSON(results[0])
-	}
-	fmt.Println(line(results[0]))
-	return nil
+	return printResults(&src, faces, results, *asJSON, line)
 }
