@@ -175,17 +175,13 @@ func TestFacesAPI(t *testing.T) {
 	}
 
 	// Rejections say what was wrong.
-	for _, c := range []struct{ what, got, want string }{
+	wantRejections(t, []rejection{
 		{"verify before anyone is enrolled", got.VerifyNobody, `no one called "A" is enrolled`},
 		{"enroll with no face", got.EnrollNoFace, "no face found"},
 		{"enroll a blank name", got.EnrollBlank, "must not be empty or blank"},
 		{"import a 2-number descriptor", got.ImportBad, "descriptor must have 128 numbers, found 2"},
 		{"remove someone removed", got.RemoveAgain, `no one called "Zed" is enrolled`},
-	} {
-		if !strings.Contains(c.got, c.want) {
-			t.Errorf("%s: rejected with %q, want a message containing %q", c.what, c.got, c.want)
-		}
-	}
+	})
 
 	// The gallery: export, a refused import, import of the object form, edits.
 	if got.AfterBad != got.Exported {
@@ -321,14 +317,25 @@ func TestFaceStepsAPI(t *testing.T) {
 			t.Errorf("landmarks(face %d): up to %g px from native, want ≤ 1e-3", i, worst)
 		}
 	}
-	for _, c := range []struct{ what, got, want string }{
+	wantRejections(t, []rejection{
 		{"minConfidence 1", got.BadConfidence, "minConfidence must be in (0, 1), found 1"},
 		{"maxResults 0.5", got.BadMaxResults, "maxResults must be a whole number ≥ 1, found 0.5"},
 		{"options 7", got.BadOptions, "options must be an object, found number"},
 		{"no box", got.NoBox, "box must be {x, y, width, height}, found undefined"},
 		{"a box without height", got.BoxWithoutHeight, "box.height must be a number, found undefined"},
 		{"a box outside the image", got.BoxOutside, "lies outside the 500x250 image"},
-	} {
+	})
+}
+
+// rejection is a call the page made that should have rejected: what it
+// was, the message it rejected with ("resolved" if it did not) and what the
+// message must contain.
+type rejection struct{ what, got, want string }
+
+// wantRejections checks each call rejected saying what was wrong.
+func wantRejections(t *testing.T, calls []rejection) {
+	t.Helper()
+	for _, c := range calls {
 		if !strings.Contains(c.got, c.want) {
 			t.Errorf("%s: rejected with %q, want a message containing %q", c.what, c.got, c.want)
 		}
