@@ -1,16 +1,32 @@
 // visage.mjs is Visage's side of the bench in the peer page: the site's own
 // visage.js (served at /) with its worker and visage.wasm, called exactly as
-// a page calls it, so the times include the worker round trip.
-let v = null;
+// a page calls it, so the times include the worker round trip. Each load
+// backend asked for ('auto' unless said) gets its own instance.
+const instances = new Map(); // backend asked for → Visage
 const inputs = new Map(); // name → Uint8Array of encoded image bytes
 const decoded = new Map(); // name → its ImageData, decoded once (pixelsOf)
 const bestBoxes = new Map(); // name → the box of its best face, for landmarks
+// The GPU's queue submissions and read-backs in the last timed run, and the
+// passes (network calls, or style-transfer steps) they served.
+let lastCounts = { submissions: 0, readBacks: 0, passes: 0 };
 
-/** Starts visage.js's worker with the site's models; returns its methods. */
-export async function start() {
+/** Starts visage.js's worker with the site's models on backend; returns its methods. */
+export async function start(opts) {
+  const backend = opts?.backend ?? 'auto'; // the Go side passes null for no options
   const { Visage } = await import('/visage.js');
-  v = await Visage.load({ modelsUrl: '/models/' });
+  const v = await Visage.load({ modelsUrl: '/models/', backend });
+  instances.set(backend, v);
   return Object.getOwnPropertyNames(Object.getPrototypeOf(v)).filter((m) => m !== 'constructor');
+}
+
+/** The backend() of the instance started with backend. */
+export async function info(opts) {
+  return instances.get(opts?.backend ?? 'auto').backend();
+}
+
+/** The GPU's submissions and read-backs in the last timed run, and its passes. */
+export async function counts() {
+  return lastCounts;
 }
 
 /** Stores image bytes (base64) under name for later runs. */
@@ -22,13 +38,21 @@ export async function setInput({ name, base64 }) {
  * Calls method op on each named input once and returns the wall time in ms.
  * For op 'stylize', names are the content and the style: see stylizeStep.
  */
-export async function time({ op, names, size }) {
-  if (op === 'stylize') return stylizeStep(inputs.get(names[0]), inputs.get(names[1]), size);
+export async function time({ op, names, size, backend = 'auto' }) {
+  const v = instances.get(backend);
+  if (op === 'stylize') return stylizeStep(v, inputs.get(names[0]), inputs.get(names[1]), size);
   const args = [];
   for (const name of names) args.push(await argsOf(v, op, name)); // before the clock
+  const before = await v.backend();
   const start = performance.now();
   for (const a of args) await v[op](...a);
-  return performance.now() - start;
+  const ms = performance.now() - start;
+  countSince(before, await v.backend(), names.length);
+  return ms;
+}
+
+function countSince(before, after, passes) {
+  lastCounts = { submissions: after.submissions - before.submissions, readBacks: after.readBacks - before.readBacks, passes };
 }
 
 // argsOf returns the arguments op is timed with on input name: its encoded
@@ -58,11 +82,23 @@ async function argsOf(v, op, name) {
 // it runs two steps, one per worker call (chunkMs 1 keeps the chunks at one
 // step), and returns the time from the first step's onStep to the second's,
 // so that preparing the images (setArtImages, the style Grams) and the first
-// step stay outside; the worker round trip and the RGBA preview are inside.
-async function stylizeStep(content, style, size) {
+// step stay outside; the worker round trip and the RGBA preview are inside,
+// and so is a backend() call, for the GPU's counts of the second step.
+async function stylizeStep(v, content, style, size) {
   await v.loadStyleNetwork({ vggUrl: new URL('vgg19/', import.meta.url).href });
   const marks = [];
-  await v.stylize(content, style, { steps: 2, size, chunkMs: 1, onStep: () => marks.push(performance.now()) });
+  const infos = [];
+  await v.stylize(content, style, {
+    steps: 2,
+    size,
+    chunkMs: 1,
+    onStep: () => {
+      marks.push(performance.now());
+      infos.push(v.backend()); // served before the next step: the worker keeps call order
+    },
+  });
   if (marks.length !== 2) throw new Error(`stylize gave ${marks.length} progress calls for 2 steps, expected one a step`);
+  const [first, second] = await Promise.all(infos);
+  countSince(first, second, 1);
   return marks[1] - marks[0];
 }

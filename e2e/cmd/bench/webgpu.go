@@ -1,96 +1,108 @@
 package main
 
 import (
-	_ "embed"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-
-	"github.com/chromedp/chromedp"
 
 	"visage/e2e"
 	"visage/e2e/peer"
 )
 
-// This file times Visage's WebGPU backend: the encode bench's chip through
-// visage.js loaded with backend 'webgpu', in a browser of its own started
-// with e2e.WebGPUFlags (here SwiftShader, Vulkan on the CPU: slow, and said
-// so), alternating with the same page's CPU backend, which is the line's
-// peer ("visage/wasm-cpu"), so that the ratio is GPU time / CPU time. It
-// also reports the GPU's queue submissions and read-backs per pass.
+// This file times Visage's WebGPU backend: each selected bench with a page
+// call (encode, the detect pipeline, a stylize step), through visage.js
+// loaded with backend 'auto' in a browser of its own started with
+// e2e.WebGPUFlags (here SwiftShader, Vulkan on the CPU: slow, and said so),
+// alternating with an instance of the same page on the CPU backend, which is
+// the line's peer ("visage/wasm-cpu"), so that the ratio is GPU time / CPU
+// time. It also notes the GPU's queue submissions and read-backs per pass
+// (a descriptor, a photo's detect, a style-transfer step), from visage.js's
+// backend() counters: a network that stays on the CPU shows none.
 
-// webGPURuns and webGPUWarmup bound the WebGPU encode bench: a SwiftShader
-// pass takes seconds.
+// webGPURuns and webGPUWarmup cap the runs of a webgpu line (--runs and
+// --warmup lower them): a SwiftShader pass takes seconds.
 const (
 	webGPURuns   = 3
 	webGPUWarmup = 1
 )
 
-//go:embed webgpu.js
-var webGPUJS string
+// gpuCounts is what visage.mjs's counts returns.
+type gpuCounts struct{ Submissions, ReadBacks, Passes int }
 
-// webGPUResult is what webgpu.js returns.
-type webGPUResult struct {
-	Adapter, Backend       string
-	MS                     struct{ WebGPU, CPU []float64 }
-	Passes                 int
-	Submissions, ReadBacks int
-}
-
-// benchWebGPU times the encode bench on visage.js's WebGPU and CPU backends
-// and emits one line, Where "webgpu" with the CPU as its peer. A browser
-// without a WebGPU adapter is a note, not an error. The style-transfer step
-// has no WebGPU line while visage.js has no step call; note says so and
-// what wasm/webgputest measures for it.
-func benchWebGPU(note func(string, ...any), emit func(result)) error {
-	note("nst webgpu: visage.js has no style-transfer step yet; on wasm/webgputest's page (e2e TestWebGPUStyleTransfer) a gradient pass is 1 submission and 1 read-back, an Adam step 1 submission and no read-back")
-	site, err := e2e.SiteDir()
-	if err != nil {
-		return err
+// benchWebGPU emits a line, Where "webgpu" with the CPU backend as its
+// peer, for each of selected with a page call. A browser without a WebGPU
+// adapter is a note, not an error.
+func benchWebGPU(selected []bench, note func(string, ...any), emit func(result)) error {
+	var gpuBenches []bench
+	for _, b := range selected {
+		if b.ours != "" {
+			gpuBenches = append(gpuBenches, b)
+		}
 	}
-	chromium, err := e2e.ChromiumPath()
-	if err != nil {
-		return err
-	}
-	chip, err := readShared(chipRel)
-	if err != nil {
-		return err
-	}
-	srv, err := peer.Serve(peer.Options{Site: site})
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	profile, err := os.MkdirTemp("", "visage-bench-webgpu-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(profile)
-	browser, closeBrowser := e2e.Browser(chromium, profile, e2e.WebGPUFlags...)
-	defer closeBrowser()
-	if err := peer.Open(browser, srv.URL); err != nil {
-		return err
-	}
-	args, err := json.Marshal(map[string]any{"base64": base64.StdEncoding.EncodeToString(chip), "warmup": webGPUWarmup, "runs": webGPURuns})
-	if err != nil {
-		return err
-	}
-	out, err := chromedp.Run(browser, chromedp.Evaluate[webGPUResult]("("+webGPUJS+")("+string(args)+")", chromedp.EvalAwaitPromise))
-	if err != nil {
-		note("encode webgpu: skipped, visage.js could not run on WebGPU: %v", err)
+	if len(gpuBenches) == 0 {
 		return nil
 	}
-	if len(out.MS.WebGPU) == 0 || len(out.MS.CPU) == 0 || out.Passes == 0 {
-		return fmt.Errorf("webgpu: the page returned no times: %+v", out)
+	s, err := openSession("", note, e2e.WebGPUFlags...)
+	if err != nil {
+		return err
 	}
-	r := result{Bench: "encode", Where: "webgpu", MS: roundMS(median(out.MS.WebGPU)), Runs: len(out.MS.WebGPU), flops: encoderFLOPs(),
-		Peer: "visage/wasm-cpu", PeerMS: roundMS(median(out.MS.CPU)), PeerRuns: len(out.MS.CPU)}
+	defer s.close()
+	info, err := peer.Call[backendInfo](s.ctx, "visage.mjs", "info", nil)
+	if err != nil {
+		return err
+	}
+	if info.Backend != "webgpu" {
+		note("webgpu lines skipped: visage.js runs on the CPU in a browser with WebGPU flags: %s", info.Reason)
+		return nil
+	}
+	if _, err := peer.Call[[]string](s.ctx, "visage.mjs", "start", map[string]any{"backend": "cpu"}); err != nil {
+		return err
+	}
+	for _, b := range gpuBenches {
+		if err := s.timeWebGPU(b, info.Adapter, note, emit); err != nil {
+			return fmt.Errorf("%s webgpu: %w", b.name, err)
+		}
+	}
+	return nil
+}
+
+// backendInfo is visage.js's backend().
+type backendInfo struct{ Backend, Adapter, Reason string }
+
+// timeWebGPU runs b's page call on the 'auto' (WebGPU) and 'cpu'
+// instances, alternating, and emits its line and notes its GPU counts.
+func (s *session) timeWebGPU(b bench, adapter string, note func(string, ...any), emit func(result)) error {
+	names, err := s.setOurInputs(b)
+	if err != nil {
+		return err
+	}
+	runs, warmup := min(b.runs, webGPURuns), min(b.warmup, webGPUWarmup)
+	ms := map[string][]float64{}
+	var total gpuCounts
+	for i := range warmup + runs {
+		for _, backend := range []string{"auto", "cpu"} {
+			t, err := peer.Call[float64](s.ctx, "visage.mjs", "time", map[string]any{"op": b.ours, "names": names, "size": b.size, "backend": backend})
+			if err != nil {
+				return err
+			}
+			if i >= warmup {
+				ms[backend] = append(ms[backend], t/float64(b.items))
+			}
+			if backend == "auto" {
+				c, err := peer.Call[gpuCounts](s.ctx, "visage.mjs", "counts", nil)
+				if err != nil {
+					return err
+				}
+				total.Submissions, total.ReadBacks, total.Passes = total.Submissions+c.Submissions, total.ReadBacks+c.ReadBacks, total.Passes+c.Passes
+			}
+		}
+	}
+	r := result{Bench: b.name, Where: "webgpu", MS: roundMS(median(ms["auto"])), Runs: runs, flops: b.flops,
+		Peer: "visage/wasm-cpu", PeerMS: roundMS(median(ms["cpu"])), PeerRuns: runs}
 	r.Ratio = math.Round(r.MS/r.PeerMS*1000) / 1000
 	emit(r)
-	note("encode webgpu on %q, per descriptor pass: GPU submissions %.2g, read-backs %.2g (%d and %d over %d passes)",
-		out.Adapter, float64(out.Submissions)/float64(out.Passes), float64(out.ReadBacks)/float64(out.Passes),
-		out.Submissions, out.ReadBacks, out.Passes)
+	pass := map[string]string{"encode": "descriptor", "detect": "photo's detect", "stylize": "step"}[b.ours]
+	note("%s webgpu on %q, per %s: GPU submissions %.3g, read-backs %.3g (%d and %d over %d passes; 0 means it ran on the CPU)",
+		b.name, adapter, pass, float64(total.Submissions)/float64(total.Passes), float64(total.ReadBacks)/float64(total.Passes),
+		total.Submissions, total.ReadBacks, total.Passes)
 	return nil
 }
