@@ -27,10 +27,23 @@ func (d *Device) Conv2D(x, w, bias *Buffer, strideH, strideW int, pad ops.Paddin
 type Epilogue struct {
 	Scale, Shift *Buffer // [Cout] or nil: y = y·Scale + Shift, as ops.ScaleBias
 	ReLU         bool    // then y = max(y, 0), as ops.ReLU
+	ReLU6        bool    // or, instead, y = min(max(y, 0), 6), as ops.ReLU6
+}
+
+// activation is the epilogue's activation as the shaders take it: 0 none,
+// 1 ReLU, 2 ReLU6.
+func (ep Epilogue) activation() int {
+	switch {
+	case ep.ReLU6:
+		return 2
+	case ep.ReLU:
+		return 1
+	}
+	return 0
 }
 
 // Conv2DFused is Conv2D followed by ep: ops.ScaleBias(y, Scale, Shift),
-// then ops.ReLU when ep.ReLU, in the same dispatch.
+// then ops.ReLU or ops.ReLU6 as ep says, in the same dispatch.
 func (d *Device) Conv2DFused(x, w, bias *Buffer, strideH, strideW int, pad ops.Padding, ep Epilogue) *Buffer {
 	if len(x.Shape) != 3 || len(w.Shape) != 4 || w.Shape[2] != x.Shape[2] {
 		panic(fmt.Sprintf("webgpu: Conv2D: x %v, w %v: want [H,W,Cin] and [kh,kw,Cin,Cout]", x.Shape, w.Shape))
@@ -52,6 +65,13 @@ func (d *Device) Conv2DFused(x, w, bias *Buffer, strideH, strideW int, pad ops.P
 // [kh,kw,C,mult], bias [C·mult] or nil; returns [oh,ow,C·mult], output
 // channel c·mult+m coming from input channel c.
 func (d *Device) DepthwiseConv2D(x, w, bias *Buffer, strideH, strideW int, pad ops.Padding) *Buffer {
+	return d.DepthwiseConv2DFused(x, w, bias, strideH, strideW, pad, Epilogue{})
+}
+
+// DepthwiseConv2DFused is DepthwiseConv2D followed by ep, as Conv2DFused:
+// a depthwise convolution with its batch norm and activation in one
+// dispatch.
+func (d *Device) DepthwiseConv2DFused(x, w, bias *Buffer, strideH, strideW int, pad ops.Padding, ep Epilogue) *Buffer {
 	if len(x.Shape) != 3 || len(w.Shape) != 4 || w.Shape[2] != x.Shape[2] {
 		panic(fmt.Sprintf("webgpu: DepthwiseConv2D: x %v, w %v: want [H,W,C] and [kh,kw,C,mult]", x.Shape, w.Shape))
 	}
@@ -61,9 +81,12 @@ func (d *Device) DepthwiseConv2D(x, w, bias *Buffer, strideH, strideW int, pad o
 	ow, left := windowPlan(wd, kw, strideW, pad)
 	y, _ := d.alloc([]int{oh, ow, c * mult})
 	b, hasBias := d.optional("DepthwiseConv2D", bias, c*mult)
+	scale, hasScale := d.optional("DepthwiseConv2D", ep.Scale, c*mult)
+	shift, hasShift := d.optional("DepthwiseConv2D", ep.Shift, c*mult)
 	gx, gy := grid(y.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
-	d.dispatch("depthwise_conv2d", nil, gx, gy, u32s(h, wd, c, oh, ow, c*mult, kh, kw, strideH, strideW, top, left, mult, b2i(hasBias)),
-		x, w, b, y)
+	d.dispatch("depthwise_conv2d", nil, gx, gy, u32s(h, wd, c, oh, ow, c*mult, kh, kw, strideH, strideW, top, left, mult,
+		b2i(hasBias), b2i(hasScale), b2i(hasShift), ep.activation()),
+		x, w, b, scale, shift, y)
 	return y
 }
 
@@ -330,7 +353,7 @@ func (d *Device) matmul(g matmulArgs) *Buffer {
 	shift, hasShift := d.optional("matmul", g.epilogue.Shift, g.n)
 	params := []uint32{uint32(g.m), uint32(g.n), uint32(g.k), uint32(g.mode), uint32(b2i(hasBias)), math.Float32bits(g.alpha)}
 	params = append(params, u32s(g.conv[:]...)...)
-	params = append(params, u32s(b2i(hasScale), b2i(hasShift), b2i(g.epilogue.ReLU))...)
+	params = append(params, u32s(b2i(hasScale), b2i(hasShift), g.epilogue.activation())...)
 	d.dispatch("matmul", map[string]any{"TS": ts}, (g.n+block-1)/block, (g.m+block-1)/block, params,
 		g.a, g.b, bias, scale, shift, out)
 	return out

@@ -67,11 +67,7 @@ func timed(f func()) float64 {
 // picture is left out: the network sees 512x512 whatever the image, and a
 // pass takes over a minute on SwiftShader.
 func checkSSD(d *webgpu.Device, rng *rand.Rand) []Result {
-	fsys, cpuNet, err := loadPageNet(ssd.Load)
-	if err != nil {
-		return []Result{{Op: "ssd", Case: "load", Error: err.Error()}}
-	}
-	images, err := testImages(fsys, rng)
+	cpuNet, images, err := loadCheck(ssd.Load, rng)
 	if err != nil {
 		return []Result{{Op: "ssd", Case: "load", Error: err.Error()}}
 	}
@@ -80,15 +76,11 @@ func checkSSD(d *webgpu.Device, rng *rand.Rand) []Result {
 	var results []Result
 	for _, img := range images[:1] {
 		scores := Result{Op: "ssd scores", Case: img.name + ", every anchor"}
-		boxes := Result{Op: "ssd boxes (px)", Case: img.name + ", every anchor"}
-		var gpu, cpu *ssd.Output
-		var gpuErr, cpuErr error
-		pass := count(d)
-		scores.GPUMillis = timed(func() { gpu, gpuErr = gpuNet.Run(img.t) })
-		pass.check(&scores, 1, 1)
-		scores.CPUMillis = timed(func() { cpu, cpuErr = cpuNet.Run(img.t) })
-		if err := errorOf(gpuErr, cpuErr); err != "" {
-			scores.Error, boxes.Error = err, err
+		gpu, cpu, ran := bothPasses(d, &scores,
+			func() (*ssd.Output, error) { return gpuNet.Run(img.t) },
+			func() (*ssd.Output, error) { return cpuNet.Run(img.t) })
+		boxes := Result{Op: "ssd boxes (px)", Case: img.name + ", every anchor", Error: scores.Error}
+		if !ran {
 			results = append(results, scores, boxes)
 			continue
 		}
@@ -102,12 +94,12 @@ func checkSSD(d *webgpu.Device, rng *rand.Rand) []Result {
 			}
 		}
 		scores.RelErr, boxes.RelErr = scores.MaxAbsDiff, boxes.MaxAbsDiff/side
-		results = append(results, scores, boxes)
 		// What the pipeline uses: the selected faces at a low threshold.
 		opt := ssd.Options{MinConfidence: 0.05, MaxResults: 100}
 		gd, err1 := gpu.Select(opt)
 		cd, err2 := cpu.Select(opt)
-		results = append(results, compareDetections("ssd detections", img.name+", MinConfidence 0.05", gd, cd, img.isFace, errorOf(err1, err2)))
+		selected := Result{Op: "ssd detections", Case: img.name + ", MinConfidence 0.05", Error: errorOf(err1, err2)}
+		results = append(results, scores, boxes, compareDetections(selected, gd, cd, img.isFace))
 	}
 	return results
 }
@@ -116,11 +108,7 @@ func checkSSD(d *webgpu.Device, rng *rand.Rand) []Result {
 // models/landmarks on crops of the test images, comparing the points in
 // crop pixels; a pass must be one submission and one read-back.
 func checkLandmarks(d *webgpu.Device, rng *rand.Rand) []Result {
-	fsys, cpuNet, err := loadPageNet(landmarks.Load)
-	if err != nil {
-		return []Result{{Op: "landmarks", Case: "load", Error: err.Error()}}
-	}
-	images, err := testImages(fsys, rng)
+	cpuNet, images, err := loadCheck(landmarks.Load, rng)
 	if err != nil {
 		return []Result{{Op: "landmarks", Case: "load", Error: err.Error()}}
 	}
@@ -135,15 +123,10 @@ func checkLandmarks(d *webgpu.Device, rng *rand.Rand) []Result {
 			return append(results, Result{Op: "landmarks", Case: img.name, Error: err.Error()})
 		}
 		r := Result{Op: "landmarks (px)", Case: fmt.Sprintf("%s, crop %dx%d", img.name, crop.Shape[1], crop.Shape[0])}
-		var gpu, cpu []landmarks.Point
-		var gpuErr, cpuErr error
-		pass := count(d)
-		r.GPUMillis = timed(func() { gpu, gpuErr = gpuNet.Detect(crop) })
-		pass.check(&r, 1, 1)
-		r.CPUMillis = timed(func() { cpu, cpuErr = cpuNet.Detect(crop) })
-		if err := errorOf(gpuErr, cpuErr); err != "" {
-			r.Error = err
-		} else {
+		gpu, cpu, ran := bothPasses(d, &r,
+			func() ([]landmarks.Point, error) { return gpuNet.Detect(crop) },
+			func() ([]landmarks.Point, error) { return cpuNet.Detect(crop) })
+		if ran {
 			for i := range cpu {
 				r.MaxAbsDiff = max(r.MaxAbsDiff, math.Abs(gpu[i].X-cpu[i].X), math.Abs(gpu[i].Y-cpu[i].Y))
 			}
@@ -155,15 +138,11 @@ func checkLandmarks(d *webgpu.Device, rng *rand.Rand) []Result {
 }
 
 // checkTinyFace runs the Tiny Face Detector (tinyfacegpu) and
-// models/tinyface on the test images at two input sizes and a low score
-// threshold, comparing the detections; a pass must be one submission and
+// models/tinyface on the test images at two input sizes and low score
+// thresholds, comparing the detections; a pass must be one submission and
 // one read-back.
 func checkTinyFace(d *webgpu.Device, rng *rand.Rand) []Result {
-	fsys, cpuNet, err := loadPageNet(tinyface.Load)
-	if err != nil {
-		return []Result{{Op: "tinyface", Case: "load", Error: err.Error()}}
-	}
-	images, err := testImages(fsys, rng)
+	cpuNet, images, err := loadCheck(tinyface.Load, rng)
 	if err != nil {
 		return []Result{{Op: "tinyface", Case: "load", Error: err.Error()}}
 	}
@@ -171,31 +150,44 @@ func checkTinyFace(d *webgpu.Device, rng *rand.Rand) []Result {
 	defer gpuNet.Release()
 	var results []Result
 	for _, img := range images {
-		for _, opt := range []tinyface.Options{{InputSize: 416, ScoreThreshold: 0.05}, {InputSize: 160, ScoreThreshold: 0.05}} {
-			var gpu, cpu []ssd.Detection
-			var gpuErr, cpuErr error
-			pass := count(d)
-			gpuMillis := timed(func() { gpu, gpuErr = gpuNet.Detect(img.t, opt) })
-			var r Result
-			pass.check(&r, 1, 1)
-			cpuMillis := timed(func() { cpu, cpuErr = cpuNet.Detect(img.t, opt) })
-			c := compareDetections("tinyface detections", fmt.Sprintf("%s, input %d, threshold %g", img.name, opt.InputSize, opt.ScoreThreshold),
-				gpu, cpu, img.isFace, joinErrors(r.Error, errorOf(gpuErr, cpuErr)))
-			c.Submissions, c.ReadBacks, c.GPUMillis, c.CPUMillis = r.Submissions, r.ReadBacks, gpuMillis, cpuMillis
-			results = append(results, c)
+		threshold := 0.05
+		if !img.isFace {
+			threshold = 0.002 // noise scores low: this gives it detections to compare
+		}
+		for _, size := range []int{416, 160} {
+			opt := tinyface.Options{InputSize: size, ScoreThreshold: threshold}
+			r := Result{Op: "tinyface detections", Case: fmt.Sprintf("%s, input %d, threshold %g", img.name, opt.InputSize, opt.ScoreThreshold)}
+			gpu, cpu, _ := bothPasses(d, &r,
+				func() ([]ssd.Detection, error) { return gpuNet.Detect(img.t, opt) },
+				func() ([]ssd.Detection, error) { return cpuNet.Detect(img.t, opt) })
+			results = append(results, compareDetections(r, gpu, cpu, img.isFace))
 		}
 	}
 	return results
 }
 
-// compareDetections compares two detection lists: the same number (not
-// none when wantFaces), and the largest difference of a box coordinate
-// (pixels, in MaxAbsDiff) and of a score (in RelErr, scores lying in
-// (0,1)).
-func compareDetections(op, name string, gpu, cpu []ssd.Detection, wantFaces bool, err string) Result {
-	r := Result{Op: op, Case: fmt.Sprintf("%s, %d faces", name, len(cpu)), Error: err}
+// bothPasses runs a pass with gpu, timing it and checking that it is one
+// submission and one read-back, then the same pass with cpu, timing it,
+// and records all that in r, an error included. ran reports whether both
+// passes returned without error.
+func bothPasses[T any](d *webgpu.Device, r *Result, gpu, cpu func() (T, error)) (g, c T, ran bool) {
+	var gpuErr, cpuErr error
+	pass := count(d)
+	r.GPUMillis = timed(func() { g, gpuErr = gpu() })
+	pass.check(r, 1, 1)
+	r.CPUMillis = timed(func() { c, cpuErr = cpu() })
+	r.Error = joinErrors(r.Error, errorOf(gpuErr, cpuErr))
+	return g, c, gpuErr == nil && cpuErr == nil
+}
+
+// compareDetections completes r with the comparison of two detection
+// lists: the same number (not none when wantFaces), and the largest
+// difference of a box coordinate (pixels, in MaxAbsDiff) and of a score
+// (in RelErr, scores lying in (0,1)). An error already in r stands.
+func compareDetections(r Result, gpu, cpu []ssd.Detection, wantFaces bool) Result {
+	r.Case = fmt.Sprintf("%s, %d faces", r.Case, len(cpu))
 	switch {
-	case err != "":
+	case r.Error != "":
 		return r
 	case len(gpu) != len(cpu):
 		r.Error = fmt.Sprintf("%d detections on the GPU, %d on the CPU", len(gpu), len(cpu))
@@ -212,18 +204,20 @@ func compareDetections(op, name string, gpu, cpu []ssd.Detection, wantFaces bool
 	return r
 }
 
-// loadPageNet loads a CPU network from the page's files.
-func loadPageNet[N any](load func(fs.FS) (N, error)) (fs.FS, N, error) {
+// loadCheck loads a CPU network from the page's files, and the test
+// images.
+func loadCheck[N any](load func(fs.FS) (N, error), rng *rand.Rand) (N, []namedImage, error) {
 	var zero N
 	fsys, err := pageFiles()
 	if err != nil {
-		return nil, zero, err
+		return zero, nil, err
 	}
 	n, err := load(fsys)
 	if err != nil {
-		return nil, zero, err
+		return zero, nil, err
 	}
-	return fsys, n, nil
+	images, err := testImages(fsys, rng)
+	return n, images, err
 }
 
 func errorOf(gpu, cpu error) string {

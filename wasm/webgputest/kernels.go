@@ -97,25 +97,41 @@ func checks() []check {
 				return gpu, ops.Conv2D(x, w, bias, c.stride, c.stride, c.pad), err
 			}})
 	}
-	// Convolutions with a fused epilogue against ops.Conv2D, ops.ScaleBias, ops.ReLU.
+	// Convolutions with a fused epilogue against ops.Conv2D (or
+	// ops.DepthwiseConv2D), ops.ScaleBias, then ops.ReLU or ops.ReLU6; x
+	// spread over [−10, 10), so that ReLU6 caps some outputs.
 	for _, c := range []struct {
 		convCase
-		scale, shift, relu bool
+		depthwise, scale, shift, relu, relu6 bool
 	}{
-		{convCase{[]int{9, 7, 5}, []int{3, 3, 5, 6}, 1, ops.Same, true}, true, true, true},
-		{convCase{[]int{8, 11, 3}, []int{3, 3, 3, 5}, 2, ops.Valid, false}, false, true, false},
-		{convCase{[]int{7, 6, 4}, []int{1, 1, 4, 9}, 1, ops.Same, true}, false, false, true},
+		{convCase{[]int{9, 7, 5}, []int{3, 3, 5, 6}, 1, ops.Same, true}, false, true, true, true, false},
+		{convCase{[]int{8, 11, 3}, []int{3, 3, 3, 5}, 2, ops.Valid, false}, false, false, true, false, false},
+		{convCase{[]int{7, 6, 4}, []int{1, 1, 4, 9}, 1, ops.Same, true}, false, false, false, true, false},
+		{convCase{[]int{9, 7, 5}, []int{1, 1, 5, 6}, 2, ops.Same, true}, false, false, false, false, true},
+		{convCase{[]int{9, 7, 6}, []int{3, 3, 6, 1}, 2, ops.Same, false}, true, true, true, false, true},
+		{convCase{[]int{8, 11, 5}, []int{3, 3, 5, 2}, 1, ops.Valid, true}, true, false, true, true, false},
 	} {
-		cs = append(cs, check{"Conv2DFused", fmt.Sprintf("x%v w%v s%d %v scale=%v shift=%v relu=%v", c.x, c.w, c.stride, c.pad, c.scale, c.shift, c.relu),
+		op := "Conv2DFused"
+		gpuConv, cpuConv := (*webgpu.Device).Conv2DFused, ops.Conv2D
+		cout := c.w[3]
+		if c.depthwise {
+			op, gpuConv, cpuConv, cout = "DepthwiseConv2DFused", (*webgpu.Device).DepthwiseConv2DFused, ops.DepthwiseConv2D, c.w[2]*c.w[3]
+		}
+		cs = append(cs, check{op, fmt.Sprintf("x%v w%v s%d %v scale=%v shift=%v relu=%v relu6=%v", c.x, c.w, c.stride, c.pad, c.scale, c.shift, c.relu, c.relu6),
 			func(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor, error) {
-				cout := c.w[3]
 				x, w, bias := random(rng, c.x...), random(rng, c.w...), randomVec(rng, biasLen(c.bias, cout))
+				for i := range x.Data {
+					x.Data[i] *= 10
+				}
 				scale, shift := randomVec(rng, biasLen(c.scale, cout)), randomVec(rng, biasLen(c.shift, cout))
 				gx, gw, gb, gs, gh := d.Upload(x), d.Upload(w), upload(d, bias), upload(d, scale), upload(d, shift)
-				y := d.Conv2DFused(gx, gw, gb, c.stride, c.stride, c.pad, webgpu.Epilogue{Scale: gs, Shift: gh, ReLU: c.relu})
+				y := gpuConv(d, gx, gw, gb, c.stride, c.stride, c.pad, webgpu.Epilogue{Scale: gs, Shift: gh, ReLU: c.relu, ReLU6: c.relu6})
 				gpu, err := readAll(d, y, gx, gw, gb, gs, gh)
-				cpu := ops.ScaleBias(ops.Conv2D(x, w, bias, c.stride, c.stride, c.pad), scale, shift)
-				if c.relu {
+				cpu := ops.ScaleBias(cpuConv(x, w, bias, c.stride, c.stride, c.pad), scale, shift)
+				switch {
+				case c.relu6:
+					cpu = ops.ReLU6(cpu)
+				case c.relu:
 					cpu = ops.ReLU(cpu)
 				}
 				return gpu, cpu, err

@@ -92,14 +92,14 @@ func (n *Net) forward(in *tensor.Tensor) ([]float32, error) {
 // alone.
 func (n *Net) denseBlock(x *webgpu.Buffer, b denseBlock) *webgpu.Buffer {
 	d := n.d
-	sum := d.ReLU(n.conv(x, b[0], 2))
+	sum := n.conv(x, b[0], 2, true)
 	for i, c := range b[1:] {
 		var out *webgpu.Buffer
 		if i == 0 { // sum is the first conv's ReLU: its own ReLU
-			out = n.conv(sum, c, 1)
+			out = n.conv(sum, c, 1, false)
 		} else {
 			in := d.ReLUCopy(sum)
-			out = then(in, n.conv(in, c, 1))
+			out = then(in, n.conv(in, c, 1, false))
 		}
 		next := d.Add(sum, out)
 		sum.Release()
@@ -109,14 +109,15 @@ func (n *Net) denseBlock(x *webgpu.Buffer, b denseBlock) *webgpu.Buffer {
 	return d.ReLU(sum)
 }
 
-// conv is a plain or separable convolution (same padding) plus bias. x is
-// left alone.
-func (n *Net) conv(x *webgpu.Buffer, c conv, stride int) *webgpu.Buffer {
+// conv is a plain or separable convolution (same padding) plus bias, then
+// a ReLU when relu. x is left alone.
+func (n *Net) conv(x *webgpu.Buffer, c conv, stride int, relu bool) *webgpu.Buffer {
+	ep := webgpu.Epilogue{ReLU: relu}
 	if c.depthwise == nil {
-		return n.d.Conv2D(x, c.filters, c.bias, stride, stride, ops.Same)
+		return n.d.Conv2DFused(x, c.filters, c.bias, stride, stride, ops.Same, ep)
 	}
 	dw := n.d.DepthwiseConv2D(x, c.depthwise, nil, stride, stride, ops.Same)
-	return then(dw, n.d.Conv2D(dw, c.filters, c.bias, 1, 1, ops.Same))
+	return then(dw, n.d.Conv2DFused(dw, c.filters, c.bias, 1, 1, ops.Same, ep))
 }
 
 // then releases done and returns next.

@@ -1,7 +1,8 @@
 // Tiled matrix product: out[M,N] = alpha · A · B + bias, bias [N] added
 // when hasBias, then per column n multiplied by scale[n] (when hasScale),
-// shifted by shift[n] (when hasShift) and passed through max(·, 0) (when
-// relu): a convolution with its scale layer and activation in one pass.
+// shifted by shift[n] (when hasShift) and passed through the activation
+// act (0 none, 1 ReLU, 2 ReLU6, see common.wgsl): a convolution with its
+// scale layer and activation in one pass.
 // A [M,K] and B [K,N] are read in one of these ways:
 //   mode 0: A dense [M,K], B dense [K,N];
 //   mode 1: A the transpose of a dense [K,M] (for Gram matrices FᵀF), B dense;
@@ -27,7 +28,7 @@ struct Params {
     M: u32, N: u32, K: u32, mode: u32, hasBias: u32, alpha: f32,
     inH: u32, inW: u32, inC: u32, outW: u32, kW: u32,
     strideH: u32, strideW: u32, padTop: u32, padLeft: u32,
-    hasScale: u32, hasShift: u32, relu: u32,
+    hasScale: u32, hasShift: u32, act: u32,
 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
@@ -133,10 +134,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
                 if (p.hasShift != 0u) {
                     r += shift[col];
                 }
-                if (p.relu != 0u) {
-                    r = max(r, 0.0);
-                }
-                out[row * p.N + col] = r;
+                out[row * p.N + col] = activate(r, p.act);
             }
         }
     }

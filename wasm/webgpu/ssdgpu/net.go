@@ -146,16 +146,16 @@ func (n *Net) heads(in *tensor.Tensor) (enc, cls []float32, err error) {
 }
 
 // pointwise is face-api.js's pointwiseConvLayer: conv (same) + offset,
-// ReLU6. x is left alone.
+// ReLU6, in one dispatch. x is left alone.
 func (n *Net) pointwise(x *webgpu.Buffer, c pointwise) *webgpu.Buffer {
-	return n.d.ReLU6(n.d.Conv2D(x, c.filters, c.offset, c.stride, c.stride, ops.Same))
+	return n.d.Conv2DFused(x, c.filters, c.offset, c.stride, c.stride, ops.Same, webgpu.Epilogue{ReLU6: true})
 }
 
 // depthwise is face-api.js's depthwiseConvLayer: depthwise conv (same),
-// batch norm, ReLU6. x is left alone.
+// batch norm, ReLU6, in one dispatch. x is left alone.
 func (n *Net) depthwise(x *webgpu.Buffer, c depthwise) *webgpu.Buffer {
-	y := n.d.DepthwiseConv2D(x, c.filters, nil, c.stride, c.stride, ops.Same)
-	return n.d.ReLU6(n.d.ScaleBias(y, c.scale, c.bias))
+	return n.d.DepthwiseConv2DFused(x, c.filters, nil, c.stride, c.stride, ops.Same,
+		webgpu.Epilogue{Scale: c.scale, Shift: c.bias, ReLU6: true})
 }
 
 // then releases done and returns next.
