@@ -178,9 +178,10 @@ func setUp(b *backend, what string, load func(*webgpu.Device) error) (bool, erro
 // one (facerecgpu, same descriptors within float32 rounding) and with the
 // CPU network otherwise.
 type faceEncoder struct {
-	b   *backend
-	cpu *facerec.Net
-	gpu *facerecgpu.Net // nil when the backend had no GPU at load
+	b     *backend
+	cpu   *facerec.Net
+	gpu   *facerecgpu.Net
+	onGPU bool // gpu was set up
 }
 
 // newFaceEncoder uploads the face network's weights (facerec.Manifest and
@@ -188,7 +189,8 @@ type faceEncoder struct {
 // (see setUp).
 func newFaceEncoder(b *backend, cpu *facerec.Net, fsys fs.FS) (*faceEncoder, error) {
 	e := &faceEncoder{b: b, cpu: cpu}
-	_, err := setUp(b, "face network", func(d *webgpu.Device) (err error) {
+	var err error
+	e.onGPU, err = setUp(b, "face network", func(d *webgpu.Device) (err error) {
 		e.gpu, err = facerecgpu.Load(d, fsys)
 		return err
 	})
@@ -197,7 +199,7 @@ func newFaceEncoder(b *backend, cpu *facerec.Net, fsys fs.FS) (*faceEncoder, err
 
 // Encode is facerec.Net.Encode, on the GPU when the backend has one.
 func (e *faceEncoder) Encode(img *tensor.Tensor) ([]float32, error) {
-	return onBackend(e.b, e.gpu != nil,
+	return onBackend(e.b, e.onGPU,
 		func() ([]float32, error) { return e.gpu.Encode(img) },
 		func() ([]float32, error) { return e.cpu.Encode(img) })
 }
