@@ -6,6 +6,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"strings"
 	"syscall/js"
 	"unsafe"
 
@@ -47,6 +48,10 @@ type Device struct {
 	scopesOpen bool
 	// lost is the reason the device was lost, "" while it works.
 	lost string
+	// hasF16 says the device has shader-f16; precision is what SetPrecision
+	// set ("" for F32).
+	hasF16    bool
+	precision Precision
 
 	submissions, readBacks int
 }
@@ -84,6 +89,10 @@ func Open() (*Device, error) {
 	}
 	desc := js.Global().Get("Object").New()
 	desc.Set("requiredLimits", required)
+	hasF16 := adapter.Get("features").Call("has", "shader-f16").Bool()
+	if hasF16 { // for SetPrecision(F16); it costs nothing unused
+		desc.Set("requiredFeatures", js.ValueOf([]any{"shader-f16"}))
+	}
 	device, err := await(adapter.Call("requestDevice", desc))
 	if err != nil {
 		return nil, fmt.Errorf("webgpu: requestDevice: %w", err)
@@ -97,6 +106,7 @@ func Open() (*Device, error) {
 		queue:     device.Get("queue"),
 		limits:    limits,
 		adapter:   name,
+		hasF16:    hasF16,
 		pipelines: map[string]js.Value{},
 		free:      map[int][]js.Value{},
 		encoder:   js.Undefined(),
@@ -150,6 +160,7 @@ type Buffer struct {
 	d     *Device
 	buf   js.Value
 	Shape []int
+	half  bool // float16 values (UploadWeights under F16)
 }
 
 // Len returns the number of float32 elements.
@@ -175,7 +186,12 @@ func (b *Buffer) Reshape(shape ...int) *Buffer {
 }
 
 // bytes is the size of b's GPU buffer (WebGPU cannot bind an empty one).
-func (b *Buffer) bytes() int { return 4 * max(b.Len(), 1) }
+func (b *Buffer) bytes() int {
+	if b.half {
+		return 4 * max((b.Len()+1)/2, 1)
+	}
+	return 4 * max(b.Len(), 1)
+}
 
 // Trim frees the GPU memory of every released buffer: now, or when kernels
 // are pending, once they are submitted.
@@ -397,19 +413,22 @@ func (d *Device) createBuffer(size, usage int) js.Value {
 }
 
 // pipeline returns the compute pipeline of shader (a file in shaders/,
-// without ".wgsl", compiled after shaders/common.wgsl) with the given
+// without ".wgsl", compiled after shaders/common.wgsl, optionally followed
+// by ":" and a variant of its type aliases, see specialize) with the given
 // override constants, compiling it once.
 func (d *Device) pipeline(shader string, constants map[string]any) js.Value {
 	key := fmt.Sprint(shader, constants)
 	if p, ok := d.pipelines[key]; ok {
 		return p
 	}
+	file, variant, _ := strings.Cut(shader, ":")
 	common, err1 := shaderFS.ReadFile("shaders/common.wgsl")
-	src, err2 := shaderFS.ReadFile("shaders/" + shader + ".wgsl")
+	src, err2 := shaderFS.ReadFile("shaders/" + file + ".wgsl")
 	if err := errors.Join(err1, err2); err != nil {
 		panic("webgpu: " + err.Error()) // the kernels name embedded files only
 	}
-	module := d.device.Call("createShaderModule", map[string]any{"code": string(common) + string(src), "label": shader})
+	code := specialize(string(common)+string(src), variant)
+	module := d.device.Call("createShaderModule", map[string]any{"code": code, "label": shader})
 	stage := map[string]any{"module": module, "entryPoint": "main"}
 	if len(constants) > 0 {
 		stage["constants"] = constants
@@ -435,6 +454,9 @@ func (d *Device) dispatch(shader string, constants map[string]any, groupsX, grou
 	for i, b := range buffers {
 		if b.buf.IsUndefined() {
 			panic(fmt.Sprintf("webgpu: %s: binding %d is a released buffer", shader, i+1))
+		}
+		if b.half && (i != 1 || !strings.Contains(shader, "BStore=f16")) {
+			panic(fmt.Sprintf("webgpu: %s: binding %d is float16 weights, which only the matrix kernels' weights operand reads", shader, i+1))
 		}
 		entries = append(entries, map[string]any{"binding": i + 1, "resource": map[string]any{"buffer": b.buf}})
 	}

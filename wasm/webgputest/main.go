@@ -15,7 +15,10 @@
 //   - ?net=ssd, ?net=landmarks, ?net=tinyface: the face detectors and the
 //     landmark network on the GPU (ssdgpu, landmarksgpu, tinyfacegpu)
 //     against models/ssd, models/landmarks and models/tinyface, on the
-//     face photo the page fetched with the weights and on noise.
+//     face photo the page fetched with the weights and on noise;
+//   - ?precision=f16: the face recognition and style-transfer checks with
+//     the device's precision set to webgpu.F16 (when the adapter has
+//     shader-f16), their Op prefixed "f16 ".
 //
 // It publishes a Report as JSON in globalThis.visageWebGPUReport, which
 // e2e/webgpu_test.go reads.
@@ -37,6 +40,7 @@ import (
 type Report struct {
 	Adapter  string   `json:"adapter"`
 	NoWebGPU string   `json:"noWebGPU,omitempty"` // why WebGPU is unavailable; no results then
+	NoF16    string   `json:"noF16,omitempty"`    // ?precision=f16: why F16 is unavailable; no results then
 	Error    string   `json:"error,omitempty"`    // the check could not run; no results then
 	Results  []Result `json:"results"`
 }
@@ -84,8 +88,10 @@ func run() Report {
 		rep.Results = checkLandmarks(d, rng)
 	case "?net=tinyface":
 		rep.Results = checkTinyFace(d, rng)
+	case "?precision=f16":
+		rep.Results, rep.NoF16 = checkHalf(d, rng)
 	default:
-		rep.Error = fmt.Sprintf("unknown query %q: want ?kernels or ?net= facerec, nst, ssd, landmarks or tinyface", query)
+		rep.Error = fmt.Sprintf("unknown query %q: want ?kernels, ?net= facerec, nst, ssd, landmarks or tinyface, or ?precision=f16", query)
 	}
 	return rep
 }

@@ -34,6 +34,8 @@ async function fetchModel(manifest) {
 // The model each network check needs, and whether it needs the photo.
 const checks = {
   '?net=facerec': { manifest: 'face_recognition_model-weights_manifest.json' },
+  '?precision=f16': { manifest: 'face_recognition_model-weights_manifest.json' },
+  '?precision=f16': { manifest: 'face_recognition_model-weights_manifest.json' },
   '?net=ssd': { manifest: 'ssd_mobilenetv1_model-weights_manifest.json', photo: true },
   '?net=landmarks': { manifest: 'face_landmark_68_model-weights_manifest.json', photo: true },
   '?net=tinyface': { manifest: 'tiny_face_detector_model-weights_manifest.json', photo: true },

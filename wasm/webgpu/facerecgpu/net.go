@@ -70,7 +70,7 @@ func Load(d *webgpu.Device, fsys fs.FS) (*Net, error) {
 			down:  b.down,
 		})
 	}
-	n.fc = u.tensor("fc", 256, facerec.Dim)
+	n.fc = u.matrix("fc", 256, facerec.Dim)
 	if u.err == nil && u.used != len(w) {
 		u.err = fmt.Errorf("facerecgpu: %d weights beyond the %d the network uses; is this the face recognition model?", len(w)-u.used, u.used)
 	}
@@ -185,6 +185,16 @@ type uploader struct {
 }
 
 func (u *uploader) tensor(name string, shape ...int) *webgpu.Buffer {
+	return u.take(name, u.d.Upload, shape)
+}
+
+// matrix uploads a matrix kernel's weights operand, in float16 under the
+// device's F16 precision (webgpu.Device.UploadWeights).
+func (u *uploader) matrix(name string, shape ...int) *webgpu.Buffer {
+	return u.take(name, u.d.UploadWeights, shape)
+}
+
+func (u *uploader) take(name string, upload func(*tensor.Tensor) *webgpu.Buffer, shape []int) *webgpu.Buffer {
 	t, ok := u.weights[name]
 	switch {
 	case u.err != nil:
@@ -197,12 +207,12 @@ func (u *uploader) tensor(name string, shape ...int) *webgpu.Buffer {
 		return nil
 	}
 	u.used++
-	return u.d.Upload(t)
+	return upload(t)
 }
 
 func (u *uploader) convLayer(prefix string, k, cin, cout int) convLayer {
 	return convLayer{
-		filters: u.tensor(prefix+"/conv/filters", k, k, cin, cout),
+		filters: u.matrix(prefix+"/conv/filters", k, k, cin, cout),
 		bias:    u.tensor(prefix+"/conv/bias", cout),
 		scale:   u.tensor(prefix+"/scale/weights", cout),
 		shift:   u.tensor(prefix+"/scale/biases", cout),

@@ -57,7 +57,7 @@ func FromWeights(d *webgpu.Device, w map[string]*tensor.Tensor, pool vgg19.Pooli
 	}
 	n := &Net{d: d, Pool: pool, toBGR: d.Upload(perm), toBGRBias: d.Upload(bias)}
 	for _, name := range vgg19.Layers() {
-		n.convs = append(n.convs, conv{name, d.Upload(w[name+"/kernel"]), d.Upload(w[name+"/bias"])})
+		n.convs = append(n.convs, conv{name, d.UploadWeights(w[name+"/kernel"]), d.Upload(w[name+"/bias"])})
 	}
 	return n, nil
 }

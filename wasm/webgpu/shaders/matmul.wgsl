@@ -20,6 +20,11 @@
 // each thread an R×R block of it strided by TS, staging BLOCK×BLOCK tiles
 // of A and B in workgroup memory. TS comes from the adapter's limits
 // (matmulTile in plan.go). Every output sums its k in increasing order.
+// BStore is B's storage type and TileT the staged tiles' type: f32, or f16
+// in the variants of the F16 precision (specialize in half.go rewrites
+// these two lines). Products are summed in f32 either way.
+alias BStore = f32;
+alias TileT = f32;
 override TS: u32 = 8u;
 const R: u32 = 4u; // matmulPerThread in plan.go
 override BLOCK: u32 = TS * R;
@@ -32,14 +37,14 @@ struct Params {
 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<BStore>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read> scale: array<f32>;
 @group(0) @binding(5) var<storage, read> shift: array<f32>;
 @group(0) @binding(6) var<storage, read_write> out: array<f32>;
 
-var<workgroup> tileA: array<f32, BLOCK * BLOCK>; // [m][k]
-var<workgroup> tileB: array<f32, BLOCK * BLOCK>; // [k][n]
+var<workgroup> tileA: array<TileT, BLOCK * BLOCK>; // [m][k]
+var<workgroup> tileB: array<TileT, BLOCK * BLOCK>; // [k][n]
 
 fn loadA(row: u32, k: u32) -> f32 {
     if (row >= p.M || k >= p.K) {
@@ -87,9 +92,9 @@ fn loadB(k: u32, col: u32) -> f32 {
         return 0.0;
     }
     if (p.mode == 3u) {
-        return b[((k / p.inC) * p.N + col) * p.inC + k % p.inC];
+        return f32(b[((k / p.inC) * p.N + col) * p.inC + k % p.inC]);
     }
-    return b[k * p.N + col];
+    return f32(b[k * p.N + col]);
 }
 
 @compute @workgroup_size(TS, TS)
@@ -102,14 +107,14 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     var bv: array<f32, R>;
     for (var k0 = 0u; k0 < p.K; k0 += BLOCK) {
         for (var e = thread; e < BLOCK * BLOCK; e += TS * TS) {
-            tileA[e] = loadA(row0 + e / BLOCK, k0 + e % BLOCK);
-            tileB[e] = loadB(k0 + e / BLOCK, col0 + e % BLOCK);
+            tileA[e] = TileT(loadA(row0 + e / BLOCK, k0 + e % BLOCK));
+            tileB[e] = TileT(loadB(k0 + e / BLOCK, col0 + e % BLOCK));
         }
         workgroupBarrier();
         for (var k = 0u; k < BLOCK; k++) {
             for (var i = 0u; i < R; i++) {
-                av[i] = tileA[(lid.y + i * TS) * BLOCK + k];
-                bv[i] = tileB[k * BLOCK + lid.x + i * TS];
+                av[i] = f32(tileA[(lid.y + i * TS) * BLOCK + k]);
+                bv[i] = f32(tileB[k * BLOCK + lid.x + i * TS]);
             }
             for (var i = 0u; i < R; i++) {
                 for (var j = 0u; j < R; j++) {

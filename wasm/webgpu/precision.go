@@ -1,0 +1,96 @@
+//go:build js && wasm
+
+package webgpu
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"visage/core/tensor"
+)
+
+// Precision is how the matrix kernels (convolutions, their data gradients,
+// fully connected layers, matrix products) store and stage their operands.
+type Precision string
+
+const (
+	// F32 keeps every value in float32: the default, the CPU kernels'
+	// results within float32 rounding.
+	F32 Precision = "f32"
+	// F16 stores the weights uploaded with UploadWeights as float16, half
+	// the memory and bandwidth, and stages both operands' tiles in
+	// workgroup memory as float16; products are summed in float32. It needs
+	// the adapter's shader-f16 feature.
+	F16 Precision = "f16"
+)
+
+// ParsePrecision returns the Precision named s ("f32" or "f16").
+func ParsePrecision(s string) (Precision, error) {
+	switch p := Precision(s); p {
+	case F32, F16:
+		return p, nil
+	}
+	return "", fmt.Errorf("webgpu: precision %q, want 'f32' or 'f16'", s)
+}
+
+// ErrNoF16 is SetPrecision's error on an adapter without shader-f16.
+var ErrNoF16 = errors.New("webgpu: the adapter lacks the shader-f16 feature")
+
+// SetPrecision sets the precision of the matrix kernels recorded, and of
+// the weights uploaded, from now on. F16 fails with ErrNoF16, leaving the
+// precision as it was, when the adapter lacks shader-f16.
+func (d *Device) SetPrecision(p Precision) error {
+	if _, err := ParsePrecision(string(p)); err != nil {
+		return err
+	}
+	if p == F16 && !d.hasF16 {
+		return ErrNoF16
+	}
+	d.precision = p
+	return nil
+}
+
+// Precision returns the precision set (F32 unless SetPrecision changed it).
+func (d *Device) Precision() Precision {
+	if d.precision == "" {
+		return F32
+	}
+	return d.precision
+}
+
+// UploadWeights is Upload for a tensor that is only ever the weights
+// operand of the matrix kernels (Conv2D's and ConvBackwardInput's filters,
+// FullyConnected's and MatMul's right operand): under F16 it is stored as
+// float16 (rounded to nearest), and no other kernel may read it.
+func (d *Device) UploadWeights(t *tensor.Tensor) *Buffer {
+	if d.Precision() != F16 {
+		return d.Upload(t)
+	}
+	b := &Buffer{d: d, Shape: append([]int(nil), t.Shape...), half: true}
+	b.buf = d.createBuffer(b.bytes(), storageUsages)
+	if t.Len() > 0 {
+		bits := make([]uint32, (t.Len()+1)/2) // two float16 a word, the first in the low half
+		for i, v := range t.Data {
+			bits[i/2] |= uint32(float16Bits(v)) << (16 * (i % 2))
+		}
+		d.queue.Call("writeBuffer", b.buf, 0, toJSBytes(uint32Bytes(bits)))
+	}
+	return b
+}
+
+// matmulShader names matmul.wgsl's variant for the weights operand b under
+// the device's precision.
+func (d *Device) matmulShader(b *Buffer) string {
+	var aliases []string
+	if b.half {
+		aliases = append(aliases, "BStore=f16")
+	}
+	if d.Precision() == F16 {
+		aliases = append(aliases, "TileT=f16")
+	}
+	if len(aliases) == 0 {
+		return "matmul"
+	}
+	return "matmul:" + strings.Join(aliases, ",")
+}
