@@ -67,22 +67,17 @@ func timed(f func()) float64 {
 // picture is left out: the network sees 512x512 whatever the image, and a
 // pass takes over a minute on SwiftShader.
 func checkSSD(d *webgpu.Device, rng *rand.Rand) []Result {
-	cpuNet, images, err := loadCheck(ssd.Load, rng)
-	if err != nil {
-		return []Result{{Op: "ssd", Case: "load", Error: err.Error()}}
-	}
-	gpuNet := ssdgpu.Load(d, cpuNet)
-	defer gpuNet.Release()
-	var results []Result
-	for _, img := range images[:1] {
+	return netCheck(d, rng, "ssd", ssd.Load, ssdgpu.Load, func(cpuNet *ssd.Net, gpuNet *ssdgpu.Net, img namedImage) []Result {
+		if !img.isFace {
+			return nil
+		}
 		scores := Result{Op: "ssd scores", Case: img.name + ", every anchor"}
 		gpu, cpu, ran := bothPasses(d, &scores,
 			func() (*ssd.Output, error) { return gpuNet.Run(img.t) },
 			func() (*ssd.Output, error) { return cpuNet.Run(img.t) })
 		boxes := Result{Op: "ssd boxes (px)", Case: img.name + ", every anchor", Error: scores.Error}
 		if !ran {
-			results = append(results, scores, boxes)
-			continue
+			return []Result{scores, boxes}
 		}
 		side := float64(max(img.t.Shape[0], img.t.Shape[1])) // the padded square's, in image pixels
 		gb, gs := gpu.Anchors()
@@ -99,28 +94,20 @@ func checkSSD(d *webgpu.Device, rng *rand.Rand) []Result {
 		gd, err1 := gpu.Select(opt)
 		cd, err2 := cpu.Select(opt)
 		selected := Result{Op: "ssd detections", Case: img.name + ", MinConfidence 0.05", Error: errorOf(err1, err2)}
-		results = append(results, scores, boxes, compareDetections(selected, gd, cd, img.isFace))
-	}
-	return results
+		return []Result{scores, boxes, compareDetections(selected, gd, cd, img.isFace)}
+	})
 }
 
 // checkLandmarks runs the landmark network (landmarksgpu) and
 // models/landmarks on crops of the test images, comparing the points in
 // crop pixels; a pass must be one submission and one read-back.
 func checkLandmarks(d *webgpu.Device, rng *rand.Rand) []Result {
-	cpuNet, images, err := loadCheck(landmarks.Load, rng)
-	if err != nil {
-		return []Result{{Op: "landmarks", Case: "load", Error: err.Error()}}
-	}
-	gpuNet := landmarksgpu.Load(d, cpuNet)
-	defer gpuNet.Release()
-	var results []Result
-	for _, img := range images {
+	return netCheck(d, rng, "landmarks", landmarks.Load, landmarksgpu.Load, func(cpuNet *landmarks.Net, gpuNet *landmarksgpu.Net, img namedImage) []Result {
 		// An off-centre, non-square crop, as detection boxes give.
 		h, w := img.t.Shape[0], img.t.Shape[1]
 		crop, err := face.Crop(img.t, face.Box{X: float64(w) / 5, Y: float64(h) / 6, W: float64(w) * 3 / 5, H: float64(h) * 2 / 3})
 		if err != nil {
-			return append(results, Result{Op: "landmarks", Case: img.name, Error: err.Error()})
+			return []Result{{Op: "landmarks", Case: img.name, Error: err.Error()}}
 		}
 		r := Result{Op: "landmarks (px)", Case: fmt.Sprintf("%s, crop %dx%d", img.name, crop.Shape[1], crop.Shape[0])}
 		gpu, cpu, ran := bothPasses(d, &r,
@@ -132,9 +119,8 @@ func checkLandmarks(d *webgpu.Device, rng *rand.Rand) []Result {
 			}
 			r.RelErr = r.MaxAbsDiff / float64(max(crop.Shape[0], crop.Shape[1]))
 		}
-		results = append(results, r)
-	}
-	return results
+		return []Result{r}
+	})
 }
 
 // checkTinyFace runs the Tiny Face Detector (tinyfacegpu) and
@@ -142,18 +128,12 @@ func checkLandmarks(d *webgpu.Device, rng *rand.Rand) []Result {
 // thresholds, comparing the detections; a pass must be one submission and
 // one read-back.
 func checkTinyFace(d *webgpu.Device, rng *rand.Rand) []Result {
-	cpuNet, images, err := loadCheck(tinyface.Load, rng)
-	if err != nil {
-		return []Result{{Op: "tinyface", Case: "load", Error: err.Error()}}
-	}
-	gpuNet := tinyfacegpu.Load(d, cpuNet)
-	defer gpuNet.Release()
-	var results []Result
-	for _, img := range images {
+	return netCheck(d, rng, "tinyface", tinyface.Load, tinyfacegpu.Load, func(cpuNet *tinyface.Net, gpuNet *tinyfacegpu.Net, img namedImage) []Result {
 		threshold := 0.05
 		if !img.isFace {
 			threshold = 0.002 // noise scores low: this gives it detections to compare
 		}
+		var results []Result
 		for _, size := range []int{416, 160} {
 			opt := tinyface.Options{InputSize: size, ScoreThreshold: threshold}
 			r := Result{Op: "tinyface detections", Case: fmt.Sprintf("%s, input %d, threshold %g", img.name, opt.InputSize, opt.ScoreThreshold)}
@@ -162,6 +142,32 @@ func checkTinyFace(d *webgpu.Device, rng *rand.Rand) []Result {
 				func() ([]ssd.Detection, error) { return cpuNet.Detect(img.t, opt) })
 			results = append(results, compareDetections(r, gpu, cpu, img.isFace))
 		}
+		return results
+	})
+}
+
+// netCheck loads a CPU network (load, from the page's files), uploads it
+// to d (toGPU) and returns the results of check on each test image; a
+// failure to load is one result (Op op) saying why.
+func netCheck[C any, G interface{ Release() }](d *webgpu.Device, rng *rand.Rand, op string,
+	load func(fs.FS) (C, error), toGPU func(*webgpu.Device, C) G, check func(cpu C, gpu G, img namedImage) []Result) []Result {
+	fsys, err := pageFiles()
+	var cpuNet C
+	if err == nil {
+		cpuNet, err = load(fsys)
+	}
+	var images []namedImage
+	if err == nil {
+		images, err = testImages(fsys, rng)
+	}
+	if err != nil {
+		return []Result{{Op: op, Case: "load", Error: err.Error()}}
+	}
+	gpuNet := toGPU(d, cpuNet)
+	defer gpuNet.Release()
+	var results []Result
+	for _, img := range images {
+		results = append(results, check(cpuNet, gpuNet, img)...)
 	}
 	return results
 }
@@ -202,22 +208,6 @@ func compareDetections(r Result, gpu, cpu []ssd.Detection, wantFaces bool) Resul
 		r.RelErr = max(r.RelErr, math.Abs(gpu[i].Score-cpu[i].Score))
 	}
 	return r
-}
-
-// loadCheck loads a CPU network from the page's files, and the test
-// images.
-func loadCheck[N any](load func(fs.FS) (N, error), rng *rand.Rand) (N, []namedImage, error) {
-	var zero N
-	fsys, err := pageFiles()
-	if err != nil {
-		return zero, nil, err
-	}
-	n, err := load(fsys)
-	if err != nil {
-		return zero, nil, err
-	}
-	images, err := testImages(fsys, rng)
-	return n, images, err
 }
 
 func errorOf(gpu, cpu error) string {
