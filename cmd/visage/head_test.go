@@ -140,8 +140,17 @@ func TestCLILFWHead(t *testing.T) {
 		t.Errorf("classifier fold threshold %v, want a probability", cl.Folds[0].Threshold)
 	}
 
+	// --without-people: P00's three pairs (one same, two different) leave fold 1.
+	people := writeFiles(t, dir, map[string]string{"people.txt": "1\nP00\t2\n"})["people.txt"]
+	r := visage(t, "lfw", "--dir", dir, "--pairs", f["pairs.txt"], "--folds", "1-2", "--cache", cachePath, "--out", filepath.Join(dir, "out-without"),
+		"--tiny-fallback=false", "--json", "--without-people", people)
+	var without lfwResult
+	if err := json.Unmarshal([]byte(r.stdout), &without); r.code != 0 || err != nil || without.Pairs != 13 || without.Images != 14 || without.Settings.WithoutPeople != people {
+		t.Errorf("--without-people: exit %d, %v, %d pairs of %d images; want 13 of 14 (stderr %q)", r.code, err, without.Pairs, without.Images, r.stderr)
+	}
+
 	bad := saveHead(t, identityHead(64, 0.6), filepath.Join(dir, "bad.json"))
-	r := visage(t, "lfw", "--dir", dir, "--pairs", f["pairs.txt"], "--folds", "1-2", "--cache", cachePath, "--out", dir, "--tiny-fallback=false", "--head", bad)
+	r = visage(t, "lfw", "--dir", dir, "--pairs", f["pairs.txt"], "--folds", "1-2", "--cache", cachePath, "--out", dir, "--tiny-fallback=false", "--head", bad)
 	wantError(t, r, 1, "lfw", "bad.json", "128-number face descriptors", "over 64")
 }
 

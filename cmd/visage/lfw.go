@@ -71,6 +71,8 @@ type lfwSettings struct {
 	// Euclidean distance), Score what a pair's score is.
 	Head  string `json:"head,omitempty"`
 	Score string `json:"score"`
+	// WithoutPeople is the --without-people file whose people's pairs were left out.
+	WithoutPeople string `json:"without_people,omitempty"`
 }
 
 type lfwFold struct {
@@ -101,6 +103,7 @@ func runLFW(args []string) error {
 	fl.Var(&alsoPeople, "also-people", "also encode every image of the people in this people `FILE` who have 2 or more (peopleDevTrain.txt: what train-triplet and train-pairs learn from); repeatable; scoring is unchanged")
 	fl.Var(&alsoPairs, "also-pairs", "also encode the images of this pairs `FILE` (pairsDevTest.txt, pairsDevTrain.txt); repeatable; scoring is unchanged")
 	headFile := fl.String("head", "", "score the pairs with a head `FILE` from train-triplet (distance between its embeddings) or train-pairs (P(same): larger is same) instead of plain distance; the fixed threshold is the head's. pairs.txt shares people with peopleDevTrain.txt, on whom heads are trained: train-eval leaves them out")
+	withoutPeople := fl.String("without-people", "", "score only the pairs without a person of this people `FILE` (peopleDevTrain.txt: the pairs train-eval scores trained heads on); their images are not encoded unless another list names them")
 	maxPerPerson := fl.Int("max-per-person", 0, "with --also-people, at most the first `N` images of each person (0: all)")
 	shardSpec := fl.String("shard", "1/1", "K/N: encode only the K-th of N interleaved parts of the images into OUT/encodings-….shard-K-of-N.bin and stop; N such processes run side by side (a js/wasm build runs one image at a time), and a run without --shard merges their files and scores")
 	asJSON := fl.Bool("json", false, "print the result as JSON")
@@ -121,6 +124,11 @@ func runLFW(args []string) error {
 	if err != nil {
 		return err
 	}
+	if *withoutPeople != "" {
+		if allFolds, err = pairsWithout(allFolds, *withoutPeople); err != nil {
+			return err
+		}
+	}
 	foldIdx, err := parseFolds(*foldSpec, len(allFolds))
 	if err != nil {
 		return usagef("--folds: %v", err)
@@ -137,7 +145,7 @@ func runLFW(args []string) error {
 	if err != nil {
 		return err
 	}
-	settings.Head, settings.Score = *headFile, scoreName(head)
+	settings.Head, settings.Score, settings.WithoutPeople = *headFile, scoreName(head), *withoutPeople
 
 	// Every image of the chosen folds (those scored), and every image to
 	// encode: those and the extra lists' images, sorted so that every shard
@@ -337,6 +345,30 @@ func pairImages(lists ...[]lfw.Pair) []string {
 		}
 	}
 	return union(images)
+}
+
+// pairsWithout returns folds without the pairs that involve a person of the
+// people file (every fold of it).
+func pairsWithout(folds [][]lfw.Pair, peopleFile string) ([][]lfw.Pair, error) {
+	people, err := lfw.ReadPeopleFile(peopleFile)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, fold := range people {
+		for _, p := range fold {
+			out[p.Name] = true
+		}
+	}
+	kept := make([][]lfw.Pair, len(folds))
+	for k, fold := range folds {
+		for _, p := range fold {
+			if !out[p.Name1] && !out[p.Name2] {
+				kept[k] = append(kept[k], p)
+			}
+		}
+	}
+	return kept, nil
 }
 
 // extraImages returns the images of --also-people's people with two or more

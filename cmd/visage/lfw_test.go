@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"visage/core/face"
+	"visage/core/lfw"
 	"visage/models/assets/assettest"
 	"visage/models/facerec"
 )
@@ -73,6 +74,22 @@ func TestExtraImages(t *testing.T) {
 	}
 	if _, err := extraImages([]string{f["bad-people.txt"]}, nil, 0); err == nil || !strings.Contains(err.Error(), "bad-people.txt") {
 		t.Errorf("a people file shorter than its count: %v, want an error naming it", err)
+	}
+}
+
+func TestPairsWithout(t *testing.T) {
+	f := writeFiles(t, t.TempDir(), map[string]string{"people.txt": "2\nAda\t3\nBob\t1\n"})
+	folds := [][]lfw.Pair{
+		{{Name1: "Ada", Index1: 1, Name2: "Ada", Index2: 2, Same: true}, {Name1: "Cy", Index1: 1, Name2: "Dee", Index2: 1}},
+		{{Name1: "Cy", Index1: 1, Name2: "Cy", Index2: 2, Same: true}, {Name1: "Dee", Index1: 1, Name2: "Bob", Index2: 1}},
+	}
+	got, err := pairsWithout(folds, f["people.txt"])
+	want := [][]lfw.Pair{{folds[0][1]}, {folds[1][0]}}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("pairsWithout = %v, %v; want %v", got, err, want)
+	}
+	if _, err := pairsWithout(folds, filepath.Join(t.TempDir(), "none.txt")); err == nil {
+		t.Error("a missing people file: no error")
 	}
 }
 

@@ -27,6 +27,7 @@ type trainFlags struct {
 	optim                    string
 	lr                       float64
 	val                      float64
+	maxPer                   int
 	asJSON                   bool
 }
 
@@ -40,11 +41,14 @@ func (t *trainFlags) add(fl *flag.FlagSet, out string, epochs int, lr float64) {
 	fl.StringVar(&t.optim, "optim", "adam", "optimizer: adam or sgd (momentum 0.9)")
 	fl.Float64Var(&t.lr, "lr", lr, "learning rate")
 	fl.BoolVar(&t.asJSON, "json", false, "print the evaluation as JSON on stdout")
-	t.addVal(fl)
+	t.addData(fl)
 }
 
-func (t *trainFlags) addVal(fl *flag.FlagSet) {
+// addData declares the flags that choose the training and held-out data,
+// which train-eval must repeat as training had them.
+func (t *trainFlags) addData(fl *flag.FlagSet) {
 	fl.Float64Var(&t.val, "val", 0.1, "fraction of the peopleDevTrain people held out of training to choose thresholds on")
+	fl.IntVar(&t.maxPer, "max-per-person", 0, "use only images 1..`N` of each peopleDevTrain person (0: every cached one), as `lfw --max-per-person` encodes them")
 }
 
 // trainData is what a training command works from: the cache, the LFW
@@ -97,7 +101,8 @@ func readLists(dir string) (*lfwLists, error) {
 const valPairCount = 4000
 
 // loadTrainData reads the cache and the lists and gathers every cached
-// encoding of the peopleDevTrain people, one label per person. A fraction
+// encoding of the peopleDevTrain people (of their images 1..maxPer with
+// --max-per-person), one label per person. A fraction
 // val of the people with two or more encodings (drawn with seed) is held out
 // of training; balanced pairs of their images are where every verifier's
 // threshold is chosen, since a threshold chosen on the people a head was
@@ -106,8 +111,8 @@ func loadTrainData(t *trainFlags) (*trainData, error) {
 	if t.cache == "" {
 		return nil, usagef("--cache is required (make one with `visage lfw`)")
 	}
-	if t.epochs < 1 || !(t.lr > 0) || !(t.val > 0 && t.val < 1) {
-		return nil, usagef("expected --epochs ≥ 1, --lr > 0 and --val in (0,1), found %d, %v and %v", t.epochs, t.lr, t.val)
+	if t.epochs < 1 || !(t.lr > 0) || !(t.val > 0 && t.val < 1) || t.maxPer < 0 {
+		return nil, usagef("expected --epochs ≥ 1, --lr > 0, --val in (0,1) and --max-per-person ≥ 0, found %d, %v, %v and %d", t.epochs, t.lr, t.val, t.maxPer)
 	}
 	cache, err := face.LoadEncodingCache(t.cache)
 	if err != nil {
@@ -123,7 +128,11 @@ func loadTrainData(t *trainFlags) (*trainData, error) {
 	var multi []int // people with ≥ 2 encodings
 	for i, p := range lists.trainPeople {
 		d.trainID[p.Name] = true
-		for n := 1; n <= p.Images; n++ {
+		last := p.Images
+		if t.maxPer > 0 {
+			last = min(last, t.maxPer)
+		}
+		for n := 1; n <= last; n++ {
 			if len(cache.Images[lfw.ImageRel(p.Name, n)]) > 0 {
 				encoded[i] = append(encoded[i], n)
 			}
@@ -268,7 +277,7 @@ func finishTraining(t *trainFlags, d *trainData, head *learn.Head, losses []floa
 	head.Threshold = th
 	fmt.Fprintf(os.Stderr, "threshold %.4f chosen on %d pairs of %d held-out people (accuracy %.2f%%)\n", th, len(d.valPairs), d.valNames, 100*acc)
 	for key, v := range map[string]any{
-		"seed": t.seed, "epochs": t.epochs, "optim": t.optim, "lr": t.lr, "loss_per_epoch": losses,
+		"seed": t.seed, "epochs": t.epochs, "optim": t.optim, "lr": t.lr, "loss_per_epoch": losses, "max_per_person": t.maxPer,
 		"encoder": d.cache.Encoder, "alignment": d.cache.Alignment,
 		"train_people": d.people, "train_encodings": len(d.set.Labels),
 		"threshold_from": fmt.Sprintf("%d pairs of %d peopleDevTrain people held out of training (--val %v)", len(d.valPairs), d.valNames, t.val),

@@ -195,7 +195,7 @@ func runTrainEval(args []string) error {
 	fl.StringVar(&t.lfwDir, "lfw", "", "`DIR` with LFW's list files (default ../shared/data/lfw)")
 	fl.BoolVar(&t.asJSON, "json", false, "print the rows as JSON")
 	fl.Uint64Var(&t.seed, "seed", 1, "seed that drew the held-out people (as when training)")
-	t.addVal(fl)
+	t.addData(fl)
 	var files stringList
 	fl.Var(&files, "head", "a head `FILE` from train-triplet or train-pairs (repeatable); its row is named after the file")
 	plotFile := fl.String("plot", "", "also plot every head's training loss per epoch (relative to its first epoch's) to `FILE.png`")

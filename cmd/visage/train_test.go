@@ -122,6 +122,14 @@ func TestTrainCommandsOnSyntheticLFW(t *testing.T) {
 	captureStdout(t, func() error {
 		return runTrainPairs(append(common, "--out", pairs, "--feature", "chi2", "--epochs", "10", "--pairs", "2000"))
 	})
+	// --max-per-person 2: images 1 and 2 of the 36 people not held out.
+	capped := filepath.Join(dir, "capped.json")
+	captureStdout(t, func() error {
+		return runTrainPairs(append(common, "--out", capped, "--epochs", "1", "--pairs", "200", "--max-per-person", "2"))
+	})
+	if h, err := learn.LoadHead(capped); err != nil || h.Info["train_encodings"] != 72.0 || h.Info["train_people"] != 36.0 {
+		t.Errorf("--max-per-person 2: %v, trained on %v encodings of %v people; want 72 of 36", err, h.Info["train_encodings"], h.Info["train_people"])
+	}
 	if _, err := os.Stat(filepath.Join(dir, "loss.png")); err != nil {
 		t.Errorf("no loss plot: %v", err)
 	}
