@@ -8,16 +8,18 @@
 #
 #   testdata/learn/lfw.sh [CACHE [OUT]]
 #
-# CACHE defaults to the full run's similarity-aligned cache, made by
-# `visage lfw … --also-people peopleDevTrain.txt --also-pairs
-# pairsDevTest.txt --also-pairs pairsDevTrain.txt` (README.md gives the
-# command). OUT (default build/learn) receives each head (NAME.json), its
-# run's output (NAME.txt, NAME.log), the side-by-side table (table.txt,
-# table.json) and every head's loss per epoch (losses.png). A run takes a
-# few minutes.
+# CACHE defaults to the similarity-aligned cache that README.md's `visage
+# lfw … --without-people peopleDevTrain.txt --also-pairs pairsDevTest.txt
+# --also-people peopleDevTrain.txt --max-per-person 3` makes: every image
+# the protocol reads. Training uses images 1..3 of each peopleDevTrain
+# person (--max-per-person 3) even where the cache holds more.
+# OUT (default build/learn) receives each head (NAME.json), its run's output
+# (NAME.txt, NAME.log), the side-by-side table (table.txt, table.json) and
+# every head's loss per epoch (losses.png). A run takes a few minutes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cache=${1:-build/lfw-full/encodings-ssd0.5-0.1+pad0.25+tiny+landmarks68+similarity.bin}
+cache=${1:-build/lfw-learn/encodings-ssd0.5-0.1+pad0.25+tiny+landmarks68+similarity.bin}
+data=(--cache "$cache" --seed 1 --max-per-person 3)
 out=${2:-build/learn}
 mkdir -p "$out"
 go build -o "$out/visage" ./cmd/visage
@@ -28,7 +30,7 @@ train() {
 	local name=$1 cmd=$2
 	shift 2
 	echo "$cmd $* → $out/$name.json" >&2
-	"$out/visage" "$cmd" --cache "$cache" --seed 1 --out "$out/$name.json" "$@" >"$out/$name.txt" 2>"$out/$name.log"
+	"$out/visage" "$cmd" "${data[@]}" --out "$out/$name.json" "$@" >"$out/$name.txt" 2>"$out/$name.log"
 	heads+=(--head "$out/$name.json")
 }
 for mining in hard semi-hard random; do
@@ -38,5 +40,5 @@ done
 for feature in abs chi2; do
 	train "pairs-$feature" train-pairs --feature "$feature"
 done
-"$out/visage" train-eval --cache "$cache" --seed 1 --plot "$out/losses.png" "${heads[@]}" | tee "$out/table.txt"
-"$out/visage" train-eval --cache "$cache" --seed 1 --json "${heads[@]}" >"$out/table.json"
+"$out/visage" train-eval "${data[@]}" --plot "$out/losses.png" "${heads[@]}" | tee "$out/table.txt"
+"$out/visage" train-eval "${data[@]}" --json "${heads[@]}" >"$out/table.json"
