@@ -235,8 +235,9 @@ func TestCLICompare(t *testing.T) {
 	if strict["distance"] != same["distance"] || strict["same"] != false || strict["threshold"] != 0.05 {
 		t.Errorf("threshold 0.05 with the images swapped: %v; want distance %v, not the same", strict, same["distance"])
 	}
-	if r := visage(t, "compare", "--aligned", same1, other); r.code != 0 || !strings.HasPrefix(r.stdout, "different people (distance ") {
-		t.Errorf("compare (human): exit %d, %q", r.code, r.stdout)
+	// Chips were found by no detector: the verdict alone, no face report.
+	if r := visage(t, "compare", "--aligned", same1, other); r.code != 0 || !strings.HasPrefix(r.stdout, "different people (distance ") || strings.Count(r.stdout, "\n") != 1 {
+		t.Errorf("compare (human): exit %d, %q; want one line", r.code, r.stdout)
 	}
 }
 
@@ -252,7 +253,7 @@ func TestCLIEnrollVerifyIdentify(t *testing.T) {
 	if got["name"] != "John Salley" || got["added"] != 1.0 || got["descriptors"] != 1.0 || got["people"] != 1.0 {
 		t.Errorf("enroll output %v", got)
 	}
-	if r := visage(t, "enroll", "--db", db, "--name", "savage", "--aligned", other); r.code != 0 || !strings.HasPrefix(r.stdout, `enrolled 1 image of "savage"`) {
+	if r := visage(t, "enroll", "--db", db, "--name", "savage", "--aligned", other); r.code != 0 || !strings.HasPrefix(r.stdout, `enrolled 1 image of "savage"`) || strings.Count(r.stdout, "\n") != 1 {
 		t.Fatalf("second enroll: exit %d, %q %s", r.code, r.stdout, r.stderr)
 	}
 	// A failing image enrolls nothing.
@@ -362,9 +363,9 @@ func writePNG(t *testing.T, img image.Image) string {
 
 // TestCLIAllFaces runs compare, verify and identify on a photo of two
 // people (Abel Pacheco left, Akhmed Zakayev right): without --all they use
-// the larger face (Abel's), with --all they report both, each with the
-// box, score and landmarks encode finds and the distance its descriptor
-// gives.
+// the larger face (Abel's) and report it, as enroll reports each image's,
+// with --all they report both, each with the box, score and landmarks
+// encode finds and the distance its descriptor gives.
 func TestCLIAllFaces(t *testing.T) {
 	lfw := lfwDir(t)
 	group := writePNG(t, assettest.LFWGroup(t, "Abel_Pacheco/Abel_Pacheco_0001.jpg", "Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg"))
@@ -399,11 +400,40 @@ func TestCLIAllFaces(t *testing.T) {
 	sameWhere := func(got faceReport, want face.Face) bool {
 		return got.Box == want.Box && got.Score == want.Score && reflect.DeepEqual(got.Landmarks, want.Landmarks) && len(got.Landmarks) == 68
 	}
+	// used decodes the face reports under keys of a JSON object.
+	used := func(out string, keys ...string) []faceReport {
+		t.Helper()
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(out), &m); err != nil {
+			t.Fatalf("%q: %v", out, err)
+		}
+		r := make([]faceReport, len(keys))
+		for i, k := range keys {
+			if err := json.Unmarshal(m[k], &r[i]); err != nil {
+				t.Fatalf("%q: %q is not a face report: %v", out, k, err)
+			}
+		}
+		return r
+	}
+	// usedText is how the text output reports face f under label.
+	usedText := func(label string, f face.Face) string {
+		return fmt.Sprintf("\n%s: box %.1f,%.1f %.1fx%.1f, score %.4f\n  landmarks: %.1f,%.1f ", label, f.Box.X, f.Box.Y, f.Box.W, f.Box.H, f.Score, f.Landmarks[0].X, f.Landmarks[0].Y)
+	}
 
 	// compare: the larger face, or every pair.
-	one := decodeJSON(t, run("compare", "--json", group, abel), "distance", "same", "threshold")
+	out := run("compare", "--json", group, abel)
+	one := decodeJSON(t, out, "distance", "same", "threshold", "face1", "face2")
 	if one["distance"] != dist(left) || one["same"] != true {
 		t.Errorf("compare group Abel: %v; want the left face's distance %v, same", one, dist(left))
+	}
+	if r := used(out, "face1", "face2"); !sameWhere(r[0], faces[left]) || !sameWhere(r[1], abelFace) {
+		t.Errorf("compare group Abel reports faces at %+v and %+v; want encode's %+v and %+v", r[0].Box, r[1].Box, faces[left].Box, abelFace.Box)
+	}
+	text := run("compare", group, abel)
+	for _, want := range []string{"same person (distance ", usedText("image 1 face", faces[left]), usedText("image 2 face", abelFace)} {
+		if !strings.Contains(text, want) {
+			t.Errorf("compare says %q, without %q", text, want)
+		}
 	}
 	var all struct {
 		Threshold      float64
@@ -424,19 +454,49 @@ func TestCLIAllFaces(t *testing.T) {
 	if !sameWhere(all.Faces2[0], abelFace) {
 		t.Errorf("compare --all: image 2's face %+v, encode's %+v", all.Faces2[0].Box, abelFace.Box)
 	}
-	text := run("compare", "--all", group, abel)
+	text = run("compare", "--all", group, abel)
 	for _, want := range []string{"image 1 face 2: box ", "image 2 face 1: box ", "\n  landmarks: ", fmt.Sprintf("face 1.%d vs 2.1: same person (distance %.4f", left+1, dist(left))} {
 		if !strings.Contains(text, want) {
 			t.Errorf("compare --all says %q, without %q", text, want)
 		}
 	}
 
+	// enroll reports the face it took from each image: the larger of the group's.
+	out = run("enroll", "--db", filepath.Join(t.TempDir(), "abel.json"), "--name", "Abel", "--json", abel, group)
+	var enrolled struct {
+		Added int
+		Faces []struct {
+			Image string
+			faceReport
+		}
+	}
+	decodeJSON(t, out, "name", "added", "descriptors", "people", "faces")
+	if err := json.Unmarshal([]byte(out), &enrolled); err != nil {
+		t.Fatal(err)
+	}
+	if ef := enrolled.Faces; enrolled.Added != 2 || len(ef) != 2 || ef[0].Image != abel || !sameWhere(ef[0].faceReport, abelFace) || ef[1].Image != group || !sameWhere(ef[1].faceReport, faces[left]) {
+		t.Errorf("enroll Abel's photo and the group: %.300s; want encode's face of each, the group's larger", out)
+	}
+
 	// verify and identify against a database of both, enrolled from other photos.
 	db := filepath.Join(t.TempDir(), "people.json")
-	run("enroll", "--db", db, "--name", "Abel", abel)
+	if text := run("enroll", "--db", db, "--name", "Abel", abel); !strings.Contains(text, usedText(abel, abelFace)) {
+		t.Errorf("enroll says %q, without %q", text, usedText(abel, abelFace))
+	}
 	run("enroll", "--db", db, "--name", "Akhmed", akhmed)
-	if v := decodeJSON(t, run("verify", "--db", db, "--name", "Abel", "--json", group), "match", "distance"); v["match"] != true || v["distance"] != dist(left) {
-		t.Errorf("verify Abel with the group: %v; want the left face's match at %v", v, dist(left))
+	out = run("verify", "--db", db, "--name", "Abel", "--json", group)
+	if v := decodeJSON(t, out, "match", "distance", "face"); v["match"] != true || v["distance"] != dist(left) || !sameWhere(used(out, "face")[0], faces[left]) {
+		t.Errorf("verify Abel with the group: %.300s; want the left face's match at %v, and the face as encode gives it", out, dist(left))
+	}
+	out = run("identify", "--db", db, "--json", group)
+	if id := decodeJSON(t, out, "name", "distance", "face"); id["name"] != "Abel" || id["distance"] != dist(left) || !sameWhere(used(out, "face")[0], faces[left]) {
+		t.Errorf("identify the group: %.300s; want Abel at %v, and the left face as encode gives it", out, dist(left))
+	}
+	text = run("verify", "--db", db, "--name", "Abel", group)
+	for _, want := range []string{`match: "Abel" (distance `, usedText("face", faces[left])} {
+		if !strings.Contains(text, want) {
+			t.Errorf("verify says %q, without %q", text, want)
+		}
 	}
 	var verified struct {
 		Faces []struct {
@@ -444,8 +504,12 @@ func TestCLIAllFaces(t *testing.T) {
 			verifyResult
 		}
 	}
-	if err := json.Unmarshal([]byte(run("verify", "--db", db, "--name", "Abel", "--all", "--json", group)), &verified); err != nil {
+	out = run("verify", "--db", db, "--name", "Abel", "--all", "--json", group)
+	if err := json.Unmarshal([]byte(out), &verified); err != nil {
 		t.Fatal(err)
+	}
+	if strings.Contains(out, `"face":`) {
+		t.Errorf("verify --all: %.300s; want each face's report beside its result, not a \"face\" in it", out)
 	}
 	var identified struct {
 		Faces []struct {

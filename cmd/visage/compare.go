@@ -26,7 +26,8 @@ func runCompare(args []string) error {
 	var src faceSource
 	src.addFlags(fl)
 	src.addAllFlag(fl)
-	asJSON := fl.Bool("json", false, `print {"distance":d,"same":bool,"threshold":t}; with --all `+
+	asJSON := fl.Bool("json", false, `print {"distance":d,"same":bool,"threshold":t,"face1":{"box":…,"score":…,"landmarks":…},"face2":{…}} `+
+		`(the largest face of IMAGE1 and of IMAGE2; none with --aligned); with --all `+
 		`{"threshold":t,"faces1":[{"box":…,"score":…,"landmarks":…}],"faces2":[…],"pairs":[{"face1":i,"face2":j,"distance":d,"same":bool}]} `+
 		`(every face of IMAGE1 against every face of IMAGE2; i, j index faces1, faces2); with --head each pair also has "head_score", `+
 		`which decides "same" against the head's threshold`)
@@ -69,13 +70,17 @@ func runCompare(args []string) error {
 		p := pairs[0]
 		if *asJSON {
 			return printJSON(struct {
-				Distance  float64  `json:"distance"`
-				HeadScore *float64 `json:"head_score,omitempty"`
-				Same      bool     `json:"same"`
-				Threshold float64  `json:"threshold"`
-			}{p.Distance, p.HeadScore, p.Same, thr})
+				Distance  float64     `json:"distance"`
+				HeadScore *float64    `json:"head_score,omitempty"`
+				Same      bool        `json:"same"`
+				Threshold float64     `json:"threshold"`
+				Face1     *faceReport `json:"face1,omitempty"`
+				Face2     *faceReport `json:"face2,omitempty"`
+			}{p.Distance, p.HeadScore, p.Same, thr, src.usedFace(faces1[0]), src.usedFace(faces2[0])})
 		}
 		fmt.Println(sameLine(p, head, thr))
+		src.printUsed("image 1 face", faces1[0])
+		src.printUsed("image 2 face", faces2[0])
 		return nil
 	}
 	if *asJSON {

@@ -17,7 +17,8 @@ func runEnroll(args []string) error {
 	src.addFlags(fl)
 	db := fl.String("db", "", "database `FILE` (face-api.js FaceMatcher JSON), created if missing")
 	name := fl.String("name", "", "`NAME` of the person the images show")
-	asJSON := fl.Bool("json", false, `print {"name":…,"added":n,"descriptors":total for the name,"people":people enrolled}`)
+	asJSON := fl.Bool("json", false, `print {"name":…,"added":n,"descriptors":total for the name,"people":people enrolled,`+
+		`"faces":[{"image":…,"box":…,"score":…,"landmarks":…}]} ("faces": the largest face of each IMAGE, enrolled; none with --aligned)`)
 	if err := parseFlags(fl, args, 1, -1); err != nil {
 		return err
 	}
@@ -28,16 +29,16 @@ func runEnroll(args []string) error {
 	if err != nil {
 		return err
 	}
-	encs := make([][]float32, 0, fl.NArg())
+	used := make([]face.Face, 0, fl.NArg())
 	for _, path := range fl.Args() {
 		f, err := src.oneFace(path)
 		if err != nil {
 			return err
 		}
-		encs = append(encs, f.Encoding)
+		used = append(used, f)
 	}
-	for _, enc := range encs { // only once every image has a face: all or nothing
-		if err := g.Enroll(*name, enc); err != nil {
+	for _, f := range used { // only once every image has a face: all or nothing
+		if err := g.Enroll(*name, f.Encoding); err != nil {
 			return err
 		}
 	}
@@ -46,16 +47,32 @@ func runEnroll(args []string) error {
 	}
 	total, people := g.DescriptorCount(*name), len(g.Names())
 	if *asJSON {
+		var faces []enrolledFace
+		for i, f := range used {
+			if r := src.usedFace(f); r != nil {
+				faces = append(faces, enrolledFace{fl.Arg(i), *r})
+			}
+		}
 		return printJSON(struct {
-			Name        string `json:"name"`
-			Added       int    `json:"added"`
-			Descriptors int    `json:"descriptors"`
-			People      int    `json:"people"`
-		}{*name, len(encs), total, people})
+			Name        string         `json:"name"`
+			Added       int            `json:"added"`
+			Descriptors int            `json:"descriptors"`
+			People      int            `json:"people"`
+			Faces       []enrolledFace `json:"faces,omitempty"`
+		}{*name, len(used), total, people, faces})
 	}
-	fmt.Printf("enrolled %s of %q in %s (%q now has %s; %s enrolled)\n", count(len(encs), "image", "images"),
+	fmt.Printf("enrolled %s of %q in %s (%q now has %s; %s enrolled)\n", count(len(used), "image", "images"),
 		*name, *db, *name, count(total, "descriptor", "descriptors"), count(people, "person", "people"))
+	for i, f := range used {
+		src.printUsed(fl.Arg(i), f)
+	}
 	return nil
+}
+
+// enrolledFace is the face enroll took from an image, in its JSON "faces".
+type enrolledFace struct {
+	Image string `json:"image"`
+	faceReport
 }
 
 // count writes n and the noun's singular or plural.

@@ -123,6 +123,26 @@ type faceReport struct {
 
 func reportOf(f face.Face) faceReport { return faceReport{f.Box, f.Score, f.Landmarks} }
 
+// usedFace is the report of the face a command used without --all, for its
+// JSON ("face", compare's "face1" and "face2", enroll's "faces"): nil, so
+// the key is omitted, for --aligned chips, which no detector found, and
+// with --all, which reports every face beside its result.
+func (s *faceSource) usedFace(f face.Face) *faceReport {
+	if s.aligned || s.all {
+		return nil
+	}
+	r := reportOf(f)
+	return &r
+}
+
+// printUsed prints the face a command used (printFace) under label, when
+// usedFace reports it.
+func (s *faceSource) printUsed(label string, f face.Face) {
+	if s.usedFace(f) != nil {
+		printFace(label, f)
+	}
+}
+
 func reportsOf(faces []face.Face) []faceReport {
 	r := make([]faceReport, len(faces))
 	for i, f := range faces {
@@ -154,7 +174,8 @@ type faceResult interface {
 
 // printResults prints verify's or identify's results for the chosen faces
 // (results[i] for faces[i]): without --all the one face's result, as JSON
-// or as line says it; with --all {"faces":[withFace…]}, or each face
+// (whose "face" the command set from usedFace) or as line says it followed
+// by the face (printUsed); with --all {"faces":[withFace…]}, or each face
 // (printFace) and its result line, indented.
 func printResults[R faceResult](s *faceSource, faces []face.Face, results []R, asJSON bool, line func(R) string) error {
 	switch {
@@ -162,6 +183,7 @@ func printResults[R faceResult](s *faceSource, faces []face.Face, results []R, a
 		return printJSON(results[0])
 	case !s.all:
 		fmt.Println(line(results[0]))
+		s.printUsed("face", faces[0])
 	case asJSON:
 		items := make([]any, len(faces))
 		for i, f := range faces {

@@ -12,9 +12,10 @@ func init() {
 // nil (JSON null) when not recognised, and the distance to the nearest
 // person.
 type identifyResult struct {
-	Name      *string  `json:"name"`
-	Distance  float64  `json:"distance"`
-	HeadScore *float64 `json:"head_score,omitempty"` // with --head
+	Name      *string     `json:"name"`
+	Distance  float64     `json:"distance"`
+	HeadScore *float64    `json:"head_score,omitempty"` // with --head
+	Face      *faceReport `json:"face,omitempty"`       // the face used (usedFace)
 }
 
 func (r identifyResult) withFace(f faceReport) any {
@@ -31,7 +32,8 @@ func runIdentify(args []string) error {
 	src.addAllFlag(fl)
 	var m matchFlags
 	m.add(fl, "recognise")
-	asJSON := fl.Bool("json", false, `print {"name":"…" or null,"distance":d} (d: to the nearest person); with --all `+
+	asJSON := fl.Bool("json", false, `print {"name":"…" or null,"distance":d,"face":{"box":…,"score":…,"landmarks":…}} `+
+		`(d: to the nearest person; "face": the largest face, none with --aligned); with --all `+
 		`{"faces":[{"box":…,"score":…,"landmarks":…,"name":…,"distance":d}]}; with --head also "head_score" of the person `+
 		`whose samples score best, which decides "name" (distance is then to that person)`)
 	headFile := addHeadFlag(fl)
@@ -59,6 +61,7 @@ func runIdentify(args []string) error {
 	}
 	results := make([]identifyResult, len(faces))
 	for i, f := range faces {
+		results[i].Face = src.usedFace(f)
 		name, dist, ok := g.Identify(f.Encoding)
 		if head != nil {
 			var score float64

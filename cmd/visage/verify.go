@@ -11,9 +11,10 @@ func init() {
 
 // verifyResult is verify's answer for one face.
 type verifyResult struct {
-	Match     bool     `json:"match"`
-	Distance  float64  `json:"distance"`
-	HeadScore *float64 `json:"head_score,omitempty"` // with --head
+	Match     bool        `json:"match"`
+	Distance  float64     `json:"distance"`
+	HeadScore *float64    `json:"head_score,omitempty"` // with --head
+	Face      *faceReport `json:"face,omitempty"`       // the face used (usedFace)
 }
 
 func (r verifyResult) withFace(f faceReport) any {
@@ -31,7 +32,8 @@ func runVerify(args []string) error {
 	var m matchFlags
 	m.add(fl, "match")
 	name := fl.String("name", "", "`NAME` of the person the image is claimed to show")
-	asJSON := fl.Bool("json", false, `print {"match":bool,"distance":d}; with --all `+
+	asJSON := fl.Bool("json", false, `print {"match":bool,"distance":d,"face":{"box":…,"score":…,"landmarks":…}} `+
+		`("face": the largest face, none with --aligned); with --all `+
 		`{"faces":[{"box":…,"score":…,"landmarks":…,"match":bool,"distance":d}]}; with --head also "head_score", which decides "match"`)
 	headFile := addHeadFlag(fl)
 	if err := parseFlags(fl, args, 1, 1); err != nil {
@@ -61,6 +63,7 @@ func runVerify(args []string) error {
 	}
 	results := make([]verifyResult, len(faces))
 	for i, f := range faces {
+		results[i].Face = src.usedFace(f)
 		if results[i].Match, results[i].Distance, err = g.Verify(*name, f.Encoding); err != nil {
 			return err
 		}
