@@ -38,7 +38,8 @@ type artRun struct {
 // maxGradientRelErr; after the test hook destroys the GPU following the
 // first step, the run goes on on the CPU from there and ends where the
 // uninterrupted runs end. (The gradient itself is checked against the CPU,
-// 1e-3 relative, in TestWebGPUStyleTransfer.)
+// 1e-3 relative, in TestWebGPUStyleTransfer.) Loaded with precision 'f16',
+// SwiftShader, which lacks shader-f16, reports precision 'f32'.
 func TestArtWebGPU(t *testing.T) {
 	const steps, size = 3, 32
 	shared, err := assets.SharedDir()
@@ -62,8 +63,12 @@ func TestArtWebGPU(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out struct{ GPU, CPU, Lost artRun }
-	if out, err = chromedp.Run(ctx, chromedp.Evaluate[struct{ GPU, CPU, Lost artRun }](
+	type result struct {
+		GPU, CPU, Lost artRun
+		HalfInfo       backendInfo
+	}
+	var out result
+	if out, err = chromedp.Run(ctx, chromedp.Evaluate[result](
 		"("+artBackendJS+")("+string(js)+")", chromedp.EvalAwaitPromise)); err != nil {
 		t.Fatal(err)
 	}
@@ -95,6 +100,9 @@ func TestArtWebGPU(t *testing.T) {
 	}
 	if last := out.Lost.Infos[steps-1]; last.Backend != "cpu" || out.Lost.Backend != "cpu" {
 		t.Errorf("after the GPU was lost the backend says %+v and stylize %q, want cpu", last, out.Lost.Backend)
+	}
+	if h := out.HalfInfo; h.Backend != "webgpu" || h.Precision != "f32" {
+		t.Errorf("loaded on SwiftShader with precision 'f16' the backend says %+v, want webgpu at f32 (no shader-f16)", h)
 	}
 	for name, img := range map[string][]int{"webgpu": out.GPU.Image, "GPU lost": out.Lost.Image} {
 		worst, off := imageDiff(img, out.CPU.Image)

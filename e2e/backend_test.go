@@ -20,8 +20,8 @@ var backendJS string
 
 // backendInfo mirrors visage.d.ts's BackendInfo.
 type backendInfo struct {
-	Backend, Adapter, Reason string
-	Submissions, ReadBacks   int
+	Backend, Adapter, Reason, Precision string
+	Submissions, ReadBacks              int
 }
 
 // TestBackendWebGPU opens the page in Chromium with a WebGPU adapter

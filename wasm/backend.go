@@ -123,17 +123,19 @@ func (b *backend) fallBack(err error) bool {
 // adapter, reason, submissions, readBacks}, adapter "" on the CPU and
 // reason "" on the GPU; submissions and readBacks count the GPU's queue
 // submissions and buffer read-backs since load (0 on the CPU), so that a
-// caller can tell what one pass costs.
+// caller can tell what one pass costs; precision is the GPU's 'f32' or
+// 'f16' (see precision.go), 'f32' on the CPU.
 func (b *backend) info() map[string]any {
 	if b.device() == nil {
 		why := "load has not run"
 		if b != nil {
 			why = b.why
 		}
-		return map[string]any{"backend": backendCPU, "adapter": "", "reason": why, "submissions": 0, "readBacks": 0}
+		return map[string]any{"backend": backendCPU, "adapter": "", "reason": why, "submissions": 0, "readBacks": 0, "precision": precisionOn(b)}
 	}
 	subs, reads := b.gpu.Stats()
-	return map[string]any{"backend": backendWebGPU, "adapter": b.adapter, "reason": "", "submissions": subs, "readBacks": reads}
+	return map[string]any{"backend": backendWebGPU, "adapter": b.adapter, "reason": "", "submissions": subs, "readBacks": reads,
+		"precision": precisionOn(b)}
 }
 
 // onBackend runs a pass with gpu while b has a GPU and onGPU says the

@@ -6,14 +6,17 @@
 // (Uint8Array, decoded by core/imageio as natively) or RGBA pixels
 // {width, height, data}, 4 bytes a pixel row by row, alpha ignored.
 //
-//	load({files: {name: Uint8Array, …}, backend?}) → {detector: boolean, backend, adapter, reason}
+//	load({files: {name: Uint8Array, …}, backend?, precision?}) → {detector: boolean, backend, adapter, reason, precision}
 //	    face_recognition_model-weights_manifest.json and the shards it names
 //	    (required), and when given, the SSD detector's and the 68-point
 //	    landmark net's manifests and shards, which the face methods need,
 //	    and the Tiny Face Detector's, enroll's last resort. backend is
 //	    'auto' (default: WebGPU when navigator.gpu gives an adapter, else
 //	    the CPU), 'webgpu' (rejects when WebGPU is unavailable) or 'cpu';
-//	    the result says which runs, as backend() does (see backend.go)
+//	    precision 'f32' (default) or 'f16': the GPU's matrix kernels store
+//	    weights and stage operands as float16, where the adapter has
+//	    shader-f16 (else f32); the result says which runs and at what
+//	    precision, as backend() does (see backend.go, precision.go)
 //	backend() → {backend: 'webgpu'|'cpu', adapter, reason}
 //	    where the face networks run now: the adapter on the GPU,
 //	    why the CPU on the CPU; a lost GPU moves every network to the CPU
@@ -139,6 +142,10 @@ func (a *api) load(args []js.Value) (any, error) {
 			return nil, err
 		}
 	}
+	precision, err := precisionOf(opts)
+	if err != nil {
+		return nil, err
+	}
 	net, err := facerec.Load(fsys)
 	if err != nil {
 		return nil, err
@@ -150,6 +157,7 @@ func (a *api) load(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	usePrecision(b, precision)
 	enc, err := newFaceEncoder(b, net, fsys)
 	if err != nil {
 		return nil, err

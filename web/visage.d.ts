@@ -153,6 +153,14 @@ export interface LoadOptions {
    * 'cpu' never touches WebGPU.
    */
   backend?: 'auto' | 'webgpu' | 'cpu';
+  /**
+   * 'f16' stores the GPU networks' weights as float16 and stages the matrix
+   * kernels' operands as float16 (sums stay float32): half the weight
+   * memory, faster on GPUs with fast f16. Used only where the adapter has
+   * shader-f16 (backend().precision says); default 'f32'. See README for
+   * the measured accuracy.
+   */
+  precision?: 'f32' | 'f16';
   /** Called as the models download and are set up. */
   onProgress?: (progress: LoadProgress) => void;
   /** The worker script; default worker.js beside visage.js. */
@@ -170,6 +178,12 @@ export interface BackendInfo {
   submissions: number;
   /** GPU buffer read-backs since load (0 on the CPU): one per network pass. */
   readBacks: number;
+  /**
+   * The precision of the GPU's matrix kernels: 'f16' only when load asked
+   * for it and the adapter has shader-f16 (SwiftShader has not), else
+   * 'f32'; always 'f32' on the CPU.
+   */
+  precision: 'f32' | 'f16';
 }
 
 /** Options of Visage.stylize; the defaults are the course's. */

@@ -47,12 +47,16 @@ export class Visage {
    * {phase: 'download', loaded, total} (bytes) and then {phase: 'prepare'}.
    * backend is 'auto' (WebGPU when the browser gives an adapter, else the
    * CPU), 'webgpu' (rejects without one) or 'cpu'; backend() says which
-   * runs. Rejects when a file is missing or malformed.
+   * runs. precision 'f16' (default 'f32') has the GPU's matrix kernels
+   * store weights and stage operands as float16, where the adapter has
+   * shader-f16; backend().precision says which is used. Rejects when a file
+   * is missing or malformed.
    */
   static async load({
     modelsUrl = 'models/',
     detector = true,
     backend = 'auto',
+    precision = 'f32',
     onProgress,
     workerUrl = new URL('worker.js', import.meta.url),
   } = {}) {
@@ -62,7 +66,7 @@ export class Visage {
     }
     const v = new Visage(new Worker(workerUrl));
     try {
-      await v.#call('load', [{ modelsUrl: folder.href, detector, backend }], [], onProgress);
+      await v.#call('load', [{ modelsUrl: folder.href, detector, backend, precision }], [], onProgress);
     } catch (err) {
       v.terminate();
       throw err;

@@ -68,9 +68,9 @@ async function fetchBytes(url, onSize = () => {}, onChunk = () => {}) {
 // load fetches the models' manifests, then all their shards at once, from
 // modelsUrl (an absolute URL of a folder), and passes them, by file name, to
 // the Go API, with the backend asked for ('auto', 'webgpu' or 'cpu': the Go
-// side opens WebGPU from this worker's navigator.gpu). progress reports the
-// shards' bytes.
-async function load(visage, { modelsUrl, detector = true, backend = 'auto' }, progress) {
+// side opens WebGPU from this worker's navigator.gpu) and the GPU's
+// precision ('f32' or 'f16'). progress reports the shards' bytes.
+async function load(visage, { modelsUrl, detector = true, backend = 'auto', precision = 'f32' }, progress) {
   const models = detector ? [RECOGNIZER, ...DETECTORS] : [RECOGNIZER];
   const files = {};
   const manifests = await Promise.all(
@@ -97,7 +97,7 @@ async function load(visage, { modelsUrl, detector = true, backend = 'auto' }, pr
   );
   shards.forEach((path, i) => { files[path] = bytes[i]; });
   progress({ phase: 'prepare' });
-  return visage.load({ files, backend });
+  return visage.load({ files, backend, precision });
 }
 
 // loadVGG fetches VGG-19's manifest.json from vggUrl (an absolute URL of a

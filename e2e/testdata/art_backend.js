@@ -3,7 +3,8 @@
 // the CPU, and on WebGPU again with the GPU destroyed by the test hook after
 // the first step, when the run must go on on the CPU. One step a chunk
 // (chunkMs 0); after each the backend's counters are taken, so that the
-// test can tell what a chunk costs on the GPU.
+// test can tell what a chunk costs on the GPU. It also returns backend() of
+// an instance loaded on WebGPU with precision 'f16'.
 async ({ content, style, size, steps }) => {
   const { Visage } = await import(new URL('visage.js', location.href).href);
   const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -24,8 +25,11 @@ async ({ content, style, size, steps }) => {
     });
     return { chunks, infos: await Promise.all(infos), backend: res.backend, image: Array.from(res.image.data) };
   };
+  const half = await Visage.load({ detector: false, backend: 'webgpu', precision: 'f16' });
+  const halfInfo = await half.backend();
+  half.terminate();
   try {
-    return { gpu: await run(gpu, 0), cpu: await run(cpu, 0), lost: await run(gpu, 1) };
+    return { gpu: await run(gpu, 0), cpu: await run(cpu, 0), lost: await run(gpu, 1), halfInfo };
   } finally {
     gpu.terminate();
     cpu.terminate();
