@@ -249,7 +249,7 @@ func runGPUPage(t *testing.T, query, models, photo string) []gpuResult {
 		t.Fatalf("opening kernels.html%s: %v", query, err)
 	}
 	report, err := chromedp.Run(ctx, chromedp.Poll[string](`globalThis.visageWebGPUReport`,
-		chromedp.WithPollingInterval(200*time.Millisecond), chromedp.WithPollingTimeout(3*time.Minute)))
+		chromedp.WithPollingInterval(200*time.Millisecond), chromedp.WithPollingTimeout(6*time.Minute)))
 	if err != nil {
 		t.Fatalf("waiting for the report of kernels.html%s: %v", query, err)
 	}
