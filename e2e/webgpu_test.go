@@ -270,8 +270,8 @@ func runGPUPage(t *testing.T, query, models, photo string) []gpuResult {
 		t.Fatal(rep.Error)
 	}
 	t.Logf("adapter: %s", rep.Adapter)
-	if rep.NoF16 != "" { // a capability, not a missing prerequisite: a skip even with VISAGE_E2E
-		t.Skipf("%s: %s; the device stayed at f32", rep.Adapter, rep.NoF16)
+	if rep.NoF16 != "" {
+		t.Logf("no shader-f16: %s", rep.NoF16)
 	}
 	if len(rep.Results) == 0 {
 		t.Fatal("the page ran no checks")

@@ -48,10 +48,11 @@ type Device struct {
 	scopesOpen bool
 	// lost is the reason the device was lost, "" while it works.
 	lost string
-	// hasF16 says the device has shader-f16; precision is what SetPrecision
-	// set ("" for F32).
-	hasF16    bool
-	precision Precision
+	// hasF16 says the device has shader-f16 (emulateF16: or pretends to,
+	// see EmulateF16ForTesting); precision is what SetPrecision set ("" for
+	// F32).
+	hasF16, emulateF16 bool
+	precision          Precision
 
 	submissions, readBacks int
 }
@@ -455,7 +456,7 @@ func (d *Device) dispatch(shader string, constants map[string]any, groupsX, grou
 		if b.buf.IsUndefined() {
 			panic(fmt.Sprintf("webgpu: %s: binding %d is a released buffer", shader, i+1))
 		}
-		if b.half && (i != 1 || !strings.Contains(shader, "BStore=f16")) {
+		if b.half && (i != 1 || constants["HALF_B"] != 1) {
 			panic(fmt.Sprintf("webgpu: %s: binding %d is float16 weights, which only the matrix kernels' weights operand reads", shader, i+1))
 		}
 		entries = append(entries, map[string]any{"binding": i + 1, "resource": map[string]any{"buffer": b.buf}})

@@ -354,7 +354,8 @@ func (d *Device) matmul(g matmulArgs) *Buffer {
 	params := []uint32{uint32(g.m), uint32(g.n), uint32(g.k), uint32(g.mode), uint32(b2i(hasBias)), math.Float32bits(g.alpha)}
 	params = append(params, u32s(g.conv[:]...)...)
 	params = append(params, u32s(b2i(hasScale), b2i(hasShift), g.epilogue.activation())...)
-	d.dispatch(d.matmulShader(g.b), map[string]any{"TS": ts}, (g.n+block-1)/block, (g.m+block-1)/block, params,
+	constants := map[string]any{"TS": ts}
+	d.dispatch(d.matmulShader(g.b, constants), constants, (g.n+block-1)/block, (g.m+block-1)/block, params,
 		g.a, g.b, bias, scale, shift, out)
 	return out
 }

@@ -5,7 +5,6 @@ package webgpu
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"visage/core/tensor"
 )
@@ -19,9 +18,10 @@ const (
 	// results within float32 rounding.
 	F32 Precision = "f32"
 	// F16 stores the weights uploaded with UploadWeights as float16, half
-	// the memory and bandwidth, and stages both operands' tiles in
-	// workgroup memory as float16; products are summed in float32. It needs
-	// the adapter's shader-f16 feature.
+	// the memory and bandwidth, and the matrix kernels that use them stage
+	// both operands' tiles in workgroup memory as float16; products are
+	// summed in float32. It needs the adapter's shader-f16 feature (see
+	// EmulateF16ForTesting).
 	F16 Precision = "f16"
 )
 
@@ -44,7 +44,7 @@ func (d *Device) SetPrecision(p Precision) error {
 	if _, err := ParsePrecision(string(p)); err != nil {
 		return err
 	}
-	if p == F16 && !d.hasF16 {
+	if p == F16 && !d.hasF16 && !d.emulateF16 {
 		return ErrNoF16
 	}
 	d.precision = p
@@ -79,18 +79,22 @@ func (d *Device) UploadWeights(t *tensor.Tensor) *Buffer {
 	return b
 }
 
-// matmulShader names matmul.wgsl's variant for the weights operand b under
-// the device's precision.
-func (d *Device) matmulShader(b *Buffer) string {
-	var aliases []string
-	if b.half {
-		aliases = append(aliases, "BStore=f16")
+// matmulShader names matmul.wgsl's variant, and sets its constants, for the
+// weights operand b: a product runs at F16 (float16 tiles) exactly when its
+// weights were uploaded at F16, so that a network whose weights stay f32
+// (nstgpu's) runs wholly at f32 on an F16 device.
+func (d *Device) matmulShader(b *Buffer, constants map[string]any) string {
+	constants["HALF_B"], constants["ROUND_TILES"] = b2i(b.half), b2i(b.half && !d.hasF16)
+	if b.half && d.hasF16 {
+		return "matmul:TileT=f16"
 	}
-	if d.Precision() == F16 {
-		aliases = append(aliases, "TileT=f16")
-	}
-	if len(aliases) == 0 {
-		return "matmul"
-	}
-	return "matmul:" + strings.Join(aliases, ",")
+	return "matmul"
 }
+
+// EmulateF16ForTesting lets SetPrecision(F16) succeed on an adapter without
+// shader-f16: the weights are stored as float16 as on one with it, and the
+// tiles, f32 there, hold values rounded to float16, so that the results
+// are F16's (up to the rounding of ties, which WGSL leaves to the
+// implementation) and its accuracy can be measured anywhere. The speed is
+// not F16's. For tests only.
+func (d *Device) EmulateF16ForTesting() { d.emulateF16 = true }

@@ -17,8 +17,11 @@
 //     against models/ssd, models/landmarks and models/tinyface, on the
 //     face photo the page fetched with the weights and on noise;
 //   - ?precision=f16: the face recognition and style-transfer checks with
-//     the device's precision set to webgpu.F16 (when the adapter has
-//     shader-f16), their Op prefixed "f16 ".
+//     the device's precision set to webgpu.F16 (emulated where the
+//     adapter lacks shader-f16), their Op prefixed "f16 ";
+//   - ?bench or ?bench=SIZE,…: GPU times of a descriptor and a
+//     style-transfer step (at 128 and 256 pixels, or the sizes given) at
+//     both precisions (bench.go), for runs outside the e2e tests.
 //
 // It publishes a Report as JSON in globalThis.visageWebGPUReport, which
 // e2e/webgpu_test.go reads.
@@ -40,7 +43,7 @@ import (
 type Report struct {
 	Adapter  string   `json:"adapter"`
 	NoWebGPU string   `json:"noWebGPU,omitempty"` // why WebGPU is unavailable; no results then
-	NoF16    string   `json:"noF16,omitempty"`    // ?precision=f16: why F16 is unavailable; no results then
+	NoF16    string   `json:"noF16,omitempty"`    // ?precision=f16: why F16 is unavailable, and so emulated
 	Error    string   `json:"error,omitempty"`    // the check could not run; no results then
 	Results  []Result `json:"results"`
 }
@@ -75,7 +78,12 @@ func run() Report {
 	}
 	rep := Report{Adapter: d.Adapter()}
 	rng := rand.New(rand.NewPCG(6, 2026))
-	switch query := js.Global().Get("location").Get("search").String(); query {
+	query := js.Global().Get("location").Get("search").String()
+	if sizes, ok := strings.CutPrefix(query, "?bench"); ok {
+		rep.Results = benchGPU(d, rng, strings.TrimPrefix(sizes, "="))
+		return rep
+	}
+	switch query {
 	case "", "?kernels":
 		rep.Results = checkKernels(d, rng)
 	case "?net=facerec":
@@ -91,7 +99,7 @@ func run() Report {
 	case "?precision=f16":
 		rep.Results, rep.NoF16 = checkHalf(d, rng)
 	default:
-		rep.Error = fmt.Sprintf("unknown query %q: want ?kernels, ?net= facerec, nst, ssd, landmarks or tinyface, or ?precision=f16", query)
+		rep.Error = fmt.Sprintf("unknown query %q: want ?kernels, ?net= facerec, nst, ssd, landmarks or tinyface, ?precision=f16 or ?bench", query)
 	}
 	return rep
 }

@@ -20,11 +20,14 @@
 // each thread an R×R block of it strided by TS, staging BLOCK×BLOCK tiles
 // of A and B in workgroup memory. TS comes from the adapter's limits
 // (matmulTile in plan.go). Every output sums its k in increasing order.
-// BStore is B's storage type and TileT the staged tiles' type: f32, or f16
-// in the variants of the F16 precision (specialize in half.go rewrites
-// these two lines). Products are summed in f32 either way.
-alias BStore = f32;
+// The F16 precision (precision.go): B may hold two float16 a word
+// (HALF_B), and the tiles are staged as f16 (TileT, which specialize in
+// half.go rewrites where the adapter has shader-f16) or, for tests on
+// adapters without it, as f32 rounded to f16 (ROUND_TILES): the same
+// numbers. Products are summed in f32 either way.
 alias TileT = f32;
+override HALF_B: bool = false;
+override ROUND_TILES: bool = false;
 override TS: u32 = 8u;
 const R: u32 = 4u; // matmulPerThread in plan.go
 override BLOCK: u32 = TS * R;
@@ -37,7 +40,7 @@ struct Params {
 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<BStore>;
+@group(0) @binding(2) var<storage, read> b: array<u32>; // f32 bits, or two f16 (HALF_B)
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read> scale: array<f32>;
 @group(0) @binding(5) var<storage, read> shift: array<f32>;
@@ -92,9 +95,25 @@ fn loadB(k: u32, col: u32) -> f32 {
         return 0.0;
     }
     if (p.mode == 3u) {
-        return f32(b[((k / p.inC) * p.N + col) * p.inC + k % p.inC]);
+        return weight(((k / p.inC) * p.N + col) * p.inC + k % p.inC);
     }
-    return f32(b[k * p.N + col]);
+    return weight(k * p.N + col);
+}
+
+// weight is B's element i.
+fn weight(i: u32) -> f32 {
+    if (HALF_B) {
+        return unpack2x16float(b[i / 2u])[i % 2u];
+    }
+    return bitcast<f32>(b[i]);
+}
+
+// stage converts a value for the tiles.
+fn stage(x: f32) -> TileT {
+    if (ROUND_TILES) {
+        return TileT(unpack2x16float(pack2x16float(vec2f(x, 0.0))).x);
+    }
+    return TileT(x);
 }
 
 @compute @workgroup_size(TS, TS)
@@ -107,8 +126,8 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     var bv: array<f32, R>;
     for (var k0 = 0u; k0 < p.K; k0 += BLOCK) {
         for (var e = thread; e < BLOCK * BLOCK; e += TS * TS) {
-            tileA[e] = TileT(loadA(row0 + e / BLOCK, k0 + e % BLOCK));
-            tileB[e] = TileT(loadB(k0 + e / BLOCK, col0 + e % BLOCK));
+            tileA[e] = stage(loadA(row0 + e / BLOCK, k0 + e % BLOCK));
+            tileB[e] = stage(loadB(k0 + e / BLOCK, col0 + e % BLOCK));
         }
         workgroupBarrier();
         for (var k = 0u; k < BLOCK; k++) {
