@@ -13,9 +13,10 @@
 //	    and the Tiny Face Detector's, enroll's last resort. backend is
 //	    'auto' (default: WebGPU when navigator.gpu gives an adapter, else
 //	    the CPU), 'webgpu' (rejects when WebGPU is unavailable) or 'cpu';
-//	    precision 'f32' (default) or 'f16': the GPU's matrix kernels store
-//	    weights and stage operands as float16, where the adapter has
-//	    shader-f16 (else f32); the result says which runs and at what
+//	    precision 'f32' (default) or 'f16': the face recognition network
+//	    keeps its weights and stages its products as float16 on the GPU,
+//	    where the adapter has shader-f16 (else f32; style transfer always
+//	    f32); the result says which runs and at what
 //	    precision, as backend() does (see backend.go, precision.go)
 //	backend() → {backend: 'webgpu'|'cpu', adapter, reason}
 //	    where the face networks run now: the adapter on the GPU,

@@ -9,7 +9,8 @@ import (
 )
 
 // precisionOf reads load's precision option: 'f32' (the default) or 'f16'
-// (see webgpu.F16).
+// (see webgpu.F16: it applies to the networks that upload their weights
+// with UploadWeights, the face recognition network's facerecgpu).
 func precisionOf(opts js.Value) (webgpu.Precision, error) {
 	v := opts.Get("precision")
 	if v.IsUndefined() {

@@ -47,10 +47,10 @@ export class Visage {
    * {phase: 'download', loaded, total} (bytes) and then {phase: 'prepare'}.
    * backend is 'auto' (WebGPU when the browser gives an adapter, else the
    * CPU), 'webgpu' (rejects without one) or 'cpu'; backend() says which
-   * runs. precision 'f16' (default 'f32') has the GPU's matrix kernels
-   * store weights and stage operands as float16, where the adapter has
-   * shader-f16; backend().precision says which is used. Rejects when a file
-   * is missing or malformed.
+   * runs. precision 'f16' (default 'f32') has the face recognition network
+   * keep its weights and stage its products as float16 on the GPU, where
+   * the adapter has shader-f16; backend().precision says which is used.
+   * Rejects when a file is missing or malformed.
    */
   static async load({
     modelsUrl = 'models/',
