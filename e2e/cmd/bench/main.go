@@ -7,7 +7,7 @@
 // time / peer time.
 //
 //	VISAGE_SITE=build/site go run ./e2e/cmd/bench [--json] [--runs N] [--warmup N]
-//	    [--only encode,detect,landmarks,pipeline,nst] [--backends wasm,webgl] [--webgpu=false] [--max-run 20s]
+//	    [--only encode,detect,landmarks,pipeline,nst] [--backends wasm,webgl] [--webgpu encode,pipeline,nst128] [--max-run 20s]
 //
 // In the page, Visage is the site's visage.js: encode (the chip), detectFaces
 // and landmarks (the detector alone, and the landmark net alone on each
@@ -23,11 +23,12 @@
 //	{"bench":"encode","where":"native"|"wasm","ms":median,"runs":n,
 //	 "peer":"face-api.js/tfjs-wasm","peer_ms":median,"peer_runs":n,"ratio":ms/peer_ms}
 //
-// (the peer fields when a peer was timed; one line per peer). Each bench
-// with a page call also gets a "webgpu" line: visage.js on its WebGPU
-// backend in a browser with an adapter (SwiftShader here), its peer the CPU
-// backend in the same page, with the GPU's submissions and read-backs per
-// pass in the notes (webgpu.go). A webgl peer
+// (the peer fields when a peer was timed; one line per peer). The benches
+// named by --webgpu (encode, pipeline and nst128 by default) also get a
+// "webgpu" line: visage.js on its WebGPU backend in a browser with an
+// adapter (SwiftShader here), its peer the CPU backend in the same page,
+// with the GPU's submissions and read-backs per pass in the notes
+// (webgpu.go); a GPU run longer than --max-run is not repeated. A webgl peer
 // run longer than --max-run (SwiftShader on the style-transfer step) is not
 // repeated, so that the bench stays within minutes; the wasm peers, which
 // the targets are set against, always run in full. Notes (the
@@ -150,7 +151,7 @@ func main() {
 	warmup := flag.Int("warmup", -1, "untimed runs before the timed ones; -1: each bench's default")
 	only := flag.String("only", "", "comma-separated benches to run (a prefix selects several: nst = nst128,nst256); empty: all")
 	backends := flag.String("backends", "wasm,webgl", "tfjs backends to time the peers on (comma-separated; empty: no peers)")
-	webgpu := flag.Bool("webgpu", true, "also time visage.js's calls on its WebGPU backend, against its CPU backend (webgpu.go)")
+	webgpu := flag.String("webgpu", "encode,pipeline,nst128", "the selected benches also timed on visage.js's WebGPU backend, against its CPU backend (webgpu.go; on SwiftShader nst256 alone takes about an hour); empty: none")
 	maxRun := flag.Duration("max-run", 20*time.Second, "a peer on a backend other than wasm whose run takes longer is not run again (its runs so far are reported)")
 	flag.Parse()
 	selected, err := selectBenches(*only)
@@ -158,7 +159,7 @@ func main() {
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 		}
-		fmt.Fprintln(os.Stderr, "usage: bench [--json] [--runs N ≥ 0] [--warmup N ≥ -1] [--only LIST] [--backends wasm,webgl] [--webgpu=false] [--max-run D]")
+		fmt.Fprintln(os.Stderr, "usage: bench [--json] [--runs N ≥ 0] [--warmup N ≥ -1] [--only LIST] [--backends wasm,webgl] [--webgpu LIST] [--max-run D]")
 		os.Exit(2)
 	}
 	for i := range selected {
@@ -176,8 +177,9 @@ func main() {
 	}
 	err = runAll(selected, splitList(*backends), float64(*maxRun)/float64(time.Millisecond), note,
 		func(r result) { report(r, *asJSON) })
-	if err == nil && *webgpu {
-		err = benchWebGPU(selected, note, func(r result) { report(r, *asJSON) }) // webgpu.go
+	if err == nil {
+		err = benchWebGPU(selected, splitList(*webgpu), float64(*maxRun)/float64(time.Millisecond), note,
+			func(r result) { report(r, *asJSON) }) // webgpu.go
 	}
 	out := io.Writer(os.Stdout)
 	if *asJSON {

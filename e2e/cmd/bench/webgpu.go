@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"visage/e2e"
 	"visage/e2e/peer"
@@ -29,12 +30,14 @@ const (
 type gpuCounts struct{ Submissions, ReadBacks, Passes int }
 
 // benchWebGPU emits a line, Where "webgpu" with the CPU backend as its
-// peer, for each of selected with a page call. A browser without a WebGPU
-// adapter is a note, not an error.
-func benchWebGPU(selected []bench, note func(string, ...any), emit func(result)) error {
+// peer, for each of selected with a page call that names lists; a GPU run
+// longer than maxRun ms is not repeated (it is kept even in the warmup,
+// when it is the only one). A browser without a WebGPU adapter is a note,
+// not an error.
+func benchWebGPU(selected []bench, names []string, maxRun float64, note func(string, ...any), emit func(result)) error {
 	var gpuBenches []bench
 	for _, b := range selected {
-		if b.ours != "" {
+		if b.ours != "" && slices.Contains(names, b.name) {
 			gpuBenches = append(gpuBenches, b)
 		}
 	}
@@ -58,7 +61,7 @@ func benchWebGPU(selected []bench, note func(string, ...any), emit func(result))
 		return err
 	}
 	for _, b := range gpuBenches {
-		if err := s.timeWebGPU(b, info.Adapter, note, emit); err != nil {
+		if err := s.timeWebGPU(b, info.Adapter, maxRun, note, emit); err != nil {
 			return fmt.Errorf("%s webgpu: %w", b.name, err)
 		}
 	}
@@ -70,7 +73,7 @@ type backendInfo struct{ Backend, Adapter, Reason string }
 
 // timeWebGPU runs b's page call on the 'auto' (WebGPU) and 'cpu'
 // instances, alternating, and emits its line and notes its GPU counts.
-func (s *session) timeWebGPU(b bench, adapter string, note func(string, ...any), emit func(result)) error {
+func (s *session) timeWebGPU(b bench, adapter string, maxRun float64, note func(string, ...any), emit func(result)) error {
 	names, err := s.setOurInputs(b)
 	if err != nil {
 		return err
@@ -78,14 +81,23 @@ func (s *session) timeWebGPU(b bench, adapter string, note func(string, ...any),
 	runs, warmup := min(b.runs, webGPURuns), min(b.warmup, webGPUWarmup)
 	ms := map[string][]float64{}
 	var total gpuCounts
+	gpuDone := false
 	for i := range warmup + runs {
 		for _, backend := range []string{"auto", "cpu"} {
+			if backend == "auto" && gpuDone {
+				continue
+			}
 			t, err := peer.Call[float64](s.ctx, "visage.mjs", "time", map[string]any{"op": b.ours, "names": names, "size": b.size, "backend": backend})
 			if err != nil {
 				return err
 			}
-			if i >= warmup {
+			slow := backend == "auto" && t > maxRun
+			if i >= warmup || (slow && len(ms[backend]) == 0) {
 				ms[backend] = append(ms[backend], t/float64(b.items))
+			}
+			if slow {
+				note("%s webgpu: a run took %.1f s (> --max-run), not repeated; %d run(s) reported", b.name, t/1000, len(ms[backend]))
+				gpuDone = true
 			}
 			if backend == "auto" {
 				c, err := peer.Call[gpuCounts](s.ctx, "visage.mjs", "counts", nil)
@@ -96,8 +108,8 @@ func (s *session) timeWebGPU(b bench, adapter string, note func(string, ...any),
 			}
 		}
 	}
-	r := result{Bench: b.name, Where: "webgpu", MS: roundMS(median(ms["auto"])), Runs: runs, flops: b.flops,
-		Peer: "visage/wasm-cpu", PeerMS: roundMS(median(ms["cpu"])), PeerRuns: runs}
+	r := result{Bench: b.name, Where: "webgpu", MS: roundMS(median(ms["auto"])), Runs: len(ms["auto"]), flops: b.flops,
+		Peer: "visage/wasm-cpu", PeerMS: roundMS(median(ms["cpu"])), PeerRuns: len(ms["cpu"])}
 	r.Ratio = math.Round(r.MS/r.PeerMS*1000) / 1000
 	emit(r)
 	pass := map[string]string{"encode": "descriptor", "detect": "photo's detect", "stylize": "step"}[b.ours]
