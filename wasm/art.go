@@ -95,8 +95,11 @@ func (r *artAPI) load(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.net, r.gpu, r.gpuDev = net, nil, nil
 	r.forgetRun()
+	if r.gpu != nil {
+		r.gpu.Release()
+	}
+	r.net, r.gpu, r.gpuDev = net, nil, nil
 	return map[string]any{"layers": stringsJS(vgg19.Layers())}, nil
 }
 
