@@ -95,7 +95,7 @@ func runLFW(args []string) error {
 	padRetry := fl.Float64("pad-retry", face.DefaultPadRetry, "if still no face, detect again with this fraction of the image added as border on every side (0: off)")
 	tinyFallback := fl.Bool("tiny-fallback", true, "if the SSD still finds nothing, try the Tiny Face Detector (face.DefaultTinyOptions)")
 	landmarksMirror := fl.Bool("landmarks-mirror", false, "average the landmarks of each face crop with its mirror image's (face.Pipeline.MirrorLandmarks)")
-	pick := fl.String("pick", "largest", "the face scored when an image has several: largest, or central (box centre nearest the image centre, where LFW puts its subject)")
+	pick := fl.String("pick", "largest", "the face scored when an image has several: largest, or central (box centre nearest the image centre, where LFW puts its subject; detection goes on to the fallbacks while no box holds the centre)")
 	allVariants := fl.Bool("all-variants", false, "also fill the caches of the other alignment and mirror settings (one detection, four encodings)")
 	cachePath := fl.String("cache", "", "encodings cache file (default OUT/encodings-SETTINGS.bin); reused when its settings match")
 	out := fl.String("out", "build/lfw", "folder for lfw.json, roc.png and distances.png")
@@ -172,7 +172,7 @@ func runLFW(args []string) error {
 		detectTag += "+tiny"
 	}
 	if *pick == "central" {
-		detectTag += "+central"
+		detectTag += "+centred"
 	}
 	detectTag += "+landmarks68"
 	if *landmarksMirror {
@@ -237,6 +237,7 @@ func runLFW(args []string) error {
 		pipe.FallbackConfidence = *fallback
 		pipe.PadRetry = *padRetry
 		pipe.MirrorLandmarks = *landmarksMirror
+		pipe.RequireCentre = *pick == "central"
 		if *tinyFallback {
 			if pipe.Tiny, err = tinyface.Load(fsys); err != nil {
 				return err

@@ -76,6 +76,10 @@ type Pipeline struct {
 	// its mirror image (mapped back, left and right points swapped), which
 	// cancels the landmark net's left–right bias and halves its noise.
 	MirrorLandmarks bool
+	// RequireCentre makes Detect go on to the next attempt while no face
+	// found so far has a box holding the image centre, for photos framed on
+	// their subject (LFW); with none anywhere, the first faces found count.
+	RequireCentre bool
 	// MaxDetectSide, when > 0, downsizes larger images (area average) for
 	// detection only; landmarks and chips still come from the full image.
 	MaxDetectSide int
@@ -95,29 +99,44 @@ const (
 
 // Detect returns the detector's faces in img ([H,W,3] RGB 0..255), best
 // score first, with boxes in img's pixels, and the attempt that found them;
-// no face is an empty result, not an error.
+// no face is an empty result, not an error. The attempts run in Stage
+// order until one finds a face (with RequireCentre, a face whose box holds
+// the image centre; failing that, the first attempt's faces are returned).
 func (p *Pipeline) Detect(img *tensor.Tensor) ([]ssd.Detection, Stage, error) {
 	src, scale := img, 1.0
 	if side := max(img.Shape[0], img.Shape[1]); p.MaxDetectSide > 0 && side > p.MaxDetectSide {
 		scale = float64(side) / float64(p.MaxDetectSide)
 		src = imageio.DownscaleArea(img, p.MaxDetectSide)
 	}
-	dets, stage, err := p.detectOnce(src, StageDefault)
-	if err == nil && len(dets) == 0 && p.PadRetry > 0 {
-		pad := int(p.PadRetry * float64(max(src.Shape[0], src.Shape[1])))
-		dets, stage, err = p.detectOnce(padBorder(src, pad), StagePadded)
-		for i := range dets {
-			dets[i].Box.X -= float64(pad)
-			dets[i].Box.Y -= float64(pad)
+	var dets []ssd.Detection
+	stage := StageNone
+	// take keeps found as the answer when it is the first non-empty one or
+	// the first to satisfy RequireCentre, and says whether to stop.
+	take := func(found []ssd.Detection, s Stage) bool {
+		if len(found) == 0 {
+			return false
 		}
+		if !p.RequireCentre || holdsCentre(found, src) {
+			dets, stage = found, s
+			return true
+		}
+		if dets == nil {
+			dets, stage = found, s
+		}
+		return false
+	}
+	done, err := p.detectOnce(src, 0, StageDefault, take)
+	if err == nil && !done && p.PadRetry > 0 {
+		pad := int(p.PadRetry * float64(max(src.Shape[0], src.Shape[1])))
+		done, err = p.detectOnce(padBorder(src, pad), pad, StagePadded, take)
 	}
 	for _, opt := range p.TinyOptions {
-		if err != nil || len(dets) > 0 || p.Tiny == nil {
+		if err != nil || done || p.Tiny == nil {
 			break
 		}
-		if dets, err = p.Tiny.Detect(src, opt); len(dets) > 0 {
-			stage = StageTiny
-		}
+		var found []ssd.Detection
+		found, err = p.Tiny.Detect(src, opt)
+		done = take(found, StageTiny)
 	}
 	if err != nil {
 		return nil, StageNone, err
@@ -129,29 +148,48 @@ func (p *Pipeline) Detect(img *tensor.Tensor) ([]ssd.Detection, Stage, error) {
 	return dets, stage, nil
 }
 
-// detectOnce runs the detector once on img and selects at the default
-// threshold, then at the fallback one; found is the stage to report for a
-// default-threshold hit.
-func (p *Pipeline) detectOnce(img *tensor.Tensor, found Stage) ([]ssd.Detection, Stage, error) {
+// detectOnce runs the detector once on img (src with pad pixels of border,
+// which are taken off the boxes) and offers take its faces at the default
+// threshold, then at the fallback one; stage is the stage of a
+// default-threshold hit. It reports whether take said to stop.
+func (p *Pipeline) detectOnce(img *tensor.Tensor, pad int, stage Stage, take func([]ssd.Detection, Stage) bool) (bool, error) {
 	out, err := p.Detector.Run(img)
 	if err != nil {
-		return nil, StageNone, err
+		return false, err
 	}
-	dets, err := out.Select(p.Options)
-	if err != nil || len(dets) > 0 {
-		return dets, found, err
+	sel := func(opt ssd.Options) ([]ssd.Detection, error) {
+		dets, err := out.Select(opt)
+		for i := range dets {
+			dets[i].Box.X -= float64(pad)
+			dets[i].Box.Y -= float64(pad)
+		}
+		return dets, err
+	}
+	dets, err := sel(p.Options)
+	if err != nil || take(dets, stage) {
+		return err == nil, err
 	}
 	if fc := p.FallbackConfidence; fc > 0 && fc < p.Options.MinConfidence {
 		opt := p.Options
 		opt.MinConfidence = fc
-		if dets, err = out.Select(opt); len(dets) > 0 && found == StageDefault {
-			found = StageFallback
+		if stage == StageDefault {
+			stage = StageFallback
+		}
+		dets, err = sel(opt)
+		return err == nil && take(dets, stage), err
+	}
+	return false, nil
+}
+
+// holdsCentre reports whether one of dets' boxes holds img's centre.
+func holdsCentre(dets []ssd.Detection, img *tensor.Tensor) bool {
+	cx, cy := float64(img.Shape[1])/2, float64(img.Shape[0])/2
+	for _, d := range dets {
+		if b := d.Box; b.X <= cx && cx <= b.X+b.W && b.Y <= cy && cy <= b.Y+b.H {
+			return true
 		}
 	}
-	if len(dets) == 0 {
-		found = StageNone
-	}
-	return dets, found, err
+	return false
 }
 
 // Landmarks68 returns the 68 landmarks, in img's pixels, of the face in box,

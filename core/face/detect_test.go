@@ -123,3 +123,24 @@ func TestMirrorLandmarksAreMirrorSymmetric(t *testing.T) {
 		t.Errorf("with MirrorLandmarks the landmarks are %.3g px from mirror symmetry, want ≤ 1e-4", d)
 	}
 }
+
+// RequireCentre looks past a stray face at the edge of a photo framed on
+// its subject: in this LFW image the SSD finds only a corner face at the
+// fallback threshold and misses the large face in the middle.
+func TestRequireCentre(t *testing.T) {
+	p := testPipeline(t)
+	img := assettest.LFWImage(t, "Jeffrey_Jones/Jeffrey_Jones_0002.jpg")
+	dets, stage, err := p.Detect(img)
+	if err != nil || len(dets) == 0 || holdsCentre(dets, img) {
+		t.Fatalf("without RequireCentre: %v at stage %d, %v; the test needs only off-centre faces", dets, stage, err)
+	}
+	p.RequireCentre = true
+	dets, stage, err = p.Detect(img)
+	if err != nil || !holdsCentre(dets, img) || stage <= StageFallback {
+		t.Errorf("with RequireCentre: %v at stage %d, %v; want a face holding the centre from a later attempt", dets, stage, err)
+	}
+	blank := tensor.New(90, 160, 3)
+	if dets, stage, err := p.Detect(blank); len(dets) != 0 || stage != StageNone || err != nil {
+		t.Errorf("blank image with RequireCentre: %v, stage %d, %v", dets, stage, err)
+	}
+}
