@@ -101,18 +101,26 @@ func lfwDir(t *testing.T) string {
 	return assettest.Shared(t, "data/lfw/images_deepfunneled")
 }
 
-// TestCLILFWTwoFolds runs the protocol on a two-fold, four-pair pairs file
-// of real LFW photos, then again from the cache.
-func TestCLILFWTwoFolds(t *testing.T) {
-	dir := lfwDir(t)
-	tmp := t.TempDir()
-	pairs := filepath.Join(tmp, "pairs.txt")
+// writeTwoFoldPairs writes a two-fold pairs file of four real LFW pairs
+// (a same and a different one per fold) into dir and returns its path.
+func writeTwoFoldPairs(t *testing.T, dir string) string {
+	t.Helper()
+	pairs := filepath.Join(dir, "pairs.txt")
 	text := "2\t1\n" +
 		"George_W_Bush\t1\t2\nAbel_Pacheco\t1\tAkhmed_Zakayev\t1\n" +
 		"Colin_Powell\t1\t2\nTony_Blair\t1\tSerena_Williams\t1\n"
 	if err := os.WriteFile(pairs, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return pairs
+}
+
+// TestCLILFWTwoFolds runs the protocol on a two-fold, four-pair pairs file
+// of real LFW photos, then again from the cache.
+func TestCLILFWTwoFolds(t *testing.T) {
+	dir := lfwDir(t)
+	tmp := t.TempDir()
+	pairs := writeTwoFoldPairs(t, tmp)
 	out := filepath.Join(tmp, "out")
 	args := []string{"lfw", "--dir", dir, "--pairs", pairs, "--folds", "1-2", "--out", out, "--jobs", "2", "--json"}
 	for run := 1; run <= 2; run++ {
@@ -143,13 +151,7 @@ func TestCLILFWTwoFolds(t *testing.T) {
 func TestCLILFWShards(t *testing.T) {
 	dir := lfwDir(t)
 	tmp := t.TempDir()
-	pairs := filepath.Join(tmp, "pairs.txt")
-	text := "2\t1\n" +
-		"George_W_Bush\t1\t2\nAbel_Pacheco\t1\tAkhmed_Zakayev\t1\n" +
-		"Colin_Powell\t1\t2\nTony_Blair\t1\tSerena_Williams\t1\n"
-	if err := os.WriteFile(pairs, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	pairs := writeTwoFoldPairs(t, tmp)
 	out := filepath.Join(tmp, "out")
 	args := []string{"lfw", "--dir", dir, "--pairs", pairs, "--folds", "1-2", "--out", out, "--jobs", "1"}
 	for _, shard := range []string{"1/2", "2/2"} {
