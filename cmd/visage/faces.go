@@ -33,7 +33,7 @@ func (s *faceSource) addFlags(fl *flag.FlagSet) {
 	fl.StringVar(&s.modelsDir, "models", "", "`DIR` of face-api.js's model files (default $"+
 		assets.EnvFaceModels+", else node_modules/@vladmandic/face-api/model above the working directory)")
 	fl.BoolVar(&s.aligned, "aligned", false, "the images are aligned face chips (like dlib's 150x150 chips): encode each whole image")
-	fl.StringVar(&s.align, "align", face.AlignSimilarity.String(), "how a detected face becomes a chip: similarity (dlib template) or faceapi (face-api.js's crop)")
+	fl.StringVar(&s.align, "align", face.AlignSimilarity.String(), "how a detected face becomes a chip: similarity (dlib template), faceapi (face-api.js's crop) or both (their descriptors' mean)")
 	s.fl = fl
 }
 

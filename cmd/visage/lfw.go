@@ -88,7 +88,7 @@ func runLFW(args []string) error {
 	pairsFile := fl.String("pairs", "", "LFW View 2 pairs.txt")
 	foldSpec := fl.String("folds", "1-10", "folds to evaluate: a range like 1-10 or a list like 1,3,5 (at least 2)")
 	jobs := fl.Int("jobs", runtime.NumCPU(), "images encoded in parallel")
-	alignName := fl.String("align", "similarity", "alignment: similarity (dlib template) or faceapi (face-api.js crop)")
+	alignName := fl.String("align", "similarity", "alignment: similarity (dlib template), faceapi (face-api.js crop) or both (their descriptors' mean)")
 	mirror := fl.Bool("mirror", false, "average each chip's descriptor with its mirror image's")
 	minConf := fl.Float64("min-confidence", 0.5, "SSD score threshold in (0,1)")
 	fallback := fl.Float64("fallback-confidence", face.DefaultFallbackConfidence, "if nothing passes --min-confidence, accept detections above this (0: off)")
@@ -178,11 +178,16 @@ func runLFW(args []string) error {
 	if *landmarksMirror {
 		detectTag += "+mirrored"
 	}
+	// Each alignment's descriptors are cached on their own; --align both
+	// scores the mean of the similarity and faceapi caches (meanCache).
 	variants := []lfwVariant{{align, *mirror}}
+	if align == face.AlignBoth {
+		variants = []lfwVariant{{face.AlignSimilarity, *mirror}, {face.AlignFaceAPI, *mirror}}
+	}
 	if *allVariants {
 		for _, a := range []face.Align{face.AlignFaceAPI, face.AlignSimilarity} {
 			for _, m := range []bool{false, true} {
-				if a != align || m != *mirror {
+				if !slices.Contains(variants, lfwVariant{a, m}) {
 					variants = append(variants, lfwVariant{a, m})
 				}
 			}
@@ -265,6 +270,13 @@ func runLFW(args []string) error {
 		}
 	}
 
+	if align == face.AlignBoth {
+		tag := lfwVariant{align, *mirror}.tag(detectTag)
+		cache = meanCache(caches[0], caches[1], tag)
+		if err := cache.Save(filepath.Join(*out, "encodings-"+tag+".bin")); err != nil { // for train-*
+			return err
+		}
+	}
 	warnHeadCache(*headFile, head, cache)
 	res, outcomes, err := scoreLFW(allFolds, foldIdx, cache, head)
 	if err != nil {
@@ -438,6 +450,23 @@ func parseShard(spec string) (k, n int, err error) {
 		return 0, 0, fmt.Errorf("expected K/N with 1 ≤ K ≤ N, found %q", spec)
 	}
 	return k, n, nil
+}
+
+// meanCache is the cache of the mean descriptors of a and b (no face where
+// either has none), tagged tag.
+func meanCache(a, b *face.EncodingCache, tag string) *face.EncodingCache {
+	c := &face.EncodingCache{Encoder: a.Encoder, Alignment: tag, Images: map[string][]float32{}}
+	for rel, x := range a.Images {
+		y, ok := b.Images[rel]
+		switch {
+		case !ok:
+		case len(x) == 0 || len(y) == 0:
+			c.Images[rel] = []float32{}
+		default:
+			c.Images[rel] = face.MeanDescriptor(x, y)
+		}
+	}
+	return c
 }
 
 // shardPath is where shard k of n keeps the cache whose merged file is path.

@@ -244,3 +244,38 @@ func TestCLINoFace(t *testing.T) {
 		}
 	}
 }
+
+// --align both scores the mean of the similarity and faceapi descriptors,
+// each cached on its own, and saves that mean as a cache for train-*.
+func TestCLILFWAlignBoth(t *testing.T) {
+	dir := lfwDir(t)
+	tmp := t.TempDir()
+	out := filepath.Join(tmp, "out")
+	r := visage(t, "lfw", "--dir", dir, "--pairs", writeTwoFoldPairs(t, tmp), "--folds", "1-2", "--out", out, "--align", "both", "--json")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	load := func(align string) *face.EncodingCache {
+		paths, _ := filepath.Glob(filepath.Join(out, "encodings-*+"+align+".bin"))
+		if len(paths) != 1 {
+			t.Fatalf("caches for %s: %v, want one", align, paths)
+		}
+		c, err := face.LoadEncodingCache(paths[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	sim, fa, both := load("similarity"), load("faceapi"), load("both")
+	if len(both.Images) != 8 {
+		t.Fatalf("the both cache holds %d images, want 8", len(both.Images))
+	}
+	for rel, d := range both.Images {
+		s, f := sim.Images[rel], fa.Images[rel]
+		for i := range d {
+			if d[i] != (s[i]+f[i])/2 {
+				t.Fatalf("%s[%d] = %g, want the mean of %g and %g", rel, i, d[i], s[i], f[i])
+			}
+		}
+	}
+}

@@ -21,40 +21,48 @@ const (
 	// similarity transform and samples the 150x150 chip bilinearly, as dlib
 	// does for the network this encoder was trained with.
 	AlignSimilarity
+	// AlignBoth averages the descriptors of both chips, AlignSimilarity's
+	// and AlignFaceAPI's: two encoder runs (four with Mirror) for a
+	// descriptor less sensitive to where the landmarks put the face.
+	AlignBoth
 )
 
-// ParseAlign maps "faceapi" and "similarity" to their Align values.
+var alignNames = [...]string{AlignFaceAPI: "faceapi", AlignSimilarity: "similarity", AlignBoth: "both"}
+
+// ParseAlign maps "faceapi", "similarity" and "both" to their Align values.
 func ParseAlign(s string) (Align, error) {
-	switch s {
-	case "faceapi":
-		return AlignFaceAPI, nil
-	case "similarity":
-		return AlignSimilarity, nil
+	for a, name := range alignNames {
+		if s == name {
+			return Align(a), nil
+		}
 	}
-	return 0, fmt.Errorf("face: unknown alignment %q (want faceapi or similarity)", s)
+	return 0, fmt.Errorf("face: unknown alignment %q (want faceapi, similarity or both)", s)
 }
 
 // String is the name ParseAlign accepts.
-func (a Align) String() string {
-	if a == AlignSimilarity {
-		return "similarity"
-	}
-	return "faceapi"
-}
+func (a Align) String() string { return alignNames[a] }
 
 // ChipSize is the side of the chips AlignSimilarity produces (the encoder's input side).
 const ChipSize = 150
 
-// chip crops or warps the face with landmarks pts (image pixels) out of img
-// ([H,W,3]) as a selects; the result is a new tensor.
-func (a Align) chip(img *tensor.Tensor, pts []landmarks.Point) (*tensor.Tensor, error) {
+// chips crops or warps the face with landmarks pts (image pixels) out of
+// img ([H,W,3]) as a selects: one chip, two for AlignBoth; new tensors.
+func (a Align) chips(img *tensor.Tensor, pts []landmarks.Point) ([]*tensor.Tensor, error) {
 	if len(pts) != landmarks.NumPoints {
 		return nil, fmt.Errorf("face: expected %d landmarks, found %d", landmarks.NumPoints, len(pts))
 	}
-	if a == AlignSimilarity {
-		return SimilarityChip(img, pts), nil
+	var out []*tensor.Tensor
+	if a == AlignSimilarity || a == AlignBoth {
+		out = append(out, SimilarityChip(img, pts))
 	}
-	return FaceAPIChip(img, pts)
+	if a == AlignFaceAPI || a == AlignBoth {
+		c, err := FaceAPIChip(img, pts)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // FaceAPIBox is face-api.js's FaceLandmarks.align({useDlibAlignment:true})

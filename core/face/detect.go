@@ -235,28 +235,54 @@ func (p *Pipeline) Encode(img *tensor.Tensor, pts []landmarks.Point) ([]float32,
 
 // EncodeBoth returns, for p.Align whatever p.Mirror says, the chip's
 // descriptor and its average with the mirror chip's (one chip, two encoder
-// runs), for comparing the two.
+// runs; with AlignBoth, each the mean over the two chips), for comparing
+// the two.
 func (p *Pipeline) EncodeBoth(img *tensor.Tensor, pts []landmarks.Point) (plain, averaged []float32, err error) {
 	return p.encode(img, pts, true)
 }
 
 func (p *Pipeline) encode(img *tensor.Tensor, pts []landmarks.Point, mirror bool) (plain, averaged []float32, err error) {
-	chip, err := p.Align.chip(img, pts)
+	chips, err := p.Align.chips(img, pts)
 	if err != nil {
 		return nil, nil, err
 	}
-	if plain, err = p.Encoder.Encode(chip); err != nil || !mirror {
-		return plain, nil, err
+	var plains, all [][]float32
+	for _, chip := range chips {
+		d, err := p.Encoder.Encode(chip)
+		if err != nil {
+			return nil, nil, err
+		}
+		plains, all = append(plains, d), append(all, d)
+		if mirror {
+			if d, err = p.Encoder.Encode(Mirror(chip)); err != nil {
+				return nil, nil, err
+			}
+			all = append(all, d)
+		}
 	}
-	m, err := p.Encoder.Encode(Mirror(chip))
-	if err != nil {
-		return nil, nil, err
-	}
-	averaged = make([]float32, len(plain))
-	for i := range plain {
-		averaged[i] = (plain[i] + m[i]) / 2
+	plain = MeanDescriptor(plains...)
+	if mirror {
+		averaged = MeanDescriptor(all...)
 	}
 	return plain, averaged, nil
+}
+
+// MeanDescriptor returns the element-wise mean of ds (at least one, all of
+// one length); a single descriptor is returned as it is.
+func MeanDescriptor(ds ...[]float32) []float32 {
+	if len(ds) == 1 {
+		return ds[0]
+	}
+	out := make([]float32, len(ds[0]))
+	for _, d := range ds {
+		for i, v := range d {
+			out[i] += v
+		}
+	}
+	for i := range out {
+		out[i] /= float32(len(ds))
+	}
+	return out
 }
 
 // Faces detects, landmarks, aligns and encodes every face in img ([H,W,3]

@@ -144,3 +144,42 @@ func TestRequireCentre(t *testing.T) {
 		t.Errorf("blank image with RequireCentre: %v, stage %d, %v", dets, stage, err)
 	}
 }
+
+// AlignBoth's descriptor is the mean of the similarity chip's and the
+// face-api.js crop's, with Mirror the mean of all four; ParseAlign knows it.
+func TestAlignBoth(t *testing.T) {
+	p := testPipeline(t)
+	img := assettest.LFWImage(t, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
+	f, err := p.LargestFace(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	each := map[Align][2][]float32{}
+	for _, a := range []Align{AlignSimilarity, AlignFaceAPI, AlignBoth} {
+		q := *p
+		q.Align = a
+		plain, mirrored, err := q.EncodeBoth(img, f.Landmarks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		each[a] = [2][]float32{plain, mirrored}
+	}
+	for k, name := range []string{"plain", "mirror-averaged"} {
+		s, fa, both := each[AlignSimilarity][k], each[AlignFaceAPI][k], each[AlignBoth][k]
+		if Distance(s, fa) < 1e-3 {
+			t.Fatalf("%s: the two alignments gave the same descriptor; the test needs them to differ", name)
+		}
+		for i := range both {
+			if d := math.Abs(float64(both[i] - (s[i]+fa[i])/2)); d > 1e-6 {
+				t.Errorf("%s: AlignBoth[%d] = %g, want the mean %g", name, i, both[i], (s[i]+fa[i])/2)
+				break
+			}
+		}
+	}
+	if a, err := ParseAlign("both"); a != AlignBoth || err != nil || a.String() != "both" {
+		t.Errorf(`ParseAlign("both") = %v, %v`, a, err)
+	}
+	if _, err := ParseAlign("dlib"); err == nil {
+		t.Error(`ParseAlign("dlib"): expected an error`)
+	}
+}
