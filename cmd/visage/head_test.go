@@ -59,7 +59,7 @@ func l1(a, b []float32) float64 {
 func TestCLILFWHead(t *testing.T) {
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(3, 4))
-	cache := &face.EncodingCache{Encoder: "faceapi-resnet34", Alignment: "ssd0.5-0.1+pad0.25+landmarks68+similarity", Images: map[string][]float32{}}
+	cache := &face.EncodingCache{Encoder: "faceapi-resnet34", Alignment: "ssd0.1-0.1+pad0.25+centred+landmarks68+mirrored+similarity+mirror", Images: map[string][]float32{}}
 	var b strings.Builder
 	b.WriteString("2\t4\n")
 	for f := range 2 {
@@ -114,7 +114,7 @@ func TestCLILFWHead(t *testing.T) {
 	results := map[string]lfwResult{}
 	for name, file := range heads {
 		args := []string{"lfw", "--dir", dir, "--pairs", f["pairs.txt"], "--folds", "1-2", "--cache", cachePath, "--out", filepath.Join(dir, "out-"+name),
-			"--tiny-fallback=false", "--json"}
+			"--tiny-fallback=false", "--align", "similarity", "--json"}
 		if file != "" {
 			args = append(args, "--head", file)
 		}
@@ -143,14 +143,14 @@ func TestCLILFWHead(t *testing.T) {
 	// --without-people: P00's three pairs (one same, two different) leave fold 1.
 	people := writeFiles(t, dir, map[string]string{"people.txt": "1\nP00\t2\n"})["people.txt"]
 	r := visage(t, "lfw", "--dir", dir, "--pairs", f["pairs.txt"], "--folds", "1-2", "--cache", cachePath, "--out", filepath.Join(dir, "out-without"),
-		"--tiny-fallback=false", "--json", "--without-people", people)
+		"--tiny-fallback=false", "--align", "similarity", "--json", "--without-people", people)
 	var without lfwResult
 	if err := json.Unmarshal([]byte(r.stdout), &without); r.code != 0 || err != nil || without.Pairs != 13 || without.Images != 14 || without.Settings.WithoutPeople != people {
 		t.Errorf("--without-people: exit %d, %v, %d pairs of %d images; want 13 of 14 (stderr %q)", r.code, err, without.Pairs, without.Images, r.stderr)
 	}
 
 	bad := saveHead(t, identityHead(64, 0.6), filepath.Join(dir, "bad.json"))
-	r = visage(t, "lfw", "--dir", dir, "--pairs", f["pairs.txt"], "--folds", "1-2", "--cache", cachePath, "--out", dir, "--tiny-fallback=false", "--head", bad)
+	r = visage(t, "lfw", "--dir", dir, "--pairs", f["pairs.txt"], "--folds", "1-2", "--cache", cachePath, "--out", dir, "--tiny-fallback=false", "--align", "similarity", "--head", bad)
 	wantError(t, r, 1, "lfw", "bad.json", "128-number face descriptors", "over 64")
 }
 

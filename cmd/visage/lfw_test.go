@@ -160,8 +160,8 @@ func TestCLILFWShards(t *testing.T) {
 		}
 	}
 	parts, _ := filepath.Glob(filepath.Join(out, "*.shard-*-of-2.bin"))
-	if len(parts) != 2 {
-		t.Fatalf("shard files %v, want 2", parts)
+	if len(parts) != 4 {
+		t.Fatalf("shard files %v, want 4 (2 shards × the default --align both's 2 caches)", parts)
 	}
 	r := visage(t, append(args, "--json")...)
 	if r.code != 0 || strings.Contains(r.stderr, "img/s") {
@@ -191,7 +191,7 @@ func TestCLILFWAlsoLists(t *testing.T) {
 		"pairsDev.txt": "1\nGeorge_W_Bush\t1\t3\nAbel_Pacheco\t1\tAkhmed_Zakayev\t1\n",
 	})
 	out := filepath.Join(tmp, "out")
-	r := visage(t, "lfw", "--dir", dir, "--pairs", f["pairs.txt"], "--folds", "1-2", "--out", out, "--jobs", "2", "--json",
+	r := visage(t, "lfw", "--dir", dir, "--pairs", f["pairs.txt"], "--folds", "1-2", "--out", out, "--jobs", "2", "--json", "--align", "similarity", "--mirror=false",
 		"--also-people", f["people.txt"], "--max-per-person", "2", "--also-pairs", f["pairsDev.txt"])
 	if r.code != 0 || !strings.Contains(r.stderr, "2 of them not in the scored pairs") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
@@ -251,7 +251,7 @@ func TestCLILFWAlignBoth(t *testing.T) {
 	dir := lfwDir(t)
 	tmp := t.TempDir()
 	out := filepath.Join(tmp, "out")
-	r := visage(t, "lfw", "--dir", dir, "--pairs", writeTwoFoldPairs(t, tmp), "--folds", "1-2", "--out", out, "--align", "both", "--json")
+	r := visage(t, "lfw", "--dir", dir, "--pairs", writeTwoFoldPairs(t, tmp), "--folds", "1-2", "--out", out, "--align", "both", "--mirror=false", "--json")
 	if r.code != 0 {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
