@@ -25,7 +25,8 @@ type backendInfo struct {
 }
 
 // TestBackendWebGPU opens the page in Chromium with a WebGPU adapter
-// (SwiftShader): the backend line says WebGPU; through visage.js, the
+// (SwiftShader): 'auto' leaves that software adapter for the CPU, saying
+// why, and ?backend=webgpu takes it, the backend line says so; through visage.js, the
 // descriptors from the WebGPU backend equal the CPU backend's within 1e-4,
 // for a 150x150 chip and a 250x250 photo alike; after the test hook
 // destroys the GPU device, the next encode succeeds on the CPU, the
@@ -43,11 +44,18 @@ func TestBackendWebGPU(t *testing.T) {
 	}
 	srv := serveSite(t)
 	ctx, _ := openBrowser(t, t.TempDir(), 8*time.Minute, WebGPUFlags...)
+	// 'auto' passes over a software adapter; ?backend=webgpu takes it.
 	if err := OpenPage(ctx, srv.URL, 3*time.Minute); err != nil {
 		t.Fatal(err)
 	}
+	if line := backendLine(t, ctx); !strings.HasPrefix(line, "Runs on the CPU: ") || !strings.Contains(line, "software") {
+		t.Errorf("with only SwiftShader the 'auto' backend line says %q, want \"Runs on the CPU: … software …\"", line)
+	}
+	if err := OpenPage(ctx, srv.URL+"/?backend=webgpu", 3*time.Minute); err != nil {
+		t.Fatal(err)
+	}
 	if line := backendLine(t, ctx); !strings.HasPrefix(line, "Runs on WebGPU") {
-		t.Errorf("with a WebGPU adapter the backend line says %q, want \"Runs on WebGPU …\"", line)
+		t.Errorf("with ?backend=webgpu the backend line says %q, want \"Runs on WebGPU …\"", line)
 	}
 	screenshot(t, ctx, "webgpu")
 

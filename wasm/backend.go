@@ -48,7 +48,8 @@ type backend struct {
 
 // openBackend opens the backend that choice (backendAuto, backendWebGPU,
 // backendCPU) asks for. Auto settles for the CPU, saying why, when the
-// browser gives no WebGPU adapter; WebGPU fails then.
+// browser gives no WebGPU adapter (WebGPU fails then) or only a software
+// one (webgpu.Device.Software; WebGPU takes it).
 func openBackend(choice string) (*backend, error) {
 	switch choice {
 	case backendCPU:
@@ -67,6 +68,10 @@ func openBackend(choice string) (*backend, error) {
 			return nil, fmt.Errorf("load: backend 'webgpu' is unavailable: %w", err)
 		}
 		return &backend{why: err.Error()}, nil
+	}
+	if choice == backendAuto && d.Software() {
+		d.Destroy()
+		return &backend{why: "the only WebGPU adapter, " + d.Adapter() + ", is a software one, slower than the CPU path (backend 'webgpu' uses it anyway)"}, nil
 	}
 	return &backend{gpu: d, adapter: d.Adapter(), required: choice == backendWebGPU}, nil
 }

@@ -34,6 +34,7 @@ type Device struct {
 	queue     js.Value
 	limits    Limits
 	adapter   string // "vendor architecture", for reports
+	software  bool   // the adapter is a software rasterizer (see Software)
 	pipelines map[string]js.Value
 	standIn   *Buffer // bound in place of an absent optional operand
 
@@ -99,14 +100,18 @@ func Open() (*Device, error) {
 		return nil, fmt.Errorf("webgpu: requestDevice: %w", err)
 	}
 	name := "unknown adapter"
+	software := adapter.Get("isFallbackAdapter").Truthy() // before Chrome 131
 	if info := adapter.Get("info"); !info.IsUndefined() {
-		name = info.Get("vendor").String() + " " + info.Get("architecture").String()
+		vendor, arch := info.Get("vendor").String(), info.Get("architecture").String()
+		name = vendor + " " + arch
+		software = software || info.Get("isFallbackAdapter").Truthy() || vendor == "google" && arch == "swiftshader"
 	}
 	d := &Device{
 		device:    device,
 		queue:     device.Get("queue"),
 		limits:    limits,
 		adapter:   name,
+		software:  software,
 		hasF16:    hasF16,
 		pipelines: map[string]js.Value{},
 		free:      map[int][]js.Value{},
@@ -146,6 +151,11 @@ func (d *Device) Destroy() {
 
 // Adapter describes the adapter ("vendor architecture", e.g. "google swiftshader").
 func (d *Device) Adapter() string { return d.adapter }
+
+// Software reports whether the adapter is a software rasterizer (the
+// browser's fallback adapter, or SwiftShader): right for testing the
+// kernels, but it runs the networks many times slower than the CPU path.
+func (d *Device) Software() bool { return d.software }
 
 // Limits returns the adapter limits the kernels were sized from.
 func (d *Device) Limits() Limits { return d.limits }
