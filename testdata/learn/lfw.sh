@@ -9,9 +9,11 @@
 #   testdata/learn/lfw.sh [CACHE [OUT]]
 #
 # CACHE defaults to the similarity-aligned cache that README.md's `visage
-# lfw … --without-people peopleDevTrain.txt --also-pairs pairsDevTest.txt
-# --also-people peopleDevTrain.txt --max-per-person 3` makes: every image
-# the protocol reads. Training uses images 1..3 of each peopleDevTrain
+# lfw --align similarity --mirror=false --min-confidence 0.5
+# --landmarks-mirror=false --pick largest --without-people
+# peopleDevTrain.txt --also-pairs pairsDevTest.txt --also-people
+# peopleDevTrain.txt --max-per-person 3` makes: every image the protocol
+# reads. Training uses images 1..3 of each peopleDevTrain
 # person (--max-per-person 3) even where the cache holds more.
 # OUT (default build/learn) receives each head (NAME.json), its run's output
 # (NAME.txt, NAME.log), the side-by-side table (table.txt, table.json) and
