@@ -8,19 +8,18 @@
 #
 #   testdata/learn/lfw.sh [CACHE [OUT]]
 #
-# CACHE defaults to the similarity-aligned cache that README.md's `visage
-# lfw --align similarity --mirror=false --min-confidence 0.5
-# --landmarks-mirror=false --pick largest --without-people
-# peopleDevTrain.txt --also-pairs pairsDevTest.txt --also-people
-# peopleDevTrain.txt --max-per-person 3` makes: every image the protocol
-# reads. Training uses images 1..3 of each peopleDevTrain
+# CACHE defaults to the cache that README.md's `visage lfw --out
+# build/lfw-full --also-people peopleDevTrain.txt --max-per-person 3
+# --also-pairs pairsDevTest.txt` makes with lfw's default settings (the
+# mean of both alignments' mirror-averaged descriptors): every image the
+# protocol reads. Training uses images 1..3 of each peopleDevTrain
 # person (--max-per-person 3) even where the cache holds more.
 # OUT (default build/learn) receives each head (NAME.json), its run's output
 # (NAME.txt, NAME.log), the side-by-side table (table.txt, table.json) and
 # every head's loss per epoch (losses.png). A run takes a few minutes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cache=${1:-build/lfw-learn/encodings-ssd0.5-0.1+pad0.25+tiny+landmarks68+similarity.bin}
+cache=${1:-build/lfw-full/encodings-ssd0.1-0.1+pad0.25+tiny+centred+landmarks68+mirrored+both+mirror.bin}
 data=(--cache "$cache" --seed 1 --max-per-person 3)
 out=${2:-build/learn}
 mkdir -p "$out"
