@@ -30,7 +30,9 @@ func TestBackendWebGPUFaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := serveSite(t)
-	ctx, _ := openBrowser(t, t.TempDir(), 10*time.Minute, WebGPUFlags...)
+	// One SSD pass on SwiftShader takes 1-2 minutes on two cores, up to
+	// 10 under a loaded full suite.
+	ctx, _ := openBrowser(t, t.TempDir(), 20*time.Minute, WebGPUFlags...)
 	if err := OpenPage(ctx, srv.URL, 3*time.Minute); err != nil {
 		t.Fatal(err)
 	}
