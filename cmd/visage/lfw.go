@@ -22,7 +22,6 @@ import (
 	"visage/core/imageio"
 	"visage/core/learn"
 	"visage/core/lfw"
-	"visage/core/tensor"
 	"visage/models/assets"
 	"visage/models/facerec"
 	"visage/models/tinyface"
@@ -536,12 +535,9 @@ func encodeImages(pipe *face.Pipeline, central bool, dir string, todo []string, 
 			r.err = err
 			return r
 		}
-		best := 0
-		for i, d := range dets {
-			if central && offCentre(d.Box, img) < offCentre(dets[best].Box, img) ||
-				!central && d.Box.W*d.Box.H > dets[best].Box.W*dets[best].Box.H {
-				best = i
-			}
+		best := face.LargestDetection(dets)
+		if central {
+			best = face.CentralDetection(dets, img)
 		}
 		pts, err := pipe.Landmarks68(img, dets[best].Box)
 		if err != nil {
@@ -648,13 +644,6 @@ func encodeImages(pipe *face.Pipeline, central bool, dir string, todo []string, 
 		sort.Strings(list)
 	}
 	return stages, firstErr
-}
-
-// offCentre is the squared distance from b's centre to img's centre.
-func offCentre(b face.Box, img *tensor.Tensor) float64 {
-	dx := b.X + b.W/2 - float64(img.Shape[1])/2
-	dy := b.Y + b.H/2 - float64(img.Shape[0])/2
-	return dx*dx + dy*dy
 }
 
 // scoreLFW scores the chosen folds' pairs with head (Euclidean distance for

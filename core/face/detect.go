@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 
 	"visage/core/imageio"
 	"visage/core/tensor"
@@ -183,13 +184,51 @@ func (p *Pipeline) detectOnce(img *tensor.Tensor, pad int, stage Stage, take fun
 
 // holdsCentre reports whether one of dets' boxes holds img's centre.
 func holdsCentre(dets []ssd.Detection, img *tensor.Tensor) bool {
-	cx, cy := float64(img.Shape[1])/2, float64(img.Shape[0])/2
+	cx, cy := centreOf(img)
 	for _, d := range dets {
 		if b := d.Box; b.X <= cx && cx <= b.X+b.W && b.Y <= cy && cy <= b.Y+b.H {
 			return true
 		}
 	}
 	return false
+}
+
+// centreOf is img's ([H,W,C]) centre in pixel coordinates.
+func centreOf(img *tensor.Tensor) (x, y float64) {
+	return float64(img.Shape[1]) / 2, float64(img.Shape[0]) / 2
+}
+
+// LargestDetection returns the index of the detection with the largest box
+// area, the first of equals; -1 for none.
+func LargestDetection(dets []ssd.Detection) int {
+	return bestBy(dets, detectionBox, boxArea)
+}
+
+// CentralDetection returns the index of the detection whose box centre is
+// nearest img's centre (where LFW puts its subject), the first of equals;
+// -1 for none.
+func CentralDetection(dets []ssd.Detection, img *tensor.Tensor) int {
+	cx, cy := centreOf(img)
+	return bestBy(dets, detectionBox, func(b Box) float64 {
+		dx, dy := b.X+b.W/2-cx, b.Y+b.H/2-cy
+		return -(dx*dx + dy*dy)
+	})
+}
+
+func detectionBox(d ssd.Detection) Box { return d.Box }
+
+func boxArea(b Box) float64 { return b.W * b.H }
+
+// bestBy returns the index of the item whose box scores highest, the first
+// of equals; -1 for none.
+func bestBy[T any](items []T, box func(T) Box, score func(Box) float64) int {
+	i, top := -1, math.Inf(-1)
+	for j, item := range items {
+		if s := score(box(item)); s > top {
+			i, top = j, s
+		}
+	}
+	return i
 }
 
 // Landmarks68 returns the 68 landmarks, in img's pixels, of the face in box,
@@ -317,12 +356,7 @@ func (p *Pipeline) LargestFace(img *tensor.Tensor) (Face, error) {
 	if err != nil {
 		return Face{}, err
 	}
-	best, area := -1, -1.0
-	for i, d := range dets {
-		if a := d.Box.W * d.Box.H; a > area {
-			best, area = i, a
-		}
-	}
+	best := LargestDetection(dets)
 	if best < 0 {
 		return Face{}, fmt.Errorf("face: %w", ErrNoFace)
 	}
@@ -359,13 +393,7 @@ func (p *Pipeline) describe(img *tensor.Tensor, d ssd.Detection) (Face, error) {
 
 // Largest returns the index of the face with the largest box area; -1 for none.
 func Largest(faces []Face) int {
-	best, area := -1, -1.0
-	for i, f := range faces {
-		if a := f.Box.W * f.Box.H; a > area {
-			best, area = i, a
-		}
-	}
-	return best
+	return bestBy(faces, func(f Face) Box { return f.Box }, boxArea)
 }
 
 // padBorder returns img ([H,W,C]) with pad zero pixels added on every side.

@@ -10,6 +10,7 @@ import (
 	"visage/models/assets/assettest"
 	"visage/models/facerec"
 	"visage/models/landmarks"
+	"visage/models/ssd"
 	"visage/models/tinyface"
 )
 
@@ -181,5 +182,26 @@ func TestAlignBoth(t *testing.T) {
 	}
 	if _, err := ParseAlign("dlib"); err == nil {
 		t.Error(`ParseAlign("dlib"): expected an error`)
+	}
+}
+
+// LargestDetection and CentralDetection pick by box area and by distance
+// from the image centre, the first of equals, -1 for no detection.
+func TestPickDetection(t *testing.T) {
+	img := tensor.New(200, 300, 3) // centre (150, 100)
+	dets := []ssd.Detection{
+		{Box: Box{X: 0, Y: 0, W: 120, H: 120}},   // largest, far from the centre
+		{Box: Box{X: 130, Y: 80, W: 40, H: 40}},  // centred
+		{Box: Box{X: 130, Y: 80, W: 40, H: 40}},  // its equal, later
+		{Box: Box{X: 180, Y: 150, W: 10, H: 10}}, // small, off centre
+	}
+	if got := LargestDetection(dets); got != 0 {
+		t.Errorf("LargestDetection = %d, want 0", got)
+	}
+	if got := CentralDetection(dets, img); got != 1 {
+		t.Errorf("CentralDetection = %d, want 1", got)
+	}
+	if LargestDetection(nil) != -1 || CentralDetection(nil, img) != -1 {
+		t.Error("no detections: want -1")
 	}
 }
