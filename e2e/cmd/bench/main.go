@@ -263,6 +263,9 @@ func runSession(selected []bench, backend string, maxRun float64, note func(stri
 		return err
 	}
 	defer s.close()
+	if s.methods, err = peer.Call[[]string](s.ctx, "visage.mjs", "start", nil); err != nil {
+		return err
+	}
 	for _, b := range selected {
 		rs, err := s.time(b, maxRun, note)
 		if err != nil {
@@ -275,17 +278,18 @@ func runSession(selected []bench, backend string, maxRun float64, note func(stri
 	return nil
 }
 
-// session is the browser with the peer page open: visage.js started in it
-// and, unless backend is "", face-api.js's TensorFlow.js on backend.
+// session is the browser with the peer page open and, unless backend is
+// "", face-api.js's TensorFlow.js on backend set up in it; its callers start
+// the visage.js instances they time.
 type session struct {
 	ctx     context.Context
 	backend string   // "" when the peer could not start or none was asked for
-	methods []string // visage.js's methods
+	methods []string // visage.js's methods (runSession's instance)
 	stop    func()
 }
 
 // openSession serves the site and the peers, starts Chromium, opens the peer
-// page, starts visage.js in it and sets up the peer on backend (a backend
+// page and sets up the peer on backend (a backend
 // that fails to start is noted, and the session goes on without it).
 // flags are extra Chromium switches (e2e.WebGPUFlags for the webgpu lines).
 func openSession(backend string, note func(string, ...any), flags ...chromedp.ExecAllocatorOption) (*session, error) {
@@ -318,10 +322,6 @@ func openSession(backend string, note func(string, ...any), flags ...chromedp.Ex
 		os.RemoveAll(profile)
 	}}
 	if err := peer.Open(ctx, srv.URL); err != nil {
-		s.close()
-		return nil, err
-	}
-	if s.methods, err = peer.Call[[]string](ctx, "visage.mjs", "start", nil); err != nil {
 		s.close()
 		return nil, err
 	}
