@@ -98,9 +98,14 @@ func filesOf(opts js.Value, op string) (fstest.MapFS, error) {
 	return fsys, nil
 }
 
+// isBytes reports whether v is a Uint8Array or Uint8ClampedArray.
+func isBytes(v js.Value) bool {
+	return v.InstanceOf(js.Global().Get("Uint8Array")) || v.InstanceOf(js.Global().Get("Uint8ClampedArray"))
+}
+
 // bytesOf copies a Uint8Array or Uint8ClampedArray into Go memory.
 func bytesOf(v js.Value) ([]byte, error) {
-	if !v.InstanceOf(js.Global().Get("Uint8Array")) && !v.InstanceOf(js.Global().Get("Uint8ClampedArray")) {
+	if !isBytes(v) {
 		return nil, fmt.Errorf("expected a Uint8Array, found %s", describe(v))
 	}
 	b := make([]byte, v.Length())
@@ -111,14 +116,32 @@ func bytesOf(v js.Value) ([]byte, error) {
 // imageOf turns an image argument into an [H,W,3] RGB tensor: encoded bytes go
 // through imageio.Decode; {width, height, data} RGBA pixels are copied without
 // alpha. op names the calling method in errors.
+//
+// Both are checked against imageio's limits (MaxEncodedBytes, MaxPixels)
+// before anything is copied into Go's memory, which WebAssembly never gives
+// back.
 func imageOf(v js.Value, op string) (*tensor.Tensor, error) {
-	if data, err := bytesOf(v); err == nil {
-		return imageio.Decode(bytes.NewReader(data))
+	if isBytes(v) {
+		if n := v.Length(); n > imageio.MaxEncodedBytes {
+			return nil, fmt.Errorf("%s: the image file is %d MiB, more than the %d MiB Visage reads", op, n>>20, imageio.MaxEncodedBytes>>20)
+		}
+		data, err := bytesOf(v)
+		if err != nil {
+			return nil, err
+		}
+		img, err := imageio.Decode(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		return img, nil
 	}
 	if v.Type() != js.TypeObject || v.Get("width").Type() != js.TypeNumber || v.Get("height").Type() != js.TypeNumber {
 		return nil, fmt.Errorf("%s expects image bytes (Uint8Array) or RGBA pixels {width, height, data}, found %s", op, describe(v))
 	}
 	w, h := v.Get("width").Int(), v.Get("height").Int()
+	if err := imageio.CheckSize("RGBA pixels", w, h); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
 	pix, err := bytesOf(v.Get("data"))
 	if err != nil {
 		return nil, fmt.Errorf("%s: pixel data: %w", op, err)

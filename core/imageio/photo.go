@@ -1,33 +1,21 @@
 package imageio
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
-	"image"
-	"os"
 
 	"visage/core/tensor"
 )
 
-// MaxPhotoPixels bounds the size of a photo DecodePhoto accepts (64
-// megapixels, 768 MiB as float32 RGB), so that a hostile header cannot ask
-// for an absurd allocation.
-const MaxPhotoPixels = 64 << 20
-
-// DecodePhoto decodes a photo (see Decode) upright: a JPEG's EXIF
-// orientation, when present, is applied, so the result is what a viewer
-// shows. It checks the size in the header first and refuses photos over
-// MaxPhotoPixels. Errors name the path.
+// DecodePhoto decodes a photo (see Decode, whose size limits apply) upright:
+// a JPEG's EXIF orientation, when present, is applied, so the result is what
+// a viewer shows. Errors name the path.
 func DecodePhoto(path string) (*tensor.Tensor, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("imageio: %w", err)
+		return nil, err
 	}
-	if cfg, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil && cfg.Width*cfg.Height > MaxPhotoPixels {
-		return nil, fmt.Errorf("%s: imageio: photo is %dx%d, more than the %d megapixels accepted", path, cfg.Width, cfg.Height, MaxPhotoPixels>>20)
-	}
-	t, err := Decode(bytes.NewReader(data))
+	t, err := decodeBytes(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
