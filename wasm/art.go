@@ -170,6 +170,10 @@ func (r *artAPI) start(args []js.Value) (any, error) {
 		}
 		preserve = v.Bool()
 	}
+	h, w := r.content.Shape[0], r.content.Shape[1]
+	if err := art.CheckMemory(r.net, h, w, art.BrowserMemoryBudget); err != nil {
+		return nil, fmt.Errorf("artStart: %w", err)
+	}
 	r.net.Pool = pool
 	r.forgetRun()
 	run, err := r.newRun(opts)

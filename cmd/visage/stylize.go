@@ -99,6 +99,9 @@ func runStylize(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := art.CheckMemory(net, content.Shape[0], content.Shape[1], art.NativeMemoryBudget); err != nil {
+		return usagef("--size %d: %v", *size, err)
+	}
 	st, err := art.NewStylizer(net, content, style, opts)
 	if err != nil {
 		return err

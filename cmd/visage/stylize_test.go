@@ -74,6 +74,16 @@ func TestStylizeCorruptWeightsNamesTheFile(t *testing.T) {
 	wantError(t, r, exitError, "stylize", "conv2_2_bias", "MD5")
 }
 
+// TestStylizeRefusesSizesOverTheMemoryBudget replays the hardening report's
+// `stylize --size 2048`, which grew past 2.4 GB without finishing a step:
+// now a usage error with the estimate, the budget and a size that fits.
+func TestStylizeRefusesSizesOverTheMemoryBudget(t *testing.T) {
+	assettest.VGG19(t, vgg19.ManifestName)
+	grey := writeGreyPNG(t, 20, 10)
+	r := visage(t, "stylize", "--content", grey, "--style", grey, "--out", filepath.Join(t.TempDir(), "o.png"), "--size", "2048")
+	wantError(t, r, exitUsage, "stylize", "--size 2048", "2048×1024 needs about", "more than the 4.0 GiB budget", "use a size of at most")
+}
+
 // TestStylizeRuns stylizes a greyscale, landscape content with a portrait
 // painting at a tiny size for a few steps: the cost goes down, the PNG has the
 // content's aspect ratio, and --every/--frames and --preserve-color work.

@@ -124,6 +124,21 @@ func (n *Net) Weights() map[string]*tensor.Tensor {
 	return w
 }
 
+// ActivationFloats returns how many float32 values a Forward pass up to
+// conv5_1 on an h×w image keeps for Backward: the sum over the conv layers of
+// H×W×Cout at each layer's resolution (each pooling halves a side, rounding
+// up, as its 'same' padding does). Style transfer's memory grows with it.
+func (n *Net) ActivationFloats(h, w int) int64 {
+	var total int64
+	for _, c := range n.convs {
+		if poolsBefore(c.name) {
+			h, w = (h+1)/2, (w+1)/2
+		}
+		total += int64(h) * int64(w) * int64(c.kernel.Shape[3])
+	}
+	return total
+}
+
 // Pass holds one forward pass: every activation up to the deepest requested
 // layer, kept for Backward. Its tensors belong to the Pass; callers must not
 // modify them.

@@ -274,3 +274,25 @@ func TestWeightsGivesBackFromWeights(t *testing.T) {
 		}
 	}
 }
+
+// TestActivationFloats checks the count by hand on the tiny test network
+// (widths 4, 5, 6, 7, 3 for blocks 1 to 5) at 9×6, whose poolings round up:
+// 9×6 → 5×3 → 3×2 → 2×1 → 1×1.
+func TestActivationFloats(t *testing.T) {
+	net := vgg19test.Net(1, vgg19.AvgPool)
+	want := int64(9*6*4*2 + 5*3*5*2 + 3*2*6*4 + 2*1*7*4 + 1*1*3)
+	if got := net.ActivationFloats(9, 6); got != want {
+		t.Errorf("ActivationFloats(9, 6) = %d, want %d", got, want)
+	}
+	p, err := net.Forward(tensor.New(9, 6, 3), vgg19.Layers()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept int64
+	for _, l := range vgg19.Layers() {
+		kept += int64(len(p.Activation(l).Data))
+	}
+	if kept != want {
+		t.Errorf("a pass keeps %d floats, ActivationFloats says %d", kept, want)
+	}
+}
