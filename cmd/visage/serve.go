@@ -10,8 +10,10 @@ import (
 	"os"
 	"os/signal"
 	"path"
+	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 )
 
 func init() {
@@ -25,9 +27,9 @@ func init() {
 const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; " +
 	"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-// securityHeaders are set on every response. COOP and COEP make the page
-// cross-origin isolated (SharedArrayBuffer, precise timers); CORP says our own
-// files may be embedded only by our own pages.
+// securityHeaders are set on every response of staticHandler. COOP and COEP
+// make the page cross-origin isolated (SharedArrayBuffer, precise timers);
+// CORP says our own files may be embedded only by our own pages.
 var securityHeaders = map[string]string{
 	"Content-Security-Policy":      contentSecurityPolicy,
 	"Cross-Origin-Opener-Policy":   "same-origin",
@@ -73,6 +75,11 @@ func runServe(args []string) error {
 	} else if !st.IsDir() {
 		return fmt.Errorf("cannot serve %s: expected a directory, found a file", *dir)
 	}
+	root, err := os.OpenRoot(*dir)
+	if err != nil {
+		return fmt.Errorf("cannot serve %s: %w", *dir, err)
+	}
+	defer root.Close()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -80,7 +87,7 @@ func runServe(args []string) error {
 	fmt.Fprintf(os.Stderr, "serving %s on http://%s/ (Ctrl-C to stop)\n", *dir, ln.Addr())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return serveUntil(ctx, ln, staticHandler(*dir))
+	return serveUntil(ctx, ln, staticHandler(root))
 }
 
 // serveUntil serves h on ln until ctx is done, then stops accepting, lets
@@ -105,10 +112,18 @@ func serveUntil(ctx context.Context, ln net.Listener, h http.Handler) error {
 	return nil
 }
 
-// staticHandler serves the files under dir (GET and HEAD only, no directory
-// listings) with securityHeaders on every response and contentTypes' types.
-func staticHandler(dir string) http.Handler {
-	files := http.FileServerFS(indexOnlyFS{os.DirFS(dir)})
+// staticHandler serves the files under root (GET and HEAD only, no directory
+// listings, a folder's index.html for the folder) with securityHeaders on
+// every response and contentTypes' types. What it refuses is answered 404,
+// never 500: a path that servablePath rejects (a dotfile, a NUL, ...), and a
+// file that root will not open. os.Root follows a symlink only while it
+// stays under root: a relative link to a file or folder inside the tree
+// works, and a link that leads out of it, or any absolute link, is refused,
+// so a link planted in the folder cannot publish the rest of the disk. (A
+// link inside the tree may name a dotfile inside it: the dotfile rule is on
+// the path asked for, and links are the folder owner's own doing.)
+func staticHandler(root *os.Root) http.Handler {
+	files := http.FileServerFS(siteFS{root.FS()})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		for k, v := range securityHeaders {
@@ -119,6 +134,10 @@ func staticHandler(dir string) http.Handler {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
+		if !servablePath(r.URL.Path) {
+			http.NotFound(w, r)
+			return
+		}
 		if ct, ok := contentTypes[path.Ext(r.URL.Path)]; ok {
 			h.Set("Content-Type", ct)
 		}
@@ -126,26 +145,51 @@ func staticHandler(dir string) http.Handler {
 	})
 }
 
-// indexOnlyFS hides directories without an index.html, so that the file
-// server answers 404 instead of listing them.
-type indexOnlyFS struct{ fs.FS }
+// servablePath reports whether p, a request's decoded URL path, may name a
+// file: it starts with '/', is valid UTF-8 and holds no control character
+// (NUL included) and no backslash, and none of its '/'-separated elements
+// starts with '.' (no dotfiles such as .git/config, no "." or "..").
+func servablePath(p string) bool {
+	if !strings.HasPrefix(p, "/") || !utf8.ValidString(p) {
+		return false
+	}
+	for _, c := range p {
+		if c < 0x20 || c == 0x7f || c == '\\' {
+			return false
+		}
+	}
+	for elem := range strings.SplitSeq(p, "/") {
+		if strings.HasPrefix(elem, ".") {
+			return false
+		}
+	}
+	return true
+}
 
-func (f indexOnlyFS) Open(name string) (fs.File, error) {
+// siteFS is what staticHandler's file server reads: it hides directories
+// without an index.html, so that the file server answers 404 instead of
+// listing them, and turns every failure to open or stat a file (a missing
+// file, a symlink out of the root, a permission, an invalid name) into
+// fs.ErrNotExist, so that the answer is 404 rather than 403 or 500.
+type siteFS struct{ fs.FS }
+
+func (f siteFS) Open(name string) (fs.File, error) {
+	notFound := &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	file, err := f.FS.Open(name)
 	if err != nil {
-		return nil, err
+		return nil, notFound
 	}
 	st, err := file.Stat()
 	if err != nil {
 		file.Close()
-		return nil, err
+		return nil, notFound
 	}
 	if !st.IsDir() {
 		return file, nil
 	}
 	if _, err := fs.Stat(f.FS, path.Join(name, "index.html")); err != nil {
 		file.Close()
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+		return nil, notFound
 	}
 	return file, nil
 }

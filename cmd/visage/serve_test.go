@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -41,8 +43,19 @@ func writeSite(t *testing.T) string {
 	return dir
 }
 
+// openRoot opens dir as staticHandler's root, closed when the test ends.
+func openRoot(t *testing.T, dir string) *os.Root {
+	t.Helper()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { root.Close() })
+	return root
+}
+
 func TestStaticHandlerTypesAndHeaders(t *testing.T) {
-	srv := httptest.NewServer(staticHandler(writeSite(t)))
+	srv := httptest.NewServer(staticHandler(openRoot(t, writeSite(t))))
 	defer srv.Close()
 	for _, tc := range []struct {
 		method, path string
@@ -150,5 +163,173 @@ func TestServeUntilGracefulShutdown(t *testing.T) {
 	}
 	if _, err := net.Dial("tcp", ln.Addr().String()); err == nil {
 		t.Errorf("port still accepts connections after shutdown")
+	}
+}
+
+// get sends method path to srv with the given Host ("" for srv's own) and
+// returns the response with its body read.
+func get(t *testing.T, srv *httptest.Server, method, path, host string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if host != "" {
+		req.Host = host
+	}
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res, string(body)
+}
+
+// TestServeSymlinks: a relative link that stays in the served folder is
+// followed (to a file and to a folder); links out of it, relative or
+// absolute, and absolute links even to a file inside, answer 404 and never
+// the file's contents.
+func TestServeSymlinks(t *testing.T) {
+	outside := t.TempDir()
+	secret := filepath.Join(outside, "secret.txt")
+	if err := os.WriteFile(secret, []byte("outside secret"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := writeSite(t)
+	rel, err := filepath.Rel(dir, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for link, target := range map[string]string{
+		"out-abs.txt":        secret,
+		"out-rel.txt":        rel,
+		"out-dir":            outside,
+		"passwd.txt":         "/etc/passwd",
+		"in-abs.js":          filepath.Join(dir, "app.js"),
+		"in.js":              "app.js",
+		"models/up.js":       "../app.js",
+		"documentation":      "docs",
+		"models/escape.json": "../../../../../../../../" + strings.TrimPrefix(secret, "/"),
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(link))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(staticHandler(openRoot(t, dir)))
+	defer srv.Close()
+	for _, tc := range []struct {
+		path   string
+		status int
+		body   string
+	}{
+		{"/in.js", 200, "export {};"},
+		{"/models/up.js", 200, "export {};"},
+		{"/documentation/", 200, "<p>docs</p>"},
+		{"/out-abs.txt", 404, "404 page not found\n"},
+		{"/out-rel.txt", 404, "404 page not found\n"},
+		{"/out-dir/secret.txt", 404, "404 page not found\n"},
+		{"/passwd.txt", 404, "404 page not found\n"},
+		{"/models/escape.json", 404, "404 page not found\n"},
+		{"/in-abs.js", 404, "404 page not found\n"},
+	} {
+		res, body := get(t, srv, "GET", tc.path, "")
+		if res.StatusCode != tc.status || body != tc.body {
+			t.Errorf("GET %s: status %d body %q, want %d %q", tc.path, res.StatusCode, body, tc.status, tc.body)
+		}
+	}
+}
+
+// TestServeDotfiles: no path with an element starting with '.' is served,
+// a dotfile at the top, in a dot-folder or under a visible folder.
+func TestServeDotfiles(t *testing.T) {
+	dir := writeSite(t)
+	for name, body := range map[string]string{
+		".env":             "SECRET=1",
+		".git/config":      "[core]",
+		".git/index.html":  "<p>git</p>",
+		"models/.hidden":   "hidden",
+		"docs/.htpasswd":   "user:pw",
+		".well-known/x.js": "export {};",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(staticHandler(openRoot(t, dir)))
+	defer srv.Close()
+	for _, p := range []string{
+		"/.env", "/.git/config", "/.git/", "/.git/index.html", "/models/.hidden",
+		"/docs/.htpasswd", "/.well-known/x.js", "/%2egit/config", "/docs/%2Ehtpasswd",
+	} {
+		for _, method := range []string{"GET", "HEAD"} {
+			res, body := get(t, srv, method, p, "")
+			want := "404 page not found\n"
+			if method == "HEAD" {
+				want = ""
+			}
+			if res.StatusCode != 404 || body != want {
+				t.Errorf("%s %s: status %d body %q, want 404 %q", method, p, res.StatusCode, body, want)
+			}
+		}
+	}
+}
+
+// TestServeBadPaths: a path with a NUL or other control character, a
+// backslash or invalid UTF-8 answers 404, never 500, with the security
+// headers all the same.
+func TestServeBadPaths(t *testing.T) {
+	srv := httptest.NewServer(staticHandler(openRoot(t, writeSite(t))))
+	defer srv.Close()
+	for _, p := range []string{
+		"/index.html%00.js", "/index.html%00", "/%00", "/app.js%0a", "/app.js%7f",
+		"/models%5cm.json", "/..%5c..%5cetc%5cpasswd", "/%ff%fe.js", "/app%c0%ae.js",
+	} {
+		res, body := get(t, srv, "GET", p, "")
+		if res.StatusCode != 404 || body != "404 page not found\n" {
+			t.Errorf("GET %s: status %d body %q, want 404 %q", p, res.StatusCode, body, "404 page not found\n")
+		}
+		if got := res.Header.Get("Content-Type"); got != "text/plain; charset=utf-8" {
+			t.Errorf("GET %s: Content-Type %q, want text/plain; charset=utf-8", p, got)
+		}
+		if got := res.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("GET %s: X-Content-Type-Options %q, want nosniff", p, got)
+		}
+	}
+}
+
+// TestServeServablePath: which request paths may name a file.
+func TestServeServablePath(t *testing.T) {
+	for _, p := range []string{"/", "/index.html", "/models/m.json", "/docs/", "/a..b.js", "/x.", "/é.png", "//app.js"} {
+		if !servablePath(p) {
+			t.Errorf("servablePath(%q) = false, want true", p)
+		}
+	}
+	for _, p := range []string{
+		"", "app.js", "/.git/config", "/.env", "/docs/.htpasswd", "/..", "/../etc/passwd", "/./app.js", "/docs/.",
+		"/index.html\x00.js", "/app.js\n", "/app\x7f.js", "/app\t.js", "/models\\m.json", "/\xff.js",
+	} {
+		if servablePath(p) {
+			t.Errorf("servablePath(%q) = true, want false", p)
+		}
+	}
+}
+
+// TestServeSiteFSHidesErrors: whatever the file system's error, siteFS
+// reports fs.ErrNotExist, so that the file server answers 404, not 500.
+func TestServeSiteFSHidesErrors(t *testing.T) {
+	dir := writeSite(t)
+	if err := os.Symlink("/etc/passwd", filepath.Join(dir, "passwd")); err != nil {
+		t.Fatal(err)
+	}
+	f := siteFS{openRoot(t, dir).FS()}
+	for _, name := range []string{"index.html\x00.js", "passwd", "missing", "nolist"} {
+		if _, err := f.Open(name); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("Open(%q): %v, want fs.ErrNotExist", name, err)
+		}
 	}
 }
