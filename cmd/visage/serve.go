@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"path"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -64,9 +66,12 @@ var contentTypes = map[string]string{
 }
 
 func runServe(args []string) error {
-	fl := newFlagSet("serve", "[--dir DIR] [--addr HOST:PORT]")
+	fl := newFlagSet("serve", "[--dir DIR] [--addr HOST:PORT] [--host NAME[:PORT]]...")
 	dir := fl.String("dir", "build/site", "directory to serve (./build.sh site builds it)")
 	addr := fl.String("addr", "127.0.0.1:8080", "address to listen on; keep the host 127.0.0.1 unless others should reach it")
+	var names hostNames
+	fl.Var(&names, "host", "also answer requests whose Host is `NAME` (with the listening port, or NAME:PORT as given); repeatable; "+
+		"by default only the listening address (and localhost on a loopback or all-addresses listener) is answered")
 	if err := parseFlags(fl, args, 0, 0); err != nil {
 		return err
 	}
@@ -84,10 +89,110 @@ func runServe(args []string) error {
 	if err != nil {
 		return err
 	}
+	hosts, err := allowedHosts(ln.Addr(), names)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	fmt.Fprintf(os.Stderr, "serving %s on http://%s/ (Ctrl-C to stop)\n", *dir, ln.Addr())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return serveUntil(ctx, ln, staticHandler(root))
+	return serveUntil(ctx, ln, checkHost(hosts, staticHandler(root)))
+}
+
+// hostNames is the repeatable --host flag: each use adds a NAME, meaning
+// NAME with the listening port, or a NAME:PORT (an IPv6 address in brackets).
+type hostNames []hostName
+
+// hostName is one --host value; port is "" for the listening port.
+type hostName struct{ host, port string }
+
+func (l *hostNames) String() string { return fmt.Sprint([]hostName(*l)) }
+
+func (l *hostNames) Set(s string) error {
+	host, port, err := net.SplitHostPort(s)
+	if err != nil { // no port: a name, an IPv4 address, an IPv6 one with or without brackets
+		host, port = s, ""
+		if inner, ok := strings.CutPrefix(s, "["); ok && strings.HasSuffix(inner, "]") {
+			host = strings.TrimSuffix(inner, "]")
+		}
+	}
+	if host == "" || strings.ContainsAny(host, "/@[] \t") || strings.Contains(host, ":") && net.ParseIP(host) == nil {
+		return fmt.Errorf("expected NAME or NAME:PORT, found %q", s)
+	}
+	if port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("expected a port from 1 to 65535 after the name, found %q", s)
+		}
+	}
+	*l = append(*l, hostName{strings.ToLower(host), port})
+	return nil
+}
+
+// allowedHosts lists the Host values (lower-case host:port, IPv6 in brackets)
+// that a server listening on addr answers: addr itself; when addr is a
+// loopback address, localhost, 127.0.0.1 and [::1] with its port; when addr
+// is unspecified (0.0.0.0 or [::], all addresses), localhost and every
+// address of this machine's interfaces with its port; and each of names
+// (a proxy's or a tunnel's name, say), with its own port or addr's.
+func allowedHosts(addr net.Addr, names hostNames) ([]string, error) {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return nil, fmt.Errorf("host check: listening address %q: %w", addr, err)
+	}
+	hosts := []hostName{{host, port}}
+	switch ip := net.ParseIP(host); {
+	case ip.IsLoopback():
+		hosts = append(hosts, hostName{"localhost", port}, hostName{"127.0.0.1", port}, hostName{"::1", port})
+	case ip.IsUnspecified():
+		ifaddrs, err := net.InterfaceAddrs()
+		if err != nil {
+			return nil, fmt.Errorf("host check: listening on all addresses (%s), but cannot list them: %w", addr, err)
+		}
+		hosts = append(hosts, hostName{"localhost", port})
+		for _, a := range ifaddrs {
+			if n, ok := a.(*net.IPNet); ok {
+				hosts = append(hosts, hostName{n.IP.String(), port})
+			}
+		}
+	}
+	for _, n := range names {
+		if n.port == "" {
+			n.port = port
+		}
+		hosts = append(hosts, n)
+	}
+	var allowed []string
+	for _, h := range hosts {
+		if hp := net.JoinHostPort(h.host, h.port); !slices.Contains(allowed, hp) {
+			allowed = append(allowed, hp)
+		}
+	}
+	return allowed, nil
+}
+
+// checkHost answers only requests whose Host header (compared without case;
+// no port means 80) is one of hosts (see allowedHosts), and any other with
+// 421 Misdirected Request and a plain message naming the Host found and those
+// expected. A page of another site that has pointed its own name at this
+// machine (DNS rebinding) sends its name as Host, so it cannot read our
+// pages.
+func checkHost(hosts []string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := strings.ToLower(r.Host)
+		if _, _, err := net.SplitHostPort(host); err != nil {
+			host = net.JoinHostPort(strings.Trim(host, "[]"), "80")
+		}
+		for _, ok := range hosts {
+			if host == ok {
+				h.ServeHTTP(w, r)
+				return
+			}
+		}
+		msg := fmt.Sprintf("misdirected request: Host %q is not this server; expected %s (visage serve --host adds names)",
+			r.Host, strings.Join(hosts, ", "))
+		http.Error(w, msg, http.StatusMisdirectedRequest)
+	})
 }
 
 // serveUntil serves h on ln until ctx is done, then stops accepting, lets

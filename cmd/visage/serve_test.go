@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net"
@@ -10,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -330,6 +332,108 @@ func TestServeSiteFSHidesErrors(t *testing.T) {
 	for _, name := range []string{"index.html\x00.js", "passwd", "missing", "nolist"} {
 		if _, err := f.Open(name); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("Open(%q): %v, want fs.ErrNotExist", name, err)
+		}
+	}
+}
+
+// TestServeHostCheck: the server answers its own address and its loopback
+// aliases and --host names, whatever their case, and refuses any other Host
+// (a rebound DNS name, another port, none) with 421 and a message naming the
+// Host found and those expected.
+func TestServeHostCheck(t *testing.T) {
+	var names hostNames
+	for _, n := range []string{"Visage.Example", "proxy.test:9443"} {
+		if err := names.Set(n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	hosts, err := allowedHosts(srv.Listener.Addr(), names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = checkHost(hosts, staticHandler(openRoot(t, writeSite(t))))
+	srv.Start()
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	for _, host := range []string{
+		"127.0.0.1:" + port, "localhost:" + port, "LOCALHOST:" + port, "[::1]:" + port,
+		"visage.example:" + port, "VISAGE.example:" + port, "proxy.test:9443",
+	} {
+		res, body := get(t, srv, "GET", "/app.js", host)
+		if res.StatusCode != 200 || body != "export {};" {
+			t.Errorf("Host %s: status %d body %q, want 200 %q", host, res.StatusCode, body, "export {};")
+		}
+	}
+	for _, host := range []string{
+		"attacker.example:" + port, "attacker.example", "localhost", "127.0.0.1",
+		"localhost:1", "127.0.0.1:1" + port, "proxy.test:" + port, "visage.example",
+		"localhost.:" + port, "127.0.0.2:" + port,
+	} {
+		res, body := get(t, srv, "GET", "/app.js", host)
+		if res.StatusCode != http.StatusMisdirectedRequest {
+			t.Errorf("Host %s: status %d, want 421", host, res.StatusCode)
+		}
+		if want := fmt.Sprintf("Host %q is not this server; expected 127.0.0.1:%s, localhost:%s,", host, port, port); !strings.Contains(body, want) {
+			t.Errorf("Host %s: body %q, want it to contain %q", host, body, want)
+		}
+		if strings.Contains(body, "export") {
+			t.Errorf("Host %s: body %q gives the file away", host, body)
+		}
+		if got := res.Header.Get("Content-Type"); got != "text/plain; charset=utf-8" {
+			t.Errorf("Host %s: Content-Type %q, want text/plain; charset=utf-8", host, got)
+		}
+	}
+}
+
+// addr is a net.Addr with a fixed address, for allowedHosts.
+type addr string
+
+func (a addr) Network() string { return "tcp" }
+func (a addr) String() string  { return string(a) }
+
+// TestServeAllowedHosts: which Hosts each kind of listening address answers.
+func TestServeAllowedHosts(t *testing.T) {
+	for _, tc := range []struct {
+		addr  string
+		names []string
+		want  []string
+	}{
+		{"127.0.0.1:8080", nil, []string{"127.0.0.1:8080", "localhost:8080", "[::1]:8080"}},
+		{"[::1]:8080", nil, []string{"[::1]:8080", "localhost:8080", "127.0.0.1:8080"}},
+		{"192.0.2.7:80", nil, []string{"192.0.2.7:80"}},
+		{"192.0.2.7:80", []string{"Box.LAN", "box.lan:8443", "[2001:db8::1]", "2001:db8::2"},
+			[]string{"192.0.2.7:80", "box.lan:80", "box.lan:8443", "[2001:db8::1]:80", "[2001:db8::2]:80"}},
+	} {
+		var names hostNames
+		for _, n := range tc.names {
+			if err := names.Set(n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := allowedHosts(addr(tc.addr), names)
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("allowedHosts(%s, %q) = %q, %v, want %q", tc.addr, tc.names, got, err, tc.want)
+		}
+	}
+	// On all addresses: localhost and this machine's loopback, at least.
+	got, err := allowedHosts(addr("0.0.0.0:8080"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"0.0.0.0:8080", "localhost:8080", "127.0.0.1:8080"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("allowedHosts(0.0.0.0:8080) = %q, want it to hold %s", got, want)
+		}
+	}
+}
+
+// TestServeHostFlag: --host takes NAME or NAME:PORT and refuses the rest.
+func TestServeHostFlag(t *testing.T) {
+	for _, bad := range []string{"", ":8080", "a/b", "user@host", "host:0", "host:http", "host:70000", "a b", "[::1", "a:b:c"} {
+		var names hostNames
+		if err := names.Set(bad); err == nil {
+			t.Errorf("--host %q accepted as %v, want an error", bad, names)
 		}
 	}
 }
