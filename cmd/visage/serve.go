@@ -29,11 +29,18 @@ func init() {
 const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; " +
 	"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
+// permissionsPolicy lets the page (and only the page's own origin) ask for the
+// camera, the one permission it uses (the live views' getUserMedia, video
+// only), and turns off the other powerful features, which it never uses.
+const permissionsPolicy = "camera=(self), microphone=(), geolocation=(), display-capture=(), " +
+	"usb=(), serial=(), hid=(), midi=(), payment=(), accelerometer=(), gyroscope=(), magnetometer=()"
+
 // securityHeaders are set on every response of staticHandler. COOP and COEP
 // make the page cross-origin isolated (SharedArrayBuffer, precise timers);
 // CORP says our own files may be embedded only by our own pages.
 var securityHeaders = map[string]string{
 	"Content-Security-Policy":      contentSecurityPolicy,
+	"Permissions-Policy":           permissionsPolicy,
 	"Cross-Origin-Opener-Policy":   "same-origin",
 	"Cross-Origin-Embedder-Policy": "require-corp",
 	"Cross-Origin-Resource-Policy": "same-origin",

@@ -437,3 +437,26 @@ func TestServeHostFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestServePermissionsPolicy: every response lets the page's own origin use
+// the camera and turns the other listed features off for everyone.
+func TestServePermissionsPolicy(t *testing.T) {
+	srv := httptest.NewServer(staticHandler(openRoot(t, writeSite(t))))
+	defer srv.Close()
+	for _, p := range []string{"/", "/app.js", "/missing.js", "/.git/config"} {
+		res, _ := get(t, srv, "GET", p, "")
+		got := res.Header.Get("Permissions-Policy")
+		directives := strings.Split(got, ", ")
+		if !slices.Contains(directives, "camera=(self)") {
+			t.Errorf("GET %s: Permissions-Policy %q, want camera=(self)", p, got)
+		}
+		if !slices.Contains(directives, "microphone=()") || !slices.Contains(directives, "geolocation=()") {
+			t.Errorf("GET %s: Permissions-Policy %q, want microphone=() and geolocation=()", p, got)
+		}
+		for _, d := range directives {
+			if d != "camera=(self)" && !strings.HasSuffix(d, "=()") {
+				t.Errorf("GET %s: Permissions-Policy directive %q, want camera=(self) or FEATURE=()", p, d)
+			}
+		}
+	}
+}
