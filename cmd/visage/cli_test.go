@@ -336,6 +336,19 @@ func TestCLIServe(t *testing.T) {
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/wasm" || res.Header.Get("Cross-Origin-Embedder-Policy") != "require-corp" {
 		t.Errorf("GET visage.wasm: %d, headers %v", res.StatusCode, res.Header)
 	}
+	// The Host check is on: a rebound name is refused.
+	req, err := http.NewRequest("GET", m[1]+"visage.wasm", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = "attacker.example"
+	if res, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("GET visage.wasm with Host attacker.example: %d, want 421", res.StatusCode)
+	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -41,8 +45,19 @@ func writeSite(t *testing.T) string {
 	return dir
 }
 
+// openRoot opens dir as staticHandler's root, closed when the test ends.
+func openRoot(t *testing.T, dir string) *os.Root {
+	t.Helper()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { root.Close() })
+	return root
+}
+
 func TestStaticHandlerTypesAndHeaders(t *testing.T) {
-	srv := httptest.NewServer(staticHandler(writeSite(t)))
+	srv := httptest.NewServer(staticHandler(openRoot(t, writeSite(t))))
 	defer srv.Close()
 	for _, tc := range []struct {
 		method, path string
@@ -150,5 +165,298 @@ func TestServeUntilGracefulShutdown(t *testing.T) {
 	}
 	if _, err := net.Dial("tcp", ln.Addr().String()); err == nil {
 		t.Errorf("port still accepts connections after shutdown")
+	}
+}
+
+// get sends method path to srv with the given Host ("" for srv's own) and
+// returns the response with its body read.
+func get(t *testing.T, srv *httptest.Server, method, path, host string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if host != "" {
+		req.Host = host
+	}
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res, string(body)
+}
+
+// TestServeSymlinks: a relative link that stays in the served folder is
+// followed (to a file and to a folder); links out of it, relative or
+// absolute, and absolute links even to a file inside, answer 404 and never
+// the file's contents.
+func TestServeSymlinks(t *testing.T) {
+	outside := t.TempDir()
+	secret := filepath.Join(outside, "secret.txt")
+	if err := os.WriteFile(secret, []byte("outside secret"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := writeSite(t)
+	rel, err := filepath.Rel(dir, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for link, target := range map[string]string{
+		"out-abs.txt":        secret,
+		"out-rel.txt":        rel,
+		"out-dir":            outside,
+		"passwd.txt":         "/etc/passwd",
+		"in-abs.js":          filepath.Join(dir, "app.js"),
+		"in.js":              "app.js",
+		"models/up.js":       "../app.js",
+		"documentation":      "docs",
+		"models/escape.json": "../../../../../../../../" + strings.TrimPrefix(secret, "/"),
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(link))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(staticHandler(openRoot(t, dir)))
+	defer srv.Close()
+	for _, tc := range []struct {
+		path   string
+		status int
+		body   string
+	}{
+		{"/in.js", 200, "export {};"},
+		{"/models/up.js", 200, "export {};"},
+		{"/documentation/", 200, "<p>docs</p>"},
+		{"/out-abs.txt", 404, "404 page not found\n"},
+		{"/out-rel.txt", 404, "404 page not found\n"},
+		{"/out-dir/secret.txt", 404, "404 page not found\n"},
+		{"/passwd.txt", 404, "404 page not found\n"},
+		{"/models/escape.json", 404, "404 page not found\n"},
+		{"/in-abs.js", 404, "404 page not found\n"},
+	} {
+		res, body := get(t, srv, "GET", tc.path, "")
+		if res.StatusCode != tc.status || body != tc.body {
+			t.Errorf("GET %s: status %d body %q, want %d %q", tc.path, res.StatusCode, body, tc.status, tc.body)
+		}
+	}
+}
+
+// TestServeDotfiles: no path with an element starting with '.' is served,
+// a dotfile at the top, in a dot-folder or under a visible folder.
+func TestServeDotfiles(t *testing.T) {
+	dir := writeSite(t)
+	for name, body := range map[string]string{
+		".env":             "SECRET=1",
+		".git/config":      "[core]",
+		".git/index.html":  "<p>git</p>",
+		"models/.hidden":   "hidden",
+		"docs/.htpasswd":   "user:pw",
+		".well-known/x.js": "export {};",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(staticHandler(openRoot(t, dir)))
+	defer srv.Close()
+	for _, p := range []string{
+		"/.env", "/.git/config", "/.git/", "/.git/index.html", "/models/.hidden",
+		"/docs/.htpasswd", "/.well-known/x.js", "/%2egit/config", "/docs/%2Ehtpasswd",
+	} {
+		for _, method := range []string{"GET", "HEAD"} {
+			res, body := get(t, srv, method, p, "")
+			want := "404 page not found\n"
+			if method == "HEAD" {
+				want = ""
+			}
+			if res.StatusCode != 404 || body != want {
+				t.Errorf("%s %s: status %d body %q, want 404 %q", method, p, res.StatusCode, body, want)
+			}
+		}
+	}
+}
+
+// TestServeBadPaths: a path with a NUL or other control character, a
+// backslash or invalid UTF-8 answers 404, never 500, with the security
+// headers all the same.
+func TestServeBadPaths(t *testing.T) {
+	srv := httptest.NewServer(staticHandler(openRoot(t, writeSite(t))))
+	defer srv.Close()
+	for _, p := range []string{
+		"/index.html%00.js", "/index.html%00", "/%00", "/app.js%0a", "/app.js%7f",
+		"/models%5cm.json", "/..%5c..%5cetc%5cpasswd", "/%ff%fe.js", "/app%c0%ae.js",
+	} {
+		res, body := get(t, srv, "GET", p, "")
+		if res.StatusCode != 404 || body != "404 page not found\n" {
+			t.Errorf("GET %s: status %d body %q, want 404 %q", p, res.StatusCode, body, "404 page not found\n")
+		}
+		if got := res.Header.Get("Content-Type"); got != "text/plain; charset=utf-8" {
+			t.Errorf("GET %s: Content-Type %q, want text/plain; charset=utf-8", p, got)
+		}
+		if got := res.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("GET %s: X-Content-Type-Options %q, want nosniff", p, got)
+		}
+	}
+}
+
+// TestServeServablePath: which request paths may name a file.
+func TestServeServablePath(t *testing.T) {
+	for _, p := range []string{"/", "/index.html", "/models/m.json", "/docs/", "/a..b.js", "/x.", "/é.png", "//app.js"} {
+		if !servablePath(p) {
+			t.Errorf("servablePath(%q) = false, want true", p)
+		}
+	}
+	for _, p := range []string{
+		"", "app.js", "/.git/config", "/.env", "/docs/.htpasswd", "/..", "/../etc/passwd", "/./app.js", "/docs/.",
+		"/index.html\x00.js", "/app.js\n", "/app\x7f.js", "/app\t.js", "/models\\m.json", "/\xff.js",
+	} {
+		if servablePath(p) {
+			t.Errorf("servablePath(%q) = true, want false", p)
+		}
+	}
+}
+
+// TestServeSiteFSHidesErrors: whatever the file system's error, siteFS
+// reports fs.ErrNotExist, so that the file server answers 404, not 500.
+func TestServeSiteFSHidesErrors(t *testing.T) {
+	dir := writeSite(t)
+	if err := os.Symlink("/etc/passwd", filepath.Join(dir, "passwd")); err != nil {
+		t.Fatal(err)
+	}
+	f := siteFS{openRoot(t, dir).FS()}
+	for _, name := range []string{"index.html\x00.js", "passwd", "missing", "nolist"} {
+		if _, err := f.Open(name); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("Open(%q): %v, want fs.ErrNotExist", name, err)
+		}
+	}
+}
+
+// TestServeHostCheck: the server answers its own address and its loopback
+// aliases and --host names, whatever their case, and refuses any other Host
+// (a rebound DNS name, another port, none) with 421 and a message naming the
+// Host found and those expected.
+func TestServeHostCheck(t *testing.T) {
+	var names hostNames
+	for _, n := range []string{"Visage.Example", "proxy.test:9443"} {
+		if err := names.Set(n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	hosts, err := allowedHosts(srv.Listener.Addr(), names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = checkHost(hosts, staticHandler(openRoot(t, writeSite(t))))
+	srv.Start()
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	for _, host := range []string{
+		"127.0.0.1:" + port, "localhost:" + port, "LOCALHOST:" + port, "[::1]:" + port,
+		"visage.example:" + port, "VISAGE.example:" + port, "proxy.test:9443",
+	} {
+		res, body := get(t, srv, "GET", "/app.js", host)
+		if res.StatusCode != 200 || body != "export {};" {
+			t.Errorf("Host %s: status %d body %q, want 200 %q", host, res.StatusCode, body, "export {};")
+		}
+	}
+	for _, host := range []string{
+		"attacker.example:" + port, "attacker.example", "localhost", "127.0.0.1",
+		"localhost:1", "127.0.0.1:1" + port, "proxy.test:" + port, "visage.example",
+		"localhost.:" + port, "127.0.0.2:" + port,
+	} {
+		res, body := get(t, srv, "GET", "/app.js", host)
+		if res.StatusCode != http.StatusMisdirectedRequest {
+			t.Errorf("Host %s: status %d, want 421", host, res.StatusCode)
+		}
+		if want := fmt.Sprintf("Host %q is not this server; expected 127.0.0.1:%s, localhost:%s,", host, port, port); !strings.Contains(body, want) {
+			t.Errorf("Host %s: body %q, want it to contain %q", host, body, want)
+		}
+		if strings.Contains(body, "export") {
+			t.Errorf("Host %s: body %q gives the file away", host, body)
+		}
+		if got := res.Header.Get("Content-Type"); got != "text/plain; charset=utf-8" {
+			t.Errorf("Host %s: Content-Type %q, want text/plain; charset=utf-8", host, got)
+		}
+	}
+}
+
+// addr is a net.Addr with a fixed address, for allowedHosts.
+type addr string
+
+func (a addr) Network() string { return "tcp" }
+func (a addr) String() string  { return string(a) }
+
+// TestServeAllowedHosts: which Hosts each kind of listening address answers.
+func TestServeAllowedHosts(t *testing.T) {
+	for _, tc := range []struct {
+		addr  string
+		names []string
+		want  []string
+	}{
+		{"127.0.0.1:8080", nil, []string{"127.0.0.1:8080", "localhost:8080", "[::1]:8080"}},
+		{"[::1]:8080", nil, []string{"[::1]:8080", "localhost:8080", "127.0.0.1:8080"}},
+		{"192.0.2.7:80", nil, []string{"192.0.2.7:80"}},
+		{"192.0.2.7:80", []string{"Box.LAN", "box.lan:8443", "[2001:db8::1]", "2001:db8::2"},
+			[]string{"192.0.2.7:80", "box.lan:80", "box.lan:8443", "[2001:db8::1]:80", "[2001:db8::2]:80"}},
+	} {
+		var names hostNames
+		for _, n := range tc.names {
+			if err := names.Set(n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := allowedHosts(addr(tc.addr), names)
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("allowedHosts(%s, %q) = %q, %v, want %q", tc.addr, tc.names, got, err, tc.want)
+		}
+	}
+	// On all addresses: localhost and this machine's loopback, at least.
+	got, err := allowedHosts(addr("0.0.0.0:8080"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"0.0.0.0:8080", "localhost:8080", "127.0.0.1:8080"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("allowedHosts(0.0.0.0:8080) = %q, want it to hold %s", got, want)
+		}
+	}
+}
+
+// TestServeHostFlag: --host takes NAME or NAME:PORT and refuses the rest.
+func TestServeHostFlag(t *testing.T) {
+	for _, bad := range []string{"", ":8080", "a/b", "user@host", "host:0", "host:http", "host:70000", "a b", "[::1", "a:b:c"} {
+		var names hostNames
+		if err := names.Set(bad); err == nil {
+			t.Errorf("--host %q accepted as %v, want an error", bad, names)
+		}
+	}
+}
+
+// TestServePermissionsPolicy: every response lets the page's own origin use
+// the camera and turns the other listed features off for everyone.
+func TestServePermissionsPolicy(t *testing.T) {
+	srv := httptest.NewServer(staticHandler(openRoot(t, writeSite(t))))
+	defer srv.Close()
+	for _, p := range []string{"/", "/app.js", "/missing.js", "/.git/config"} {
+		res, _ := get(t, srv, "GET", p, "")
+		got := res.Header.Get("Permissions-Policy")
+		directives := strings.Split(got, ", ")
+		if !slices.Contains(directives, "camera=(self)") {
+			t.Errorf("GET %s: Permissions-Policy %q, want camera=(self)", p, got)
+		}
+		if !slices.Contains(directives, "microphone=()") || !slices.Contains(directives, "geolocation=()") {
+			t.Errorf("GET %s: Permissions-Policy %q, want microphone=() and geolocation=()", p, got)
+		}
+		for _, d := range directives {
+			if d != "camera=(self)" && !strings.HasSuffix(d, "=()") {
+				t.Errorf("GET %s: Permissions-Policy directive %q, want camera=(self) or FEATURE=()", p, d)
+			}
+		}
 	}
 }
