@@ -3,8 +3,11 @@ package atomicfile
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -49,5 +52,143 @@ func TestFailedWriteLeavesOldFileAndNoTemp(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Errorf("directory holds %d entries, want only the file (temp not removed)", len(ents))
+	}
+}
+
+// writeString is a Write callback that writes s.
+func writeString(s string) func(io.Writer) error {
+	return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
+}
+
+// assertEntries checks that dir holds exactly the names want (so no
+// temporary file was left behind).
+func assertEntries(t *testing.T, dir string, want ...string) {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range ents {
+		got = append(got, e.Name())
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%s holds %q, want %q", dir, got, want)
+	}
+}
+
+// TestWriteThroughSymlink: writing a link (here a chain of two, the first
+// relative) replaces the file at its end, which keeps its mode, and leaves
+// the links as they were.
+func TestWriteThroughSymlink(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "real"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(dir, "real", "db.json")
+	if err := os.WriteFile(target, []byte("old"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	mid, link := filepath.Join(dir, "mid.json"), filepath.Join(dir, "link.json")
+	if err := os.Symlink("real/db.json", mid); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(mid, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(link, 0o600, writeString("new")); err != nil {
+		t.Fatal(err)
+	}
+	for l, want := range map[string]string{mid: "real/db.json", link: mid} {
+		if dest, err := os.Readlink(l); err != nil || dest != want {
+			t.Errorf("%s now leads to %q (%v), want the link to %q kept", l, dest, err, want)
+		}
+	}
+	got, _ := os.ReadFile(target)
+	st, _ := os.Stat(target)
+	if string(got) != "new" || st.Mode().Perm() != 0o640 {
+		t.Errorf("target after Write through the link: %q mode %v, want \"new\" 0640", got, st.Mode().Perm())
+	}
+	assertEntries(t, dir, "link.json", "mid.json", "real")
+	assertEntries(t, filepath.Join(dir, "real"), "db.json")
+}
+
+// TestWriteThroughDanglingSymlink: a link to a missing file makes Write
+// create that file, with perm, and the link then leads to it.
+func TestWriteThroughDanglingSymlink(t *testing.T) {
+	dir := t.TempDir()
+	link, target := filepath.Join(dir, "link.json"), filepath.Join(dir, "db.json")
+	if err := os.Symlink("db.json", link); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(link, 0o600, writeString("new")); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("%s is no longer a symbolic link (%v)", link, err)
+	}
+	got, _ := os.ReadFile(target)
+	st, _ := os.Stat(target)
+	if string(got) != "new" || st.Mode().Perm() != 0o600 {
+		t.Errorf("file created through the dangling link: %q mode %v, want \"new\" 0600", got, st.Mode().Perm())
+	}
+}
+
+// TestWriteRefusesReadOnly: a file with no write bit is refused (root
+// included, whom the system would let replace it), directly or through a
+// link; the error names the file and its mode, the writer is not called, and
+// the file is untouched.
+func TestWriteRefusesReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	path, link := filepath.Join(dir, "db.json"), filepath.Join(dir, "link.json")
+	if err := os.WriteFile(path, []byte("old"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("db.json", link); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, link} {
+		called := false
+		err := Write(p, 0o600, func(w io.Writer) error { called = true; return nil })
+		if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "read-only (mode 0444); refusing to replace it") {
+			t.Errorf("Write(%s) of a 0444 file: err = %v, want it refused, naming the file and its mode", p, err)
+		}
+		if called {
+			t.Errorf("Write(%s) of a 0444 file called the writer", p)
+		}
+	}
+	got, _ := os.ReadFile(path)
+	st, _ := os.Stat(path)
+	if string(got) != "old" || st.Mode().Perm() != 0o444 {
+		t.Errorf("read-only file now %q mode %v, want \"old\" 0444", got, st.Mode().Perm())
+	}
+	assertEntries(t, dir, "db.json", "link.json")
+}
+
+// TestWriteRefusesDirectory: a directory in the file's place is refused
+// with an error that says so, and left as it was.
+func TestWriteRefusesDirectory(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "db.json")
+	if err := os.Mkdir(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(path, 0o600, writeString("new")); err == nil || !strings.Contains(err.Error(), path+" is a directory, expected a regular file") {
+		t.Errorf("Write over a directory: err = %v, want it refused as a directory", err)
+	}
+	assertEntries(t, dir, "db.json")
+	assertEntries(t, path)
+}
+
+// TestSyncDir: syncing a directory succeeds, and a missing one is an error
+// naming it (so a failure would reach Write's caller).
+func TestSyncDir(t *testing.T) {
+	dir := t.TempDir()
+	if err := syncDir(dir); err != nil {
+		t.Errorf("syncDir(%s): %v", dir, err)
+	}
+	missing := filepath.Join(dir, "missing")
+	if err := syncDir(missing); err == nil || !strings.Contains(err.Error(), missing) {
+		t.Errorf("syncDir of a missing directory: err = %v, want one naming it", err)
 	}
 }
