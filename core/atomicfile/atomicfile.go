@@ -1,6 +1,7 @@
 // Package atomicfile writes files so that a reader, or a crash, sees either the
 // old content or the new, never a part: user data (galleries, caches, pictures)
-// is never left half-written.
+// is never left half-written. Lock serialises the read-modify-write cycles of
+// several processes on one file, so that none of their changes is lost.
 package atomicfile
 
 import (
@@ -28,6 +29,9 @@ import (
 // On any error before the rename the temporary file is removed and path is
 // untouched. An error from syncing the directory means the new content is in
 // place but might not survive a crash.
+//
+// Write takes no lock: two processes that each read, change and Write the
+// same file can lose one's change. Hold Lock around such a cycle.
 func Write(path string, perm fs.FileMode, write func(io.Writer) error) (err error) {
 	target, err := resolve(path)
 	if err != nil {
@@ -72,6 +76,38 @@ func Write(path string, perm fs.FileMode, write func(io.Writer) error) (err erro
 		return fmt.Errorf("%s was replaced, but syncing its directory failed (the change may not survive a crash): %w", describe(path, target), err)
 	}
 	return nil
+}
+
+// Lock takes an exclusive lock for a read-modify-write cycle on path and
+// returns the function that releases it. The caller calls Lock before it
+// reads path and unlock after its Write has returned; every process that
+// changes path must do the same, and then no cycle sees a state older than
+// the last one's Write. Lock waits, without a time limit, while another
+// process holds the lock. Readers need not lock: Write's rename shows them the
+// old file or the new one.
+//
+// The lock is an flock(2) on a sidecar file, the target's name plus ".lock"
+// beside it (created if missing, never removed, as removing it would let a
+// waiter lock a file that a newcomer no longer finds), where the target is
+// the file that Write(path) replaces: a symbolic link and the file it leads
+// to share one lock. The lock is advisory (it binds only those who call
+// Lock) and the system releases it when the process ends, however it ends.
+// Systems without flock (anything but Unix) get an error.
+func Lock(path string) (unlock func(), err error) {
+	target, err := resolve(path)
+	if err != nil {
+		return nil, err
+	}
+	name := target + ".lock"
+	f, err := os.OpenFile(name, os.O_RDONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("locking %s: %w", path, err)
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("locking %s with %s: %w", path, name, err)
+	}
+	return func() { f.Close() }, nil
 }
 
 // maxLinks bounds the chain of symbolic links resolve follows, as the

@@ -5,10 +5,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestWriteReplacesAndKeepsMode(t *testing.T) {
@@ -190,5 +193,101 @@ func TestSyncDir(t *testing.T) {
 	missing := filepath.Join(dir, "missing")
 	if err := syncDir(missing); err == nil || !strings.Contains(err.Error(), missing) {
 		t.Errorf("syncDir of a missing directory: err = %v, want one naming it", err)
+	}
+}
+
+// TestLockSharedThroughSymlink: a link and its target share one lock, a
+// sidecar beside the target; a second Lock waits until the first is released.
+func TestLockSharedThroughSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target, link := filepath.Join(dir, "db.json"), filepath.Join(dir, "link.json")
+	if err := os.Symlink("db.json", link); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := Lock(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan error)
+	go func() {
+		unlock2, err := Lock(target)
+		if err == nil {
+			unlock2()
+		}
+		got <- err
+	}()
+	select {
+	case err := <-got:
+		t.Fatalf("Lock(%s) returned (%v) while Lock(%s) was held", target, err, link)
+	case <-time.After(100 * time.Millisecond):
+	}
+	unlock()
+	if err := <-got; err != nil {
+		t.Fatalf("Lock(%s) after the release: %v", target, err)
+	}
+	assertEntries(t, dir, "db.json.lock", "link.json")
+}
+
+// counterEnv, when set, makes TestLockHelper a worker process that adds
+// counterAdds to the counter file it names.
+const (
+	counterEnv  = "ATOMICFILE_TEST_COUNTER"
+	counterAdds = 20
+)
+
+// TestLockKeepsEveryUpdate runs several processes that each increment a
+// counter file counterAdds times, each increment a Lock, a read, a pause and
+// a Write: without the lock, processes would overwrite one another's counts.
+func TestLockKeepsEveryUpdate(t *testing.T) {
+	const procs = 4
+	path := filepath.Join(t.TempDir(), "counter")
+	if err := os.WriteFile(path, []byte("0"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmds := make([]*exec.Cmd, procs)
+	for i := range cmds {
+		cmds[i] = exec.Command(os.Args[0], "-test.run=^TestLockHelper$", "-test.count=1")
+		cmds[i].Env = append(os.Environ(), counterEnv+"="+path)
+		cmds[i].Stderr = os.Stderr
+		if err := cmds[i].Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Fatalf("worker: %v", err)
+		}
+	}
+	data, _ := os.ReadFile(path)
+	if n, err := strconv.Atoi(string(data)); err != nil || n != procs*counterAdds {
+		t.Errorf("counter is %q, want %d (%d processes × %d increments)", data, procs*counterAdds, procs, counterAdds)
+	}
+}
+
+// TestLockHelper is TestLockKeepsEveryUpdate's worker; run directly it does
+// nothing.
+func TestLockHelper(t *testing.T) {
+	path := os.Getenv(counterEnv)
+	if path == "" {
+		t.Skip("a worker process of TestLockKeepsEveryUpdate")
+	}
+	for range counterAdds {
+		unlock, err := Lock(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := strconv.Atoi(string(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Millisecond) // let another process read the same n, were there no lock
+		if err := Write(path, 0o600, writeString(strconv.Itoa(n+1))); err != nil {
+			t.Fatal(err)
+		}
+		unlock()
 	}
 }

@@ -16,6 +16,16 @@ func canWrite(path string) error {
 	return unix.Access(path, unix.W_OK)
 }
 
+// lockFile waits for an exclusive flock(2) on f.
+func lockFile(f *os.File) error {
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX)
+		if err != unix.EINTR {
+			return err
+		}
+	}
+}
+
 // syncDir flushes the directory dir, and with it the names just renamed in
 // it, to disk. Filesystems that cannot sync a directory answer EINVAL or
 // ENOTSUP; there nothing more can be done, and that is not an error.
