@@ -308,6 +308,75 @@ func TestCLIEnrollVerifyIdentify(t *testing.T) {
 	}
 }
 
+// TestCLIEnrollConcurrent runs enrolls of different people into one new
+// database at once, as separate processes: the database's lock makes each
+// add to what the one before saved, so every person is kept.
+func TestCLIEnrollConcurrent(t *testing.T) {
+	same1, same2, other, stranger := chips(t)
+	db := filepath.Join(t.TempDir(), "people.json")
+	people := map[string]string{"salley": same1, "salley again": same2, "savage": other, "schneider": stranger}
+	type run struct {
+		name   string
+		cmd    *exec.Cmd
+		stderr bytes.Buffer
+	}
+	var runs []*run
+	for name, img := range people {
+		r := &run{name: name, cmd: exec.Command(visageBin, "enroll", "--db", db, "--name", name, "--aligned", img)}
+		r.cmd.Stderr = &r.stderr
+		if err := r.cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, r)
+	}
+	for _, r := range runs {
+		if err := r.cmd.Wait(); err != nil {
+			t.Errorf("enroll %q: %v: %s", r.name, err, r.stderr.String())
+		}
+	}
+	g, err := face.LoadGallery(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := g.Names(), []string{"salley", "salley again", "savage", "schneider"}
+	sort.Strings(got) // in the order the enrolls took the lock
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("after %d concurrent enrolls the database holds %q, want %q", len(people), got, want)
+	}
+}
+
+// TestCLIEnrollDBFile: enroll writes through a database reached by a
+// symbolic link, which stays a link, and refuses a read-only database with an
+// error that names it and its mode, leaving it as it was.
+func TestCLIEnrollDBFile(t *testing.T) {
+	same1, _, other, _ := chips(t)
+	dir := t.TempDir()
+	db, link := filepath.Join(dir, "people.json"), filepath.Join(dir, "link.json")
+	if err := os.Symlink("people.json", link); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"salley", "savage"} {
+		if r := visage(t, "enroll", "--db", link, "--name", name, "--aligned", same1); r.code != 0 {
+			t.Fatalf("enroll %s through a link: exit %d: %s", name, r.code, r.stderr)
+		}
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("%s is no longer a symbolic link (%v)", link, err)
+	}
+	if g, err := face.LoadGallery(db); err != nil || !reflect.DeepEqual(g.Names(), []string{"salley", "savage"}) {
+		t.Errorf("the link's target: %v, want salley and savage enrolled", err)
+	}
+
+	if err := os.Chmod(db, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(db)
+	wantError(t, visage(t, "enroll", "--db", db, "--name", "other", "--aligned", other), exitError, "enroll", db+" is read-only (mode 0444); refusing to replace it")
+	if after, _ := os.ReadFile(db); !bytes.Equal(before, after) {
+		t.Errorf("enroll changed a read-only database")
+	}
+}
+
 func TestCLIServe(t *testing.T) {
 	dir := writeSite(t)
 	cmd := exec.Command(visageBin, "serve", "--dir", dir, "--addr", "127.0.0.1:0")

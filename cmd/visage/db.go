@@ -6,23 +6,50 @@ import (
 	"fmt"
 	"io/fs"
 
+	"visage/core/atomicfile"
 	"visage/core/face"
 )
 
-// openDB reads the gallery file at path (--db). A missing file is an empty
-// gallery when create is set (enroll), and an error otherwise.
-func openDB(path string, create bool) (*face.Gallery, error) {
+// errNoDB is the error of a command run without its --db.
+var errNoDB = usagef("--db FILE is required")
+
+// openDB reads the gallery file at path (--db), which must exist, for a
+// command that only reads it (verify, identify). It takes no lock: the
+// database is only ever replaced whole, by a rename (atomicfile.Write), so a
+// reader sees one complete version.
+func openDB(path string) (*face.Gallery, error) {
 	if path == "" {
-		return nil, usagef("--db FILE is required")
+		return nil, errNoDB
 	}
 	g, err := face.LoadGallery(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist) && create:
-		return face.NewGallery(), nil
-	case errors.Is(err, fs.ErrNotExist):
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("no database %s (create it with `visage enroll --db %s --name NAME IMAGE`)", path, path)
 	}
 	return g, err
+}
+
+// lockDB takes the database's exclusive lock (atomicfile.Lock, a sidecar
+// PATH.lock) and then reads the gallery at path (--db), for a command that
+// changes it (enroll); a missing file is an empty gallery. The caller saves
+// with face.SaveGallery and only then calls unlock, so that a command running
+// beside it reads the saved gallery and no change is lost. unlock is nil when
+// err is not.
+func lockDB(path string) (g *face.Gallery, unlock func(), err error) {
+	if path == "" {
+		return nil, nil, errNoDB
+	}
+	if unlock, err = atomicfile.Lock(path); err != nil {
+		return nil, nil, err
+	}
+	g, err = face.LoadGallery(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return face.NewGallery(), unlock, nil
+	case err != nil:
+		unlock()
+		return nil, nil, err
+	}
+	return g, unlock, nil
 }
 
 // matchFlags are the --db and --threshold flags of the commands that compare
@@ -42,7 +69,7 @@ func (m *matchFlags) add(fl *flag.FlagSet, verb string) {
 // open reads the database, which must exist, with --threshold applied when
 // given.
 func (m *matchFlags) open() (*face.Gallery, error) {
-	g, err := openDB(*m.db, false)
+	g, err := openDB(*m.db)
 	if err != nil {
 		return nil, err
 	}

@@ -25,10 +25,14 @@ func runEnroll(args []string) error {
 	if strings.TrimSpace(*name) == "" {
 		return usagef("--name NAME is required (and must not be blank)")
 	}
-	g, err := openDB(*db, true)
+	// Locked from before the read to after the save, the inference between
+	// included: concurrent enrolls into one database run one after another
+	// and each adds to what the last saved.
+	g, unlock, err := lockDB(*db)
 	if err != nil {
 		return err
 	}
+	defer unlock()
 	used := make([]face.Face, 0, fl.NArg())
 	for _, path := range fl.Args() {
 		f, err := src.oneFace(path)

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 
+	"visage/core/atomicfile"
 	"visage/core/face"
 )
 
@@ -241,11 +243,17 @@ func LoadHead(path string) (*Head, error) {
 	return h, nil
 }
 
-// Save writes the head to path as JSON.
+// Save writes the head to path as one line of JSON, atomically (see
+// atomicfile.Write): a reader or a crash sees the old head or the new one,
+// a symbolic link is written through, and a read-only file is refused. A new
+// file gets mode 0644; an existing one keeps its own.
 func (h *Head) Save(path string) error {
 	data, err := h.MarshalJSON()
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, append(data, '\n'), 0o644)
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		_, err := w.Write(append(data, '\n'))
+		return err
+	})
 }
