@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"syscall/js"
 	"time"
 
@@ -297,4 +298,14 @@ func (a *api) loseGPUForTesting([]js.Value) (any, error) {
 		d.Destroy()
 	}
 	return a.backend.info(), nil
+}
+
+// crashForTesting() never returns: it ends the Go program with exit status
+// 2, as a fatal runtime error (out of memory, say) does, so that tests can
+// check that visage.js notices, rejects the call in flight and restarts the
+// engine with the gallery intact.
+func (a *api) crashForTesting([]js.Value) (any, error) {
+	println("fatal error: crashForTesting")
+	os.Exit(2)
+	return nil, nil
 }

@@ -22,6 +22,7 @@
 //	    where the face networks run now: the adapter on the GPU,
 //	    why the CPU on the CPU; a lost GPU moves every network to the CPU
 //	loseGPUForTesting() → backend(): a test hook destroying the GPU device
+//	crashForTesting(): a test hook ending the Go program as a fatal error does
 //	encode(image) → Float32Array(128)      the face filling the image
 //	distance(a, b) → number                Euclidean, a and b 128 numbers each
 //	compare(a, b, threshold?) → {distance, match, threshold}
@@ -87,7 +88,7 @@ func main() {
 		"gallery": a.galleryInfo, "removePerson": a.remove, "renamePerson": a.rename, "setThreshold": a.setThreshold,
 		"clearGallery": a.clear, "importGallery": a.importGallery, "exportGallery": a.exportGallery,
 		"setHead": a.setHead,
-		"backend": a.backendInfo, "loseGPUForTesting": a.loseGPUForTesting,
+		"backend": a.backendInfo, "loseGPUForTesting": a.loseGPUForTesting, "crashForTesting": a.crashForTesting,
 	}
 	artCalls := &artAPI{backend: func() *backend { return a.backend }} // the Art view's calls: art.go
 	for name, m := range artCalls.methods() {

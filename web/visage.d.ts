@@ -2,6 +2,8 @@
 
 /** The distance below which two descriptors are taken to be the same person. */
 export declare const DEFAULT_THRESHOLD: 0.6;
+/** The largest image, in pixels, the image methods take: 24 megapixels (25,165,824). */
+export declare const MAX_PIXELS: 25165824;
 
 /** A face descriptor: 128 numbers from face-api.js's recognition network. */
 export type Descriptor = Float32Array;
@@ -262,10 +264,16 @@ export interface LayerFeatures {
  * enrolled people (in memory: save exportGallery's text to keep it). Every
  * method returns a promise that rejects with an Error whose message says what
  * was wrong; calls are served one at a time, in order.
+ *
+ * Images are bounded: over 24 megapixels (MAX_PIXELS) or 256 MiB of file,
+ * a call rejects with the size and the limit before anything is allocated.
+ * If the engine stops anyway (a fatal error in the Go core), the calls
+ * pending reject with an Error saying so, and the instance restarts it
+ * with the same models, gallery, threshold and head: the next call works.
  */
 export declare class Visage {
   /** Use Visage.load. */
-  private constructor(worker: Worker);
+  private constructor(workerUrl: URL, loadOptions: object);
   /** Starts the worker and loads the models; rejects when a file is missing or malformed. */
   static load(options?: LoadOptions): Promise<Visage>;
   /** Every face in the image, best score first; [] when there is none. */
@@ -312,6 +320,8 @@ export declare class Visage {
   backend(): Promise<BackendInfo>;
   /** Test hook: destroys the WebGPU device; the next call falls back to the CPU. */
   loseGPUForTesting(): Promise<BackendInfo>;
+  /** Test hook: ends the engine as a fatal error would; rejects, and the engine restarts with the gallery. */
+  crashForTesting(): Promise<never>;
   /** Loads VGG-19 (manifest.json and raw files under vggUrl, default "vgg19/") once, for the Art methods. */
   loadStyleNetwork(options?: { vggUrl?: string | URL; onProgress?: (progress: LoadProgress) => void }): Promise<{ layers: string[] }>;
   /** Fits a content and a style image to the working size (longer side size, default 256). */

@@ -11,18 +11,46 @@
 /** The distance below which two descriptors are taken to be the same person. */
 export const DEFAULT_THRESHOLD = 0.6;
 
+/**
+ * The largest image, in pixels, that the image methods take (24 megapixels,
+ * the Go core's imageio.MaxPixels): a larger one rejects before it is read.
+ */
+export const MAX_PIXELS = 24 * 1024 * 1024;
+
 export class Visage {
   #worker;
-  #pending = new Map(); // request id → {resolve, reject, onProgress}
+  #workerUrl;
+  #loadOptions; // what load was given, for a restart
+  #pending = new Map(); // request id → {op, resolve, reject, onProgress}
   #nextId = 1;
   #stopped = null; // the Error later calls reject with, once terminated
   #vgg = null; // loadStyleNetwork's promise
+  #gallery = null; // exportGallery's text after the last change, for a restart
+  #head = null; // setHead's argument, for a restart
+  #restarts = 0;
 
   /** Use Visage.load; the constructor only wires up a started worker. */
-  constructor(worker) {
+  constructor(workerUrl, loadOptions) {
+    this.#workerUrl = workerUrl;
+    this.#loadOptions = loadOptions;
+    this.#startWorker();
+  }
+
+  // #startWorker starts worker.js and routes its messages: answers and
+  // progress to the pending calls, {fatal} (the Go program exited) to
+  // #restart.
+  #startWorker() {
+    const worker = new Worker(this.#workerUrl);
     this.#worker = worker;
-    worker.onmessage = ({ data: { id, result, error, progress } }) => {
+    worker.onmessage = ({ data: { id, result, error, progress, fatal } }) => {
+      if (fatal !== undefined) {
+        this.#restart(fatal);
+        return;
+      }
       const call = this.#pending.get(id);
+      if (!call) {
+        return; // answered already, by a restart
+      }
       if (progress !== undefined) {
         call.onProgress?.(progress);
         return;
@@ -36,8 +64,42 @@ export class Visage {
     };
     worker.onerror = (ev) => {
       ev.preventDefault();
-      this.#stop(new Error(`visage: the worker failed: ${ev.message || 'could not start worker.js'}`));
+      const why = ev.message || 'could not start worker.js';
+      if (this.#gallery === null) {
+        this.#stop(new Error(`visage: the worker failed: ${why}`)); // never loaded: a restart would fail the same way
+      } else {
+        this.#restart(`the worker failed: ${why}`);
+      }
     };
+  }
+
+  // #restart replaces a worker whose engine stopped: every pending call
+  // rejects with an Error saying so, and a new worker loads the same models
+  // and gets the gallery and head back before any later call runs (the
+  // worker answers in request order). Style transfer reloads VGG-19 when it
+  // is next used. After 3 restarts the instance stops for good.
+  #restart(reason) {
+    if (this.#stopped) {
+      return;
+    }
+    this.#worker.terminate();
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    if (++this.#restarts > 3) {
+      this.#stop(new Error(`visage: ${reason}, for the 4th time; not restarting it`));
+    } else {
+      this.#startWorker();
+      this.#call('load', [this.#loadOptions]).catch((err) => this.#stop(new Error(`visage: restarting the engine failed: ${err.message}`)));
+      const lost = (what) => (err) => this.#stop(new Error(`visage: restoring the ${what} after a restart failed: ${err.message}`));
+      this.#call('importGallery', [this.#gallery]).catch(lost('gallery'));
+      if (this.#head !== null) {
+        this.#call('setHead', [this.#head]).catch(lost('head'));
+      }
+      this.#vgg = null;
+    }
+    for (const call of pending) {
+      call.reject(new Error(`visage: ${reason} during ${call.op}, which was not done; the engine was restarted with the gallery, so try again`));
+    }
   }
 
   /**
@@ -64,9 +126,11 @@ export class Visage {
     if (!folder.pathname.endsWith('/')) {
       folder.pathname += '/'; // "models" means the folder, not a file beside it
     }
-    const v = new Visage(new Worker(workerUrl));
+    const options = { modelsUrl: folder.href, detector, backend, precision };
+    const v = new Visage(workerUrl, options);
     try {
-      await v.#call('load', [{ modelsUrl: folder.href, detector, backend, precision }], [], onProgress);
+      await v.#call('load', [options], [], onProgress);
+      v.#gallery = await v.#call('exportGallery', []);
     } catch (err) {
       v.terminate();
       throw err;
@@ -114,7 +178,8 @@ export class Visage {
 
   /** Adds the largest face in the image to the person called name. */
   async enroll(name, image) {
-    return this.#callWithImage('enroll', [name], image);
+    const [arg, transfer] = await toImageArg(image, 'enroll');
+    return this.#changing('enroll', [name, arg], transfer);
   }
 
   /** Compares the largest face in the image with the person called name. */
@@ -134,17 +199,17 @@ export class Visage {
 
   /** Forgets the person called name. */
   removePerson(name) {
-    return this.#call('removePerson', [name]);
+    return this.#changing('removePerson', [name]);
   }
 
   /** Renames a person, keeping their samples. */
   renamePerson(oldName, newName) {
-    return this.#call('renamePerson', [oldName, newName]);
+    return this.#changing('renamePerson', [oldName, newName]);
   }
 
   /** Sets the distance below which a face matches a person, in (0, 2]. */
   setThreshold(threshold) {
-    return this.#call('setThreshold', [threshold]);
+    return this.#changing('setThreshold', [threshold]);
   }
 
   /**
@@ -154,13 +219,16 @@ export class Visage {
    * higherIsSame}. null goes back to plain distance. Rejects, keeping the
    * current head, when json is not a head over 128-number descriptors.
    */
-  setHead(json) {
-    return this.#call('setHead', [json === null || typeof json === 'string' ? json : JSON.stringify(json)]);
+  async setHead(json) {
+    const text = json === null || typeof json === 'string' ? json : JSON.stringify(json);
+    const result = await this.#call('setHead', [text]);
+    this.#head = text;
+    return result;
   }
 
   /** Forgets every enrolled person (the threshold stays). */
   clearGallery() {
-    return this.#call('clearGallery', []);
+    return this.#changing('clearGallery', []);
   }
 
   /** The gallery as JSON text in face-api.js's FaceMatcher.toJSON layout. */
@@ -174,7 +242,7 @@ export class Visage {
    * it; on any error the gallery is unchanged.
    */
   importGallery(json) {
-    return this.#call('importGallery', [typeof json === 'string' ? json : JSON.stringify(json)]);
+    return this.#changing('importGallery', [typeof json === 'string' ? json : JSON.stringify(json)]);
   }
 
   /** Returns the Euclidean distance between two descriptors. */
@@ -288,6 +356,27 @@ export class Visage {
     this.#stop(new Error('visage: terminated'));
   }
 
+  /**
+   * A test hook: ends the engine as a fatal error (running out of memory,
+   * say) would. The call rejects, and the engine restarts with the gallery.
+   */
+  crashForTesting() {
+    return this.#call('crashForTesting', []);
+  }
+
+  // #changing calls op, which changes the gallery, and resolves as it does
+  // once the changed gallery is kept for a restart: the snapshot is asked
+  // for right behind op, so the worker takes it after op and before any
+  // later call.
+  async #changing(op, args, transfer = []) {
+    const change = this.#call(op, args, transfer);
+    const snapshot = this.#call('exportGallery', []);
+    snapshot.catch(() => {}); // change's rejection is the one reported
+    const result = await change;
+    this.#gallery = await snapshot;
+    return result;
+  }
+
   // #callWithImage calls op with args, the image converted, then after.
   async #callWithImage(op, args, image, after = []) {
     const [arg, transfer] = await toImageArg(image, op);
@@ -301,7 +390,7 @@ export class Visage {
         return;
       }
       const id = this.#nextId++;
-      this.#pending.set(id, { resolve, reject, onProgress });
+      this.#pending.set(id, { op, resolve, reject, onProgress });
       try {
         this.#worker.postMessage({ id, op, args }, transfer);
       } catch (err) {
@@ -361,6 +450,12 @@ function sizeOf(input, op) {
   }
   if (width === 0 || height === 0) {
     throw new RangeError(`visage: ${op} got an empty image (width or height is 0; is it loaded?)`);
+  }
+  if (width * height > MAX_PIXELS) {
+    throw new RangeError(
+      `visage: ${op} got a ${width}x${height} image (${(width * height / 1e6).toFixed(1)} megapixels), ` +
+        `more than the ${(MAX_PIXELS / 1e6).toFixed(1)} megapixels Visage takes; scale it down first`,
+    );
   }
   return { width, height };
 }

@@ -10,6 +10,10 @@
 // every other op is a method of the API that visage.wasm registers as
 // globalThis.visage (see wasm/main.go). An ImageBitmap argument is turned into
 // RGBA pixels here, off the page's thread.
+//
+// If the Go program exits (a fatal runtime error such as running out of
+// memory), the worker posts {fatal: reason}: the Go instance cannot be used
+// again, so visage.js answers what is pending and starts a new worker.
 'use strict';
 
 importScripts('wasm_exec.js', 'simd.js'); // simd.js: attachSIMD (perf helper's SIMD kernels)
@@ -21,17 +25,33 @@ importScripts('wasm_exec.js', 'simd.js'); // simd.js: attachSIMD (perf helper's 
 const RECOGNIZER = 'face_recognition_model';
 const DETECTORS = ['ssd_mobilenetv1_model', 'face_landmark_68_model', 'tiny_face_detector_model'];
 
+// goOutput keeps the last lines the Go program printed (wasm_exec.js writes
+// them with console.log), so that an exit can say why: "fatal error: …".
+const goOutput = [];
+const consoleLog = console.log;
+console.log = (...args) => {
+  goOutput.push(args.join(' '));
+  goOutput.splice(0, goOutput.length - 20);
+  consoleLog(...args);
+};
+
+// exited rejects, with the reason, when the Go program exits.
+let exited;
+const go = new Go();
 const api = start();
 
 async function start() {
-  const go = new Go();
   const { instance } = await WebAssembly.instantiateStreaming(fetch('visage.wasm'), go.importObject);
   // The SIMD kernels share Go's memory; core/ops looks for them when the Go
   // program starts, so they are attached before go.run (pure Go without them).
   await attachSIMD(instance.exports.mem, (file) => fetch(file));
-  // run settles only when the Go program exits, which it does not do on its own;
-  // later calls then fail with wasm_exec.js's "Go program has already exited".
-  go.run(instance);
+  // run settles only when the Go program exits, which it does not do on its
+  // own: only a fatal error ends it.
+  exited = go.run(instance).then(() => {
+    const line = goOutput.findLast((l) => /^(fatal error|panic|runtime):/.test(l));
+    throw new Error(`the engine stopped (${line ?? 'the Go program exited'})`);
+  });
+  exited.catch((err) => postMessage({ fatal: err.message }));
   if (typeof globalThis.visage !== 'object') {
     throw new Error('visage.wasm started but did not register its API');
   }
@@ -146,12 +166,16 @@ async function handle({ id, op, args }) {
     } else if (op === 'artLoad') {
       result = await loadVGG(visage, args[0], (progress) => postMessage({ id, progress }));
     } else if (typeof visage[op] === 'function') {
-      result = await visage[op](...args.map((a) => (a instanceof ImageBitmap ? pixelsOf(a) : a)));
+      const call = visage[op](...args.map((a) => (a instanceof ImageBitmap ? pixelsOf(a) : a)));
+      result = await Promise.race([call, exited]); // a call the exit cuts short never settles
     } else {
       throw new Error(`unknown operation ${JSON.stringify(op)}`);
     }
     postMessage({ id, result }, ArrayBuffer.isView(result) ? [result.buffer] : []);
   } catch (err) {
+    if (go.exited) {
+      return; // the {fatal} message answers every pending request
+    }
     postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }
 }
