@@ -20,6 +20,7 @@ import (
 	"testing"
 
 	"visage/core/face"
+	"visage/core/imageio/imageiotest"
 	"visage/models/assets/assettest"
 	"visage/models/facerec"
 )
@@ -165,6 +166,21 @@ func TestCLIImageErrors(t *testing.T) {
 	wantError(t, visage(t, "compare", "--aligned", corrupt, same1), exitError, "compare", corrupt)
 	wantError(t, visage(t, "encode", "--aligned", same1, truncated), exitError, "encode", truncated)
 	wantError(t, visage(t, "encode", "--aligned", "--models", dir, same1), exitError, "encode", dir)
+}
+
+// TestCLIRefusesImageBombs replays the hardening report's `visage encode
+// --aligned bomb.png`, which died with "fatal error: out of memory" and a
+// goroutine dump: the 20000x20000 PNG (400 KB) is refused with its size and
+// the budget, with --aligned and as a photo.
+func TestCLIRefusesImageBombs(t *testing.T) {
+	chips(t) // the face model
+	bomb := filepath.Join(t.TempDir(), "bomb.png")
+	if err := os.WriteFile(bomb, imageiotest.PNGBomb(20000, 20000, false), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"encode", "--aligned", bomb}, {"encode", bomb}} {
+		wantError(t, visage(t, args...), 1, "encode", bomb, "20000x20000 (400.0 megapixels), more than the 25.2 megapixels")
+	}
 }
 
 func TestCLIEncode(t *testing.T) {
