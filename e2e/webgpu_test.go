@@ -49,11 +49,29 @@ type gpuResult struct {
 	CPUMillis   float64 `json:"cpuMillis"`
 }
 
+// kernelChecks is the number of cases wasm/webgputest's ?kernels page runs
+// for each Op (72 in all, counted from its checks()): TestWebGPUKernels
+// requires exactly these, so that a kernel whose checks went missing, or a
+// page that stopped early, fails instead of passing on what remains. A
+// check added to the page must be added here.
+var kernelChecks = map[string]int{
+	"Conv2D": 8, "Conv2DFused": 4, "DepthwiseConv2D": 3, "DepthwiseConv2DFused": 2, "ConvBackwardInput": 4,
+	"MaxPool2D": 4, "MaxPool2DBackward": 4, "AvgPool2D": 4, "AvgPool2DBackward": 4,
+	"ReLU": 1, "ReLU6": 1, "LeakyReLU": 1, "ReLUCopy": 1, "ReLUBackward": 1,
+	"ScaleBias": 3, "Add": 1, "AddZeroExtended": 3, "NewBuffer": 1,
+	"ScaledDiff": 1, "SumSquaredDiff": 3, "TotalVariation": 3, "AddTotalVariationGrad": 3,
+	"MatMul": 4, "FullyConnected": 3, "Gram": 2,
+	"Adam": 1, "batch": 1, "Destroy": 1,
+}
+
 // TestWebGPUKernels checks that every WebGPU kernel matches its
-// visage/core/ops reference on the page's random, awkwardly shaped inputs.
+// visage/core/ops reference on the page's random, awkwardly shaped inputs,
+// and that the page ran exactly the checks of kernelChecks, each case once.
 func TestWebGPUKernels(t *testing.T) {
 	results := runGPUPage(t, "?kernels", "", "")
 	worst := map[string]float64{}
+	ran := map[string]int{}
+	cases := map[[2]string]bool{}
 	var order []string
 	for _, r := range results {
 		switch {
@@ -62,14 +80,29 @@ func TestWebGPUKernels(t *testing.T) {
 		case !(r.RelErr <= maxKernelRelErr): // also catches NaN
 			t.Errorf("%s %s: relative error %.3g, want ≤ %g", r.Op, r.Case, r.RelErr, maxKernelRelErr)
 		}
+		if cases[[2]string{r.Op, r.Case}] {
+			t.Errorf("%s %s: reported twice", r.Op, r.Case)
+		}
+		cases[[2]string{r.Op, r.Case}] = true
 		if _, seen := worst[r.Op]; !seen {
 			order = append(order, r.Op)
 		}
 		worst[r.Op] = max(worst[r.Op], r.RelErr)
+		ran[r.Op]++
 		t.Logf("%-20s %-45s rel err %.2e", r.Op, r.Case, r.RelErr)
 	}
 	for _, op := range order {
 		t.Logf("worst %-20s %.2e", op, worst[op])
+	}
+	for op, n := range kernelChecks {
+		if ran[op] != n {
+			t.Errorf("%s: %d checks ran, want %d", op, ran[op], n)
+		}
+	}
+	for op, n := range ran {
+		if _, ok := kernelChecks[op]; !ok {
+			t.Errorf("%s: %d checks ran, kernelChecks does not list it", op, n)
+		}
 	}
 }
 

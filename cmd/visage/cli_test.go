@@ -146,6 +146,31 @@ func TestCLIUsageErrors(t *testing.T) {
 	}
 }
 
+// TestCLIExitStatusesAreTheREADMEs checks the exit statuses the README
+// documents ("0 ok, 1 error (one-line reason on stderr), 2 bad usage, 3 no
+// face found") as literals, not through exitError, exitUsage and exitNoFace,
+// so that renumbering those constants fails here.
+func TestCLIExitStatusesAreTheREADMEs(t *testing.T) {
+	same1, same2, _, _ := chips(t)
+	blank := writePNG(t, image.NewGray(image.Rect(0, 0, 160, 90)))
+	for _, tc := range []struct {
+		what string
+		args []string
+		code int
+	}{
+		{"ok", []string{"compare", "--aligned", same1, same2}, 0},
+		{"error", []string{"compare", "--aligned", same1, filepath.Join(t.TempDir(), "missing.jpg")}, 1},
+		{"bad usage", []string{"compare", "--aligned", same1}, 2},
+		{"unknown command", []string{"nosuchcommand"}, 2},
+		{"no command", nil, 2},
+		{"no face found", []string{"compare", "--json", blank, blank}, 3},
+	} {
+		if r := visage(t, tc.args...); r.code != tc.code {
+			t.Errorf("%s (visage %q): exit %d, the README says %d; stderr %q", tc.what, tc.args, r.code, tc.code, r.stderr)
+		}
+	}
+}
+
 func TestCLIImageErrors(t *testing.T) {
 	same1, _, _, _ := chips(t)
 	dir := t.TempDir()

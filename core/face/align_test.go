@@ -108,18 +108,45 @@ func TestMirrorTwiceIsIdentity(t *testing.T) {
 	}
 }
 
+// dlibTemplate is the part of dlib's mean face that get_face_chip_details
+// (dlib/image_transforms/interpolation.h) aligns 68-landmark faces on, typed
+// from dlib's mean_face_shape_x and mean_face_shape_y: landmark index, then
+// x and y in dlib's unit square. dlib skips the jaw (0–16, which the table
+// does not even list), the eyebrows (17–26) and the lower lip (55–59, 65–67).
+// The test keeps its own copy so that an edit to landmarks.DlibMeanFace, to
+// the points used or to the padding is caught, not reproduced.
+var dlibTemplate = [...]struct {
+	i    int
+	x, y float64
+}{
+	{27, 0.490127, 0.203352}, {28, 0.490127, 0.307009}, {29, 0.490127, 0.409805},
+	{30, 0.490127, 0.515625}, {31, 0.36688, 0.587326}, {32, 0.426036, 0.609345},
+	{33, 0.490127, 0.628106}, {34, 0.554217, 0.609345}, {35, 0.613373, 0.587326},
+	{36, 0.121737, 0.216423}, {37, 0.187122, 0.178758}, {38, 0.265825, 0.179852},
+	{39, 0.334606, 0.231733}, {40, 0.260918, 0.245099}, {41, 0.182743, 0.244077},
+	{42, 0.645647, 0.231733}, {43, 0.714428, 0.179852}, {44, 0.793132, 0.178758},
+	{45, 0.858516, 0.216423}, {46, 0.79751, 0.244077}, {47, 0.719335, 0.245099},
+	{48, 0.254149, 0.780233}, {49, 0.340985, 0.745405}, {50, 0.428858, 0.727388},
+	{51, 0.490127, 0.742578}, {52, 0.551395, 0.727388}, {53, 0.639268, 0.745405},
+	{54, 0.726104, 0.780233}, {60, 0.290379, 0.784792}, {61, 0.428096, 0.778746},
+	{62, 0.490127, 0.785343}, {63, 0.552157, 0.778746}, {64, 0.689874, 0.784792},
+}
+
 func TestChipTransformPutsTemplateOnLandmarks(t *testing.T) {
-	// Landmarks that are exactly dlib's template scaled by 2 and shifted:
-	// the fitted chip transform is that map.
+	// Landmarks that are exactly dlib's template, as dlib's face recognition
+	// example places it (get_face_chip_details(shape, 150, 0.25): chip pixel
+	// (0.25 + x) / 1.5 * 150), rotated, scaled and shifted by want; every
+	// other landmark is far off, so using one of them would spoil the fit.
+	want := Similarity{A: 2 * math.Cos(0.3), B: 2 * math.Sin(0.3), TX: 30, TY: 40}
 	pts := make([]landmarks.Point, landmarks.NumPoints)
-	for i := 17; i < landmarks.NumPoints; i++ {
-		pts[i] = landmarks.Point{
-			X: 2*(chipPadding+landmarks.DlibMeanFace[0][i-17])/(1+2*chipPadding)*ChipSize + 30,
-			Y: 2*(chipPadding+landmarks.DlibMeanFace[1][i-17])/(1+2*chipPadding)*ChipSize + 40,
-		}
+	for i := range pts {
+		pts[i] = landmarks.Point{X: -1000 * float64(i), Y: 500}
+	}
+	for _, p := range dlibTemplate {
+		pts[p.i] = want.Apply(landmarks.Point{X: (0.25 + p.x) / 1.5 * 150, Y: (0.25 + p.y) / 1.5 * 150})
 	}
 	got := ChipTransform(pts)
-	if math.Abs(got.A-2) > 1e-9 || math.Abs(got.B) > 1e-9 || math.Abs(got.TX-30) > 1e-9 || math.Abs(got.TY-40) > 1e-9 {
-		t.Errorf("got %+v, want scale 2, shift (30,40)", got)
+	if d := math.Abs(got.A-want.A) + math.Abs(got.B-want.B) + math.Abs(got.TX-want.TX) + math.Abs(got.TY-want.TY); d > 1e-9 {
+		t.Errorf("got %+v, want %+v", got, want)
 	}
 }

@@ -63,14 +63,34 @@ func plainDistance(a, b []float32) (float64, bool) {
 	return math.Sqrt(s), false
 }
 
+// clusterFloors are the accuracies on 600 held-out pairs that
+// TestHeadsBeatPlainDistanceOnClusters requires of each head, just under what
+// it measures (the run is deterministic: fixed seeds, the same on 1, 2 and 4
+// CPUs): the README quotes them as "lifts 71% to 84–91% (triplet) and 100%
+// (classifier)". A pair is 1/600 ≈ 0.0017.
+var clusterFloors = map[string]float64{
+	"triplet linear semi-hard": 0.905, // measured 0.910
+	"triplet linear hard":      0.890, // measured 0.897
+	"triplet linear random":    0.865, // measured 0.873
+	"triplet mlp sgd":          0.835, // measured 0.843
+	"triplet linear identity":  0.840, // measured 0.847
+	"pairs abs":                0.995, // measured 1.000
+	"pairs chi2":               0.995, // measured 1.000
+}
+
 // The heads must find the 16 informative dimensions that a plain distance
-// cannot tell from the noise, on people they were not trained on.
+// cannot tell from the noise, on people they were not trained on: plain
+// distance scores 71% there (measured 0.713), each head at least its floor
+// in clusterFloors.
 func TestHeadsBeatPlainDistanceOnClusters(t *testing.T) {
 	rng := rand.New(rand.NewPCG(42, 42))
 	trainX, trainL := clusters(rng, 60, 6)
 	testX, testL := clusters(rng, 40, 6)
 	d := Dataset{FromRows(trainX), trainL}
 	plain := accuracy(testX, testL, 600, plainDistance)
+	if plain < 0.705 || plain > 0.72 {
+		t.Errorf("plain distance: accuracy %.3f, want the README's 71%% (measured 0.713)", plain)
+	}
 
 	heads := map[string]*Head{}
 	for _, m := range []Mining{SemiHard, Hard, Random} {
@@ -103,11 +123,17 @@ func TestHeadsBeatPlainDistanceOnClusters(t *testing.T) {
 		}
 		heads["pairs "+f.String()] = h
 	}
+	if len(heads) != len(clusterFloors) {
+		t.Errorf("trained %d heads, clusterFloors has %d", len(heads), len(clusterFloors))
+	}
 	for name, h := range heads {
 		acc := accuracy(testX, testL, 600, h.Score)
 		t.Logf("%-26s accuracy %.3f (plain distance %.3f)", name, acc, plain)
-		if acc < plain+0.1 {
-			t.Errorf("%s: accuracy %.3f, want at least plain distance's %.3f + 0.1", name, acc, plain)
+		floor, ok := clusterFloors[name]
+		if !ok {
+			t.Errorf("%s: no floor in clusterFloors", name)
+		} else if acc < floor {
+			t.Errorf("%s: accuracy %.3f, want at least %.3f (plain distance %.3f)", name, acc, floor, plain)
 		}
 		// Saved and loaded, the head scores identically.
 		path := filepath.Join(t.TempDir(), "head.json")
