@@ -7,6 +7,7 @@ import (
 	"io/fs"
 
 	"visage/core/face"
+	"visage/core/learn"
 )
 
 // openDB reads the gallery file at path (--db). A missing file is an empty
@@ -36,17 +37,17 @@ type matchFlags struct {
 // threshold does ("match", "recognise").
 func (m *matchFlags) add(fl *flag.FlagSet, verb string) {
 	m.db = fl.String("db", "", "database `FILE` written by `visage enroll` (or face-api.js's FaceMatcher.toJSON)")
-	fl.Var(&m.threshold, "threshold", verb+" when the distance is below `T`, in (0, 2] (default: the database's, normally 0.6); with --head, the head's threshold instead")
+	fl.Var(&m.threshold, "threshold", verb+fmt.Sprintf(" when the distance is below `T`, in (0, %v] (default: the database's, normally 0.6); with --head, the head's threshold instead", face.MaxThreshold))
 }
 
 // open reads the database, which must exist, with --threshold applied when
-// given.
-func (m *matchFlags) open() (*face.Gallery, error) {
+// given and no head decides (with one, the value is the head's threshold).
+func (m *matchFlags) open(head *learn.Head) (*face.Gallery, error) {
 	g, err := openDB(*m.db, false)
 	if err != nil {
 		return nil, err
 	}
-	if m.threshold.set {
+	if m.threshold.set && head == nil {
 		if err := g.SetThreshold(m.threshold.value); err != nil {
 			return nil, err
 		}
