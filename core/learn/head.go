@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 
@@ -200,14 +201,17 @@ func (h *Head) thresholdRange() (lo, hi float64, what string) {
 
 // UnmarshalJSON reads a head written by MarshalJSON, checking the format,
 // that the layers chain (each dense layer takes the previous output), that
-// every array has its declared size, every number is finite and the
-// threshold lies in its kind's range (see CheckThreshold).
+// every array has its declared size, every number is finite, the threshold
+// lies in its kind's range (see CheckThreshold) and nothing follows the head.
 func (h *Head) UnmarshalJSON(data []byte) error {
 	var j headJSON
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&j); err != nil {
 		return fmt.Errorf("learn: head: %w", err)
+	}
+	if err := dec.Decode(new(json.RawMessage)); err != io.EOF {
+		return fmt.Errorf("learn: head: expected the end after the head, found more data")
 	}
 	if j.Format != headFormat || j.Version != headVersion {
 		return fmt.Errorf("learn: head: expected format %q version %d, found %q version %d", headFormat, headVersion, j.Format, j.Version)

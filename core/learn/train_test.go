@@ -207,6 +207,7 @@ func TestHeadFileRejectsDamage(t *testing.T) {
 		{`{"format":"visage-head","version":1,"kind":"pair-classifier","feature":"l1","w":[1],"b":0,"higher_is_same":true,"threshold":0.5}`, `feature must be abs or chi2, found "l1"`},
 		{`{"format":"visage-head","version":1,"kind":"pair-classifier","feature":"abs","w":[1],"higher_is_same":true,"threshold":0.5}`, "finite weights w and bias b"},
 		{`{` + pairs + `,"threshold":0.5,"extra":1}`, `unknown field "extra"`},
+		{`{` + pairs + `,"threshold":0.5} {}`, "expected the end after the head, found more data"},
 		// Thresholds outside the kind's range make every pair, or no pair, the same.
 		{`{` + pairs + `,"threshold":-1}`, `"threshold" must be a probability in (0, 1) for kind "pair-classifier", found -1`},
 		{`{` + pairs + `,"threshold":0}`, "in (0, 1) for kind \"pair-classifier\", found 0"},
