@@ -99,6 +99,9 @@ func readEncodingCache(r *bufio.Reader, size int64) (*EncodingCache, error) {
 	if err := dec.Decode(&h); err != nil {
 		return nil, fmt.Errorf("encodings cache header: %w", err)
 	}
+	if err := dec.Decode(new(json.RawMessage)); err != io.EOF {
+		return nil, fmt.Errorf("encodings cache header: expected the line to end after the JSON object, found more")
+	}
 	if h.Version != cacheVersion {
 		return nil, fmt.Errorf("encodings cache header: \"version\" must be %d, found %d", cacheVersion, h.Version)
 	}

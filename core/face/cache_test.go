@@ -98,6 +98,7 @@ func TestEncodingCacheLoadRejectsDamage(t *testing.T) {
 		{"magic", func(b []byte) []byte { return append([]byte("{}"), b[2:]...) }, "not an encodings cache"},
 		{"version", func(b []byte) []byte { return bytes.Replace(b, []byte(`"version":1`), []byte(`"version":9`), 1) }, `"version" must be 1, found 9`},
 		{"dim", func(b []byte) []byte { return bytes.Replace(b, []byte(`"dim":128`), []byte(`"dim":127`), 1) }, `"dim" must be 128, found 127`},
+		{"header trailing data", func(b []byte) []byte { return bytes.Replace(b, []byte(`"count":2}`), []byte(`"count":2} {}`), 1) }, "expected the line to end"},
 		{"unknown field", func(b []byte) []byte { return bytes.Replace(b, []byte(`"dim"`), []byte(`"dims"`), 1) }, "unknown field"},
 		{"count negative", func(b []byte) []byte { return bytes.Replace(b, []byte(`"count":2`), []byte(`"count":-1`), 1) }, `"count" must be in 0..175`},
 		{"count beyond the file", func(b []byte) []byte { return bytes.Replace(b, []byte(`"count":2`), []byte(`"count":100000000`), 1) }, `"count" must be in 0..175 (the 526 bytes after the header`},
