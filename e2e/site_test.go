@@ -380,7 +380,7 @@ func TestAPIContract(t *testing.T) {
 		{"encode(short pixels)", got.ShortPixels, "2x2 RGBA pixels need 16 bytes of data, found 3"},
 		{"encode(42)", got.NotEncodable, "encode expects a Blob, bytes, ImageData"},
 		{"compare(a, [1, 2])", got.ShortDescriptor, "second descriptor: face: descriptor must have 128 numbers, found 2"},
-		{"compare(a, a, 5)", got.BadThreshold, "threshold must be in (0, 2], found 5"},
+		{"compare(a, a, 5)", got.BadThreshold, "threshold must be in (0, 1], found 5"},
 	})
 	if got.Self.Distance != 0 || !got.Self.Match || got.Self.Threshold != face.DefaultThreshold || got.SelfDistance != 0 {
 		t.Errorf("compare(a, a) = %+v and distance(a, a) = %g, want {0 true %g} and 0", got.Self, got.SelfDistance, face.DefaultThreshold)

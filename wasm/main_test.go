@@ -93,7 +93,7 @@ func TestBadInputRejects(t *testing.T) {
 		{"distance(a, short)", call(a.distance, descriptor, u8.New(3)), "descriptor must have 128 numbers, found 3"},
 		{"distance(string inside)", call(a.distance, withString, descriptor), "first descriptor: element 3 must be a number, found string"},
 		{"compare threshold", call(a.compare, descriptor, descriptor, "0.5"), "threshold must be a number, found string"},
-		{"compare threshold range", call(a.compare, descriptor, descriptor, 0), "threshold must be in (0, 2], found 0"},
+		{"compare threshold range", call(a.compare, descriptor, descriptor, 0), "threshold must be in (0, 1], found 0"},
 	} {
 		if !strings.Contains(c.got.rejected, c.wanted) {
 			t.Errorf("%s: rejected with %q, want a message containing %q", c.name, c.got.rejected, c.wanted)
@@ -250,7 +250,7 @@ func TestEnrollVerifyIdentify(t *testing.T) {
 		{"verify without a face", call(a.verify, "Ada", pixel(255, 0)), `verify "Ada": face: no face found`},
 		{"identify not an image", call(a.identify, 42), "identify expects image bytes (Uint8Array) or RGBA pixels"},
 		{"rename onto someone", call(a.rename, "Ada", "Bob"), "already enrolled"},
-		{"threshold out of range", call(a.setThreshold, 3), "threshold must be in (0, 2], found 3"},
+		{"threshold out of range", call(a.setThreshold, 3), "threshold must be in (0, 1], found 3"},
 	} {
 		if !strings.Contains(c.got.rejected, c.want) {
 			t.Errorf("%s: rejected with %q, want a message containing %q", c.name, c.got.rejected, c.want)

@@ -293,7 +293,7 @@ export declare class Visage {
   gallery(): Promise<GalleryInfo>;
   removePerson(name: string): Promise<GalleryInfo>;
   renamePerson(oldName: string, newName: string): Promise<GalleryInfo>;
-  /** The distance below which a face matches, in (0, 2]; lower is stricter. */
+  /** The distance below which a face matches, in (0, 1]; lower is stricter. */
   setThreshold(threshold: number): Promise<GalleryInfo>;
   /**
    * Loads a head trained by `visage train-triplet` or `train-pairs` (its JSON, text or object): verify and

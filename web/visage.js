@@ -207,7 +207,7 @@ export class Visage {
     return this.#changing('renamePerson', [oldName, newName]);
   }
 
-  /** Sets the distance below which a face matches a person, in (0, 2]. */
+  /** Sets the distance below which a face matches a person, in (0, 1]: beyond 1 nearly any two faces match. */
   setThreshold(threshold) {
     return this.#changing('setThreshold', [threshold]);
   }

@@ -8,6 +8,7 @@ import (
 
 	"visage/core/atomicfile"
 	"visage/core/face"
+	"visage/core/learn"
 )
 
 // errNoDB is the error of a command run without its --db.
@@ -63,17 +64,17 @@ type matchFlags struct {
 // threshold does ("match", "recognise").
 func (m *matchFlags) add(fl *flag.FlagSet, verb string) {
 	m.db = fl.String("db", "", "database `FILE` written by `visage enroll` (or face-api.js's FaceMatcher.toJSON)")
-	fl.Var(&m.threshold, "threshold", verb+" when the distance is below `T`, in (0, 2] (default: the database's, normally 0.6); with --head, the head's threshold instead")
+	fl.Var(&m.threshold, "threshold", verb+fmt.Sprintf(" when the distance is below `T`, in (0, %v] (default: the database's, normally 0.6); with --head, the head's threshold instead", face.MaxThreshold))
 }
 
 // open reads the database, which must exist, with --threshold applied when
-// given.
-func (m *matchFlags) open() (*face.Gallery, error) {
+// given and no head decides (with one, the value is the head's threshold).
+func (m *matchFlags) open(head *learn.Head) (*face.Gallery, error) {
 	g, err := openDB(*m.db)
 	if err != nil {
 		return nil, err
 	}
-	if m.threshold.set {
+	if m.threshold.set && head == nil {
 		if err := g.SetThreshold(m.threshold.value); err != nil {
 			return nil, err
 		}

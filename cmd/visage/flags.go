@@ -8,8 +8,6 @@ import (
 	"io"
 	"os"
 	"strconv"
-
-	"visage/core/face"
 )
 
 // newFlagSet returns a flag set for the subcommand name whose Usage prints
@@ -60,8 +58,9 @@ func parseFlags(fs *flag.FlagSet, args []string, minArgs, maxArgs int) error {
 	return usagef("expected %s arguments, found %d (see `visage %s -h`)", want, n, fs.Name())
 }
 
-// thresholdFlag is a --threshold value: a distance in (0, 2], and whether
-// it was given.
+// thresholdFlag is a --threshold value, a number, and whether it was given.
+// Its range depends on what decides (plain distance, or a head's score), so
+// headWithThreshold checks it once that is known.
 type thresholdFlag struct {
 	value float64
 	set   bool
@@ -78,9 +77,6 @@ func (t *thresholdFlag) Set(s string) error {
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		return fmt.Errorf("expected a number, found %q", s)
-	}
-	if err := face.CheckThreshold(v); err != nil {
-		return err
 	}
 	t.value, t.set = v, true
 	return nil

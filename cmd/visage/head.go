@@ -56,17 +56,22 @@ func addHeadFlag(fl *flag.FlagSet) *string {
 		"against its threshold, which --threshold replaces; distance stays plain Euclidean distance")
 }
 
-// headWithThreshold loads the --head file (nil without one) and gives it
-// the --threshold value when set: a P(same) in (0, 1) for a classifier.
+// headWithThreshold loads the --head file (nil without one) and checks the
+// --threshold value, when set, against what decides (learn.Head's
+// CheckThreshold): a distance in (0, face.MaxThreshold] without a head, a
+// P(same) in (0, 1) for a classifier, a distance for an embedding. A head
+// takes the value as its threshold.
 func headWithThreshold(path string, t thresholdFlag) (*learn.Head, error) {
 	h, err := loadHeadFlag(path)
-	if err != nil || h == nil || !t.set {
+	if err != nil || !t.set {
 		return h, err
 	}
-	if h.HigherIsSame() && t.value >= 1 {
-		return nil, usagef("--threshold of a pair classifier is a probability in (0, 1), found %v", t.value)
+	if err := h.CheckThreshold(t.value); err != nil {
+		return nil, usagef("--threshold: %v", err)
 	}
-	h.Threshold = t.value
+	if h != nil {
+		h.Threshold = t.value
+	}
 	return h, nil
 }
 

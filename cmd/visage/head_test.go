@@ -211,6 +211,13 @@ func TestCLIHead(t *testing.T) {
 	if c["same"] != plain["same"] || !near(c["head_score"], plain["distance"].(float64)) {
 		t.Errorf("compare --head identity: %v; want plain distance's %v", c, plain)
 	}
+	// An embedding's distances are its own: --threshold may go beyond plain
+	// distance's (0, 1], and with verify it is not put on the database.
+	c = decodeJSON(t, run("compare", "--aligned", "--json", "--head", identity, "--threshold", "1.5", same1, other).stdout, "distance", "head_score", "same", "threshold")
+	if c["same"] != true || c["threshold"] != 1.5 {
+		t.Errorf("compare --head identity --threshold 1.5: %v; want the same person at threshold 1.5", c)
+	}
+	wantError(t, visage(t, "compare", "--aligned", "--head", identity, "--threshold", "0", same1, same2), exitUsage, "compare", `for a head of kind "embedding", found 0`)
 
 	// verify and identify
 	db := filepath.Join(dir, "people.json")
@@ -218,6 +225,10 @@ func TestCLIHead(t *testing.T) {
 	v := decodeJSON(t, run("verify", "--db", db, "--name", "Salley", "--aligned", "--json", "--head", strict, same2).stdout, "match", "distance", "head_score")
 	if v["match"] != false || !near(v["head_score"], sigma(lSame/2-lSame)) || !near(v["distance"], face.Distance(e1, e2)) {
 		t.Errorf("verify --head strict: %v; want no match at P %v (plain distance would match)", v, sigma(-lSame/2))
+	}
+	v = decodeJSON(t, run("verify", "--db", db, "--name", "Salley", "--aligned", "--json", "--head", identity, "--threshold", "1.5", other).stdout, "match", "distance", "head_score")
+	if v["match"] != true {
+		t.Errorf("verify --head identity --threshold 1.5, Savage's chip: %v; want a match at that threshold", v)
 	}
 	v = decodeJSON(t, run("verify", "--db", db, "--name", "Salley", "--aligned", "--json", "--head", mid, same2).stdout, "match", "distance", "head_score")
 	if v["match"] != true {

@@ -44,7 +44,7 @@ func runIdentify(args []string) error {
 	if err != nil {
 		return err
 	}
-	g, err := m.open()
+	g, err := m.open(head)
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func runVerify(args []string) error {
 	if *name == "" {
 		return usagef("--name NAME is required")
 	}
-	g, err := m.open()
+	g, err := m.open(head)
 	if err != nil {
 		return err
 	}

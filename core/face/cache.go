@@ -52,24 +52,39 @@ type cacheHeader struct {
 }
 
 // LoadEncodingCache reads a cache written by Save. It checks the whole file:
-// the header, every key (non-empty, no duplicates), every descriptor
-// (DescriptorLen finite numbers), and that nothing follows the last record.
-// Errors name the file and what was wrong; a missing file matches
-// fs.ErrNotExist.
+// the header (version, dim, and a count the file's size can hold), every key
+// (non-empty, no duplicates), every descriptor (DescriptorLen finite
+// numbers), and that nothing follows the last record. Memory grows with the
+// records actually read, never with what the header claims. Errors name the
+// file and what was wrong; a missing file matches fs.ErrNotExist.
 func LoadEncodingCache(path string) (*EncodingCache, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	c, err := readEncodingCache(bufio.NewReader(f))
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	c, err := readEncodingCache(bufio.NewReader(f), st.Size())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
 }
 
-func readEncodingCache(r *bufio.Reader) (*EncodingCache, error) {
+const (
+	// minRecordLen is the smallest record: a 1-byte key length, a 1-byte key
+	// and the flag byte.
+	minRecordLen = 3
+	// maxPresize caps how many entries the map is made for up front (LFW has
+	// 13,233 images); a larger cache grows the map as its records are read.
+	maxPresize = 1 << 14
+)
+
+// readEncodingCache reads a cache of size bytes from r (see LoadEncodingCache).
+func readEncodingCache(r *bufio.Reader, size int64) (*EncodingCache, error) {
 	magic := make([]byte, len(cacheMagic))
 	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != cacheMagic {
 		return nil, fmt.Errorf("not an encodings cache: expected it to start with %q", cacheMagic)
@@ -84,11 +99,21 @@ func readEncodingCache(r *bufio.Reader) (*EncodingCache, error) {
 	if err := dec.Decode(&h); err != nil {
 		return nil, fmt.Errorf("encodings cache header: %w", err)
 	}
-	if h.Version != cacheVersion || h.Dim != DescriptorLen || h.Count < 0 {
-		return nil, fmt.Errorf("encodings cache header: expected version %d, dim %d and a count ≥ 0, found %d, %d and %d",
-			cacheVersion, DescriptorLen, h.Version, h.Dim, h.Count)
+	if err := dec.Decode(new(json.RawMessage)); err != io.EOF {
+		return nil, fmt.Errorf("encodings cache header: expected the line to end after the JSON object, found more")
 	}
-	c := &EncodingCache{Encoder: h.Encoder, Alignment: h.Alignment, Images: make(map[string][]float32, h.Count)}
+	if h.Version != cacheVersion {
+		return nil, fmt.Errorf("encodings cache header: \"version\" must be %d, found %d", cacheVersion, h.Version)
+	}
+	if h.Dim != DescriptorLen {
+		return nil, fmt.Errorf("encodings cache header: \"dim\" must be %d, found %d", DescriptorLen, h.Dim)
+	}
+	rest := max(size-int64(len(cacheMagic)+len(line)), 0)
+	if limit := rest / minRecordLen; h.Count < 0 || int64(h.Count) > limit {
+		return nil, fmt.Errorf("encodings cache header: \"count\" must be in 0..%d (the %d bytes after the header hold at most that many records of %d bytes or more), found %d",
+			limit, rest, minRecordLen, h.Count)
+	}
+	c := &EncodingCache{Encoder: h.Encoder, Alignment: h.Alignment, Images: make(map[string][]float32, min(h.Count, maxPresize))}
 	raw := make([]byte, 4*DescriptorLen)
 	for i := range h.Count {
 		n, err := binary.ReadUvarint(r)

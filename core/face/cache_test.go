@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -95,9 +96,12 @@ func TestEncodingCacheLoadRejectsDamage(t *testing.T) {
 		want string
 	}{
 		{"magic", func(b []byte) []byte { return append([]byte("{}"), b[2:]...) }, "not an encodings cache"},
-		{"version", func(b []byte) []byte { return bytes.Replace(b, []byte(`"version":1`), []byte(`"version":9`), 1) }, "expected version 1"},
-		{"dim", func(b []byte) []byte { return bytes.Replace(b, []byte(`"dim":128`), []byte(`"dim":127`), 1) }, "dim 128"},
+		{"version", func(b []byte) []byte { return bytes.Replace(b, []byte(`"version":1`), []byte(`"version":9`), 1) }, `"version" must be 1, found 9`},
+		{"dim", func(b []byte) []byte { return bytes.Replace(b, []byte(`"dim":128`), []byte(`"dim":127`), 1) }, `"dim" must be 128, found 127`},
+		{"header trailing data", func(b []byte) []byte { return bytes.Replace(b, []byte(`"count":2}`), []byte(`"count":2} {}`), 1) }, "expected the line to end"},
 		{"unknown field", func(b []byte) []byte { return bytes.Replace(b, []byte(`"dim"`), []byte(`"dims"`), 1) }, "unknown field"},
+		{"count negative", func(b []byte) []byte { return bytes.Replace(b, []byte(`"count":2`), []byte(`"count":-1`), 1) }, `"count" must be in 0..175`},
+		{"count beyond the file", func(b []byte) []byte { return bytes.Replace(b, []byte(`"count":2`), []byte(`"count":100000000`), 1) }, `"count" must be in 0..175 (the 526 bytes after the header`},
 		{"count too big", func(b []byte) []byte { return bytes.Replace(b, []byte(`"count":2`), []byte(`"count":3`), 1) }, "record 3 of 3"},
 		{"trailing", func(b []byte) []byte { return append(b, 0) }, "expected the file to end"},
 		{"truncated", func(b []byte) []byte { return b[:len(b)-10] }, "record"},
@@ -115,6 +119,41 @@ func TestEncodingCacheLoadRejectsDamage(t *testing.T) {
 	}
 	if _, err := LoadEncodingCache(filepath.Join(t.TempDir(), "none")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing file: %v, want fs.ErrNotExist", err)
+	}
+}
+
+// A header's count is not trusted for memory: a count the file cannot hold
+// is refused before anything is allocated for it (1e8 used to cost 6.1 GB),
+// and one it could hold grows the map only as records are read.
+func TestEncodingCacheHeaderCountAllocatesNothing(t *testing.T) {
+	header := func(count int64) string {
+		return "visage-encodings\n" + fmt.Sprintf(`{"version":1,"encoder":"e","alignment":"a","dim":128,"count":%d}`, count) + "\n"
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"1e8 records, none there", []byte(header(1e8) + "\x05a.jpg\x00"), `"count" must be in 0..2 (the 7 bytes after the header hold at most that many records of 3 bytes or more), found 100000000`},
+		{"1e9 records", []byte(header(1e9)), `"count" must be in 0..0 (the 0 bytes`},
+		{"2^62 records", []byte(header(1 << 62)), "found 4611686018427387904"},
+		{"1e6 records of zeros", append([]byte(header(1e6)), make([]byte, 3e6)...), "record 1 of 1000000: expected a key length"},
+	} {
+		path := filepath.Join(t.TempDir(), "c")
+		if err := os.WriteFile(path, tc.data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := LoadEncodingCache(path)
+		runtime.ReadMemStats(&after)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.want)
+		}
+		// The map made up front for maxPresize entries takes about 1.5 MiB.
+		if got := after.TotalAlloc - before.TotalAlloc; got > 4<<20 {
+			t.Errorf("%s: loading allocated %d bytes, want under 4 MiB", tc.name, got)
+		}
 	}
 }
 

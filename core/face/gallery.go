@@ -38,7 +38,7 @@ func NewGallery() *Gallery {
 // Threshold returns the distance below which a query matches a person.
 func (g *Gallery) Threshold() float64 { return g.threshold }
 
-// SetThreshold sets the decision threshold; it must lie in (0, 2].
+// SetThreshold sets the decision threshold; it must lie in (0, MaxThreshold].
 func (g *Gallery) SetThreshold(t float64) error {
 	if err := CheckThreshold(t); err != nil {
 		return err
@@ -48,10 +48,18 @@ func (g *Gallery) SetThreshold(t float64) error {
 }
 
 // CheckThreshold reports whether t is a usable decision threshold: a number in
-// (0, 2] (2 is the largest distance between unit-length descriptors).
+// (0, MaxThreshold]. The error says so, naming t.
 func CheckThreshold(t float64) error {
-	if !(t > 0 && t <= 2) {
-		return fmt.Errorf("face: distance threshold must be in (0, 2], found %v", t)
+	return thresholdError("distance threshold", t)
+}
+
+// thresholdError is CheckThreshold for the threshold called what.
+func thresholdError(what string, t float64) error {
+	switch {
+	case t > MaxThreshold:
+		return fmt.Errorf("face: %s must be in (0, %v], found %v (beyond %[2]v nearly any two faces match)", what, MaxThreshold, t)
+	case !(t > 0):
+		return fmt.Errorf("face: %s must be in (0, %v], found %v", what, MaxThreshold, t)
 	}
 	return nil
 }

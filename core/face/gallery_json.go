@@ -48,7 +48,8 @@ func (g *Gallery) MarshalJSON() ([]byte, error) {
 // DefaultThreshold). Everything is checked before g changes: unknown fields,
 // labels that are missing, blank or repeated, people without descriptors,
 // descriptors that are not DescriptorLen finite float32 numbers, and a
-// threshold outside (0, 2] are errors naming the person and descriptor.
+// distanceThreshold outside (0, MaxThreshold] (see CheckThreshold) are errors
+// naming the field or the person and descriptor.
 func (g *Gallery) UnmarshalJSON(data []byte) error {
 	var doc galleryJSON
 	var list []labeledJSON
@@ -69,7 +70,7 @@ func (g *Gallery) UnmarshalJSON(data []byte) error {
 	if doc.DistanceThreshold != nil {
 		threshold = *doc.DistanceThreshold
 	}
-	if err := CheckThreshold(threshold); err != nil {
+	if err := thresholdError(`gallery JSON "distanceThreshold"`, threshold); err != nil {
 		return err
 	}
 	people, err := peopleFromJSON(list)

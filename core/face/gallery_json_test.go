@@ -153,7 +153,7 @@ func TestUnmarshalBareArrayAndDefaults(t *testing.T) {
 	}{
 		{"bare LabeledFaceDescriptors array", `[{"label":"a","descriptors":[` + d + `]},{"label":"b","descriptors":[` + d + `,` + d + `]}]`, DefaultThreshold},
 		{"no distanceThreshold", ` {"labeledDescriptors":[{"label":"a","descriptors":[` + d + `]},{"label":"b","descriptors":[` + d + `,` + d + `]}]}`, DefaultThreshold},
-		{"threshold 2", `{"distanceThreshold":2,"labeledDescriptors":[{"label":"a","descriptors":[` + d + `]},{"label":"b","descriptors":[` + d + `,` + d + `]}]}`, 2},
+		{"threshold 1", `{"distanceThreshold":1,"labeledDescriptors":[{"label":"a","descriptors":[` + d + `]},{"label":"b","descriptors":[` + d + `,` + d + `]}]}`, 1},
 	} {
 		g := NewGallery()
 		if err := json.Unmarshal([]byte(tc.json), g); err != nil {
@@ -179,9 +179,10 @@ func TestUnmarshalRejectsWithoutChange(t *testing.T) {
 		{"not JSON", `{"distanceThreshold":`, "gallery JSON"},
 		{"null", `null`, "labeledDescriptors"},
 		{"no labeledDescriptors", `{"distanceThreshold":0.6}`, "labeledDescriptors"},
-		{"threshold 0", `{"distanceThreshold":0,"labeledDescriptors":[]}`, "found 0"},
-		{"threshold negative", `{"distanceThreshold":-0.5,"labeledDescriptors":[]}`, "found -0.5"},
-		{"threshold above 2", `{"distanceThreshold":2.5,"labeledDescriptors":[]}`, "found 2.5"},
+		{"threshold 0", `{"distanceThreshold":0,"labeledDescriptors":[]}`, `"distanceThreshold" must be in (0, 1], found 0`},
+		{"threshold negative", `{"distanceThreshold":-0.5,"labeledDescriptors":[]}`, `"distanceThreshold" must be in (0, 1], found -0.5`},
+		{"threshold 2: everyone matches", `{"distanceThreshold":2,"labeledDescriptors":[]}`, `"distanceThreshold" must be in (0, 1], found 2 (beyond 1 nearly any two faces match)`},
+		{"threshold just above 1", `{"distanceThreshold":1.0000001,"labeledDescriptors":[]}`, "found 1.0000001"},
 		{"threshold a string", `{"distanceThreshold":"0.6","labeledDescriptors":[]}`, "distanceThreshold"},
 		{"unknown field", `{"distanceThreshold":0.6,"labeledDescriptors":[],"extra":1}`, `"extra"`},
 		{"unknown entry field", doc(`{"label":"a","descriptors":[` + d + `],"age":3}`), `"age"`},

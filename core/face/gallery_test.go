@@ -216,13 +216,16 @@ func TestSetThreshold(t *testing.T) {
 	if g.Threshold() != DefaultThreshold {
 		t.Errorf("new gallery threshold = %v, want %v", g.Threshold(), DefaultThreshold)
 	}
-	for _, bad := range []float64{0, -0.1, 2.0001, math.NaN(), math.Inf(1)} {
-		if err := g.SetThreshold(bad); err == nil {
-			t.Errorf("SetThreshold(%v) succeeded", bad)
+	for _, bad := range []float64{0, -0.1, math.Nextafter(MaxThreshold, 2), 1.2, 2, math.NaN(), math.Inf(1)} {
+		if err := g.SetThreshold(bad); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("must be in (0, 1], found %v", bad)) {
+			t.Errorf("SetThreshold(%v): %v, want an error naming the range (0, 1] and the value", bad, err)
 		}
 	}
-	if err := g.SetThreshold(2); err != nil || g.Threshold() != 2 {
-		t.Errorf("SetThreshold(2): %v, threshold %v", err, g.Threshold())
+	if g.Threshold() != DefaultThreshold {
+		t.Errorf("refused thresholds changed the threshold to %v", g.Threshold())
+	}
+	if err := g.SetThreshold(MaxThreshold); err != nil || g.Threshold() != MaxThreshold {
+		t.Errorf("SetThreshold(%v): %v, threshold %v", MaxThreshold, err, g.Threshold())
 	}
 }
 

@@ -122,7 +122,9 @@ const (
 	headVersion = 1
 )
 
-// MarshalJSON writes the head as a small self-describing JSON document.
+// MarshalJSON writes the head as a small self-describing JSON document. It
+// refuses a threshold outside the kind's range (see CheckThreshold), which
+// UnmarshalJSON would refuse, so that no head is saved that cannot be loaded.
 func (h *Head) MarshalJSON() ([]byte, error) {
 	j := headJSON{Format: headFormat, Version: headVersion, Kind: h.Kind, Threshold: h.Threshold, Info: h.Info}
 	switch h.Kind {
@@ -147,12 +149,61 @@ func (h *Head) MarshalJSON() ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("learn: unknown head kind %q", h.Kind)
 	}
+	if err := h.CheckThreshold(h.Threshold); err != nil {
+		return nil, err
+	}
 	return json.Marshal(j)
+}
+
+// CheckThreshold reports whether t is a usable threshold for h's kind (see
+// thresholdRange); the error names the kind, the range and t. A nil head is
+// plain distance, whose range is face.CheckThreshold's.
+func (h *Head) CheckThreshold(t float64) error {
+	if h == nil {
+		return face.CheckThreshold(t)
+	}
+	if r, ok := h.inRange(t); !ok {
+		return fmt.Errorf("learn: threshold must be %s for a head of kind %q, found %v", r, h.Kind, t)
+	}
+	return nil
+}
+
+// inRange reports whether t lies in h's threshold range, described in words
+// ("a probability in (0, 1)").
+func (h *Head) inRange(t float64) (rng string, ok bool) {
+	lo, hi, what := h.thresholdRange()
+	return fmt.Sprintf("%s in (%v, %v)", what, lo, hi), t > lo && t < hi
+}
+
+// thresholdRange returns the open interval a threshold of h's kind must lie
+// in, and what the threshold is, in words. Outside it the head decides the
+// same way for every pair, which is what a damaged or hand-edited file must
+// not be allowed to do:
+//   - a classifier's score is P(same), in [0, 1], and same is score >
+//     threshold: at 0 or below every pair is the same person, at 1 or above
+//     none is (train-pairs starts at 0.5).
+//   - an embedding's score is a distance, ≥ 0, and same is score < threshold:
+//     at 0 or below no pair is the same person. When the network ends in an
+//     l2norm layer (as TrainTriplet's do) its outputs have unit length, so
+//     distances are at most 2 and a threshold of 2 or more makes every pair
+//     the same (the trained ones lie near 1); without one the distance has no
+//     bound, and neither has the threshold, beyond being finite.
+func (h *Head) thresholdRange() (lo, hi float64, what string) {
+	if h.Kind == KindPairs {
+		return 0, 1, "a probability"
+	}
+	if h.Net != nil && len(h.Net.Layers) > 0 {
+		if _, ok := h.Net.Layers[len(h.Net.Layers)-1].(L2Norm); ok {
+			return 0, 2, "a distance between unit-length embeddings"
+		}
+	}
+	return 0, math.Inf(1), "a finite distance"
 }
 
 // UnmarshalJSON reads a head written by MarshalJSON, checking the format,
 // that the layers chain (each dense layer takes the previous output), that
-// every array has its declared size and every number is finite.
+// every array has its declared size, every number is finite, the threshold
+// lies in its kind's range (see CheckThreshold) and nothing follows the head.
 func (h *Head) UnmarshalJSON(data []byte) error {
 	var j headJSON
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -160,11 +211,11 @@ func (h *Head) UnmarshalJSON(data []byte) error {
 	if err := dec.Decode(&j); err != nil {
 		return fmt.Errorf("learn: head: %w", err)
 	}
+	if err := dec.Decode(new(json.RawMessage)); err != io.EOF {
+		return fmt.Errorf("learn: head: expected the end after the head, found more data")
+	}
 	if j.Format != headFormat || j.Version != headVersion {
 		return fmt.Errorf("learn: head: expected format %q version %d, found %q version %d", headFormat, headVersion, j.Format, j.Version)
-	}
-	if !finite(j.Threshold) {
-		return fmt.Errorf("learn: head: threshold must be finite, found %v", j.Threshold)
 	}
 	out := Head{Kind: j.Kind, Threshold: j.Threshold, Info: j.Info}
 	switch j.Kind {
@@ -188,6 +239,9 @@ func (h *Head) UnmarshalJSON(data []byte) error {
 	}
 	if (j.Kind == KindPairs) != j.HigherIsSame {
 		return fmt.Errorf("learn: head: higher_is_same must be %v for kind %q", j.Kind == KindPairs, j.Kind)
+	}
+	if r, ok := out.inRange(j.Threshold); !ok {
+		return fmt.Errorf("learn: head: \"threshold\" must be %s for kind %q, found %v", r, j.Kind, j.Threshold)
 	}
 	*h = out
 	return nil

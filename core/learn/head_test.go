@@ -18,6 +18,7 @@ func TestHeadSave(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.Threshold = 1 // a head is saved with its threshold, which must be in its kind's range
 	want, err := h.MarshalJSON()
 	if err != nil {
 		t.Fatal(err)

@@ -1,9 +1,11 @@
 package learn
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"visage/core/lfw"
@@ -37,8 +39,9 @@ func clusters(rng *rand.Rand, people, each int) ([][]float32, []int) {
 }
 
 // accuracy scores n balanced pairs of (xs, labels) with score and returns
-// the best-threshold accuracy (both people sets are disjoint from training).
-func accuracy(xs [][]float32, labels []int, n int, score func(a, b []float32) (float64, bool)) float64 {
+// the best threshold and its accuracy (both people sets are disjoint from
+// training).
+func accuracy(xs [][]float32, labels []int, n int, score func(a, b []float32) (float64, bool)) (threshold, acc float64) {
 	s, _ := NewPairSampler(labels, rand.New(rand.NewPCG(11, 11)))
 	outs := make([]lfw.Outcome, n)
 	or := lfw.SmallerIsSame
@@ -50,8 +53,8 @@ func accuracy(xs [][]float32, labels []int, n int, score func(a, b []float32) (f
 		}
 		outs[i] = lfw.Outcome{Score: v, Same: same}
 	}
-	_, acc, _ := lfw.BestThreshold(outs, or)
-	return acc
+	threshold, acc, _ = lfw.BestThreshold(outs, or)
+	return threshold, acc
 }
 
 func plainDistance(a, b []float32) (float64, bool) {
@@ -87,7 +90,7 @@ func TestHeadsBeatPlainDistanceOnClusters(t *testing.T) {
 	trainX, trainL := clusters(rng, 60, 6)
 	testX, testL := clusters(rng, 40, 6)
 	d := Dataset{FromRows(trainX), trainL}
-	plain := accuracy(testX, testL, 600, plainDistance)
+	_, plain := accuracy(testX, testL, 600, plainDistance)
 	if plain < 0.705 || plain > 0.72 {
 		t.Errorf("plain distance: accuracy %.3f, want the README's 71%% (measured 0.713)", plain)
 	}
@@ -127,7 +130,7 @@ func TestHeadsBeatPlainDistanceOnClusters(t *testing.T) {
 		t.Errorf("trained %d heads, clusterFloors has %d", len(heads), len(clusterFloors))
 	}
 	for name, h := range heads {
-		acc := accuracy(testX, testL, 600, h.Score)
+		th, acc := accuracy(testX, testL, 600, h.Score)
 		t.Logf("%-26s accuracy %.3f (plain distance %.3f)", name, acc, plain)
 		floor, ok := clusterFloors[name]
 		if !ok {
@@ -135,7 +138,8 @@ func TestHeadsBeatPlainDistanceOnClusters(t *testing.T) {
 		} else if acc < floor {
 			t.Errorf("%s: accuracy %.3f, want at least %.3f (plain distance %.3f)", name, acc, floor, plain)
 		}
-		// Saved and loaded, the head scores identically.
+		// Saved with a threshold and loaded, the head scores identically.
+		h.Threshold = th
 		path := filepath.Join(t.TempDir(), "head.json")
 		if err := h.Save(path); err != nil {
 			t.Fatal(err)
@@ -214,19 +218,39 @@ func TestNilHeadIsPlainDistance(t *testing.T) {
 }
 
 func TestHeadFileRejectsDamage(t *testing.T) {
-	for _, bad := range []string{
-		`{"format":"other","version":1,"kind":"embedding"}`,
-		`{"format":"visage-head","version":1,"kind":"magic","threshold":0}`,
-		`{"format":"visage-head","version":1,"kind":"embedding","layers":[{"type":"relu"}]}`,
-		`{"format":"visage-head","version":1,"kind":"embedding","layers":[{"type":"dense","in":2,"out":1,"w":[1],"b":[0]}]}`,
-		`{"format":"visage-head","version":1,"kind":"embedding","layers":[{"type":"dense","in":1,"out":1,"w":[1],"b":[0]},{"type":"dense","in":2,"out":1,"w":[1,1],"b":[0]}]}`,
-		`{"format":"visage-head","version":1,"kind":"pair-classifier","feature":"abs","w":[1],"b":0,"higher_is_same":false}`,
-		`{"format":"visage-head","version":1,"kind":"pair-classifier","feature":"l1","w":[1],"b":0,"higher_is_same":true}`,
-		`{"format":"visage-head","version":1,"kind":"pair-classifier","feature":"abs","w":[1],"higher_is_same":true}`,
-		`{"format":"visage-head","version":1,"kind":"pair-classifier","feature":"abs","w":[1],"b":0,"higher_is_same":true,"extra":1}`,
+	const (
+		pairs = `"format":"visage-head","version":1,"kind":"pair-classifier","feature":"abs","w":[1],"b":0,"higher_is_same":true`
+		unit  = `"format":"visage-head","version":1,"kind":"embedding","layers":[{"type":"dense","in":1,"out":1,"w":[1],"b":[0]},{"type":"l2norm"}]`
+		plain = `"format":"visage-head","version":1,"kind":"embedding","layers":[{"type":"dense","in":1,"out":1,"w":[1],"b":[0]}]`
+	)
+	for _, tc := range []struct{ json, want string }{
+		{`{"format":"other","version":1,"kind":"embedding"}`, `expected format "visage-head" version 1`},
+		{`{"format":"visage-head","version":1,"kind":"magic","threshold":0.5}`, `kind must be "embedding" or "pair-classifier", found "magic"`},
+		{`{"format":"visage-head","version":1,"kind":"embedding","layers":[{"type":"relu"}],"threshold":0.5}`, "must start with a dense layer"},
+		{`{"format":"visage-head","version":1,"kind":"embedding","layers":[{"type":"dense","in":2,"out":1,"w":[1],"b":[0]}],"threshold":0.5}`, "layer 0: expected a dense layer from 2 inputs"},
+		{`{"format":"visage-head","version":1,"kind":"embedding","layers":[{"type":"dense","in":1,"out":1,"w":[1],"b":[0]},{"type":"dense","in":2,"out":1,"w":[1,1],"b":[0]}],"threshold":0.5}`, "layer 1: expected a dense layer from 1 inputs"},
+		{`{"format":"visage-head","version":1,"kind":"pair-classifier","feature":"abs","w":[1],"b":0,"higher_is_same":false,"threshold":0.5}`, "higher_is_same must be true"},
+		{`{"format":"visage-head","version":1,"kind":"pair-classifier","feature":"l1","w":[1],"b":0,"higher_is_same":true,"threshold":0.5}`, `feature must be abs or chi2, found "l1"`},
+		{`{"format":"visage-head","version":1,"kind":"pair-classifier","feature":"abs","w":[1],"higher_is_same":true,"threshold":0.5}`, "finite weights w and bias b"},
+		{`{` + pairs + `,"threshold":0.5,"extra":1}`, `unknown field "extra"`},
+		{`{` + pairs + `,"threshold":0.5} {}`, "expected the end after the head, found more data"},
+		// Thresholds outside the kind's range make every pair, or no pair, the same.
+		{`{` + pairs + `,"threshold":-1}`, `"threshold" must be a probability in (0, 1) for kind "pair-classifier", found -1`},
+		{`{` + pairs + `,"threshold":0}`, "in (0, 1) for kind \"pair-classifier\", found 0"},
+		{`{` + pairs + `}`, "in (0, 1) for kind \"pair-classifier\", found 0"},
+		{`{` + pairs + `,"threshold":1}`, "in (0, 1) for kind \"pair-classifier\", found 1"},
+		{`{` + unit + `,"threshold":2}`, `"threshold" must be a distance between unit-length embeddings in (0, 2) for kind "embedding", found 2`},
+		{`{` + unit + `,"threshold":0}`, "in (0, 2) for kind \"embedding\", found 0"},
+		{`{` + plain + `,"threshold":-1}`, "must be a finite distance in (0, +Inf) for kind \"embedding\", found -1"},
 	} {
-		if err := new(Head).UnmarshalJSON([]byte(bad)); err == nil {
-			t.Errorf("accepted %s", bad)
+		err := new(Head).UnmarshalJSON([]byte(tc.json))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one containing %q", tc.json, err, tc.want)
+		}
+	}
+	for _, ok := range []string{`{` + pairs + `,"threshold":0.999}`, `{` + unit + `,"threshold":1.999}`, `{` + plain + `,"threshold":50}`} {
+		if err := new(Head).UnmarshalJSON([]byte(ok)); err != nil {
+			t.Errorf("%s: %v", ok, err)
 		}
 	}
 	var h Head
@@ -239,5 +263,45 @@ func TestHeadFileRejectsDamage(t *testing.T) {
 	}
 	if p, _ := h.Score([]float32{1, 2}, []float32{3, 4}); !math.IsNaN(p) {
 		t.Errorf("wrong length scored %v, want NaN", p)
+	}
+}
+
+// CheckThreshold gives each kind its range, and MarshalJSON refuses to write
+// what UnmarshalJSON would refuse.
+func TestHeadCheckThreshold(t *testing.T) {
+	var plain *Head
+	c := NewPairClassifier(AbsDiff, 2)
+	pairs := &Head{Kind: KindPairs, Pairs: c, Threshold: 0.5}
+	unit := &Head{Kind: KindEmbedding, Net: &Sequential{Layers: []Layer{NewDense(2, 2, 1, rand.New(rand.NewPCG(1, 1))), L2Norm{}}}, Threshold: 1}
+	free := &Head{Kind: KindEmbedding, Net: &Sequential{Layers: unit.Net.Layers[:1]}, Threshold: 1}
+	for _, tc := range []struct {
+		name     string
+		h        *Head
+		ok, bad  []float64
+		wantText string
+	}{
+		{"plain distance", plain, []float64{0.6, 1}, []float64{0, 1.5, math.NaN()}, "must be in (0, 1]"},
+		{"classifier", pairs, []float64{0.01, 0.5, 0.99}, []float64{-1, 0, 1, 2, math.NaN()}, `must be a probability in (0, 1) for a head of kind "pair-classifier"`},
+		{"unit embedding", unit, []float64{0.5, 1.9}, []float64{-1, 0, 2, math.NaN()}, "in (0, 2)"},
+		{"unbounded embedding", free, []float64{0.5, 3, 1e300}, []float64{0, math.Inf(1), math.NaN()}, "in (0, +Inf)"},
+	} {
+		for _, v := range tc.ok {
+			if err := tc.h.CheckThreshold(v); err != nil {
+				t.Errorf("%s: CheckThreshold(%v): %v", tc.name, v, err)
+			}
+		}
+		for _, v := range tc.bad {
+			if err := tc.h.CheckThreshold(v); err == nil || !strings.Contains(err.Error(), tc.wantText) || !strings.Contains(err.Error(), fmt.Sprint(v)) {
+				t.Errorf("%s: CheckThreshold(%v): %v, want an error containing %q and the value", tc.name, v, err, tc.wantText)
+			}
+			if tc.h == nil {
+				continue
+			}
+			h := *tc.h
+			h.Threshold = v
+			if _, err := h.MarshalJSON(); err == nil {
+				t.Errorf("%s: MarshalJSON wrote threshold %v", tc.name, v)
+			}
+		}
 	}
 }

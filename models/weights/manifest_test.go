@@ -118,7 +118,23 @@ func TestLoadErrors(t *testing.T) {
 		{"bad quantization dtype", func(f fstest.MapFS) { replace(f, m, `"dtype": "uint16"`, `"dtype": "int4"`) },
 			[]string{`"q16"`, `quantization dtype "int4"`}},
 		{"missing scale", func(f fstest.MapFS) { replace(f, m, `"scale": 0.5, `, ``) },
-			[]string{`"q8"`, "finite scale and min"}},
+			[]string{`"q8"`, "finite scale and min, found scale missing and min -1"}},
+		{"scale overflowing float32", func(f fstest.MapFS) { replace(f, m, `"scale": 0.5`, `"scale": 1e300`) },
+			[]string{`"q8"`, "value 1 is +Inf, want a finite float32"}},
+		{"shape larger than the shards", func(f fstest.MapFS) { replace(f, m, `[2, 3]`, `[1000, 1000]`) },
+			[]string{`"q8" (shape [1000 1000] of 1-byte values) needs bytes 0..1000000`, "a.bin hold only 14 bytes"}},
+		{"absolute shard path", func(f fstest.MapFS) { replace(f, m, `["a.bin"]`, `["/m/a.bin"]`) },
+			[]string{"group 0", `shard path "/m/a.bin" must be relative to the manifest's directory, without ".."`}},
+		{"shard path escaping", func(f fstest.MapFS) { replace(f, m, `["a.bin"]`, `["../m/a.bin"]`) },
+			[]string{"group 0", `shard path "../m/a.bin" must be relative`}},
+		{"shard path escaping inside", func(f fstest.MapFS) { replace(f, m, `["a.bin"]`, `["x/../a.bin"]`) },
+			[]string{`shard path "x/../a.bin" must be relative`}},
+		{"empty shard path", func(f fstest.MapFS) { replace(f, m, `["a.bin"]`, `[""]`) },
+			[]string{`shard path ""`}},
+		{"shard named twice", func(f fstest.MapFS) { replace(f, m, `["b1.bin", "b2.bin"]`, `["b1.bin", "./b1.bin"]`) },
+			[]string{"group 1", `shard path "./b1.bin" is named twice`}},
+		{"shard in two groups", func(f fstest.MapFS) { replace(f, m, `["b1.bin", "b2.bin"]`, `["a.bin"]`) },
+			[]string{"group 1", `shard path "a.bin" is named twice`}},
 		{"bad shape", func(f fstest.MapFS) { replace(f, m, `[2, 3]`, `[2, -3]`) },
 			[]string{`"q8"`, "shape [2 -3]"}},
 		{"huge shape", func(f fstest.MapFS) { replace(f, m, `[2, 3]`, `[65536, 65536, 65536]`) },
@@ -151,6 +167,18 @@ func TestLoadErrors(t *testing.T) {
 	}
 	if _, err := Load(goodFS(), "m/absent.json"); err == nil || !strings.Contains(err.Error(), "absent.json") {
 		t.Errorf("missing manifest: error %v, want one naming the file", err)
+	}
+}
+
+// Shards may lie below the manifest's directory.
+func TestLoadShardInSubdirectory(t *testing.T) {
+	fsys := fstest.MapFS{
+		"m/model.json":   {Data: []byte(`[{"paths": ["shards/a.bin"], "weights": [{"name": "s", "shape": [], "dtype": "float32"}]}]`)},
+		"m/shards/a.bin": {Data: f32le(2.5)},
+	}
+	got, err := Load(fsys, "m/model.json")
+	if err != nil || got["s"].Data[0] != 2.5 {
+		t.Errorf("Load: %v, %v; want s = 2.5", got, err)
 	}
 }
 
