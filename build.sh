@@ -2,7 +2,8 @@
 # Visage build driver. Run from anywhere; it works in the repository root.
 #
 #   ./build.sh [serve]        install what is missing, build, serve on http://127.0.0.1:${PORT:-8080}
-#   ./build.sh test           install what is missing, build, run vet + unit + parity + e2e tests
+#   ./build.sh test           install what is missing, build, run vet + unit + parity + e2e tests,
+#                             then fuzz every parser for FUZZTIME (default 3s) each
 #   ./build.sh cli ARGS…      build and run the native CLI (cmd/visage)
 #   ./build.sh bench [--json] time the networks natively and in headless Chromium
 #   ./build.sh site           only build the static site into build/site
@@ -81,6 +82,26 @@ nst_index() {
 	printf '}\n'
 }
 
+# fuzz runs each target in testdata/fuzz-targets.txt for FUZZTIME (default
+# 3s), after checking that the list names exactly the repository's Fuzz
+# functions. A crash fails the build and leaves the failing input in the
+# package's testdata/fuzz/FuzzName/, where plain `go test` replays it.
+fuzz() {
+	local listed found pkg name
+	listed=$(awk '!/^#/ && NF {print $2}' testdata/fuzz-targets.txt | sort)
+	found=$(grep -rhoE --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' core models cmd wasm | sed 's/^func //' | sort)
+	if [ "$listed" != "$found" ]; then
+		log "testdata/fuzz-targets.txt (<) does not list the Fuzz functions found (>)"
+		diff <(echo "$listed") <(echo "$found") >&2
+		return 1
+	fi
+	while read -r pkg name; do
+		case "$pkg" in '' | '#'*) continue ;; esac
+		log "fuzz $pkg $name for ${FUZZTIME:-3s}"
+		go test -run '^$' -fuzz "^${name}\$" -fuzztime "${FUZZTIME:-3s}" -parallel 2 "$pkg"
+	done <testdata/fuzz-targets.txt
+}
+
 build_cli() {
 	mkdir -p build
 	# With AVX2 (x86-64-v3) Go fuses multiply-adds: the convolutions run ~1.3x faster.
@@ -115,6 +136,8 @@ test)
 	local_exec="$ROOT/core/ops/testdata/go_js_wasm_simd_exec"
 	VISAGE_E2E=1 VISAGE_SIMD_RELAXED=1 GOOS=js GOARCH=wasm go test -count=1 -exec "$local_exec" ./core/ops ./models/facerec
 	GOOS=js GOARCH=wasm go test -count=1 -exec "$local_exec" ./core/ops
+	log "go fuzz: every parser for ${FUZZTIME:-3s}"
+	fuzz
 	;;
 cli)
 	build_cli

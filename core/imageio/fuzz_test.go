@@ -10,12 +10,13 @@ import (
 	"image/jpeg"
 	"image/png"
 	"math"
+	"strings"
 	"testing"
 )
 
-// fuzzMaxPixels bounds the images FuzzDecode decodes: an input whose header
-// declares more is skipped, so that a fuzzing worker's memory stays small.
-// Refusing such images is Decode's own pixel budget's job, tested beside it.
+// fuzzMaxPixels bounds the images FuzzDecode decodes, so that a fuzzing
+// worker's memory stays small: an input whose header declares more, but no
+// more than MaxPixels, is skipped; one over MaxPixels must be refused.
 const fuzzMaxPixels = 1 << 22
 
 // hugePNG is a valid 1×1 PNG whose IHDR (CRC fixed up) claims w×h pixels.
@@ -61,7 +62,12 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, _, cfgErr := image.DecodeConfig(bytes.NewReader(data))
-		if cfgErr == nil && int64(cfg.Width)*int64(cfg.Height) > fuzzMaxPixels {
+		if px := int64(cfg.Width) * int64(cfg.Height); cfgErr == nil && px > MaxPixels {
+			if _, err := Decode(bytes.NewReader(data)); err == nil || !strings.Contains(err.Error(), "megapixels Visage decodes") {
+				t.Fatalf("a header declaring %dx%d decoded with error %v, want the pixel budget's", cfg.Width, cfg.Height, err)
+			}
+			return
+		} else if cfgErr == nil && px > fuzzMaxPixels {
 			t.Skipf("declares %dx%d pixels, more than the fuzzer decodes", cfg.Width, cfg.Height)
 		}
 		img, err := Decode(bytes.NewReader(data))
