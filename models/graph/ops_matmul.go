@@ -38,7 +38,9 @@ func buildMatMul(fused bool) builder {
 			}
 		}
 		cols := in[1].shape[1]
-		if k.tb {
+		if k.b != nil {
+			cols = k.b.Shape[1]
+		} else if k.tb {
 			cols = in[1].shape[0]
 		}
 		if fused {
