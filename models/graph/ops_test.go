@@ -15,7 +15,7 @@ func sAttr(s string) attrValue {
 	return attrValue{S: &e}
 }
 
-func iAttr(v int) attrValue { j := jsonInt(v); return attrValue{I: &j} }
+func iAttr(v int) attrValue  { j := jsonInt(v); return attrValue{I: &j} }
 func bAttr(v bool) attrValue { return attrValue{B: &v} }
 
 func listI(vs ...int) attrValue {
