@@ -186,3 +186,23 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// An output that is a view of the input is returned as a copy.
+func TestOutputViewOfInputIsCopied(t *testing.T) {
+	s := strings.Replace(tinyModel, `{"name": "y", "op": "AddV2", "input": ["conv", "c:0"]`,
+		`{"name": "v", "op": "Identity", "input": ["x"]},
+ {"name": "y", "op": "AddV2", "input": ["conv", "c:0"]`, 1)
+	m, err := Load(tinyFS(s), "m/model.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := tt([]int{1, 2, 2, 1}, 1, 2, 3, 4)
+	got, err := m.Run(map[string]*tensor.Tensor{"x": x})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got["v"].Data[0] = 99
+	if x.Data[0] != 1 || len(got) != 2 {
+		t.Errorf("output v shares the input's data (x %v), or outputs %d", x.Data, len(got))
+	}
+}

@@ -133,3 +133,39 @@ func equalShape(a, b []int) bool {
 	}
 	return true
 }
+
+// BenchmarkForward times one Run of each model on its reference input
+// (batch 1), loaded once.
+func BenchmarkForward(b *testing.B) {
+	dir := humanModels(b)
+	ref := loadReference(b)
+	for _, name := range []string{"mobilefacenet", "faceres", "antispoof", "liveness"} {
+		r := ref.Models[name]
+		m, err := Load(os.DirFS(dir), name+".json")
+		if err != nil {
+			b.Fatal(err)
+		}
+		in := map[string]*tensor.Tensor{r.Input: lcgImage(r.Seed, r.InputShape)}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := m.Run(in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkLoad times Load of each model (parse, decode, fold, prepare).
+func BenchmarkLoad(b *testing.B) {
+	dir := humanModels(b)
+	for _, name := range []string{"mobilefacenet", "faceres", "antispoof", "liveness"} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Load(os.DirFS(dir), name+".json"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -73,7 +73,7 @@ func (m *Model) Run(inputs map[string]*tensor.Tensor) (map[string]*tensor.Tensor
 	res := make(map[string]*tensor.Tensor, len(m.outputs))
 	for k, io := range m.outputs {
 		t := slots[m.outSlot[k]]
-		if m.consts[m.outSlot[k]] != nil || slices.Contains(m.inSlot, m.outSlot[k]) || aliased(res, t) {
+		if m.consts[m.outSlot[k]] != nil || aliasedIn(inputs, t) || aliased(res, t) {
 			t = t.Clone()
 		}
 		res[io.Name] = t
@@ -85,6 +85,17 @@ func (m *Model) Run(inputs map[string]*tensor.Tensor) (map[string]*tensor.Tensor
 func aliased(res map[string]*tensor.Tensor, t *tensor.Tensor) bool {
 	for _, r := range res {
 		if len(r.Data) > 0 && len(t.Data) > 0 && &r.Data[0] == &t.Data[0] {
+			return true
+		}
+	}
+	return false
+}
+
+// aliasedIn reports whether t's data is a caller's input's (an output that
+// is a view of an input).
+func aliasedIn(inputs map[string]*tensor.Tensor, t *tensor.Tensor) bool {
+	for _, x := range inputs {
+		if x != nil && len(x.Data) > 0 && len(t.Data) > 0 && &x.Data[0] == &t.Data[0] {
 			return true
 		}
 	}
