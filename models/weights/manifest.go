@@ -5,10 +5,13 @@
 // A manifest is a JSON array of groups. Each group lists shard files (`paths`)
 // whose bytes, concatenated, hold the group's `weights` one after another.
 // A weight has a name, a shape and dtype float32; it is stored either as raw
-// little-endian float32 or quantized to uint8/uint16, decoded as q*scale+min.
-// A quantized weight may also have dtype int32 (graph constants some
-// manifests carry): it decodes as q*scale+min truncated toward zero, as
-// TensorFlow.js stores it into an Int32Array.
+// little-endian float32, quantized to uint8/uint16 (decoded as q*scale+min),
+// or quantized to float16 (IEEE 754 half precision, widened exactly; no scale
+// or min). A weight may also have dtype int32 (graph constants such as
+// reshape targets and reduction axes that graph models carry): raw, it is a
+// little-endian int32; quantized to uint8/uint16, it decodes as q*scale+min
+// truncated toward zero, as TensorFlow.js stores it into an Int32Array.
+// Either way it is returned as float32, exact for |v| <= 2^24.
 package weights
 
 import (
@@ -54,18 +57,26 @@ type quantization struct {
 // It fails, with an error naming the file and the weight, when the JSON is
 // malformed, a shard path is empty, absolute or holds a ".." element (shards
 // lie beside the manifest or below it), a shard is missing or named twice, a
-// shape has a non-positive dimension, a dtype is not float32 (raw, or
-// quantized as uint8/uint16 with finite scale and min) or a quantized int32, a
-// name repeats, a value (raw or dequantized) is not a finite float32, or a
-// group's shards hold fewer or more bytes than its weights need. Every shard
-// is read once, and a weight's tensor is made only once its shards are known
-// to hold its bytes, so memory stays within a few times the files' size
-// whatever the manifest claims.
+// shape has a non-positive dimension, a dtype is not float32 (raw, float16,
+// or quantized as uint8/uint16 with finite scale and min) or int32 (raw or
+// uint8/uint16), a name repeats, a value (raw, float16 or dequantized) is not
+// a finite float32, or a group's shards hold fewer or more bytes than its
+// weights need. Every shard is read once, and a weight's tensor is made only
+// once its shards are known to hold its bytes, so memory stays within a few
+// times the files' size whatever the manifest claims.
 func Load(fsys fs.FS, manifest string) (map[string]*tensor.Tensor, error) {
 	raw, err := fs.ReadFile(fsys, manifest)
 	if err != nil {
 		return nil, fmt.Errorf("weights: %w", err)
 	}
+	return Decode(fsys, path.Dir(manifest), manifest, raw)
+}
+
+// Decode is Load for a manifest already in memory: raw is the JSON array of
+// groups (a graph model's `weightsManifest`), shard paths are resolved
+// relative to dir in fsys, and errors name the manifest as label.
+func Decode(fsys fs.FS, dir, label string, raw []byte) (map[string]*tensor.Tensor, error) {
+	manifest := label
 	var groups []group
 	if err := json.Unmarshal(raw, &groups); err != nil {
 		return nil, fmt.Errorf("weights: %s: not a TensorFlow.js weights manifest (a JSON array of {paths, weights}): %w", manifest, err)
@@ -76,7 +87,7 @@ func Load(fsys fs.FS, manifest string) (map[string]*tensor.Tensor, error) {
 	out := make(map[string]*tensor.Tensor)
 	read := make(map[string]bool) // shard paths, as given
 	for gi, g := range groups {
-		if err := loadGroup(fsys, path.Dir(manifest), g, read, out); err != nil {
+		if err := loadGroup(fsys, dir, g, read, out); err != nil {
 			return nil, fmt.Errorf("weights: %s group %d: %w", manifest, gi, err)
 		}
 	}
@@ -152,11 +163,17 @@ func (s spec) layout() (n, width int, err error) {
 		n *= d
 	}
 	q := s.Quantization
-	if s.Dtype != "float32" && (s.Dtype != "int32" || q == nil) {
-		return 0, 0, fmt.Errorf("dtype %q, want float32 (or int32 when quantized)", s.Dtype)
+	if s.Dtype != "float32" && s.Dtype != "int32" {
+		return 0, 0, fmt.Errorf("dtype %q, want float32 or int32", s.Dtype)
 	}
 	if q == nil {
 		return n, 4, nil
+	}
+	if q.Dtype == "float16" {
+		if s.Dtype != "float32" {
+			return 0, 0, fmt.Errorf("float16 quantization of dtype %q, want float32", s.Dtype)
+		}
+		return n, 2, nil
 	}
 	if q.Scale == nil || q.Min == nil {
 		return 0, 0, fmt.Errorf("quantization needs finite scale and min, found scale %s and min %s", orMissing(q.Scale), orMissing(q.Min))
@@ -170,7 +187,7 @@ func (s spec) layout() (n, width int, err error) {
 	case "uint16":
 		return n, 2, nil
 	}
-	return 0, 0, fmt.Errorf("quantization dtype %q, want uint8 or uint16", q.Dtype)
+	return 0, 0, fmt.Errorf("quantization dtype %q, want uint8, uint16 or float16", q.Dtype)
 }
 
 // orMissing formats a number that may be absent.
@@ -191,8 +208,12 @@ func (s spec) decode(b []byte, n int) (*tensor.Tensor, error) {
 	q := s.Quantization
 	for i := range n {
 		switch {
+		case q == nil && s.Dtype == "int32":
+			t.Data[i] = float32(int32(binary.LittleEndian.Uint32(b[4*i:])))
 		case q == nil:
 			t.Data[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+		case q.Dtype == "float16":
+			t.Data[i] = HalfToFloat32(binary.LittleEndian.Uint16(b[2*i:]))
 		case q.Dtype == "uint8":
 			t.Data[i] = dequantize(uint16(b[i]), *q.Scale, *q.Min)
 		default:
@@ -214,4 +235,25 @@ func (s spec) decode(b []byte, n int) (*tensor.Tensor, error) {
 // multiply-add, which would round differently.
 func dequantize(q uint16, scale, min float64) float32 {
 	return float32(float64(float64(q)*scale) + min)
+}
+
+// HalfToFloat32 widens an IEEE 754 binary16 value (1 sign bit, 5 exponent
+// bits biased by 15, 10 fraction bits) to float32 exactly: normal numbers
+// rebias the exponent, subnormals (exponent 0) are fraction·2^-24, and
+// exponent 31 gives ±Inf (fraction 0) or NaN.
+func HalfToFloat32(h uint16) float32 {
+	sign := uint32(h>>15) << 31
+	exp := uint32(h>>10) & 0x1f
+	frac := uint32(h) & 0x3ff
+	switch {
+	case exp == 0x1f:
+		return math.Float32frombits(sign | 0xff<<23 | frac<<13)
+	case exp != 0:
+		return math.Float32frombits(sign | (exp+127-15)<<23 | frac<<13)
+	}
+	v := float32(frac) * (1.0 / (1 << 24)) // zero or subnormal: exact in float32
+	if sign != 0 {
+		v = -v
+	}
+	return v
 }

@@ -53,7 +53,8 @@ func goodFS() fstest.MapFS {
 }
 
 // A quantized int32 weight decodes as q*scale+min truncated toward zero
-// (TensorFlow.js's Int32Array); a raw int32 one is refused.
+// (TensorFlow.js's Int32Array); a raw int32 one is a little-endian int32
+// (graph models' reshape targets and reduction axes).
 func TestLoadQuantizedInt32(t *testing.T) {
 	const m = `[{"paths": ["a.bin"], "weights": [
 	  {"name": "i", "shape": [3], "dtype": "int32", "quantization": {"dtype": "uint8", "scale": 0.75, "min": -2}}]}]`
@@ -66,10 +67,14 @@ func TestLoadQuantizedInt32(t *testing.T) {
 	if w := got["i"].Data; w[0] != -2 || w[1] != 0 || w[2] != 1 {
 		t.Errorf("int32 weight decoded as %v, want [-2 0 1]", w)
 	}
-	raw := fstest.MapFS{"m.json": {Data: []byte(`[{"paths": ["a.bin"], "weights": [{"name": "i", "shape": [1], "dtype": "int32"}]}]`)},
-		"a.bin": {Data: []byte{1, 0, 0, 0}}}
-	if _, err := Load(raw, "m.json"); err == nil || !strings.Contains(err.Error(), `dtype "int32"`) {
-		t.Errorf("raw int32 weight: error %v, want one naming dtype \"int32\"", err)
+	raw := fstest.MapFS{"m.json": {Data: []byte(`[{"paths": ["a.bin"], "weights": [{"name": "i", "shape": [2], "dtype": "int32"}]}]`)},
+		"a.bin": {Data: []byte{1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff}}}
+	got, err = Load(raw, "m.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := got["i"].Data; w[0] != 1 || w[1] != -1 {
+		t.Errorf("raw int32 weight decoded as %v, want [1 -1]", w)
 	}
 }
 
@@ -219,5 +224,56 @@ func TestLoadFaceRecognitionModel(t *testing.T) {
 		if k < -1e-3 || k > 255+1e-3 || math.Abs(k-math.Round(k)) > 1e-3 {
 			t.Fatalf("fc[%d] = %v is not min+k*scale (k=%v)", i, v, k)
 		}
+	}
+}
+
+// TestHalfToFloat32 checks the binary16 widening on values worked out by
+// hand from the format (sign, 5-bit exponent biased by 15, 10-bit fraction).
+func TestHalfToFloat32(t *testing.T) {
+	inf := float32(math.Inf(1))
+	for _, c := range []struct {
+		h    uint16
+		want float32
+	}{
+		{0x0000, 0},
+		{0x3c00, 1},              // exp 15: 2^0
+		{0xc000, -2},             // sign, exp 16
+		{0x3555, 0x1.554p-2},     // 1+0x155/1024 times 2^-2 (≈1/3)
+		{0x7bff, 65504},          // largest normal: (2-2^-10)·2^15
+		{0x0400, 0x1p-14},        // smallest normal
+		{0x0001, 0x1p-24},        // smallest subnormal: 1·2^-24
+		{0x03ff, 1023 * 0x1p-24}, // largest subnormal
+		{0x8200, -512 * 0x1p-24}, // negative subnormal 2^-15
+		{0x7c00, inf},            // +Inf
+		{0xfc00, -inf},           // -Inf
+	} {
+		if got := HalfToFloat32(c.h); got != c.want {
+			t.Errorf("HalfToFloat32(%#04x) = %g, want %g", c.h, got, c.want)
+		}
+	}
+	if n := HalfToFloat32(0x8000); n != 0 || !math.Signbit(float64(n)) {
+		t.Errorf("HalfToFloat32(0x8000) = %g, want -0", n)
+	}
+	if n := HalfToFloat32(0x7e00); !math.IsNaN(float64(n)) {
+		t.Errorf("HalfToFloat32(0x7e00) = %g, want NaN", n)
+	}
+}
+
+// A float16-quantized weight (no scale or min) decodes through
+// HalfToFloat32; an infinite one is refused like a raw one.
+func TestLoadFloat16(t *testing.T) {
+	const m = `[{"paths": ["a.bin"], "weights": [
+	  {"name": "h", "shape": [3], "dtype": "float32", "quantization": {"dtype": "float16", "original_dtype": "float32"}}]}]`
+	fsys := fstest.MapFS{"m.json": {Data: []byte(m)}, "a.bin": {Data: []byte{0x00, 0x3c, 0x01, 0x00, 0x00, 0xc0}}}
+	got, err := Load(fsys, "m.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := got["h"].Data; w[0] != 1 || w[1] != 0x1p-24 || w[2] != -2 {
+		t.Errorf("float16 weight decoded as %v, want [1 2^-24 -2]", w)
+	}
+	fsys["a.bin"].Data[5] = 0x7c // third value +Inf
+	if _, err := Load(fsys, "m.json"); err == nil || !strings.Contains(err.Error(), "finite") {
+		t.Errorf("infinite float16 weight: error %v, want one about finite values", err)
 	}
 }
