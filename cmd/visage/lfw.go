@@ -104,6 +104,7 @@ func runLFW(args []string) error {
 	headFile := fl.String("head", "", "score the pairs with a head `FILE` from train-triplet (distance between its embeddings) or train-pairs (P(same): larger is same) instead of plain distance; the fixed threshold is the head's. pairs.txt shares people with peopleDevTrain.txt, on whom heads are trained: train-eval leaves them out")
 	withoutPeople := fl.String("without-people", "", "score only the pairs without a person of this people `FILE` (peopleDevTrain.txt: the pairs train-eval scores trained heads on); their images are not encoded unless another list names them")
 	maxPerPerson := fl.Int("max-per-person", 0, "with --also-people, at most the first `N` images of each person (0: all)")
+	minImages := fl.Int("also-min-images", 2, "with --also-people, encode the people with at least `N` images (1: everyone, as identify-eval's strangers need)")
 	shardSpec := fl.String("shard", "1/1", "K/N: encode only the K-th of N interleaved parts of the images into OUT/encodings-….shard-K-of-N.bin and stop; N such processes run side by side (a js/wasm build runs one image at a time), and a run without --shard merges their files and scores")
 	asJSON := fl.Bool("json", false, "print the result as JSON")
 	if err := parseFlags(fl, args, 0, 0); err != nil {
@@ -116,7 +117,7 @@ func runLFW(args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	if !(*minConf > 0 && *minConf < 1) || *fallback < 0 || *fallback >= 1 || *padRetry < 0 || *jobs < 1 || *maxPerPerson < 0 {
+	if !(*minConf > 0 && *minConf < 1) || *fallback < 0 || *fallback >= 1 || *padRetry < 0 || *jobs < 1 || *maxPerPerson < 0 || *minImages < 1 {
 		return usagef("expected --min-confidence in (0,1), --fallback-confidence in [0,1), --pad-retry ≥ 0, --jobs ≥ 1 and --max-per-person ≥ 0")
 	}
 	allFolds, err := lfw.ReadPairsFile(*pairsFile)
@@ -154,7 +155,7 @@ func runLFW(args []string) error {
 		scored = append(scored, allFolds[k-1])
 	}
 	images := pairImages(scored...)
-	extra, err := extraImages(alsoPeople, alsoPairs, *maxPerPerson)
+	extra, err := extraImages(alsoPeople, alsoPairs, *maxPerPerson, *minImages)
 	if err != nil {
 		return err
 	}
@@ -383,10 +384,10 @@ func pairsWithout(folds [][]lfw.Pair, peopleFile string) ([][]lfw.Pair, error) {
 	return kept, nil
 }
 
-// extraImages returns the images of --also-people's people with two or more
-// images (at most maxPer each, 0 meaning all) and of --also-pairs' pairs,
-// sorted, once each.
-func extraImages(peopleFiles, pairsFiles []string, maxPer int) ([]string, error) {
+// extraImages returns the images of --also-people's people with minImages or
+// more images (at most maxPer each, 0 meaning all) and of --also-pairs'
+// pairs, sorted, once each.
+func extraImages(peopleFiles, pairsFiles []string, maxPer, minImages int) ([]string, error) {
 	var images []string
 	for _, f := range peopleFiles {
 		folds, err := lfw.ReadPeopleFile(f)
@@ -399,7 +400,7 @@ func extraImages(peopleFiles, pairsFiles []string, maxPer int) ([]string, error)
 				if maxPer > 0 {
 					n = min(n, maxPer)
 				}
-				for i := 1; i <= n && p.Images >= 2; i++ {
+				for i := 1; i <= n && p.Images >= minImages; i++ {
 					images = append(images, lfw.ImageRel(p.Name, i))
 				}
 			}

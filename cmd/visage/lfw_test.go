@@ -61,18 +61,23 @@ func TestExtraImages(t *testing.T) {
 		"pairs.txt":      "1\nCy\t2\t5\nBob\t1\tAda\t7\n",
 		"bad-people.txt": "2\nAda\t3\n",
 	})
-	got, err := extraImages([]string{f["people.txt"], f["people10.txt"]}, []string{f["pairs.txt"]}, 2)
+	got, err := extraImages([]string{f["people.txt"], f["people10.txt"]}, []string{f["pairs.txt"]}, 2, 2)
 	want := []string{"Ada/Ada_0001.jpg", "Ada/Ada_0002.jpg", "Ada/Ada_0007.jpg", "Bob/Bob_0001.jpg",
 		"Cy/Cy_0001.jpg", "Cy/Cy_0002.jpg", "Cy/Cy_0005.jpg", "Dee/Dee_0001.jpg", "Dee/Dee_0002.jpg"}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("capped at 2: %v, %v; want %v", got, err, want)
 	}
-	got, err = extraImages([]string{f["people.txt"]}, nil, 0)
+	got, err = extraImages([]string{f["people.txt"]}, nil, 0, 2)
 	want = []string{"Ada/Ada_0001.jpg", "Ada/Ada_0002.jpg", "Ada/Ada_0003.jpg", "Cy/Cy_0001.jpg", "Cy/Cy_0002.jpg"}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("no cap: %v, %v; want %v (Bob has one image: no pair to learn from)", got, err, want)
 	}
-	if _, err := extraImages([]string{f["bad-people.txt"]}, nil, 0); err == nil || !strings.Contains(err.Error(), "bad-people.txt") {
+	got, err = extraImages([]string{f["people.txt"]}, nil, 0, 1)
+	want = []string{"Ada/Ada_0001.jpg", "Ada/Ada_0002.jpg", "Ada/Ada_0003.jpg", "Bob/Bob_0001.jpg", "Cy/Cy_0001.jpg", "Cy/Cy_0002.jpg"}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("at least 1 image: %v, %v; want %v (Bob too)", got, err, want)
+	}
+	if _, err := extraImages([]string{f["bad-people.txt"]}, nil, 0, 2); err == nil || !strings.Contains(err.Error(), "bad-people.txt") {
 		t.Errorf("a people file shorter than its count: %v, want an error naming it", err)
 	}
 }
