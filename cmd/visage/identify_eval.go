@@ -1,0 +1,253 @@
+package main
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+
+	"visage/core/face"
+	"visage/core/openset"
+)
+
+func init() {
+	register("identify-eval", "open-set identification among K people (rank-1, FNIR at FPIR), from an encodings cache", runIdentifyEval)
+}
+
+func runIdentifyEval(args []string) error {
+	fl := newFlagSet("identify-eval", "--dir DIR --cache FILE [--k 10,100,1000,all] [--enroll N] [flags]")
+	dir := fl.String("dir", "", "image root with a folder per person (e.g. ../shared/data/lfw/images_deepfunneled)")
+	cachePath := fl.String("cache", "", "encodings cache holding every image under --dir (fill it with `visage lfw … --also-people people.txt --also-min-images 1`)")
+	ks := fl.String("k", "10,100,1000,all", "gallery sizes: whole numbers, or all (every enrollable person of the test half)")
+	enroll := fl.Int("enroll", 1, "samples enrolled per person, at most (1: one-shot; a person keeps one image to be probed with)")
+	tmpl := fl.String("template", "best", "how several samples are compared: best (the closest sample) or mean (their mean descriptor)")
+	seed := fl.Uint64("seed", 1, "seed of the halves and of who is enrolled")
+	targets := fl.String("fpir", "0.1,0.01,0.001", "target FPIRs, whose thresholds are set on the calibration people")
+	out := fl.String("out", "build/identify", "folder for identify.json, det.png and k.png")
+	asJSON := fl.Bool("json", false, "print the report as JSON")
+	if err := parseFlags(fl, args, 0, 0); err != nil {
+		return err
+	}
+	if *dir == "" || *cachePath == "" {
+		return usagef("--dir and --cache are required")
+	}
+	cfg := openset.Config{Enroll: *enroll, Seed: *seed, Default: face.DefaultThreshold,
+		Margins: []float64{0.25, 0.5, 1, 2}, DETPoints: 200}
+	var err error
+	if cfg.Ks, err = parseKs(*ks); err != nil {
+		return err
+	}
+	if cfg.Targets, err = parseFractions(*targets); err != nil {
+		return err
+	}
+	switch *tmpl {
+	case "best":
+		cfg.Template = openset.BestSample
+	case "mean":
+		cfg.Template = openset.MeanDescriptor
+	default:
+		return usagef("--template %q: want best or mean", *tmpl)
+	}
+	if *enroll < 1 {
+		return usagef("--enroll %d: want at least 1", *enroll)
+	}
+	cache, err := face.LoadEncodingCache(*cachePath)
+	if err != nil {
+		return err
+	}
+	samples, err := folderSamples(*dir, cache)
+	if err != nil {
+		return err
+	}
+	report, err := openset.Evaluate(samples, cfg)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	js, err := json.MarshalIndent(report, "", " ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(*out, "identify.json"), append(js, '\n'), 0o644); err != nil {
+		return err
+	}
+	if err := plotDET(filepath.Join(*out, "det.png"), report); err != nil {
+		return err
+	}
+	if err := plotByK(filepath.Join(*out, "k.png"), report); err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(report)
+	}
+	printIdentifyEval(report, *out)
+	return nil
+}
+
+// folderSamples lists the images under dir, a folder per person, with their
+// descriptors from cache; an image the cache lacks is an error.
+func folderSamples(dir string, cache *face.EncodingCache) ([]openset.Sample, error) {
+	people, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []openset.Sample
+	for _, p := range people {
+		if !p.IsDir() || strings.HasPrefix(p.Name(), ".") {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(dir, p.Name()))
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			if f.IsDir() || strings.HasPrefix(f.Name(), ".") {
+				continue
+			}
+			rel := path.Join(p.Name(), f.Name())
+			d, ok := cache.Images[rel]
+			if !ok {
+				return nil, fmt.Errorf("%s is not in the encodings cache (%d images): fill it with `visage lfw --dir %s … --also-people people.txt --also-min-images 1`", rel, len(cache.Images), dir)
+			}
+			if len(d) == 0 {
+				d = nil
+			}
+			out = append(out, openset.Sample{Person: p.Name(), Image: rel, Desc: d})
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no images in folders, want a folder per person", dir)
+	}
+	return out, nil
+}
+
+// parseKs reads --k: positive whole numbers or "all" (0).
+func parseKs(s string) ([]int, error) {
+	var ks []int
+	for f := range strings.SplitSeq(s, ",") {
+		if f = strings.TrimSpace(f); f == "all" {
+			ks = append(ks, 0)
+			continue
+		}
+		k, err := strconv.Atoi(f)
+		if err != nil || k < 1 {
+			return nil, usagef("--k %q: want whole numbers ≥ 1 or all, separated by commas", s)
+		}
+		ks = append(ks, k)
+	}
+	return ks, nil
+}
+
+// parseFractions reads --fpir: numbers in (0, 1), strictest last.
+func parseFractions(s string) ([]float64, error) {
+	var out []float64
+	for f := range strings.SplitSeq(s, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || !(v > 0 && v < 1) {
+			return nil, usagef("--fpir %q: want numbers in (0, 1), separated by commas", s)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func printIdentifyEval(r *openset.Report, out string) {
+	fmt.Printf("open-set identification: %d people, %d images (%d without a face); enroll ≤ %d (%s), seed %d\n",
+		r.People, r.Images, r.NoFace, r.Enroll, r.Template, r.Seed)
+	fmt.Printf("%6s %7s %7s %7s %7s  %-14s", "K", "mated", "strangers", "rank-1", "rank-5", "rule")
+	for _, f := range r.Targets {
+		fmt.Printf("  FNIR@FPIR %-6g", f)
+	}
+	fmt.Printf("  at %.2f: FPIR  FNIR\n", r.Default)
+	for _, g := range r.Galleries {
+		for i, rule := range g.Rules {
+			name := rule.Rule
+			if rule.Margin != 0 {
+				name = fmt.Sprintf("margin α=%g", rule.Margin)
+			}
+			if i == 0 {
+				fmt.Printf("%6d %7d %9d %6.2f%% %6.2f%%  %-14s", g.K, g.Mated, g.NonMated, 100*g.Rank1, 100*g.Rank5, name)
+			} else {
+				fmt.Printf("%6s %7s %9s %7s %7s  %-14s", "", "", "", "", "", name)
+			}
+			for _, c := range rule.Calibrated {
+				fmt.Printf("  %5.2f%% (%5.2f%%) ", 100*c.FNIR, 100*c.FPIR)
+			}
+			if rule.AtDefault != nil {
+				fmt.Printf("  %5.2f%% %5.2f%%", 100*rule.AtDefault.FPIR, 100*rule.AtDefault.FNIR)
+			}
+			fmt.Println()
+		}
+	}
+	fmt.Printf("FNIR at each target with the threshold set on the calibration people (the FPIR it gave on the test people in brackets)\nwrote %s\n",
+		strings.Join([]string{filepath.Join(out, "identify.json"), filepath.Join(out, "det.png"), filepath.Join(out, "k.png")}, ", "))
+}
+
+// plotDET writes FNIR against FPIR (log scale), the nearest-neighbour rule,
+// one curve per gallery size.
+func plotDET(file string, r *openset.Report) error {
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("Open-set identification (enroll ≤ %d)", r.Enroll)
+	p.X.Label.Text = "FPIR (strangers given a name)"
+	p.Y.Label.Text = "FNIR (enrolled people missed)"
+	p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
+	var lines []any
+	for _, g := range r.Galleries {
+		var pts plotter.XYs
+		for _, d := range g.Rules[0].DET {
+			if d.FPIR > 0 {
+				pts = append(pts, plotter.XY{X: d.FPIR, Y: d.FNIR})
+			}
+		}
+		lines = append(lines, fmt.Sprintf("K = %d", g.K), pts)
+	}
+	if err := plotutil.AddLines(p, lines...); err != nil {
+		return err
+	}
+	p.Legend.Top = true
+	return p.Save(5*vg.Inch, 4*vg.Inch, file)
+}
+
+// plotByK writes rank-1 and FNIR at each target FPIR (calibrated threshold,
+// nearest-neighbour rule) against the gallery size.
+func plotByK(file string, r *openset.Report) error {
+	p := plot.New()
+	p.Title.Text = "Accuracy against gallery size"
+	p.X.Label.Text = "K (people enrolled)"
+	p.Y.Label.Text = "rate"
+	p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
+	rank1 := plotter.XYs{}
+	fnir := make([]plotter.XYs, len(r.Targets))
+	for _, g := range r.Galleries {
+		rank1 = append(rank1, plotter.XY{X: float64(g.K), Y: g.Rank1})
+		for i, c := range g.Rules[0].Calibrated {
+			fnir[i] = append(fnir[i], plotter.XY{X: float64(g.K), Y: c.FNIR})
+		}
+	}
+	lines := []any{"rank-1", sortedByX(rank1)}
+	for i, f := range r.Targets {
+		lines = append(lines, fmt.Sprintf("FNIR at FPIR %g", f), sortedByX(fnir[i]))
+	}
+	if err := plotutil.AddLinePoints(p, lines...); err != nil {
+		return err
+	}
+	p.Legend.Top = true
+	return p.Save(5*vg.Inch, 4*vg.Inch, file)
+}
+
+func sortedByX(pts plotter.XYs) plotter.XYs {
+	slices.SortFunc(pts, func(a, b plotter.XY) int { return cmp.Compare(a.X, b.X) })
+	return pts
+}

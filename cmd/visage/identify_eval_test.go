@@ -1,0 +1,84 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"visage/core/face"
+	"visage/core/openset"
+)
+
+// TestCLIIdentifyEval runs identify-eval on a folder of 60 made-up people
+// (1 to 3 images each; the images are never read, only their cached
+// descriptors: tight clusters, one image without a face) and checks the
+// report, its files and the refusal of an image the cache lacks.
+func TestCLIIdentifyEval(t *testing.T) {
+	dir, tmp := t.TempDir(), t.TempDir()
+	cache := &face.EncodingCache{Encoder: "test", Alignment: "test", Images: map[string][]float32{}}
+	rng := rand.New(rand.NewPCG(1, 1))
+	for p := range 60 {
+		name := fmt.Sprintf("Person_%02d", p)
+		if err := os.Mkdir(filepath.Join(dir, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		centre := make([]float64, face.DescriptorLen)
+		for i := range centre {
+			centre[i] = 0.1 * rng.NormFloat64()
+		}
+		for im := 1; im <= 1+p%3; im++ {
+			file := fmt.Sprintf("%s_%04d.jpg", name, im)
+			if err := os.WriteFile(filepath.Join(dir, name, file), nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			d := make([]float32, face.DescriptorLen)
+			for i := range d {
+				d[i] = float32(centre[i] + 0.001*rng.NormFloat64())
+			}
+			if p == 5 && im == 1 {
+				d = nil // no face
+			}
+			cache.Images[name+"/"+file] = d
+		}
+	}
+	cachePath := filepath.Join(tmp, "enc.bin")
+	if err := cache.Save(cachePath); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(tmp, "out")
+	r := visage(t, "identify-eval", "--dir", dir, "--cache", cachePath, "--k", "5,all", "--out", out, "--json")
+	if r.code != 0 {
+		t.Fatalf("identify-eval: exit %d: %s", r.code, r.stderr)
+	}
+	var rep openset.Report
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatalf("output %.200q: %v", r.stdout, err)
+	}
+	if rep.People != 60 || rep.Images != 120 || rep.NoFace != 1 || len(rep.Galleries) != 2 || rep.Galleries[0].K != 5 {
+		t.Errorf("report: %d people, %d images, %d without a face, %d galleries; want 60, 120, 1 and 2", rep.People, rep.Images, rep.NoFace, len(rep.Galleries))
+	}
+	for _, g := range rep.Galleries {
+		// Tight clusters: every probe with a face is named right; the faceless
+		// one, when its person is enrolled, is the only miss.
+		at := g.Rules[0].AtDefault
+		if g.Rank1 < 1-1/float64(g.Mated)-1e-12 || len(g.Rules) != 2 || at.FPIR != 0 || math.Abs(at.FNIR-(1-g.Rank1)) > 1e-12 {
+			t.Errorf("K=%d: rank-1 %v of %d mated, rules %d, at 0.6 %+v; want at most the faceless probe missed, 2 rules, no stranger named", g.K, g.Rank1, g.Mated, len(g.Rules), at)
+		}
+	}
+	for _, f := range []string{"identify.json", "det.png", "k.png"} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	delete(cache.Images, "Person_07/Person_07_0001.jpg")
+	if err := cache.Save(cachePath); err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, visage(t, "identify-eval", "--dir", dir, "--cache", cachePath, "--out", out), 1, "identify-eval",
+		"Person_07/Person_07_0001.jpg is not in the encodings cache", "--also-min-images 1")
+	wantError(t, visage(t, "identify-eval", "--dir", dir, "--cache", cachePath, "--k", "0"), 2, "identify-eval", "--k")
+}
