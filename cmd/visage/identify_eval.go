@@ -28,10 +28,11 @@ func runIdentifyEval(args []string) error {
 	fl := newFlagSet("identify-eval", "--dir DIR --cache FILE [--k 10,100,1000,all] [--enroll N] [flags]")
 	dir := fl.String("dir", "", "image root with a folder per person (e.g. ../shared/data/lfw/images_deepfunneled)")
 	cachePath := fl.String("cache", "", "encodings cache holding every image under --dir (fill it with `visage lfw … --also-people people.txt --also-min-images 1`)")
-	ks := fl.String("k", "10,100,1000,all", "gallery sizes: whole numbers, or all (every enrollable person of the test half)")
+	ks := fl.String("k", "10,100,1000,all", "gallery sizes: whole numbers, or all (every enrollable test person)")
 	enroll := fl.Int("enroll", 1, "samples enrolled per person, at most (1: one-shot; a person keeps one image to be probed with)")
 	tmpl := fl.String("template", "best", "how several samples are compared: best (the closest sample) or mean (their mean descriptor)")
-	seed := fl.Uint64("seed", 1, "seed of the halves and of who is enrolled")
+	seed := fl.Uint64("seed", 1, "seed of the calibration/test split and of who is enrolled")
+	calShare := fl.Float64("calibration", 0.3, "share of the people set aside to calibrate the thresholds, never probed or enrolled in the test")
 	targets := fl.String("fpir", "0.1,0.01,0.001", "target FPIRs, whose thresholds are set on the calibration people")
 	out := fl.String("out", "build/identify", "folder for identify.json, det.png and k.png")
 	asJSON := fl.Bool("json", false, "print the report as JSON")
@@ -41,7 +42,7 @@ func runIdentifyEval(args []string) error {
 	if *dir == "" || *cachePath == "" {
 		return usagef("--dir and --cache are required")
 	}
-	cfg := openset.Config{Enroll: *enroll, Seed: *seed, Default: face.DefaultThreshold,
+	cfg := openset.Config{Enroll: *enroll, Seed: *seed, Calibration: *calShare, Default: face.DefaultThreshold,
 		Margins: []float64{0.25, 0.5, 1, 2}, DETPoints: 200}
 	var err error
 	if cfg.Ks, err = parseKs(*ks); err != nil {

@@ -8,10 +8,13 @@ import (
 // Config is one evaluation: the trials at each gallery size and how they are
 // decided.
 type Config struct {
-	Ks       []int  // gallery sizes; 0 means every enrollable person of a half
-	Enroll   int    // samples enrolled per person, at most (1: one-shot)
-	Seed     uint64 // the halves and every trial
-	Template Template
+	Ks []int // gallery sizes; 0 means every enrollable test person
+	// Calibration is the share of people set aside to calibrate thresholds
+	// (e.g. 0.3); the rest are the test people.
+	Calibration float64
+	Enroll      int    // samples enrolled per person, at most (1: one-shot)
+	Seed        uint64 // the halves and every trial
+	Template    Template
 	// Default is the product's threshold on the plain distance, whose FPIR
 	// and FNIR are reported as they are.
 	Default float64
@@ -26,15 +29,16 @@ type Config struct {
 
 // Report is an evaluation's outcome, by gallery size.
 type Report struct {
-	Enroll    int       `json:"enroll"`
-	Template  string    `json:"template"`
-	Seed      uint64    `json:"seed"`
-	Default   float64   `json:"default_threshold"`
-	Targets   []float64 `json:"fpir_targets"`
-	People    int       `json:"people"`
-	Images    int       `json:"images"`
-	NoFace    int       `json:"images_without_a_face"`
-	Galleries []Gallery `json:"galleries"`
+	Enroll      int       `json:"enroll"`
+	Template    string    `json:"template"`
+	Seed        uint64    `json:"seed"`
+	Calibration float64   `json:"calibration_share"`
+	Default     float64   `json:"default_threshold"`
+	Targets     []float64 `json:"fpir_targets"`
+	People      int       `json:"people"`
+	Images      int       `json:"images"`
+	NoFace      int       `json:"images_without_a_face"`
+	Galleries   []Gallery `json:"galleries"`
 }
 
 // Gallery is the outcome at one gallery size, on the test half.
@@ -66,14 +70,18 @@ type RuleResult struct {
 }
 
 // Evaluate runs cfg on samples: for each gallery size a trial on the test
-// half, decided by the plain nearest-neighbour rule and the best margin rule
-// with thresholds set on a trial of the same size on the calibration half.
+// people, decided by the plain nearest-neighbour rule and the best margin
+// rule, with thresholds set on a trial of the same size (or all that can be
+// enrolled) on the calibration people.
 func Evaluate(samples []Sample, cfg Config) (*Report, error) {
 	if len(cfg.Targets) == 0 {
 		return nil, fmt.Errorf("openset: no target FPIR")
 	}
-	cal, test := Split(samples, cfg.Seed)
-	r := &Report{Enroll: cfg.Enroll, Template: cfg.Template.String(), Seed: cfg.Seed, Default: cfg.Default,
+	if !(cfg.Calibration > 0 && cfg.Calibration < 1) {
+		return nil, fmt.Errorf("openset: calibration share %v, want a number in (0, 1)", cfg.Calibration)
+	}
+	cal, test := Split(samples, cfg.Calibration, cfg.Seed)
+	r := &Report{Enroll: cfg.Enroll, Template: cfg.Template.String(), Seed: cfg.Seed, Calibration: cfg.Calibration, Default: cfg.Default,
 		Targets: cfg.Targets, People: len(peopleOf(samples)), Images: len(samples)}
 	for _, s := range samples {
 		if s.Desc == nil {
@@ -86,6 +94,8 @@ func Evaluate(samples []Sample, cfg Config) (*Report, error) {
 		if err != nil {
 			return nil, fmt.Errorf("test half, K=%d: %w", k, err)
 		}
+		// The calibration gallery has the test's size where the calibration
+		// people allow, so that its strangers' scores are alike.
 		calTrial, err := NewTrial(cal, Options{K: len(testTrial.Enrolled), Enroll: cfg.Enroll, Seed: cfg.Seed})
 		if err != nil {
 			return nil, fmt.Errorf("calibration half, K=%d: %w", k, err)

@@ -142,7 +142,7 @@ func TestTrialAndSplit(t *testing.T) {
 			samples = append(samples, Sample{Person: string(rune('a' + p)), Image: string(rune('0' + i)), Desc: d})
 		}
 	}
-	cal, test := Split(samples, 7)
+	cal, test := Split(samples, 0.5, 7)
 	if len(cal)+len(test) != len(samples) {
 		t.Fatalf("split %d + %d samples of %d", len(cal), len(test), len(samples))
 	}
@@ -242,7 +242,7 @@ func im0(p int) int { return p / 7 }
 // target FPIR; with tight clusters every mated probe is named at rank 1 and
 // nobody else at the product's threshold.
 func TestEvaluateCalibratesOnDisjointPeople(t *testing.T) {
-	cfg := Config{Ks: []int{10, 50, 0}, Enroll: 1, Seed: 4, Default: 0.6, Targets: []float64{0.1, 0.01}, Margins: []float64{0.5, 1}, DETPoints: 50}
+	cfg := Config{Ks: []int{10, 50, 0}, Calibration: 0.5, Enroll: 1, Seed: 4, Default: 0.6, Targets: []float64{0.1, 0.01}, Margins: []float64{0.5, 1}, DETPoints: 50}
 	noise := synthetic(600, 3, 0, 5)
 	for i := range noise { // every image its own random point: no identity
 		for j := range noise[i].Desc {

@@ -4,9 +4,9 @@
 // named, and non-mated probes (people never enrolled), which should be told
 // "not recognized".
 //
-// The people are split, by a seeded shuffle, into two disjoint halves: the
-// calibration half, on whose non-mated scores the thresholds for a target
-// FPIR are chosen, and the test half, on which everything is reported. Every
+// The people are split, by a seeded shuffle, into two disjoint sets: the
+// calibration people, on whose non-mated scores the thresholds for a target
+// FPIR are chosen, and the test people, on whom everything is reported. Every
 // probe is scored: a probe whose image gave no face is a miss when mated and
 // a correct rejection when not.
 package openset
@@ -50,25 +50,26 @@ type Trial struct {
 	Enrollable int                 // people who could have been enrolled
 }
 
-// Split divides the people of samples into the calibration and test halves
-// (every second person of a seeded shuffle), each as a list of samples in
-// the input's order.
-func Split(samples []Sample, seed uint64) (calibration, test []Sample) {
+// Split divides the people of samples into calibration people (a share
+// calibration of a seeded shuffle, rounded down) and test people, each as a
+// list of samples in the input's order.
+func Split(samples []Sample, calibration float64, seed uint64) (cal, test []Sample) {
 	people := peopleOf(samples)
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	rng.Shuffle(len(people), func(i, j int) { people[i], people[j] = people[j], people[i] })
 	inTest := map[string]bool{}
+	nCal := int(calibration * float64(len(people)))
 	for i, p := range people {
-		inTest[p] = i%2 == 1
+		inTest[p] = i >= nCal
 	}
 	for _, s := range samples {
 		if inTest[s.Person] {
 			test = append(test, s)
 		} else {
-			calibration = append(calibration, s)
+			cal = append(cal, s)
 		}
 	}
-	return calibration, test
+	return cal, test
 }
 
 // NewTrial enrolls opts.K enrollable people of samples (chosen by opts.Seed)
