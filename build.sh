@@ -7,6 +7,7 @@
 #   ./build.sh cli ARGS…      build and run the native CLI (cmd/visage)
 #   ./build.sh bench [--json] time the networks natively and in headless Chromium
 #   ./build.sh site           only build the static site into build/site
+#   ./build.sh pack           build the npm package build/visage-web-VERSION.tgz
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -43,7 +44,7 @@ build_site() {
 	log "building site in build/site"
 	rm -rf "$SITE"; mkdir -p "$SITE/models"
 	cp -r web/. "$SITE/"
-	rm -rf "$SITE/gpu" # the WebGPU kernel test page: the e2e test serves it itself
+	rm -rf "$SITE/gpu" "$SITE/package" # the WebGPU kernel test page (the e2e test serves it itself); the npm package's own files
 	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$SITE/visage.wasm" ./wasm
 	build_simd
 	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$SITE/"
@@ -56,6 +57,24 @@ build_site() {
 		# The server lists no folders, so the Art view reads the images' names here.
 		nst_index > "$SITE/nst/index.json"
 	fi
+}
+
+# pack makes the npm package build/visage-web-VERSION.tgz from the built site:
+# the ES module and its types, the worker and the WebAssembly files, the
+# package's package.json, README and copy-models script, the licence and the
+# changelog. Models are not in it (see web/package/README.md).
+pack() {
+	local pkg="$ROOT/build/pkg" version
+	version=$(node -p 'require("./web/package/package.json").version')
+	grep -q "^export const VERSION = '$version';" web/visage.js || { echo "web/visage.js's VERSION is not package.json's $version" >&2; exit 1; }
+	grep -q "^## $version " CHANGELOG.md || { echo "CHANGELOG.md has no entry for $version" >&2; exit 1; }
+	rm -rf "$pkg"; mkdir -p "$pkg"
+	cp web/visage.js web/visage.d.ts web/worker.js web/simd.js "$pkg/"
+	cp "$SITE"/visage.wasm "$SITE"/wasm_exec.js "$SITE"/simd.wasm "$SITE"/simd-relaxed.wasm "$pkg/"
+	cp web/package/package.json web/package/README.md web/package/copy-models.mjs LICENSE CHANGELOG.md "$pkg/"
+	rm -f build/visage-web-*.tgz
+	(cd build && npm pack ./pkg --silent >/dev/null)
+	log "packed build/visage-web-$version.tgz"
 }
 
 # build_simd assembles core/ops's WebAssembly SIMD kernels into the site, where
@@ -120,8 +139,11 @@ serve)
 site)
 	install_deps; build_site
 	;;
+pack)
+	install_deps; build_site; pack
+	;;
 test)
-	install_deps; build_site
+	install_deps; build_site; pack
 	log "go vet"
 	go vet ./...
 	# ./... skips testdata/, where the reference generators' Go helpers live.
@@ -148,7 +170,7 @@ bench)
 	VISAGE_SITE="$SITE" go run ./e2e/cmd/bench "$@"
 	;;
 *)
-	echo "usage: ./build.sh [serve|test|cli ARGS…|bench [--json]|site]" >&2
+	echo "usage: ./build.sh [serve|test|cli ARGS…|bench [--json]|site|pack]" >&2
 	exit 2
 	;;
 esac

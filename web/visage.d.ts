@@ -1,6 +1,8 @@
 // Types of visage.js, the browser API of Visage.
 
 /** The distance below which two descriptors are taken to be the same person. */
+/** Visage's version (semantic versioning; see CHANGELOG.md). */
+export declare const VERSION: string;
 export declare const DEFAULT_THRESHOLD: 0.6;
 /** The largest image, in pixels, the image methods take: 24 megapixels (25,165,824). */
 export declare const MAX_PIXELS: 25165824;
@@ -272,6 +274,8 @@ export interface LayerFeatures {
  * with the same models, gallery, threshold and head: the next call works.
  */
 export declare class Visage {
+  /** Visage's version, as VERSION. */
+  static readonly version: string;
   /** Use Visage.load. */
   private constructor(workerUrl: URL, loadOptions: object);
   /** Starts the worker and loads the models; rejects when a file is missing or malformed. */

@@ -8,6 +8,9 @@
 //   const faces = await v.identify(photo);      // [{box, name, distance}, …]
 //   localStorage.gallery = await v.exportGallery();
 
+/** Visage's version (semantic versioning; see CHANGELOG.md). */
+export const VERSION = '0.1.0';
+
 /** The distance below which two descriptors are taken to be the same person. */
 export const DEFAULT_THRESHOLD = 0.6;
 
@@ -18,6 +21,9 @@ export const DEFAULT_THRESHOLD = 0.6;
 export const MAX_PIXELS = 24 * 1024 * 1024;
 
 export class Visage {
+  /** Visage's version, as VERSION. */
+  static version = VERSION;
+
   #worker;
   #workerUrl;
   #loadOptions; // what load was given, for a restart
