@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -51,10 +52,11 @@ func TestArtView(t *testing.T) {
 	video := fakeCameraVideo(t, filepath.Join(shared, "data", "nst", "content", "coffee.png"))
 	srv := serveSite(t)
 	ctx, _ := openBrowser(t, t.TempDir(), 12*time.Minute, fakeCamera(video)...)
-	p := &facesPage{t: t, ctx: ctx, url: srv.URL, step: new(int)}
+	p := &facesPage{t: t, ctx: ctx, url: srv.URL, net: recordNetwork(t, ctx), step: new(int)}
 	if err := OpenPage(ctx, srv.URL, pageTimeout); err != nil {
 		t.Fatal(err)
 	}
+	p.net.settle(true)
 	downloads := t.TempDir()
 	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
 		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads,
@@ -177,6 +179,18 @@ func TestArtView(t *testing.T) {
 		t.Errorf("at 360 px the Art view is %d px wide: it scrolls sideways", w)
 	}
 	p.shot("phone-width")
+
+	// After the models load, the Art view fetches only what the README says:
+	// nst/index.json and its examples when first shown, VGG-19 once when
+	// first painting; each file once, from the page's own origin.
+	p.net.check(t, "Art view", srv.URL, "/nst/", "/vgg19/")
+	p.net.mu.Lock()
+	defer p.net.mu.Unlock()
+	for _, want := range []string{"/nst/content/astronaut.png", "/nst/style/great_wave.jpg", "/vgg19/manifest.json", "/vgg19/conv5_1_kernel"} {
+		if !slices.ContainsFunc(p.net.afterLoad, func(u string) bool { return strings.HasSuffix(u, want) }) {
+			t.Errorf("the Art view never fetched %s after load (fetched %q): the network log or the README is wrong", want, p.net.afterLoad)
+		}
+	}
 }
 
 // waitForPNG waits until path holds a whole PNG, and decodes it.

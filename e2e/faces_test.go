@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -156,10 +157,11 @@ func (n *netLog) settle(loaded bool) {
 	n.mu.Unlock()
 }
 
-// check fails the test for any request made after load or to an origin
-// other than origin's, and checks that the log saw the worker's model
-// fetches (so that an empty log cannot pass).
-func (n *netLog) check(t *testing.T, session, origin string) {
+// check fails the test for any request to an origin other than origin's,
+// and for any request made after load whose path starts with none of
+// allowedAfterLoad or repeats an earlier one; it checks that the log saw
+// the worker's model fetches (so that an empty log cannot pass).
+func (n *netLog) check(t *testing.T, session, origin string, allowedAfterLoad ...string) {
 	t.Helper()
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -180,8 +182,19 @@ func (n *netLog) check(t *testing.T, session, origin string) {
 			seen[u.Path] = true
 		}
 	}
+	fetched := map[string]bool{}
 	for _, raw := range n.afterLoad {
-		t.Errorf("%s: request after the page had loaded: %s", session, raw)
+		u, err := url.Parse(raw)
+		allowed := err == nil && slices.ContainsFunc(allowedAfterLoad, func(p string) bool { return strings.HasPrefix(u.Path, p) })
+		switch {
+		case !allowed:
+			t.Errorf("%s: request after the page had loaded: %s", session, raw)
+		case fetched[u.Path]:
+			t.Errorf("%s: %s fetched again after load", session, u.Path)
+		}
+		if err == nil {
+			fetched[u.Path] = true
+		}
 	}
 	// The worker's first request and its last ones: the log can be trusted.
 	for _, path := range []string{"/wasm_exec.js", "/visage.wasm", "/models/ssd_mobilenetv1_model.bin"} {
@@ -189,7 +202,7 @@ func (n *netLog) check(t *testing.T, session, origin string) {
 			t.Errorf("%s: the network log misses the worker's request for %s (%d requests logged): it cannot be trusted", session, path, len(n.all))
 		}
 	}
-	t.Logf("%s: %d requests, all to %s, none after load", session, len(n.all), origin)
+	t.Logf("%s: %d requests, all to %s, %d after load (allowed: %q)", session, len(n.all), origin, len(n.afterLoad), allowedAfterLoad)
 }
 
 // facesPage is one browser session on the Faces view.

@@ -266,7 +266,13 @@ func TestCompareInUI(t *testing.T) {
 	paths := chipPaths(t)
 	files := readFiles(t, paths)
 	native := nativeDescriptors(t, files)
-	ctx := openSite(t)
+	srv := serveSite(t)
+	ctx, _ := openBrowser(t, t.TempDir(), 3*time.Minute)
+	net := recordNetwork(t, ctx)
+	if err := OpenPage(ctx, srv.URL, 2*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	net.settle(true)
 	showView(t, ctx, "compare")
 	for _, pair := range []struct {
 		name string
@@ -291,6 +297,7 @@ func TestCompareInUI(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, "compare-phone")
+	net.check(t, "Compare view", srv.URL) // comparing fetches nothing
 }
 
 // TestCorruptImage picks a file that is not an image: the page must say so in
