@@ -328,9 +328,11 @@ func TestCorruptImage(t *testing.T) {
 	}
 	screenshot(t, ctx, "corrupt-image")
 
-	verdict, _ := compareInUI(t, ctx, paths[0], paths[1])
-	if verdict == "" {
-		t.Error("no verdict after a corrupt image")
+	// Chips 0 and 1 show one person (TestCompareInUI's same-person pair).
+	native := nativeDescriptors(t, readFiles(t, paths[:2]))
+	verdict, dist := compareInUI(t, ctx, paths[0], paths[1])
+	if want := face.Distance(native[0], native[1]); verdict != "Same person" || math.Abs(dist-want) > 0.5e-4+descriptorTolerance {
+		t.Errorf("after a corrupt image the page says %q at %.4f, want \"Same person\" at the native %.4f", verdict, dist, want)
 	}
 }
 
@@ -441,7 +443,11 @@ func TestKeyboardAndDrop(t *testing.T) {
 		}
 	}
 	verdict, dist := shownResult(t, ctx)
-	t.Logf("dropped %s and %s: %s at %.4f", filepath.Base(paths[0]), filepath.Base(paths[1]), verdict, dist)
+	native := nativeDescriptors(t, readFiles(t, paths[:2]))
+	if want := face.Distance(native[0], native[1]); verdict != "Same person" || math.Abs(dist-want) > 0.5e-4+descriptorTolerance {
+		t.Errorf("dropped %s and %s: the page says %q at %.4f, want \"Same person\" at the native %.4f",
+			filepath.Base(paths[0]), filepath.Base(paths[1]), verdict, dist, want)
+	}
 	for _, id := range []string{"hint-a", "hint-b"} {
 		hint, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID(id)))
 		if err != nil {
