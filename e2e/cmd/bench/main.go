@@ -81,14 +81,22 @@ type bench struct {
 	items        int     // inputs per run; times are reported per input
 	flops        float64 // floating-point operations per input, for GFLOP/s; 0 if unknown
 	native       func() (run func() error, err error)
-	ours         string                          // visage.js method timed in the page on the bench's inputs
-	peerModule   string                          // the peer page's module ("faceapi.mjs" or "nst.mjs")
-	peerOp       string                          // the operation its time function runs
-	peerName     string                          // "face-api.js" or "tfjs"
-	preparePeer  func(ctx context.Context) error // per tab, before timing; nil if none
-	oursInputs   []string                        // files under the shared root ours runs on; nil: the chip
-	size         int                             // the style-transfer bench's image side, 0 for the others
+	ours         string                                    // visage.js method timed in the page on the bench's inputs
+	peerModule   string                                    // the peer page's module ("faceapi.mjs" or "nst.mjs")
+	peers        []peerRun                                 // what the peer module times, each one line
+	preparePeer  func(ctx context.Context) (string, error) // per tab, before timing, with a note for the output (or ""); nil if none
+	oursInputs   []string                                  // files under the shared root ours runs on; nil: the chip
+	size         int                                       // the style-transfer bench's image side, 0 for the others
 }
+
+// peerRun is one operation a peer module times, and its name in the output.
+type peerRun struct {
+	op   string // the operation its time function runs
+	name string // e.g. "face-api.js", "tfjs-fast-grads"
+}
+
+// faceAPI is face-api.js timing op.
+func faceAPI(op string) []peerRun { return []peerRun{{op, "face-api.js"}} }
 
 // Bench inputs: a 150×150 chip of faces-dev, LFW photos (250×250) and the
 // style-transfer pair.
@@ -108,13 +116,13 @@ var photos = []string{
 
 var benches = []bench{
 	{name: "encode", runs: 15, warmup: 3, items: 1, flops: encoderFLOPs(), native: encodeNative,
-		ours: "encode", peerModule: "faceapi.mjs", peerOp: "descriptor", peerName: "face-api.js"},
+		ours: "encode", peerModule: "faceapi.mjs", peers: faceAPI("descriptor")},
 	{name: "detect", runs: 8, warmup: 2, items: len(photos), native: detectNative,
-		ours: "detectFaces", peerModule: "faceapi.mjs", peerOp: "detect", peerName: "face-api.js", oursInputs: photoFiles()},
+		ours: "detectFaces", peerModule: "faceapi.mjs", peers: faceAPI("detect"), oursInputs: photoFiles()},
 	{name: "landmarks", runs: 15, warmup: 3, items: len(photos), native: landmarksNative,
-		ours: "landmarks", peerModule: "faceapi.mjs", peerOp: "landmarks", peerName: "face-api.js", oursInputs: photoFiles()},
+		ours: "landmarks", peerModule: "faceapi.mjs", peers: faceAPI("landmarks"), oursInputs: photoFiles()},
 	{name: "pipeline", runs: 6, warmup: 2, items: len(photos), native: pipelineNative,
-		ours: "detect", peerModule: "faceapi.mjs", peerOp: "pipeline", peerName: "face-api.js", oursInputs: photoFiles()},
+		ours: "detect", peerModule: "faceapi.mjs", peers: faceAPI("pipeline"), oursInputs: photoFiles()},
 	nstBench(128, 5),
 	nstBench(256, 3),
 }
@@ -125,8 +133,10 @@ func nstBench(size, runs int) bench {
 		name: fmt.Sprintf("nst%d", size), runs: runs, warmup: 1, items: 1, flops: vggStepFLOPs(size, size),
 		native: func() (func() error, error) { return nstNative(size) },
 		ours:   "stylize", oursInputs: []string{nstContent, nstStyle}, size: size,
-		peerModule: "nst.mjs", peerOp: "step", peerName: "tfjs",
-		preparePeer: func(ctx context.Context) error { return nstPreparePeer(ctx, size) },
+		// The fair peer (hand-written gradients, checked against tfjs's
+		// own by nst.mjs's setup) first; tfjs's autodiff step beside it.
+		peerModule: "nst.mjs", peers: []peerRun{{"fast", "tfjs-fast-grads"}, {"step", "tfjs-autodiff"}},
+		preparePeer: func(ctx context.Context) (string, error) { return nstPreparePeer(ctx, size) },
 	}
 }
 
@@ -389,14 +399,19 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 		note("%s wasm: not available (the site's visage.js has no %s)", b.name, b.ours)
 	}
 	if s.backend != "" {
-		if err := s.preparePeer(b); err != nil {
+		if msg, err := s.preparePeer(b); err != nil {
 			note("%s on tfjs-%s skipped: %v", b.name, s.backend, err)
 		} else {
-			args := map[string]any{"op": b.peerOp}
-			// The wasm backend is the targets' reference and always runs in full.
-			sides = append(sides, &side{peer: b.peerName + "/tfjs-" + s.backend, capped: s.backend != "wasm", run: func() (float64, error) {
-				return peer.Call[float64](s.ctx, b.peerModule, "time", args)
-			}})
+			if msg != "" {
+				note("%s", msg)
+			}
+			for _, pr := range b.peers {
+				args := map[string]any{"op": pr.op}
+				// The wasm backend is the targets' reference and always runs in full.
+				sides = append(sides, &side{peer: pr.name + "/tfjs-" + s.backend, capped: s.backend != "wasm", run: func() (float64, error) {
+					return peer.Call[float64](s.ctx, b.peerModule, "time", args)
+				}})
+			}
 		}
 	}
 	for i := range b.warmup + b.runs {
@@ -447,12 +462,12 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 }
 
 // preparePeer sets up b's inputs on the peer side.
-func (s *session) preparePeer(b bench) error {
+func (s *session) preparePeer(b bench) (string, error) {
 	if b.preparePeer != nil {
 		return b.preparePeer(s.ctx)
 	}
 	_, err := peer.Call[[]int](s.ctx, "faceapi.mjs", "prepareBench", benchInputURLs())
-	return err
+	return "", err
 }
 
 // photoFiles are the bench photos' paths under the shared root.
@@ -718,16 +733,25 @@ func nstNative(size int) (func() error, error) {
 	}, nil
 }
 
-// nstPreparePeer sets up nst.mjs's step in the tab with the same pixels.
-func nstPreparePeer(ctx context.Context, size int) error {
+// nstPreparePeer sets up nst.mjs's steps in the tab with the same pixels,
+// and says how far the fast step's cost and gradient are from tfjs's own
+// (nst.mjs refuses more than 1e-5).
+func nstPreparePeer(ctx context.Context, size int) (string, error) {
 	content, style, generated, err := nstImages(size)
 	if err != nil {
-		return err
+		return "", err
 	}
-	_, err = peer.Call[string](ctx, "nst.mjs", "setup", map[string]any{
+	check, err := peer.Call[struct {
+		Backend            string
+		CostDiff, GradDiff float64
+	}](ctx, "nst.mjs", "setup", map[string]any{
 		"shape": content.Shape, "content": float32Base64(content), "style": float32Base64(style),
 		"generated": float32Base64(generated), "lr": art.DefaultOptions().LR})
-	return err
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("nst%d peer on tfjs-%s: the hand-written gradients' step is %.1e (cost) and %.1e (gradient) from tfjs's own, relative",
+		size, check.Backend, check.CostDiff, check.GradDiff), nil
 }
 
 // float32Base64 encodes t's values as base64 little-endian float32.
