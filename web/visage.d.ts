@@ -135,7 +135,7 @@ export interface GalleryInfo {
  * 'webauthn-prf', a random key wrapped with HKDF of a platform
  * authenticator's PRF output.
  */
-export type KeyProtection = 'device' | { passphrase: string } | 'webauthn-prf' | { webauthnPrf: { rpId?: string; userName?: string } };
+export type KeyProtection = 'device' | { passphrase: string } | 'webauthn-prf' | { webauthnPrf: { rpId?: string; userName?: string; timeout?: number } };
 
 export interface VaultOptions {
   /** The IndexedDB database; default 'visage'. */

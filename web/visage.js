@@ -272,9 +272,10 @@ export class Visage {
    *   'device' (default): a random non-extractable key kept in IndexedDB;
    *   {passphrase}: a random key wrapped with PBKDF2-SHA256 (600,000
    *     rounds) of the passphrase;
-   *   'webauthn-prf' or {webauthnPrf: {rpId, userName}}: a random key
-   *     wrapped with HKDF of a platform authenticator's PRF output (a
-   *     credential is made on first use; needs a page, not a worker).
+   *   'webauthn-prf' or {webauthnPrf: {rpId, userName, timeout}}: a random
+   *     key wrapped with HKDF of a platform authenticator's PRF output (a
+   *     credential is made on first use; needs a page, not a worker;
+   *     timeout, default 60,000 ms, bounds each wait for the authenticator).
    * A gallery stays under the protection it was made with; asking for
    * another one, a wrong passphrase, or an authenticator that does not
    * answer rejects and changes nothing. Resolves gallery() plus migrated
@@ -304,7 +305,7 @@ export class Visage {
   // database's key: with the credential and salt the stored key names, or,
   // for a gallery without a key yet, a new credential and a random salt.
   // WebAuthn is only offered to pages, so this runs here, not in the worker.
-  async #prfSecret(database, { rpId, userName = 'Visage gallery' }) {
+  async #prfSecret(database, { rpId, userName = 'Visage gallery', timeout = 60_000 }) {
     const stored = await this.#call('vaultKey', [database]);
     if (stored && stored.kind !== 'webauthn-prf') {
       throw new Error(`visage: this gallery's key is protected by ${stored.kind}, not a WebAuthn PRF; nothing was changed`);
@@ -314,7 +315,7 @@ export class Visage {
     }
     const ask = async (what, request) => {
       try {
-        const cred = await navigator.credentials[what]({ publicKey: request });
+        const cred = await navigator.credentials[what]({ publicKey: { ...request, timeout } });
         if (!cred) {
           throw new Error('no credential');
         }
