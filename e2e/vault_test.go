@@ -203,7 +203,9 @@ func TestVaultAtRest(t *testing.T) {
 		const out = { export: await v.exportGallery(), thumb: [...info.people[1].thumbnail.data.slice(64 * 4 * 30, 64 * 4 * 30 + 32)] };
 		v.terminate();
 		return out;`)
-	var doc struct{ LabeledDescriptors []struct{ Descriptors [][]float32 } }
+	var doc struct {
+		LabeledDescriptors []struct{ Descriptors [][]float32 }
+	}
 	if err := json.Unmarshal([]byte(shown.Export), &doc); err != nil || len(doc.LabeledDescriptors) != 3 {
 		t.Fatalf("a second instance on the stored gallery exports %.100s (%v)", shown.Export, err)
 	}
