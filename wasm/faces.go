@@ -10,6 +10,7 @@ import (
 
 	"visage/core/face"
 	"visage/core/tensor"
+	"visage/core/vault"
 	"visage/models/landmarks"
 	"visage/models/ssd"
 )
@@ -183,10 +184,15 @@ func (a *api) enroll(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("enroll %q: %w", name, err)
 	}
-	if err := a.gallery.Enroll(name, f.Encoding); err != nil {
+	thumb, err := vault.CutThumbnail(img, f.Box)
+	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"name": name, "samples": a.gallery.DescriptorCount(name), "box": boxJS(f.Box), "score": f.Score}, nil
+	samples, err := a.people.Enroll(name, "", f.Encoding, thumb)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"name": name, "samples": samples, "box": boxJS(f.Box), "score": f.Score}, nil
 }
 
 // verify(name, image) → {name, match, distance, threshold, box, score}

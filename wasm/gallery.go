@@ -4,20 +4,45 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"syscall/js"
 
-	"visage/core/face"
+	"visage/core/vault"
+	"visage/wasm/webvault"
 )
 
-// galleryInfo: gallery() → {threshold, people: [{name, samples}, …]}, people
-// in enrollment order.
-func (a *api) galleryInfo([]js.Value) (any, error) {
-	names := a.gallery.Names()
-	people := make([]any, len(names))
-	for i, n := range names {
-		people[i] = map[string]any{"name": n, "samples": a.gallery.DescriptorCount(n)}
+// newGallery returns the gallery an api starts with: in memory, in the
+// clear, until openVault moves it into IndexedDB.
+func newGallery() *vault.Gallery {
+	g, err := vault.Open(&vault.MemStore{}, vault.Unsealed{})
+	if err != nil {
+		panic(err) // an empty MemStore always opens
 	}
-	return map[string]any{"threshold": a.gallery.Threshold(), "people": people}, nil
+	return g
+}
+
+// setGallery makes g the api's gallery (a.gallery is its matcher).
+func (a *api) setGallery(g *vault.Gallery) {
+	a.people, a.gallery = g, g.Matcher()
+}
+
+// galleryInfo: gallery() → {threshold, people: [{name, samples, encoder,
+// thumbnail: {width, height, data: Uint8ClampedArray RGBA} | null}, …]},
+// people in enrollment order.
+func (a *api) galleryInfo([]js.Value) (any, error) {
+	list := a.people.People()
+	people := make([]any, len(list))
+	for i, p := range list {
+		thumb := js.Null()
+		if t := p.Thumbnail; t != nil {
+			data := js.Global().Get("Uint8ClampedArray").New(len(t.RGBA))
+			js.CopyBytesToJS(data, t.RGBA)
+			thumb = js.ValueOf(map[string]any{"width": t.Width, "height": t.Height, "data": data})
+		}
+		people[i] = map[string]any{"name": p.Name, "samples": len(p.Descriptors), "encoder": p.Encoder, "thumbnail": thumb}
+	}
+	return map[string]any{"threshold": a.gallery.Threshold(), "people": people, "stored": a.vaultDB != nil}, nil
 }
 
 // removePerson(name) → gallery()
@@ -26,7 +51,7 @@ func (a *api) remove(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := a.gallery.Remove(name); err != nil {
+	if err := a.people.Remove(name); err != nil {
 		return nil, err
 	}
 	return a.galleryInfo(nil)
@@ -42,7 +67,7 @@ func (a *api) rename(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := a.gallery.Rename(old, name); err != nil {
+	if err := a.people.Rename(old, name); err != nil {
 		return nil, err
 	}
 	return a.galleryInfo(nil)
@@ -54,7 +79,7 @@ func (a *api) setThreshold(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := a.gallery.SetThreshold(t); err != nil {
+	if err := a.people.SetThreshold(t); err != nil {
 		return nil, err
 	}
 	return a.galleryInfo(nil)
@@ -62,26 +87,33 @@ func (a *api) setThreshold(args []js.Value) (any, error) {
 
 // clearGallery() → gallery(): forgets everyone; the threshold stays.
 func (a *api) clear([]js.Value) (any, error) {
-	g := face.NewGallery()
-	if err := g.SetThreshold(a.gallery.Threshold()); err != nil {
+	if err := a.people.Clear(); err != nil {
 		return nil, err
 	}
-	a.gallery = g
 	return a.galleryInfo(nil)
 }
 
 // importGallery(json) → gallery(). The current gallery changes only when all
-// of json is valid.
+// of json is valid; a person keeps their thumbnail when the import keeps
+// their name.
 func (a *api) importGallery(args []js.Value) (any, error) {
 	text, err := stringOf(arg(args, 0), "importGallery: json")
 	if err != nil {
 		return nil, err
 	}
-	g := face.NewGallery()
-	if err := g.UnmarshalJSON([]byte(text)); err != nil {
+	thumbs := map[string]vault.Thumbnail{}
+	for _, p := range a.people.People() {
+		if p.Thumbnail != nil {
+			thumbs[p.Name] = *p.Thumbnail
+		}
+	}
+	people, threshold, err := vault.FromFaceMatcher([]byte(text), thumbs)
+	if err != nil {
 		return nil, err
 	}
-	a.gallery = g
+	if err := a.people.Replace(people, threshold); err != nil {
+		return nil, err
+	}
 	return a.galleryInfo(nil)
 }
 
@@ -92,4 +124,185 @@ func (a *api) exportGallery([]js.Value) (any, error) {
 		return nil, err
 	}
 	return string(data), nil
+}
+
+// openVault({database, keyProtection, passphrase?, prfOutput?,
+// credentialId?, prfSalt?}, onChange?) → gallery() & {migrated}: keeps the
+// gallery from now on in IndexedDB database (sealed records, see
+// wasm/webvault), its key protected as keyProtection says ('device',
+// 'passphrase' or 'webauthn-prf', with the secret beside it), after moving
+// in what the older page (web/store.js) saved there. The gallery in memory
+// is replaced by the stored one. onChange(gallery() | Error) is called
+// whenever another tab or worker changes the database, once this one has
+// reloaded it. A wrong secret rejects and changes nothing.
+func (a *api) openVault(args []js.Value) (any, error) {
+	opts := arg(args, 0)
+	if opts.Type() != js.TypeObject {
+		return nil, fmt.Errorf("openVault: options must be an object, found %s", describe(opts))
+	}
+	name, err := stringOf(opts.Get("database"), "openVault: database")
+	if err != nil {
+		return nil, err
+	}
+	var p webvault.Protection
+	if p.Kind, err = stringOf(opts.Get("keyProtection"), "openVault: keyProtection"); err != nil {
+		return nil, err
+	}
+	switch p.Kind {
+	case webvault.Passphrase:
+		pass, err := stringOf(opts.Get("passphrase"), "openVault: passphrase")
+		if err != nil {
+			return nil, err
+		}
+		p.Passphrase = []byte(pass)
+	case webvault.PRF:
+		for _, f := range []struct {
+			name string
+			dst  *[]byte
+		}{{"prfOutput", &p.PRFOutput}, {"credentialId", &p.CredentialID}, {"prfSalt", &p.PRFSalt}} {
+			if *f.dst, err = bytesOf(opts.Get(f.name)); err != nil {
+				return nil, fmt.Errorf("openVault: %s: %w", f.name, err)
+			}
+		}
+	}
+	db, err := webvault.OpenDB(name)
+	if err != nil {
+		return nil, err
+	}
+	g, migrated, err := openStored(db, p)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if a.vaultDB != nil {
+		a.vaultDB.Close()
+	}
+	a.vaultDB = db
+	a.setGallery(g)
+	if onChange := arg(args, 1); onChange.Type() == js.TypeFunction {
+		db.OnChange(func() {
+			go func() { // a JS callback must not block: reload on a goroutine of its own
+				a.mu.Lock()
+				var result any
+				if a.vaultDB != db {
+					a.mu.Unlock()
+					return // another openVault replaced this database
+				}
+				if err := g.Reload(); err != nil {
+					result = jsError(fmt.Errorf("reloading the gallery another tab changed: %w", err))
+				} else {
+					result, _ = a.galleryInfo(nil)
+				}
+				a.mu.Unlock()
+				onChange.Invoke(result)
+			}()
+		})
+	}
+	info, _ := a.galleryInfo(nil)
+	info.(map[string]any)["migrated"] = migrated
+	return info, nil
+}
+
+// openStored opens the gallery in db with p's key, moving in what the older
+// page left there.
+func openStored(db *webvault.DB, p webvault.Protection) (*vault.Gallery, int, error) {
+	sealer, err := db.Key(p)
+	if err != nil {
+		return nil, 0, err
+	}
+	migrated, err := db.Migrate(sealer)
+	if err != nil {
+		return nil, 0, err
+	}
+	g, err := vault.Open(db, sealer)
+	if err != nil {
+		return nil, 0, err
+	}
+	return g, migrated, nil
+}
+
+// vaultKey(database) → {kind, credentialId?, prfSalt?} | null: how the
+// stored gallery's key is protected, read in the clear; for a WebAuthn PRF
+// key, what the page must ask the authenticator to evaluate.
+func (a *api) vaultKey(args []js.Value) (any, error) {
+	name, err := stringOf(arg(args, 0), "vaultKey: database")
+	if err != nil {
+		return nil, err
+	}
+	db, err := webvault.OpenDB(name)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	info, ok, err := db.KeyInfo()
+	if err != nil || !ok {
+		return nil, err
+	}
+	out := map[string]any{"kind": info.Kind}
+	if info.Kind == webvault.PRF {
+		out["credentialId"], out["prfSalt"] = bytesJS(info.CredentialID), bytesJS(info.PRFSalt)
+	}
+	return out, nil
+}
+
+// exportEncrypted(passphrase) → string: the gallery, thumbnails included,
+// as a passphrase-encrypted gallery file (vault.FileFormat: PBKDF2-HMAC-SHA256
+// with vault.PBKDF2Iterations rounds, AES-256-GCM records).
+func (a *api) exportEncrypted(args []js.Value) (any, error) {
+	pass, err := stringOf(arg(args, 0), "exportEncrypted: passphrase")
+	if err != nil {
+		return nil, err
+	}
+	key, err := vault.NewFileKey([]byte(pass))
+	if err != nil {
+		return nil, err
+	}
+	store := &vault.MemStore{}
+	g, err := vault.Open(store, key.Sealer())
+	if err != nil {
+		return nil, err
+	}
+	if err := g.Replace(a.people.People(), a.gallery.Threshold()); err != nil {
+		return nil, err
+	}
+	data, err := vault.WriteFile(store, key)
+	if err != nil {
+		return nil, err
+	}
+	return string(data), nil
+}
+
+// importEncrypted(text, passphrase) → gallery(): replaces the gallery with
+// an exportEncrypted file's; a wrong passphrase rejects and changes nothing.
+func (a *api) importEncrypted(args []js.Value) (any, error) {
+	text, err := stringOf(arg(args, 0), "importEncrypted: file")
+	if err != nil {
+		return nil, err
+	}
+	pass, err := stringOf(arg(args, 1), "importEncrypted: passphrase")
+	if err != nil {
+		return nil, err
+	}
+	store, key, err := vault.ReadFile([]byte(text), func() ([]byte, error) { return []byte(pass), nil })
+	if errors.Is(err, vault.ErrOpen) {
+		return nil, errors.New("importEncrypted: wrong passphrase; nothing was changed")
+	}
+	if err != nil {
+		return nil, err
+	}
+	g, err := vault.Open(store, key.Sealer())
+	if err != nil {
+		return nil, err
+	}
+	if err := a.people.Replace(g.People(), g.Matcher().Threshold()); err != nil {
+		return nil, err
+	}
+	return a.galleryInfo(nil)
+}
+
+// bytesJS copies b into a new Uint8Array.
+func bytesJS(b []byte) js.Value {
+	u := js.Global().Get("Uint8Array").New(len(b))
+	js.CopyBytesToJS(u, b)
+	return u
 }

@@ -40,7 +40,8 @@
 //	    is within the threshold; distance null when no one is enrolled
 //	enroll(name, image) → {name, samples, box, score}
 //	    adds the largest face's descriptor to name (a new person or one more
-//	    sample); rejects when the image holds no face
+//	    sample), and for a person without one a thumbnail of it
+//	    (vault.CutThumbnail); rejects when the image holds no face
 //	verify(name, image) → {name, match, distance, threshold, box, score}
 //	    the largest face against name's closest sample
 //	setHead(json | null) → {kind, threshold, higherIsSame} | null
@@ -48,13 +49,18 @@
 //	    then verify's match and identify's name follow its score and
 //	    threshold, and each result gains head: {kind, score, threshold,
 //	    higherIsSame}; distance and threshold stay plain distance's
-//	gallery() → {threshold, people: [{name, samples}, …]}
+//	gallery() → {threshold, stored, people: [{name, samples, encoder, thumbnail}, …]}
+//	    thumbnail: {width, height, data} RGBA (64×64, cut by enroll) or null;
+//	    stored: whether openVault keeps the gallery in IndexedDB
 //	removePerson(name), renamePerson(old, new), setThreshold(t),
 //	clearGallery(), importGallery(json) → the new gallery(); clearGallery
 //	keeps the threshold; importGallery validates all of
 //	    json (face-api.js's FaceMatcher.toJSON or LabeledFaceDescriptors[]
 //	    layout) before it replaces anything
-//	exportGallery() → string: FaceMatcher.toJSON's layout
+//	exportGallery() → string: FaceMatcher.toJSON's layout, in the clear
+//	openVault(options, onChange?), vaultKey(database), exportEncrypted(passphrase),
+//	importEncrypted(text, passphrase): the gallery sealed in IndexedDB and
+//	in passphrase-encrypted files, see gallery.go
 //
 //	artLayers, artLoad, artImages, artStart, artStep, artFeatures: the Art
 //	view's style transfer and layer visualisation, see art.go
@@ -75,18 +81,22 @@ import (
 	"visage/core/face"
 	"visage/core/learn"
 	"visage/core/tensor"
+	"visage/core/vault"
 	"visage/models/facerec"
 	"visage/models/ssd"
 	"visage/models/tinyface"
+	"visage/wasm/webvault"
 )
 
 func main() {
-	a := &api{gallery: face.NewGallery()}
+	a := &api{}
+	a.setGallery(newGallery())
 	methods := map[string]func([]js.Value) (any, error){
 		"load": a.load, "encode": a.encode, "distance": a.distance, "compare": a.compare,
 		"detect": a.detect, "detectFaces": a.detectFaces, "landmarks": a.landmarks, "identify": a.identify, "enroll": a.enroll, "verify": a.verify,
 		"gallery": a.galleryInfo, "removePerson": a.remove, "renamePerson": a.rename, "setThreshold": a.setThreshold,
 		"clearGallery": a.clear, "importGallery": a.importGallery, "exportGallery": a.exportGallery,
+		"openVault": a.openVault, "vaultKey": a.vaultKey, "exportEncrypted": a.exportEncrypted, "importEncrypted": a.importEncrypted,
 		"setHead": a.setHead,
 		"backend": a.backendInfo, "loseGPUForTesting": a.loseGPUForTesting, "crashForTesting": a.crashForTesting,
 	}
@@ -118,7 +128,9 @@ type api struct {
 	live      faceFinder     // face-api.js's detector defaults: what detect, identify and verify use
 	pipeline  *face.Pipeline // live itself, for detectFaces and landmarks (nil where tests fake live)
 	enrolling faceFinder     // also tries a lower score and a padded image: an enrollment photo is known to hold a face
-	gallery   *face.Gallery
+	people    *vault.Gallery // the gallery: in memory, or in IndexedDB after openVault (gallery.go)
+	gallery   *face.Gallery  // people's matcher
+	vaultDB   *webvault.DB   // where people is kept; nil while in memory
 
 	head *learn.Head // setHead's: verify and identify decide with it (nil: plain distance)
 }

@@ -1,15 +1,15 @@
 // faces.js drives the Faces view: the camera or a photo on a stage with the
 // faces boxed and named over it, enrollment, unlock (verification), "who is
 // this?" (recognition), the gallery of enrolled people and the threshold.
-// The gallery lives in the worker (visage.js); after every change it is saved
-// with the thumbnails in IndexedDB (store.js), and restored on load.
-import * as store from './store.js';
+// The gallery lives in the worker (visage.js), which keeps it encrypted in
+// IndexedDB with the thumbnails (Visage.openVault) and tells of other tabs'
+// changes (onGalleryChange); this view only shows it.
 
 const byId = (id) => document.getElementById(id);
 
 // PHOTO_MAX_SIDE bounds the photos drawn on the stage (and analysed), in pixels.
 const PHOTO_MAX_SIDE = 1600;
-// THUMB is the side of a thumbnail, in pixels.
+// THUMB is the side of a thumbnail, in pixels (what the worker cuts).
 const THUMB = 64;
 
 /**
@@ -39,6 +39,8 @@ export async function startFaces(visage, { say, progress }) {
     people: byId('people'),
     peopleEmpty: byId('people-empty'),
     export: byId('export'),
+    exportEncrypted: byId('export-encrypted'),
+    passphrase: byId('export-passphrase'),
     importFile: byId('import-file'),
     forget: byId('forget'),
     forgetConfirm: byId('forget-confirm'),
@@ -54,7 +56,6 @@ export async function startFaces(visage, { say, progress }) {
 
   let v = null; // the loaded Visage
   let gallery = { threshold: 0.6, people: [] }; // as the worker last reported it
-  let thumbs = new Map(); // name → ImageData
   let source = null; // what the stage shows: null, 'camera' or 'photo'
   let stream = null; // the camera's MediaStream while it runs
   let cameraRun = 0; // counts camera starts, so that a stopped loop ends
@@ -353,16 +354,6 @@ export async function startFaces(visage, { say, progress }) {
 
   // ---- Enrollment ----
 
-  // enrollOne enrolls the largest face of image under name and keeps a
-  // thumbnail of it for a new person.
-  async function enrollOne(name, image) {
-    const r = await v.enroll(name, image);
-    if (!thumbs.has(name)) {
-      thumbs.set(name, thumbnail(image, r.box));
-    }
-    return r;
-  }
-
   function enrollName() {
     const name = el.enrollName.value.trim();
     if (!name) {
@@ -381,8 +372,8 @@ export async function startFaces(visage, { say, progress }) {
         return;
       }
       try {
-        const r = await enrollOne(name, image);
-        await saved(await v.gallery());
+        const r = await v.enroll(name, image); // the worker cuts a thumbnail of a new person's face
+        show(await v.gallery());
         say(r.samples === 1 ? `Enrolled ${name}.` : `Added a sample to ${name} (${r.samples} samples).`);
       } finally {
         image.close?.();
@@ -403,13 +394,13 @@ export async function startFaces(visage, { say, progress }) {
         say(`Enrolling ${name}: photo ${i + 1} of ${files.length}…`);
         progress(i / files.length);
         try {
-          await enrollOne(name, await drawFile(file, new OffscreenCanvas(1, 1)));
+          await v.enroll(name, await drawFile(file, new OffscreenCanvas(1, 1)));
         } catch (err) {
           failed.push(`${file.name} (${err.message.replace(/^visage: /, '')})`);
         }
       }
       progress(undefined);
-      await saved(await v.gallery());
+      show(await v.gallery());
       const ok = files.length - failed.length;
       const text = `Enrolled ${name} from ${ok} of ${files.length} photo${files.length > 1 ? 's' : ''}.`;
       say(failed.length ? `${text} Not used: ${failed.join('; ')}.` : text, failed.length > 0);
@@ -418,27 +409,9 @@ export async function startFaces(visage, { say, progress }) {
 
   // ---- The gallery ----
 
-  // saved shows info as the gallery and saves it, with the thumbnails of the
-  // people in it, to IndexedDB.
-  async function saved(info) {
-    show(info);
-    const json = await v.exportGallery();
-    try {
-      await store.save(json, thumbs);
-    } catch (err) {
-      throw new Error(`Done, but this browser did not let the page save it, so a reload will lose it: ${err.message}`);
-    }
-  }
-
   // show renders the gallery info: people, the unlock choice, the threshold.
   function show(info) {
     gallery = info;
-    const names = new Set(info.people.map((p) => p.name));
-    for (const name of thumbs.keys()) {
-      if (!names.has(name)) {
-        thumbs.delete(name);
-      }
-    }
     el.people.replaceChildren(...info.people.map(personItem));
     el.peopleEmpty.hidden = info.people.length > 0;
     const chosen = el.unlockPerson.value;
@@ -460,6 +433,7 @@ export async function startFaces(visage, { say, progress }) {
     el.unlockPerson.disabled = none;
     el.unlock.disabled = none;
     el.export.disabled = none;
+    el.exportEncrypted.disabled = none;
     el.forget.disabled = none;
     if (none) {
       el.forgetConfirm.hidden = true;
@@ -467,13 +441,13 @@ export async function startFaces(visage, { say, progress }) {
   }
 
   // personItem is one person's row: thumbnail, name, samples, rename, delete.
-  function personItem({ name, samples }) {
+  function personItem({ name, samples, thumbnail }) {
     const li = document.createElement('li');
     li.dataset.name = name;
     const thumb = document.createElement('canvas');
     thumb.width = thumb.height = THUMB;
     thumb.className = 'thumb';
-    drawThumb(thumb, name);
+    drawThumb(thumb, name, thumbnail);
     const label = document.createElement('span');
     label.className = 'name';
     label.textContent = name;
@@ -483,7 +457,7 @@ export async function startFaces(visage, { say, progress }) {
     const rename = button('Rename', `Rename ${name}`, () => renameForm(li, name));
     const del = button('Delete', `Delete ${name}`, () =>
       act(del, async () => {
-        await saved(await v.removePerson(name));
+        show(await v.removePerson(name));
         say(`Deleted ${name}.`);
         (el.people.querySelector('button') ?? el.enrollName).focus();
       }),
@@ -516,12 +490,7 @@ export async function startFaces(visage, { say, progress }) {
           show(gallery);
           return;
         }
-        const info = await v.renamePerson(name, to);
-        if (thumbs.has(name)) {
-          thumbs.set(to, thumbs.get(name));
-          thumbs.delete(name);
-        }
-        await saved(info);
+        show(await v.renamePerson(name, to));
         say(`Renamed ${name} to ${to}.`);
       });
     });
@@ -535,11 +504,12 @@ export async function startFaces(visage, { say, progress }) {
     input.select();
   }
 
-  function drawThumb(canvas, name) {
+  // drawThumb draws a person's thumbnail ({width, height, data} RGBA from
+  // the worker, or null).
+  function drawThumb(canvas, name, thumbnail) {
     const ctx = canvas.getContext('2d');
-    const data = thumbs.get(name);
-    if (data) {
-      ctx.putImageData(data, 0, 0);
+    if (thumbnail) {
+      ctx.putImageData(new ImageData(new Uint8ClampedArray(thumbnail.data), thumbnail.width, thumbnail.height), 0, 0);
       return;
     }
     // No photo (an imported person): their initial on a colour of their own.
@@ -556,16 +526,35 @@ export async function startFaces(visage, { say, progress }) {
     ctx.fillText([...name][0].toUpperCase(), THUMB / 2, THUMB / 2 + 2);
   }
 
+  // download offers text as a file called name.
+  function download(text, name) {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+    a.download = name;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  }
+
   el.export.addEventListener('click', () =>
     act(el.export, async () => {
-      const text = await v.exportGallery();
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-      a.download = 'visage-gallery.json';
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      download(await v.exportGallery(), 'visage-gallery.json');
       const n = gallery.people.length;
-      say(`Exported ${n} ${n === 1 ? 'person' : 'people'} to visage-gallery.json.`);
+      say(`Exported ${n} ${n === 1 ? 'person' : 'people'} to visage-gallery.json, unencrypted.`);
+    }),
+  );
+
+  el.exportEncrypted.addEventListener('click', () =>
+    act(el.exportEncrypted, async () => {
+      const passphrase = el.passphrase.value;
+      if (passphrase.length < 8) {
+        say('Type a passphrase of at least 8 characters first.', true);
+        el.passphrase.focus();
+        return;
+      }
+      say('Encrypting…');
+      download(await v.exportEncrypted(passphrase), 'visage-gallery.encrypted.json');
+      const n = gallery.people.length;
+      say(`Exported ${n} ${n === 1 ? 'person' : 'people'} to visage-gallery.encrypted.json, encrypted with the passphrase.`);
     }),
   );
 
@@ -591,8 +580,15 @@ export async function startFaces(visage, { say, progress }) {
     });
   }
 
-  chooseFile(el.importFile, (name) => `import ${name}`, (text) => v.importGallery(text), async (info, file) => {
-    await saved(info);
+  // An encrypted export (format "visage-gallery") is read with the
+  // passphrase typed beside the export buttons; anything else is
+  // FaceMatcher JSON.
+  const importAny = (text) =>
+    /^\s*\{\s*"format"\s*:\s*"visage-gallery"/.test(text)
+      ? v.importEncrypted(text, el.passphrase.value)
+      : v.importGallery(text);
+  chooseFile(el.importFile, (name) => `import ${name}`, importAny, async (info, file) => {
+    show(info);
     const n = info.people.length;
     say(`Imported ${n} ${n === 1 ? 'person' : 'people'} from ${file.name}.`);
   });
@@ -609,8 +605,7 @@ export async function startFaces(visage, { say, progress }) {
   });
   el.forgetYes.addEventListener('click', () =>
     act(el.forgetYes, async () => {
-      thumbs.clear();
-      await saved(await v.clearGallery());
+      show(await v.clearGallery());
       el.forgetConfirm.hidden = true;
       el.enrollName.focus();
       say('Forgot everyone.');
@@ -624,7 +619,7 @@ export async function startFaces(visage, { say, progress }) {
   el.threshold.addEventListener('change', () =>
     act(null, async () => {
       const info = await v.setThreshold(Number(el.threshold.value));
-      await saved(info);
+      show(info);
       say(`Threshold set to ${info.threshold.toFixed(2)}.`);
     }),
   );
@@ -646,29 +641,31 @@ export async function startFaces(visage, { say, progress }) {
     }),
   );
 
-  // ---- Start: wait for the models, restore the saved gallery ----
+  // ---- Start: wait for the models, open the saved gallery ----
 
   showSource(null);
   updateControls();
   v = await visage;
   let note = '';
-  let saved0 = { gallery: undefined, thumbs: new Map() };
   try {
-    saved0 = await store.load();
-  } catch (err) {
-    note = ` (this browser does not let the page keep people between visits: ${err.message})`;
-  }
-  thumbs = saved0.thumbs;
-  if (saved0.gallery) {
-    try {
-      show(await v.importGallery(saved0.gallery));
-    } catch (err) {
-      show(await v.gallery());
-      note = ` (the saved people could not be read: ${err.message})`;
+    const info = await v.openVault({ keyProtection: 'device' });
+    if (info.migrated > 0) {
+      note = ` (moved ${info.migrated} saved ${info.migrated === 1 ? 'person' : 'people'} into encrypted storage)`;
     }
-  } else {
-    show(await v.gallery());
+  } catch (err) {
+    note = ` (this browser does not let the page keep people between visits: ${err.message.replace(/^visage: /, '')})`;
   }
+  show(await v.gallery());
+  // Another tab on this profile enrolled, renamed or deleted someone.
+  v.onGalleryChange((info) => {
+    if (info.error) {
+      say(info.error.replace(/^visage: /, ''), true);
+    } else if (!el.people.querySelector('form.rename')) {
+      show(info);
+    } else {
+      gallery = info; // shown once the rename form closes
+    }
+  });
   const n = gallery.people.length;
   return n === 0
     ? `Enroll someone: type a name, then start the camera or choose a photo.${note}`
@@ -735,19 +732,6 @@ async function drawFile(file, canvas) {
   canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   bitmap.close();
   return canvas;
-}
-
-// thumbnail cuts the face in box, with a margin, out of image into a
-// THUMB × THUMB ImageData.
-function thumbnail(image, box) {
-  const side = Math.max(box.width, box.height) * 1.3;
-  const cx = box.x + box.width / 2;
-  const cy = box.y + box.height / 2;
-  const ctx = new OffscreenCanvas(THUMB, THUMB).getContext('2d');
-  ctx.fillStyle = '#888';
-  ctx.fillRect(0, 0, THUMB, THUMB);
-  ctx.drawImage(image, cx - side / 2, cy - side / 2, side, side, 0, 0, THUMB, THUMB);
-  return ctx.getImageData(0, 0, THUMB, THUMB);
 }
 
 function sleep(ms) {

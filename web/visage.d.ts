@@ -118,7 +118,32 @@ export interface HeadScore extends HeadInfo {
 /** The enrolled people, in enrollment order, and the decision threshold. */
 export interface GalleryInfo {
   threshold: number;
-  people: { name: string; samples: number }[];
+  /** Whether openVault keeps the gallery in IndexedDB (else it is in memory only). */
+  stored: boolean;
+  people: {
+    name: string;
+    samples: number;
+    /** The network the descriptors come from: 'dlib' (face-api.js's recognition network). */
+    encoder: string;
+    /** 64×64 RGBA of the face enroll first took; null for an imported person. */
+    thumbnail: { width: number; height: number; data: Uint8ClampedArray } | null;
+  }[];
+}
+
+/**
+ * Where the stored gallery's AES-256-GCM key is kept (see README, Privacy):
+ * 'device', a random non-extractable key in IndexedDB; {passphrase}, a
+ * random key wrapped with PBKDF2-SHA256 (600,000 rounds) of it;
+ * 'webauthn-prf', a random key wrapped with HKDF of a platform
+ * authenticator's PRF output.
+ */
+export type KeyProtection = 'device' | { passphrase: string } | 'webauthn-prf' | { webauthnPrf: { rpId?: string; userName?: string; timeout?: number } };
+
+export interface VaultOptions {
+  /** The IndexedDB database; default 'visage'. */
+  database?: string;
+  /** Default 'device'. A gallery keeps the protection it was made with. */
+  keyProtection?: KeyProtection;
 }
 
 /** The result of compare. */
@@ -169,6 +194,8 @@ export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
   /** The worker script; default worker.js beside visage.js. */
   workerUrl?: string | URL;
+  /** Open the stored gallery (Visage.openVault) before load resolves; true for its defaults. */
+  vault?: true | VaultOptions;
 }
 
 /** Where the face networks (detector, landmarks, descriptor) run. */
@@ -263,7 +290,7 @@ export interface LayerFeatures {
 
 /**
  * A loaded Visage: a Web Worker running the Go core and holding a gallery of
- * enrolled people (in memory: save exportGallery's text to keep it). Every
+ * enrolled people (in memory, or encrypted in IndexedDB after openVault). Every
  * method returns a promise that rejects with an Error whose message says what
  * was wrong; calls are served one at a time, in order.
  *
@@ -316,6 +343,19 @@ export declare class Visage {
    * the gallery is unchanged.
    */
   importGallery(json: string | FaceMatcherJSON | LabeledFaceDescriptorsJSON[]): Promise<GalleryInfo>;
+  /**
+   * Keeps the gallery from now on in IndexedDB, one sealed record per person, and replaces the gallery in
+   * memory with the stored one (moving in what an older page saved in the clear: migrated people). A wrong
+   * passphrase, another protection than the gallery's, or an authenticator that does not answer rejects and
+   * changes nothing.
+   */
+  openVault(options?: VaultOptions): Promise<GalleryInfo & { migrated: number }>;
+  /** Calls back after another tab changed the stored gallery and this instance reloaded it. Returns an unsubscribe function. */
+  onGalleryChange(callback: (info: GalleryInfo | { error: string }) => void): () => void;
+  /** The gallery as a passphrase-encrypted file (JSON, format "visage-gallery", PBKDF2-SHA256 + AES-256-GCM). */
+  exportEncrypted(passphrase: string): Promise<string>;
+  /** Replaces the gallery with an exportEncrypted file's; a wrong passphrase rejects and changes nothing. */
+  importEncrypted(text: string, passphrase: string): Promise<GalleryInfo>;
   /** Euclidean distance between two descriptors of equal length. */
   distance(a: ArrayLike<number>, b: ArrayLike<number>): Promise<number>;
   /** Distance and verdict at threshold (default DEFAULT_THRESHOLD). */

@@ -33,6 +33,8 @@ export class Visage {
   #vgg = null; // loadStyleNetwork's promise
   #gallery = null; // exportGallery's text after the last change, for a restart
   #head = null; // setHead's argument, for a restart
+  #vault = null; // openVault's arguments to the worker (secret included), for a restart
+  #galleryListeners = new Set(); // onGalleryChange's callbacks
   #restarts = 0;
 
   /** Use Visage.load; the constructor only wires up a started worker. */
@@ -48,9 +50,15 @@ export class Visage {
   #startWorker() {
     const worker = new Worker(this.#workerUrl);
     this.#worker = worker;
-    worker.onmessage = ({ data: { id, result, error, progress, fatal } }) => {
+    worker.onmessage = ({ data: { id, result, error, progress, fatal, gallery } }) => {
       if (fatal !== undefined) {
         this.#restart(fatal);
+        return;
+      }
+      if (gallery !== undefined) {
+        for (const listener of this.#galleryListeners) {
+          listener(gallery);
+        }
         return;
       }
       const call = this.#pending.get(id);
@@ -97,7 +105,11 @@ export class Visage {
       this.#startWorker();
       this.#call('load', [this.#loadOptions]).catch((err) => this.#stop(new Error(`visage: restarting the engine failed: ${err.message}`)));
       const lost = (what) => (err) => this.#stop(new Error(`visage: restoring the ${what} after a restart failed: ${err.message}`));
-      this.#call('importGallery', [this.#gallery]).catch(lost('gallery'));
+      if (this.#vault) {
+        this.#call('openVault', [this.#vault]).catch(lost('stored gallery'));
+      } else {
+        this.#call('importGallery', [this.#gallery]).catch(lost('gallery'));
+      }
       if (this.#head !== null) {
         this.#call('setHead', [this.#head]).catch(lost('head'));
       }
@@ -118,13 +130,16 @@ export class Visage {
    * runs. precision 'f16' (default 'f32') has the face recognition network
    * keep its weights and stage its products as float16 on the GPU, where
    * the adapter has shader-f16; backend().precision says which is used.
-   * Rejects when a file is missing or malformed.
+   * vault, when given, is openVault's options (true: its defaults): the
+   * gallery is then kept encrypted in this browser before load resolves.
+   * Rejects when a file is missing or malformed, or the vault does not open.
    */
   static async load({
     modelsUrl = 'models/',
     detector = true,
     backend = 'auto',
     precision = 'f32',
+    vault,
     onProgress,
     workerUrl = new URL('worker.js', import.meta.url),
   } = {}) {
@@ -137,6 +152,9 @@ export class Visage {
     try {
       await v.#call('load', [options], [], onProgress);
       v.#gallery = await v.#call('exportGallery', []);
+      if (vault) {
+        await v.openVault(vault === true ? {} : vault);
+      }
     } catch (err) {
       v.terminate();
       throw err;
@@ -249,6 +267,130 @@ export class Visage {
    */
   importGallery(json) {
     return this.#changing('importGallery', [typeof json === 'string' ? json : JSON.stringify(json)]);
+  }
+
+  /**
+   * Keeps the gallery from now on in this browser's IndexedDB (database,
+   * default 'visage'), one AES-256-GCM sealed record per person, and
+   * replaces the gallery in memory with the one stored there (after moving
+   * in what an older version of the page saved in the clear). keyProtection
+   * says where the key is:
+   *   'device' (default): a random non-extractable key kept in IndexedDB;
+   *   {passphrase}: a random key wrapped with PBKDF2-SHA256 (600,000
+   *     rounds) of the passphrase;
+   *   'webauthn-prf' or {webauthnPrf: {rpId, userName, timeout}}: a random
+   *     key wrapped with HKDF of a platform authenticator's PRF output (a
+   *     credential is made on first use; needs a page, not a worker;
+   *     timeout, default 60,000 ms, bounds each wait for the authenticator).
+   * A gallery stays under the protection it was made with; asking for
+   * another one, a wrong passphrase, or an authenticator that does not
+   * answer rejects and changes nothing. Resolves gallery() plus migrated
+   * (how many people were moved in). Changes made by other tabs on the same
+   * database reach onGalleryChange's callbacks.
+   */
+  async openVault({ database = 'visage', keyProtection = 'device' } = {}) {
+    let args;
+    if (keyProtection === 'device') {
+      args = { database, keyProtection: 'device' };
+    } else if (typeof keyProtection?.passphrase === 'string') {
+      args = { database, keyProtection: 'passphrase', passphrase: keyProtection.passphrase };
+    } else if (keyProtection === 'webauthn-prf' || typeof keyProtection?.webauthnPrf === 'object') {
+      args = { database, keyProtection: 'webauthn-prf', ...(await this.#prfSecret(database, keyProtection.webauthnPrf ?? {})) };
+    } else {
+      throw new TypeError(
+        `visage: keyProtection must be 'device', {passphrase: string} or 'webauthn-prf', found ${JSON.stringify(keyProtection)}`,
+      );
+    }
+    const info = await this.#call('openVault', [args]);
+    this.#vault = args;
+    this.#gallery = await this.#call('exportGallery', []);
+    return info;
+  }
+
+  // #prfSecret asks the platform authenticator for the PRF output that opens
+  // database's key: with the credential and salt the stored key names, or,
+  // for a gallery without a key yet, a new credential and a random salt.
+  // WebAuthn is only offered to pages, so this runs here, not in the worker.
+  async #prfSecret(database, { rpId, userName = 'Visage gallery', timeout = 60_000 }) {
+    const stored = await this.#call('vaultKey', [database]);
+    if (stored && stored.kind !== 'webauthn-prf') {
+      throw new Error(`visage: this gallery's key is protected by ${stored.kind}, not a WebAuthn PRF; nothing was changed`);
+    }
+    if (!globalThis.PublicKeyCredential || !navigator.credentials) {
+      throw new Error('visage: this browser offers no WebAuthn here (it needs https or localhost)');
+    }
+    const ask = async (what, request) => {
+      try {
+        const cred = await navigator.credentials[what]({ publicKey: { ...request, timeout } });
+        if (!cred) {
+          throw new Error('no credential');
+        }
+        return cred;
+      } catch (err) {
+        throw new Error(`visage: the authenticator did not answer (${err.name}: ${err.message}); nothing was changed`);
+      }
+    };
+    const challenge = () => crypto.getRandomValues(new Uint8Array(32));
+    const evaluate = async (credentialId, prfSalt) => {
+      const cred = await ask('get', {
+        challenge: challenge(),
+        rpId,
+        allowCredentials: [{ type: 'public-key', id: credentialId }],
+        userVerification: 'preferred',
+        extensions: { prf: { eval: { first: prfSalt } } },
+      });
+      return cred.getClientExtensionResults().prf?.results?.first;
+    };
+    let credentialId = stored?.credentialId;
+    let prfSalt = stored?.prfSalt;
+    let output;
+    if (!stored) {
+      prfSalt = crypto.getRandomValues(new Uint8Array(32));
+      const cred = await ask('create', {
+        challenge: challenge(),
+        rp: { name: 'Visage', id: rpId },
+        user: { id: crypto.getRandomValues(new Uint8Array(16)), name: userName, displayName: userName },
+        pubKeyCredParams: [{ type: 'public-key', alg: -7 }, { type: 'public-key', alg: -257 }],
+        authenticatorSelection: { authenticatorAttachment: 'platform', userVerification: 'preferred' },
+        extensions: { prf: { eval: { first: prfSalt } } },
+      });
+      credentialId = new Uint8Array(cred.rawId);
+      const prf = cred.getClientExtensionResults().prf;
+      if (!prf?.enabled && !prf?.results) {
+        throw new Error('visage: this authenticator has no PRF extension, so it cannot keep the key; nothing was changed');
+      }
+      output = prf.results?.first;
+    }
+    output ??= await evaluate(credentialId, prfSalt);
+    if (!output) {
+      throw new Error('visage: the authenticator gave no PRF output (it lacks the prf extension); nothing was changed');
+    }
+    return { prfOutput: new Uint8Array(output), credentialId: new Uint8Array(credentialId), prfSalt: new Uint8Array(prfSalt) };
+  }
+
+  /**
+   * Calls callback(gallery()) whenever another tab or worker changes the
+   * stored gallery (see openVault), after this instance has reloaded it;
+   * callback({error}) when reloading failed. Returns a function that stops
+   * the calls.
+   */
+  onGalleryChange(callback) {
+    this.#galleryListeners.add(callback);
+    return () => this.#galleryListeners.delete(callback);
+  }
+
+  /**
+   * The gallery, thumbnails included, as a passphrase-encrypted file (JSON
+   * text, format "visage-gallery": PBKDF2-SHA256 with 600,000 rounds and
+   * AES-256-GCM), which only importEncrypted with the passphrase reads.
+   */
+  exportEncrypted(passphrase) {
+    return this.#call('exportEncrypted', [passphrase]);
+  }
+
+  /** Replaces the gallery with an exportEncrypted file's; a wrong passphrase rejects and changes nothing. */
+  importEncrypted(text, passphrase) {
+    return this.#changing('importEncrypted', [text, passphrase]);
   }
 
   /** Returns the Euclidean distance between two descriptors. */

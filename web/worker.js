@@ -7,7 +7,10 @@
 // op "load" fetches the model files (progress: {phase: 'download', loaded,
 // total} in bytes, then {phase: 'prepare'}) and hands their bytes to the Go
 // API; op "artLoad" does the same with the VGG-19 files for the Art view;
-// every other op is a method of the API that visage.wasm registers as
+// op "openVault" hands the Go API a callback that posts {gallery} (the
+// gallery() another tab's change left, or {error}) whenever the stored
+// gallery changes elsewhere; every other op is a method of the API that
+// visage.wasm registers as
 // globalThis.visage (see wasm/main.go). An ImageBitmap argument is turned into
 // RGBA pixels here, off the page's thread.
 //
@@ -165,6 +168,10 @@ async function handle({ id, op, args }) {
       result = await load(visage, args[0], (progress) => postMessage({ id, progress }));
     } else if (op === 'artLoad') {
       result = await loadVGG(visage, args[0], (progress) => postMessage({ id, progress }));
+    } else if (op === 'openVault') {
+      result = await visage.openVault(args[0], (info) =>
+        postMessage({ gallery: info instanceof Error ? { error: info.message } : info }),
+      );
     } else if (typeof visage[op] === 'function') {
       const call = visage[op](...args.map((a) => (a instanceof ImageBitmap ? pixelsOf(a) : a)));
       result = await Promise.race([call, exited]); // a call the exit cuts short never settles

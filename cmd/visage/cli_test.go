@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -21,6 +22,7 @@ import (
 
 	"visage/core/face"
 	"visage/core/imageio/imageiotest"
+	"visage/core/vault"
 	"visage/models/assets/assettest"
 	"visage/models/facerec"
 )
@@ -304,7 +306,7 @@ func TestCLIEnrollVerifyIdentify(t *testing.T) {
 	if after, _ := os.ReadFile(db); !bytes.Equal(before, after) {
 		t.Errorf("a failed enroll changed the database")
 	}
-	g, err := face.LoadGallery(db)
+	g, err := loadDB(db)
 	if err != nil {
 		t.Fatalf("the database is not a valid gallery: %v", err)
 	}
@@ -376,7 +378,7 @@ func TestCLIEnrollConcurrent(t *testing.T) {
 			t.Errorf("enroll %q: %v: %s", r.name, err, r.stderr.String())
 		}
 	}
-	g, err := face.LoadGallery(db)
+	g, err := loadDB(db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -405,7 +407,7 @@ func TestCLIEnrollDBFile(t *testing.T) {
 	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
 		t.Errorf("%s is no longer a symbolic link (%v)", link, err)
 	}
-	if g, err := face.LoadGallery(db); err != nil || !reflect.DeepEqual(g.Names(), []string{"salley", "savage"}) {
+	if g, err := loadDB(db); err != nil || !reflect.DeepEqual(g.Names(), []string{"salley", "savage"}) {
 		t.Errorf("the link's target: %v, want salley and savage enrolled", err)
 	}
 
@@ -674,4 +676,90 @@ func TestCLIAllFaces(t *testing.T) {
 			t.Errorf("%q: exit %d, stdout %q; want %d and {\"error\":\"no_face\"}", args, r.code, r.stdout, exitNoFace)
 		}
 	}
+}
+
+// loadDB reads a database enroll wrote in the clear, as vault reads it.
+func loadDB(path string) (*face.Gallery, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	store, key, err := vault.ReadFile(data, func() ([]byte, error) { return nil, errors.New("the database is encrypted") })
+	if err != nil {
+		return nil, err
+	}
+	g, err := vault.Open(store, key.Sealer())
+	if err != nil {
+		return nil, err
+	}
+	return g.Matcher(), nil
+}
+
+// TestCLIEncryptedDB: given a passphrase (by $VISAGE_PASSPHRASE or
+// --passphrase-fd), enroll encrypts the database, an older FaceMatcher JSON
+// one included, and verify needs that passphrase: without it, or with a
+// wrong one, it fails saying so and the file stays as it was.
+func TestCLIEncryptedDB(t *testing.T) {
+	same1, same2, other, _ := chips(t)
+	db := filepath.Join(t.TempDir(), "people.json")
+	// An older database: FaceMatcher JSON with savage in it.
+	old := face.NewGallery()
+	var encoded []struct{ Faces []face.Face }
+	if err := json.Unmarshal([]byte(visage(t, "encode", "--aligned", "--json", other).stdout), &encoded); err != nil || len(encoded) != 1 || len(encoded[0].Faces) != 1 {
+		t.Fatalf("encode --json of one chip: %v", err)
+	}
+	enc := encoded[0].Faces[0].Encoding
+	if err := old.Enroll("savage", enc); err != nil {
+		t.Fatal(err)
+	}
+	if err := face.SaveGallery(db, old); err != nil {
+		t.Fatal(err)
+	}
+	withPass := func(pass string, args ...string) result {
+		t.Helper()
+		t.Setenv(envPassphrase, pass)
+		defer os.Unsetenv(envPassphrase)
+		return visage(t, args...)
+	}
+	if r := withPass("open sesame, please", "enroll", "--db", db, "--name", "John Salley", "--aligned", same1); r.code != 0 {
+		t.Fatalf("enroll with a passphrase: exit %d: %s", r.code, r.stderr)
+	}
+	data, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, clear := range []string{"savage", "Salley", "descriptors", fmt.Sprint(enc[0])} {
+		if bytes.Contains(data, []byte(clear)) {
+			t.Errorf("the encrypted database holds %q in the clear", clear)
+		}
+	}
+	if !bytes.Contains(data, []byte(`"iterations": 600000`)) {
+		t.Errorf("the database does not record PBKDF2's 600000 iterations:\n%.300s", data)
+	}
+	wantError(t, visage(t, "verify", "--db", db, "--name", "savage", "--aligned", other), exitError, "verify", "is encrypted", "--passphrase-fd", envPassphrase)
+	wantError(t, withPass("open sesame", "verify", "--db", db, "--name", "savage", "--aligned", other), exitError, "verify", "wrong passphrase")
+	wantError(t, withPass("open sesame", "enroll", "--db", db, "--name", "x", "--aligned", other), exitError, "enroll", "wrong passphrase")
+	if after, _ := os.ReadFile(db); !bytes.Equal(after, data) {
+		t.Error("a wrong passphrase changed the database")
+	}
+	// --passphrase-fd: both people are there, the old one included.
+	for name, img := range map[string]string{"savage": other, "John Salley": same2} {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintln(w, "open sesame, please")
+		w.Close()
+		cmd := exec.Command(visageBin, "verify", "--db", db, "--passphrase-fd", "3", "--name", name, "--aligned", "--json", img)
+		cmd.ExtraFiles = []*os.File{r}
+		out, err := cmd.Output()
+		r.Close()
+		if err != nil {
+			t.Fatalf("verify %s with --passphrase-fd: %v", name, err)
+		}
+		if v := decodeJSON(t, string(out), "match", "distance"); v["match"] != true {
+			t.Errorf("verify %s against the encrypted database: %v, want a match", name, v)
+		}
+	}
+	wantError(t, visage(t, "verify", "--db", db, "--passphrase-fd", "-1", "--name", "savage", "--aligned", other), exitUsage, "verify", "file descriptor")
 }

@@ -12,10 +12,12 @@ func init() {
 }
 
 func runEnroll(args []string) error {
-	fl := newFlagSet("enroll", "--db FILE --name NAME [--aligned] [--json] [--models DIR] IMAGE...")
+	fl := newFlagSet("enroll", "--db FILE --name NAME [--passphrase-fd N] [--aligned] [--json] [--models DIR] IMAGE...")
 	var src faceSource
 	src.addFlags(fl)
-	db := fl.String("db", "", "database `FILE` (face-api.js FaceMatcher JSON), created if missing")
+	db := fl.String("db", "", "database `FILE` (a visage-gallery file; a face-api.js FaceMatcher JSON one is read and rewritten as one), created if missing")
+	var pass secretFlag
+	pass.add(fl)
 	name := fl.String("name", "", "`NAME` of the person the images show")
 	asJSON := fl.Bool("json", false, `print {"name":…,"added":n,"descriptors":total for the name,"people":people enrolled,`+
 		`"faces":[{"image":…,"box":…,"score":…,"landmarks":…}]} ("faces": the largest face of each IMAGE, enrolled; none with --aligned)`)
@@ -28,7 +30,7 @@ func runEnroll(args []string) error {
 	// Locked from before the read to after the save, the inference between
 	// included: concurrent enrolls into one database run one after another
 	// and each adds to what the last saved.
-	g, unlock, err := lockDB(*db)
+	g, file, unlock, err := lockDB(*db, &pass)
 	if err != nil {
 		return err
 	}
@@ -42,14 +44,14 @@ func runEnroll(args []string) error {
 		used = append(used, f)
 	}
 	for _, f := range used { // only once every image has a face: all or nothing
-		if err := g.Enroll(*name, f.Encoding); err != nil {
+		if _, err := g.Enroll(*name, "", f.Encoding, nil); err != nil {
 			return err
 		}
 	}
-	if err := face.SaveGallery(*db, g); err != nil {
+	if err := file.save(); err != nil {
 		return err
 	}
-	total, people := g.DescriptorCount(*name), len(g.Names())
+	total, people := g.Matcher().DescriptorCount(*name), len(g.Matcher().Names())
 	if *asJSON {
 		var faces []enrolledFace
 		for i, f := range used {
