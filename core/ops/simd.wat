@@ -593,4 +593,26 @@
         (v128.store (i32.add (local.get $x) (local.get $ch)) (local.get $v))
         (br_if $chans (i32.lt_s (local.tee $ch (i32.add (local.get $ch) (i32.const 16))) (local.get $cb))))
       (local.set $x (i32.add (local.get $x) (local.get $cb)))
+      (br_if $rowsL (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
+
+  ;; sqDist sets out[r] to the sum over i < dim of (m[r·dim + i] − q[i])²,
+  ;; for r < rows: the squared Euclidean distances from q to every row of the
+  ;; contiguous matrix m (SquaredDistances, the gallery's search). Requires
+  ;; dim a multiple of 4 and rows, dim ≥ 1.
+  (func (export "sqDist") (param $m i32) (param $rows i32) (param $dim i32) (param $q i32) (param $out i32)
+    (local $i i32) (local $db i32) (local $acc v128) (local $d v128)
+    (local.set $db (i32.shl (local.get $dim) (i32.const 2)))
+    (loop $rowsL
+      (local.set $acc (v128.const f32x4 0 0 0 0))
+      (local.set $i (i32.const 0))
+      (loop $cols
+        (local.set $d (f32x4.sub (v128.load (i32.add (local.get $m) (local.get $i)))
+                                 (v128.load (i32.add (local.get $q) (local.get $i)))))
+        (local.set $acc (f32x4.relaxed_madd (local.get $d) (local.get $d) (local.get $acc)))
+        (br_if $cols (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $db))))
+      (f32.store (local.get $out)
+        (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+                 (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+      (local.set $m (i32.add (local.get $m) (local.get $db)))
+      (local.set $out (i32.add (local.get $out) (i32.const 4)))
       (br_if $rowsL (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))))

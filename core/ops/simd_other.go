@@ -30,3 +30,5 @@ func scaleBiasSIMD(x []float32, c int, scale, bias []float32) bool { return fals
 func maxPoolSIMD(x, y []float32, h, wd, c, kh, kw, sh, sw, top, left, oh, ow int) bool {
 	return false
 }
+
+func sqDistSIMD(m []float32, rows, dim int, q, out []float32) bool { return false }

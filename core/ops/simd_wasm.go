@@ -20,7 +20,7 @@ var simd = bindSIMD(js.Global().Get("visageSIMD"))
 
 // simdKernels are the functions simd.wat exports.
 type simdKernels struct {
-	igemm, packb, dwconv, wgInput, wgOutput, addClamp, scaleBias js.Value
+	igemm, packb, dwconv, wgInput, wgOutput, addClamp, scaleBias, sqDist js.Value
 }
 
 func bindSIMD(exports js.Value) *simdKernels {
@@ -29,8 +29,8 @@ func bindSIMD(exports js.Value) *simdKernels {
 	}
 	k := &simdKernels{igemm: exports.Get("igemm"), packb: exports.Get("packb"), dwconv: exports.Get("dwconv"),
 		wgInput: exports.Get("wgInput"), wgOutput: exports.Get("wgOutput"), addClamp: exports.Get("addClamp"),
-		scaleBias: exports.Get("scaleBias")}
-	for _, f := range []js.Value{k.igemm, k.packb, k.dwconv, k.wgInput, k.wgOutput, k.addClamp, k.scaleBias} {
+		scaleBias: exports.Get("scaleBias"), sqDist: exports.Get("sqDist")}
+	for _, f := range []js.Value{k.igemm, k.packb, k.dwconv, k.wgInput, k.wgOutput, k.addClamp, k.scaleBias, k.sqDist} {
 		if f.Type() != js.TypeFunction {
 			return nil
 		}
@@ -279,5 +279,19 @@ func scaleBiasSIMD(x []float32, c int, scale, bias []float32) bool {
 	runtime.KeepAlive(x)
 	runtime.KeepAlive(scale)
 	runtime.KeepAlive(bias)
+	return true
+}
+
+// sqDistSIMD is SquaredDistances on the SIMD kernels. It reports false,
+// doing nothing, when they are not available, dim is not a multiple of 4 or
+// m is too short to gain.
+func sqDistSIMD(m []float32, rows, dim int, q, out []float32) bool {
+	if simd == nil || dim%4 != 0 || rows == 0 || len(m) < simdMinElementwise {
+		return false
+	}
+	simd.sqDist.Invoke(addr(m), rows, dim, addr(q), addr(out))
+	runtime.KeepAlive(m)
+	runtime.KeepAlive(q)
+	runtime.KeepAlive(out)
 	return true
 }
