@@ -36,6 +36,7 @@ func runIdentifyEval(args []string) error {
 	targets := fl.String("fpir", "0.1,0.01,0.001", "target FPIRs, whose thresholds are set on the calibration people")
 	out := fl.String("out", "build/identify", "folder for identify.json, det.png and k.png")
 	asJSON := fl.Bool("json", false, "print the report as JSON")
+	partial := fl.Bool("cached-people-only", false, "use only the people all of whose images are in the cache (a cache still being filled), and say how many were left out")
 	if err := parseFlags(fl, args, 0, 0); err != nil {
 		return err
 	}
@@ -66,9 +67,12 @@ func runIdentifyEval(args []string) error {
 	if err != nil {
 		return err
 	}
-	samples, err := folderSamples(*dir, cache)
+	samples, skipped, err := folderSamples(*dir, cache, *partial)
 	if err != nil {
 		return err
+	}
+	if skipped > 0 {
+		fmt.Fprintf(os.Stderr, "%s left out: some of their images are not in the cache yet\n", count(skipped, "person", "people"))
 	}
 	report, err := openset.Evaluate(samples, cfg)
 	if err != nil {
@@ -98,40 +102,47 @@ func runIdentifyEval(args []string) error {
 }
 
 // folderSamples lists the images under dir, a folder per person, with their
-// descriptors from cache; an image the cache lacks is an error.
-func folderSamples(dir string, cache *face.EncodingCache) ([]openset.Sample, error) {
+// descriptors from cache. An image the cache lacks is an error, or with
+// partial leaves its person out (skipped counts them).
+func folderSamples(dir string, cache *face.EncodingCache, partial bool) (out []openset.Sample, skipped int, err error) {
 	people, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	var out []openset.Sample
 	for _, p := range people {
 		if !p.IsDir() || strings.HasPrefix(p.Name(), ".") {
 			continue
 		}
 		files, err := os.ReadDir(filepath.Join(dir, p.Name()))
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
+		var person []openset.Sample
 		for _, f := range files {
 			if f.IsDir() || strings.HasPrefix(f.Name(), ".") {
 				continue
 			}
 			rel := path.Join(p.Name(), f.Name())
 			d, ok := cache.Images[rel]
+			if !ok && partial {
+				person = nil
+				skipped++
+				break
+			}
 			if !ok {
-				return nil, fmt.Errorf("%s is not in the encodings cache (%d images): fill it with `visage lfw --dir %s … --also-people people.txt --also-min-images 1`", rel, len(cache.Images), dir)
+				return nil, 0, fmt.Errorf("%s is not in the encodings cache (%d images): fill it with `visage lfw --dir %s … --also-people people.txt --also-min-images 1`, or pass --cached-people-only", rel, len(cache.Images), dir)
 			}
 			if len(d) == 0 {
 				d = nil
 			}
-			out = append(out, openset.Sample{Person: p.Name(), Image: rel, Desc: d})
+			person = append(person, openset.Sample{Person: p.Name(), Image: rel, Desc: d})
 		}
+		out = append(out, person...)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no images in folders, want a folder per person", dir)
+		return nil, skipped, fmt.Errorf("%s: no images in folders (with every image cached), want a folder per person", dir)
 	}
-	return out, nil
+	return out, skipped, nil
 }
 
 // parseKs reads --k: positive whole numbers or "all" (0).

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"visage/core/face"
@@ -81,4 +82,9 @@ func TestCLIIdentifyEval(t *testing.T) {
 	wantError(t, visage(t, "identify-eval", "--dir", dir, "--cache", cachePath, "--out", out), 1, "identify-eval",
 		"Person_07/Person_07_0001.jpg is not in the encodings cache", "--also-min-images 1")
 	wantError(t, visage(t, "identify-eval", "--dir", dir, "--cache", cachePath, "--k", "0"), 2, "identify-eval", "--k")
+	// A cache still being filled: Person_07 is left out, and said to be.
+	r = visage(t, "identify-eval", "--dir", dir, "--cache", cachePath, "--out", out, "--json", "--cached-people-only")
+	if err := json.Unmarshal([]byte(r.stdout), &rep); r.code != 0 || err != nil || rep.People != 59 || rep.Images != 118 || !strings.Contains(r.stderr, "1 person left out") {
+		t.Errorf("--cached-people-only: exit %d, %d people, %d images, stderr %q; want 59 people, 118 images, Person_07 left out", r.code, rep.People, rep.Images, r.stderr)
+	}
 }
