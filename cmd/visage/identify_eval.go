@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -27,7 +28,8 @@ func init() {
 func runIdentifyEval(args []string) error {
 	fl := newFlagSet("identify-eval", "--dir DIR --cache FILE [--k 10,100,1000,all] [--enroll N] [flags]")
 	dir := fl.String("dir", "", "image root with a folder per person (e.g. ../shared/data/lfw/images_deepfunneled)")
-	cachePath := fl.String("cache", "", "encodings cache holding every image under --dir (fill it with `visage lfw … --also-people people.txt --also-min-images 1`)")
+	var cachePaths stringList
+	fl.Var(&cachePaths, "cache", "encodings cache holding every image under --dir (fill it with `visage lfw … --also-people people.txt --also-min-images 1`); repeatable (e.g. the shards of a run in progress), the caches made the same way")
 	ks := fl.String("k", "10,100,1000,all", "gallery sizes: whole numbers, or all (every enrollable test person)")
 	enroll := fl.Int("enroll", 1, "samples enrolled per person, at most (1: one-shot; a person keeps one image to be probed with)")
 	tmpl := fl.String("template", "best", "how several samples are compared: best (the closest sample) or mean (their mean descriptor)")
@@ -40,7 +42,7 @@ func runIdentifyEval(args []string) error {
 	if err := parseFlags(fl, args, 0, 0); err != nil {
 		return err
 	}
-	if *dir == "" || *cachePath == "" {
+	if *dir == "" || len(cachePaths) == 0 {
 		return usagef("--dir and --cache are required")
 	}
 	cfg := openset.Config{Enroll: *enroll, Seed: *seed, Calibration: *calShare, Default: face.DefaultThreshold,
@@ -63,7 +65,7 @@ func runIdentifyEval(args []string) error {
 	if *enroll < 1 {
 		return usagef("--enroll %d: want at least 1", *enroll)
 	}
-	cache, err := face.LoadEncodingCache(*cachePath)
+	cache, err := loadCaches(cachePaths)
 	if err != nil {
 		return err
 	}
@@ -143,6 +145,27 @@ func folderSamples(dir string, cache *face.EncodingCache, partial bool) (out []o
 		return nil, skipped, fmt.Errorf("%s: no images in folders (with every image cached), want a folder per person", dir)
 	}
 	return out, skipped, nil
+}
+
+// loadCaches reads the encodings caches at paths into one; they must have
+// been made the same way (encoder and alignment).
+func loadCaches(paths []string) (*face.EncodingCache, error) {
+	var all *face.EncodingCache
+	for _, p := range paths {
+		c, err := face.LoadEncodingCache(p)
+		if err != nil {
+			return nil, err
+		}
+		if all == nil {
+			all = c
+			continue
+		}
+		if c.Encoder != all.Encoder || c.Alignment != all.Alignment {
+			return nil, fmt.Errorf("%s holds %s/%s encodings, %s %s/%s: caches made differently cannot be mixed", p, c.Encoder, c.Alignment, paths[0], all.Encoder, all.Alignment)
+		}
+		maps.Copy(all.Images, c.Images)
+	}
+	return all, nil
 }
 
 // parseKs reads --k: positive whole numbers or "all" (0).

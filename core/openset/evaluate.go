@@ -69,7 +69,8 @@ type RuleResult struct {
 	DET    []Rates `json:"det"`
 }
 
-// Evaluate runs cfg on samples: for each gallery size a trial on the test
+// Evaluate runs cfg on samples: for each gallery size (a size beyond the
+// enrollable test people gives them all, reported once) a trial on the test
 // people, decided by the plain nearest-neighbour rule and the best margin
 // rule, with thresholds set on a trial of the same size (or all that can be
 // enrolled) on the calibration people.
@@ -99,6 +100,9 @@ func Evaluate(samples []Sample, cfg Config) (*Report, error) {
 		calTrial, err := NewTrial(cal, Options{K: len(testTrial.Enrolled), Enroll: cfg.Enroll, Seed: cfg.Seed})
 		if err != nil {
 			return nil, fmt.Errorf("calibration half, K=%d: %w", k, err)
+		}
+		if n := len(r.Galleries); n > 0 && r.Galleries[n-1].K == len(testTrial.Enrolled) {
+			continue // K beyond the enrollable people: the same gallery as the last
 		}
 		ts, cs := Run(testTrial, cfg.Template), Run(calTrial, cfg.Template)
 		g := Gallery{K: len(testTrial.Enrolled), Enrollable: testTrial.Enrollable,
