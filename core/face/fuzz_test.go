@@ -93,7 +93,7 @@ func FuzzGalleryJSON(f *testing.F) {
 		if err := back.UnmarshalJSON(out); err != nil {
 			t.Fatalf("reading back %s: %v", out, err)
 		}
-		if !reflect.DeepEqual(back, g) {
+		if !back.Equal(g) {
 			t.Fatalf("round trip changed the gallery:\n got %+v\nwant %+v", back, g)
 		}
 	})
@@ -128,7 +128,7 @@ func FuzzLoadGallery(f *testing.F) {
 		if err != nil {
 			t.Fatalf("loading what SaveGallery wrote: %v", err)
 		}
-		if !reflect.DeepEqual(back, g) {
+		if !back.Equal(g) {
 			t.Fatalf("save and load changed the gallery:\n got %+v\nwant %+v", back, g)
 		}
 	})

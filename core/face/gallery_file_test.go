@@ -30,7 +30,7 @@ func TestSaveLoadGallery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(back, g) {
+	if !back.Equal(g) {
 		t.Errorf("LoadGallery(SaveGallery(g)) differs from g")
 	}
 

@@ -78,6 +78,7 @@ func (g *Gallery) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	g.threshold, g.people = threshold, people
+	g.search.forget()
 	return nil
 }
 

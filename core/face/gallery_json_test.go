@@ -96,7 +96,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 	if err := json.Unmarshal(out, back); err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(back, g) {
+	if !back.Equal(g) {
 		t.Errorf("gallery changed in a Marshal/Unmarshal round trip")
 	}
 }
@@ -206,7 +206,7 @@ func TestUnmarshalRejectsWithoutChange(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want one containing %q", tc.desc, err, tc.want)
 		}
-		if !reflect.DeepEqual(g, testGallery(t)) {
+		if !g.Equal(testGallery(t)) {
 			t.Errorf("%s: a failed Unmarshal changed the gallery", tc.desc)
 		}
 	}

@@ -164,7 +164,7 @@ func TestEnrollRejectsBadInputWithoutChange(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: Enroll err = %v, want one containing %q", tc.desc, err, tc.want)
 		}
-		if !reflect.DeepEqual(g, testGallery(t)) {
+		if !g.Equal(testGallery(t)) {
 			t.Errorf("%s: a failed Enroll changed the gallery", tc.desc)
 		}
 	}

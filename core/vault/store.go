@@ -155,7 +155,7 @@ func (g *Gallery) Reload() error {
 		}
 		g.last = max(g.last, p.Created)
 	}
-	*g.match = *match
+	g.match.Replace(match)
 	g.people = byName
 	return nil
 }

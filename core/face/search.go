@@ -1,0 +1,134 @@
+package face
+
+import (
+	"math"
+	"slices"
+	"sync"
+
+	"visage/core/ops"
+)
+
+// search is a Gallery's index for large galleries: labels by name, and every
+// descriptor in one contiguous matrix that Identify scans with one kernel
+// (ops.SquaredDistances, SIMD in the browser). Both are built on first use
+// after a change, under mu, so that concurrent readers may build them.
+type search struct {
+	mu    sync.Mutex
+	index map[string]int // label → position in people
+	rows  []float32      // the descriptors, person by person, DescriptorLen values a row
+	owner []int          // the person of each row
+}
+
+// forget drops what a change made stale.
+func (s *search) forget() {
+	s.mu.Lock()
+	s.index, s.rows, s.owner = nil, nil, nil
+	s.mu.Unlock()
+}
+
+// position returns the index of the person labelled name, or -1.
+func (g *Gallery) position(name string) int {
+	g.search.mu.Lock()
+	defer g.search.mu.Unlock()
+	if g.search.index == nil {
+		g.search.index = make(map[string]int, len(g.people))
+		for i, p := range g.people {
+			g.search.index[p.label] = i
+		}
+	}
+	if i, ok := g.search.index[name]; ok {
+		return i
+	}
+	return -1
+}
+
+// added records a descriptor enrolled: for a new person, appended to people
+// and called name, the index gains them; for an existing one (name "") it
+// stays valid. The matrix is rebuilt either way.
+func (g *Gallery) added(name string) {
+	g.search.mu.Lock()
+	if g.search.index != nil && name != "" {
+		g.search.index[name] = len(g.people) - 1
+	}
+	g.search.rows, g.search.owner = nil, nil
+	g.search.mu.Unlock()
+}
+
+// matrix returns the descriptor matrix and each row's person.
+func (g *Gallery) matrix() ([]float32, []int) {
+	g.search.mu.Lock()
+	defer g.search.mu.Unlock()
+	if g.search.rows == nil {
+		n := 0
+		for _, p := range g.people {
+			n += len(p.descriptors)
+		}
+		rows, owner := make([]float32, 0, n*DescriptorLen), make([]int, 0, n)
+		for i, p := range g.people {
+			for _, d := range p.descriptors {
+				rows = append(rows, d...)
+				owner = append(owner, i)
+			}
+		}
+		g.search.rows, g.search.owner = rows, owner
+	}
+	return g.search.rows, g.search.owner
+}
+
+// nearest returns the person nearest to enc (a checked descriptor) and the
+// exact distance (Distance) to their closest descriptor: the matrix kernel
+// finds the candidates, whose exact distances then decide, so the result is
+// the one a scan of Distance over every descriptor gives, first person in
+// enrollment order on ties. -1 and +Inf when no one is enrolled.
+func (g *Gallery) nearest(enc []float32) (person int, dist float64) {
+	rows, owner := g.matrix()
+	person, dist = -1, math.Inf(1)
+	if len(owner) == 0 {
+		return person, dist
+	}
+	d2 := make([]float32, len(owner))
+	ops.SquaredDistances(rows, DescriptorLen, enc, d2)
+	best := d2[0]
+	for _, v := range d2 {
+		best = min(best, v)
+	}
+	// float32 sums are within a few ulps of the exact ones: rows this close
+	// to the best are settled exactly.
+	slack := 1e-4 * (1 + best)
+	for r, v := range d2 {
+		if v > best+slack {
+			continue
+		}
+		if d := Distance(rows[r*DescriptorLen:(r+1)*DescriptorLen], enc); d < dist || d == dist && owner[r] < person {
+			person, dist = owner[r], d
+		}
+	}
+	return person, dist
+}
+
+// Equal reports whether g and h hold the same threshold and the same people,
+// in the same order, with the same descriptors (their search indexes aside).
+func (g *Gallery) Equal(h *Gallery) bool {
+	if g.threshold != h.threshold || len(g.people) != len(h.people) {
+		return false
+	}
+	for i, p := range g.people {
+		q := h.people[i]
+		if p.label != q.label || len(p.descriptors) != len(q.descriptors) {
+			return false
+		}
+		for j, d := range p.descriptors {
+			if !slices.Equal(d, q.descriptors[j]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Replace makes g hold what h holds (threshold and people, sharing h's
+// descriptors), so that whoever holds g sees the new gallery.
+func (g *Gallery) Replace(h *Gallery) {
+	g.threshold, g.people = h.threshold, h.people
+	g.search.forget()
+}
