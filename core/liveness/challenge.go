@@ -130,6 +130,9 @@ type Observation struct {
 	// Spoof is the anti-spoofing model's score (larger: more likely real);
 	// NaN when not measured.
 	Spoof float64
+	// Live is the liveness model's score (larger: more likely live); NaN
+	// when not measured. It is reported, not used: see Passive.
+	Live float64
 }
 
 // Frame is one analysed camera frame: its capture time (from any origin,

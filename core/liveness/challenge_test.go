@@ -36,7 +36,7 @@ func (p *person) frame(ms int, yaw, pitch float64, closed bool) Frame {
 			}
 		}
 	}
-	return Frame{T: time.Duration(ms) * time.Millisecond, Face: &Observation{Landmarks: pts, Descriptor: p.desc, Distance: p.dist, Spoof: math.NaN()}}
+	return Frame{T: time.Duration(ms) * time.Millisecond, Face: &Observation{Landmarks: pts, Descriptor: p.desc, Distance: p.dist, Spoof: math.NaN(), Live: math.NaN()}}
 }
 
 // perform returns frames of p doing step from time ms on, 300 ms apart:
