@@ -56,6 +56,11 @@
 //	    layout) before it replaces anything
 //	exportGallery() → string: FaceMatcher.toJSON's layout
 //
+//	unlockStart, unlockFrame, livenessStart, livenessFrame, livenessEnd:
+//	    face unlock with a liveness challenge and the recorded-frames
+//	    check, see liveness.go; load also takes human-models'
+//	    antispoof.json and liveness.json with their shards, when given
+//
 //	artLayers, artLoad, artImages, artStart, artStep, artFeatures: the Art
 //	view's style transfer and layer visualisation, see art.go
 //
@@ -89,6 +94,8 @@ func main() {
 		"clearGallery": a.clear, "importGallery": a.importGallery, "exportGallery": a.exportGallery,
 		"setHead": a.setHead,
 		"backend": a.backendInfo, "loseGPUForTesting": a.loseGPUForTesting, "crashForTesting": a.crashForTesting,
+		"unlockStart": a.unlockStart, "unlockFrame": a.unlockFrame, // liveness.go
+		"livenessStart": a.livenessStart, "livenessFrame": a.livenessFrame, "livenessEnd": a.livenessEnd,
 	}
 	artCalls := &artAPI{backend: func() *backend { return a.backend }} // the Art view's calls: art.go
 	for name, m := range artCalls.methods() {
@@ -121,6 +128,8 @@ type api struct {
 	gallery   *face.Gallery
 
 	head *learn.Head // setHead's: verify and identify decide with it (nil: plain distance)
+
+	liveness livenessState // unlock's challenges, the passive models, the attempt limit (liveness.go)
 }
 
 // serialized returns fn run under a.mu.
@@ -187,6 +196,9 @@ func (a *api) load(args []js.Value) (any, error) {
 		return nil, err
 	}
 	a.live, a.pipeline, a.enrolling = p, p, p.WithPhotoFallbacks(tinyOnBackend)
+	if err := a.liveness.loadPassive(fsys); err != nil {
+		return nil, err
+	}
 	result["detector"] = true
 	return result, nil
 }

@@ -60,10 +60,13 @@ const (
 type Config struct {
 	Steps             int           // steps asked, 1..4 (3)
 	CalibrationFrames int           // face frames measured before the first step (3)
-	StepTimeout       time.Duration // for the calibration and for each step (8 s)
-	TurnDegrees       float64       // yaw change from the neutral pose that is a turn (15)
-	UpDegrees         float64       // pitch change that is looking up (10)
-	WrongDegrees      float64       // a move this far the other way fails the step (15)
+	StepTimeout       time.Duration // for each step (8 s)
+	// CalibrationTimeout bounds the measuring of the first frames (20 s:
+	// three frames take several seconds each on a slow device).
+	CalibrationTimeout time.Duration
+	TurnDegrees        float64 // yaw change from the neutral pose that is a turn (15)
+	UpDegrees          float64 // pitch change that is looking up (10)
+	WrongDegrees       float64 // a move this far the other way fails the step (15)
 	// FlatResidual: a turn or look-up whose landmarks are within this
 	// residual (eye distances, HomographyResidual) of a homography of the
 	// neutral frame's is a flat picture being tilted; a face that only moves
@@ -87,7 +90,7 @@ type Config struct {
 
 // DefaultConfig is the configuration the zero Config stands for.
 var DefaultConfig = Config{
-	Steps: 3, CalibrationFrames: 3, StepTimeout: 8 * time.Second,
+	Steps: 3, CalibrationFrames: 3, StepTimeout: 8 * time.Second, CalibrationTimeout: 20 * time.Second,
 	TurnDegrees: 15, UpDegrees: 10, WrongDegrees: 15,
 	FlatResidual: 0.015, StillMotion: 0.001, SwapDistance: 0.6, Threshold: face.DefaultThreshold,
 }
@@ -107,6 +110,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.StepTimeout != 0 {
 		d.StepTimeout = c.StepTimeout
+	}
+	if c.CalibrationTimeout != 0 {
+		d.CalibrationTimeout = c.CalibrationTimeout
 	}
 	set(&d.TurnDegrees, c.TurnDegrees)
 	set(&d.UpDegrees, c.UpDegrees)
@@ -159,7 +165,8 @@ type Status struct {
 
 // Challenge is the active liveness check for one face: a state machine fed
 // with timestamped frames. It first measures CalibrationFrames frames of
-// the face (its open eyes, its neutral pose, its descriptor), rejecting a
+// the face (its open eyes, its neutral pose, its descriptor; within
+// CalibrationTimeout), rejecting a
 // still picture, a face that is not the claimed person and, when enabled, a
 // low anti-spoofing score; then it asks each step in turn, each with
 // StepTimeout to be done, and counts a step only once the face has first
@@ -219,7 +226,11 @@ func (c *Challenge) Feed(f Frame) Status {
 		return c.status
 	}
 	if !c.started {
-		c.started, c.deadline = true, f.T+c.cfg.StepTimeout
+		c.started, c.deadline = true, f.T+c.cfg.CalibrationTimeout
+	}
+	// Another face is reported even in a late frame: it is the graver finding.
+	if o := f.Face; o != nil && c.reference != nil && o.Descriptor != nil && face.Distance(c.reference, o.Descriptor) > c.cfg.SwapDistance {
+		return c.fail(ReasonFaceChanged, "another face appeared during the challenge")
 	}
 	if f.T > c.deadline {
 		return c.timedOut()
@@ -234,9 +245,6 @@ func (c *Challenge) Feed(f Frame) Status {
 	pose, err := EstimatePose(o.Landmarks)
 	if err != nil {
 		return c.fail(ReasonNoFace, err.Error())
-	}
-	if c.reference != nil && o.Descriptor != nil && face.Distance(c.reference, o.Descriptor) > c.cfg.SwapDistance {
-		return c.fail(ReasonFaceChanged, "another face appeared during the challenge")
 	}
 	if !math.IsNaN(o.Distance) {
 		c.distances = append(c.distances, o.Distance)

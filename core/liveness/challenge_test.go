@@ -162,6 +162,15 @@ func TestChallengeFails(t *testing.T) {
 			more, _ := p.perform(StepTurnLeft, 9000)
 			return append(fs, more...)
 		}, ReasonTimedOut},
+		{"a different face, in a frame after the step's time", []Step{StepBlink}, func() []Frame {
+			p, b := a(), newPerson(2, -1, 0.3)
+			fs, _ := p.calibration()
+			return append(fs, b.frame(9000, 0, 0, false))
+		}, ReasonFaceChanged},
+		{"the first frames take longer than the calibration's 20 s", []Step{StepBlink}, func() []Frame {
+			p := a()
+			return []Frame{p.frame(0, 0, 0, false), p.frame(10000, 0, 0, false), p.frame(20500, 0, 0, false)}
+		}, ReasonTimedOut},
 		{"a different face mid-challenge", []Step{StepBlink, StepTurnLeft}, func() []Frame {
 			p, b := a(), newPerson(2, -1, 0.3) // b's descriptor is 2 from p's
 			fs, ms := p.calibration()
@@ -186,7 +195,7 @@ func TestChallengeFails(t *testing.T) {
 			return fs
 		}, ReasonNotThisPerson},
 		{"no face ever", []Step{StepBlink}, func() []Frame {
-			return []Frame{{T: 0}, {T: 5 * time.Second}, {T: 9 * time.Second}}
+			return []Frame{{T: 0}, {T: 5 * time.Second}, {T: 21 * time.Second}}
 		}, ReasonNoFace},
 		{"a picture slid and turned in its plane, never turned as a head", []Step{StepTurnLeft}, func() []Frame {
 			p := a()
