@@ -14,22 +14,21 @@ async ({ photoA1, photoA2, photoB }) => {
     await v.enroll('B', bytes(photoB));
     const a = await createImageBitmap(new Blob([bytes(photoA2)]));
     const b = await createImageBitmap(new Blob([bytes(photoB)]));
-    // The "camera": A on a 640×480 canvas, moved by a pixel or two every
-    // frame (a live picture is never still), streamed into a video.
+    // The "camera": A on a 640×480 canvas, drifting by a few pixels with
+    // time (a live picture is never still), streamed into a video.
     const canvas = document.createElement('canvas');
     canvas.width = 640;
     canvas.height = 480;
     const ctx = canvas.getContext('2d');
     let shown = a;
-    let k = 0;
     const paint = () => {
       if (!painting) {
         return;
       }
       ctx.fillStyle = '#000';
       ctx.fillRect(0, 0, 640, 480);
-      const j = k++ % 3;
-      ctx.drawImage(shown, 80 + j, j, 480, 480);
+      const t = performance.now();
+      ctx.drawImage(shown, 80 + 3 * Math.sin(t / 170), 2 + 2 * Math.cos(t / 230), 480, 480);
       requestAnimationFrame(paint);
     };
     paint();
