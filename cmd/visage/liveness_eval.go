@@ -115,6 +115,7 @@ func runLivenessEval(args []string) error {
 			continue
 		}
 		spoofs, lives = append(spoofs, o.Spoof), append(lives, o.Live)
+		fmt.Fprintf(os.Stderr, "\rliveness-eval: %d/%d photos, %s", i+1, len(photos), time.Since(started).Round(time.Second))
 		if i >= *attacks {
 			continue
 		}
@@ -148,7 +149,6 @@ func runLivenessEval(args []string) error {
 				a.Reasons[string(s.Reason)]++
 			}
 		}
-		fmt.Fprintf(os.Stderr, "\rliveness-eval: %d/%d photos, %s", i+1, len(photos), time.Since(started).Round(time.Second))
 	}
 	fmt.Fprintln(os.Stderr)
 	res.Antispoof, res.Liveness = quantilesOf(spoofs), quantilesOf(lives)
