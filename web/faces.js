@@ -11,6 +11,28 @@ const byId = (id) => document.getElementById(id);
 const PHOTO_MAX_SIDE = 1600;
 // THUMB is the side of a thumbnail, in pixels (what the worker cuts).
 const THUMB = 64;
+// RELOCK_MS is how long an unlock lasts, in milliseconds.
+const RELOCK_MS = 30000;
+// CUES are the on-screen signs shown with each challenge step.
+const CUES = { blink: '◉ ◡', 'turn-left': '←', 'turn-right': '→', 'look-up': '↑' };
+
+// denialWords says why unlock r for name was denied, in words (no distance).
+function denialWords(r, name) {
+  switch (r.reason) {
+    case 'no face':
+      return 'no face in view: look at the camera and try again.';
+    case 'not this person':
+      return `not ${name}.`;
+    case 'no liveness':
+      return `no liveness: ${r.detail}.`;
+    case 'challenge timed out':
+      return `challenge timed out: ${r.detail}.`;
+    case 'too many attempts':
+      return `too many attempts — try again in ${r.wait} s.`;
+    default:
+      return `${r.reason}: ${r.detail}.`;
+  }
+}
 
 /**
  * Wires up the view. Resolves, once visage has loaded and the saved gallery is
@@ -34,6 +56,8 @@ export async function startFaces(visage, { say, progress }) {
     unlock: byId('unlock'),
     unlockResult: byId('unlock-result'),
     unlockDetail: byId('unlock-detail'),
+    unlockCue: byId('unlock-cue'),
+    unlockSteps: byId('unlock-steps'),
     who: byId('who'),
     whoResult: byId('who-result'),
     people: byId('people'),
@@ -60,6 +84,7 @@ export async function startFaces(visage, { say, progress }) {
   let stream = null; // the camera's MediaStream while it runs
   let cameraRun = 0; // counts camera starts, so that a stopped loop ends
   let busy = 0; // actions in progress: the camera loop sends no frame meanwhile
+  let relockTimer = null; // re-locks an unlock after RELOCK_MS
 
   // ---- The stage: camera or photo, with the faces drawn over it ----
 
@@ -181,6 +206,9 @@ export async function startFaces(visage, { say, progress }) {
         return;
       }
       const now = performance.now();
+      if (faces.length === 0) {
+        relock('the face left');
+      }
       drawFaces(faces, el.video.videoWidth, el.video.videoHeight);
       done.push(now);
       if (done.length > 8) {
@@ -311,40 +339,72 @@ export async function startFaces(visage, { say, progress }) {
     }),
   );
 
+  // Unlock runs the liveness challenge on the camera stream only (a photo
+  // on the stage never unlocks): the steps are listed in words, the one
+  // asked now is marked and shown as a large cue, and the verdict says why
+  // in words, never the distance. An unlock re-locks after RELOCK_MS or as
+  // soon as the camera loop sees no face.
   el.unlock.addEventListener('click', () =>
     act(el.unlock, async () => {
       const name = el.unlockPerson.value;
-      const image = await inView();
-      if (!image) {
+      relock(null);
+      if (source !== 'camera' || !stream) {
+        showUnlock('denied', 'Unlock uses the camera only: start the camera. A photo can be compared in the Compare view, but never unlocks.');
+        say('Denied: unlock uses the camera only.');
         return;
       }
-      let r;
-      try {
-        r = await v.verify(name, image);
-      } catch (err) {
-        if (/no face found/.test(err.message)) {
-          showUnlock('denied', 'No face in view: look at the camera and try again.');
-          say('Denied: no face in view.');
-          return;
-        }
-        throw err;
-      } finally {
-        image.close?.();
-      }
-      if (r.head) {
-        const detail = `${headVerdict(r.head, r.match)} for ${name} (distance ${dist(r.distance)}).`;
-        showUnlock(r.match ? 'unlocked' : 'denied', detail);
-        say(`${r.match ? 'Unlocked' : 'Denied'}: ${detail}`);
+      el.unlockResult.textContent = 'Checking…';
+      delete el.unlockResult.dataset.verdict;
+      el.unlockDetail.textContent = 'Look at the camera.';
+      const r = await v.unlock(name, el.video, {
+        onStep: ({ steps, step }) => showSteps(steps, step),
+      });
+      showSteps(r.steps, r.unlocked ? r.steps.length : -2);
+      if (r.unlocked) {
+        showUnlock('unlocked', `Welcome, ${name}. Locks again in ${RELOCK_MS / 1000} s or when you leave.`);
+        say(`Unlocked: ${name}.`);
+        relockTimer = setTimeout(() => relock('time is up'), RELOCK_MS);
         return;
       }
-      const relation = r.match ? 'below' : 'not below';
-      showUnlock(
-        r.match ? 'unlocked' : 'denied',
-        `Distance ${dist(r.distance)} to ${name}, ${relation} the threshold ${dist(r.threshold)}.`,
-      );
-      say(`${r.match ? 'Unlocked' : 'Denied'}: distance ${dist(r.distance)}, threshold ${dist(r.threshold)}.`);
+      let why = denialWords(r, name);
+      if (r.wait > 0 && r.reason !== 'too many attempts') {
+        why += ` Too many failed attempts: try again in ${r.wait} s.`;
+      }
+      showUnlock('denied', why);
+      say(`Denied: ${why}`);
     }),
   );
+
+  // showSteps lists steps ([{step, words}]) with the one at index now
+  // marked (-1: measuring the face first; past the end: all done; -2: the
+  // challenge ended) and shows its cue.
+  function showSteps(steps, now) {
+    el.unlockSteps.replaceChildren(
+      ...steps.map((s, i) => {
+        const li = document.createElement('li');
+        li.textContent = s.words;
+        li.dataset.step = s.step;
+        li.dataset.state = i < now ? 'done' : i === now ? 'now' : 'todo';
+        return li;
+      }),
+    );
+    const cue = now === -1 ? 'Look at the camera…' : now >= 0 && now < steps.length ? `${CUES[steps[now].step] ?? ''} ${steps[now].words}` : '';
+    el.unlockCue.textContent = cue;
+    el.unlockCue.hidden = cue === '';
+  }
+
+  // relock locks again after an unlock (why: a reason to say, or null to
+  // only stop the timer).
+  function relock(why) {
+    clearTimeout(relockTimer);
+    relockTimer = null;
+    if (why && el.unlockResult.dataset.verdict === 'unlocked') {
+      el.unlockResult.textContent = 'Locked';
+      delete el.unlockResult.dataset.verdict;
+      el.unlockDetail.textContent = `Locked again: ${why}.`;
+      say(`Locked again: ${why}.`);
+    }
+  }
 
   function showUnlock(verdict, detail) {
     el.unlockResult.textContent = verdict === 'unlocked' ? 'Unlocked' : 'Denied';
@@ -682,15 +742,6 @@ function faceLabel(f) {
 
 function dist(d) {
   return d.toFixed(2);
-}
-
-// headVerdict says how a head (verify's or identify's head) scored a face.
-function headVerdict(h, match) {
-  if (h.score === null) {
-    return 'No one enrolled';
-  }
-  const [what, side] = h.higherIsSame ? ['P(same)', 'above'] : ['Head distance', 'below'];
-  return `${what} ${dist(h.score)}, ${match ? '' : 'not '}${side} the head's threshold ${dist(h.threshold)}`;
 }
 
 function button(text, label, onClick) {

@@ -88,6 +88,63 @@ export interface Enrollment {
   score: number;
 }
 
+/** A live camera: a playing <video> whose srcObject is a camera MediaStream, or the MediaStream. */
+export type LiveVideo = HTMLVideoElement | MediaStream;
+
+/** One move the unlock challenge asks for. */
+export interface ChallengeStep {
+  step: 'blink' | 'turn-left' | 'turn-right' | 'look-up';
+  /** The instruction in words, e.g. "Turn your head to your left" (the person's own left). */
+  words: string;
+}
+
+/** Why an unlock was denied, in words; '' when unlocked. Never a distance or a score. */
+export type UnlockReason =
+  | ''
+  | 'no face'
+  | 'not this person'
+  | 'no liveness'
+  | 'challenge timed out'
+  | 'wrong move'
+  | 'another face appeared'
+  | 'too many attempts';
+
+export interface UnlockOptions {
+  /** How many moves to ask, 1..4 (default 3), drawn in random order. */
+  steps?: number;
+  /** Called when the move asked changes: step is its index in steps, -1 while the face is first measured. */
+  onStep?: (progress: { steps: ChallengeStep[]; step: number }) => void;
+  /** Include the median distance in the result (default false: a denial never tells an attacker how close a forgery came). */
+  revealDistance?: boolean;
+  signal?: AbortSignal;
+}
+
+/** The result of unlock. */
+export interface UnlockResult {
+  unlocked: boolean;
+  reason: UnlockReason;
+  /** The reason as a sentence for people. */
+  detail: string;
+  steps: ChallengeStep[];
+  /** Seconds before name may try again (the attempt limit: 5 failures, then 30 s doubling); 0 when not locked. */
+  wait: number;
+  /** The median distance to name over the frames, only with revealDistance (null when no face was seen). */
+  distance?: number | null;
+}
+
+/** The result of liveness: the recorded-frames check of `visage liveness`. */
+export interface LivenessResult {
+  live: boolean;
+  /** The largest homography residual (eye distances) from the first frame: evidence of a 3D face; live needs ≥ 0.015. */
+  score: number;
+  reason: string;
+  frames: number;
+  faces: number;
+  /** The passive models' median scores (null when not loaded); reported, not used to decide. */
+  antispoof: number | null;
+  liveness: number | null;
+}
+
 /** The result of verify: match is distance < threshold, or the head's verdict with a head (setHead). */
 export interface Verification {
   name: string;
@@ -319,6 +376,15 @@ export declare class Visage {
   enroll(name: string, image: ImageInput): Promise<Enrollment>;
   /** Is the largest face in the image the person called name? Rejects when there is no face or no such person. */
   verify(name: string, image: ImageInput): Promise<Verification>;
+  /**
+   * Face unlock with a liveness challenge on a live camera only: several frames must match name
+   * (their median distance) and the randomly ordered moves must be done by that one face. Rejects
+   * with a TypeError for a Blob/File, ImageData, <img>, canvas, ImageBitmap or a <video> without a
+   * camera stream: a photo never unlocks (compare it with verify instead).
+   */
+  unlock(name: string, video: LiveVideo, options?: UnlockOptions): Promise<UnlockResult>;
+  /** Whether frames (default 6) of a live video show a live face, without a challenge. */
+  liveness(video: LiveVideo, options?: { frames?: number }): Promise<LivenessResult>;
   /** Every face in the image with the closest enrolled person. */
   identify(image: ImageInput): Promise<IdentifiedFace[]>;
   gallery(): Promise<GalleryInfo>;

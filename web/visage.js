@@ -211,6 +211,82 @@ export class Visage {
     return this.#callWithImage('verify', [name], image);
   }
 
+  /**
+   * Face unlock with a liveness challenge: asks the person who claims to be
+   * name for a few randomly ordered moves (blink, turn left, turn right,
+   * look up) while frames of video (a playing <video> whose srcObject is a
+   * camera MediaStream, or the MediaStream itself) are analysed one after
+   * another. Several frames must match name (their median distance) and the
+   * challenge must pass on that one face. A Blob/File, ImageData, <img>,
+   * canvas or a <video> playing a file is refused: a photo never unlocks.
+   * onStep gets {steps: [{step, words}], step (index of the move asked now,
+   * -1 while the face is first measured)} whenever that changes. Resolves
+   * {unlocked, reason ('' or e.g. 'no liveness', 'not this person',
+   * 'too many attempts'), detail (a sentence), steps, wait (seconds to wait
+   * before the next try, 0 if none)}, plus distance (the median) only with
+   * revealDistance: true. steps (1..4, default 3) sets the moves asked.
+   */
+  async unlock(name, video, { steps, onStep, revealDistance = false, signal } = {}) {
+    const source = await liveVideo(video, 'unlock');
+    try {
+      const start = await this.#call('unlockStart', [name, steps === undefined ? {} : { steps }]);
+      const result = (r) => ({
+        unlocked: r.unlocked,
+        reason: r.reason,
+        detail: r.detail,
+        steps: start.steps,
+        wait: r.wait ?? 0,
+        ...(revealDistance ? { distance: r.distance } : {}),
+      });
+      if (start.wait > 0) {
+        return result({
+          unlocked: false,
+          reason: 'too many attempts',
+          detail: `Too many failed attempts: try again in ${start.wait} s.`,
+          wait: start.wait,
+          distance: null,
+        });
+      }
+      let step = null;
+      for (;;) {
+        signal?.throwIfAborted();
+        await nextFrame(source.video);
+        const t = performance.now();
+        const bitmap = await createImageBitmap(source.video);
+        const r = await this.#call('unlockFrame', [start.session, bitmap, t], [bitmap]);
+        if (r.step !== step) {
+          step = r.step;
+          onStep?.({ steps: start.steps, step });
+        }
+        if (r.done) {
+          return result(r);
+        }
+      }
+    } finally {
+      source.release();
+    }
+  }
+
+  /**
+   * Whether a live video shows a live face, from frames (default 6) of it
+   * alone, without a challenge (see `visage liveness`): {live, score,
+   * reason, frames, faces, antispoof, liveness}. Takes what unlock takes.
+   */
+  async liveness(video, { frames = 6 } = {}) {
+    const source = await liveVideo(video, 'liveness');
+    try {
+      const { session } = await this.#call('livenessStart', []);
+      for (let i = 0; i < frames; i++) {
+        await nextFrame(source.video);
+        const bitmap = await createImageBitmap(source.video);
+        await this.#call('livenessFrame', [session, bitmap], [bitmap]);
+      }
+      return await this.#call('livenessEnd', [session]);
+    } finally {
+      source.release();
+    }
+  }
+
   /** Names every face in the image: the closest enrolled person, or null. */
   async identify(image) {
     return this.#callWithImage('identify', [], image);
@@ -557,6 +633,57 @@ export class Visage {
     }
     this.#pending.clear();
   }
+}
+
+// liveVideo returns {video, release} for unlock and liveness: a playing
+// <video> whose srcObject is a MediaStream with a live video track, or a
+// MediaStream (played in a video made here, which release stops). Anything
+// else throws a TypeError saying a photo cannot unlock.
+async function liveVideo(input, op) {
+  if (typeof MediaStream !== 'undefined' && input instanceof MediaStream) {
+    const video = document.createElement('video');
+    video.muted = true;
+    video.playsInline = true;
+    video.srcObject = input;
+    await video.play();
+    checkLive(input, op);
+    return { video, release: () => { video.srcObject = null; } };
+  }
+  if (typeof HTMLVideoElement !== 'undefined' && input instanceof HTMLVideoElement) {
+    if (!(input.srcObject instanceof MediaStream)) {
+      throw new TypeError(
+        `visage: ${op} takes a <video> showing a camera (its srcObject a MediaStream); this one plays ` +
+          `${input.currentSrc ? 'a file' : 'nothing'}, and a recording or a photo cannot unlock`,
+      );
+    }
+    checkLive(input.srcObject, op);
+    if (input.readyState < 2) {
+      throw new RangeError(`visage: ${op}: the video has no frame yet (is it playing?)`);
+    }
+    return { video: input, release: () => {} };
+  }
+  throw new TypeError(
+    `visage: ${op} takes a live camera (a <video> whose srcObject is a MediaStream, or the MediaStream), got ` +
+      `${Object.prototype.toString.call(input)}: a photo, file or still image cannot unlock (compare it with verify instead)`,
+  );
+}
+
+function checkLive(stream, op) {
+  if (!stream.getVideoTracks().some((t) => t.readyState === 'live')) {
+    throw new TypeError(`visage: ${op}: the MediaStream has no live video track`);
+  }
+}
+
+// nextFrame resolves when video shows a new frame (or after 100 ms where
+// requestVideoFrameCallback is missing).
+function nextFrame(video) {
+  return new Promise((resolve) => {
+    if (typeof video.requestVideoFrameCallback === 'function') {
+      video.requestVideoFrameCallback(() => resolve());
+    } else {
+      setTimeout(resolve, 100);
+    }
+  });
 }
 
 // toImageArg converts what the image methods accept into what the worker

@@ -27,6 +27,10 @@ importScripts('wasm_exec.js', 'simd.js'); // simd.js: attachSIMD (perf helper's 
 // {detector: false}. Names are tfjs manifest prefixes.
 const RECOGNIZER = 'face_recognition_model';
 const DETECTORS = ['ssd_mobilenetv1_model', 'face_landmark_68_model', 'tiny_face_detector_model'];
+// LIVENESS are human-models' graph models (model.json files whose
+// weightsManifest names their shards) for unlock's passive check, fetched
+// with the detectors.
+const LIVENESS = ['antispoof.json', 'liveness.json'];
 
 // goOutput keeps the last lines the Go program printed (wasm_exec.js writes
 // them with console.log), so that an exit can say why: "fatal error: …".
@@ -103,6 +107,14 @@ async function load(visage, { modelsUrl, detector = true, backend = 'auto', prec
   models.forEach((m, i) => {
     files[`${m}-weights_manifest.json`] = manifests[i];
     for (const group of JSON.parse(new TextDecoder().decode(manifests[i]))) {
+      shards.push(...group.paths);
+    }
+  });
+  const graphs = detector ? LIVENESS : [];
+  const graphBytes = await Promise.all(graphs.map((g) => fetchBytes(new URL(g, modelsUrl))));
+  graphs.forEach((g, i) => {
+    files[g] = graphBytes[i];
+    for (const group of JSON.parse(new TextDecoder().decode(graphBytes[i])).weightsManifest ?? []) {
       shards.push(...group.paths);
     }
   });
