@@ -24,7 +24,7 @@ import (
 // for the cost to fall, few enough for a loaded CI machine.
 const (
 	artSteps = 6
-	artSize  = 32
+	artSize  = 64
 )
 
 // TestArtView paints a photo in a painting's style through the Art view at a
@@ -67,6 +67,17 @@ func TestArtView(t *testing.T) {
 	// The first time the view shows, the first examples fill both slots.
 	showView(t, ctx, "art")
 	p.poll(`!document.getElementById('art-content').hidden && !document.getElementById('art-style').hidden ? 'yes' : ''`, time.Minute)
+	// At 1280×900 Paint and Cancel are in view, in the result's card; the
+	// sizes start at 64 px (32 px gave colour noise: too small for VGG-19's
+	// four poolings to see a style).
+	p.do(chromedp.EmulateViewport(1280, 900))
+	if where := eval[[]float64](p, `[...['art-start', 'art-cancel']].map(id => document.getElementById(id).getBoundingClientRect().bottom)
+		.concat([+!!document.getElementById('art-start').closest('.art-output'), window.innerHeight])`); len(where) != 4 || where[0] > where[3] || where[1] > where[3] || where[2] != 1 {
+		t.Errorf("Paint and Cancel end at %v px, in the result card %v, viewport %v high: want them in view, beside the result", where[:2], where[2] == 1, where[3])
+	}
+	if sizes := eval[[]string](p, `[...document.getElementById('art-size').options].map(o => o.value)`); strings.Join(sizes, ",") != "64,128,256" {
+		t.Errorf("sizes offered %v, want 64, 128 and 256", sizes)
+	}
 	if n := eval[int](p, `document.getElementById('art-style-pick').options.length`); n < 2 {
 		t.Errorf("the painting list has %d entries, want the examples of nst/index.json", n)
 	}
@@ -95,6 +106,11 @@ func TestArtView(t *testing.T) {
 		chromedp.Click(chromedp.ID("art-start")),
 	)
 	p.poll(`document.getElementById('art-result').dataset.steps || ''`, 5*time.Minute)
+	// The first update also covers preparing the images, so it guesses no
+	// time left (it said about three times too much).
+	if first := eval[string](p, `document.getElementById('art-eta').dataset.first || ''`); !strings.Contains(first, "estimating") {
+		t.Errorf("the ETA line's first text was %q, want no estimate yet", first)
+	}
 	p.shot("painting")
 	status := p.poll(`(s => s.startsWith('Done') || s.startsWith('Could not') ? s : '')(document.getElementById('status').textContent)`, 5*time.Minute)
 	if !strings.HasPrefix(status, "Done") {
@@ -122,8 +138,8 @@ func TestArtView(t *testing.T) {
 	// Download PNG: a PNG of the working size (chelsea.png is 451×300).
 	p.do(chromedp.Click(chromedp.ID("art-download")))
 	img := waitForPNG(t, filepath.Join(downloads, "visage-art.png"), time.Minute)
-	if b := img.Bounds(); b.Dx() != artSize || b.Dy() != 21 {
-		t.Errorf("the downloaded PNG is %d×%d, want %d×21", b.Dx(), b.Dy(), artSize)
+	if b := img.Bounds(); b.Dx() != artSize || b.Dy() != 43 {
+		t.Errorf("the downloaded PNG is %d×%d, want %d×43", b.Dx(), b.Dy(), artSize)
 	}
 
 	// What are deep ConvNets learning? conv2_1's maps and patches.
@@ -156,8 +172,8 @@ func TestArtView(t *testing.T) {
 		chromedp.Evaluate[chromedp.Void](`delete document.getElementById('art-result').dataset.steps`),
 		chromedp.Click(chromedp.ID("art-start")),
 	)
-	p.poll(`document.getElementById('art-result').dataset.steps || ''`, 2*time.Minute)
-	if eta := eval[string](p, `document.getElementById('art-eta').textContent`); !strings.Contains(eta, "of 500") || !strings.HasSuffix(eta, " left") {
+	// The second update has measured a step and says the time left.
+	if eta := p.poll(`(e => e.endsWith(' left') ? e : '')(document.getElementById('art-eta').textContent)`, 2*time.Minute); !strings.Contains(eta, "of 500") || !strings.HasSuffix(eta, " left") {
 		t.Errorf("during a run the ETA line reads %q, want \"Step N of 500 · … · T left\"", eta)
 	}
 	p.do(chromedp.Click(chromedp.ID("art-cancel")))
