@@ -74,9 +74,12 @@ func CheckDescriptor(enc []float32) error {
 }
 
 // descriptorError is CheckDescriptor without the package prefix.
-func descriptorError(enc []float32) error {
-	if len(enc) != DescriptorLen {
-		return fmt.Errorf("descriptor must have %d numbers, found %d", DescriptorLen, len(enc))
+func descriptorError(enc []float32) error { return vectorError(enc, DescriptorLen) }
+
+// vectorError reports whether enc is a descriptor of dim finite numbers.
+func vectorError(enc []float32, dim int) error {
+	if len(enc) != dim {
+		return fmt.Errorf("descriptor must have %d numbers, found %d", dim, len(enc))
 	}
 	for i, v := range enc {
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
