@@ -33,6 +33,14 @@ func runEnroll(args []string) error {
 		return err
 	}
 	defer unlock()
+	if len(g.Names()) == 0 && g.Encoder() != src.encoder { // a new database takes the encoder's descriptors
+		if g, err = face.NewGalleryFor(src.encoder); err != nil {
+			return usagef("--encoder: %v", err)
+		}
+	}
+	if err := src.checkGallery(g); err != nil {
+		return err
+	}
 	used := make([]face.Face, 0, fl.NArg())
 	for _, path := range fl.Args() {
 		f, err := src.oneFace(path)

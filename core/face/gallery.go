@@ -22,6 +22,9 @@ import (
 type Gallery struct {
 	threshold float64
 	people    []person // in enrollment order, labels unique
+	// encoder names the encoder of every descriptor ("" is EncoderDlib):
+	// descriptors of another encoder are refused, never compared.
+	encoder string
 }
 
 // person is one enrolled identity. The gallery owns the descriptors.
@@ -33,6 +36,46 @@ type person struct {
 // NewGallery returns an empty gallery with threshold DefaultThreshold.
 func NewGallery() *Gallery {
 	return &Gallery{threshold: DefaultThreshold}
+}
+
+// NewGalleryFor returns an empty gallery for the descriptors of the encoder
+// called name (EncoderDlib, EncoderMobileFaceNet) with that encoder's
+// default threshold (EncoderThreshold).
+func NewGalleryFor(name string) (*Gallery, error) {
+	if err := CheckEncoderName(name); err != nil {
+		return nil, err
+	}
+	g := &Gallery{threshold: EncoderThreshold(name), encoder: name}
+	if name == EncoderDlib {
+		g.encoder = ""
+	}
+	return g, nil
+}
+
+// Encoder returns the name of the encoder whose descriptors g holds.
+func (g *Gallery) Encoder() string {
+	if g.encoder == "" {
+		return EncoderDlib
+	}
+	return g.encoder
+}
+
+// CheckEncoder reports whether descriptors of the encoder called name may
+// be enrolled in or compared with g: only g's own encoder's may, since
+// distances between two encoders' descriptors mean nothing.
+func (g *Gallery) CheckEncoder(name string) error {
+	if name != g.Encoder() {
+		return fmt.Errorf("face: the gallery holds %s descriptors; %s descriptors cannot be enrolled in it or compared with them (use the %s encoder, or a gallery made with %s)", g.Encoder(), name, g.Encoder(), name)
+	}
+	return nil
+}
+
+// checkDescriptor is CheckDescriptor for g's encoder's descriptor length.
+func (g *Gallery) checkDescriptor(enc []float32) error {
+	if err := vectorError(enc, EncoderDim(g.Encoder())); err != nil {
+		return fmt.Errorf("face: %s %w", g.Encoder(), err)
+	}
+	return nil
 }
 
 // Threshold returns the distance below which a query matches a person.
@@ -109,12 +152,13 @@ func (g *Gallery) find(name string) int {
 
 // Enroll adds a copy of enc to the person called name, adding the person if
 // new. It fails, changing nothing, when name is empty or enc is not a
-// descriptor (see CheckDescriptor).
+// descriptor of g's encoder (its length; see CheckDescriptor). Callers
+// check where enc came from with CheckEncoder.
 func (g *Gallery) Enroll(name string, enc []float32) error {
 	if err := labelError(name); err != nil {
 		return fmt.Errorf("face: %w", err)
 	}
-	if err := CheckDescriptor(enc); err != nil {
+	if err := g.checkDescriptor(enc); err != nil {
 		return err
 	}
 	enc = append([]float32(nil), enc...)
@@ -134,7 +178,7 @@ func (g *Gallery) Verify(name string, enc []float32) (match bool, dist float64, 
 	if i < 0 {
 		return false, 0, fmt.Errorf("face: no one called %q is enrolled", name)
 	}
-	if err := CheckDescriptor(enc); err != nil {
+	if err := g.checkDescriptor(enc); err != nil {
 		return false, 0, err
 	}
 	dist = g.people[i].closest(enc)
