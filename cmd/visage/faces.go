@@ -23,11 +23,11 @@ type faceSource struct {
 	modelsDir string
 	aligned   bool
 	align     string
-	encoder   string         // --encoder: face.EncoderDlib or face.EncoderMobileFaceNet
-	all       bool           // --all, where the command offers it
-	fl        *flag.FlagSet  // for --json, to print {"error":"no_face"}
+	encoder   string           // --encoder: face.EncoderDlib or face.EncoderMobileFaceNet
+	all       bool             // --all, where the command offers it
+	fl        *flag.FlagSet    // for --json, to print {"error":"no_face"}
 	net       face.FaceEncoder // loaded by the first faces call
-	pipe      *face.Pipeline // loaded by the first whole-photo faces call
+	pipe      *face.Pipeline   // loaded by the first whole-photo faces call
 }
 
 // addFlags registers --models and --aligned on fl.
