@@ -62,7 +62,10 @@ func (a *api) setThreshold(args []js.Value) (any, error) {
 
 // clearGallery() → gallery(): forgets everyone; the threshold stays.
 func (a *api) clear([]js.Value) (any, error) {
-	g := face.NewGallery()
+	g, err := face.NewGalleryFor(a.gallery.Encoder())
+	if err != nil {
+		return nil, err
+	}
 	if err := g.SetThreshold(a.gallery.Threshold()); err != nil {
 		return nil, err
 	}
@@ -79,6 +82,9 @@ func (a *api) importGallery(args []js.Value) (any, error) {
 	}
 	g := face.NewGallery()
 	if err := g.UnmarshalJSON([]byte(text)); err != nil {
+		return nil, err
+	}
+	if err := g.CheckEncoder(a.gallery.Encoder()); err != nil { // FaceMatcher's files are dlib's
 		return nil, err
 	}
 	a.gallery = g

@@ -163,6 +163,14 @@ export interface LoadOptions {
    * adapter has shader-f16 (backend().precision says); default 'f32'.
    */
   precision?: 'f32' | 'f16';
+  /**
+   * The face encoder: 'dlib' (default; 128 numbers, threshold 0.6) or
+   * 'mobilefacenet' (human-models' MobileFaceNet on the ArcFace 5-point
+   * chip, 192 numbers, CPU only). A gallery holds one encoder's
+   * descriptors; importing another's (a FaceMatcher file is dlib's) rejects.
+   * On LFW MobileFaceNet scores far below dlib (README), so keep the default.
+   */
+  encoder?: 'dlib' | 'mobilefacenet';
   /** Called as the models download and are set up. */
   onProgress?: (progress: LoadProgress) => void;
   /** The worker script; default worker.js beside visage.js. */

@@ -112,13 +112,18 @@ export class Visage {
    * runs. precision 'f16' (default 'f32') has the face recognition network
    * keep its weights and stage its products as float16 on the GPU, where
    * the adapter has shader-f16; backend().precision says which is used.
-   * Rejects when a file is missing or malformed.
+   * encoder 'mobilefacenet' (default 'dlib') encodes faces with
+   * MobileFaceNet (192 numbers, ArcFace chip, on the CPU; its
+   * mobilefacenet.json and .bin must be in modelsUrl): the gallery then
+   * holds only its descriptors, and importing a FaceMatcher (dlib) file
+   * rejects. Rejects when a file is missing or malformed.
    */
   static async load({
     modelsUrl = 'models/',
     detector = true,
     backend = 'auto',
     precision = 'f32',
+    encoder = 'dlib',
     onProgress,
     workerUrl = new URL('worker.js', import.meta.url),
   } = {}) {
@@ -126,7 +131,7 @@ export class Visage {
     if (!folder.pathname.endsWith('/')) {
       folder.pathname += '/'; // "models" means the folder, not a file beside it
     }
-    const options = { modelsUrl: folder.href, detector, backend, precision };
+    const options = { modelsUrl: folder.href, detector, backend, precision, encoder };
     const v = new Visage(workerUrl, options);
     try {
       await v.#call('load', [options], [], onProgress);

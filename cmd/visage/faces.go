@@ -74,16 +74,13 @@ func (s *faceSource) faces(path string) ([]face.Face, error) {
 }
 
 // alignedChip is an --aligned image as the encoder's input: as it is for
-// dlib (whose network pads and resizes any chip), resized bilinearly to
-// 112×112 (its larger side, centred) for MobileFaceNet.
+// dlib (whose network pads and resizes any chip), resized to 112×112 for
+// MobileFaceNet (face.SquareChip).
 func (s *faceSource) alignedChip(img *tensor.Tensor) *tensor.Tensor {
 	if s.net.Name() != face.EncoderMobileFaceNet {
 		return img
 	}
-	h, w := float64(img.Shape[0]), float64(img.Shape[1])
-	k := max(h, w) / face.ArcFaceSize // image pixels per chip pixel
-	t := face.Similarity{A: k, TX: k/2 - 0.5 - (max(h, w)-w)/2, TY: k/2 - 0.5 - (max(h, w)-h)/2}
-	return face.WarpBilinear(img, t, face.ArcFaceSize, face.ArcFaceSize)
+	return face.SquareChip(img, face.ArcFaceSize)
 }
 
 // threshold is the encoder's default distance threshold.

@@ -61,3 +61,16 @@ func ArcFaceChip(img *tensor.Tensor, pts []landmarks.Point) (*tensor.Tensor, err
 	}
 	return WarpBilinear(img, ArcFaceTransform(pts), ArcFaceSize, ArcFaceSize), nil
 }
+
+// SquareChip resizes an already aligned face chip img ([H,W,C]) bilinearly
+// to side×side, its larger side filling the square and the other centred
+// with zeros beside it: how an aligned chip becomes an encoder's fixed
+// input (MobileFaceNet's 112×112). A side×side image comes back unchanged
+// (as a copy).
+func SquareChip(img *tensor.Tensor, side int) *tensor.Tensor {
+	h, w := float64(img.Shape[0]), float64(img.Shape[1])
+	big := max(h, w)
+	k := big / float64(side) // image pixels per chip pixel, pixel centres aligned
+	t := Similarity{A: k, TX: k/2 - 0.5 - (big-w)/2, TY: k/2 - 0.5 - (big-h)/2}
+	return WarpBilinear(img, t, side, side)
+}

@@ -98,3 +98,25 @@ func TestFivePointsFrom68(t *testing.T) {
 		t.Error("ArcFaceChip with 5 landmarks: no error")
 	}
 }
+
+func TestSquareChip(t *testing.T) {
+	img := tensor.New(4, 2, 1) // 2 wide, 4 high: centred in a 4×4 square
+	for i := range img.Data {
+		img.Data[i] = float32(i + 1)
+	}
+	got := SquareChip(img, 4)
+	want := []float32{0, 1, 2, 0, 0, 3, 4, 0, 0, 5, 6, 0, 0, 7, 8, 0}
+	for i := range want {
+		if got.Data[i] != want[i] {
+			t.Fatalf("SquareChip = %v, want %v", got.Data, want)
+		}
+	}
+	// Halving: each chip pixel is the mean of a 2×2 block.
+	img = tensor.New(4, 4, 1)
+	for i := range img.Data {
+		img.Data[i] = float32(i)
+	}
+	if got := SquareChip(img, 2); got.Data[0] != 2.5 || got.Data[3] != 12.5 {
+		t.Errorf("4→2: %v, want [2.5 4.5 10.5 12.5]", got.Data)
+	}
+}
