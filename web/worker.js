@@ -23,8 +23,6 @@ importScripts('wasm_exec.js', 'simd.js'); // simd.js: attachSIMD (perf helper's 
 // the Tiny Face Detector, enroll's last resort), fetched unless load is told
 // {detector: false}. Names are tfjs manifest prefixes.
 const RECOGNIZER = 'face_recognition_model';
-// MOBILEFACENET is human-models' MobileFaceNet graph, fetched for {encoder: 'mobilefacenet'}.
-const MOBILEFACENET = 'mobilefacenet.json';
 const DETECTORS = ['ssd_mobilenetv1_model', 'face_landmark_68_model', 'tiny_face_detector_model'];
 
 // goOutput keeps the last lines the Go program printed (wasm_exec.js writes
@@ -105,10 +103,11 @@ async function load(visage, { modelsUrl, detector = true, backend = 'auto', prec
       shards.push(...group.paths);
     }
   });
-  if (encoder === 'mobilefacenet') {
-    // human-models' graph model: its weights manifest is inside the JSON.
-    const graph = await fetchBytes(new URL(MOBILEFACENET, modelsUrl));
-    files[MOBILEFACENET] = graph;
+  if (encoder !== 'dlib') {
+    // human-models' graph model (mobilefacenet.json, faceres.json): its
+    // weights manifest is inside the JSON.
+    const graph = await fetchBytes(new URL(`${encoder}.json`, modelsUrl));
+    files[`${encoder}.json`] = graph;
     for (const group of JSON.parse(new TextDecoder().decode(graph)).weightsManifest ?? []) {
       shards.push(...group.paths);
     }

@@ -36,7 +36,7 @@ func (s *faceSource) addFlags(fl *flag.FlagSet) {
 		assets.EnvFaceModels+", else node_modules/@vladmandic/face-api/model above the working directory)")
 	fl.BoolVar(&s.aligned, "aligned", false, "the images are aligned face chips (like dlib's 150x150 chips): encode each whole image")
 	fl.StringVar(&s.align, "align", face.AlignSimilarity.String(), "how a detected face becomes a dlib chip: similarity (dlib template), faceapi (face-api.js's crop) or both (their descriptors' mean)")
-	fl.StringVar(&s.encoder, "encoder", face.EncoderDlib, "face encoder: dlib (128 numbers, threshold 0.6) or mobilefacenet (192, on the ArcFace 5-point chip; human-models); a database holds one encoder's descriptors")
+	fl.StringVar(&s.encoder, "encoder", face.EncoderDlib, "face encoder: dlib (128 numbers, threshold 0.6), mobilefacenet (192) or faceres (1024), the last two on the ArcFace 5-point chip (human-models); a database holds one encoder's descriptors")
 	s.fl = fl
 }
 
@@ -73,14 +73,9 @@ func (s *faceSource) faces(path string) ([]face.Face, error) {
 	return []face.Face{{Box: box, Score: 1, Encoding: enc}}, nil
 }
 
-// alignedChip is an --aligned image as the encoder's input: as it is for
-// dlib (whose network pads and resizes any chip), resized to 112×112 for
-// MobileFaceNet (face.SquareChip).
+// alignedChip is an --aligned image as the encoder's input (face.AlignedChip).
 func (s *faceSource) alignedChip(img *tensor.Tensor) *tensor.Tensor {
-	if s.net.Name() != face.EncoderMobileFaceNet {
-		return img
-	}
-	return face.SquareChip(img, face.ArcFaceSize)
+	return face.AlignedChip(s.net.Name(), img)
 }
 
 // threshold is the encoder's default distance threshold.
@@ -243,12 +238,10 @@ func (s *faceSource) load() error {
 		}
 	}
 	var net face.FaceEncoder
-	if s.encoder == face.EncoderMobileFaceNet {
-		m, err := loadMobileFaceNet(false)
-		if err != nil {
-			return fmt.Errorf("loading MobileFaceNet: %w", err)
+	if s.encoder != face.EncoderDlib {
+		if net, err = loadFaceEncoder(s.encoder, false); err != nil {
+			return fmt.Errorf("loading %s: %w", s.encoder, err)
 		}
-		net = face.MobileFaceNet{Net: m}
 	} else {
 		d, err := facerec.Load(os.DirFS(dir))
 		if err != nil {

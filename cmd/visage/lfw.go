@@ -101,7 +101,7 @@ func runLFW(args []string) error {
 	pairsFile := fl.String("pairs", "", "LFW View 2 pairs.txt")
 	foldSpec := fl.String("folds", "1-10", "folds to evaluate: a range like 1-10 or a list like 1,3,5 (at least 2)")
 	jobs := fl.Int("jobs", runtime.NumCPU(), "images encoded in parallel")
-	encoderName := fl.String("encoder", face.EncoderDlib, "face encoder: dlib (128-d ResNet, --align's chips), mobilefacenet (192-d, ArcFace 5-point chip), or fused (each pair's two distances, each divided by its encoder's threshold, averaged; fixed threshold 1)")
+	encoderName := fl.String("encoder", face.EncoderDlib, "face encoder: dlib (128-d ResNet, --align's chips), mobilefacenet (192-d, ArcFace 5-point chip), faceres (1024-d, ArcFace template on a 224 chip), or two of them fused as A+B (each pair's two distances, each divided by its encoder's threshold, averaged; fixed threshold 1)")
 	mfnInput := fl.String("mobilefacenet-input", "symmetric", "MobileFaceNet's input scaling: symmetric ((x-127.5)/128, its training input) or unit (x/255, what human feeds it)")
 	calibrate := fl.String("calibrate", "", "also encode the pairs of this `FILE` (pairsDevTrain.txt) and report the threshold of best accuracy on them (never the test folds)")
 	alignName := fl.String("align", "both", "dlib's alignment: similarity (dlib template), faceapi (face-api.js crop) or both (their descriptors' mean)")
@@ -133,10 +133,14 @@ func runLFW(args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	if *encoderName != lfwFused {
-		if err := face.CheckEncoderName(*encoderName); err != nil {
-			return usagef("--encoder: %v, or %s", err, lfwFused)
+	encs := strings.Split(*encoderName, "+")
+	for _, e := range encs {
+		if err := face.CheckEncoderName(e); err != nil {
+			return usagef("--encoder: %v, or two of them as A+B", err)
 		}
+	}
+	if len(encs) > 2 || (len(encs) == 2 && encs[0] == encs[1]) {
+		return usagef("--encoder: expected one encoder or two different ones as A+B, found %q", *encoderName)
 	}
 	if *mfnInput != "symmetric" && *mfnInput != "unit" {
 		return usagef("--mobilefacenet-input: expected symmetric or unit, found %q", *mfnInput)
@@ -214,24 +218,27 @@ func runLFW(args []string) error {
 	// Each encoder's and alignment's descriptors are cached on their own;
 	// --align both scores the mean of the similarity and faceapi caches
 	// (meanCache), fused the two encoders' caches together (fuseCaches).
-	mfn := lfwVariant{enc: face.EncoderMobileFaceNet, mirror: *mirror, unitInput: *mfnInput == "unit"}
+	unit := *mfnInput == "unit"
 	var variants []lfwVariant
-	if *encoderName != face.EncoderMobileFaceNet {
-		variants = []lfwVariant{{face.EncoderDlib, align, *mirror, false}}
-		if align == face.AlignBoth {
-			variants = []lfwVariant{{face.EncoderDlib, face.AlignSimilarity, *mirror, false}, {face.EncoderDlib, face.AlignFaceAPI, *mirror, false}}
+	first := map[string]int{} // each encoder's scored variant
+	for _, e := range encs {
+		first[e] = len(variants)
+		switch {
+		case e == face.EncoderDlib && align == face.AlignBoth:
+			variants = append(variants, lfwVariant{e, face.AlignSimilarity, *mirror, false}, lfwVariant{e, face.AlignFaceAPI, *mirror, false})
+		case e == face.EncoderDlib:
+			variants = append(variants, lfwVariant{e, align, *mirror, false})
+		default:
+			variants = append(variants, lfwVariant{e, 0, *mirror, unit && e == face.EncoderMobileFaceNet})
 		}
 	}
-	if *encoderName != face.EncoderDlib {
-		variants = append(variants, mfn)
-	}
 	if *allVariants {
-		for _, v := range []lfwVariant{
-			{face.EncoderDlib, face.AlignFaceAPI, false, false}, {face.EncoderDlib, face.AlignFaceAPI, true, false},
-			{face.EncoderDlib, face.AlignSimilarity, false, false}, {face.EncoderDlib, face.AlignSimilarity, true, false},
-			{face.EncoderMobileFaceNet, 0, false, mfn.unitInput}, {face.EncoderMobileFaceNet, 0, true, mfn.unitInput},
-		} {
-			if v.enc == *encoderName || *encoderName == lfwFused {
+		for _, e := range encs {
+			others := []lfwVariant{{e, 0, false, unit && e == face.EncoderMobileFaceNet}, {e, 0, true, unit && e == face.EncoderMobileFaceNet}}
+			if e == face.EncoderDlib {
+				others = []lfwVariant{{e, face.AlignFaceAPI, false, false}, {e, face.AlignFaceAPI, true, false}, {e, face.AlignSimilarity, false, false}, {e, face.AlignSimilarity, true, false}}
+			}
+			for _, v := range others {
 				if !slices.Contains(variants, v) {
 					variants = append(variants, v)
 				}
@@ -295,10 +302,12 @@ func runLFW(args []string) error {
 		if err != nil {
 			return err
 		}
-		var mfnNet face.Encoder
-		if slices.ContainsFunc(variants, func(v lfwVariant) bool { return v.enc == face.EncoderMobileFaceNet }) {
-			if mfnNet, err = loadMobileFaceNet(mfn.unitInput); err != nil {
-				return err
+		nets := map[string]face.FaceEncoder{}
+		for _, e := range encs {
+			if e != face.EncoderDlib {
+				if nets[e], err = loadFaceEncoder(e, unit); err != nil {
+					return err
+				}
 			}
 		}
 		pipe.Options.MinConfidence = *minConf
@@ -312,7 +321,7 @@ func runLFW(args []string) error {
 			}
 			pipe.TinyOptions = face.DefaultTinyOptions()
 		}
-		if stages, err = encodeImages(pipe, mfnNet, *pick == "central", *dir, todo, *jobs, variants, append(caches, lms), append(paths, lmPath)); err != nil {
+		if stages, err = encodeImages(pipe, nets, *pick == "central", *dir, todo, *jobs, variants, append(caches, lms), append(paths, lmPath)); err != nil {
 			return err
 		}
 	}
@@ -336,26 +345,29 @@ func runLFW(args []string) error {
 		}
 	}
 
-	if align == face.AlignBoth && *encoderName != face.EncoderMobileFaceNet {
-		tag := lfwVariant{face.EncoderDlib, align, *mirror, false}.tag(detectTag)
-		cache = meanCache(caches[0], caches[1], tag)
-		if err := cache.Save(filepath.Join(*out, "encodings-"+tag+".bin")); err != nil { // for train-*
-			return err
+	byEncoder := make([]*face.EncodingCache, len(encs)) // each encoder's
+	for i, e := range encs {
+		byEncoder[i] = caches[first[e]]
+		if e == face.EncoderDlib && align == face.AlignBoth {
+			tag := lfwVariant{face.EncoderDlib, align, *mirror, false}.tag(detectTag)
+			byEncoder[i] = meanCache(caches[first[e]], caches[first[e]+1], tag)
+			if err := byEncoder[i].Save(filepath.Join(*out, "encodings-"+tag+".bin")); err != nil { // for train-*
+				return err
+			}
 		}
 	}
+	cache = byEncoder[0]
 	score := headScore(head)
-	if *encoderName == lfwFused {
-		cache = fuseCaches(cache, caches[slices.Index(variants, mfn)])
-		score = fusedScore
+	fixed := face.EncoderThreshold(encs[0])
+	if len(encs) == 2 {
 		if head != nil {
-			return usagef("--head scores one encoder's descriptors, not --encoder %s", lfwFused)
+			return usagef("--head scores one encoder's descriptors, not --encoder %s", *encoderName)
 		}
-	}
-	warnHeadCache(*headFile, head, cache)
-	fixed := face.EncoderThreshold(*encoderName)
-	if *encoderName == lfwFused {
+		cache = fuseCaches(byEncoder[0], byEncoder[1])
+		score = fusedScore(encs[0], encs[1])
 		fixed = 1
 	}
+	warnHeadCache(*headFile, head, cache)
 	res, outcomes, err := scoreLFW(allFolds, foldIdx, cache, score, fixed, head)
 	if err != nil {
 		return err
@@ -528,18 +540,18 @@ type lfwVariant struct {
 	unitInput bool
 }
 
-// lfwFused is --encoder's value for the fusion of both encoders.
-const lfwFused = "fused"
-
 // tag names the variant's cache settings after the detection settings
 // (dlib's tags are those of the caches made before MobileFaceNet came).
 func (v lfwVariant) tag(detect string) string {
 	t := detect + "+" + v.align.String()
-	if v.enc == face.EncoderMobileFaceNet {
+	switch v.enc {
+	case face.EncoderMobileFaceNet:
 		t = detect + "+arcface"
 		if v.unitInput {
 			t += "+unit"
 		}
+	case face.EncoderFaceRes:
+		t = detect + "+arcface224"
 	}
 	if v.mirror {
 		t += "+mirror"
@@ -549,26 +561,27 @@ func (v lfwVariant) tag(detect string) string {
 
 // cacheEncoder is the Encoder field of the variant's caches.
 func (v lfwVariant) cacheEncoder() string {
-	if v.enc == face.EncoderMobileFaceNet {
-		return face.EncoderMobileFaceNet
+	if v.enc != face.EncoderDlib {
+		return v.enc
 	}
 	return dlibCacheTag
 }
 
 // dim is the Dim field of the variant's caches (0: 128).
 func (v lfwVariant) dim() int {
-	if v.enc == face.EncoderMobileFaceNet {
-		return face.MobileFaceNetDim
+	if v.enc != face.EncoderDlib {
+		return face.EncoderDim(v.enc)
 	}
 	return 0
 }
 
-// fuseCaches is the cache of each image's dlib descriptor followed by its
-// MobileFaceNet one (no face where either has none), for fusedScore.
-func fuseCaches(dlib, mfn *face.EncodingCache) *face.EncodingCache {
-	c := &face.EncodingCache{Encoder: "fused", Alignment: dlib.Alignment + "," + mfn.Alignment, Dim: face.DescriptorLen + face.MobileFaceNetDim, Images: map[string][]float32{}}
-	for rel, x := range dlib.Images {
-		y, ok := mfn.Images[rel]
+// fuseCaches is the cache of each image's descriptor in a followed by its
+// descriptor in b (no face where either has none), for fusedScore.
+func fuseCaches(a, b *face.EncodingCache) *face.EncodingCache {
+	dim := func(c *face.EncodingCache) int { return max(c.Dim, face.DescriptorLen*btoi(c.Dim == 0)) }
+	c := &face.EncodingCache{Encoder: a.Encoder + "+" + b.Encoder, Alignment: a.Alignment + "," + b.Alignment, Dim: dim(a) + dim(b), Images: map[string][]float32{}}
+	for rel, x := range a.Images {
+		y, ok := b.Images[rel]
 		switch {
 		case !ok:
 		case len(x) == 0 || len(y) == 0:
@@ -580,12 +593,22 @@ func fuseCaches(dlib, mfn *face.EncodingCache) *face.EncodingCache {
 	return c
 }
 
-// fusedScore scores two fuseCaches descriptors: the mean of the dlib and
-// the MobileFaceNet distance, each divided by its encoder's threshold, so
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// fusedScore scores two fuseCaches descriptors of encoders e1 and e2: the
+// mean of their two distances, each divided by its encoder's threshold, so
 // that 1 is the fused threshold.
-func fusedScore(a, b []float32) float64 {
-	n := face.DescriptorLen
-	return (face.Distance(a[:n], b[:n])/face.DefaultThreshold + face.Distance(a[n:], b[n:])/face.MobileFaceNetThreshold) / 2
+func fusedScore(e1, e2 string) func(a, b []float32) float64 {
+	n := face.EncoderDim(e1)
+	t1, t2 := face.EncoderThreshold(e1), face.EncoderThreshold(e2)
+	return func(a, b []float32) float64 {
+		return (face.Distance(a[:n], b[:n])/t1 + face.Distance(a[n:], b[n:])/t2) / 2
+	}
 }
 
 // parseShard reads --shard's "K/N" (1 ≤ K ≤ N).
@@ -673,7 +696,7 @@ func openCache(path, encoderTag, alignTag string, dim int) (*face.EncodingCache,
 // saved every minute, so an interrupted run resumes. It returns the
 // images by the detection stage that found them. With central, the face
 // whose box centre is nearest the image centre is described instead.
-func encodeImages(pipe *face.Pipeline, mfnNet face.Encoder, central bool, dir string, todo []string, jobs int, variants []lfwVariant, caches []*face.EncodingCache, paths []string) (map[face.Stage][]string, error) {
+func encodeImages(pipe *face.Pipeline, nets map[string]face.FaceEncoder, central bool, dir string, todo []string, jobs int, variants []lfwVariant, caches []*face.EncodingCache, paths []string) (map[face.Stage][]string, error) {
 	type result struct {
 		rel   string
 		encs  [][]float32 // per variant
@@ -709,7 +732,7 @@ func encodeImages(pipe *face.Pipeline, mfnNet face.Encoder, central bool, dir st
 			return r // no face, as an earlier run found
 		}
 		r.encs[len(variants)] = flattenLandmarks(pts)
-		for _, group := range []lfwVariant{{enc: face.EncoderDlib, align: face.AlignFaceAPI}, {enc: face.EncoderDlib, align: face.AlignSimilarity}, {enc: face.EncoderMobileFaceNet}} {
+		for _, group := range []lfwVariant{{enc: face.EncoderDlib, align: face.AlignFaceAPI}, {enc: face.EncoderDlib, align: face.AlignSimilarity}, {enc: face.EncoderMobileFaceNet}, {enc: face.EncoderFaceRes}} {
 			var plain, averaged []float32
 			for i, v := range variants {
 				if v.enc != group.enc || (v.enc == face.EncoderDlib && v.align != group.align) {
@@ -718,8 +741,8 @@ func encodeImages(pipe *face.Pipeline, mfnNet face.Encoder, central bool, dir st
 				if plain == nil {
 					p := *pipe
 					p.Align = group.align
-					if v.enc == face.EncoderMobileFaceNet {
-						p.Encoder = face.MobileFaceNet{Net: mfnNet}
+					if v.enc != face.EncoderDlib {
+						p.Encoder = nets[v.enc]
 					}
 					if plain, averaged, err = p.EncodeBoth(img, pts); err != nil {
 						r.err = err

@@ -37,8 +37,20 @@ func FivePoints(pts []landmarks.Point) [5]landmarks.Point {
 // in the other direction would differ slightly when the points do not fit
 // exactly.
 func ArcFaceTransform(pts []landmarks.Point) Similarity {
+	return ArcFaceTransformAt(pts, ArcFaceSize, 1)
+}
+
+// ArcFaceTransformAt is ArcFaceTransform for a size×size chip holding the
+// template scaled by size/112, shrunk by scale (≤ 1: more of the head
+// around the face) about the chip's centre.
+func ArcFaceTransformAt(pts []landmarks.Point, size int, scale float64) Similarity {
 	five := FivePoints(pts)
-	return FitSimilarity(five[:], ArcFaceTemplate[:]).Inverse()
+	k := float64(size) / ArcFaceSize
+	var to [5]landmarks.Point
+	for i, q := range ArcFaceTemplate {
+		to[i] = landmarks.Point{X: (ArcFaceSize/2 + (q.X-ArcFaceSize/2)*scale) * k, Y: (ArcFaceSize/2 + (q.Y-ArcFaceSize/2)*scale) * k}
+	}
+	return FitSimilarity(five[:], to[:]).Inverse()
 }
 
 // Inverse returns the similarity that undoes s (s must not be degenerate:

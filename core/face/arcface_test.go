@@ -120,3 +120,25 @@ func TestSquareChip(t *testing.T) {
 		t.Errorf("4→2: %v, want [2.5 4.5 10.5 12.5]", got.Data)
 	}
 }
+
+// FaceRes's 224 chip holds the template at twice the scale: landmarks on
+// the doubled template give the identity; scale 0.5 about the centre maps
+// chip pixel 56 to image pixel 56 and the corner to the template's span.
+func TestArcFaceTransformAt(t *testing.T) {
+	var doubled [5]landmarks.Point
+	for i, q := range ArcFaceTemplate {
+		doubled[i] = landmarks.Point{X: 2 * q.X, Y: 2 * q.Y}
+	}
+	s := ArcFaceTransformAt(arcfaceLandmarks(doubled), 224, 1)
+	if math.Abs(s.A-1) > 1e-9 || math.Abs(s.B) > 1e-9 || math.Abs(s.TX) > 1e-9 || math.Abs(s.TY) > 1e-9 {
+		t.Errorf("224 chip of the doubled template: %+v, want the identity", s)
+	}
+	// scale 0.5: the template shrinks about (56, 56), so chip → image doubles about it.
+	s = ArcFaceTransformAt(arcfaceLandmarks(ArcFaceTemplate), 112, 0.5)
+	if p := s.Apply(landmarks.Point{X: 56, Y: 56}); math.Abs(p.X-56) > 1e-9 || math.Abs(p.Y-56) > 1e-9 {
+		t.Errorf("centre maps to %v", p)
+	}
+	if math.Abs(s.A-2) > 1e-9 || math.Abs(s.B) > 1e-9 {
+		t.Errorf("scale 0.5: %+v, want A=2", s)
+	}
+}

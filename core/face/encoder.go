@@ -9,8 +9,8 @@ import (
 
 // FaceEncoder is a face recognition network together with the alignment it
 // was trained for: what a Pipeline needs to turn 68 landmarks into a
-// descriptor, and what a stored descriptor is tagged with. Dlib and
-// MobileFaceNet are the two.
+// descriptor, and what a stored descriptor is tagged with. Dlib,
+// MobileFaceNet and FaceRes are the three.
 type FaceEncoder interface {
 	// Encoder maps one of Chips' chips to a descriptor of Dim numbers.
 	Encoder
@@ -30,6 +30,7 @@ type FaceEncoder interface {
 const (
 	EncoderDlib          = "dlib"
 	EncoderMobileFaceNet = "mobilefacenet"
+	EncoderFaceRes       = "faceres"
 )
 
 // Dlib is dlib's face recognition ResNet (face-api.js's port,
@@ -77,6 +78,38 @@ func (m MobileFaceNet) Chips(img *tensor.Tensor, pts []landmarks.Point) ([]*tens
 	return []*tensor.Tensor{c}, nil
 }
 
+// FaceResDim is FaceRes's descriptor length.
+const FaceResDim = 1024
+
+// FaceResSize is the side of FaceRes's chip, which holds the ArcFace
+// template at its own scale (ArcFaceTransformAt with scale 1), twice
+// MobileFaceNet's side.
+const FaceResSize = 224
+
+// FaceResThreshold is the distance threshold between FaceRes's unit-length
+// descriptors (with the mirror chip), chosen on LFW's training pairs (see
+// MobileFaceNetThreshold).
+const FaceResThreshold = 0.9
+
+// FaceRes is human-models' FaceRes descriptor (visage/models/faceres) on
+// the ArcFace-aligned 224×224 chip.
+type FaceRes struct {
+	Net Encoder
+}
+
+func (f FaceRes) Name() string       { return EncoderFaceRes }
+func (f FaceRes) Dim() int           { return FaceResDim }
+func (f FaceRes) Threshold() float64 { return FaceResThreshold }
+func (f FaceRes) Encode(chip *tensor.Tensor) ([]float32, error) {
+	return f.Net.Encode(chip)
+}
+func (f FaceRes) Chips(img *tensor.Tensor, pts []landmarks.Point) ([]*tensor.Tensor, error) {
+	if len(pts) != landmarks.NumPoints {
+		return nil, fmt.Errorf("face: expected %d landmarks, found %d", landmarks.NumPoints, len(pts))
+	}
+	return []*tensor.Tensor{WarpBilinear(img, ArcFaceTransformAt(pts, FaceResSize, 1), FaceResSize, FaceResSize)}, nil
+}
+
 // EncoderName is enc's Name when it is a FaceEncoder and EncoderDlib
 // otherwise (a bare network: the dlib ResNet on the CPU or the GPU).
 func EncoderName(enc Encoder) string {
@@ -89,10 +122,10 @@ func EncoderName(enc Encoder) string {
 // CheckEncoderName reports whether name is an encoder's name.
 func CheckEncoderName(name string) error {
 	switch name {
-	case EncoderDlib, EncoderMobileFaceNet:
+	case EncoderDlib, EncoderMobileFaceNet, EncoderFaceRes:
 		return nil
 	}
-	return fmt.Errorf("face: unknown encoder %q (want %s or %s)", name, EncoderDlib, EncoderMobileFaceNet)
+	return fmt.Errorf("face: unknown encoder %q (want %s, %s or %s)", name, EncoderDlib, EncoderMobileFaceNet, EncoderFaceRes)
 }
 
 // EncoderDim is the descriptor length of the encoder called name (0 for none).
@@ -102,15 +135,34 @@ func EncoderDim(name string) int {
 		return DescriptorLen
 	case EncoderMobileFaceNet:
 		return MobileFaceNetDim
+	case EncoderFaceRes:
+		return FaceResDim
 	}
 	return 0
+}
+
+// AlignedChip is an already aligned face chip img as the input of the
+// encoder called name: img itself for dlib (whose network pads and resizes
+// any chip), else resized to the encoder's side (SquareChip: 112 for
+// MobileFaceNet, 224 for FaceRes).
+func AlignedChip(name string, img *tensor.Tensor) *tensor.Tensor {
+	switch name {
+	case EncoderMobileFaceNet:
+		return SquareChip(img, ArcFaceSize)
+	case EncoderFaceRes:
+		return SquareChip(img, FaceResSize)
+	}
+	return img
 }
 
 // EncoderThreshold is the default threshold of the encoder called name
 // (DefaultThreshold for an unknown one).
 func EncoderThreshold(name string) float64 {
-	if name == EncoderMobileFaceNet {
+	switch name {
+	case EncoderMobileFaceNet:
 		return MobileFaceNetThreshold
+	case EncoderFaceRes:
+		return FaceResThreshold
 	}
 	return DefaultThreshold
 }

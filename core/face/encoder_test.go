@@ -35,6 +35,7 @@ func TestFaceEncoders(t *testing.T) {
 	}{
 		{Dlib{Net: shapeNet{128, &shapes}, Align: AlignSimilarity}, "dlib", 128, 0.6, [][]int{{150, 150, 3}}},
 		{MobileFaceNet{Net: shapeNet{192, &shapes}}, "mobilefacenet", 192, MobileFaceNetThreshold, [][]int{{112, 112, 3}}},
+		{FaceRes{Net: shapeNet{1024, &shapes}}, "faceres", 1024, FaceResThreshold, [][]int{{224, 224, 3}}},
 	} {
 		if tc.enc.Name() != tc.name || tc.enc.Dim() != tc.dim || tc.enc.Threshold() != tc.threshold || EncoderName(tc.enc) != tc.name {
 			t.Errorf("%T: name %q dim %d threshold %v, want %q %d %v", tc.enc, tc.enc.Name(), tc.enc.Dim(), tc.enc.Threshold(), tc.name, tc.dim, tc.threshold)
