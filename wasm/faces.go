@@ -188,7 +188,7 @@ func (a *api) enroll(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	samples, err := a.people.Enroll(name, "", f.Encoding, thumb)
+	samples, err := a.people.Enroll(name, a.gallery.Encoder(), f.Encoding, thumb)
 	if err != nil {
 		return nil, err
 	}

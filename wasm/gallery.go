@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"syscall/js"
 
+	"visage/core/face"
 	"visage/core/vault"
 	"visage/wasm/webvault"
 )
@@ -106,6 +107,9 @@ func (a *api) importGallery(args []js.Value) (any, error) {
 		if p.Thumbnail != nil {
 			thumbs[p.Name] = *p.Thumbnail
 		}
+	}
+	if err := a.gallery.CheckEncoder(face.EncoderDlib); err != nil { // FaceMatcher's files are dlib's
+		return nil, fmt.Errorf("importGallery: %w", err)
 	}
 	people, threshold, err := vault.FromFaceMatcher([]byte(text), thumbs)
 	if err != nil {

@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"syscall/js"
 	"testing/fstest"
 
@@ -166,6 +167,9 @@ func descriptorPair(args []js.Value) (a, b []float32, err error) {
 	if b, err = descriptorOf(arg(args, 1)); err != nil {
 		return nil, nil, fmt.Errorf("second descriptor: %w", err)
 	}
+	if len(a) != len(b) {
+		return nil, nil, fmt.Errorf("descriptors of %d and %d numbers come from different encoders and cannot be compared", len(a), len(b))
+	}
 	return a, b, nil
 }
 
@@ -175,6 +179,9 @@ func descriptorOf(v js.Value) ([]float32, error) {
 	if v.Type() != js.TypeObject || v.Get("length").Type() != js.TypeNumber {
 		return nil, fmt.Errorf("expected a Float32Array or Array of %d numbers, found %s", face.DescriptorLen, describe(v))
 	}
+	if n := v.Length(); n != face.DescriptorLen && n != face.MobileFaceNetDim && n != face.FaceResDim {
+		return nil, fmt.Errorf("expected %d (dlib), %d (mobilefacenet) or %d (faceres) numbers, found %d", face.DescriptorLen, face.MobileFaceNetDim, face.FaceResDim, n)
+	}
 	d := make([]float32, v.Length())
 	for i := range d {
 		x := v.Index(i)
@@ -183,7 +190,12 @@ func descriptorOf(v js.Value) ([]float32, error) {
 		}
 		d[i] = float32(x.Float())
 	}
-	return d, face.CheckDescriptor(d)
+	for i, x := range d {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return nil, fmt.Errorf("face: descriptor value %d must be finite, found %v", i, x)
+		}
+	}
+	return d, nil
 }
 
 // float32Array copies d into a new Float32Array.

@@ -6,7 +6,7 @@
 // (Uint8Array, decoded by core/imageio as natively) or RGBA pixels
 // {width, height, data}, 4 bytes a pixel row by row, alpha ignored.
 //
-//	load({files: {name: Uint8Array, …}, backend?, precision?}) → {detector: boolean, backend, adapter, reason, precision}
+//	load({files: {name: Uint8Array, …}, backend?, precision?, encoder?}) → {detector: boolean, backend, adapter, reason, precision, encoder}
 //	    face_recognition_model-weights_manifest.json and the shards it names
 //	    (required), and when given, the SSD detector's and the 68-point
 //	    landmark net's manifests and shards, which the face methods need,
@@ -17,14 +17,20 @@
 //	    keeps its weights and stages its products as float16 on the GPU,
 //	    where the adapter has shader-f16 (else f32; style transfer always
 //	    f32); the result says which runs and at what
-//	    precision, as backend() does (see backend.go, precision.go)
+//	    precision, as backend() does (see backend.go, precision.go);
+//	    encoder 'dlib' (default: the 128-d ResNet above), 'mobilefacenet' or
+//	    'faceres' (files must then hold human-models' mobilefacenet.json or
+//	    faceres.json and its weights; 192 or 1024 numbers from the ArcFace
+//	    chip, on the CPU): the
+//	    gallery holds that encoder's descriptors only, and load rejects
+//	    while it holds another's (clear it first)
 //	backend() → {backend: 'webgpu'|'cpu', adapter, reason}
 //	    where the face networks run now: the adapter on the GPU,
 //	    why the CPU on the CPU; a lost GPU moves every network to the CPU
 //	loseGPUForTesting() → backend(): a test hook destroying the GPU device
 //	crashForTesting(): a test hook ending the Go program as a fatal error does
-//	encode(image) → Float32Array(128)      the face filling the image
-//	distance(a, b) → number                Euclidean, a and b 128 numbers each
+//	encode(image) → Float32Array(128)      the face filling the image (192 with mobilefacenet)
+//	distance(a, b) → number                Euclidean, a and b 128 (or 192) numbers each
 //	compare(a, b, threshold?) → {distance, match, threshold}
 //	    match is distance < threshold (default 0.6)
 //
@@ -88,6 +94,8 @@ import (
 	"visage/core/tensor"
 	"visage/core/vault"
 	"visage/models/facerec"
+	"visage/models/faceres"
+	"visage/models/mobilefacenet"
 	"visage/models/ssd"
 	"visage/models/tinyface"
 	"visage/wasm/webvault"
@@ -131,7 +139,7 @@ type api struct {
 	mu        sync.Mutex // held by each call: calls are served one at a time
 	net       *facerec.Net
 	backend   *backend       // where the networks run (nil: the CPU, before load)
-	encoder   *faceEncoder   // net, on the backend's GPU when it has one
+	encoder   face.Encoder   // net, on the backend's GPU when it has one (a faceEncoder), or MobileFaceNet
 	live      faceFinder     // face-api.js's detector defaults: what detect, identify and verify use
 	pipeline  *face.Pipeline // live itself, for detectFaces and landmarks (nil where tests fake live)
 	enrolling faceFinder     // also tries a lower score and a padded image: an enrollment photo is known to hold a face
@@ -169,6 +177,38 @@ func (a *api) load(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	encoderName := face.EncoderDlib
+	if e := opts.Get("encoder"); !e.IsUndefined() {
+		if encoderName, err = stringOf(e, "load: encoder"); err != nil {
+			return nil, err
+		}
+		if err := face.CheckEncoderName(encoderName); err != nil {
+			return nil, err
+		}
+	}
+	if a.gallery == nil {
+		a.setGallery(newGallery())
+	}
+	if len(a.gallery.Names()) > 0 {
+		if err := a.gallery.CheckEncoder(encoderName); err != nil {
+			return nil, err
+		}
+	}
+	var human face.FaceEncoder // human-models' encoders, on the CPU
+	switch encoderName {
+	case face.EncoderMobileFaceNet:
+		m, err := mobilefacenet.Load(fsys)
+		if err != nil {
+			return nil, err
+		}
+		human = face.MobileFaceNet{Net: m}
+	case face.EncoderFaceRes:
+		f, err := faceres.Load(fsys)
+		if err != nil {
+			return nil, err
+		}
+		human = face.FaceRes{Net: f}
+	}
 	net, err := facerec.Load(fsys)
 	if err != nil {
 		return nil, err
@@ -186,12 +226,23 @@ func (a *api) load(args []js.Value) (any, error) {
 		return nil, err
 	}
 	a.net, a.backend, a.encoder = net, b, enc
+	if human != nil {
+		a.encoder = human
+	}
+	if a.gallery.Encoder() != encoderName { // an empty gallery (checked above) takes the encoder
+		fresh, err := face.NewGalleryFor(encoderName)
+		if err != nil {
+			return nil, err
+		}
+		a.gallery.Replace(fresh) // in place: a.gallery is the vault's matcher
+	}
 	result := b.info()
+	result["encoder"] = encoderName
 	result["detector"] = false
 	if _, err := fs.Stat(fsys, ssd.Manifest); err != nil {
 		return result, nil
 	}
-	p, err := face.LoadPipeline(fsys, enc, face.AlignSimilarity)
+	p, err := face.LoadPipeline(fsys, a.encoder, face.AlignSimilarity)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +274,7 @@ func (a *api) encode(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	desc, err := a.encoder.Encode(img)
+	desc, err := a.encoder.Encode(face.AlignedChip(face.EncoderName(a.encoder), img))
 	if err != nil {
 		return nil, err
 	}

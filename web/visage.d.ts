@@ -247,6 +247,14 @@ export interface LoadOptions {
    * adapter has shader-f16 (backend().precision says); default 'f32'.
    */
   precision?: 'f32' | 'f16';
+  /**
+   * The face encoder: 'dlib' (default; 128 numbers, threshold 0.6),
+   * 'mobilefacenet' (192) or 'faceres' (1024), human-models' networks on the
+   * ArcFace 5-point chip, CPU only. A gallery holds one encoder's
+   * descriptors; importing another's (a FaceMatcher file is dlib's) rejects.
+   * On LFW both score below dlib (README), so keep the default.
+   */
+  encoder?: 'dlib' | 'mobilefacenet' | 'faceres';
   /** Called as the models download and are set up. */
   onProgress?: (progress: LoadProgress) => void;
   /** The worker script; default worker.js beside visage.js. */

@@ -132,7 +132,12 @@ export class Visage {
    * the adapter has shader-f16; backend().precision says which is used.
    * vault, when given, is openVault's options (true: its defaults): the
    * gallery is then kept encrypted in this browser before load resolves.
-   * Rejects when a file is missing or malformed, or the vault does not open.
+   * encoder 'mobilefacenet' or 'faceres' (default 'dlib') encodes faces
+   * with human-models' MobileFaceNet (192 numbers) or FaceRes (1024) on the
+   * ArcFace chip, on the CPU (its .json and .bin must be in modelsUrl): the
+   * gallery then holds only its descriptors, and importing a FaceMatcher
+   * (dlib) file rejects. Rejects when a file is missing or malformed, or the
+   * vault does not open.
    */
   static async load({
     modelsUrl = 'models/',
@@ -140,6 +145,7 @@ export class Visage {
     backend = 'auto',
     precision = 'f32',
     vault,
+    encoder = 'dlib',
     onProgress,
     workerUrl = new URL('worker.js', import.meta.url),
   } = {}) {
@@ -147,7 +153,7 @@ export class Visage {
     if (!folder.pathname.endsWith('/')) {
       folder.pathname += '/'; // "models" means the folder, not a file beside it
     }
-    const options = { modelsUrl: folder.href, detector, backend, precision };
+    const options = { modelsUrl: folder.href, detector, backend, precision, encoder };
     const v = new Visage(workerUrl, options);
     try {
       await v.#call('load', [options], [], onProgress);

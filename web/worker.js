@@ -97,7 +97,7 @@ async function fetchBytes(url, onSize = () => {}, onChunk = () => {}) {
 // the Go API, with the backend asked for ('auto', 'webgpu' or 'cpu': the Go
 // side opens WebGPU from this worker's navigator.gpu) and the GPU's
 // precision ('f32' or 'f16'). progress reports the shards' bytes.
-async function load(visage, { modelsUrl, detector = true, backend = 'auto', precision = 'f32' }, progress) {
+async function load(visage, { modelsUrl, detector = true, backend = 'auto', precision = 'f32', encoder = 'dlib' }, progress) {
   const models = detector ? [RECOGNIZER, ...DETECTORS] : [RECOGNIZER];
   const files = {};
   const manifests = await Promise.all(
@@ -110,7 +110,10 @@ async function load(visage, { modelsUrl, detector = true, backend = 'auto', prec
       shards.push(...group.paths);
     }
   });
-  const graphs = detector ? LIVENESS : [];
+  // human-models' graph models: unlock's passive liveness check (with the
+  // detectors) and, when asked for, the encoder (mobilefacenet.json,
+  // faceres.json); each one's weights manifest is inside its JSON.
+  const graphs = [...(detector ? LIVENESS : []), ...(encoder !== 'dlib' ? [`${encoder}.json`] : [])];
   const graphBytes = await Promise.all(graphs.map((g) => fetchBytes(new URL(g, modelsUrl))));
   graphs.forEach((g, i) => {
     files[g] = graphBytes[i];
@@ -132,7 +135,7 @@ async function load(visage, { modelsUrl, detector = true, backend = 'auto', prec
   );
   shards.forEach((path, i) => { files[path] = bytes[i]; });
   progress({ phase: 'prepare' });
-  return visage.load({ files, backend, precision });
+  return visage.load({ files, backend, precision, encoder });
 }
 
 // loadVGG fetches VGG-19's manifest.json from vggUrl (an absolute URL of a

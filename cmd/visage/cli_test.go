@@ -23,6 +23,7 @@ import (
 	"visage/core/face"
 	"visage/core/imageio/imageiotest"
 	"visage/core/vault"
+	"visage/models/assets"
 	"visage/models/assets/assettest"
 	"visage/models/facerec"
 )
@@ -762,4 +763,58 @@ func TestCLIEncryptedDB(t *testing.T) {
 		}
 	}
 	wantError(t, visage(t, "verify", "--db", db, "--passphrase-fd", "-1", "--name", "savage", "--aligned", other), exitUsage, "verify", "file descriptor")
+}
+
+// --encoder picks the encoder of encode, compare, enroll, verify and
+// identify; a database keeps the encoder it was made with and refuses the
+// other's descriptors with an error naming both.
+func TestCLIEncoderFlag(t *testing.T) {
+	for _, cmd := range []string{"encode", "compare", "enroll", "verify", "identify"} {
+		args := []string{cmd, "--encoder", "arcface", "--db", filepath.Join(t.TempDir(), "db.json"), "--name", "x", "--aligned", "a.jpg"}
+		switch cmd {
+		case "encode":
+			args = []string{cmd, "--encoder", "arcface", "--aligned", "a.jpg"}
+		case "compare":
+			args = []string{cmd, "--encoder", "arcface", "--aligned", "a.jpg", "b.jpg"}
+		case "identify":
+			args = []string{cmd, "--encoder", "arcface", "--db", filepath.Join(t.TempDir(), "db.json"), "--aligned", "a.jpg"}
+		}
+		r := visage(t, args...)
+		if cmd == "verify" || cmd == "identify" { // the missing database is found first
+			if r.code == 0 {
+				t.Errorf("%s --encoder arcface: exit 0", cmd)
+			}
+			continue
+		}
+		wantError(t, r, exitUsage, cmd, `--encoder: face: unknown encoder "arcface"`)
+	}
+
+	same1, same2, other, _ := chips(t)
+	assettest.Need(t, func() error { _, err := assets.HumanModelsDir(); return err }())
+	r := visage(t, "encode", "--encoder", "mobilefacenet", "--aligned", "--json", same1)
+	var out []struct{ Faces []face.Face }
+	if err := json.Unmarshal([]byte(r.stdout), &out); r.code != 0 || err != nil || len(out) != 1 || len(out[0].Faces[0].Encoding) != 192 {
+		t.Fatalf("encode --encoder mobilefacenet: exit %d %s, %.200s", r.code, r.stderr, r.stdout)
+	}
+	cmp := decodeJSON(t, visage(t, "compare", "--encoder", "mobilefacenet", "--aligned", "--json", same1, same2).stdout, "distance", "same", "threshold")
+	if cmp["threshold"] != face.MobileFaceNetThreshold {
+		t.Errorf("compare --encoder mobilefacenet: threshold %v, want the encoder's %v", cmp["threshold"], face.MobileFaceNetThreshold)
+	}
+
+	db := filepath.Join(t.TempDir(), "people.json")
+	if r := visage(t, "enroll", "--db", db, "--name", "Ada", "--encoder", "mobilefacenet", "--aligned", same1); r.code != 0 {
+		t.Fatalf("enroll --encoder mobilefacenet: exit %d: %s", r.code, r.stderr)
+	}
+	g, err := loadDB(db)
+	if err != nil || g.Encoder() != face.EncoderMobileFaceNet {
+		t.Fatalf("the new database: %v, encoder %q", err, g.Encoder())
+	}
+	want := "the gallery holds mobilefacenet descriptors; dlib descriptors cannot be enrolled in it or compared with them"
+	wantError(t, visage(t, "verify", "--db", db, "--name", "Ada", "--aligned", same2), exitError, "verify", want)
+	wantError(t, visage(t, "identify", "--db", db, "--aligned", same2), exitError, "identify", want)
+	wantError(t, visage(t, "enroll", "--db", db, "--name", "Bo", "--aligned", other), exitError, "enroll", want)
+	r = visage(t, "verify", "--db", db, "--name", "Ada", "--encoder", "mobilefacenet", "--aligned", "--json", same1)
+	if v := decodeJSON(t, r.stdout, "match", "distance"); v["match"] != true || v["distance"] != 0.0 {
+		t.Errorf("verify Ada with her enrolled chip, mobilefacenet: %v", v)
+	}
 }

@@ -32,10 +32,13 @@ func runCompare(args []string) error {
 		`(every face of IMAGE1 against every face of IMAGE2; i, j index faces1, faces2); with --head each pair also has "head_score", `+
 		`which decides "same" against the head's threshold`)
 	threshold := thresholdFlag{value: face.DefaultThreshold}
-	fl.Var(&threshold, "threshold", fmt.Sprintf("same person when the distance is below `T`, in (0, %v] (default %v); with --head, the head's threshold instead", face.MaxThreshold, face.DefaultThreshold))
+	fl.Var(&threshold, "threshold", fmt.Sprintf("same person when the distance is below `T`, in (0, %v] (default %v for dlib, %v for mobilefacenet); with --head, the head's threshold instead", face.MaxThreshold, face.DefaultThreshold, face.MobileFaceNetThreshold))
 	headFile := addHeadFlag(fl)
 	if err := parseFlags(fl, args, 2, 2); err != nil {
 		return err
+	}
+	if !threshold.set {
+		threshold.value = src.threshold()
 	}
 	head, err := headWithThreshold(*headFile, threshold)
 	if err != nil {

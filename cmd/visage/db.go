@@ -210,7 +210,7 @@ type matchFlags struct {
 // add declares the flags on fl; verb says what a distance below the
 // threshold does ("match", "recognise").
 func (m *matchFlags) add(fl *flag.FlagSet, verb string) {
-	m.db = fl.String("db", "", "database `FILE` written by `visage enroll` (or face-api.js's FaceMatcher.toJSON)")
+	m.db = fl.String("db", "", "database `FILE` written by `visage enroll` (or face-api.js's FaceMatcher.toJSON, dlib descriptors); its encoder must be --encoder's")
 	m.pass.add(fl)
 	fl.Var(&m.threshold, "threshold", verb+fmt.Sprintf(" when the distance is below `T`, in (0, %v] (default: the database's, normally 0.6); with --head, the head's threshold instead", face.MaxThreshold))
 }

@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	register("encode", "print the 128-number face descriptor of each image", runEncode)
+	register("encode", "print the face descriptor of each image (128 numbers with dlib, 192 with --encoder mobilefacenet)", runEncode)
 }
 
 // imageFaces is encode's JSON output for one image.
@@ -22,7 +22,7 @@ func runEncode(args []string) error {
 	fl := newFlagSet("encode", "[--aligned] [--json] [--models DIR] IMAGE...")
 	var src faceSource
 	src.addFlags(fl)
-	asJSON := fl.Bool("json", false, `print [{"image":…,"faces":[{"box":…,"score":…,"landmarks":…,"encoding":[128 numbers]}]},…]`)
+	asJSON := fl.Bool("json", false, `print [{"image":…,"faces":[{"box":…,"score":…,"landmarks":…,"encoding":[128 or 192 numbers]}]},…]`)
 	if err := parseFlags(fl, args, 1, -1); err != nil {
 		return err
 	}

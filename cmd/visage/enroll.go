@@ -35,6 +35,16 @@ func runEnroll(args []string) error {
 		return err
 	}
 	defer unlock()
+	if m := g.Matcher(); len(m.Names()) == 0 && m.Encoder() != src.encoder { // a new database takes the encoder's descriptors
+		fresh, err := face.NewGalleryFor(src.encoder)
+		if err != nil {
+			return usagef("--encoder: %v", err)
+		}
+		m.Replace(fresh)
+	}
+	if err := src.checkGallery(g.Matcher()); err != nil {
+		return err
+	}
 	used := make([]face.Face, 0, fl.NArg())
 	for _, path := range fl.Args() {
 		f, err := src.oneFace(path)
@@ -44,7 +54,7 @@ func runEnroll(args []string) error {
 		used = append(used, f)
 	}
 	for _, f := range used { // only once every image has a face: all or nothing
-		if _, err := g.Enroll(*name, "", f.Encoding, nil); err != nil {
+		if _, err := g.Enroll(*name, src.encoder, f.Encoding, nil); err != nil {
 			return err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"visage/core/face"
 	"visage/core/imageio"
+	"visage/core/tensor"
 	"visage/models/assets"
 	"visage/models/facerec"
 	"visage/models/landmarks"
@@ -22,10 +23,11 @@ type faceSource struct {
 	modelsDir string
 	aligned   bool
 	align     string
-	all       bool           // --all, where the command offers it
-	fl        *flag.FlagSet  // for --json, to print {"error":"no_face"}
-	net       *facerec.Net   // loaded by the first faces call
-	pipe      *face.Pipeline // loaded by the first whole-photo faces call
+	encoder   string           // --encoder: face.EncoderDlib or face.EncoderMobileFaceNet
+	all       bool             // --all, where the command offers it
+	fl        *flag.FlagSet    // for --json, to print {"error":"no_face"}
+	net       face.FaceEncoder // loaded by the first faces call
+	pipe      *face.Pipeline   // loaded by the first whole-photo faces call
 }
 
 // addFlags registers --models and --aligned on fl.
@@ -33,7 +35,8 @@ func (s *faceSource) addFlags(fl *flag.FlagSet) {
 	fl.StringVar(&s.modelsDir, "models", "", "`DIR` of face-api.js's model files (default $"+
 		assets.EnvFaceModels+", else node_modules/@vladmandic/face-api/model above the working directory)")
 	fl.BoolVar(&s.aligned, "aligned", false, "the images are aligned face chips (like dlib's 150x150 chips): encode each whole image")
-	fl.StringVar(&s.align, "align", face.AlignSimilarity.String(), "how a detected face becomes a chip: similarity (dlib template), faceapi (face-api.js's crop) or both (their descriptors' mean)")
+	fl.StringVar(&s.align, "align", face.AlignSimilarity.String(), "how a detected face becomes a dlib chip: similarity (dlib template), faceapi (face-api.js's crop) or both (their descriptors' mean)")
+	fl.StringVar(&s.encoder, "encoder", face.EncoderDlib, "face encoder: dlib (128 numbers, threshold 0.6), mobilefacenet (192) or faceres (1024), the last two on the ArcFace 5-point chip (human-models); a database holds one encoder's descriptors")
 	s.fl = fl
 }
 
@@ -62,12 +65,25 @@ func (s *faceSource) faces(path string) ([]face.Face, error) {
 	if err != nil {
 		return nil, err
 	}
-	enc, err := s.net.Encode(img)
+	enc, err := s.net.Encode(s.alignedChip(img))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	box := face.Box{W: float64(img.Shape[1]), H: float64(img.Shape[0])}
 	return []face.Face{{Box: box, Score: 1, Encoding: enc}}, nil
+}
+
+// alignedChip is an --aligned image as the encoder's input (face.AlignedChip).
+func (s *faceSource) alignedChip(img *tensor.Tensor) *tensor.Tensor {
+	return face.AlignedChip(s.net.Name(), img)
+}
+
+// threshold is the encoder's default distance threshold.
+func (s *faceSource) threshold() float64 { return face.EncoderThreshold(s.encoder) }
+
+// checkGallery refuses a gallery of another encoder's descriptors.
+func (s *faceSource) checkGallery(g *face.Gallery) error {
+	return g.CheckEncoder(s.encoder)
 }
 
 // noFaceError is the result for a photo without a detectable face: exit
@@ -211,6 +227,9 @@ func (s *faceSource) load() error {
 	if err != nil {
 		return usagef("--align: %v", err)
 	}
+	if err := face.CheckEncoderName(s.encoder); err != nil {
+		return usagef("--encoder: %v", err)
+	}
 	dir := s.modelsDir
 	if dir == "" {
 		var err error
@@ -218,9 +237,17 @@ func (s *faceSource) load() error {
 			return err
 		}
 	}
-	net, err := facerec.Load(os.DirFS(dir))
-	if err != nil {
-		return fmt.Errorf("loading the face recognition model from %s: %w", dir, err)
+	var net face.FaceEncoder
+	if s.encoder != face.EncoderDlib {
+		if net, err = loadFaceEncoder(s.encoder, false); err != nil {
+			return fmt.Errorf("loading %s: %w", s.encoder, err)
+		}
+	} else {
+		d, err := facerec.Load(os.DirFS(dir))
+		if err != nil {
+			return fmt.Errorf("loading the face recognition model from %s: %w", dir, err)
+		}
+		net = face.Dlib{Net: d, Align: align}
 	}
 	if !s.aligned {
 		if s.pipe, err = face.LoadPipeline(os.DirFS(dir), net, align); err != nil {

@@ -24,6 +24,7 @@ import (
 	"visage/core/lfw"
 	"visage/models/assets"
 	"visage/models/facerec"
+	"visage/models/landmarks"
 	"visage/models/tinyface"
 )
 
@@ -52,12 +53,15 @@ type lfwResult struct {
 	FallbackImages []string `json:"images_found_at_fallback_confidence"`
 	PaddedImages   []string `json:"images_found_on_padded_image"`
 	TinyImages     []string `json:"images_found_by_tiny_face_detector"`
-	ROCPNG         string   `json:"roc_png"`
-	HistogramPNG   string   `json:"histogram_png"`
+	// Calibration is the threshold of best accuracy on --calibrate's pairs.
+	Calibration  *lfwCalibration `json:"calibration,omitempty"`
+	ROCPNG       string          `json:"roc_png"`
+	HistogramPNG string          `json:"histogram_png"`
 }
 
 type lfwSettings struct {
 	Folds              []int   `json:"folds"`
+	Encoder            string  `json:"encoder"`
 	Align              string  `json:"align"`
 	Mirror             bool    `json:"mirror"`
 	MinConfidence      float64 `json:"min_confidence"`
@@ -74,6 +78,16 @@ type lfwSettings struct {
 	WithoutPeople string `json:"without_people,omitempty"`
 }
 
+// lfwCalibration is the threshold of best accuracy on another pairs file
+// (pairsDevTrain.txt: LFW's training pairs), scored as the folds are.
+type lfwCalibration struct {
+	PairsFile string  `json:"pairs_file"`
+	Pairs     int     `json:"pairs"`
+	Missing   int     `json:"pairs_without_face"`
+	Threshold float64 `json:"threshold"`
+	Accuracy  float64 `json:"accuracy"`
+}
+
 type lfwFold struct {
 	Fold      int     `json:"fold"`
 	Threshold float64 `json:"threshold"`
@@ -87,7 +101,10 @@ func runLFW(args []string) error {
 	pairsFile := fl.String("pairs", "", "LFW View 2 pairs.txt")
 	foldSpec := fl.String("folds", "1-10", "folds to evaluate: a range like 1-10 or a list like 1,3,5 (at least 2)")
 	jobs := fl.Int("jobs", runtime.NumCPU(), "images encoded in parallel")
-	alignName := fl.String("align", "both", "alignment: similarity (dlib template), faceapi (face-api.js crop) or both (their descriptors' mean)")
+	encoderName := fl.String("encoder", face.EncoderDlib, "face encoder: dlib (128-d ResNet, --align's chips), mobilefacenet (192-d, ArcFace 5-point chip), faceres (1024-d, ArcFace template on a 224 chip), or two of them fused as A+B (each pair's two distances, each divided by its encoder's threshold, averaged; fixed threshold 1)")
+	mfnInput := fl.String("mobilefacenet-input", "symmetric", "MobileFaceNet's input scaling: symmetric ((x-127.5)/128, its training input) or unit (x/255, what human feeds it)")
+	calibrate := fl.String("calibrate", "", "also encode the pairs of this `FILE` (pairsDevTrain.txt) and report the threshold of best accuracy on them (never the test folds)")
+	alignName := fl.String("align", "both", "dlib's alignment: similarity (dlib template), faceapi (face-api.js crop) or both (their descriptors' mean)")
 	mirror := fl.Bool("mirror", true, "average each chip's descriptor with its mirror image's")
 	minConf := fl.Float64("min-confidence", 0.1, "SSD score threshold in (0,1)")
 	fallback := fl.Float64("fallback-confidence", face.DefaultFallbackConfidence, "if nothing passes --min-confidence, accept detections above this (0: off)")
@@ -117,6 +134,18 @@ func runLFW(args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
+	encs := strings.Split(*encoderName, "+")
+	for _, e := range encs {
+		if err := face.CheckEncoderName(e); err != nil {
+			return usagef("--encoder: %v, or two of them as A+B", err)
+		}
+	}
+	if len(encs) > 2 || (len(encs) == 2 && encs[0] == encs[1]) {
+		return usagef("--encoder: expected one encoder or two different ones as A+B, found %q", *encoderName)
+	}
+	if *mfnInput != "symmetric" && *mfnInput != "unit" {
+		return usagef("--mobilefacenet-input: expected symmetric or unit, found %q", *mfnInput)
+	}
 	if !(*minConf > 0 && *minConf < 1) || *fallback < 0 || *fallback >= 1 || *padRetry < 0 || *jobs < 1 || *maxPerPerson < 0 || *minImages < 1 {
 		return usagef("expected --min-confidence in (0,1), --fallback-confidence in [0,1), --pad-retry ≥ 0, --jobs ≥ 1 and --max-per-person ≥ 0")
 	}
@@ -140,7 +169,7 @@ func runLFW(args []string) error {
 	if *pick != "largest" && *pick != "central" {
 		return usagef("--pick: expected largest or central, found %q", *pick)
 	}
-	settings := lfwSettings{Folds: foldIdx, Align: align.String(), Mirror: *mirror, MinConfidence: *minConf, FallbackConfidence: *fallback, PadRetry: *padRetry, TinyFallback: *tinyFallback, LandmarksMirror: *landmarksMirror, Pick: *pick}
+	settings := lfwSettings{Folds: foldIdx, Encoder: *encoderName, Align: align.String(), Mirror: *mirror, MinConfidence: *minConf, FallbackConfidence: *fallback, PadRetry: *padRetry, TinyFallback: *tinyFallback, LandmarksMirror: *landmarksMirror, Pick: *pick}
 	head, err := loadHeadFlag(*headFile)
 	if err != nil {
 		return err
@@ -155,6 +184,15 @@ func runLFW(args []string) error {
 		scored = append(scored, allFolds[k-1])
 	}
 	images := pairImages(scored...)
+	var calPairs []lfw.Pair
+	if *calibrate != "" {
+		folds, err := lfw.ReadPairsFile(*calibrate)
+		if err != nil {
+			return err
+		}
+		calPairs = slices.Concat(folds...)
+		alsoPairs = append(alsoPairs, *calibrate)
+	}
 	extra, err := extraImages(alsoPeople, alsoPairs, *maxPerPerson, *minImages)
 	if err != nil {
 		return err
@@ -178,17 +216,32 @@ func runLFW(args []string) error {
 	if *landmarksMirror {
 		detectTag += "+mirrored"
 	}
-	// Each alignment's descriptors are cached on their own; --align both
-	// scores the mean of the similarity and faceapi caches (meanCache).
-	variants := []lfwVariant{{align, *mirror}}
-	if align == face.AlignBoth {
-		variants = []lfwVariant{{face.AlignSimilarity, *mirror}, {face.AlignFaceAPI, *mirror}}
+	// Each encoder's and alignment's descriptors are cached on their own;
+	// --align both scores the mean of the similarity and faceapi caches
+	// (meanCache), fused the two encoders' caches together (fuseCaches).
+	unit := *mfnInput == "unit"
+	var variants []lfwVariant
+	first := map[string]int{} // each encoder's scored variant
+	for _, e := range encs {
+		first[e] = len(variants)
+		switch {
+		case e == face.EncoderDlib && align == face.AlignBoth:
+			variants = append(variants, lfwVariant{e, face.AlignSimilarity, *mirror, false}, lfwVariant{e, face.AlignFaceAPI, *mirror, false})
+		case e == face.EncoderDlib:
+			variants = append(variants, lfwVariant{e, align, *mirror, false})
+		default:
+			variants = append(variants, lfwVariant{e, 0, *mirror, unit && e == face.EncoderMobileFaceNet})
+		}
 	}
 	if *allVariants {
-		for _, a := range []face.Align{face.AlignFaceAPI, face.AlignSimilarity} {
-			for _, m := range []bool{false, true} {
-				if !slices.Contains(variants, lfwVariant{a, m}) {
-					variants = append(variants, lfwVariant{a, m})
+		for _, e := range encs {
+			others := []lfwVariant{{e, 0, false, unit && e == face.EncoderMobileFaceNet}, {e, 0, true, unit && e == face.EncoderMobileFaceNet}}
+			if e == face.EncoderDlib {
+				others = []lfwVariant{{e, face.AlignFaceAPI, false, false}, {e, face.AlignFaceAPI, true, false}, {e, face.AlignSimilarity, false, false}, {e, face.AlignSimilarity, true, false}}
+			}
+			for _, v := range others {
+				if !slices.Contains(variants, v) {
+					variants = append(variants, v)
 				}
 			}
 		}
@@ -202,13 +255,25 @@ func runLFW(args []string) error {
 			paths[i] = *cachePath
 		}
 		var merged []string
-		if caches[i], merged, err = openCache(paths[i], v.tag(detectTag)); err != nil {
+		if caches[i], merged, err = openCache(paths[i], v.cacheEncoder(), v.tag(detectTag), v.dim()); err != nil {
 			return err
 		}
 		shardFiles = append(shardFiles, merged...)
 		if shards > 1 {
 			paths[i] = shardPath(paths[i], shard, shards)
 		}
+	}
+	// The landmarks of the face scored in each image, kept beside the
+	// descriptors so that another encoder or alignment needs no second
+	// detection pass (detection is most of an image's time).
+	lmPath := filepath.Join(*out, "landmarks-"+detectTag+".bin")
+	lms, merged, err := openCache(lmPath, landmarksCacheTag, detectTag, 2*landmarks.NumPoints)
+	if err != nil {
+		return err
+	}
+	shardFiles = append(shardFiles, merged...)
+	if shards > 1 {
+		lmPath = shardPath(lmPath, shard, shards)
 	}
 	cache := caches[0]
 	var todo []string
@@ -238,6 +303,14 @@ func runLFW(args []string) error {
 		if err != nil {
 			return err
 		}
+		nets := map[string]face.FaceEncoder{}
+		for _, e := range encs {
+			if e != face.EncoderDlib {
+				if nets[e], err = loadFaceEncoder(e, unit); err != nil {
+					return err
+				}
+			}
+		}
 		pipe.Options.MinConfidence = *minConf
 		pipe.FallbackConfidence = *fallback
 		pipe.PadRetry = *padRetry
@@ -249,7 +322,7 @@ func runLFW(args []string) error {
 			}
 			pipe.TinyOptions = face.DefaultTinyOptions()
 		}
-		if stages, err = encodeImages(pipe, *pick == "central", *dir, todo, *jobs, variants, caches, paths); err != nil {
+		if stages, err = encodeImages(pipe, nets, *pick == "central", *dir, todo, *jobs, variants, append(caches, lms), append(paths, lmPath)); err != nil {
 			return err
 		}
 	}
@@ -263,6 +336,9 @@ func runLFW(args []string) error {
 				return err
 			}
 		}
+		if err := lms.Save(lmPath); err != nil {
+			return err
+		}
 		for _, f := range shardFiles {
 			if err := os.Remove(f); err != nil {
 				return err
@@ -270,17 +346,45 @@ func runLFW(args []string) error {
 		}
 	}
 
-	if align == face.AlignBoth {
-		tag := lfwVariant{align, *mirror}.tag(detectTag)
-		cache = meanCache(caches[0], caches[1], tag)
-		if err := cache.Save(filepath.Join(*out, "encodings-"+tag+".bin")); err != nil { // for train-*
-			return err
+	byEncoder := make([]*face.EncodingCache, len(encs)) // each encoder's
+	for i, e := range encs {
+		byEncoder[i] = caches[first[e]]
+		if e == face.EncoderDlib && align == face.AlignBoth {
+			tag := lfwVariant{face.EncoderDlib, align, *mirror, false}.tag(detectTag)
+			byEncoder[i] = meanCache(caches[first[e]], caches[first[e]+1], tag)
+			if err := byEncoder[i].Save(filepath.Join(*out, "encodings-"+tag+".bin")); err != nil { // for train-*
+				return err
+			}
 		}
 	}
+	cache = byEncoder[0]
+	score := headScore(head)
+	fixed := face.EncoderThreshold(encs[0])
+	if len(encs) == 2 {
+		if head != nil {
+			return usagef("--head scores one encoder's descriptors, not --encoder %s", *encoderName)
+		}
+		cache = fuseCaches(byEncoder[0], byEncoder[1])
+		score = fusedScore(encs[0], encs[1])
+		fixed = 1
+	}
 	warnHeadCache(*headFile, head, cache)
-	res, outcomes, err := scoreLFW(allFolds, foldIdx, cache, head)
+	res, outcomes, err := scoreLFW(allFolds, foldIdx, cache, score, fixed, head)
 	if err != nil {
 		return err
+	}
+	if calPairs != nil {
+		outs := lfw.ScorePairs(calPairs, func(rel string) []float32 { return cache.Images[rel] }, score)
+		t, acc, ok := lfw.BestThreshold(outs, headOrientation(head))
+		if !ok {
+			return fmt.Errorf("--calibrate %s: no threshold (every pair lacks a face?)", *calibrate)
+		}
+		res.Calibration = &lfwCalibration{PairsFile: filepath.Base(*calibrate), Pairs: len(outs), Threshold: t, Accuracy: acc}
+		for _, o := range outs {
+			if o.Missing() {
+				res.Calibration.Missing++
+			}
+		}
 	}
 	res.Settings = settings
 	res.FallbackImages = append([]string{}, stages[face.StageFallback]...)
@@ -426,19 +530,86 @@ func union(lists ...[]string) []string {
 	return slices.Compact(all)
 }
 
-// lfwVariant is one way of turning landmarks into a descriptor.
+// lfwVariant is one way of turning landmarks into a descriptor: an
+// encoder, dlib's alignment (MobileFaceNet has its own, ArcFace's), whether
+// the mirror chip's descriptor is averaged in, and MobileFaceNet's input
+// scaling (unitInput: x/255).
 type lfwVariant struct {
-	align  face.Align
-	mirror bool
+	enc       string
+	align     face.Align
+	mirror    bool
+	unitInput bool
 }
 
-// tag names the variant's cache settings after the detection settings.
+// tag names the variant's cache settings after the detection settings
+// (dlib's tags are those of the caches made before MobileFaceNet came).
 func (v lfwVariant) tag(detect string) string {
 	t := detect + "+" + v.align.String()
+	switch v.enc {
+	case face.EncoderMobileFaceNet:
+		t = detect + "+arcface"
+		if v.unitInput {
+			t += "+unit"
+		}
+	case face.EncoderFaceRes:
+		t = detect + "+arcface224"
+	}
 	if v.mirror {
 		t += "+mirror"
 	}
 	return t
+}
+
+// cacheEncoder is the Encoder field of the variant's caches.
+func (v lfwVariant) cacheEncoder() string {
+	if v.enc != face.EncoderDlib {
+		return v.enc
+	}
+	return dlibCacheTag
+}
+
+// dim is the Dim field of the variant's caches (0: 128).
+func (v lfwVariant) dim() int {
+	if v.enc != face.EncoderDlib {
+		return face.EncoderDim(v.enc)
+	}
+	return 0
+}
+
+// fuseCaches is the cache of each image's descriptor in a followed by its
+// descriptor in b (no face where either has none), for fusedScore.
+func fuseCaches(a, b *face.EncodingCache) *face.EncodingCache {
+	dim := func(c *face.EncodingCache) int { return max(c.Dim, face.DescriptorLen*btoi(c.Dim == 0)) }
+	c := &face.EncodingCache{Encoder: a.Encoder + "+" + b.Encoder, Alignment: a.Alignment + "," + b.Alignment, Dim: dim(a) + dim(b), Images: map[string][]float32{}}
+	for rel, x := range a.Images {
+		y, ok := b.Images[rel]
+		switch {
+		case !ok:
+		case len(x) == 0 || len(y) == 0:
+			c.Images[rel] = []float32{}
+		default:
+			c.Images[rel] = slices.Concat(x, y)
+		}
+	}
+	return c
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// fusedScore scores two fuseCaches descriptors of encoders e1 and e2: the
+// mean of their two distances, each divided by its encoder's threshold, so
+// that 1 is the fused threshold.
+func fusedScore(e1, e2 string) func(a, b []float32) float64 {
+	n := face.EncoderDim(e1)
+	t1, t2 := face.EncoderThreshold(e1), face.EncoderThreshold(e2)
+	return func(a, b []float32) float64 {
+		return (face.Distance(a[:n], b[:n])/t1 + face.Distance(a[n:], b[n:])/t2) / 2
+	}
 }
 
 // parseShard reads --shard's "K/N" (1 ≤ K ≤ N).
@@ -469,6 +640,13 @@ func meanCache(a, b *face.EncodingCache, tag string) *face.EncodingCache {
 	return c
 }
 
+// The encoder tags of the caches: dlib's ResNet (face-api.js's port), and
+// the 68 landmarks (x0, y0, x1, y1, …) of the face scored.
+const (
+	dlibCacheTag      = "faceapi-resnet34"
+	landmarksCacheTag = "landmarks68"
+)
+
 // shardPath is where shard k of n keeps the cache whose merged file is path.
 func shardPath(path string, k, n int) string {
 	return fmt.Sprintf("%s.shard-%d-of-%d.bin", strings.TrimSuffix(path, ".bin"), k, n)
@@ -477,19 +655,18 @@ func shardPath(path string, k, n int) string {
 // openCache loads the cache at path when it was made with the same
 // settings, or starts an empty one, and adds what the shard files beside it
 // (see shardPath) hold; it returns those files' names.
-func openCache(path, alignTag string) (*face.EncodingCache, []string, error) {
-	const encoderTag = "faceapi-resnet34"
+func openCache(path, encoderTag, alignTag string, dim int) (*face.EncodingCache, []string, error) {
 	load := func(path string) (*face.EncodingCache, error) {
 		c, err := face.LoadEncodingCache(path)
-		if err == nil && (c.Encoder != encoderTag || c.Alignment != alignTag) {
-			return nil, fmt.Errorf("%s was made with %s/%s, not %s/%s: pass another --cache or delete it", path, c.Encoder, c.Alignment, encoderTag, alignTag)
+		if err == nil && (c.Encoder != encoderTag || c.Alignment != alignTag || c.Dim != dim) {
+			return nil, fmt.Errorf("%s was made with %s/%s (dim %d), not %s/%s (dim %d): pass another --cache or delete it", path, c.Encoder, c.Alignment, c.Dim, encoderTag, alignTag, dim)
 		}
 		return c, err
 	}
 	c, err := load(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		c = &face.EncodingCache{Encoder: encoderTag, Alignment: alignTag, Images: map[string][]float32{}}
+		c = &face.EncodingCache{Encoder: encoderTag, Alignment: alignTag, Dim: dim, Images: map[string][]float32{}}
 	case err != nil:
 		return nil, nil, err
 	}
@@ -513,47 +690,61 @@ func openCache(path, alignTag string) (*face.EncodingCache, []string, error) {
 
 // encodeImages runs the pipeline over todo with jobs workers: one detection
 // and landmark pass per image, then each variant's descriptor of the largest
-// face (an empty descriptor for no face) into its cache. The caches are
+// face (an empty descriptor for no face) into its cache. caches and paths
+// hold one more entry than variants: the landmarks cache, whose landmarks
+// stand in for detection where it already holds the image (an empty entry:
+// no face) and which gets the landmarks of the images detected here. The caches are
 // saved every minute, so an interrupted run resumes. It returns the
 // images by the detection stage that found them. With central, the face
 // whose box centre is nearest the image centre is described instead.
-func encodeImages(pipe *face.Pipeline, central bool, dir string, todo []string, jobs int, variants []lfwVariant, caches []*face.EncodingCache, paths []string) (map[face.Stage][]string, error) {
+func encodeImages(pipe *face.Pipeline, nets map[string]face.FaceEncoder, central bool, dir string, todo []string, jobs int, variants []lfwVariant, caches []*face.EncodingCache, paths []string) (map[face.Stage][]string, error) {
 	type result struct {
 		rel   string
 		encs  [][]float32 // per variant
 		stage face.Stage
 		err   error
 	}
+	lms := caches[len(variants)]
 	encode := func(rel string) result {
-		r := result{rel: rel, encs: make([][]float32, len(variants))}
+		r := result{rel: rel, encs: make([][]float32, len(variants)+1)}
 		img, err := imageio.DecodeFile(filepath.Join(dir, filepath.FromSlash(rel)))
 		if err != nil {
 			r.err = err
 			return r
 		}
-		dets, stage, err := pipe.Detect(img)
-		if err != nil || len(dets) == 0 {
-			r.err = err
-			return r
+		entry, ok := lms.Images[rel]
+		pts, known := landmarksOf(entry, ok)
+		if !known {
+			dets, stage, err := pipe.Detect(img)
+			if err != nil || len(dets) == 0 {
+				r.err = err
+				return r
+			}
+			best := face.LargestDetection(dets)
+			if central {
+				best = face.CentralDetection(dets, img)
+			}
+			if pts, err = pipe.Landmarks68(img, dets[best].Box); err != nil {
+				return r // the box lies outside the image: no face
+			}
+			r.stage = stage
 		}
-		best := face.LargestDetection(dets)
-		if central {
-			best = face.CentralDetection(dets, img)
+		if pts == nil {
+			return r // no face, as an earlier run found
 		}
-		pts, err := pipe.Landmarks68(img, dets[best].Box)
-		if err != nil {
-			return r // the box lies outside the image: no face
-		}
-		r.stage = stage
-		for _, a := range []face.Align{face.AlignFaceAPI, face.AlignSimilarity} {
+		r.encs[len(variants)] = flattenLandmarks(pts)
+		for _, group := range []lfwVariant{{enc: face.EncoderDlib, align: face.AlignFaceAPI}, {enc: face.EncoderDlib, align: face.AlignSimilarity}, {enc: face.EncoderMobileFaceNet}, {enc: face.EncoderFaceRes}} {
 			var plain, averaged []float32
 			for i, v := range variants {
-				if v.align != a {
+				if v.enc != group.enc || (v.enc == face.EncoderDlib && v.align != group.align) {
 					continue
 				}
 				if plain == nil {
 					p := *pipe
-					p.Align = a
+					p.Align = group.align
+					if v.enc != face.EncoderDlib {
+						p.Encoder = nets[v.enc]
+					}
 					if plain, averaged, err = p.EncodeBoth(img, pts); err != nil {
 						r.err = err
 						return r
@@ -620,7 +811,9 @@ func encodeImages(pipe *face.Pipeline, central bool, dir string, todo []string, 
 			}
 			continue
 		}
-		stages[r.stage] = append(stages[r.stage], r.rel)
+		if r.stage != face.StageNone {
+			stages[r.stage] = append(stages[r.stage], r.rel)
+		}
 		for i, c := range caches {
 			c.Images[r.rel] = r.encs[i]
 			if c.Images[r.rel] == nil {
@@ -647,20 +840,40 @@ func encodeImages(pipe *face.Pipeline, central bool, dir string, todo []string, 
 	return stages, firstErr
 }
 
-// scoreLFW scores the chosen folds' pairs with head (Euclidean distance for
-// nil) and runs the protocol, the head's threshold (face.DefaultThreshold for
-// nil) being the fixed one; pairs with a face missing are kept and count as
+// flattenLandmarks is pts as x0, y0, x1, y1, … (a landmarks cache entry).
+func flattenLandmarks(pts []landmarks.Point) []float32 {
+	out := make([]float32, 0, 2*len(pts))
+	for _, p := range pts {
+		out = append(out, float32(p.X), float32(p.Y))
+	}
+	return out
+}
+
+// landmarksOf reads a landmarks cache entry: known says whether the image
+// was looked at, pts is nil where it held no face.
+func landmarksOf(entry []float32, ok bool) (pts []landmarks.Point, known bool) {
+	if !ok {
+		return nil, false
+	}
+	for i := 0; i+1 < len(entry); i += 2 {
+		pts = append(pts, landmarks.Point{X: float64(entry[i]), Y: float64(entry[i+1])})
+	}
+	return pts, true
+}
+
+// scoreLFW scores the chosen folds' pairs with score (a head's, Euclidean
+// distance, the fused score) and runs the protocol, the head's threshold
+// (fixed for nil) being the fixed one; pairs with a face missing are kept and count as
 // errors.
-func scoreLFW(allFolds [][]lfw.Pair, foldIdx []int, cache *face.EncodingCache, head *learn.Head) (*lfwResult, []lfw.Outcome, error) {
+func scoreLFW(allFolds [][]lfw.Pair, foldIdx []int, cache *face.EncodingCache, score func(a, b []float32) float64, fixed float64, head *learn.Head) (*lfwResult, []lfw.Outcome, error) {
 	lookup := func(rel string) []float32 { return cache.Images[rel] }
 	var folds [][]lfw.Outcome
 	var all []lfw.Outcome
 	for _, k := range foldIdx {
-		outs := lfw.ScorePairs(allFolds[k-1], lookup, headScore(head))
+		outs := lfw.ScorePairs(allFolds[k-1], lookup, score)
 		folds = append(folds, outs)
 		all = append(all, outs...)
 	}
-	fixed := face.DefaultThreshold
 	if head != nil {
 		fixed = head.Threshold
 	}

@@ -164,9 +164,10 @@ func TestCLILFWShards(t *testing.T) {
 			t.Fatalf("--shard %s: exit %d, stderr %q", shard, r.code, r.stderr)
 		}
 	}
-	parts, _ := filepath.Glob(filepath.Join(out, "*.shard-*-of-2.bin"))
-	if len(parts) != 4 {
-		t.Fatalf("shard files %v, want 4 (2 shards × the default --align both's 2 caches)", parts)
+	parts, _ := filepath.Glob(filepath.Join(out, "encodings-*.shard-*-of-2.bin"))
+	marks, _ := filepath.Glob(filepath.Join(out, "landmarks-*.shard-*-of-2.bin"))
+	if len(parts) != 4 || len(marks) != 2 {
+		t.Fatalf("shard files %v and %v, want 4 (2 shards × the default --align both's 2 caches) and 2 (the landmarks of each shard)", parts, marks)
 	}
 	r := visage(t, append(args, "--json")...)
 	if r.code != 0 || strings.Contains(r.stderr, "img/s") {

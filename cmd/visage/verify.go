@@ -50,6 +50,9 @@ func runVerify(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := src.checkGallery(g); err != nil {
+		return err
+	}
 	thr := g.Threshold()
 	if head != nil {
 		thr = head.Threshold

@@ -22,16 +22,32 @@ type EncodingCache struct {
 	// mixed with another, so callers compare them before reusing a file.
 	Encoder   string
 	Alignment string
+	// Dim is the length of every descriptor: 0 stands for DescriptorLen (the
+	// dlib encoder's 128, which a loaded cache of that length also reports
+	// as 0), others are another encoder's (MobileFaceNet's 192) or another
+	// kind of vector per image (68 landmarks as 136 numbers), 1..MaxCacheDim.
+	Dim int
 	// Images maps an image's slash-separated path, relative to the image root,
-	// to its descriptor: DescriptorLen finite numbers, or nil/empty when no face
+	// to its descriptor: Dim finite numbers, or nil/empty when no face
 	// was found in that image.
 	Images map[string][]float32
+}
+
+// MaxCacheDim is the longest vector an encodings cache holds.
+const MaxCacheDim = 4096
+
+// dim is c.Dim with 0 read as DescriptorLen.
+func (c *EncodingCache) dim() int {
+	if c.Dim == 0 {
+		return DescriptorLen
+	}
+	return c.Dim
 }
 
 // The file layout (little-endian):
 //
 //	"visage-encodings\n"
-//	one line of JSON: {"version":1,"encoder":…,"alignment":…,"dim":128,"count":n}
+//	one line of JSON: {"version":1,"encoder":…,"alignment":…,"dim":d,"count":n}
 //	n records, by increasing key: uvarint key length, key bytes,
 //	    a byte 0 (no face) or 1 (descriptor), then dim float32s if 1.
 //
@@ -52,8 +68,8 @@ type cacheHeader struct {
 }
 
 // LoadEncodingCache reads a cache written by Save. It checks the whole file:
-// the header (version, dim, and a count the file's size can hold), every key
-// (non-empty, no duplicates), every descriptor (DescriptorLen finite
+// the header (version, dim in 1..MaxCacheDim, and a count the file's size can
+// hold), every key (non-empty, no duplicates), every descriptor (dim finite
 // numbers), and that nothing follows the last record. Memory grows with the
 // records actually read, never with what the header claims. Errors name the
 // file and what was wrong; a missing file matches fs.ErrNotExist.
@@ -105,8 +121,8 @@ func readEncodingCache(r *bufio.Reader, size int64) (*EncodingCache, error) {
 	if h.Version != cacheVersion {
 		return nil, fmt.Errorf("encodings cache header: \"version\" must be %d, found %d", cacheVersion, h.Version)
 	}
-	if h.Dim != DescriptorLen {
-		return nil, fmt.Errorf("encodings cache header: \"dim\" must be %d, found %d", DescriptorLen, h.Dim)
+	if h.Dim < 1 || h.Dim > MaxCacheDim {
+		return nil, fmt.Errorf("encodings cache header: \"dim\" must be in 1..%d, found %d", MaxCacheDim, h.Dim)
 	}
 	rest := max(size-int64(len(cacheMagic)+len(line)), 0)
 	if limit := rest / minRecordLen; h.Count < 0 || int64(h.Count) > limit {
@@ -114,7 +130,10 @@ func readEncodingCache(r *bufio.Reader, size int64) (*EncodingCache, error) {
 			limit, rest, minRecordLen, h.Count)
 	}
 	c := &EncodingCache{Encoder: h.Encoder, Alignment: h.Alignment, Images: make(map[string][]float32, min(h.Count, maxPresize))}
-	raw := make([]byte, 4*DescriptorLen)
+	if h.Dim != DescriptorLen {
+		c.Dim = h.Dim
+	}
+	raw := make([]byte, 4*h.Dim)
 	for i := range h.Count {
 		n, err := binary.ReadUvarint(r)
 		if err != nil || n == 0 || n > maxKeyLen {
@@ -136,11 +155,11 @@ func readEncodingCache(r *bufio.Reader, size int64) (*EncodingCache, error) {
 			if _, err := io.ReadFull(r, raw); err != nil {
 				return nil, fmt.Errorf("record %d (%q): descriptor: %w", i+1, key, err)
 			}
-			enc = make([]float32, DescriptorLen)
+			enc = make([]float32, h.Dim)
 			for j := range enc {
 				enc[j] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*j:]))
 			}
-			if err := descriptorError(enc); err != nil {
+			if err := vectorError(enc, h.Dim); err != nil {
 				return nil, fmt.Errorf("record %d (%q): %w", i+1, key, err)
 			}
 		}
@@ -155,17 +174,21 @@ func readEncodingCache(r *bufio.Reader, size int64) (*EncodingCache, error) {
 // Save writes c to path atomically (a temporary file in the same directory,
 // synced, then renamed over path), keys in increasing order so the same cache
 // always gives the same bytes. It refuses, writing nothing, a cache with an
-// empty key or a descriptor that is neither empty nor DescriptorLen finite
-// numbers. A new file is readable by its owner only (descriptors are
+// empty key, a Dim outside 0..MaxCacheDim or a descriptor that is neither
+// empty nor Dim finite numbers. A new file is readable by its owner only (descriptors are
 // biometric data).
 func (c *EncodingCache) Save(path string) error {
+	if c.Dim < 0 || c.Dim > MaxCacheDim {
+		return fmt.Errorf("face: encodings cache Dim must be in 0..%d, found %d", MaxCacheDim, c.Dim)
+	}
+	dim := c.dim()
 	keys := make([]string, 0, len(c.Images))
 	for k, enc := range c.Images {
 		if k == "" || len(k) > maxKeyLen {
 			return fmt.Errorf("face: encodings cache key must have 1..%d bytes, found %d", maxKeyLen, len(k))
 		}
 		if len(enc) > 0 {
-			if err := descriptorError(enc); err != nil {
+			if err := vectorError(enc, dim); err != nil {
 				return fmt.Errorf("face: encodings cache %q: %w", k, err)
 			}
 		}
@@ -174,13 +197,13 @@ func (c *EncodingCache) Save(path string) error {
 	slices.Sort(keys)
 	return atomicfile.Write(path, 0o600, func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
-		head, err := json.Marshal(cacheHeader{cacheVersion, c.Encoder, c.Alignment, DescriptorLen, len(keys)})
+		head, err := json.Marshal(cacheHeader{cacheVersion, c.Encoder, c.Alignment, dim, len(keys)})
 		if err != nil {
 			return err
 		}
 		bw.WriteString(cacheMagic)
 		bw.Write(append(head, '\n'))
-		rec := make([]byte, 0, binary.MaxVarintLen64+maxKeyLen+1+4*DescriptorLen)
+		rec := make([]byte, 0, binary.MaxVarintLen64+maxKeyLen+1+4*dim)
 		for _, k := range keys {
 			rec = binary.AppendUvarint(rec[:0], uint64(len(k)))
 			rec = append(rec, k...)

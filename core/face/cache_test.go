@@ -59,6 +59,38 @@ func TestEncodingCacheRoundTrip(t *testing.T) {
 	}
 }
 
+// A cache of another length (MobileFaceNet's 192, 68 landmarks' 136) keeps
+// its Dim through a round trip, and a descriptor of another length is refused.
+func TestEncodingCacheDim(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c")
+	v := make([]float32, 192)
+	for i := range v {
+		v[i] = float32(i) / 192
+	}
+	c := &EncodingCache{Encoder: "mobilefacenet", Alignment: "arcface", Dim: 192, Images: map[string][]float32{"a.jpg": v, "b.jpg": nil}}
+	if err := c.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadEncodingCache(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, c) {
+		t.Errorf("round trip changed the cache:\n got %+v\nwant %+v", got, c)
+	}
+	raw, _ := os.ReadFile(path)
+	if !bytes.Contains(raw, []byte(`"dim":192`)) {
+		t.Errorf("header does not say dim 192: %q", raw[:80])
+	}
+	c.Images["c.jpg"] = ramp(0) // 128 numbers in a 192-d cache
+	if err := c.Save(path); err == nil || !strings.Contains(err.Error(), "must have 192 numbers, found 128") {
+		t.Errorf("Save of a 128-d descriptor in a 192-d cache: %v", err)
+	}
+	if err := (&EncodingCache{Dim: MaxCacheDim + 1}).Save(path); err == nil {
+		t.Error("Save with Dim beyond MaxCacheDim succeeded")
+	}
+}
+
 // The layout written out by hand: magic, header line, then per key its
 // uvarint length, the key, a flag and the little-endian float32s.
 func TestEncodingCacheLayout(t *testing.T) {
@@ -97,7 +129,9 @@ func TestEncodingCacheLoadRejectsDamage(t *testing.T) {
 	}{
 		{"magic", func(b []byte) []byte { return append([]byte("{}"), b[2:]...) }, "not an encodings cache"},
 		{"version", func(b []byte) []byte { return bytes.Replace(b, []byte(`"version":1`), []byte(`"version":9`), 1) }, `"version" must be 1, found 9`},
-		{"dim", func(b []byte) []byte { return bytes.Replace(b, []byte(`"dim":128`), []byte(`"dim":127`), 1) }, `"dim" must be 128, found 127`},
+		{"dim", func(b []byte) []byte { return bytes.Replace(b, []byte(`"dim":128`), []byte(`"dim":0`), 1) }, `"dim" must be in 1..4096, found 0`},
+		{"dim too big", func(b []byte) []byte { return bytes.Replace(b, []byte(`"dim":128`), []byte(`"dim":4097`), 1) }, `"dim" must be in 1..4096, found 4097`},
+		{"dim not the records'", func(b []byte) []byte { return bytes.Replace(b, []byte(`"dim":128`), []byte(`"dim":127`), 1) }, "record 2 of 2"},
 		{"header trailing data", func(b []byte) []byte { return bytes.Replace(b, []byte(`"count":2}`), []byte(`"count":2} {}`), 1) }, "expected the line to end"},
 		{"unknown field", func(b []byte) []byte { return bytes.Replace(b, []byte(`"dim"`), []byte(`"dims"`), 1) }, "unknown field"},
 		{"count negative", func(b []byte) []byte { return bytes.Replace(b, []byte(`"count":2`), []byte(`"count":-1`), 1) }, `"count" must be in 0..175`},

@@ -281,7 +281,7 @@ func (p *Pipeline) EncodeBoth(img *tensor.Tensor, pts []landmarks.Point) (plain,
 }
 
 func (p *Pipeline) encode(img *tensor.Tensor, pts []landmarks.Point, mirror bool) (plain, averaged []float32, err error) {
-	chips, err := p.Align.chips(img, pts)
+	chips, err := p.chips(img, pts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -304,6 +304,15 @@ func (p *Pipeline) encode(img *tensor.Tensor, pts []landmarks.Point, mirror bool
 		averaged = MeanDescriptor(all...)
 	}
 	return plain, averaged, nil
+}
+
+// chips are the face's chips: the encoder's own when it is a FaceEncoder
+// (which knows the alignment it was trained for), else p.Align's.
+func (p *Pipeline) chips(img *tensor.Tensor, pts []landmarks.Point) ([]*tensor.Tensor, error) {
+	if fe, ok := p.Encoder.(FaceEncoder); ok {
+		return fe.Chips(img, pts)
+	}
+	return p.Align.chips(img, pts)
 }
 
 // MeanDescriptor returns the element-wise mean of ds (at least one, all of

@@ -23,6 +23,9 @@ type Gallery struct {
 	threshold float64
 	people    []person // in enrollment order, labels unique
 	search    search   // built from people when needed (search.go)
+	// encoder names the encoder of every descriptor ("" is EncoderDlib):
+	// descriptors of another encoder are refused, never compared.
+	encoder string
 }
 
 // person is one enrolled identity. The gallery owns the descriptors.
@@ -34,6 +37,46 @@ type person struct {
 // NewGallery returns an empty gallery with threshold DefaultThreshold.
 func NewGallery() *Gallery {
 	return &Gallery{threshold: DefaultThreshold}
+}
+
+// NewGalleryFor returns an empty gallery for the descriptors of the encoder
+// called name (EncoderDlib, EncoderMobileFaceNet) with that encoder's
+// default threshold (EncoderThreshold).
+func NewGalleryFor(name string) (*Gallery, error) {
+	if err := CheckEncoderName(name); err != nil {
+		return nil, err
+	}
+	g := &Gallery{threshold: EncoderThreshold(name), encoder: name}
+	if name == EncoderDlib {
+		g.encoder = ""
+	}
+	return g, nil
+}
+
+// Encoder returns the name of the encoder whose descriptors g holds.
+func (g *Gallery) Encoder() string {
+	if g.encoder == "" {
+		return EncoderDlib
+	}
+	return g.encoder
+}
+
+// CheckEncoder reports whether descriptors of the encoder called name may
+// be enrolled in or compared with g: only g's own encoder's may, since
+// distances between two encoders' descriptors mean nothing.
+func (g *Gallery) CheckEncoder(name string) error {
+	if name != g.Encoder() {
+		return fmt.Errorf("face: the gallery holds %s descriptors; %s descriptors cannot be enrolled in it or compared with them (use the %s encoder, or a gallery made with %s)", g.Encoder(), name, g.Encoder(), name)
+	}
+	return nil
+}
+
+// checkDescriptor is CheckDescriptor for g's encoder's descriptor length.
+func (g *Gallery) checkDescriptor(enc []float32) error {
+	if err := vectorError(enc, EncoderDim(g.Encoder())); err != nil {
+		return fmt.Errorf("face: %s %w", g.Encoder(), err)
+	}
+	return nil
 }
 
 // Threshold returns the distance below which a query matches a person.
@@ -74,10 +117,25 @@ func CheckDescriptor(enc []float32) error {
 	return nil
 }
 
+// CheckEncoderDescriptor reports whether enc is a descriptor of the encoder
+// called name: EncoderDim(name) finite numbers.
+func CheckEncoderDescriptor(name string, enc []float32) error {
+	if err := CheckEncoderName(name); err != nil {
+		return err
+	}
+	if err := vectorError(enc, EncoderDim(name)); err != nil {
+		return fmt.Errorf("face: %s %w", name, err)
+	}
+	return nil
+}
+
 // descriptorError is CheckDescriptor without the package prefix.
-func descriptorError(enc []float32) error {
-	if len(enc) != DescriptorLen {
-		return fmt.Errorf("descriptor must have %d numbers, found %d", DescriptorLen, len(enc))
+func descriptorError(enc []float32) error { return vectorError(enc, DescriptorLen) }
+
+// vectorError reports whether enc is a descriptor of dim finite numbers.
+func vectorError(enc []float32, dim int) error {
+	if len(enc) != dim {
+		return fmt.Errorf("descriptor must have %d numbers, found %d", dim, len(enc))
 	}
 	for i, v := range enc {
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
@@ -100,12 +158,13 @@ func (g *Gallery) find(name string) int { return g.position(name) }
 
 // Enroll adds a copy of enc to the person called name, adding the person if
 // new. It fails, changing nothing, when name is empty or enc is not a
-// descriptor (see CheckDescriptor).
+// descriptor of g's encoder (its length; see CheckDescriptor). Callers
+// check where enc came from with CheckEncoder.
 func (g *Gallery) Enroll(name string, enc []float32) error {
 	if err := labelError(name); err != nil {
 		return fmt.Errorf("face: %w", err)
 	}
-	if err := CheckDescriptor(enc); err != nil {
+	if err := g.checkDescriptor(enc); err != nil {
 		return err
 	}
 	enc = append([]float32(nil), enc...)
@@ -127,7 +186,7 @@ func (g *Gallery) Verify(name string, enc []float32) (match bool, dist float64, 
 	if i < 0 {
 		return false, 0, fmt.Errorf("face: no one called %q is enrolled", name)
 	}
-	if err := CheckDescriptor(enc); err != nil {
+	if err := g.checkDescriptor(enc); err != nil {
 		return false, 0, err
 	}
 	dist = g.people[i].closest(enc)
@@ -136,14 +195,14 @@ func (g *Gallery) Verify(name string, enc []float32) (match bool, dist float64, 
 
 // Identify returns the person whose closest descriptor is nearest to enc and
 // that distance; ok says whether it is below Threshold(). With no one enrolled
-// dist is +Inf; when enc is not a descriptor (DescriptorLen finite numbers),
-// dist is NaN.
+// dist is +Inf; when enc is not one of the gallery's encoder's descriptors
+// (EncoderDim finite numbers), dist is NaN.
 // Either way ok is false and name is "".
 //
 // It scans every descriptor with one matrix kernel (see search.go): 100,000
 // people take about 10 ms.
 func (g *Gallery) Identify(enc []float32) (name string, dist float64, ok bool) {
-	if descriptorError(enc) != nil {
+	if g.checkDescriptor(enc) != nil {
 		return "", math.NaN(), false
 	}
 	i, dist := g.nearest(enc)

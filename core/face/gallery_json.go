@@ -12,6 +12,9 @@ import (
 type galleryJSON struct {
 	DistanceThreshold  *float64       `json:"distanceThreshold"`
 	LabeledDescriptors *[]labeledJSON `json:"labeledDescriptors"`
+	// Encoder is Visage's addition: the encoder of every descriptor
+	// (absent: dlib, as every FaceMatcher file is).
+	Encoder *string `json:"encoder,omitempty"`
 }
 
 // labeledJSON is face-api.js's LabeledFaceDescriptors.toJSON layout. Numbers
@@ -25,7 +28,8 @@ type labeledJSON struct {
 //
 //	{"distanceThreshold":0.6,"labeledDescriptors":[{"label":"…","descriptors":[[128 numbers],…]},…]}
 //
-// which FaceMatcher.fromJSON reads back.
+// which FaceMatcher.fromJSON reads back; a gallery of another encoder than
+// dlib adds "encoder":"mobilefacenet" (FaceMatcher cannot use it).
 func (g *Gallery) MarshalJSON() ([]byte, error) {
 	type labeled struct {
 		Label       string      `json:"label"`
@@ -34,7 +38,8 @@ func (g *Gallery) MarshalJSON() ([]byte, error) {
 	out := struct {
 		DistanceThreshold  float64   `json:"distanceThreshold"`
 		LabeledDescriptors []labeled `json:"labeledDescriptors"`
-	}{g.threshold, make([]labeled, len(g.people))}
+		Encoder            string    `json:"encoder,omitempty"`
+	}{g.threshold, make([]labeled, len(g.people)), g.encoder}
 	for i, p := range g.people {
 		out.LabeledDescriptors[i] = labeled{p.label, p.descriptors}
 	}
@@ -45,7 +50,9 @@ func (g *Gallery) MarshalJSON() ([]byte, error) {
 // FaceMatcher.toJSON layout written by MarshalJSON (a missing distanceThreshold
 // means DefaultThreshold, as in FaceMatcher) or a bare array of
 // LabeledFaceDescriptors ([{"label":…,"descriptors":[…]},…], threshold
-// DefaultThreshold). Everything is checked before g changes: unknown fields,
+// DefaultThreshold), both dlib's unless the object says "encoder" (Visage's
+// own key; the descriptors must then have that encoder's length, and a
+// missing distanceThreshold is that encoder's). Everything is checked before g changes: unknown fields,
 // labels that are missing, blank or repeated, people without descriptors,
 // descriptors that are not DescriptorLen finite float32 numbers, and a
 // distanceThreshold outside (0, MaxThreshold] (see CheckThreshold) are errors
@@ -66,18 +73,28 @@ func (g *Gallery) UnmarshalJSON(data []byte) error {
 		}
 		list = *doc.LabeledDescriptors
 	}
-	threshold := DefaultThreshold
+	encoder := EncoderDlib
+	if doc.Encoder != nil {
+		encoder = *doc.Encoder
+		if err := CheckEncoderName(encoder); err != nil {
+			return fmt.Errorf("face: gallery JSON \"encoder\": %w", err)
+		}
+	}
+	threshold := EncoderThreshold(encoder)
 	if doc.DistanceThreshold != nil {
 		threshold = *doc.DistanceThreshold
 	}
 	if err := thresholdError(`gallery JSON "distanceThreshold"`, threshold); err != nil {
 		return err
 	}
-	people, err := peopleFromJSON(list)
+	people, err := peopleFromJSON(list, EncoderDim(encoder))
 	if err != nil {
 		return err
 	}
-	g.threshold, g.people = threshold, people
+	g.threshold, g.people, g.encoder = threshold, people, encoder
+	if encoder == EncoderDlib {
+		g.encoder = ""
+	}
 	g.search.forget()
 	return nil
 }
@@ -97,7 +114,7 @@ func decodeStrict(data []byte, v any) error {
 }
 
 // peopleFromJSON validates list and converts it to people.
-func peopleFromJSON(list []labeledJSON) ([]person, error) {
+func peopleFromJSON(list []labeledJSON, dim int) ([]person, error) {
 	people := make([]person, len(list))
 	seen := make(map[string]bool, len(list))
 	for i, ld := range list {
@@ -117,7 +134,7 @@ func peopleFromJSON(list []labeledJSON) ([]person, error) {
 		}
 		p := person{label: label, descriptors: make([][]float32, len(ld.Descriptors))}
 		for j, d := range ld.Descriptors {
-			enc, err := descriptorFromJSON(d)
+			enc, err := descriptorFromJSON(d, dim)
 			if err != nil {
 				return nil, fmt.Errorf("face: gallery entry %d (%q) descriptor %d: %w", i, label, j, err)
 			}
@@ -130,9 +147,9 @@ func peopleFromJSON(list []labeledJSON) ([]person, error) {
 
 // descriptorFromJSON converts one decoded descriptor, refusing nulls, values
 // beyond float32's range and wrong lengths.
-func descriptorFromJSON(d []*float64) ([]float32, error) {
-	if len(d) != DescriptorLen {
-		return nil, fmt.Errorf("descriptor must have %d numbers, found %d", DescriptorLen, len(d))
+func descriptorFromJSON(d []*float64, dim int) ([]float32, error) {
+	if len(d) != dim {
+		return nil, fmt.Errorf("descriptor must have %d numbers, found %d", dim, len(d))
 	}
 	enc := make([]float32, len(d))
 	for k, v := range d {

@@ -15,7 +15,7 @@ import (
 type search struct {
 	mu    sync.Mutex
 	index map[string]int // label → position in people
-	rows  []float32      // the descriptors, person by person, DescriptorLen values a row
+	rows  []float32      // the descriptors, person by person, a row each
 	owner []int          // the person of each row
 }
 
@@ -63,7 +63,7 @@ func (g *Gallery) matrix() ([]float32, []int) {
 		for _, p := range g.people {
 			n += len(p.descriptors)
 		}
-		rows, owner := make([]float32, 0, n*DescriptorLen), make([]int, 0, n)
+		rows, owner := make([]float32, 0, n*EncoderDim(g.Encoder())), make([]int, 0, n)
 		for i, p := range g.people {
 			for _, d := range p.descriptors {
 				rows = append(rows, d...)
@@ -86,8 +86,9 @@ func (g *Gallery) nearest(enc []float32) (person int, dist float64) {
 	if len(owner) == 0 {
 		return person, dist
 	}
+	dim := len(enc)
 	d2 := make([]float32, len(owner))
-	ops.SquaredDistances(rows, DescriptorLen, enc, d2)
+	ops.SquaredDistances(rows, dim, enc, d2)
 	best := d2[0]
 	for _, v := range d2 {
 		best = min(best, v)
@@ -99,17 +100,17 @@ func (g *Gallery) nearest(enc []float32) (person int, dist float64) {
 		if v > best+slack {
 			continue
 		}
-		if d := Distance(rows[r*DescriptorLen:(r+1)*DescriptorLen], enc); d < dist || d == dist && owner[r] < person {
+		if d := Distance(rows[r*dim:(r+1)*dim], enc); d < dist || d == dist && owner[r] < person {
 			person, dist = owner[r], d
 		}
 	}
 	return person, dist
 }
 
-// Equal reports whether g and h hold the same threshold and the same people,
+// Equal reports whether g and h hold the same encoder, threshold and people,
 // in the same order, with the same descriptors (their search indexes aside).
 func (g *Gallery) Equal(h *Gallery) bool {
-	if g.threshold != h.threshold || len(g.people) != len(h.people) {
+	if g.threshold != h.threshold || g.Encoder() != h.Encoder() || len(g.people) != len(h.people) {
 		return false
 	}
 	for i, p := range g.people {
@@ -126,9 +127,9 @@ func (g *Gallery) Equal(h *Gallery) bool {
 	return true
 }
 
-// Replace makes g hold what h holds (threshold and people, sharing h's
-// descriptors), so that whoever holds g sees the new gallery.
+// Replace makes g hold what h holds (encoder, threshold and people, sharing
+// h's descriptors), so that whoever holds g sees the new gallery.
 func (g *Gallery) Replace(h *Gallery) {
-	g.threshold, g.people = h.threshold, h.people
+	g.threshold, g.people, g.encoder = h.threshold, h.people, h.encoder
 	g.search.forget()
 }

@@ -40,7 +40,7 @@ type Person struct {
 	Name        string      // unique in a gallery, not blank
 	Encoder     string      // the network the descriptors come from; DefaultEncoder when empty
 	Created     int64       // orders people: enrollment order is ascending Created, then ID
-	Descriptors [][]float32 // at least one, each face.DescriptorLen finite numbers
+	Descriptors [][]float32 // at least one, each face.EncoderDim(Encoder) finite numbers
 	Thumbnail   *Thumbnail  // nil when there is no picture (an imported person)
 
 	merged []string // ids of other records of this name that Reload merged into this one
@@ -103,7 +103,7 @@ func UnmarshalRecord(id string, data []byte) (Person, error) {
 
 // CheckPerson reports whether p can be stored: an id of letters, digits, '-'
 // or '_', a name that is not blank, at least one descriptor of
-// face.DescriptorLen finite numbers, and a thumbnail (if any) whose RGBA
+// face.EncoderDim(Encoder) finite numbers, and a thumbnail (if any) whose RGBA
 // holds Width×Height×4 bytes.
 func CheckPerson(p Person) error {
 	if p.ID == "" || strings.TrimLeft(p.ID, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != "" {
@@ -115,8 +115,12 @@ func CheckPerson(p Person) error {
 	if len(p.Descriptors) == 0 {
 		return fmt.Errorf("vault: person %s (%q) has no descriptors", p.ID, p.Name)
 	}
+	encoder := p.Encoder
+	if encoder == "" {
+		encoder = DefaultEncoder
+	}
 	for i, d := range p.Descriptors {
-		if err := face.CheckDescriptor(d); err != nil {
+		if err := face.CheckEncoderDescriptor(encoder, d); err != nil {
 			return fmt.Errorf("vault: person %s (%q) descriptor %d: %w", p.ID, p.Name, i, err)
 		}
 	}

@@ -136,7 +136,20 @@ func (g *Gallery) Reload() error {
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	match := face.NewGallery()
+	// The matcher is for the people's encoder (one for all), or stays the
+	// current one's when there is no one.
+	encoder := g.match.Encoder()
+	for i, p := range people {
+		if i == 0 {
+			encoder = p.Encoder
+		} else if p.Encoder != encoder {
+			return fmt.Errorf("vault: person %s has %s descriptors, person %s %s: a gallery holds one encoder's", people[0].ID, encoder, p.ID, p.Encoder)
+		}
+	}
+	match, err := face.NewGalleryFor(encoder)
+	if err != nil {
+		return fmt.Errorf("vault: %w", err)
+	}
 	if err := match.SetThreshold(threshold); err != nil {
 		return err
 	}
@@ -190,11 +203,11 @@ func (g *Gallery) Person(name string) (Person, bool) {
 // which is also kept for a person who has none yet. It returns the person's
 // number of descriptors.
 func (g *Gallery) Enroll(name, encoder string, desc []float32, thumb *Thumbnail) (int, error) {
-	if err := face.CheckDescriptor(desc); err != nil {
-		return 0, err
-	}
 	if encoder == "" {
 		encoder = DefaultEncoder
+	}
+	if err := face.CheckEncoderDescriptor(encoder, desc); err != nil {
+		return 0, err
 	}
 	p, err := g.fresh(name)
 	if err != nil {

@@ -7,7 +7,7 @@
 // time / peer time.
 //
 //	VISAGE_SITE=build/site go run ./e2e/cmd/bench [--json] [--runs N] [--warmup N]
-//	    [--only encode,detect,landmarks,pipeline,nst] [--backends wasm,webgl] [--webgpu encode,pipeline,nst128] [--max-run 20s]
+//	    [--only encode,detect,landmarks,pipeline,encode-mobilefacenet,nst] [--backends wasm,webgl] [--webgpu encode,pipeline,nst128] [--max-run 20s]
 //
 // In the page, Visage is the site's visage.js: encode (the chip), detectFaces
 // and landmarks (the detector alone, and the landmark net alone on each
@@ -70,6 +70,7 @@ import (
 	"visage/e2e/peer"
 	"visage/models/assets"
 	"visage/models/facerec"
+	"visage/models/mobilefacenet"
 	"visage/models/ssd"
 	"visage/models/vgg19"
 )
@@ -123,6 +124,9 @@ var benches = []bench{
 		ours: "landmarks", peerModule: "faceapi.mjs", peers: faceAPI("landmarks"), oursInputs: photoFiles()},
 	{name: "pipeline", runs: 6, warmup: 2, items: len(photos), native: pipelineNative,
 		ours: "detect", peerModule: "faceapi.mjs", peers: faceAPI("pipeline"), oursInputs: photoFiles()},
+	// MobileFaceNet (--encoder mobilefacenet) natively only: the page
+	// loads it on request and no peer runs it.
+	{name: "encode-mobilefacenet", runs: 15, warmup: 3, items: 1, native: mobileFaceNetNative},
 	nstBench(128, 5),
 	nstBench(256, 3),
 }
@@ -218,7 +222,7 @@ func selectBenches(only string) ([]bench, error) {
 			}
 		}
 		if len(out) == n {
-			return nil, fmt.Errorf("--only: no bench named %q (have encode, detect, landmarks, pipeline, nst128, nst256)", name)
+			return nil, fmt.Errorf("--only: no bench named %q (have encode, detect, landmarks, pipeline, encode-mobilefacenet, nst128, nst256)", name)
 		}
 	}
 	return out, nil
@@ -386,7 +390,9 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 		err := run()
 		return float64(time.Since(start)) / float64(time.Millisecond), err
 	}})
-	if slices.Contains(s.methods, b.ours) {
+	if b.ours == "" {
+		// native only
+	} else if slices.Contains(s.methods, b.ours) {
 		names, err := s.setOurInputs(b)
 		if err != nil {
 			return nil, err
@@ -398,7 +404,7 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 	} else {
 		note("%s wasm: not available (the site's visage.js has no %s)", b.name, b.ours)
 	}
-	if s.backend != "" {
+	if s.backend != "" && b.peerModule != "" {
 		if msg, err := s.preparePeer(b); err != nil {
 			note("%s on tfjs-%s skipped: %v", b.name, s.backend, err)
 		} else {
@@ -581,6 +587,32 @@ func encodeNative() (func() error, error) {
 			return err
 		}
 		_, err = p.Encoder.Encode(img)
+		return err
+	}, nil
+}
+
+// mobileFaceNetNative decodes the chip and encodes it with MobileFaceNet as
+// `visage encode --aligned --encoder mobilefacenet` does: resized to
+// 112×112 (face.SquareChip), one forward of the graph.
+func mobileFaceNetNative() (func() error, error) {
+	chip, err := readShared(chipRel)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := assets.HumanModelsDir()
+	if err != nil {
+		return nil, err
+	}
+	net, err := mobilefacenet.Load(os.DirFS(dir))
+	if err != nil {
+		return nil, err
+	}
+	return func() error {
+		img, err := imageio.Decode(bytes.NewReader(chip))
+		if err != nil {
+			return err
+		}
+		_, err = net.Encode(face.SquareChip(img, face.ArcFaceSize))
 		return err
 	}, nil
 }
