@@ -5,6 +5,8 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"image"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -260,12 +262,34 @@ func shownResult(t *testing.T, ctx context.Context) (verdict string, dist float6
 	return verdict, dist
 }
 
-// TestCompareInUI picks pairs of chips through the file inputs and checks the
-// page shows the native distance (to its 4 decimals) and the native verdict.
+// comparePhotos returns three whole LFW photos (A, A again, B) and their
+// largest faces' native descriptors (the page's pipeline: SSD, landmarks,
+// the similarity chip), for the Compare view's tests.
+func comparePhotos(t *testing.T) ([]string, [][]float32) {
+	paths := []string{lfwPhoto(t, lfwEnrollA), lfwPhoto(t, lfwCameraA), lfwPhoto(t, lfwCameraB)}
+	pipe := nativePipeline(t)
+	native := make([][]float32, len(paths))
+	for i, p := range paths {
+		img, err := imageio.DecodeFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := pipe.LargestFace(img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		native[i] = f.Encoding
+	}
+	return paths, native
+}
+
+// TestCompareInUI picks pairs of whole photos through the file inputs: the
+// page finds, aligns and encodes each face as the native pipeline does
+// (distance to its 4 decimals, the verdict at the page's threshold), shows
+// the two aligned chips each over its 128-cell strip, follows the threshold
+// set in the Faces view, and says so when a photo has no face.
 func TestCompareInUI(t *testing.T) {
-	paths := chipPaths(t)
-	files := readFiles(t, paths)
-	native := nativeDescriptors(t, files)
+	paths, native := comparePhotos(t)
 	srv := serveSite(t)
 	ctx, _ := openBrowser(t, t.TempDir(), 3*time.Minute)
 	net := recordNetwork(t, ctx)
@@ -287,10 +311,46 @@ func TestCompareInUI(t *testing.T) {
 		if want < face.DefaultThreshold {
 			wantVerdict = "Same person"
 		}
-		if verdict != wantVerdict {
+		if verdict != wantVerdict || (pair.a == 0 && pair.b == 1) != (wantVerdict == "Same person") {
 			t.Errorf("%s: page says %q at distance %.4f, want %q", pair.name, verdict, dist, wantVerdict)
 		}
+		chips, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`['chip-a', 'chip-b', 'strip-a', 'strip-b'].map(id => document.getElementById(id).width)
+			.concat([+document.getElementById('chips').hidden])`))
+		if err != nil || len(chips) != 5 || chips[0] != 150 || chips[1] != 150 || chips[2] != 128 || chips[3] != 128 || chips[4] != 0 {
+			t.Errorf("%s: chips and strips %v wide (hidden %v), want two 150 px chips over 128-cell strips, shown", pair.name, chips[:min(4, len(chips))], chips)
+		}
 		screenshot(t, ctx, "compare-"+pair.name)
+	}
+	// The threshold follows the Faces view's slider: at 0.3 the same
+	// person's two photos (natively 0.37 apart) are different people.
+	showView(t, ctx, "faces")
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(s => { s.value = '0.3'; s.dispatchEvent(new Event('change')); })(document.getElementById('threshold'))`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById('status').textContent.includes('0.30')`)); err != nil {
+		t.Fatalf("the threshold did not change: %v", err)
+	}
+	showView(t, ctx, "compare")
+	if verdict, dist := compareInUI(t, ctx, paths[0], paths[1]); verdict != "Different people" || !(dist > 0.3) {
+		t.Errorf("at threshold 0.3 the page says %q at %.4f, want different people", verdict, dist)
+	}
+	if shown, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("threshold-compare"))); err != nil || shown != "0.30" {
+		t.Errorf("the Compare view shows threshold %q, want the slider's 0.30", shown)
+	}
+	// A photo without a face says so in its slot.
+	blank := filepath.Join(t.TempDir(), "blank.png")
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 64, 48))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(blank, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.ID("file-b"), []string{blank})); err != nil {
+		t.Fatal(err)
+	}
+	if hint, err := chromedp.Run(ctx, chromedp.Poll[string](`(h => h.includes('No face') ? h : '')(document.getElementById('hint-b').textContent)`)); err != nil || hint != "No face found in blank.png: choose a photo with a face" {
+		t.Errorf("a photo without a face: the slot says %q (%v)", hint, err)
 	}
 	// The same page at phone width.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(375, 740, chromedp.EmulateScale(2))); err != nil {
@@ -328,9 +388,8 @@ func TestCorruptImage(t *testing.T) {
 	}
 	screenshot(t, ctx, "corrupt-image")
 
-	// Chips 0 and 1 show one person (TestCompareInUI's same-person pair).
-	native := nativeDescriptors(t, readFiles(t, paths[:2]))
-	verdict, dist := compareInUI(t, ctx, paths[0], paths[1])
+	photos, native := comparePhotos(t)
+	verdict, dist := compareInUI(t, ctx, photos[0], photos[1])
 	if want := face.Distance(native[0], native[1]); verdict != "Same person" || math.Abs(dist-want) > 0.5e-4+descriptorTolerance {
 		t.Errorf("after a corrupt image the page says %q at %.4f, want \"Same person\" at the native %.4f", verdict, dist, want)
 	}
@@ -400,7 +459,8 @@ func TestAPIContract(t *testing.T) {
 // reaches both file inputs with Tab, then drops two files on the first slot:
 // they fill both slots and the page compares them.
 func TestKeyboardAndDrop(t *testing.T) {
-	paths := chipPaths(t)[:2]
+	paths, native := comparePhotos(t)
+	paths = paths[:2]
 	ctx := openSite(t)
 	if err := chromedp.Do(ctx,
 		chromedp.Focus(chromedp.CSS(`[data-view-link="compare"]`)),
@@ -443,7 +503,6 @@ func TestKeyboardAndDrop(t *testing.T) {
 		}
 	}
 	verdict, dist := shownResult(t, ctx)
-	native := nativeDescriptors(t, readFiles(t, paths[:2]))
 	if want := face.Distance(native[0], native[1]); verdict != "Same person" || math.Abs(dist-want) > 0.5e-4+descriptorTolerance {
 		t.Errorf("dropped %s and %s: the page says %q at %.4f, want \"Same person\" at the native %.4f",
 			filepath.Base(paths[0]), filepath.Base(paths[1]), verdict, dist, want)

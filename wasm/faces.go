@@ -42,15 +42,44 @@ func (a *api) facesIn(args []js.Value, op string) ([]face.Face, error) {
 	return faces, err
 }
 
-// detect(image) → [{box, score, landmarks, descriptor}, …]
+// detect(image, {chips}?) → [{box, score, landmarks, descriptor, chip?}, …];
+// with chips: true each face also has the aligned chip its descriptor was
+// computed from, as RGBA pixels {width, height, data}.
 func (a *api) detect(args []js.Value) (any, error) {
-	faces, err := a.facesIn(args, "detect")
+	img, err := a.photo(args, 0, "detect")
+	if err != nil {
+		return nil, err
+	}
+	withChips := false
+	if o := arg(args, 1); !o.IsUndefined() {
+		if o.Type() != js.TypeObject {
+			return nil, fmt.Errorf("detect: options must be an object, found %s", describe(o))
+		}
+		if c := o.Get("chips"); !c.IsUndefined() {
+			if c.Type() != js.TypeBoolean {
+				return nil, fmt.Errorf("detect: chips must be a boolean, found %s", describe(c))
+			}
+			withChips = c.Bool()
+		}
+	}
+	faces, err := a.live.Faces(img)
+	if errors.Is(err, face.ErrNoFace) {
+		return []any{}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
 	out := make([]any, len(faces))
 	for i, f := range faces {
-		out[i] = map[string]any{"box": boxJS(f.Box), "score": f.Score, "landmarks": pointsJS(f.Landmarks), "descriptor": float32Array(f.Encoding)}
+		r := map[string]any{"box": boxJS(f.Box), "score": f.Score, "landmarks": pointsJS(f.Landmarks), "descriptor": float32Array(f.Encoding)}
+		if withChips && a.pipeline != nil {
+			chips, err := a.pipeline.Chips(img, f.Landmarks)
+			if err != nil {
+				return nil, err
+			}
+			r["chip"] = rgbaJS(chips[0])
+		}
+		out[i] = r
 	}
 	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"syscall/js"
 
+	"visage/core/face"
 	"visage/core/learn"
 )
 
@@ -59,4 +60,22 @@ func (a *api) headIdentify(enc []float32) (name string, dist float64, ok bool, h
 		_, dist, _ = a.gallery.Identify(enc)
 	}
 	return name, dist, ok, a.headJS(score)
+}
+
+// decide(a, b) → {distance, match, threshold, head?}: whether two
+// descriptors show one person, decided as verify decides: with the head when
+// one is set (its score against its threshold), else the distance against
+// the gallery's threshold.
+func (a *api) decide(args []js.Value) (any, error) {
+	x, y, err := descriptorPair(args)
+	if err != nil {
+		return nil, err
+	}
+	d := face.Distance(x, y)
+	r := map[string]any{"distance": d, "match": d < a.gallery.Threshold(), "threshold": a.gallery.Threshold()}
+	if a.head != nil {
+		same, score := a.head.Same(x, y)
+		r["match"], r["head"] = same, a.headJS(score)
+	}
+	return r, nil
 }

@@ -33,9 +33,12 @@
 //	distance(a, b) → number                Euclidean, a and b 128 (or 192) numbers each
 //	compare(a, b, threshold?) → {distance, match, threshold}
 //	    match is distance < threshold (default 0.6)
+//	decide(a, b) → {distance, match, threshold, head?}
+//	    as verify decides: the head when one is set, else the gallery's threshold
 //
-//	detect(image) → [{box, score, landmarks, descriptor}, …]
-//	    every face, best score first; [] when there is none
+//	detect(image, {chips}?) → [{box, score, landmarks, descriptor, chip?}, …]
+//	    every face, best score first; [] when there is none; chips: true adds
+//	    each face's aligned chip as RGBA pixels {width, height, data}
 //	detectFaces(image, {minConfidence, maxResults}?) → [{box, score}, …]
 //	    the detector alone (face-api.js's SsdMobilenetv1Options, defaults
 //	    0.5 and 100), best score first; [] when there is none
@@ -105,7 +108,7 @@ func main() {
 	a := &api{}
 	a.setGallery(newGallery())
 	methods := map[string]func([]js.Value) (any, error){
-		"load": a.load, "encode": a.encode, "distance": a.distance, "compare": a.compare,
+		"load": a.load, "encode": a.encode, "distance": a.distance, "compare": a.compare, "decide": a.decide,
 		"detect": a.detect, "detectFaces": a.detectFaces, "landmarks": a.landmarks, "identify": a.identify, "enroll": a.enroll, "verify": a.verify,
 		"gallery": a.galleryInfo, "removePerson": a.remove, "renamePerson": a.rename, "setThreshold": a.setThreshold,
 		"clearGallery": a.clear, "importGallery": a.importGallery, "exportGallery": a.exportGallery,

@@ -43,6 +43,8 @@ export interface DetectedFace {
   /** The 68 landmarks (dlib/iBUG order), in the image's pixels. */
   landmarks: Point[];
   descriptor: Descriptor;
+  /** With detect's {chips: true}: the aligned chip the descriptor was computed from. */
+  chip?: { width: number; height: number; data: Uint8ClampedArray };
 }
 
 /** A face found by detectFaces: where the detector put it and how sure it is. */
@@ -372,8 +374,8 @@ export declare class Visage {
   private constructor(workerUrl: URL, loadOptions: object);
   /** Starts the worker and loads the models; rejects when a file is missing or malformed. */
   static load(options?: LoadOptions): Promise<Visage>;
-  /** Every face in the image, best score first; [] when there is none. */
-  detect(image: ImageInput): Promise<DetectedFace[]>;
+  /** Every face in the image, best score first; [] when there is none; chips adds each face's aligned chip. */
+  detect(image: ImageInput, options?: { chips?: boolean }): Promise<DetectedFace[]>;
   /** The face detector alone: every face's box and score, best score first, no landmarks or descriptors; [] when there is none. */
   detectFaces(image: ImageInput, options?: DetectOptions): Promise<FaceBox[]>;
   /** The 68-point landmark net alone on box (image pixels, e.g. from detectFaces): 68 points in the image's pixels, dlib/iBUG order. */
@@ -434,6 +436,8 @@ export declare class Visage {
   distance(a: ArrayLike<number>, b: ArrayLike<number>): Promise<number>;
   /** Distance and verdict at threshold (default DEFAULT_THRESHOLD). */
   compare(a: ArrayLike<number>, b: ArrayLike<number>, threshold?: number): Promise<Comparison>;
+  /** Same person or not, decided as verify decides: the head when one is set, else the gallery's threshold. */
+  decide(a: ArrayLike<number>, b: ArrayLike<number>): Promise<Comparison & { head?: HeadScore }>;
   /** Where the face descriptors are computed now; a lost GPU switches to the CPU, keeping the gallery. */
   backend(): Promise<BackendInfo>;
   /** Test hook: destroys the WebGPU device; the next call falls back to the CPU. */

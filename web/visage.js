@@ -170,10 +170,12 @@ export class Visage {
 
   /**
    * Finds every face in the image, best score first: box, score, 68 landmarks
-   * and descriptor each. No face is an empty array.
+   * and descriptor each, and with {chips: true} the aligned chip the
+   * descriptor was computed from ({width, height, data} RGBA). No face is an
+   * empty array.
    */
-  async detect(image) {
-    return this.#callWithImage('detect', [], image);
+  async detect(image, { chips = false } = {}) {
+    return this.#callWithImage('detect', [], image, [{ chips }]);
   }
 
   /**
@@ -486,6 +488,16 @@ export class Visage {
    */
   compare(a, b, threshold = DEFAULT_THRESHOLD) {
     return this.#call('compare', [a, b, threshold]);
+  }
+
+  /**
+   * Decides whether two descriptors show one person as verify decides:
+   * with the head when one is set (setHead), else the distance against the
+   * gallery's threshold (setThreshold). Resolves {distance, match,
+   * threshold, head?}.
+   */
+  decide(a, b) {
+    return this.#call('decide', [a, b]);
   }
 
   /**

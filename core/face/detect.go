@@ -306,6 +306,13 @@ func (p *Pipeline) encode(img *tensor.Tensor, pts []landmarks.Point, mirror bool
 	return plain, averaged, nil
 }
 
+// Chips returns the aligned chips of the face with landmarks pts in img,
+// whose descriptors make the face's descriptor (the first is the main
+// alignment's): for showing what the encoder saw.
+func (p *Pipeline) Chips(img *tensor.Tensor, pts []landmarks.Point) ([]*tensor.Tensor, error) {
+	return p.chips(img, pts)
+}
+
 // chips are the face's chips: the encoder's own when it is a FaceEncoder
 // (which knows the alignment it was trained for), else p.Align's.
 func (p *Pipeline) chips(img *tensor.Tensor, pts []landmarks.Point) ([]*tensor.Tensor, error) {
