@@ -132,7 +132,10 @@ export class Visage {
    * the adapter has shader-f16; backend().precision says which is used.
    * vault, when given, is openVault's options (true: its defaults): the
    * gallery is then kept encrypted in this browser before load resolves.
-   * Rejects when a file is missing or malformed, or the vault does not open.
+   * Rejects when a file is missing or malformed, its size (or SHA-256, where
+   * the folder has sha256.json) is not what its manifest says (a truncated
+   * download: the message names the file and the bytes expected and
+   * received), or the vault does not open.
    */
   static async load({
     modelsUrl = 'models/',
