@@ -25,6 +25,10 @@ var (
 	recognizerManifests = []string{facerec.Manifest}
 	detectorManifests   = []string{ssd.Manifest, landmarks.Manifest, tinyface.Manifest}
 	livenessGraphs      = []string{liveness.AntispoofModel, liveness.LivenessModel}
+	// optionalModels may be missing from a folder: the npm package's
+	// copy-models script copies face-api.js's networks only, and without
+	// them unlock runs without its passive check (liveness.go).
+	optionalModels = map[string]bool{liveness.AntispoofModel: true, liveness.LivenessModel: true}
 )
 
 // modelFiles returns the files a load call is given: opts.files as they are
@@ -53,7 +57,7 @@ func modelFiles(opts, onProgress js.Value, op, urlKey string, fetch func(*downlo
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	l := &download.Loader{Source: src, Hashes: hashes, Progress: func(loaded, total int64) {
+	l := &download.Loader{Source: src, Hashes: hashes, Optional: optionalModels, Progress: func(loaded, total int64) {
 		report(map[string]any{"phase": "download", "loaded": loaded, "total": total})
 	}}
 	files, err := fetch(l, ctx)

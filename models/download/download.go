@@ -72,6 +72,10 @@ type Loader struct {
 	// Hashes maps file names to their SHA-256 in hex (see LoadHashes);
 	// every fetched file it names must match. nil: no hashes are checked.
 	Hashes map[string]string
+	// Optional names manifests and graph models that may be missing: a
+	// Source error wrapping ErrNotFound for one leaves it and its shards
+	// out instead of failing.
+	Optional map[string]bool
 }
 
 // TFJS fetches the weight manifests named in manifests (face-api.js's
@@ -82,7 +86,7 @@ type Loader struct {
 // resolved against their manifest's folder and must stay in it.
 func (l *Loader) TFJS(ctx context.Context, manifests, graphs []string) (fstest.MapFS, error) {
 	files := fstest.MapFS{}
-	docs, err := l.fetchAll(ctx, append(append([]string(nil), manifests...), graphs...), nil, nil, nil)
+	docs, err := l.fetchAll(ctx, append(append([]string(nil), manifests...), graphs...), nil, nil, nil, l.Optional)
 	if err != nil {
 		return nil, err
 	}
@@ -97,6 +101,9 @@ func (l *Loader) TFJS(ctx context.Context, manifests, graphs []string) (fstest.M
 	var total int64
 	for i, name := range append(append([]string(nil), manifests...), graphs...) {
 		raw := docs[i]
+		if raw == nil {
+			continue // optional, and missing
+		}
 		files[name] = &fstest.MapFile{Data: raw}
 		label := name
 		if i >= len(manifests) {
@@ -149,7 +156,7 @@ func (l *Loader) TFJS(ctx context.Context, manifests, graphs []string) (fstest.M
 		}
 		g := groups[gi]
 		return CheckGroup(g.label, g.need.Bytes, g.files, got)
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +173,7 @@ func (l *Loader) TFJS(ctx context.Context, manifests, graphs []string) (fstest.M
 // vgg19.Load reads (vgg19.Files), and returns them by name. Progress counts
 // the raw files' bytes, of the total manifest.json gives them.
 func (l *Loader) VGG19(ctx context.Context) (fstest.MapFS, error) {
-	docs, err := l.fetchAll(ctx, []string{vgg19.ManifestName}, nil, nil, nil)
+	docs, err := l.fetchAll(ctx, []string{vgg19.ManifestName}, nil, nil, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +191,7 @@ func (l *Loader) VGG19(ctx context.Context) (fstest.MapFS, error) {
 	}
 	bodies, err := l.fetchAll(ctx, names, limits, newCounter(l.Progress, total), func(i int, b []byte) error {
 		return checkSize(list[i].Name, list[i].Size, int64(len(b)), vgg19.ManifestName+"'s size for it")
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +209,7 @@ func (l *Loader) VGG19(ctx context.Context) (fstest.MapFS, error) {
 // has none, since a site may host the models without it.
 func LoadHashes(ctx context.Context, src Source) (map[string]string, error) {
 	l := &Loader{Source: src}
-	docs, err := l.fetchAll(ctx, []string{HashesFile}, nil, nil, nil)
+	docs, err := l.fetchAll(ctx, []string{HashesFile}, nil, nil, nil, nil)
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}
@@ -318,8 +325,8 @@ func (c *counter) add(n int) {
 // bounds each file's bytes (absent: maxManifest), and check, when not nil,
 // is called with each body as it completes. The first failure (a fetch's or
 // a check's) cancels the other fetches, and fetchAll returns it once they
-// have all stopped.
-func (l *Loader) fetchAll(ctx context.Context, names []string, limits map[string]int64, c *counter, check func(i int, body []byte) error) ([][]byte, error) {
+// have all stopped. A file in optional that is not found has a nil body.
+func (l *Loader) fetchAll(ctx context.Context, names []string, limits map[string]int64, c *counter, check func(i int, body []byte) error, optional map[string]bool) ([][]byte, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	out := make([][]byte, len(names))
@@ -337,6 +344,9 @@ func (l *Loader) fetchAll(ctx context.Context, names []string, limits map[string
 		go func() {
 			defer wg.Done()
 			b, err := l.fetch(ctx, name, limit, c)
+			if errors.Is(err, ErrNotFound) && optional[name] {
+				return
+			}
 			if err == nil && check != nil {
 				err = check(i, b)
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -276,5 +277,31 @@ func TestHashes(t *testing.T) {
 	files[HashesFile] = &fstest.MapFile{Data: []byte("[1]")}
 	if _, err := LoadHashes(context.Background(), src); err == nil || !strings.Contains(err.Error(), HashesFile) {
 		t.Errorf("malformed %s: error %v", HashesFile, err)
+	}
+}
+
+// An optional graph that is missing is left out; a missing required file,
+// or an optional one that is there but truncated, still fails.
+func TestOptionalGraphs(t *testing.T) {
+	src := &fakeSource{files: folder()}
+	delete(src.files, "g.json")
+	l := &Loader{Source: src, Optional: map[string]bool{"g.json": true}}
+	got, err := l.TFJS(context.Background(), manifests, graphs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got["g.json"]; ok || got["g.bin"] != nil || got["a.bin"] == nil {
+		t.Errorf("got %d files, want a's and b's without g's", len(got))
+	}
+	src = &fakeSource{files: folder()}
+	src.files["g.bin"].Data = src.files["g.bin"].Data[:2]
+	l.Source = src
+	if _, err := l.TFJS(context.Background(), manifests, graphs); err == nil || !strings.Contains(err.Error(), "g.bin: received 2 bytes, expected 12") {
+		t.Errorf("optional but truncated: error %v", err)
+	}
+	src = &fakeSource{files: folder()}
+	delete(src.files, "a-weights_manifest.json")
+	if _, err := (&Loader{Source: src, Optional: l.Optional}).TFJS(context.Background(), manifests, graphs); err == nil || !errors.Is(err, ErrNotFound) {
+		t.Errorf("a required manifest missing: error %v, want ErrNotFound", err)
 	}
 }
