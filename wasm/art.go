@@ -7,8 +7,11 @@ package main
 // and the feature maps and strongest patches of a layer.
 //
 //	artLayers() → ["conv1_1", …, "conv5_1"]     the layers of the network
-//	artLoad({files: {name: Uint8Array, …}}) → {layers}
-//	    manifest.json and the raw weight files it names for those layers
+//	artLoad({vggUrl} | {files: {name: Uint8Array, …}}, onProgress?) → {layers}
+//	    manifest.json and the raw weight files it names for those layers:
+//	    fetched from vggUrl (an absolute URL of a folder), each checked
+//	    against the size manifest.json gives it, with progress as load's
+//	    (fetch.go), or given as files
 //	artImages(content, style, size) → {width, height}
 //	    the pair brought to the working size (art.FitPair: the content's
 //	    longer side is size, 8..1024; the style covers it, centre-cropped);
@@ -45,6 +48,7 @@ import (
 	"visage/core/art"
 	"visage/core/imageio"
 	"visage/core/tensor"
+	"visage/models/download"
 	"visage/models/vgg19"
 	"visage/wasm/webgpu"
 	"visage/wasm/webgpu/nstgpu"
@@ -87,7 +91,7 @@ func (r *artAPI) layers([]js.Value) (any, error) {
 }
 
 func (r *artAPI) load(args []js.Value) (any, error) {
-	fsys, err := filesOf(arg(args, 0), "artLoad")
+	fsys, err := modelFiles(arg(args, 0), arg(args, 1), "artLoad", "vggUrl", (*download.Loader).VGG19) // fetch.go
 	if err != nil {
 		return nil, err
 	}

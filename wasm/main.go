@@ -6,7 +6,13 @@
 // (Uint8Array, decoded by core/imageio as natively) or RGBA pixels
 // {width, height, data}, 4 bytes a pixel row by row, alpha ignored.
 //
-//	load({files: {name: Uint8Array, …}, backend?, precision?, encoder?}) → {detector: boolean, backend, adapter, reason, precision, encoder}
+//	load({modelsUrl, detector?, backend?, precision?, encoder?} | {files: {name: Uint8Array, …}, backend?, precision?, encoder?}, onProgress?)
+//	→ {detector: boolean, backend, adapter, reason, precision, encoder}
+//	    modelsUrl, an absolute URL of a folder: the model files are fetched
+//	    from there, as detector (default true) and encoder ask, checked against their
+//	    manifests' sizes (and sha256.json, when the folder has it) and
+//	    counted to onProgress({phase: 'download', loaded, total}), then
+//	    onProgress({phase: 'prepare'}) (fetch.go); or files, by name:
 //	    face_recognition_model-weights_manifest.json and the shards it names
 //	    (required), and when given, the SSD detector's and the 68-point
 //	    landmark net's manifests and shards, which the face methods need,
@@ -166,7 +172,7 @@ func (a *api) serialized(fn func([]js.Value) (any, error)) func([]js.Value) (any
 
 func (a *api) load(args []js.Value) (any, error) {
 	opts := arg(args, 0)
-	fsys, err := filesOf(opts, "load")
+	fsys, err := faceModelFiles(opts, arg(args, 1)) // fetch.go
 	if err != nil {
 		return nil, err
 	}

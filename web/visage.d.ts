@@ -227,7 +227,7 @@ export interface LabeledFaceDescriptorsJSON {
   descriptors: number[][];
 }
 
-/** Loading progress: bytes of model weights, then the networks being set up. */
+/** Loading progress: bytes of model weights (total: what the manifests say they hold), then the networks being set up. */
 export type LoadProgress = { phase: 'download'; loaded: number; total: number } | { phase: 'prepare' };
 
 export interface LoadOptions {
@@ -372,7 +372,12 @@ export declare class Visage {
   static readonly version: string;
   /** Use Visage.load. */
   private constructor(workerUrl: URL, loadOptions: object);
-  /** Starts the worker and loads the models; rejects when a file is missing or malformed. */
+  /**
+   * Starts the worker and loads the models; rejects when a file is missing
+   * or malformed, or its size (or, where the folder has sha256.json, its
+   * SHA-256) is not what its manifest says: the message names the file and
+   * the bytes expected and received.
+   */
   static load(options?: LoadOptions): Promise<Visage>;
   /** Every face in the image, best score first; [] when there is none; chips adds each face's aligned chip. */
   detect(image: ImageInput, options?: { chips?: boolean }): Promise<DetectedFace[]>;

@@ -136,8 +136,10 @@ export class Visage {
    * with human-models' MobileFaceNet (192 numbers) or FaceRes (1024) on the
    * ArcFace chip, on the CPU (its .json and .bin must be in modelsUrl): the
    * gallery then holds only its descriptors, and importing a FaceMatcher
-   * (dlib) file rejects. Rejects when a file is missing or malformed, or the
-   * vault does not open.
+   * (dlib) file rejects. Rejects when a file is missing or malformed, its
+   * size (or SHA-256, where the folder has sha256.json) is not what its
+   * manifest says (a truncated download: the message names the file and the
+   * bytes expected and received), or the vault does not open.
    */
   static async load({
     modelsUrl = 'models/',

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"math"
 	"slices"
+	"strings"
 
 	"visage/core/tensor"
 )
@@ -64,6 +65,44 @@ func Load(fsys fs.FS) (*Net, error) {
 		}
 	}
 	return FromWeights(weights)
+}
+
+// File is one raw weight file Load reads: its name in manifest.json and the
+// bytes it must hold.
+type File struct {
+	Name string
+	Size int64
+}
+
+// Files parses manifest.json (raw) and lists the files Load reads, the
+// kernels and biases of the layers up to conv5_1, with the sizes the
+// manifest gives them, so that a loader fetches only those and can tell a
+// truncated download from a broken network. It fails when an entry is
+// missing, its size disagrees with its shape, or its file name is not a
+// plain relative path (it is resolved against the manifest's URL).
+func Files(raw []byte) ([]File, error) {
+	var m manifest
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("vgg19: %s: %w", ManifestName, err)
+	}
+	out := make([]File, 0, 2*len(convNames))
+	for _, name := range convNames {
+		for _, part := range []string{"kernel", "bias"} {
+			key := name + "/" + part
+			e, ok := m.Weights[key]
+			if !ok {
+				return nil, fmt.Errorf("vgg19: %s has no entry %q", ManifestName, key)
+			}
+			if !fs.ValidPath(e.Filename) || e.Filename == "." || strings.Contains(e.Filename, `\`) {
+				return nil, fmt.Errorf("vgg19: %s: entry %q names file %q, want a relative path without \"..\"", ManifestName, key, e.Filename)
+			}
+			if n := tensor.Size(e.Shape); n != e.Size || n == 0 {
+				return nil, fmt.Errorf("vgg19: %s (%s): manifest shape %v holds %d values but size is %d bytes", e.Filename, key, e.Shape, n, e.Size)
+			}
+			out = append(out, File{Name: e.Filename, Size: int64(e.Size)})
+		}
+	}
+	return out, nil
 }
 
 // readEntry reads, checks and dequantizes one raw file.

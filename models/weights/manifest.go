@@ -94,6 +94,64 @@ func Decode(fsys fs.FS, dir, label string, raw []byte) (map[string]*tensor.Tenso
 	return out, nil
 }
 
+// Need is what one group of a manifest needs from its shards: their paths,
+// as the manifest gives them, and how many bytes their concatenation must
+// hold (each weight's element count times its stored width: 4 for raw
+// float32 and int32, 2 for float16 and uint16, 1 for uint8).
+type Need struct {
+	Paths []string
+	Bytes int64
+}
+
+// Needs parses a manifest (a JSON array of groups, as Decode takes; label
+// names it in errors) and returns each group's Need, checking what Decode
+// checks of the manifest alone: shard paths, shapes, dtypes and
+// quantizations, names. A loader can then fetch the shards and compare their
+// sizes before decoding anything.
+func Needs(label string, raw []byte) ([]Need, error) {
+	var groups []group
+	if err := json.Unmarshal(raw, &groups); err != nil {
+		return nil, fmt.Errorf("weights: %s: not a TensorFlow.js weights manifest (a JSON array of {paths, weights}): %w", label, err)
+	}
+	if len(groups) == 0 {
+		return nil, fmt.Errorf("weights: %s: manifest lists no weight groups", label)
+	}
+	out := make([]Need, len(groups))
+	seen := make(map[string]bool)
+	names := make(map[string]bool)
+	for gi, g := range groups {
+		fail := func(err error) ([]Need, error) {
+			return nil, fmt.Errorf("weights: %s group %d: %w", label, gi, err)
+		}
+		if len(g.Paths) == 0 {
+			return fail(errors.New("no shard paths"))
+		}
+		for _, p := range g.Paths {
+			if err := shardPathError(p); err != nil {
+				return fail(err)
+			}
+			if seen[path.Clean(p)] {
+				return fail(fmt.Errorf("shard path %q is named twice in the manifest, want each shard in one group once", p))
+			}
+			seen[path.Clean(p)] = true
+		}
+		var bytes int64
+		for _, s := range g.Weights {
+			if names[s.Name] || s.Name == "" {
+				return fail(fmt.Errorf("weight name %q is empty or repeated", s.Name))
+			}
+			names[s.Name] = true
+			n, width, err := s.layout()
+			if err != nil {
+				return fail(fmt.Errorf("weight %q: %w", s.Name, err))
+			}
+			bytes += int64(n) * int64(width)
+		}
+		out[gi] = Need{Paths: slices.Clone(g.Paths), Bytes: bytes}
+	}
+	return out, nil
+}
+
 // loadGroup decodes one group's weights from its concatenated shards into
 // out. read holds the shard paths earlier groups read; a shard is read once.
 func loadGroup(fsys fs.FS, dir string, g group, read map[string]bool, out map[string]*tensor.Tensor) error {
