@@ -56,7 +56,7 @@ type jsHeadMatch struct {
 // numbers is refused and the current one kept; null goes back to plain
 // distance. Then the Faces view's control loads a head file and goes back.
 func TestHeadAPI(t *testing.T) {
-	pipe := nativePipeline(t)
+	pipe := nativePipeline(t).ForDecisions() // as enroll, verify and identify encode
 	photos := map[string][]byte{}
 	encs := map[string][]float32{}
 	for key, rel := range map[string]string{"A1": lfwEnrollA, "A2": lfwCameraA, "B": lfwCameraB} {

@@ -27,21 +27,6 @@ func (a *api) photo(args []js.Value, i int, op string) (*tensor.Tensor, error) {
 	return imageOf(arg(args, i), op)
 }
 
-// facesIn returns every face that the live pipeline finds in the image
-// argument args[0] of op; a photo without faces is an empty result, not an
-// error.
-func (a *api) facesIn(args []js.Value, op string) ([]face.Face, error) {
-	img, err := a.photo(args, 0, op)
-	if err != nil {
-		return nil, err
-	}
-	faces, err := a.live.Faces(img)
-	if errors.Is(err, face.ErrNoFace) {
-		return nil, nil
-	}
-	return faces, err
-}
-
 // detect(image, {chips}?) → [{box, score, landmarks, descriptor, chip?}, …];
 // with chips: true each face also has the aligned chip its descriptor was
 // computed from, as RGBA pixels {width, height, data}.
@@ -177,7 +162,28 @@ func (a *api) steps(args []js.Value, op string) (*face.Pipeline, *tensor.Tensor,
 
 // identify(image) → [{box, score, name, distance}, …]
 func (a *api) identify(args []js.Value) (any, error) {
-	faces, err := a.facesIn(args, "identify")
+	img, err := a.photo(args, 0, "identify")
+	if err != nil {
+		return nil, err
+	}
+	finder := a.deciding
+	if o := arg(args, 1); !o.IsUndefined() {
+		if o.Type() != js.TypeObject {
+			return nil, fmt.Errorf("identify: options must be an object, found %s", describe(o))
+		}
+		if f := o.Get("fast"); !f.IsUndefined() {
+			if f.Type() != js.TypeBoolean {
+				return nil, fmt.Errorf("identify: fast must be a boolean, found %s", describe(f))
+			}
+			if f.Bool() {
+				finder = a.live
+			}
+		}
+	}
+	faces, err := finder.Faces(img)
+	if errors.Is(err, face.ErrNoFace) {
+		faces, err = nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +243,7 @@ func (a *api) verify(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := a.live.LargestFace(img)
+	f, err := a.deciding.LargestFace(img)
 	if err != nil {
 		return nil, fmt.Errorf("verify %q: %w", name, err)
 	}

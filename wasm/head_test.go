@@ -32,7 +32,7 @@ func classifierJSON(t *testing.T, dim int) string {
 // otherwise; distance and threshold stay plain distance's; a bad head
 // rejects and keeps the current one; null goes back to plain distance.
 func TestSetHead(t *testing.T) {
-	a := &api{live: fakeFinder{}, enrolling: fakeFinder{}}
+	a := &api{live: fakeFinder{}, deciding: fakeFinder{}, enrolling: fakeFinder{}}
 	a.setGallery(newGallery())
 	must(t, "enroll", call(a.enroll, "Ada", pixel(1, 0)))
 	must(t, "enroll", call(a.enroll, "Bob", pixel(3, 0)))

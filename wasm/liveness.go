@@ -205,7 +205,7 @@ func (a *api) livenessEnd(args []js.Value) (any, error) {
 // observe finds the session's tracked face in img: the face nearest its
 // last box, or the largest at first; nil when there is none.
 func (a *api) observe(ss *session, img *tensor.Tensor) (*liveness.Observation, error) {
-	faces, err := a.live.Faces(img)
+	faces, err := a.deciding.Faces(img)
 	if errors.Is(err, face.ErrNoFace) {
 		return nil, nil
 	}

@@ -149,9 +149,10 @@ type api struct {
 	net       *facerec.Net
 	backend   *backend       // where the networks run (nil: the CPU, before load)
 	encoder   face.Encoder   // net, on the backend's GPU when it has one (a faceEncoder), or MobileFaceNet
-	live      faceFinder     // face-api.js's detector defaults: what detect, identify and verify use
+	live      faceFinder     // face-api.js's detector defaults, one chip a face: detect, and identify's {fast} camera overlay
 	pipeline  *face.Pipeline // live itself, for detectFaces and landmarks (nil where tests fake live)
-	enrolling faceFinder     // also tries a lower score and a padded image: an enrollment photo is known to hold a face
+	deciding  faceFinder     // live for decisions: four chips a face (face.Pipeline.ForDecisions): verify, identify, unlock
+	enrolling faceFinder     // deciding that also tries a lower score and a padded image: an enrollment photo is known to hold a face
 	people    *vault.Gallery // the gallery: in memory, or in IndexedDB after openVault (gallery.go)
 	gallery   *face.Gallery  // people's matcher
 	vaultDB   *webvault.DB   // where people is kept; nil while in memory
@@ -267,7 +268,8 @@ func (a *api) load(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.live, a.pipeline, a.enrolling = p, p, p.WithPhotoFallbacks(tinyOnBackend)
+	a.live, a.pipeline = p, p
+	a.deciding, a.enrolling = p.ForDecisions(), p.WithPhotoFallbacks(tinyOnBackend).ForDecisions()
 	if err := a.liveness.loadPassive(fsys); err != nil {
 		return nil, err
 	}

@@ -195,7 +195,7 @@ func people(g js.Value) string {
 }
 
 func TestEnrollVerifyIdentify(t *testing.T) {
-	a := &api{live: fakeFinder{}, enrolling: fakeFinder{}}
+	a := &api{live: fakeFinder{}, deciding: fakeFinder{}, enrolling: fakeFinder{}}
 	a.setGallery(newGallery())
 	if got := must(t, "identify (empty gallery)", call(a.identify, pixel(1, 0))); got.Length() != 1 ||
 		!got.Index(0).Get("name").IsNull() || !got.Index(0).Get("distance").IsNull() {
@@ -264,7 +264,7 @@ func TestEnrollVerifyIdentify(t *testing.T) {
 }
 
 func TestGalleryEditExportImport(t *testing.T) {
-	a := &api{live: fakeFinder{}, enrolling: fakeFinder{}}
+	a := &api{live: fakeFinder{}, deciding: fakeFinder{}, enrolling: fakeFinder{}}
 	a.setGallery(newGallery())
 	must(t, "enroll", call(a.enroll, "Ada", pixel(1, 0)))
 	must(t, "enroll", call(a.enroll, "Bob", pixel(3, 0)))

@@ -194,7 +194,7 @@ export async function startFaces(visage, { say, progress }) {
       const started = performance.now();
       let faces;
       try {
-        faces = await v.identify(el.video);
+        faces = await v.identify(el.video, { fast: true }); // the overlay only labels: one chip a face
       } catch (err) {
         if (run === cameraRun) {
           say(`The camera picture could not be analysed: ${err.message}`, true);

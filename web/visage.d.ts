@@ -400,8 +400,8 @@ export declare class Visage {
   unlock(name: string, video: LiveVideo, options?: UnlockOptions): Promise<UnlockResult>;
   /** Whether frames (default 6) of a live video show a live face, without a challenge. */
   liveness(video: LiveVideo, options?: { frames?: number }): Promise<LivenessResult>;
-  /** Every face in the image with the closest enrolled person. */
-  identify(image: ImageInput): Promise<IdentifiedFace[]>;
+  /** Every face in the image with the closest enrolled person (four chips a face; fast: one, for a live overlay). */
+  identify(image: ImageInput, options?: { fast?: boolean }): Promise<IdentifiedFace[]>;
   gallery(): Promise<GalleryInfo>;
   removePerson(name: string): Promise<GalleryInfo>;
   renamePerson(oldName: string, newName: string): Promise<GalleryInfo>;

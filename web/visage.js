@@ -297,9 +297,14 @@ export class Visage {
     }
   }
 
-  /** Names every face in the image: the closest enrolled person, or null. */
-  async identify(image) {
-    return this.#callWithImage('identify', [], image);
+  /**
+   * Names every face in the image: the closest enrolled person, or null.
+   * Faces are encoded as enroll and verify encode them (four chips a face,
+   * the setting of the README's accuracy); {fast: true} encodes one chip a
+   * face, four times cheaper, for a live overlay that only labels.
+   */
+  async identify(image, { fast = false } = {}) {
+    return this.#callWithImage('identify', [], image, [{ fast }]);
   }
 
   /** The enrolled people and the threshold. */

@@ -23,6 +23,7 @@ type faceSource struct {
 	modelsDir string
 	aligned   bool
 	align     string
+	mirror    bool
 	encoder   string           // --encoder: face.EncoderDlib or face.EncoderMobileFaceNet
 	all       bool             // --all, where the command offers it
 	fl        *flag.FlagSet    // for --json, to print {"error":"no_face"}
@@ -35,7 +36,8 @@ func (s *faceSource) addFlags(fl *flag.FlagSet) {
 	fl.StringVar(&s.modelsDir, "models", "", "`DIR` of face-api.js's model files (default $"+
 		assets.EnvFaceModels+", else node_modules/@vladmandic/face-api/model above the working directory)")
 	fl.BoolVar(&s.aligned, "aligned", false, "the images are aligned face chips (like dlib's 150x150 chips): encode each whole image")
-	fl.StringVar(&s.align, "align", face.AlignSimilarity.String(), "how a detected face becomes a dlib chip: similarity (dlib template), faceapi (face-api.js's crop) or both (their descriptors' mean)")
+	fl.StringVar(&s.align, "align", face.AlignBoth.String(), "how a detected face becomes a dlib chip: similarity (dlib template), faceapi (face-api.js's crop) or both (their descriptors' mean; with --mirror the decision setting, 99.08% on LFW)")
+	fl.BoolVar(&s.mirror, "mirror", true, "average each chip's descriptor with its mirror image's (--align similarity --mirror=false: one chip a face, four times faster)")
 	fl.StringVar(&s.encoder, "encoder", face.EncoderDlib, "face encoder: dlib (128 numbers, threshold 0.6), mobilefacenet (192) or faceres (1024), the last two on the ArcFace 5-point chip (human-models); a database holds one encoder's descriptors")
 	s.fl = fl
 }
@@ -259,6 +261,7 @@ func (s *faceSource) load() error {
 		}
 		s.pipe = s.pipe.WithPhotoFallbacks(tiny)
 		s.pipe.MaxDetectSide = face.DefaultMaxDetectSide
+		s.pipe.Mirror = s.mirror
 	}
 	s.net = net
 	return nil

@@ -453,6 +453,22 @@ func (p Pipeline) WithPhotoFallbacks(tiny TinyDetector) *Pipeline {
 	return &p
 }
 
+// ForDecisions returns a copy of p set up for decisions (enroll, verify,
+// unlock, and identify on demand): both alignments' chips (AlignBoth) with
+// their mirror images, four descriptors averaged, which scored 99.08% on
+// LFW's 10 folds against 98.78% for the similarity chip alone (README,
+// "Accuracy on LFW"), at four times the encoder's cost. A Dlib encoder's own
+// alignment is set to match; other encoders keep their chips and gain the
+// mirror. The camera overlay keeps the one-chip pipeline.
+func (p Pipeline) ForDecisions() *Pipeline {
+	p.Align, p.Mirror = AlignBoth, true
+	if d, ok := p.Encoder.(Dlib); ok {
+		d.Align = AlignBoth
+		p.Encoder = d
+	}
+	return &p
+}
+
 // LoadPipeline loads the SSD detector and the 68-point landmark net from
 // fsys (the face-api.js model folder) and returns a pipeline with
 // face-api.js's detector defaults, enc as encoder and alignment a.

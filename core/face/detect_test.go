@@ -205,3 +205,17 @@ func TestPickDetection(t *testing.T) {
 		t.Error("no detections: want -1")
 	}
 }
+
+// TestForDecisions: the decision setting is both alignments with their
+// mirror images, for a bare encoder and for Dlib's own alignment, and the
+// pipeline it copies is left as it was.
+func TestForDecisions(t *testing.T) {
+	p := Pipeline{Align: AlignSimilarity, Encoder: Dlib{Align: AlignSimilarity}}
+	d := p.ForDecisions()
+	if d.Align != AlignBoth || !d.Mirror || d.Encoder.(Dlib).Align != AlignBoth {
+		t.Errorf("ForDecisions: align %v, mirror %v, Dlib's align %v; want both, true, both", d.Align, d.Mirror, d.Encoder.(Dlib).Align)
+	}
+	if p.Align != AlignSimilarity || p.Mirror || p.Encoder.(Dlib).Align != AlignSimilarity {
+		t.Error("ForDecisions changed the pipeline it copies")
+	}
+}

@@ -124,6 +124,10 @@ var benches = []bench{
 		ours: "landmarks", peerModule: "faceapi.mjs", peers: faceAPI("landmarks"), oursInputs: photoFiles()},
 	{name: "pipeline", runs: 6, warmup: 2, items: len(photos), native: pipelineNative,
 		ours: "detect", peerModule: "faceapi.mjs", peers: faceAPI("pipeline"), oursInputs: photoFiles()},
+	// A decision (identify, as verify and enroll encode: four chips a
+	// face) beside the pipeline's one chip; face-api.js has no such setting.
+	{name: "decision", runs: 6, warmup: 2, items: len(photos), native: decisionNative,
+		ours: "identify", oursInputs: photoFiles()},
 	// MobileFaceNet (--encoder mobilefacenet) natively only: the page
 	// loads it on request and no peer runs it.
 	{name: "encode-mobilefacenet", runs: 15, warmup: 3, items: 1, native: mobileFaceNetNative},
@@ -691,10 +695,21 @@ func landmarksNative() (func() error, error) {
 // pipelineNative decodes each photo and detects, landmarks, aligns and
 // encodes all its faces, as faceapi.mjs's pipeline does (from decoded
 // pixels: the browser's decoding is outside its timing, ours inside).
-func pipelineNative() (func() error, error) {
+func pipelineNative() (func() error, error) { return wholePhotoNative(false) }
+
+// decisionNative is pipelineNative in the decision setting: four chips a
+// face (face.Pipeline.ForDecisions), as enroll, verify and identify encode.
+func decisionNative() (func() error, error) { return wholePhotoNative(true) }
+
+// wholePhotoNative times Faces over the bench photos, in the decision
+// setting when forDecisions.
+func wholePhotoNative(forDecisions bool) (func() error, error) {
 	p, err := faceModels()
 	if err != nil {
 		return nil, err
+	}
+	if forDecisions {
+		p = p.ForDecisions()
 	}
 	_, raw, err := decodedPhotos()
 	if err != nil {
