@@ -447,7 +447,7 @@ func TestAPIContract(t *testing.T) {
 		{"encode(not an image)", got.NotAnImage, "unrecognised image format"},
 		{"encode(short pixels)", got.ShortPixels, "2x2 RGBA pixels need 16 bytes of data, found 3"},
 		{"encode(42)", got.NotEncodable, "encode expects a Blob, bytes, ImageData"},
-		{"compare(a, [1, 2])", got.ShortDescriptor, "second descriptor: face: descriptor must have 128 numbers, found 2"},
+		{"compare(a, [1, 2])", got.ShortDescriptor, "second descriptor: expected 128 (dlib), 192 (mobilefacenet) or 1024 (faceres) numbers, found 2"},
 		{"compare(a, a, 5)", got.BadThreshold, "threshold must be in (0, 1], found 5"},
 	})
 	if got.Self.Distance != 0 || !got.Self.Match || got.Self.Threshold != face.DefaultThreshold || got.SelfDistance != 0 {
