@@ -32,6 +32,7 @@ export async function startCompare(visage, { say }) {
       if (s.input.files.length > 0) {
         pick(s, s.input.files[0]);
       }
+      s.input.value = ''; // so that choosing the same file again is a change too
     });
     s.drop.addEventListener('dragover', (ev) => {
       ev.preventDefault();
