@@ -796,6 +796,7 @@ export async function startFaces(visage, { say }) {
     const rule = info.higherIsSame ? `P(same) above ${dist(info.threshold)}` : `head distance below ${dist(info.threshold)}`;
     el.headStatus.textContent = `Decisions use the ${info.kind} head from ${file.name}: same person when ${rule}.`;
     el.headClear.hidden = false;
+    el.headClear.closest('details').open = true; // a rule other than plain distance is in force: it shows
     say(`Loaded the comparison file ${file.name}.`, false, el.thresholdNote);
     await relabel();
   }, el.thresholdNote);
