@@ -126,6 +126,10 @@ func TestArtView(t *testing.T) {
 	if steps != strconv.Itoa(artSteps) || err0 != nil || err1 != nil || !(j1 < j0) {
 		t.Errorf("after %s steps (want %d) the cost went from %q to %q: want it lower", steps, artSteps, first, last)
 	}
+	// The cost is said in words (3.9 billion), not e-notation (issue #22).
+	if cost := eval[string](p, `document.getElementById('art-cost').innerText + ' ' + document.getElementById('status').innerText`); strings.Contains(cost, "e+") || !strings.Contains(cost, "cost J fell from") {
+		t.Errorf("the cost reads %q, want \"The cost J fell from N to M\" in words", cost)
+	}
 	// Chromium here has no WebGPU adapter: the steps ran on the CPU, and the
 	// line says so (TestArtWebGPU checks the GPU's runs).
 	if eta := eval[string](p, `document.getElementById('art-eta').textContent`); !strings.HasPrefix(eta, fmt.Sprintf("%d steps in ", artSteps)) || !strings.HasSuffix(eta, " on the CPU") {

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"syscall/js"
@@ -121,9 +120,11 @@ func (a *api) importGallery(args []js.Value) (any, error) {
 	return a.galleryInfo(nil)
 }
 
-// exportGallery() → string in FaceMatcher.toJSON's layout.
+// exportGallery() → string in FaceMatcher.toJSON's layout, with the
+// thumbnails beside it (vault.ToFaceMatcher), so that an import of the file
+// into an emptied gallery shows the people's pictures again.
 func (a *api) exportGallery([]js.Value) (any, error) {
-	data, err := json.Marshal(a.gallery)
+	data, err := vault.ToFaceMatcher(a.people)
 	if err != nil {
 		return nil, err
 	}

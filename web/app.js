@@ -10,12 +10,56 @@ import { startArt } from './art.js';
 const status = document.getElementById('status');
 const progress = document.getElementById('progress');
 
+// The status line belongs to the view in sight: each view's last message is
+// kept (lines) and shown while that view is, so that "Done: same person."
+// from Compare does not sit over the Art view. Until a view has said
+// anything, it shows the page's own line (loading, ready).
+const lines = new Map(); // view name → {text, isError}
+let pageLine = { text: status.textContent, isError: false };
+
+// render shows the line of the view in sight. A message also written in a
+// note beside the control (near, itself a live region) is hidden from
+// screen readers here, so that it is announced once, where it is.
+function render(near) {
+  const { text, isError } = lines.get(currentView()) ?? pageLine;
+  if (near) {
+    const span = document.createElement('span');
+    span.setAttribute('aria-hidden', 'true');
+    span.textContent = text;
+    status.replaceChildren(span);
+  } else {
+    status.textContent = text;
+  }
+  status.title = text; // the line shows two lines at most
+  status.classList.toggle('error', isError);
+}
+
 // ui is what the views share: the status line and the progress bar.
 const ui = {
-  // say shows text in the status line, as an error or not.
+  // say shows text in the page's status line (loading, ready, failed), as
+  // an error or not, in every view, over what the views said before.
   say(text, isError = false) {
-    status.textContent = text;
-    status.classList.toggle('error', isError);
+    pageLine = { text, isError };
+    lines.clear();
+    render();
+  },
+  // forView returns the say a view uses: say(text, isError, near) keeps
+  // text as the view's status and, when near (a note beside the control the
+  // user pressed) is given, writes it there too.
+  forView(view) {
+    return {
+      ...ui,
+      say(text, isError = false, near = null) {
+        lines.set(view, { text, isError });
+        if (near) {
+          near.textContent = text;
+          near.classList.toggle('error', isError);
+        }
+        if (view === currentView()) {
+          render(near);
+        }
+      },
+    };
   },
   // progress shows a fraction in [0, 1], an indeterminate bar for null, and
   // hides the bar for undefined.
@@ -56,6 +100,7 @@ function showView(focus) {
       a.removeAttribute('aria-current');
     }
   }
+  render();
   document.dispatchEvent(new CustomEvent('viewchange', { detail: { view: name } }));
 }
 window.addEventListener('hashchange', () => showView(true));
@@ -88,8 +133,9 @@ async function showBackend(v) {
   const { backend, adapter, reason } = await v.backend();
   backendLine.textContent =
     backend === 'webgpu'
-      ? `Runs on WebGPU (${adapter}): face detection, landmarks and descriptors.`
-      : `Runs on the CPU: ${reason}.`;
+      ? `Runs on WebGPU, the graphics card (${adapter}): finding, measuring and comparing faces.`
+      : `Runs on the CPU: ${plainReason(reason)}.`;
+  backendLine.title = backend === 'webgpu' ? '' : reason; // the browser's own words, for whoever asks
   backendLine.dataset.backend = backend;
   backendLine.hidden = false;
 }
@@ -104,16 +150,37 @@ visage.then(
 
 // Each view resolves once it is usable (the Faces view with what to say
 // first); the page is ready when all are.
-Promise.all([visage, startFaces(visage, ui), startCompare(visage, ui), startArt(visage, ui)]).then(
+Promise.all([
+  visage,
+  startFaces(visage, ui.forView('faces')),
+  startCompare(visage, ui.forView('compare')),
+  startArt(visage, ui.forView('art')),
+]).then(
   ([, facesReady]) => {
     ui.progress(undefined);
-    ui.say(`Ready. ${facesReady}`);
+    ui.say('Ready.');
+    ui.forView('faces').say(`Ready. ${facesReady}`); // what to do first, said where it is done
   },
   (err) => {
     ui.progress(undefined);
     ui.say(`Could not start: ${err.message}`, true);
   },
 );
+
+// plainReason says in plain words why the CPU runs (reason: the core's
+// words, such as "webgpu: requestAdapter returned no adapter").
+function plainReason(reason) {
+  if (/asked for/i.test(reason)) {
+    return 'the page was asked to use it (?backend=cpu)';
+  }
+  if (/software/i.test(reason)) {
+    return 'the only graphics card this browser offers is a software one, slower than the CPU';
+  }
+  if (/lost|out of memory/i.test(reason)) {
+    return 'the graphics card stopped working, so the CPU took over';
+  }
+  return 'this browser lets web pages use no graphics card here (no WebGPU)';
+}
 
 function mb(bytes) {
   return `${(bytes / 1e6).toFixed(1)} MB`;

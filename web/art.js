@@ -56,6 +56,7 @@ export async function startArt(visage, ui) {
     maps: byId('art-maps'),
     units: byId('art-units'),
     featuresHint: byId('art-features-hint'),
+    note: byId('art-note'),
   };
   const { say } = ui;
   const have = { content: false, style: false };
@@ -231,7 +232,7 @@ export async function startArt(visage, ui) {
   // ---- Settings ----
 
   const showStrength = () => {
-    el.strengthValue.textContent = `β/α = ${strength().toPrecision(2)}`;
+    el.strengthValue.textContent = `${fmt(strength())}× (β/α)`;
   };
   // strength maps the slider (0..100) to β/α logarithmically, from 4/√1000
   // (about 0.13) to 4·√1000 (about 126); the middle, 50, is the course's 4.
@@ -258,12 +259,16 @@ export async function startArt(visage, ui) {
     }
     await v.loadStyleNetwork({
       onProgress(p) {
+        // Shown beside Paint too: the first run waits for this.
         if (p.phase === 'download') {
           ui.progress(p.total ? p.loaded / p.total : null);
-          say(`Loading VGG-19: ${mb(p.loaded)} of ${mb(p.total)}…`);
+          say(`Loading the style network (VGG-19): ${mb(p.loaded)} of ${mb(p.total)}…`);
+          el.eta.textContent = `Loading the style network: ${mb(p.loaded)} of ${mb(p.total)}…`;
+          el.bar.value = p.total ? p.loaded / p.total : 0;
         } else {
           ui.progress(null);
-          say('Setting up VGG-19…');
+          say('Setting up the style network…');
+          el.eta.textContent = 'Setting up the style network…';
         }
       },
     });
@@ -346,14 +351,14 @@ export async function startArt(visage, ui) {
         },
       });
       el.eta.textContent = `${steps} steps in ${seconds(performance.now() - started)} ${ranOn}`;
-      say(`Done: ${steps} steps in ${seconds(performance.now() - started)}, the cost fell from ${fmt(loss[0])} to ${fmt(loss.at(-1))}.`);
+      say(`Done: ${steps} steps in ${seconds(performance.now() - started)}, the cost fell from ${fmt(loss[0])} to ${fmt(loss.at(-1))}.`, false, el.note);
     } catch (err) {
       if (err.name === 'AbortError') {
         el.eta.textContent = `Stopped at step ${loss.length} of ${steps}`;
-        say(`Stopped after ${loss.length} steps.`);
+        say(`Stopped after ${loss.length} steps.`, false, el.note);
       } else {
         imagesSet = false;
-        say(`Could not paint: ${err.message}`, true);
+        say(`Could not paint: ${err.message}`, true, el.note);
       }
     } finally {
       run = null;
@@ -366,7 +371,7 @@ export async function startArt(visage, ui) {
 
   el.cancel.addEventListener('click', () => {
     run?.controller.abort();
-    say('Stopping after this chunk of steps…');
+    say('Stopping after this chunk of steps…', false, el.note);
   });
 
   // showImage draws the generated image (RGBA pixels) into the result canvas.
@@ -380,7 +385,7 @@ export async function startArt(visage, ui) {
   }
 
   function showCost(loss, step) {
-    el.cost.textContent = `Cost J: ${fmt(loss[0])} → ${fmt(loss.at(-1))}`;
+    el.cost.textContent = `The cost J fell from ${fmt(loss[0])} to ${fmt(loss.at(-1))} (lower: closer to the photo's content and the painting's style).`;
     el.result.dataset.steps = String(step);
     el.loss.dataset.first = String(loss[0]);
     el.loss.dataset.last = String(loss.at(-1));
@@ -393,7 +398,7 @@ export async function startArt(visage, ui) {
       a.download = 'visage-art.png';
       a.click();
       setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-      say('Saved visage-art.png.');
+      say('Saved visage-art.png.', false, el.note);
     }, 'image/png');
   });
 
@@ -521,8 +526,10 @@ function prettyName(file) {
   return base.charAt(0).toUpperCase() + base.slice(1);
 }
 
+// fmt writes a number in plain words: 3.9 billion, 12 thousand, 0.042 (no
+// 3.91e+9).
 function fmt(v) {
-  return Number(v).toPrecision(3);
+  return new Intl.NumberFormat('en', { notation: 'compact', compactDisplay: 'long', maximumSignificantDigits: 2 }).format(Number(v));
 }
 
 function seconds(ms) {

@@ -38,7 +38,7 @@ function denialWords(r, name) {
  * Wires up the view. Resolves, once visage has loaded and the saved gallery is
  * restored, with a sentence saying what to do first.
  */
-export async function startFaces(visage, { say, progress }) {
+export async function startFaces(visage, { say }) {
   const el = {
     stage: byId('stage'),
     video: byId('camera'),
@@ -76,6 +76,12 @@ export async function startFaces(visage, { say, progress }) {
     headFile: byId('head-file'),
     headClear: byId('head-clear'),
     headStatus: byId('head-status'),
+    stageNote: byId('stage-note'),
+    enrollNote: byId('enroll-note'),
+    enrollProgress: byId('enroll-progress'),
+    whoNote: byId('who-note'),
+    peopleNote: byId('people-note'),
+    thresholdNote: byId('threshold-note'),
   };
 
   let v = null; // the loaded Visage
@@ -85,6 +91,7 @@ export async function startFaces(visage, { say, progress }) {
   let cameraRun = 0; // counts camera starts, so that a stopped loop ends
   let busy = 0; // actions in progress: the camera loop sends no frame meanwhile
   let relockTimer = null; // re-locks an unlock after RELOCK_MS
+  let pending = []; // photos chosen with "From photos…" before a name was typed
 
   // ---- The stage: camera or photo, with the faces drawn over it ----
 
@@ -95,6 +102,7 @@ export async function startFaces(visage, { say, progress }) {
     el.photo.hidden = which !== 'photo';
     el.stageHint.hidden = which !== null;
     el.stage.classList.toggle('empty', which === null);
+    el.stage.classList.toggle('photo', which === 'photo'); // as large as the photo, not larger
     el.whoResult.replaceChildren(); // it named the faces of what was shown before
     clearOverlay();
   }
@@ -113,33 +121,47 @@ export async function startFaces(visage, { say, progress }) {
     }
     const ctx = c.getContext('2d');
     ctx.clearRect(0, 0, width, height);
-    const font = Math.max(12, Math.round(Math.max(width, height) / 36));
-    ctx.font = `600 ${font}px system-ui, sans-serif`;
-    ctx.lineWidth = Math.max(2, font / 6);
+    const base = Math.max(12, Math.round(Math.max(width, height) / 36));
+    const labels = []; // [x, y, width, height] of each label, in source pixels
     for (const f of faces) {
       const { x, y, width: w, height: h } = f.box;
       const known = f.name !== null;
       const colour = known ? '#1fa35a' : '#e0a100';
+      ctx.lineWidth = Math.max(2, base / 6);
       ctx.strokeStyle = colour;
       ctx.strokeRect(x, y, w, h);
+      // The label stays inside the picture: a smaller font when it is
+      // wider than the picture, moved in from the edges, below the box
+      // when there is no room above it, and inside at the bottom edge.
       const text = faceLabel(f);
-      const tw = ctx.measureText(text).width + font * 0.6;
-      const ty = y > font * 1.5 ? y - font * 1.4 : y + h;
+      let font = base;
+      ctx.font = `600 ${font}px system-ui, sans-serif`;
+      const fit = width / (ctx.measureText(text).width + font * 0.6);
+      if (fit < 1) {
+        font = Math.max(6, Math.floor(font * fit));
+        ctx.font = `600 ${font}px system-ui, sans-serif`;
+      }
+      const tw = Math.min(width, ctx.measureText(text).width + font * 0.6);
+      const th = font * 1.4;
+      const lx = clamp(x - ctx.lineWidth / 2, 0, width - tw);
+      const ly = clamp(y > th + font * 0.1 ? y - th : y + h, 0, height - th);
       ctx.fillStyle = colour;
-      ctx.fillRect(x - ctx.lineWidth / 2, ty, tw, font * 1.4);
+      ctx.fillRect(lx, ly, tw, th);
       ctx.fillStyle = '#000';
-      ctx.fillText(text, x + font * 0.3, ty + font * 1.05);
+      ctx.fillText(text, lx + font * 0.3, ly + font * 1.05, tw - font * 0.6);
+      labels.push([lx, ly, tw, th].map(Math.round));
     }
+    c.dataset.labels = JSON.stringify(labels); // where the labels are (the e2e test checks them)
   }
 
   // ---- The camera ----
 
   async function startCamera() {
     if (!navigator.mediaDevices?.getUserMedia) {
-      say('This browser offers no camera here (it needs https or localhost).', true);
+      say('This browser offers no camera here (it needs https or localhost).', true, el.stageNote);
       return;
     }
-    say('Starting the camera…');
+    say('Starting the camera…', false, el.stageNote);
     try {
       stream = await navigator.mediaDevices.getUserMedia({
         video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: 'user' },
@@ -147,14 +169,14 @@ export async function startFaces(visage, { say, progress }) {
       });
     } catch (err) {
       stream = null;
-      say(cameraProblem(err), true);
+      say(cameraProblem(err), true, el.stageNote);
       return;
     }
     el.video.srcObject = stream;
     await el.video.play();
     showSource('camera');
     el.cameraToggle.textContent = 'Stop camera';
-    say('Camera on. Faces are boxed and named as they are recognised.');
+    say('Camera on. Faces are boxed and named as they are recognised.', false, el.stageNote);
     cameraLoop(++cameraRun);
   }
 
@@ -197,7 +219,7 @@ export async function startFaces(visage, { say, progress }) {
         faces = await v.identify(el.video, { fast: true }); // the overlay only labels: one chip a face
       } catch (err) {
         if (run === cameraRun) {
-          say(`The camera picture could not be analysed: ${err.message}`, true);
+          say(`The camera picture could not be analysed: ${err.message}`, true, el.stageNote);
           stopCamera();
         }
         return;
@@ -237,14 +259,14 @@ export async function startFaces(visage, { say, progress }) {
     try {
       canvas = await drawFile(file, el.photo);
     } catch (err) {
-      say(`Could not open ${file.name}: ${err.message}`, true);
+      say(`Could not open ${file.name}: ${err.message}`, true, el.stageNote);
       return;
     }
     stopCamera();
     showSource('photo');
-    say(`Showing ${file.name}.`);
+    say(`Showing ${file.name}.`, false, el.stageNote);
     if (v) {
-      await who(canvas);
+      await act(null, () => who(canvas), el.whoNote);
     }
   }
 
@@ -272,39 +294,56 @@ export async function startFaces(visage, { say, progress }) {
 
   // inView returns the stage's current picture (a frame of the camera, or the
   // photo) as an image the API takes, or null with a message said.
-  async function inView() {
+  async function inView(note) {
     if (source === 'camera' && el.video.readyState >= 2) {
       return createImageBitmap(el.video);
     }
     if (source === 'photo') {
       return el.photo;
     }
-    say('Start the camera or choose a photo first.', true);
+    say('Start the camera or choose a photo first.', true, note);
     return null;
   }
 
   // act runs fn while the camera loop holds back, with button (if any)
   // marked busy meanwhile (not disabled: that would take the keyboard focus
-  // away), and says any error. A click on a busy button is ignored.
-  async function act(button, fn) {
+  // away), and says any error, in note (the card's message line) and the
+  // status line. A step that takes more than a second says "Working…" in
+  // note meanwhile, unless it said something itself. A click on a busy
+  // button is ignored.
+  async function act(button, fn, note) {
     if (button?.getAttribute('aria-busy') === 'true') {
       return;
     }
     button?.setAttribute('aria-busy', 'true');
     busy++;
+    const before = note?.textContent;
+    const slow = note && setTimeout(() => {
+      if (note.textContent === before) {
+        note.textContent = 'Working…';
+        note.classList.remove('error');
+      }
+    }, 1000);
     try {
       await fn();
     } catch (err) {
-      say(err.message.replace(/^visage: /, ''), true);
+      say(err.message.replace(/^visage: /, ''), true, note);
     } finally {
+      clearTimeout(slow);
+      if (note?.textContent === 'Working…') {
+        note.textContent = '';
+      }
       busy--;
       button?.removeAttribute('aria-busy');
       updateControls();
     }
   }
 
-  // who identifies every face in image, labels them on the stage and lists them.
-  async function who(image) {
+  // who identifies every face in image, labels them on the stage and lists
+  // them, saying what it found in the card's note (and the status line,
+  // unless quiet: a relabelling after another action leaves that action's
+  // message there).
+  async function who(image, quiet = false) {
     const faces = await v.identify(image);
     drawFaces(faces, image.width, image.height);
     el.whoResult.replaceChildren(
@@ -316,18 +355,33 @@ export async function startFaces(visage, { say, progress }) {
       }),
     );
     const known = faces.filter((f) => f.name !== null);
+    let text;
     if (faces.length === 0) {
-      say('No face found.');
+      text = 'No face found.';
     } else if (faces.length === 1) {
-      say(known.length ? `This is ${known[0].name} (distance ${dist(known[0].distance)}).` : 'Not recognized.');
+      text = known.length ? `This is ${known[0].name} (distance ${dist(known[0].distance)}).` : 'Not recognized.';
     } else {
-      say(`${faces.length} faces: ${faces.map((f) => f.name ?? 'not recognized').join(', ')}.`);
+      text = `${faces.length} faces: ${faces.map((f) => f.name ?? 'not recognized').join(', ')}.`;
+    }
+    if (quiet) {
+      el.whoNote.textContent = text;
+      el.whoNote.classList.remove('error');
+    } else {
+      say(text, false, el.whoNote);
+    }
+  }
+
+  // relabel names the faces of the photo on the stage again, after a change
+  // to the people or the threshold (the camera's loop relabels by itself).
+  async function relabel() {
+    if (source === 'photo' && v) {
+      await who(el.photo, true);
     }
   }
 
   el.who.addEventListener('click', () =>
     act(el.who, async () => {
-      const image = await inView();
+      const image = await inView(el.whoNote);
       if (!image) {
         return;
       }
@@ -336,7 +390,7 @@ export async function startFaces(visage, { say, progress }) {
       } finally {
         image.close?.(); // a camera frame's ImageBitmap
       }
-    }),
+    }, el.whoNote),
   );
 
   // Unlock runs the liveness challenge on the camera stream only (a photo
@@ -414,58 +468,104 @@ export async function startFaces(visage, { say, progress }) {
 
   // ---- Enrollment ----
 
+  // enrollName returns the name typed, or '' with a request to type one.
   function enrollName() {
     const name = el.enrollName.value.trim();
     if (!name) {
-      say('Type the name to enroll first.', true);
+      const n = pending.length;
+      say(n > 0 ? `${photos(n)} chosen: type the name, then press Enroll.` : 'Type the name to enroll first.', n === 0, el.enrollNote);
       el.enrollName.focus();
     }
     return name;
   }
 
+  // enrolled clears the name (the next face is someone else's until a name
+  // is typed), shows the people, says text and names the faces on the
+  // stage again.
+  async function enrolled(text, isError = false) {
+    el.enrollName.value = '';
+    show(await v.gallery());
+    say(text, isError, el.enrollNote);
+    await relabel();
+  }
+
+  // showPending shows on the Enroll button what it will enroll.
+  function showPending() {
+    el.enroll.textContent = pending.length > 0 ? `Enroll from the ${photos(pending.length)} chosen` : 'Enroll the face in view';
+  }
+
   el.enrollForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
+    if (pending.length > 0) {
+      const name = enrollName();
+      if (name) {
+        const files = pending;
+        pending = [];
+        showPending();
+        act(el.enroll, () => enrollFiles(name, files), el.enrollNote);
+      }
+      return;
+    }
     act(el.enroll, async () => {
       const name = enrollName();
-      const image = name && (await inView());
+      const image = name && (await inView(el.enrollNote));
       if (!image) {
         return;
       }
       try {
+        say(`Enrolling ${name}…`, false, el.enrollNote);
         const r = await v.enroll(name, image); // the worker cuts a thumbnail of a new person's face
-        show(await v.gallery());
-        say(r.samples === 1 ? `Enrolled ${name}.` : `Added a sample to ${name} (${r.samples} samples).`);
+        await enrolled(r.samples === 1 ? `Enrolled ${name}.` : `Added a sample to ${name} (${r.samples} samples).`);
       } finally {
         image.close?.();
       }
-    });
+    }, el.enrollNote);
   });
 
+  // Photos chosen before a name is typed wait for it: the Enroll button
+  // then enrolls them.
   el.enrollFiles.addEventListener('change', () => {
     const files = [...el.enrollFiles.files];
     el.enrollFiles.value = '';
-    act(el.enroll, async () => {
-      const name = enrollName();
-      if (!name || files.length === 0) {
-        return;
-      }
-      const failed = [];
+    if (files.length === 0) {
+      return;
+    }
+    if (!el.enrollName.value.trim()) {
+      pending = files;
+      showPending();
+      enrollName();
+      return;
+    }
+    act(el.enroll, () => enrollFiles(el.enrollName.value.trim(), files), el.enrollNote);
+  });
+
+  // enrollFiles enrolls name from each of files, with the progress shown in
+  // the Enroll card.
+  async function enrollFiles(name, files) {
+    const failed = [];
+    el.enrollProgress.hidden = false;
+    try {
       for (const [i, file] of files.entries()) {
-        say(`Enrolling ${name}: photo ${i + 1} of ${files.length}…`);
-        progress(i / files.length);
+        say(`Enrolling ${name}: photo ${i + 1} of ${files.length}…`, false, el.enrollNote);
+        el.enrollProgress.value = i / files.length;
         try {
           await v.enroll(name, await drawFile(file, new OffscreenCanvas(1, 1)));
         } catch (err) {
           failed.push(`${file.name} (${err.message.replace(/^visage: /, '')})`);
         }
       }
-      progress(undefined);
-      show(await v.gallery());
-      const ok = files.length - failed.length;
-      const text = `Enrolled ${name} from ${ok} of ${files.length} photo${files.length > 1 ? 's' : ''}.`;
-      say(failed.length ? `${text} Not used: ${failed.join('; ')}.` : text, failed.length > 0);
-    });
-  });
+    } finally {
+      el.enrollProgress.hidden = true;
+    }
+    const ok = files.length - failed.length;
+    const text = `Enrolled ${name} from ${ok} of ${photos(files.length)}.`;
+    const said = failed.length ? `${text} Not used: ${failed.join('; ')}.` : text;
+    if (ok > 0) {
+      await enrolled(said, failed.length > 0);
+    } else {
+      say(said, true, el.enrollNote); // the name stays, for another try
+    }
+  }
 
   // ---- The gallery ----
 
@@ -518,9 +618,10 @@ export async function startFaces(visage, { say, progress }) {
     const del = button('Delete', `Delete ${name}`, () =>
       act(del, async () => {
         show(await v.removePerson(name));
-        say(`Deleted ${name}.`);
+        say(`Deleted ${name}.`, false, el.peopleNote);
         (el.people.querySelector('button') ?? el.enrollName).focus();
-      }),
+        await relabel();
+      }, el.peopleNote),
     );
     rename.classList.add('secondary');
     del.classList.add('danger');
@@ -551,8 +652,9 @@ export async function startFaces(visage, { say, progress }) {
           return;
         }
         show(await v.renamePerson(name, to));
-        say(`Renamed ${name} to ${to}.`);
-      });
+        say(`Renamed ${name} to ${to}.`, false, el.peopleNote);
+        await relabel();
+      }, el.peopleNote);
     });
     form.addEventListener('keydown', (ev) => {
       if (ev.key === 'Escape') {
@@ -599,29 +701,29 @@ export async function startFaces(visage, { say, progress }) {
     act(el.export, async () => {
       download(await v.exportGallery(), 'visage-gallery.json');
       const n = gallery.people.length;
-      say(`Exported ${n} ${n === 1 ? 'person' : 'people'} to visage-gallery.json, unencrypted.`);
-    }),
+      say(`Exported ${n} ${n === 1 ? 'person' : 'people'} to visage-gallery.json, unencrypted.`, false, el.peopleNote);
+    }, el.peopleNote),
   );
 
   el.exportEncrypted.addEventListener('click', () =>
     act(el.exportEncrypted, async () => {
       const passphrase = el.passphrase.value;
       if (passphrase.length < 8) {
-        say('Type a passphrase of at least 8 characters first.', true);
+        say('Type a passphrase of at least 8 characters first.', true, el.peopleNote);
         el.passphrase.focus();
         return;
       }
-      say('Encrypting…');
+      say('Encrypting…', false, el.peopleNote);
       download(await v.exportEncrypted(passphrase), 'visage-gallery.encrypted.json');
       const n = gallery.people.length;
-      say(`Exported ${n} ${n === 1 ? 'person' : 'people'} to visage-gallery.encrypted.json, encrypted with the passphrase.`);
-    }),
+      say(`Exported ${n} ${n === 1 ? 'person' : 'people'} to visage-gallery.encrypted.json, encrypted with the passphrase.`, false, el.peopleNote);
+    }, el.peopleNote),
   );
 
   // chooseFile wires a file input: the chosen file's text goes to load; a
   // rejection is reported as "Could not <what(name)>, nothing was changed";
   // else done(result, file) runs.
-  function chooseFile(input, what, load, done) {
+  function chooseFile(input, what, load, done, note) {
     input.addEventListener('change', () => {
       const file = input.files[0];
       input.value = '';
@@ -636,7 +738,7 @@ export async function startFaces(visage, { say, progress }) {
           throw new Error(`Could not ${what(file.name)}, nothing was changed: ${err.message.replace(/^visage: /, '')}`);
         }
         await done(result, file);
-      });
+      }, note);
     });
   }
 
@@ -650,12 +752,15 @@ export async function startFaces(visage, { say, progress }) {
   chooseFile(el.importFile, (name) => `import ${name}`, importAny, async (info, file) => {
     show(info);
     const n = info.people.length;
-    say(`Imported ${n} ${n === 1 ? 'person' : 'people'} from ${file.name}.`);
-  });
+    say(`Imported ${n} ${n === 1 ? 'person' : 'people'} from ${file.name}.`, false, el.peopleNote);
+    await relabel();
+  }, el.peopleNote);
 
   el.forget.addEventListener('click', () => {
     const n = gallery.people.length;
-    el.forgetQuestion.textContent = `Forget all ${n} ${n === 1 ? 'person' : 'people'} and their thumbnails on this device?`;
+    el.forgetQuestion.textContent = n === 1
+      ? `Forget ${gallery.people[0].name} and their thumbnail on this device?`
+      : `Forget all ${n} people and their thumbnails on this device?`;
     el.forgetConfirm.hidden = false;
     el.forgetNo.focus();
   });
@@ -668,8 +773,9 @@ export async function startFaces(visage, { say, progress }) {
       show(await v.clearGallery());
       el.forgetConfirm.hidden = true;
       el.enrollName.focus();
-      say('Forgot everyone.');
-    }),
+      say('Forgot everyone.', false, el.peopleNote);
+      await relabel();
+    }, el.peopleNote),
   );
 
   el.threshold.addEventListener('input', () => {
@@ -680,25 +786,29 @@ export async function startFaces(visage, { say, progress }) {
     act(null, async () => {
       const info = await v.setThreshold(Number(el.threshold.value));
       show(info);
-      say(`Threshold set to ${info.threshold.toFixed(2)}.`);
-    }),
+      say(`Threshold set to ${info.threshold.toFixed(2)}.`, false, el.thresholdNote);
+      await relabel();
+    }, el.thresholdNote),
   );
 
   // A learned head (setHead) replaces plain distance for unlock and "who is this?".
-  chooseFile(el.headFile, (name) => `load ${name} as a head`, (text) => v.setHead(text), (info, file) => {
+  chooseFile(el.headFile, (name) => `load ${name} as a comparison file`, (text) => v.setHead(text), async (info, file) => {
     const rule = info.higherIsSame ? `P(same) above ${dist(info.threshold)}` : `head distance below ${dist(info.threshold)}`;
     el.headStatus.textContent = `Decisions use the ${info.kind} head from ${file.name}: same person when ${rule}.`;
     el.headClear.hidden = false;
-    say(`Loaded the head ${file.name}.`);
-  });
+    el.headClear.closest('details').open = true; // a rule other than plain distance is in force: it shows
+    say(`Loaded the comparison file ${file.name}.`, false, el.thresholdNote);
+    await relabel();
+  }, el.thresholdNote);
   el.headClear.addEventListener('click', () =>
     act(el.headClear, async () => {
       await v.setHead(null);
       el.headStatus.textContent = 'Decisions use plain distance.';
       el.headClear.hidden = true;
       el.headFile.focus();
-      say('Decisions use plain distance again.');
-    }),
+      say('Decisions use plain distance again.', false, el.thresholdNote);
+      await relabel();
+    }, el.thresholdNote),
   );
 
   // ---- Start: wait for the models, open the saved gallery ----
@@ -738,6 +848,15 @@ function faceLabel(f) {
     return `${f.name} ${dist(f.distance)}`;
   }
   return f.distance === null ? 'not recognized' : `not recognized (closest ${dist(f.distance)})`;
+}
+
+// photos says "1 photo" or "N photos".
+function photos(n) {
+  return `${n} photo${n === 1 ? '' : 's'}`;
+}
+
+function clamp(x, lo, hi) {
+  return Math.max(lo, Math.min(x, Math.max(lo, hi)));
 }
 
 function dist(d) {

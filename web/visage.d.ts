@@ -218,6 +218,8 @@ export interface Comparison {
 export interface FaceMatcherJSON {
   distanceThreshold?: number;
   labeledDescriptors: LabeledFaceDescriptorsJSON[];
+  /** Visage's addition, which FaceMatcher.fromJSON ignores: each person's thumbnail by name (rgba: base64 RGBA pixels). */
+  thumbnails?: Record<string, { width: number; height: number; rgba: string }>;
 }
 
 /** face-api.js's LabeledFaceDescriptors.toJSON() layout. */
@@ -415,7 +417,7 @@ export declare class Visage {
   setHead(json: string | object | null): Promise<HeadInfo | null>;
   /** Forgets everyone; the threshold stays. */
   clearGallery(): Promise<GalleryInfo>;
-  /** JSON text in face-api.js's FaceMatcher.toJSON layout. */
+  /** JSON text in face-api.js's FaceMatcher.toJSON layout, with the people's thumbnails beside it (FaceMatcherJSON.thumbnails). */
   exportGallery(): Promise<string>;
   /**
    * Replaces the gallery with FaceMatcher.toJSON's layout or an array of

@@ -346,7 +346,11 @@ export class Visage {
     return this.#changing('clearGallery', []);
   }
 
-  /** The gallery as JSON text in face-api.js's FaceMatcher.toJSON layout. */
+  /**
+   * The gallery as JSON text in face-api.js's FaceMatcher.toJSON layout, with
+   * the people's thumbnails in "thumbnails" (which FaceMatcher.fromJSON
+   * ignores and importGallery reads back).
+   */
   exportGallery() {
     return this.#call('exportGallery', []);
   }
