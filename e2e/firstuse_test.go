@@ -300,4 +300,26 @@ func TestFirstUse(t *testing.T) {
 	shot("art-desktop")
 	p.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
 	shot("art-phone")
+
+	// 1: "Unlocked" goes away. With liveness a still picture cannot
+	// unlock, so the unlocked state is set as Unlock sets it; the camera
+	// shows B, not Colin Powell: the page re-locks and says why; unlocked
+	// again, stopping the camera re-locks too.
+	sub("1-relock", func(t *testing.T) {
+		p.do(chromedp.Evaluate[chromedp.Void](`location.hash = '#faces'`))
+		p.poll(`document.querySelector('[data-view="faces"]').hidden ? '' : 'yes'`, time.Minute)
+		p.startCamera()
+		unlocked := `(r => { r.textContent = 'Unlocked'; r.dataset.verdict = 'unlocked'; r.dataset.name = '` + nameA + `'; })(document.getElementById('unlock-result'))`
+		p.do(chromedp.Evaluate[chromedp.Void](unlocked))
+		if got := p.poll(`(d => d.startsWith('Locked again') ? d : '')(document.getElementById('unlock-detail').textContent)`, analyseTimeout); got != "Locked again: someone other than "+nameA+" is in view." {
+			t.Errorf("unlocked as %s with B in view: %q, want it locked again, saying why", nameA, got)
+		}
+		if r := eval[string](p, `document.getElementById('unlock-result').textContent`); r != "Locked" {
+			t.Errorf("the unlock verdict reads %q, want Locked", r)
+		}
+		p.do(chromedp.Evaluate[chromedp.Void](unlocked), chromedp.Click(chromedp.ID("camera-toggle")))
+		if got := eval[string](p, `document.getElementById('unlock-detail').textContent`); got != "Locked again: the camera stopped." {
+			t.Errorf("unlocked, then the camera stopped: %q, want it locked again", got)
+		}
+	})
 }

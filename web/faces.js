@@ -184,6 +184,7 @@ export async function startFaces(visage, { say }) {
     if (!stream) {
       return;
     }
+    relock('the camera stopped');
     cameraRun++;
     for (const track of stream.getTracks()) {
       track.stop();
@@ -228,8 +229,11 @@ export async function startFaces(visage, { say }) {
         return;
       }
       const now = performance.now();
+      const unlocked = el.unlockResult.dataset.verdict === 'unlocked' ? el.unlockResult.dataset.name : null;
       if (faces.length === 0) {
         relock('the face left');
+      } else if (unlocked && !faces.some((f) => f.name === unlocked)) {
+        relock(`someone other than ${unlocked} is in view`);
       }
       drawFaces(faces, el.video.videoWidth, el.video.videoHeight);
       done.push(now);
@@ -396,8 +400,9 @@ export async function startFaces(visage, { say }) {
   // Unlock runs the liveness challenge on the camera stream only (a photo
   // on the stage never unlocks): the steps are listed in words, the one
   // asked now is marked and shown as a large cue, and the verdict says why
-  // in words, never the distance. An unlock re-locks after RELOCK_MS or as
-  // soon as the camera loop sees no face.
+  // in words, never the distance. An unlock re-locks after RELOCK_MS, as
+  // soon as the camera loop sees no face or no face of the unlocked person,
+  // and when the camera stops.
   el.unlock.addEventListener('click', () =>
     act(el.unlock, async () => {
       const name = el.unlockPerson.value;
@@ -415,7 +420,8 @@ export async function startFaces(visage, { say }) {
       });
       showSteps(r.steps, r.unlocked ? r.steps.length : -2);
       if (r.unlocked) {
-        showUnlock('unlocked', `Welcome, ${name}. Locks again in ${RELOCK_MS / 1000} s or when you leave.`);
+        showUnlock('unlocked', `Welcome, ${name}. Locks again in ${RELOCK_MS / 1000} s, when you leave, or when someone else is in view.`);
+        el.unlockResult.dataset.name = name;
         say(`Unlocked: ${name}.`);
         relockTimer = setTimeout(() => relock('time is up'), RELOCK_MS);
         return;
@@ -455,6 +461,7 @@ export async function startFaces(visage, { say }) {
     if (why && el.unlockResult.dataset.verdict === 'unlocked') {
       el.unlockResult.textContent = 'Locked';
       delete el.unlockResult.dataset.verdict;
+      delete el.unlockResult.dataset.name;
       el.unlockDetail.textContent = `Locked again: ${why}.`;
       say(`Locked again: ${why}.`);
     }
