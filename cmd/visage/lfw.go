@@ -901,7 +901,7 @@ func scoreLFW(allFolds [][]lfw.Pair, foldIdx []int, cache *face.EncodingCache, s
 }
 
 func printLFW(r *lfwResult) {
-	fmt.Printf("LFW, %d folds, %d pairs, %d images, alignment %s", len(r.Folds), r.Pairs, r.Images, r.Settings.Align)
+	fmt.Printf("LFW, %d folds, %d pairs, %d images, encoder %s, alignment %s", len(r.Folds), r.Pairs, r.Images, r.Settings.Encoder, r.Settings.Align)
 	if r.Settings.Mirror {
 		fmt.Print(" + mirror")
 	}
@@ -915,6 +915,9 @@ func printLFW(r *lfwResult) {
 	fmt.Printf("accuracy %.2f%% ± %.2f%% (mean ± std over folds)\n", 100*r.Mean, 100*r.Std)
 	fmt.Printf("at the fixed threshold %.4g: %.2f%%\n", r.FixedThreshold, 100*r.FixedAccuracy)
 	fmt.Printf("TAR %.2f%% at FAR ≤ 1e-3 (threshold %.4f), AUC %.5f\n", 100*r.TAR, r.TARThreshold, r.AUC)
+	if c := r.Calibration; c != nil {
+		fmt.Printf("calibration on %s (%d pairs, %d without a face): best threshold %.4f, accuracy %.2f%%\n", c.PairsFile, c.Pairs, c.Missing, c.Threshold, 100*c.Accuracy)
+	}
 	fmt.Printf("this run: %d images found only at the fallback confidence, %d only on the padded image, %d only by the Tiny Face Detector\n",
 		len(r.FallbackImages), len(r.PaddedImages), len(r.TinyImages))
 	fmt.Printf("%d images without a face (%d pairs, each counted as an error)\n", len(r.NoFace), r.MissingPairs)
