@@ -31,8 +31,9 @@ func loadFaceEncoder(name string, unit bool) (face.FaceEncoder, error) {
 }
 
 // loadMobileFaceNet loads MobileFaceNet from human-models (node_modules, or
-// $VISAGE_HUMAN_MODELS); unit selects human's x/255 input scaling instead of
-// the network's training scaling (see visage/models/mobilefacenet).
+// $VISAGE_HUMAN_MODELS); unit selects human's x/255 input scaling (the
+// default), else the network's training scaling (see
+// visage/models/mobilefacenet).
 func loadMobileFaceNet(unit bool) (face.Encoder, error) {
 	dir, err := assets.HumanModelsDir()
 	if err != nil {
@@ -42,6 +43,7 @@ func loadMobileFaceNet(unit bool) (face.Encoder, error) {
 	if err != nil {
 		return nil, err
 	}
+	net.Input = mobilefacenet.Symmetric
 	if unit {
 		net.Input = mobilefacenet.Unit
 	}

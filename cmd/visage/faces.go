@@ -241,7 +241,7 @@ func (s *faceSource) load() error {
 	}
 	var net face.FaceEncoder
 	if s.encoder != face.EncoderDlib {
-		if net, err = loadFaceEncoder(s.encoder, false); err != nil {
+		if net, err = loadFaceEncoder(s.encoder, true); err != nil {
 			return fmt.Errorf("loading %s: %w", s.encoder, err)
 		}
 	} else {

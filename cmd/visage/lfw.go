@@ -60,9 +60,12 @@ type lfwResult struct {
 }
 
 type lfwSettings struct {
-	Folds              []int   `json:"folds"`
-	Encoder            string  `json:"encoder"`
+	Folds   []int  `json:"folds"`
+	Encoder string `json:"encoder"`
+	// Align is dlib's alignment ("arcface" without dlib: the other
+	// encoders' own); MobileFaceNetInput its input scaling, where it runs.
 	Align              string  `json:"align"`
+	MobileFaceNetInput string  `json:"mobilefacenet_input,omitempty"`
 	Mirror             bool    `json:"mirror"`
 	MinConfidence      float64 `json:"min_confidence"`
 	FallbackConfidence float64 `json:"fallback_confidence"`
@@ -102,7 +105,7 @@ func runLFW(args []string) error {
 	foldSpec := fl.String("folds", "1-10", "folds to evaluate: a range like 1-10 or a list like 1,3,5 (at least 2)")
 	jobs := fl.Int("jobs", runtime.NumCPU(), "images encoded in parallel")
 	encoderName := fl.String("encoder", face.EncoderDlib, "face encoder: dlib (128-d ResNet, --align's chips), mobilefacenet (192-d, ArcFace 5-point chip), faceres (1024-d, ArcFace template on a 224 chip), or two of them fused as A+B (each pair's two distances, each divided by its encoder's threshold, averaged; fixed threshold 1)")
-	mfnInput := fl.String("mobilefacenet-input", "symmetric", "MobileFaceNet's input scaling: symmetric ((x-127.5)/128, its training input) or unit (x/255, what human feeds it)")
+	mfnInput := fl.String("mobilefacenet-input", "unit", "MobileFaceNet's input scaling: unit (x/255, what human feeds it; the better on LFW's training pairs) or symmetric ((x-127.5)/128, its training input)")
 	calibrate := fl.String("calibrate", "", "also encode the pairs of this `FILE` (pairsDevTrain.txt) and report the threshold of best accuracy on them (never the test folds)")
 	alignName := fl.String("align", "both", "dlib's alignment: similarity (dlib template), faceapi (face-api.js crop) or both (their descriptors' mean)")
 	mirror := fl.Bool("mirror", true, "average each chip's descriptor with its mirror image's")
@@ -146,6 +149,9 @@ func runLFW(args []string) error {
 	if *mfnInput != "symmetric" && *mfnInput != "unit" {
 		return usagef("--mobilefacenet-input: expected symmetric or unit, found %q", *mfnInput)
 	}
+	if !slices.Contains(encs, face.EncoderMobileFaceNet) {
+		*mfnInput = ""
+	}
 	if !(*minConf > 0 && *minConf < 1) || *fallback < 0 || *fallback >= 1 || *padRetry < 0 || *jobs < 1 || *maxPerPerson < 0 || *minImages < 1 {
 		return usagef("expected --min-confidence in (0,1), --fallback-confidence in [0,1), --pad-retry ≥ 0, --jobs ≥ 1 and --max-per-person ≥ 0")
 	}
@@ -169,7 +175,10 @@ func runLFW(args []string) error {
 	if *pick != "largest" && *pick != "central" {
 		return usagef("--pick: expected largest or central, found %q", *pick)
 	}
-	settings := lfwSettings{Folds: foldIdx, Encoder: *encoderName, Align: align.String(), Mirror: *mirror, MinConfidence: *minConf, FallbackConfidence: *fallback, PadRetry: *padRetry, TinyFallback: *tinyFallback, LandmarksMirror: *landmarksMirror, Pick: *pick}
+	settings := lfwSettings{Folds: foldIdx, Encoder: *encoderName, Align: align.String(), MobileFaceNetInput: *mfnInput, Mirror: *mirror, MinConfidence: *minConf, FallbackConfidence: *fallback, PadRetry: *padRetry, TinyFallback: *tinyFallback, LandmarksMirror: *landmarksMirror, Pick: *pick}
+	if !slices.Contains(encs, face.EncoderDlib) {
+		settings.Align = "arcface"
+	}
 	head, err := loadHeadFlag(*headFile)
 	if err != nil {
 		return err
@@ -893,7 +902,7 @@ func scoreLFW(allFolds [][]lfw.Pair, foldIdx []int, cache *face.EncodingCache, s
 }
 
 func printLFW(r *lfwResult) {
-	fmt.Printf("LFW, %d folds, %d pairs, %d images, alignment %s", len(r.Folds), r.Pairs, r.Images, r.Settings.Align)
+	fmt.Printf("LFW, %d folds, %d pairs, %d images, encoder %s, alignment %s", len(r.Folds), r.Pairs, r.Images, r.Settings.Encoder, r.Settings.Align)
 	if r.Settings.Mirror {
 		fmt.Print(" + mirror")
 	}
@@ -907,6 +916,9 @@ func printLFW(r *lfwResult) {
 	fmt.Printf("accuracy %.2f%% ± %.2f%% (mean ± std over folds)\n", 100*r.Mean, 100*r.Std)
 	fmt.Printf("at the fixed threshold %.4g: %.2f%%\n", r.FixedThreshold, 100*r.FixedAccuracy)
 	fmt.Printf("TAR %.2f%% at FAR ≤ 1e-3 (threshold %.4f), AUC %.5f\n", 100*r.TAR, r.TARThreshold, r.AUC)
+	if c := r.Calibration; c != nil {
+		fmt.Printf("calibration on %s (%d pairs, %d without a face): best threshold %.4f, accuracy %.2f%%\n", c.PairsFile, c.Pairs, c.Missing, c.Threshold, 100*c.Accuracy)
+	}
 	fmt.Printf("this run: %d images found only at the fallback confidence, %d only on the padded image, %d only by the Tiny Face Detector\n",
 		len(r.FallbackImages), len(r.PaddedImages), len(r.TinyImages))
 	fmt.Printf("%d images without a face (%d pairs, each counted as an error)\n", len(r.NoFace), r.MissingPairs)

@@ -180,6 +180,20 @@ func TestCLILFWShards(t *testing.T) {
 	if parts, _ := filepath.Glob(filepath.Join(out, "*.shard-*")); len(parts) != 0 {
 		t.Errorf("shard files left after the merge: %v", parts)
 	}
+	// The merged landmarks: 68 points (136 numbers) for each of the 8 images.
+	lms, _ := filepath.Glob(filepath.Join(out, "landmarks-*.bin"))
+	if len(lms) != 1 {
+		t.Fatalf("landmarks caches %v, want 1", lms)
+	}
+	c, err := face.LoadEncodingCache(lms[0])
+	if err != nil || c.Encoder != "landmarks68" || c.Dim != 136 || len(c.Images) != 8 {
+		t.Fatalf("landmarks cache: %v, %s dim %d, %d images", err, c.Encoder, c.Dim, len(c.Images))
+	}
+	for rel, v := range c.Images {
+		if len(v) != 136 {
+			t.Errorf("%s: %d numbers, want 136", rel, len(v))
+		}
+	}
 }
 
 // TestCLILFWAlsoLists encodes the images of --also-people and --also-pairs
