@@ -20,8 +20,10 @@ import (
 	"github.com/gowebapi/webapi/fetch"
 	"github.com/gowebapi/webapi/html/worker"
 	"github.com/gowebapi/webapi/javascript"
+
 	"github.com/gowebapi/webapi/patch"
 	"github.com/gowebapi/webapi/url"
+	"visage/wasm/jsawait"
 
 	"visage/models/download"
 )
@@ -166,21 +168,8 @@ func awaitResponse(p *fetch.PromiseResponse) (*fetch.Response, error) {
 	return r.res, r.err
 }
 
-// await blocks the calling goroutine until p settles.
-func await(p *javascript.Promise) (js.Value, error) {
-	type result struct {
-		v   js.Value
-		err error
-	}
-	ch := make(chan result, 1)
-	ok := javascript.PromiseOnFulfilledToJS(func(v js.Value) { ch <- result{v: v} })
-	fail := javascript.PromiseOnRejectedToJS(func(reason js.Value) { ch <- result{err: jsError(reason)} })
-	defer js.Func(*ok).Release()
-	defer js.Func(*fail).Release()
-	p.Then(ok, fail)
-	r := <-ch
-	return r.v, r.err
-}
+// await is jsawait.Await with this package's errors.
+func await(p *javascript.Promise) (js.Value, error) { return jsawait.Await(p, jsError) }
 
 // jsError is a JS exception's "Name: message" as an error.
 func jsError(v js.Value) error {

@@ -8,25 +8,12 @@ import (
 	"syscall/js"
 
 	"github.com/gowebapi/webapi/javascript"
+
+	"visage/wasm/jsawait"
 )
 
-// await blocks the calling goroutine (never a JS callback's: that would stop
-// the event loop the promise needs) until p settles, and returns its value
-// or its rejection as an error.
-func await(p *javascript.Promise) (js.Value, error) {
-	type result struct {
-		v   js.Value
-		err error
-	}
-	ch := make(chan result, 1)
-	ok := javascript.PromiseOnFulfilledToJS(func(v js.Value) { ch <- result{v: v} })
-	fail := javascript.PromiseOnRejectedToJS(func(reason js.Value) { ch <- result{err: jsError(reason)} })
-	defer js.Func(*ok).Release()
-	defer js.Func(*fail).Release()
-	p.Then(ok, fail)
-	r := <-ch
-	return r.v, r.err
-}
+// await is jsawait.Await with this package's errors.
+func await(p *javascript.Promise) (js.Value, error) { return jsawait.Await(p, jsError) }
 
 // promise views any promise binding (PromiseCryptoKey, PromiseArrayBuffer…)
 // as a javascript.Promise.
