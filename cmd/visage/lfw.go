@@ -589,7 +589,15 @@ func (v lfwVariant) dim() int {
 // descriptor in b (no face where either has none), for fusedScore.
 func fuseCaches(a, b *face.EncodingCache) *face.EncodingCache {
 	dim := func(c *face.EncodingCache) int { return max(c.Dim, face.DescriptorLen*btoi(c.Dim == 0)) }
-	c := &face.EncodingCache{Encoder: a.Encoder + "+" + b.Encoder, Alignment: a.Alignment + "," + b.Alignment, Dim: dim(a) + dim(b), Images: map[string][]float32{}}
+	c := &face.EncodingCache{Encoder: a.Encoder + "+" + b.Encoder, Alignment: a.Alignment + "," + b.Alignment, Dim: dim(a) + dim(b)}
+	return combineCaches(c, a, b, func(x, y []float32) []float32 { return slices.Concat(x, y) })
+}
+
+// combineCaches fills c with combine(x, y) for each image whose descriptor
+// is x in a and y in b (no face where either has none; images b lacks are
+// left out), and returns it.
+func combineCaches(c, a, b *face.EncodingCache, combine func(x, y []float32) []float32) *face.EncodingCache {
+	c.Images = map[string][]float32{}
 	for rel, x := range a.Images {
 		y, ok := b.Images[rel]
 		switch {
@@ -597,7 +605,7 @@ func fuseCaches(a, b *face.EncodingCache) *face.EncodingCache {
 		case len(x) == 0 || len(y) == 0:
 			c.Images[rel] = []float32{}
 		default:
-			c.Images[rel] = slices.Concat(x, y)
+			c.Images[rel] = combine(x, y)
 		}
 	}
 	return c
@@ -635,18 +643,8 @@ func parseShard(spec string) (k, n int, err error) {
 // meanCache is the cache of the mean descriptors of a and b (no face where
 // either has none), tagged tag.
 func meanCache(a, b *face.EncodingCache, tag string) *face.EncodingCache {
-	c := &face.EncodingCache{Encoder: a.Encoder, Alignment: tag, Images: map[string][]float32{}}
-	for rel, x := range a.Images {
-		y, ok := b.Images[rel]
-		switch {
-		case !ok:
-		case len(x) == 0 || len(y) == 0:
-			c.Images[rel] = []float32{}
-		default:
-			c.Images[rel] = face.MeanDescriptor(x, y)
-		}
-	}
-	return c
+	c := &face.EncodingCache{Encoder: a.Encoder, Alignment: tag}
+	return combineCaches(c, a, b, func(x, y []float32) []float32 { return face.MeanDescriptor(x, y) })
 }
 
 // The encoder tags of the caches: dlib's ResNet (face-api.js's port), and
