@@ -168,11 +168,8 @@ func (r *artAPI) start(args []js.Value) (any, error) {
 		}
 	}
 	preserve := false
-	if v := field(o, "preserveColor"); !v.IsUndefined() {
-		if v.Type() != js.TypeBoolean {
-			return nil, fmt.Errorf("artStart: preserveColor must be a boolean, found %s", describe(v))
-		}
-		preserve = v.Bool()
+	if err := optionalBool(o, "artStart", "preserveColor", &preserve); err != nil {
+		return nil, err
 	}
 	h, w := r.content.Shape[0], r.content.Shape[1]
 	if err := art.CheckMemory(r.net, h, w, art.BrowserMemoryBudget); err != nil {

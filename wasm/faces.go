@@ -36,16 +36,12 @@ func (a *api) detect(args []js.Value) (any, error) {
 		return nil, err
 	}
 	withChips := false
-	if o := arg(args, 1); !o.IsUndefined() {
-		if o.Type() != js.TypeObject {
-			return nil, fmt.Errorf("detect: options must be an object, found %s", describe(o))
-		}
-		if c := o.Get("chips"); !c.IsUndefined() {
-			if c.Type() != js.TypeBoolean {
-				return nil, fmt.Errorf("detect: chips must be a boolean, found %s", describe(c))
-			}
-			withChips = c.Bool()
-		}
+	o, err := optionsOf(args, 1, "detect")
+	if err != nil {
+		return nil, err
+	}
+	if err := optionalBool(o, "detect", "chips", &withChips); err != nil {
+		return nil, err
 	}
 	faces, err := a.live.Faces(img)
 	if errors.Is(err, face.ErrNoFace) {
@@ -166,19 +162,17 @@ func (a *api) identify(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	fast := false
+	o, err := optionsOf(args, 1, "identify")
+	if err != nil {
+		return nil, err
+	}
+	if err := optionalBool(o, "identify", "fast", &fast); err != nil {
+		return nil, err
+	}
 	finder := a.deciding
-	if o := arg(args, 1); !o.IsUndefined() {
-		if o.Type() != js.TypeObject {
-			return nil, fmt.Errorf("identify: options must be an object, found %s", describe(o))
-		}
-		if f := o.Get("fast"); !f.IsUndefined() {
-			if f.Type() != js.TypeBoolean {
-				return nil, fmt.Errorf("identify: fast must be a boolean, found %s", describe(f))
-			}
-			if f.Bool() {
-				finder = a.live
-			}
-		}
+	if fast {
+		finder = a.live
 	}
 	faces, err := finder.Faces(img)
 	if errors.Is(err, face.ErrNoFace) {

@@ -79,6 +79,33 @@ func numberOf(v js.Value, what string) (float64, error) {
 	return v.Float(), nil
 }
 
+// optionsOf returns args[i], op's options object, or undefined when it is
+// not given; anything else is an error naming op.
+func optionsOf(args []js.Value, i int, op string) (js.Value, error) {
+	o := arg(args, i)
+	if !o.IsUndefined() && o.Type() != js.TypeObject {
+		return js.Undefined(), fmt.Errorf("%s: options must be an object, found %s", op, describe(o))
+	}
+	return o, nil
+}
+
+// optionalBool sets *v to o[name] when o (an options object, or undefined)
+// gives it, after checking it is a boolean; op names the call in errors.
+func optionalBool(o js.Value, op, name string, v *bool) error {
+	if o.Type() != js.TypeObject {
+		return nil
+	}
+	x := o.Get(name)
+	if x.IsUndefined() {
+		return nil
+	}
+	if x.Type() != js.TypeBoolean {
+		return fmt.Errorf("%s: %s must be a boolean, found %s", op, name, describe(x))
+	}
+	*v = x.Bool()
+	return nil
+}
+
 // filesOf reads opts.files, {name: Uint8Array, …}, into an in-memory file
 // system that owns copies of the bytes; op names the calling method in errors.
 func filesOf(opts js.Value, op string) (fstest.MapFS, error) {
