@@ -40,6 +40,7 @@ func runIdentifyEval(args []string) error {
 	out := fl.String("out", "build/identify", "folder for identify.json, det.png and k.png")
 	asJSON := fl.Bool("json", false, "print the report as JSON")
 	headFile := fl.String("head", "", "score a probe against an enrolled face with a head `FILE` from train-triplet (distance between embeddings) or train-pairs (1 − P(same)) instead of plain distance; its threshold is the default. Heads learn LFW's peopleDevTrain people: pass --without-people with them")
+	onlyPeople := fl.String("people", "", "use only the people of this people `FILE` (e.g. a subset encoded with lfw --degrade)")
 	withoutPeople := fl.String("without-people", "", "leave out the people of this people `FILE` (peopleDevTrain.txt, on whom heads are trained)")
 	partial := fl.Bool("cached-people-only", false, "use only the people all of whose images are in the cache (a cache still being filled), and say how many were left out")
 	if err := parseFlags(fl, args, 0, 0); err != nil {
@@ -84,8 +85,14 @@ func runIdentifyEval(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *withoutPeople != "" {
-		if samples, err = samplesWithout(samples, *withoutPeople); err != nil {
+	for _, f := range []struct {
+		file string
+		keep bool
+	}{{*onlyPeople, true}, {*withoutPeople, false}} {
+		if f.file == "" {
+			continue
+		}
+		if samples, err = samplesOfPeople(samples, f.file, f.keep); err != nil {
 			return err
 		}
 	}
@@ -177,13 +184,14 @@ func headDissimilarity(h *learn.Head) (openset.Dissimilarity, float64) {
 	return func(a, b []float32) float64 { s, _ := h.Score(a, b); return s }, h.Threshold
 }
 
-// samplesWithout returns samples without the people of a people file.
-func samplesWithout(samples []openset.Sample, peopleFile string) ([]openset.Sample, error) {
-	out, err := peopleNames(peopleFile)
+// samplesOfPeople returns the samples of the people of a people file (keep)
+// or of everyone else (!keep).
+func samplesOfPeople(samples []openset.Sample, peopleFile string, keep bool) ([]openset.Sample, error) {
+	named, err := peopleNames(peopleFile)
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(samples, func(s openset.Sample) bool { return out[s.Person] }), nil
+	return slices.DeleteFunc(samples, func(s openset.Sample) bool { return named[s.Person] != keep }), nil
 }
 
 // loadCaches reads the encodings caches at paths into one; they must have

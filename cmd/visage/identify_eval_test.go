@@ -96,6 +96,18 @@ func TestCLIIdentifyEval(t *testing.T) {
 			t.Errorf("--head K=%d: rank-1 %v, at its threshold %+v; want every probe with a face named, no stranger", g.K, g.Rank1, at)
 		}
 	}
+	var ten strings.Builder
+	ten.WriteString("10\n")
+	for p := range 10 {
+		fmt.Fprintf(&ten, "Person_%02d\t%d\n", p, 1+p%3)
+	}
+	if err := os.WriteFile(people, []byte(ten.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = visage(t, "identify-eval", "--dir", dir, "--cache", cachePath, "--k", "all", "--out", out, "--json", "--people", people)
+	if err := json.Unmarshal([]byte(r.stdout), &headRep); r.code != 0 || err != nil || headRep.People != 10 || headRep.Images != 19 {
+		t.Errorf("--people: exit %d, %v, %d people, %d images; want Person_00 to Person_09's 19 images (stderr %q)", r.code, err, headRep.People, headRep.Images, r.stderr)
+	}
 	delete(cache.Images, "Person_07/Person_07_0001.jpg")
 	if err := cache.Save(cachePath); err != nil {
 		t.Fatal(err)
