@@ -272,7 +272,7 @@ func main() {
 	var notes []string
 	note := func(format string, a ...any) { notes = append(notes, fmt.Sprintf(format, a...)) }
 	if !*asJSON {
-		fmt.Printf("%-10s %-7s %10s %8s %5s  %-24s %10s %5s %7s\n", "bench", "where", "median ms", "GFLOP/s", "runs", "peer", "peer ms", "runs", "ratio")
+		fmt.Printf("%-22s %-7s %10s %8s %5s  %-24s %10s %5s %7s\n", "bench", "where", "median ms", "GFLOP/s", "runs", "peer", "peer ms", "runs", "ratio")
 	}
 	err = runAll(selected, splitList(*backends), float64(*maxRun)/float64(time.Millisecond), note,
 		func(r result) { report(r, *asJSON) })
@@ -672,7 +672,7 @@ func report(r result, asJSON bool) {
 		peerName, peerMS, ratio = r.Peer, fmt.Sprintf("%.2f", r.PeerMS), fmt.Sprintf("%.2f", r.Ratio)
 		peerRuns = fmt.Sprint(r.PeerRuns)
 	}
-	fmt.Printf("%-10s %-7s %10.2f %8s %5d  %-24s %10s %5s %7s\n", r.Bench, r.Where, r.MS, gflops, r.Runs, peerName, peerMS, peerRuns, ratio)
+	fmt.Printf("%-22s %-7s %10.2f %8s %5d  %-24s %10s %5s %7s\n", r.Bench, r.Where, r.MS, gflops, r.Runs, peerName, peerMS, peerRuns, ratio)
 }
 
 // median returns the median of xs (which it sorts).
