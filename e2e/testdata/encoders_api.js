@@ -11,7 +11,8 @@ async ({ encoders, chip, photo, dlibGallery }) => {
   const { Visage } = await import(new URL('visage.js', location.href).href);
   const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
   const rejection = (p) => p.then(() => 'resolved', (err) => err.message);
-  const people = async (v) => (await v.gallery()).people.map(({ name, samples, encoder }) => ({ name, samples, encoder }));
+  const listed = (info) => info.people.map(({ name, samples, encoder }) => ({ name, samples, encoder }));
+  const people = async (v) => listed(await v.gallery());
   const out = { encoders: {} };
   for (const encoder of encoders) {
     const v = await Visage.load({ modelsUrl: 'models/', encoder });
@@ -27,7 +28,7 @@ async ({ encoders, chip, photo, dlibGallery }) => {
         afterImport: await people(v),
       };
       await v.clearGallery();
-      out.encoders[encoder].reimported = (await v.importGallery(out.encoders[encoder].exported)).people.map(({ name, samples, encoder }) => ({ name, samples, encoder }));
+      out.encoders[encoder].reimported = listed(await v.importGallery(out.encoders[encoder].exported));
     } finally {
       v.terminate();
     }
