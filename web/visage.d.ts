@@ -381,8 +381,8 @@ export declare class Visage {
    * the bytes expected and received.
    */
   static load(options?: LoadOptions): Promise<Visage>;
-  /** Every face in the image, best score first; [] when there is none; chips adds each face's aligned chip. */
-  detect(image: ImageInput, options?: { chips?: boolean }): Promise<DetectedFace[]>;
+  /** Every face in the image, best score first; [] when there is none; chips adds each face's aligned chip; fast (default true) encodes that one chip, fast: false as enroll/verify/identify decide (for decide). */
+  detect(image: ImageInput, options?: { chips?: boolean; fast?: boolean }): Promise<DetectedFace[]>;
   /** The face detector alone: every face's box and score, best score first, no landmarks or descriptors; [] when there is none. */
   detectFaces(image: ImageInput, options?: DetectOptions): Promise<FaceBox[]>;
   /** The 68-point landmark net alone on box (image pixels, e.g. from detectFaces): 68 points in the image's pixels, dlib/iBUG order. */

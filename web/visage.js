@@ -172,12 +172,15 @@ export class Visage {
 
   /**
    * Finds every face in the image, best score first: box, score, 68 landmarks
-   * and descriptor each, and with {chips: true} the aligned chip the
-   * descriptor was computed from ({width, height, data} RGBA). No face is an
-   * empty array.
+   * and descriptor each, and with {chips: true} the aligned chip
+   * ({width, height, data} RGBA). The descriptor is of that one chip by
+   * default ({fast: true}, for overlays); {fast: false} encodes as enroll,
+   * verify and identify decide (four chips a face), the setting whose
+   * accuracy the README states: use it for descriptors given to decide. No
+   * face is an empty array.
    */
-  async detect(image, { chips = false } = {}) {
-    return this.#callWithImage('detect', [], image, [{ chips }]);
+  async detect(image, { chips = false, fast = true } = {}) {
+    return this.#callWithImage('detect', [], image, [{ chips, fast }]);
   }
 
   /**
