@@ -194,6 +194,48 @@ func TestInsideTheNetwork(t *testing.T) {
 	channel, patches = shownPatches()
 	comparePatches(t, channel, patches, top.Hits(channel), names)
 	p.shot(layer + "-second-unit")
+
+	// The API's checks, on an instance of its own (its own worker).
+	api, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+		Progress                                              []int
+		Patches                                               int
+		Empty, Layer, K, Channel, NotAnImage, Aborted, NoPass string
+	}](`(async () => {
+		const { Visage } = await import('./visage.js');
+		const v = await Visage.load({ detector: false });
+		const px = (w, h, c) => ({ width: w, height: h, data: new Uint8ClampedArray(4 * w * h).fill(c) });
+		const why = (p) => p.then(() => 'resolved', (e) => e.name + ': ' + e.message);
+		const out = {
+			noPass: await why(v.unitPatches(1)),
+			empty: await why(v.topUnits([], { layer: 'conv1_1' })),
+			layer: await why(v.topUnits([px(8, 8, 9)], { layer: 'fc7' })),
+			k: await why(v.topUnits([px(8, 8, 9)], { layer: 'conv1_1', k: 0 })),
+			channel: await why(v.topUnits([px(8, 8, 9)], { layer: 'conv1_1', units: [64] })),
+			notAnImage: await why(v.topUnits([px(8, 8, 9), 'cat.png'], { layer: 'conv1_1' })),
+			aborted: await why(v.topUnits([px(8, 8, 9)], { layer: 'conv1_1' }, undefined, AbortSignal.abort())),
+			progress: [],
+		};
+		const r = await v.topUnits([px(20, 16, 40), px(16, 20, 200)], { layer: 'conv1_1', units: 1, k: 2, size: 16 },
+			({ done, total }) => out.progress.push(done, total));
+		out.patches = r.units[0].patches.length;
+		v.terminate();
+		return out;
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRejections(t, []rejection{
+		{"unitPatches before a pass", api.NoPass, "needs a finished topUnits pass first"},
+		{"topUnits([])", api.Empty, "TypeError: visage: topUnits expects a non-empty array of images, got an empty array"},
+		{"layer fc7", api.Layer, `unknown layer "fc7" (have [conv1_1 conv1_2 conv2_1`},
+		{"k 0", api.K, "k 0 and size 128, want whole numbers in 1..100 and 16..1024"},
+		{"channel 64 of conv1_1", api.Channel, "units[0], a channel of conv1_1, 64, want a whole number in 0..63"},
+		{"a string for an image", api.NotAnImage, "topUnits: images[1]: topUnits expects a Blob, bytes, ImageData"},
+		{"an aborted signal", api.Aborted, "AbortError"},
+	})
+	if !slices.Equal(api.Progress, []int{1, 2, 2, 2}) || api.Patches != 2 {
+		t.Errorf("topUnits over 2 images: progress %v (done, total pairs), %d patches; want [1 2 2 2] and 2", api.Progress, api.Patches)
+	}
 }
 
 // shownPatch is one patch figure of the card.
