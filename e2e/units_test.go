@@ -53,13 +53,13 @@ func TestInsideTheNetwork(t *testing.T) {
 	p.poll(`!document.getElementById('art-content').hidden && !document.getElementById('art-style').hidden ? 'yes' : ''`, time.Minute)
 	const statusLine = `(s => /^(Done|Cancelled|Could not)/.test(s) ? s : '')(document.getElementById('status').textContent)`
 
-	// Cancel: a pass through conv5_1 at 128 px takes seconds a picture; it
-	// is cancelled once the first is done.
+	// Cancel: a pass through conv5_1 at 128 px takes a second or more a
+	// picture; it is cancelled once two are done and the time left is said.
 	p.do(
 		chromedp.SetValue(chromedp.ID("units-layer"), "conv5_1"),
 		chromedp.Click(chromedp.ID("units-run")),
 	)
-	p.poll(`+document.getElementById('units-bar').dataset.done >= 1 ? 'yes' : ''`, 5*time.Minute)
+	t.Logf("conv5_1 at 128 px: %s", p.poll(`(e => e.textContent.endsWith(' left') ? e.textContent : '')(document.getElementById('units-progress'))`, 5*time.Minute))
 	p.do(chromedp.Click(chromedp.ID("units-cancel")))
 	status := p.poll(statusLine, 2*time.Minute)
 	done := eval[string](p, `document.getElementById('units-bar').dataset.done`)
@@ -93,6 +93,7 @@ func TestInsideTheNetwork(t *testing.T) {
 		t.Fatalf("the conv2_1 pass: status %q", status)
 	}
 	p.shot(layer)
+	t.Logf("%s at %d px: %s", layer, size, eval[string](p, `document.getElementById('units-progress').textContent`))
 	shownPatches := func() (channel int, ps []shownPatch) {
 		t.Helper()
 		got := eval[struct {
@@ -194,6 +195,13 @@ func TestInsideTheNetwork(t *testing.T) {
 	channel, patches = shownPatches()
 	comparePatches(t, channel, patches, top.Hits(channel), names)
 	p.shot(layer + "-second-unit")
+	// Phone width: the card scrolls nothing sideways.
+	p.do(chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2)))
+	if w := eval[int](p, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("at 360 px the Art view with the card is %d px wide: it scrolls sideways", w)
+	}
+	p.shot("phone-width")
+	p.do(chromedp.EmulateViewport(1280, 900))
 
 	// The API's checks, on an instance of its own (its own worker).
 	api, err := chromedp.Run(ctx, chromedp.Evaluate[struct {

@@ -162,14 +162,19 @@ export async function startUnits(visage, ui) {
       el.progress.textContent = 'Loading the network (VGG-19)…';
       say(`Looking for what excites ${layer} most in ${total} pictures…`, false, el.note);
       const started = performance.now();
+      let first = 0; // when the first picture was done: the time before it also loaded VGG-19
       const result = await v.topUnits(
         set.map((s) => s.image),
         { layer, size, units: unit === '' ? 1 : [Number(unit)] },
         (p) => {
           ({ done } = p);
           setProgress(done, total);
-          const each = (performance.now() - started) / done;
-          el.progress.textContent = `Picture ${done} of ${total} · ${seconds(each)} each · ${seconds(each * (total - done))} left`;
+          const now = performance.now();
+          first ||= now;
+          const each = (now - first) / (done - 1);
+          el.progress.textContent = done === 1
+            ? `Picture 1 of ${total} · estimating the time left…`
+            : `Picture ${done} of ${total} · ${seconds(each)} each · ${seconds(each * (total - done))} left`;
         },
         controller.signal,
       );
