@@ -195,6 +195,43 @@ func TestInsideTheNetwork(t *testing.T) {
 	channel, patches = shownPatches()
 	comparePatches(t, channel, patches, top.Hits(channel), names)
 	p.shot(layer + "-second-unit")
+	// Photos the user chooses: the worker decodes their bytes with the Go
+	// core, as `visage convnet-units` does (natively, the same numbers).
+	mine := []string{filepath.Join(site, "nst", "content", "chelsea.png"), filepath.Join(site, "nst", "style", "starry_night.jpg"), filepath.Join(site, "nst", "content", "coffee.png")}
+	p.do(
+		chromedp.SetUploadFiles(chromedp.ID("units-files"), mine),
+		chromedp.SetValue(chromedp.ID("units-layer"), "conv1_1"),
+	)
+	p.poll(`document.getElementById('units-set').value === 'mine' ? 'yes' : ''`, time.Minute)
+	p.do(chromedp.Click(chromedp.ID("units-run")))
+	p.poll(`document.getElementById('units-patches').dataset.layer === 'conv1_1' ? 'yes' : ''`, 5*time.Minute)
+	own := eval[struct {
+		Channel string
+		Images  string
+		Patches []shownPatch
+	}](p, `(g => ({channel: g.dataset.channel, images: g.dataset.images, patches: [...g.querySelectorAll('figure')].map(f =>
+		({image: f.dataset.image, value: +f.dataset.value, y: +f.dataset.y, x: +f.dataset.x}))}))(document.getElementById('units-patches'))`)
+	ownTop := art.NewTopUnits(9)
+	ownNames := make([]string, len(mine))
+	for i, f := range mine {
+		img, err := imageio.DecodeFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pass, err := net.Forward(imageio.DownscaleArea(img, size), "conv1_1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ownTop.Add(i, pass.Activation("conv1_1"))
+		ownNames[i] = filepath.Base(f)
+	}
+	ownChannel, _ := strconv.Atoi(own.Channel)
+	if own.Images != "3" || len(own.Patches) != 3 {
+		t.Errorf("your 3 photos: the card shows %d patches over %s images, want 3 over 3", len(own.Patches), own.Images)
+	}
+	comparePatches(t, ownChannel, own.Patches, ownTop.Hits(ownChannel), ownNames)
+	p.shot("your-photos")
+
 	// Phone width: the card scrolls nothing sideways.
 	p.do(chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2)))
 	if w := eval[int](p, `document.documentElement.scrollWidth`); w > 360 {
@@ -276,8 +313,8 @@ func comparePatches(t *testing.T, channel int, shown []shownPatch, hits []art.Hi
 				channel, i, s.Image, s.Y, s.X, s.Value, names[h.Image], h.Y, h.X, h.Value)
 		}
 	}
-	t.Logf("unit %d: 9 patches as natively, largest relative difference %.2g (bound %g); strongest %s = %v",
-		channel, worst, unitsBound, shown[0].Image, shown[0].Value)
+	t.Logf("unit %d: %d patches as natively, largest relative difference %.2g (bound %g); strongest %s = %v",
+		channel, len(shown), worst, unitsBound, shown[0].Image, shown[0].Value)
 }
 
 // near reports whether a and b agree within unitsBound, relative.
