@@ -85,7 +85,7 @@
 //	artLayers, artLoad, artImages, artStart, artStep, artFeatures: the Art
 //	view's style transfer and layer visualisation, see art.go
 //
-//	unitsStart, unitsAdd, unitsTop, unitsCrop: each VGG-19 unit's top image
+//	unitsStart, unitsAdd, unitsTop, unitsCrop, unitsMap: each VGG-19 unit's top image
 //	patches over a set of images (convnet-units' pass), see units.go
 //
 // A box is {x, y, width, height} in the image's pixels. Bad input rejects the

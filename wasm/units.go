@@ -23,6 +23,10 @@ package main
 //	    the receptive-field windows of the layer's units at (y, x) in image,
 //	    scaled as unitsAdd scaled it (the pass keeps no image), and the
 //	    RGBA pixels in each
+//	unitsMap(session, image, channel) → {image, map: {channel, width, height, data}}
+//	    image scaled as unitsAdd scaled it (RGBA pixels) and the layer's
+//	    channel over it, as artFeatures' maps (art.FeatureMap, one byte a
+//	    value scaled by the channel's peak in this image)
 //
 // A session number from an older pass rejects: its results are gone.
 
@@ -65,7 +69,7 @@ type unitsAPI struct {
 // methods returns the JS names of the calls.
 func (u *unitsAPI) methods() map[string]func([]js.Value) (any, error) {
 	return map[string]func([]js.Value) (any, error){
-		"unitsStart": u.start, "unitsAdd": u.add, "unitsTop": u.topUnits, "unitsCrop": u.crop,
+		"unitsStart": u.start, "unitsAdd": u.add, "unitsTop": u.topUnits, "unitsCrop": u.crop, "unitsMap": u.featureMap,
 	}
 }
 
@@ -220,4 +224,25 @@ func (u *unitsAPI) crop(args []js.Value) (any, error) {
 		out[i] = patch
 	}
 	return out, nil
+}
+
+func (u *unitsAPI) featureMap(args []js.Value) (any, error) {
+	p, err := u.passOf(args, "unitsMap")
+	if err != nil {
+		return nil, err
+	}
+	img, err := p.scaled(arg(args, 1), "unitsMap")
+	if err != nil {
+		return nil, err
+	}
+	pass, err := p.net.Forward(img, p.layer)
+	if err != nil {
+		return nil, err
+	}
+	act := pass.Activation(p.layer)
+	c, err := intIn(arg(args, 2), "unitsMap: channel, a channel of "+p.layer+",", 0, act.Shape[2]-1)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"image": rgbaJS(img), "map": featureMapJS(act, c)}, nil
 }

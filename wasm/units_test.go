@@ -147,6 +147,37 @@ func TestUnitsPass(t *testing.T) {
 				got.Get("top"), got.Get("left"), got.Get("bottom"), got.Get("right"), len(gotPix), p, len(wantPix))
 		}
 	}
+	// The strongest unit's map over its strongest image: art.FeatureMap of
+	// that image scaled as unitsAdd scaled it, 255 at the hit.
+	c := want.Units(1)[0]
+	h := want.Hits(c)[0]
+	img := rgba(sizes[h.Image][0], sizes[h.Image][1])
+	shift(img, 37*h.Image)
+	out := must(t, "unitsMap", call(u.featureMap, session, img, c))
+	pass, err := ref.Forward(scaled[h.Image], layer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fm := art.FeatureMap(pass.Activation(layer), c)
+	m := out.Get("map")
+	got := make([]byte, m.Get("data").Length())
+	js.CopyBytesToGo(got, m.Get("data"))
+	w := fm.Shape[1]
+	if m.Get("width").Int() != w || m.Get("height").Int() != fm.Shape[0] || len(got) != len(fm.Data) || got[h.Y*w+h.X] != 255 ||
+		out.Get("image").Get("width").Int() != scaled[h.Image].Shape[1] || out.Get("image").Get("height").Int() != scaled[h.Image].Shape[0] {
+		t.Fatalf("unitsMap: %v×%v map (%d values, %d at the hit (%d, %d)) over a %v×%v image; want %d×%d, 255 there, over %d×%d",
+			m.Get("width"), m.Get("height"), len(got), got[min(h.Y*w+h.X, len(got)-1)], h.Y, h.X, out.Get("image").Get("width"), out.Get("image").Get("height"),
+			w, fm.Shape[0], scaled[h.Image].Shape[1], scaled[h.Image].Shape[0])
+	}
+	for i, v := range fm.Data {
+		if b := byte(v*255 + 0.5); got[i] != b {
+			t.Fatalf("unitsMap: value %d is %d, want %d (FeatureMap %v)", i, got[i], b, v)
+		}
+	}
+	if s := call(u.featureMap, session, img, 5); !strings.Contains(s.rejected, "unitsMap: channel, a channel of conv2_1, 5, want a whole number in 0..4") {
+		t.Errorf("unitsMap channel 5: rejected with %q", s.rejected)
+	}
+
 	// Channels by number, in the order asked.
 	if got := must(t, "unitsTop", call(u.topUnits, session, []any{4, 0})).Get("units"); got.Index(0).Get("channel").Int() != 4 || got.Index(1).Get("channel").Int() != 0 {
 		t.Errorf("unitsTop([4, 0]) gave channels %v, %v", got.Index(0).Get("channel"), got.Index(1).Get("channel"))
