@@ -159,6 +159,7 @@ func TestInsideTheNetwork(t *testing.T) {
 	}
 	top := art.NewTopUnits(9)
 	names := make([]string, len(set))
+	pictures := make([]*tensor.Tensor, len(set))
 	for i, im := range set {
 		rgba, err := base64.StdEncoding.DecodeString(im.Data)
 		if err != nil || len(rgba) != 4*im.Width*im.Height {
@@ -175,7 +176,7 @@ func TestInsideTheNetwork(t *testing.T) {
 			t.Fatal(err)
 		}
 		top.Add(i, pass.Activation(layer))
-		names[i] = im.Name
+		names[i], pictures[i] = im.Name, img
 	}
 	// The strongest unit is native's, unless the two are within the bound
 	// on the 9th patch that ranks them.
@@ -195,6 +196,29 @@ func TestInsideTheNetwork(t *testing.T) {
 	channel, patches = shownPatches()
 	comparePatches(t, channel, patches, top.Hits(channel), names)
 	p.shot(layer + "-second-unit")
+
+	// Pressing a patch shows the unit's map over the patch's whole picture:
+	// the picture as the pass saw it, the map at the layer's resolution.
+	p.do(chromedp.Evaluate[chromedp.Void](`document.querySelector('#units-patches figure button').click()`))
+	p.poll(`(m => m.hidden ? '' : m.dataset.image)(document.getElementById('units-map'))`, time.Minute)
+	mapShown := eval[struct {
+		Image, Channel string
+		Sizes          []int
+	}](p, `(m => ({image: m.dataset.image, channel: m.dataset.channel, sizes: [...m.querySelectorAll('canvas')].flatMap(c => [c.width, c.height])}))(document.getElementById('units-map'))`)
+	first := slices.Index(names, patches[0].Image)
+	if first < 0 {
+		t.Fatalf("the first patch's picture %q is not in the set", patches[0].Image)
+	}
+	scaled := imageio.DownscaleArea(pictures[first], size)
+	pass, err := net.Forward(scaled, layer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	act := pass.Activation(layer)
+	if wantSizes := []int{scaled.Shape[1], scaled.Shape[0], act.Shape[1], act.Shape[0]}; mapShown.Image != patches[0].Image || mapShown.Channel != strconv.Itoa(channel) || !slices.Equal(mapShown.Sizes, wantSizes) {
+		t.Errorf("the map shows %s, unit %s, canvases %v; want %s, unit %d, picture and map %v", mapShown.Image, mapShown.Channel, mapShown.Sizes, patches[0].Image, channel, wantSizes)
+	}
+	p.shot(layer + "-map")
 	// Photos the user chooses: the worker decodes their bytes with the Go
 	// core, as `visage convnet-units` does (natively, the same numbers).
 	mine := []string{filepath.Join(site, "nst", "content", "chelsea.png"), filepath.Join(site, "nst", "style", "starry_night.jpg"), filepath.Join(site, "nst", "content", "coffee.png")}

@@ -449,7 +449,7 @@ export async function startArt(visage, ui) {
 
 // heatmap draws a feature map (one byte a value) in a dark-to-bright colour
 // scale into a new canvas.
-function heatmap({ width, height, data }) {
+export function heatmap({ width, height, data }) {
   const rgba = new Uint8ClampedArray(width * height * 4);
   for (let i = 0; i < data.length; i++) {
     const t = data[i] / 255;
@@ -463,7 +463,7 @@ function heatmap({ width, height, data }) {
 }
 
 // pixels returns a new canvas showing RGBA pixels.
-function pixels({ width, height, data }) {
+export function pixels({ width, height, data }) {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;

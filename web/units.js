@@ -8,7 +8,7 @@
 // into its four quarters, so that eight pictures give nine and more
 // different images to choose patches from) or the user's own photos.
 import { exampleBlob, exampleNames } from './examples.js';
-import { fmt, seconds } from './art.js';
+import { fmt, heatmap, pixels, seconds } from './art.js';
 
 const byId = (id) => document.getElementById(id);
 
@@ -93,6 +93,10 @@ export async function startUnits(visage, ui) {
     progress: byId('units-progress'),
     note: byId('units-note'),
     patches: byId('units-patches'),
+    mapHint: byId('units-map-hint'),
+    map: byId('units-map'),
+    mapPair: byId('units-map-pair'),
+    mapCaption: byId('units-map-caption'),
   };
   const { say } = ui;
   let mine = []; // the user's photos: [{name, image: File}]
@@ -113,10 +117,13 @@ export async function startUnits(visage, ui) {
     el.unit.replaceChildren(...options);
   }
 
-  // A new set, layer or size makes the last pass's ranking stale.
+  // A new set, layer or size makes the last pass's ranking and patches stale.
   const forget = () => {
     shown = null;
     listUnits();
+    el.patches.replaceChildren();
+    el.map.hidden = true;
+    el.mapHint.hidden = true;
   };
   el.layer.addEventListener('change', forget);
   el.size.addEventListener('change', forget);
@@ -224,28 +231,56 @@ export async function startUnits(visage, ui) {
   }
 
   // show draws a unit's patches, strongest first, each named after its
-  // picture, with its activation.
+  // picture, with its activation; pressing one shows the unit's map over
+  // the whole picture.
   function show({ channel, patches }) {
     const { result, names } = shown;
     el.unit.value = String(channel);
+    el.map.hidden = true;
+    el.mapHint.hidden = false;
     el.patches.replaceChildren(
       ...patches.map((p) => {
         const f = document.createElement('figure');
-        const canvas = document.createElement('canvas');
-        canvas.width = p.width;
-        canvas.height = p.height;
-        canvas.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(p.data), p.width, p.height), 0, 0);
+        const canvas = pixels(p);
         const caption = `${names[p.image]}, ${fmt(p.value)}`;
-        canvas.setAttribute('role', 'img');
-        canvas.setAttribute('aria-label', caption);
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.setAttribute('aria-label', `${caption}: show where unit ${channel} responds in the whole picture`);
+        button.append(canvas);
+        button.addEventListener('click', () => showMap(p.image, channel));
         const c = document.createElement('figcaption');
         c.textContent = caption;
         Object.assign(f.dataset, { image: names[p.image], value: String(p.value), y: String(p.y), x: String(p.x) });
-        f.append(canvas, c);
+        f.append(button, c);
         return f;
       }),
     );
     Object.assign(el.patches.dataset, { layer: result.layer, channel: String(channel), images: String(result.images), size: String(result.size) });
+  }
+
+  // showMap draws picture index as the pass saw it beside channel's
+  // activation over it.
+  async function showMap(index, channel) {
+    if (run || !shown) {
+      return;
+    }
+    const name = shown.names[index];
+    try {
+      const v = await visage;
+      const { image, map } = await v.unitMap(index, channel);
+      const picture = pixels(image);
+      const heat = heatmap(map);
+      picture.setAttribute('role', 'img');
+      picture.setAttribute('aria-label', name);
+      heat.setAttribute('role', 'img');
+      heat.setAttribute('aria-label', `Where unit ${channel} responds in ${name}`);
+      el.mapPair.replaceChildren(picture, heat);
+      el.mapCaption.textContent = `${name} and where unit ${channel} of ${shown.result.layer} responds in it: bright where strongest.`;
+      Object.assign(el.map.dataset, { image: name, channel: String(channel) });
+      el.map.hidden = false;
+    } catch (err) {
+      say(`Could not show the map of ${name}: ${err.message}`, true, el.note);
+    }
   }
 }
 

@@ -502,6 +502,8 @@ export declare class Visage {
   topUnits(images: ImageInput[], options: TopUnitsOptions, onProgress?: (progress: { done: number; total: number }) => void, signal?: AbortSignal): Promise<TopUnits>;
   /** Other units of the last finished topUnits pass, without a new pass. */
   unitPatches(units: number | number[], signal?: AbortSignal): Promise<TopUnits>;
+  /** Where a unit of the last topUnits pass responds in images[index] of it: the picture as the pass saw it, and the map (0..255 by its peak there). */
+  unitMap(index: number, channel: number): Promise<{ image: RGBAPixels; map: { channel: number; width: number; height: number; data: Uint8ClampedArray } }>;
   /** Stops the worker; pending and later calls reject. */
   terminate(): void;
 }

@@ -631,7 +631,7 @@ export class Visage {
     const { session, field } = await this.#call('unitsStart', [{ layer, k, size }]);
     for (let i = 0; i < images.length; i++) {
       signal?.throwIfAborted();
-      await this.#unitsCall('unitsAdd', session, images, i, []);
+      await this.#unitsCall('topUnits', 'unitsAdd', session, images, i, []);
       onProgress?.({ done: i + 1, total: images.length });
     }
     this.#unitsPass = { session, layer, field, size, images };
@@ -657,7 +657,7 @@ export class Visage {
     }
     for (const [i, hits] of byImage) {
       signal?.throwIfAborted();
-      const crops = await this.#unitsCall('unitsCrop', pass.session, pass.images, i, [hits.map(({ y, x }) => ({ y, x }))]);
+      const crops = await this.#unitsCall('unitPatches', 'unitsCrop', pass.session, pass.images, i, [hits.map(({ y, x }) => ({ y, x }))]);
       hits.forEach((h, j) => Object.assign(h, crops[j]));
     }
     return {
@@ -670,14 +670,31 @@ export class Visage {
     };
   }
 
-  // #unitsCall calls op with session, images[i] and after; an error names
-  // the image.
-  async #unitsCall(op, session, images, i, after) {
+  /**
+   * Where a unit of the last topUnits pass responds in one of its images
+   * (index into the images given): {image, map}, image the picture scaled as
+   * the pass saw it (RGBA pixels), map {channel, width, height, data} the
+   * unit's activation over it, one byte a value scaled by its peak there.
+   */
+  async unitMap(index, channel) {
+    const pass = this.#unitsPass;
+    if (!pass) {
+      throw new Error('visage: unitMap needs a finished topUnits pass first');
+    }
+    if (!Number.isInteger(index) || index < 0 || index >= pass.images.length) {
+      throw new RangeError(`visage: unitMap: index ${index}, want a whole number in 0..${pass.images.length - 1}, an image of the last pass`);
+    }
+    return this.#unitsCall('unitMap', 'unitsMap', pass.session, pass.images, index, [channel]);
+  }
+
+  // #unitsCall calls op with session, images[i] and after for method; an
+  // error names the image.
+  async #unitsCall(method, op, session, images, i, after) {
     try {
-      const [arg, transfer] = await toImageArg(images[i], 'topUnits');
+      const [arg, transfer] = await toImageArg(images[i], method);
       return await this.#call(op, [session, arg, ...after], transfer);
     } catch (err) {
-      throw new Error(`visage: topUnits: images[${i}]: ${err.message.replace(/^visage: /, '')}`);
+      throw new Error(`visage: ${method}: images[${i}]: ${err.message.replace(/^visage: /, '')}`);
     }
   }
 
