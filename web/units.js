@@ -255,7 +255,7 @@ export async function startUnits(visage, ui) {
         return f;
       }),
     );
-    Object.assign(el.patches.dataset, { layer: result.layer, channel: String(channel), images: String(result.images), size: String(result.size) });
+    Object.assign(el.patches.dataset, { layer: result.layer, channel: String(channel), images: String(result.images) });
   }
 
   // showMap draws picture index as the pass saw it beside channel's
