@@ -357,6 +357,42 @@ export interface LayerFeatures {
   }[];
 }
 
+/** Options of Visage.topUnits. */
+export interface TopUnitsOptions {
+  /** A VGG-19 layer: conv1_1, conv1_2, conv2_1, conv2_2, conv3_1 … conv3_4, conv4_1 … conv4_4 or conv5_1. */
+  layer: string;
+  /** The n strongest units (default 9: those whose k-th strongest image responds most), or these channels. */
+  units?: number | number[];
+  /** Patches kept per unit, each from a different image, 1..100 (default 9). */
+  k?: number;
+  /** Each image's longer side is scaled down to this first, 16..1024 (default 128). */
+  size?: number;
+}
+
+/** Each unit's strongest patches over a set of images (see topUnits). */
+export interface TopUnits {
+  layer: string;
+  /** The layer's receptive field: unit (y, x) sees rows offset + y·stride … + size − 1 of the scaled image. */
+  field: { size: number; stride: number; offset: number };
+  size: number;
+  /** How many images the pass saw. */
+  images: number;
+  /** Every channel of the layer, strongest first. */
+  ranking: number[];
+  units: {
+    channel: number;
+    /**
+     * Strongest first: image is the index in the images given; (y, x) the unit's position in the
+     * layer; top … bottom − 1, left … right − 1 the window in the scaled image, whose pixels are data.
+     */
+    patches: {
+      image: number; y: number; x: number; value: number;
+      top: number; left: number; bottom: number; right: number;
+      width: number; height: number; data: Uint8ClampedArray;
+    }[];
+  }[];
+}
+
 /**
  * A loaded Visage: a Web Worker running the Go core and holding a gallery of
  * enrolled people (in memory, or encrypted in IndexedDB after openVault). Every
@@ -460,6 +496,15 @@ export declare class Visage {
   stylize(content: ImageInput, style: ImageInput, options?: StylizeOptions): Promise<{ steps: number; loss: number[]; image: StylizeProgress['image']; backend: StylizeProgress['backend'] }>;
   /** Feature maps of a layer (conv1_1…conv5_1) and the patches that excite its strongest units; maps 1..64 (default 8), units ≤ maps (default 4). */
   layerFeatures(layer: string, options?: { maps?: number; units?: number }): Promise<LayerFeatures>;
+  /**
+   * Zeiler & Fergus's top patches per unit over images, in the worker one image at a time, as `visage
+   * convnet-units` computes them; onProgress after each image; aborting signal stops before the next.
+   */
+  topUnits(images: ImageInput[], options: TopUnitsOptions, onProgress?: (progress: { done: number; total: number }) => void, signal?: AbortSignal): Promise<TopUnits>;
+  /** Other units of the last finished topUnits pass, without a new pass. */
+  unitPatches(units: number | number[], signal?: AbortSignal): Promise<TopUnits>;
+  /** Where a unit of the last topUnits pass responds in images[index] of it: the picture as the pass saw it, and the map (0..255 by its peak there). */
+  unitMap(index: number, channel: number): Promise<{ image: RGBAPixels; map: { channel: number; width: number; height: number; data: Uint8ClampedArray } }>;
   /** Stops the worker; pending and later calls reject. */
   terminate(): void;
 }
