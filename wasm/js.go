@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"syscall/js"
@@ -142,7 +141,7 @@ func bytesOf(v js.Value) ([]byte, error) {
 }
 
 // imageOf turns an image argument into an [H,W,3] RGB tensor: encoded bytes go
-// through imageio.Decode; {width, height, data} RGBA pixels are copied without
+// through imageio.DecodePhotoBytes (a JPEG's EXIF orientation applied); {width, height, data} RGBA pixels are copied without
 // alpha. op names the calling method in errors.
 //
 // Both are checked against imageio's limits (MaxEncodedBytes, MaxPixels)
@@ -157,7 +156,7 @@ func imageOf(v js.Value, op string) (*tensor.Tensor, error) {
 		if err != nil {
 			return nil, err
 		}
-		img, err := imageio.Decode(bytes.NewReader(data))
+		img, err := imageio.DecodePhotoBytes(data) // upright, as the CLI reads a file
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", op, err)
 		}

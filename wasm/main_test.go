@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"visage/core/face"
+	"visage/core/imageio/imageiotest"
 	"visage/core/tensor"
 	"visage/models/facerec"
 )
@@ -119,6 +120,21 @@ func TestDistanceAndCompare(t *testing.T) {
 		if got.rejected != "" || got.value.Get("match").Bool() != c.match {
 			t.Errorf("compare at threshold %v: %+v, want match %v", c.threshold, got, c.match)
 		}
+	}
+}
+
+// TestImageOfUpright: a JPEG's bytes are turned upright by its EXIF
+// orientation, as the CLI reads the same file and as the browser shows it.
+func TestImageOfUpright(t *testing.T) {
+	jpg := imageiotest.SidewaysJPEG()
+	data := js.Global().Get("Uint8Array").New(len(jpg))
+	js.CopyBytesToJS(data, jpg)
+	img, err := imageOf(data, "detect")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.Shape[0] != 16 || img.Shape[1] != 8 || img.At(2, 4, 0) < 200 || img.At(13, 4, 0) > 50 {
+		t.Errorf("shape %v, top %v, bottom %v: want 16×8, bright on top", img.Shape, img.At(2, 4, 0), img.At(13, 4, 0))
 	}
 }
 
