@@ -13,7 +13,6 @@ import (
 	"visage/core/tensor"
 )
 
-
 func TestJPEGOrientation(t *testing.T) {
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 8, 8)), nil); err != nil {
