@@ -81,12 +81,12 @@ func (c Curves) At(k int, target float64) (Expected, error) {
 	case k <= first.K:
 		e.Point = first
 		if k < first.K {
-			e.Note = fmt.Sprintf("measured from %d people up: these are the rates with %d (fewer strangers are named among fewer people)", first.K, first.K)
+			e.Note = fmt.Sprintf("measured from %d people up: the values at %d, though fewer strangers are named among fewer people", first.K, first.K)
 		}
 	case k >= last.K:
 		e.Point = last
 		if k > last.K {
-			e.Note = fmt.Sprintf("measured up to %d people: these are the threshold and rates with %d (more strangers are named among more people)", last.K, last.K)
+			e.Note = fmt.Sprintf("measured up to %d people: the values at %d, though more strangers are named among more people", last.K, last.K)
 		}
 	default:
 		i := 1
