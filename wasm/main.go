@@ -246,12 +246,8 @@ func (a *api) load(args []js.Value) (any, error) {
 	if human != nil {
 		a.encoder = human
 	}
-	if a.gallery.Encoder() != encoderName { // an empty gallery (checked above) takes the encoder
-		fresh, err := face.NewGalleryFor(encoderName)
-		if err != nil {
-			return nil, err
-		}
-		a.gallery.Replace(fresh) // in place: a.gallery is the vault's matcher
+	if err := holdEncoder(a.gallery, encoderName); err != nil { // gallery.go; an empty gallery (checked above) takes the encoder
+		return nil, err
 	}
 	result := b.info()
 	result["encoder"] = encoderName

@@ -463,8 +463,9 @@ export declare class Visage {
   /**
    * Replaces the gallery with FaceMatcher.toJSON's layout or an array of
    * LabeledFaceDescriptors (text or object). Everything is checked first
-   * (labels, 128 finite numbers per descriptor, the threshold); on an error
-   * the gallery is unchanged.
+   * (labels, 128 finite numbers per descriptor, the threshold; a file of
+   * another encoder, which exportGallery tags with it, must be the
+   * gallery's); on an error the gallery is unchanged.
    */
   importGallery(json: string | FaceMatcherJSON | LabeledFaceDescriptorsJSON[]): Promise<GalleryInfo>;
   /**

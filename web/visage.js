@@ -372,7 +372,9 @@ export class Visage {
   /**
    * Replaces the gallery with json (text, or the object FaceMatcher.toJSON or
    * an array of LabeledFaceDescriptors.toJSON returns), after checking all of
-   * it; on any error the gallery is unchanged.
+   * it; on any error the gallery is unchanged. Its descriptors must be the
+   * gallery's encoder's: face-api.js's files are dlib's, exportGallery's of
+   * another encoder say which.
    */
   importGallery(json) {
     return this.#changing('importGallery', [typeof json === 'string' ? json : JSON.stringify(json)]);
