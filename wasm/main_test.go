@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"visage/core/face"
+	"visage/core/fpir"
 	"visage/core/imageio/imageiotest"
 	"visage/core/tensor"
 	"visage/models/facerec"
@@ -334,3 +335,56 @@ func TestFaceMethodsNeedTheDetector(t *testing.T) {
 }
 
 func near(a, b float64) bool { return a-b < 1e-6 && b-a < 1e-6 }
+
+// TestIdentifyRule: identify decides with the threshold measured for the
+// target FPIR at the gallery's size (fpir option, default 1%), reports it
+// in each result and in gallery().identify with the expected rates, and a
+// chosen gallery threshold takes over; identifyDescriptor decides alike.
+func TestIdentifyRule(t *testing.T) {
+	a := &api{live: fakeFinder{}, deciding: fakeFinder{}, enrolling: fakeFinder{}}
+	a.setGallery(newGallery())
+	must(t, "enroll", call(a.enroll, "Ada", pixel(1, 0)))
+	must(t, "enroll", call(a.enroll, "Bob", pixel(3, 0)))
+	for _, target := range []float64{fpir.DefaultTarget, 0.1} {
+		want, err := fpir.Measured.At(2, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := must(t, "identify", call(a.identify, pixel(1, 10), map[string]any{"fpir": target})).Index(0)
+		if f.Get("name").String() != "Ada" || f.Get("threshold").Float() != want.Threshold {
+			t.Errorf("identify at FPIR %v: %v at threshold %v, want Ada at %v", target, f.Get("name"), f.Get("threshold"), want.Threshold)
+		}
+	}
+	want, _ := fpir.Measured.At(2, fpir.DefaultTarget)
+	info := must(t, "gallery", call(a.galleryInfo)).Get("identify")
+	if e := info.Get("expected"); info.Get("threshold").Float() != want.Threshold || e.Get("fnir").Float() != want.FNIR ||
+		e.Get("fpir").Float() != want.FPIR || !strings.Contains(e.Get("note").String(), "measured from") {
+		t.Errorf("gallery().identify = threshold %v, expected fpir %v fnir %v note %q; want %+v",
+			info.Get("threshold"), e.Get("fpir"), e.Get("fnir"), e.Get("note"), want)
+	}
+	d := make([]float32, face.DescriptorLen)
+	d[3], d[127] = 1, float32(want.Threshold)+0.01 // just beyond the threshold from Bob
+	if r := must(t, "identifyDescriptor", call(a.identifyDescriptor, float32Array(d))); !r.Get("name").IsNull() || r.Get("threshold").Float() != want.Threshold {
+		t.Errorf("identifyDescriptor beyond the threshold: %v at threshold %v, want null at %v", r.Get("name"), r.Get("threshold"), want.Threshold)
+	}
+	must(t, "setThreshold", call(a.setThreshold, 0.7))
+	if r := must(t, "identifyDescriptor", call(a.identifyDescriptor, float32Array(d))); r.Get("name").String() != "Bob" || r.Get("threshold").Float() != 0.7 {
+		t.Errorf("identifyDescriptor with the threshold chosen 0.7: %v at %v, want Bob at 0.7", r.Get("name"), r.Get("threshold"))
+	}
+	if info := must(t, "gallery", call(a.galleryInfo)).Get("identify"); !info.Get("expected").IsNull() || !strings.Contains(info.Get("why").String(), "chosen") {
+		t.Errorf("gallery().identify with a chosen threshold: expected %v, why %v; want null and why", info.Get("expected"), info.Get("why"))
+	}
+	for _, c := range []struct {
+		name string
+		got  settled
+		want string
+	}{
+		{"unmeasured fpir", call(a.identify, pixel(1, 0), map[string]any{"fpir": 0.05}), "identify: fpir: target FPIR must be one of the measured 0.1, 0.01, 0.001, found 0.05"},
+		{"fpir not a number", call(a.identifyDescriptor, float32Array(d), map[string]any{"fpir": "1%"}), "identifyDescriptor: fpir must be a number, found string"},
+		{"short descriptor", call(a.identifyDescriptor, float32Array(d[:2])), "identifyDescriptor: expected 128 (dlib), 192 (mobilefacenet) or 1024 (faceres) numbers, found 2"},
+	} {
+		if !strings.Contains(c.got.rejected, c.want) {
+			t.Errorf("%s: rejected with %q, want %q", c.name, c.got.rejected, c.want)
+		}
+	}
+}

@@ -73,6 +73,7 @@ export async function startFaces(visage, { say }) {
     forgetNo: byId('forget-no'),
     threshold: byId('threshold'),
     thresholdValue: byId('threshold-value'),
+    thresholdRates: byId('threshold-rates'),
     headFile: byId('head-file'),
     headClear: byId('head-clear'),
     headStatus: byId('head-status'),
@@ -592,6 +593,7 @@ export async function startFaces(visage, { say }) {
     );
     el.threshold.value = String(info.threshold);
     el.thresholdValue.textContent = info.threshold.toFixed(2);
+    el.thresholdRates.textContent = expectedRates(info.people.length, info.identify);
     updateControls();
   }
 
@@ -868,6 +870,32 @@ function clamp(x, lo, hi) {
 
 function dist(d) {
   return d.toFixed(2);
+}
+
+// expectedRates says in plain words how often "Who is this?" errs with n
+// people enrolled, from gallery().identify (the rates measured on LFW at the
+// threshold identify uses for n people), or which threshold it uses when a
+// chosen one decides.
+function expectedRates(n, rule) {
+  const e = rule.expected;
+  if (e === null) {
+    return `“Who is this?” decides with ${rule.why}: the error rates below are measured only for the threshold it picks itself.`;
+  }
+  const strangers = per100(e.fpir);
+  const people = n === 1 ? '1 person' : `${n} people`;
+  const note = e.note ? ` (${e.note[0].toUpperCase()}${e.note.slice(1)}.)` : '';
+  return (
+    `With ${people} enrolled, about ${strangers} ${strangers === '1' ? 'stranger' : 'strangers'} in 100 ` +
+    `${strangers === '1' ? 'is' : 'are'} given a name, and about ${per100(e.fnir)} in 100 enrolled people are missed, ` +
+    `as measured on LFW at the threshold “Who is this?” uses for ${people}, ${dist(rule.threshold)}.${note}`
+  );
+}
+
+// per100 writes a rate as a number of cases in 100: whole from 1 up, one
+// decimal below.
+function per100(rate) {
+  const x = rate * 100;
+  return x >= 0.95 ? String(Math.round(x)) : x.toFixed(1);
 }
 
 function button(text, label, onClick) {

@@ -4,6 +4,8 @@
 /** Visage's version (semantic versioning; see CHANGELOG.md). */
 export declare const VERSION: string;
 export declare const DEFAULT_THRESHOLD: 0.6;
+/** identify's default target FPIR: about 1 stranger in 100 given a name, whatever the gallery's size. */
+export declare const DEFAULT_FPIR: 0.01;
 /** The largest image, in pixels, the image methods take: 24 megapixels (25,165,824). */
 export declare const MAX_PIXELS: 25165824;
 
@@ -76,8 +78,42 @@ export interface IdentifiedFace {
   name: string | null;
   /** Distance to the closest enrolled person's closest sample; null when no one is enrolled. With a head, to the named person (or the closest, when none). */
   distance: number | null;
+  /** The distance threshold that decided: IdentifyRule.threshold for the fpir asked (a head's own decides when one is set). */
+  threshold: number;
   /** With a head (setHead): its score of the person it picked; then name follows the head, not distance. */
   head?: HeadScore;
+}
+
+/** identify's decision for a descriptor (identifyDescriptor). */
+export type DescriptorMatch = Omit<IdentifiedFace, 'box' | 'score'>;
+
+/** identify's options. */
+export interface IdentifyOptions {
+  /** One chip a face, four times cheaper, for a live overlay that only labels; default false. */
+  fast?: boolean;
+  /** Target share of strangers given a name: 0.1, 0.01 or 0.001 (measured on LFW); default DEFAULT_FPIR, 0.01. */
+  fpir?: number;
+}
+
+/**
+ * How identify decides for the gallery as it is (GalleryInfo.identify), at the default FPIR: the
+ * threshold measured for it at this many people, or, when setThreshold (or an import) chose one,
+ * that one.
+ */
+export interface IdentifyRule {
+  threshold: number;
+  /** Where threshold comes from, in words. */
+  why: string;
+  /** The rates measured at threshold on LFW people disjoint from those it was set on; null when a chosen threshold decides. */
+  expected: {
+    /** Share of strangers (people not enrolled) given a name. */
+    fpir: number;
+    /** Share of enrolled people not given their own name. */
+    fnir: number;
+    target: number;
+    /** Non-empty when the number of people lies outside the measured sizes: which size's rates these are. */
+    note: string;
+  } | null;
 }
 
 /** The result of enroll. */
@@ -176,7 +212,10 @@ export interface HeadScore extends HeadInfo {
 
 /** The enrolled people, in enrollment order, and the decision threshold. */
 export interface GalleryInfo {
+  /** verify's threshold, and identify's when chosen (see identify). */
   threshold: number;
+  /** How identify decides with this many people enrolled. */
+  identify: IdentifyRule;
   /** Whether openVault keeps the gallery in IndexedDB (else it is in memory only). */
   stored: boolean;
   people: {
@@ -439,7 +478,9 @@ export declare class Visage {
   /** Whether frames (default 6) of a live video show a live face, without a challenge. */
   liveness(video: LiveVideo, options?: { frames?: number }): Promise<LivenessResult>;
   /** Every face in the image with the closest enrolled person (four chips a face; fast: one, for a live overlay). */
-  identify(image: ImageInput, options?: { fast?: boolean }): Promise<IdentifiedFace[]>;
+  identify(image: ImageInput, options?: IdentifyOptions): Promise<IdentifiedFace[]>;
+  /** identify's decision for a descriptor from encode or detect. */
+  identifyDescriptor(descriptor: Float32Array | number[], options?: { fpir?: number }): Promise<DescriptorMatch>;
   gallery(): Promise<GalleryInfo>;
   removePerson(name: string): Promise<GalleryInfo>;
   renamePerson(oldName: string, newName: string): Promise<GalleryInfo>;

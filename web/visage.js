@@ -15,6 +15,12 @@ export const VERSION = '0.1.0';
 export const DEFAULT_THRESHOLD = 0.6;
 
 /**
+ * identify's default target FPIR: the share of strangers given a name, about
+ * 1 in 100, whatever the number of people enrolled.
+ */
+export const DEFAULT_FPIR = 0.01;
+
+/**
  * The largest image, in pixels, that the image methods take (24 megapixels,
  * the Go core's imageio.MaxPixels): a larger one rejects before it is read.
  */
@@ -305,10 +311,18 @@ export class Visage {
    * Names every face in the image: the closest enrolled person, or null.
    * Faces are encoded as enroll and verify encode them (four chips a face,
    * the setting of the README's accuracy); {fast: true} encodes one chip a
-   * face, four times cheaper, for a live overlay that only labels.
+   * face, four times cheaper, for a live overlay that only labels. The
+   * threshold (in each result) is the one measured to name about a share
+   * fpir of strangers (DEFAULT_FPIR; 0.1, 0.01 or 0.001) among as many
+   * people as are enrolled, unless setThreshold chose one.
    */
-  async identify(image, { fast = false } = {}) {
-    return this.#callWithImage('identify', [], image, [{ fast }]);
+  async identify(image, { fast = false, fpir = DEFAULT_FPIR } = {}) {
+    return this.#callWithImage('identify', [], image, [{ fast, fpir }]);
+  }
+
+  /** identify's decision for a descriptor already computed (encode, detect): {name, distance, threshold}. */
+  identifyDescriptor(descriptor, { fpir = DEFAULT_FPIR } = {}) {
+    return this.#call('identifyDescriptor', [descriptor, { fpir }]);
   }
 
   /** The enrolled people and the threshold. */

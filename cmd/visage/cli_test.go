@@ -21,6 +21,7 @@ import (
 	"testing"
 
 	"visage/core/face"
+	"visage/core/fpir"
 	"visage/core/imageio/imageiotest"
 	"visage/core/vault"
 	"visage/models/assets"
@@ -340,7 +341,7 @@ func TestCLIEnrollVerifyIdentify(t *testing.T) {
 		if r.code != 0 {
 			t.Fatalf("identify: exit %d: %s", r.code, r.stderr)
 		}
-		return decodeJSON(t, r.stdout, "name", "distance")
+		return decodeJSON(t, r.stdout, "name", "distance", "threshold", "threshold_rule")
 	}
 	if id := identify(same2); id["name"] != "John Salley" || id["distance"] != v["distance"] {
 		t.Errorf("identify John Salley's second chip: %v; want John Salley at %v", id, v["distance"])
@@ -348,9 +349,23 @@ func TestCLIEnrollVerifyIdentify(t *testing.T) {
 	if id := identify(stranger); id["name"] != nil || !(id["distance"].(float64) >= 0.6) {
 		t.Errorf("identify a stranger: %v; want null at distance >= 0.6", id)
 	}
-	if id := identify("--threshold", "0.05", same2); id["name"] != nil {
-		t.Errorf("identify with threshold 0.05: %v; want null", id)
+	if id := identify("--threshold", "0.05", same2); id["name"] != nil || id["threshold"] != 0.05 || id["threshold_rule"] != "--threshold" {
+		t.Errorf("identify with threshold 0.05: %v; want null, decided by --threshold 0.05", id)
 	}
+	// Without --threshold, the threshold measured for the target FPIR among
+	// the database's 2 people (fewer than measured: the smallest size's,
+	// with a note), 1% unless --fpir says otherwise.
+	for _, target := range []float64{fpir.DefaultTarget, 0.1} {
+		want, err := fpir.Measured.At(2, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := identify("--fpir", fmt.Sprint(target), same2)
+		if rule, _ := id["threshold_rule"].(string); id["threshold"] != want.Threshold || !strings.Contains(rule, "with 2 people enrolled") || !strings.Contains(rule, "measured from") {
+			t.Errorf("identify --fpir %v: threshold %v (%v), want %v for 2 people, noted as below the measured sizes", target, id["threshold"], id["threshold_rule"], want.Threshold)
+		}
+	}
+	wantError(t, visage(t, "identify", "--db", db, "--aligned", "--fpir", "0.05", same2), exitUsage, "identify", "target FPIR must be one of the measured 0.1, 0.01, 0.001, found 0.05")
 }
 
 // TestCLIEnrollConcurrent runs enrolls of different people into one new
@@ -616,7 +631,7 @@ func TestCLIAllFaces(t *testing.T) {
 		t.Errorf("verify Abel with the group: %.300s; want the left face's match at %v, and the face as encode gives it", out, dist(left))
 	}
 	out = run("identify", "--db", db, "--json", group)
-	if id := decodeJSON(t, out, "name", "distance", "face"); id["name"] != "Abel" || id["distance"] != dist(left) || !sameWhere(used(out, "face")[0], faces[left]) {
+	if id := decodeJSON(t, out, "name", "distance", "threshold", "threshold_rule", "face"); id["name"] != "Abel" || id["distance"] != dist(left) || !sameWhere(used(out, "face")[0], faces[left]) {
 		t.Errorf("identify the group: %.300s; want Abel at %v, and the left face as encode gives it", out, dist(left))
 	}
 	text = run("verify", "--db", db, "--name", "Abel", group)

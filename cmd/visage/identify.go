@@ -2,6 +2,9 @@ package main
 
 import (
 	"fmt"
+
+	"visage/core/fpir"
+	"visage/core/learn"
 )
 
 func init() {
@@ -9,11 +12,13 @@ func init() {
 }
 
 // identifyResult is identify's answer for one face: the person's name, or
-// nil (JSON null) when not recognised, and the distance to the nearest
-// person.
+// nil (JSON null) when not recognised, the distance to the nearest person
+// and the threshold that decided (see identifyRule).
 type identifyResult struct {
 	Name      *string     `json:"name"`
 	Distance  float64     `json:"distance"`
+	Threshold float64     `json:"threshold"`
+	Rule      string      `json:"threshold_rule"`       // where Threshold came from, in words
 	HeadScore *float64    `json:"head_score,omitempty"` // with --head
 	Face      *faceReport `json:"face,omitempty"`       // the face used (usedFace)
 }
@@ -26,7 +31,7 @@ func (r identifyResult) withFace(f faceReport) any {
 }
 
 func runIdentify(args []string) error {
-	fl := newFlagSet("identify", "--db FILE [--aligned] [--all] [--json] [--threshold T] [--head FILE] [--models DIR] IMAGE")
+	fl := newFlagSet("identify", "--db FILE [--aligned] [--all] [--json] [--fpir F | --threshold T] [--head FILE] [--models DIR] IMAGE")
 	var src faceSource
 	src.addFlags(fl)
 	src.addAllFlag(fl)
@@ -37,6 +42,8 @@ func runIdentify(args []string) error {
 		`{"faces":[{"box":…,"score":…,"landmarks":…,"name":…,"distance":d}]}; with --head also "head_score" of the person `+
 		`whose samples score best, which decides "name" (distance is then to that person)`)
 	headFile := addHeadFlag(fl)
+	target := fl.Float64("fpir", fpir.DefaultTarget, fmt.Sprintf("decide with the threshold measured to name this share of strangers (FPIR) among as many people as the database holds: one of %v; "+
+		"--threshold, or a threshold stored in the database other than its encoder's default, comes first", fpir.Measured.Targets()))
 	if err := parseFlags(fl, args, 1, 1); err != nil {
 		return err
 	}
@@ -51,11 +58,11 @@ func runIdentify(args []string) error {
 	if err := src.checkGallery(g); err != nil {
 		return err
 	}
-	thr := g.Threshold()
-	if head != nil {
-		thr = head.Threshold
+	thr, why, err := identifyRule(g.Threshold(), head, m.threshold.set, func() (fpir.Rule, error) { return fpir.For(g, *target) })
+	if err != nil {
+		return usagef("--fpir: %v", err)
 	}
-	if len(g.Names()) == 0 {
+	if g.Len() == 0 {
 		return fmt.Errorf("no one is enrolled in %s", *m.db)
 	}
 	faces, err := src.chosen(fl.Arg(0))
@@ -65,7 +72,8 @@ func runIdentify(args []string) error {
 	results := make([]identifyResult, len(faces))
 	for i, f := range faces {
 		results[i].Face = src.usedFace(f)
-		name, dist, ok := g.Identify(f.Encoding)
+		results[i].Threshold, results[i].Rule = thr, why
+		name, dist, ok := g.IdentifyBelow(f.Encoding, thr)
 		if head != nil {
 			var score float64
 			if name, score, ok = head.Identify(g, f.Encoding); ok {
@@ -85,4 +93,26 @@ func runIdentify(args []string) error {
 		return "not recognised (nearest " + decision(head, thr, r.Distance, r.HeadScore, false) + ")"
 	}
 	return printResults(&src, faces, results, *asJSON, line)
+}
+
+// identifyRule returns the threshold identify decides with and where it came
+// from: a head's, when one decides (its score, not distance); --threshold
+// when given (set; then the database's threshold is that value); else
+// fpir.For's rule for the database (a threshold stored in it other than its
+// encoder's default, or the one measured for the target FPIR at its size).
+func identifyRule(dbThreshold float64, head *learn.Head, set bool, rule func() (fpir.Rule, error)) (float64, string, error) {
+	r, err := rule() // a bad --fpir is an error whatever decides
+	switch {
+	case err != nil:
+		return 0, "", err
+	case head != nil:
+		return head.Threshold, "the head's threshold", nil
+	case set:
+		return dbThreshold, "--threshold", nil
+	}
+	why := r.Why
+	if r.Expected != nil && r.Expected.Note != "" {
+		why += " (" + r.Expected.Note + ")"
+	}
+	return r.Threshold, why, nil
 }

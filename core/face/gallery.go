@@ -202,11 +202,19 @@ func (g *Gallery) Verify(name string, enc []float32) (match bool, dist float64, 
 // It scans every descriptor with one matrix kernel (see search.go): 100,000
 // people take about 10 ms.
 func (g *Gallery) Identify(enc []float32) (name string, dist float64, ok bool) {
+	return g.IdentifyBelow(enc, g.threshold)
+}
+
+// IdentifyBelow is Identify deciding with threshold instead of Threshold():
+// ok says whether dist < threshold. Identify's threshold for a target
+// rate of strangers named grows stricter with the gallery's size (see
+// core/fpir), while Verify keeps Threshold().
+func (g *Gallery) IdentifyBelow(enc []float32, threshold float64) (name string, dist float64, ok bool) {
 	if g.checkDescriptor(enc) != nil {
 		return "", math.NaN(), false
 	}
 	i, dist := g.nearest(enc)
-	if i < 0 || !(dist < g.threshold) {
+	if i < 0 || !(dist < threshold) {
 		return "", dist, false
 	}
 	return g.people[i].label, dist, true
@@ -254,6 +262,9 @@ func (g *Gallery) Rename(old, new string) error {
 	g.search.forget()
 	return nil
 }
+
+// Len returns the number of people enrolled.
+func (g *Gallery) Len() int { return len(g.people) }
 
 // Names returns the enrolled people's labels in enrollment order, in a new slice.
 func (g *Gallery) Names() []string {

@@ -111,6 +111,22 @@ func TestIdentify(t *testing.T) {
 	}
 }
 
+// TestIdentifyBelow: the threshold given decides, not the gallery's: bob's
+// probe at 0.0625 is named below 0.07 and not below 0.06, with the
+// gallery's threshold 0.6 either way; Len counts people, not descriptors.
+func TestIdentifyBelow(t *testing.T) {
+	g := testGallery(t)
+	if name, dist, ok := g.IdentifyBelow(axis(1, 0.5), 0.07); name != "bob" || !ok || math.Abs(dist-0.0625) > 1e-6 {
+		t.Errorf("IdentifyBelow 0.07 = %q, %v, %v; want bob at 0.0625", name, dist, ok)
+	}
+	if name, _, ok := g.IdentifyBelow(axis(1, 0.5), 0.06); name != "" || ok {
+		t.Errorf("IdentifyBelow 0.06 = %q, %v; want not recognised", name, ok)
+	}
+	if g.Threshold() != DefaultThreshold || g.Len() != 2 {
+		t.Errorf("threshold %v, %d people; want %v and alice and bob", g.Threshold(), g.Len(), DefaultThreshold)
+	}
+}
+
 func TestIdentifyWithoutAnswer(t *testing.T) {
 	if name, dist, ok := NewGallery().Identify(axis(0, 0)); name != "" || !math.IsInf(dist, 1) || ok {
 		t.Errorf("Identify in an empty gallery = %q, %v, %v; want \"\", +Inf, false", name, dist, ok)
