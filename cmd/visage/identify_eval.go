@@ -248,7 +248,7 @@ func parseFractions(s string) ([]float64, error) {
 func printIdentifyEval(r *openset.Report, out string) {
 	fmt.Printf("open-set identification: %d people, %d images (%d without a face); enroll ≤ %d (%s), seed %d; descriptors %s\n",
 		r.People, r.Images, r.NoFace, r.Enroll, r.Template, r.Seed, r.Source)
-	fmt.Printf("%6s %7s %7s %7s %7s  %-14s", "K", "mated", "strangers", "rank-1", "rank-5", "rule")
+	fmt.Printf("%6s %6s %7s %7s %7s %7s  %-14s", "K", "cal K", "mated", "strangers", "rank-1", "rank-5", "rule")
 	for _, f := range r.Targets {
 		fmt.Printf("  FNIR@FPIR %-6g", f)
 	}
@@ -260,9 +260,9 @@ func printIdentifyEval(r *openset.Report, out string) {
 				name = fmt.Sprintf("margin α=%g", rule.Margin)
 			}
 			if i == 0 {
-				fmt.Printf("%6d %7d %9d %6.2f%% %6.2f%%  %-14s", g.K, g.Mated, g.NonMated, 100*g.Rank1, 100*g.Rank5, name)
+				fmt.Printf("%6d %6d %7d %9d %6.2f%% %6.2f%%  %-14s", g.K, g.CalibrationK, g.Mated, g.NonMated, 100*g.Rank1, 100*g.Rank5, name)
 			} else {
-				fmt.Printf("%6s %7s %9s %7s %7s  %-14s", "", "", "", "", "", name)
+				fmt.Printf("%6s %6s %7s %9s %7s %7s  %-14s", "", "", "", "", "", "", name)
 			}
 			for _, c := range rule.Calibrated {
 				fmt.Printf("  %5.2f%% (%5.2f%%) ", 100*c.FNIR, 100*c.FPIR)
