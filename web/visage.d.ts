@@ -357,6 +357,29 @@ export interface LayerFeatures {
   }[];
 }
 
+/** A 1D convolution's result (see conv1d). */
+export interface Conv1DResult {
+  /** [n − f + 1, k]: 'valid' positions × kernels. */
+  shape: [number, number];
+  /** The shapes as the course writes them, e.g. "96×1 * 2 filters of 9×1 → 88×2". */
+  shapes: string;
+  /** outputs[j][i]: kernel j over signal[i … i + f − 1] (cross-correlation, as in ConvNets). */
+  outputs: Float32Array[];
+}
+
+/** Where a clip moves (see motionEnergy). */
+export interface MotionEnergyResult {
+  /** [T − 2, H − 2, W − 2, 4]: the responses of the 4 filters of 3×3×3 to the t×h×w volume. */
+  shape: [number, number, number, number];
+  /** The shapes as the course writes them, e.g. "16×24×32×1 * 4 filters of 3×3×3 → 14×22×30×4". */
+  shapes: string;
+  /** The motion energy map's size, W − 2 by H − 2. */
+  width: number;
+  height: number;
+  /** The mean over time of the squared temporal derivative (frame t+1 − frame t−1, smoothed), row by row; 0 where nothing changes. */
+  energy: Float32Array;
+}
+
 /**
  * A loaded Visage: a Web Worker running the Go core and holding a gallery of
  * enrolled people (in memory, or encrypted in IndexedDB after openVault). Every
@@ -459,6 +482,20 @@ export declare class Visage {
   stylize(content: ImageInput, style: ImageInput, options?: StylizeOptions): Promise<{ steps: number; loss: number[]; image: StylizeProgress['image']; backend: StylizeProgress['backend'] }>;
   /** Feature maps of a layer (conv1_1…conv5_1) and the patches that excite its strongest units; maps 1..64 (default 8), units ≤ maps (default 4). */
   layerFeatures(layer: string, options?: { maps?: number; units?: number }): Promise<LayerFeatures>;
+  /**
+   * 1D convolution (core/signals, as `visage conv1d`): signal (1..65536
+   * finite numbers) through kernels (1..16 arrays of one length f, 1..256,
+   * at most the signal's), 'valid'. Rejects with what was expected and found.
+   */
+  conv1d(signal: ArrayLike<number>, kernels: ArrayLike<number>[]): Promise<Conv1DResult>;
+  /**
+   * 3D convolution (core/signals, as `visage conv3d`): frames (3..64 RGBA
+   * images of one size, oldest first) as a greyscale t×h×w volume, the
+   * longer side area-averaged down to size (3..128, default 32), through a
+   * temporal derivative, a temporal mean and two spatial edge filters of
+   * 3×3×3. Rejects with what was expected and found.
+   */
+  motionEnergy(frames: ImageData[] | { width: number; height: number; data: Uint8ClampedArray }[], options?: { size?: number }): Promise<MotionEnergyResult>;
   /** Stops the worker; pending and later calls reject. */
   terminate(): void;
 }
