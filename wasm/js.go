@@ -208,18 +208,25 @@ func descriptorOf(v js.Value) ([]float32, error) {
 	if n := v.Length(); n != face.DescriptorLen && n != face.MobileFaceNetDim && n != face.FaceResDim {
 		return nil, fmt.Errorf("expected %d (dlib), %d (mobilefacenet) or %d (faceres) numbers, found %d", face.DescriptorLen, face.MobileFaceNetDim, face.FaceResDim, n)
 	}
+	return finiteNumbers(v, "")
+}
+
+// finiteNumbers copies the elements of v, an array-like, each of which must
+// be a finite number; what (when not empty) names v in errors.
+func finiteNumbers(v js.Value, what string) ([]float32, error) {
+	if what != "" {
+		what += ": "
+	}
 	d := make([]float32, v.Length())
 	for i := range d {
 		x := v.Index(i)
 		if x.Type() != js.TypeNumber {
-			return nil, fmt.Errorf("element %d must be a number, found %s", i, describe(x))
+			return nil, fmt.Errorf("%selement %d must be a number, found %s", what, i, describe(x))
+		}
+		if f := x.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, fmt.Errorf("%selement %d must be finite, found %v", what, i, f)
 		}
 		d[i] = float32(x.Float())
-	}
-	for i, x := range d {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			return nil, fmt.Errorf("face: descriptor value %d must be finite, found %v", i, x)
-		}
 	}
 	return d, nil
 }

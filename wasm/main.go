@@ -95,6 +95,9 @@
 //	unitsStart, unitsAdd, unitsTop, unitsCrop, unitsMap: each VGG-19 unit's top image
 //	patches over a set of images (convnet-units' pass), see units.go
 //
+//	conv1d, motionEnergy: 1D and 3D convolution over a signal and video
+//	frames (core/signals), see signals.go
+//
 // A box is {x, y, width, height} in the image's pixels. Bad input rejects the
 // promise with an Error saying what was expected and what was found. A panic
 // in a call is recovered and becomes a rejection, so the Go runtime keeps
@@ -134,6 +137,7 @@ func main() {
 		"backend": a.backendInfo, "loseGPUForTesting": a.loseGPUForTesting, "crashForTesting": a.crashForTesting,
 		"unlockStart": a.unlockStart, "unlockFrame": a.unlockFrame, // liveness.go
 		"livenessStart": a.livenessStart, "livenessFrame": a.livenessFrame, "livenessEnd": a.livenessEnd,
+		"conv1d": conv1d, "motionEnergy": motionEnergy, // signals.go
 	}
 	artCalls := &artAPI{backend: func() *backend { return a.backend }} // the Art view's calls: art.go
 	for name, m := range artCalls.methods() {

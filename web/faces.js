@@ -5,6 +5,8 @@
 // IndexedDB with the thumbnails (Visage.openVault) and tells of other tabs'
 // changes (onGalleryChange); this view only shows it.
 
+import { convCard } from './convnd.js';
+
 const byId = (id) => document.getElementById(id);
 
 // PHOTO_MAX_SIDE bounds the photos drawn on the stage (and analysed), in pixels.
@@ -93,6 +95,7 @@ export async function startFaces(visage, { say }) {
   let busy = 0; // actions in progress: the camera loop sends no frame meanwhile
   let relockTimer = null; // re-locks an unlock after RELOCK_MS
   let pending = []; // photos chosen with "From photos…" before a name was typed
+  const conv = convCard(() => v); // the 1D/3D convolution card (convnd.js)
 
   // ---- The stage: camera or photo, with the faces drawn over it ----
 
@@ -178,6 +181,7 @@ export async function startFaces(visage, { say }) {
     showSource('camera');
     el.cameraToggle.textContent = 'Stop camera';
     say('Camera on. Faces are boxed and named as they are recognised.', false, el.stageNote);
+    conv.start(el.video);
     cameraLoop(++cameraRun);
   }
 
@@ -187,6 +191,7 @@ export async function startFaces(visage, { say }) {
     }
     relock('the camera stopped');
     cameraRun++;
+    conv.stop();
     for (const track of stream.getTracks()) {
       track.stop();
     }
@@ -237,6 +242,12 @@ export async function startFaces(visage, { say }) {
         relock(`someone other than ${unlocked} is in view`);
       }
       drawFaces(faces, el.video.videoWidth, el.video.videoHeight);
+      conv.faces(faces);
+      try {
+        await conv.update();
+      } catch (err) {
+        say(`The convolution card could not be drawn: ${err.message}`, true, el.stageNote);
+      }
       done.push(now);
       if (done.length > 8) {
         done.shift();

@@ -432,6 +432,29 @@ export interface TopUnits {
   }[];
 }
 
+/** A 1D convolution's result (see conv1d). */
+export interface Conv1DResult {
+  /** [n − f + 1, k]: 'valid' positions × kernels. */
+  shape: [number, number];
+  /** The shapes as the course writes them, e.g. "96×1 * 2 filters of 9×1 → 88×2". */
+  shapes: string;
+  /** outputs[j][i]: kernel j over signal[i … i + f − 1] (cross-correlation, as in ConvNets). */
+  outputs: Float32Array[];
+}
+
+/** Where a clip moves (see motionEnergy). */
+export interface MotionEnergyResult {
+  /** [T − 2, H − 2, W − 2, 4]: the responses of the 4 filters of 3×3×3 to the t×h×w volume. */
+  shape: [number, number, number, number];
+  /** The shapes as the course writes them, e.g. "16×24×32×1 * 4 filters of 3×3×3 → 14×22×30×4". */
+  shapes: string;
+  /** The motion energy map's size, W − 2 by H − 2. */
+  width: number;
+  height: number;
+  /** The mean over time of the squared temporal derivative (frame t+1 − frame t−1, smoothed), row by row; 0 where nothing changes. */
+  energy: Float32Array;
+}
+
 /**
  * A loaded Visage: a Web Worker running the Go core and holding a gallery of
  * enrolled people (in memory, or encrypted in IndexedDB after openVault). Every
@@ -546,6 +569,20 @@ export declare class Visage {
   unitPatches(units: number | number[], signal?: AbortSignal): Promise<TopUnits>;
   /** Where a unit of the last topUnits pass responds in images[index] of it: the picture as the pass saw it, and the map (0..255 by its peak there). */
   unitMap(index: number, channel: number): Promise<{ image: RGBAPixels; map: { channel: number; width: number; height: number; data: Uint8ClampedArray } }>;
+  /**
+   * 1D convolution (core/signals, as `visage conv1d`): signal (1..65536
+   * finite numbers) through kernels (1..16 arrays of one length f, 1..256,
+   * at most the signal's), 'valid'. Rejects with what was expected and found.
+   */
+  conv1d(signal: ArrayLike<number>, kernels: ArrayLike<number>[]): Promise<Conv1DResult>;
+  /**
+   * 3D convolution (core/signals, as `visage conv3d`): frames (3..64 RGBA
+   * images of one size, oldest first) as a greyscale t×h×w volume, the
+   * longer side area-averaged down to size (3..128, default 32), through a
+   * temporal derivative, a temporal mean and two spatial edge filters of
+   * 3×3×3. Rejects with what was expected and found.
+   */
+  motionEnergy(frames: ImageData[] | { width: number; height: number; data: Uint8ClampedArray }[], options?: { size?: number }): Promise<MotionEnergyResult>;
   /** Stops the worker; pending and later calls reject. */
   terminate(): void;
 }

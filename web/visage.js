@@ -717,6 +717,25 @@ export class Visage {
     }
   }
 
+  /**
+   * 1D convolution in the worker (core/signals): signal through each of
+   * kernels (arrays of one length), 'valid'. Resolves {shape, shapes,
+   * outputs}; see visage.d.ts.
+   */
+  conv1d(signal, kernels) {
+    return this.#call('conv1d', [signal, kernels]);
+  }
+
+  /**
+   * 3D convolution in the worker (core/signals): the frames (ImageData or
+   * {width, height, data} RGBA pixels of one size, oldest first) as a
+   * greyscale t×h×w volume through 4 filters of 3×3×3. Resolves {shape,
+   * shapes, width, height, energy}; see visage.d.ts.
+   */
+  motionEnergy(frames, { size = 32 } = {}) {
+    return this.#call('motionEnergy', [frames, { size }]);
+  }
+
   /** Stops the worker; pending and later calls reject. */
   terminate() {
     this.#stop(new Error('visage: terminated'));
