@@ -245,11 +245,16 @@ func (a *api) identifyRule(o js.Value, op string) (fpir.Rule, error) {
 }
 
 // named is identify's answer for one descriptor: {name, distance,
-// threshold, head?}, name null when no one is within rule's threshold (or
-// the head's), distance null when no one is enrolled.
+// ruleScore, threshold, margin, head?}, name null when the rule's score is
+// not below its threshold (or the head decides no), distance and ruleScore
+// null when no one is enrolled. ruleScore is d1 − margin·(d2 − d1) (see
+// face.Gallery.IdentifyMargin).
 func (a *api) named(enc []float32, rule fpir.Rule) map[string]any {
-	r := map[string]any{"name": nil, "distance": nil, "threshold": rule.Threshold}
-	name, dist, ok := a.gallery.IdentifyBelow(enc, rule.Threshold)
+	r := map[string]any{"name": nil, "distance": nil, "ruleScore": nil, "threshold": rule.Threshold, "margin": rule.Margin}
+	name, dist, score, ok := a.gallery.IdentifyMargin(enc, rule.Threshold, rule.Margin)
+	if !math.IsInf(score, 1) && !math.IsNaN(score) {
+		r["ruleScore"] = score
+	}
 	if a.head != nil {
 		name, dist, ok, r["head"] = a.headIdentify(enc)
 	}

@@ -74,7 +74,7 @@ func (a *api) galleryInfo([]js.Value) (any, error) {
 // expected: {fpir, fnir, target, measuredK, note} | null}, expected null when
 // the gallery's own threshold decides.
 func ruleJS(r fpir.Rule) map[string]any {
-	out := map[string]any{"threshold": r.Threshold, "why": r.Why, "expected": nil}
+	out := map[string]any{"threshold": r.Threshold, "margin": r.Margin, "why": r.Why, "expected": nil}
 	if e := r.Expected; e != nil {
 		out["expected"] = map[string]any{"fpir": e.FPIR, "fnir": e.FNIR, "target": e.Target, "note": e.Note}
 	}

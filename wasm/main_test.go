@@ -10,6 +10,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"syscall/js"
 	"testing"
@@ -362,14 +363,20 @@ func TestIdentifyRule(t *testing.T) {
 		t.Errorf("gallery().identify = threshold %v, expected fpir %v fnir %v note %q; want %+v",
 			info.Get("threshold"), e.Get("fpir"), e.Get("fnir"), e.Get("note"), want)
 	}
+	// Midway between Ada (e1) and Bob (e3): d1 = d2 = √0.5, so the margin
+	// rule's score d1 − α·(d2 − d1) is √0.5, beyond the measured threshold.
 	d := make([]float32, face.DescriptorLen)
-	d[3], d[127] = 1, float32(want.Threshold)+0.01 // just beyond the threshold from Bob
-	if r := must(t, "identifyDescriptor", call(a.identifyDescriptor, float32Array(d))); !r.Get("name").IsNull() || r.Get("threshold").Float() != want.Threshold {
-		t.Errorf("identifyDescriptor beyond the threshold: %v at threshold %v, want null at %v", r.Get("name"), r.Get("threshold"), want.Threshold)
+	d[1], d[3] = 0.5, 0.5
+	if r := must(t, "identifyDescriptor", call(a.identifyDescriptor, float32Array(d))); !r.Get("name").IsNull() || r.Get("threshold").Float() != want.Threshold ||
+		r.Get("margin").Float() != fpir.Margin || !near(r.Get("ruleScore").Float(), math.Sqrt(0.5)) {
+		t.Errorf("identifyDescriptor midway: %v at threshold %v, margin %v, score %v; want null at %v, margin %v, score √0.5",
+			r.Get("name"), r.Get("threshold"), r.Get("margin"), r.Get("ruleScore"), want.Threshold, fpir.Margin)
 	}
-	must(t, "setThreshold", call(a.setThreshold, 0.7))
-	if r := must(t, "identifyDescriptor", call(a.identifyDescriptor, float32Array(d))); r.Get("name").String() != "Bob" || r.Get("threshold").Float() != 0.7 {
-		t.Errorf("identifyDescriptor with the threshold chosen 0.7: %v at %v, want Bob at 0.7", r.Get("name"), r.Get("threshold"))
+	// A chosen threshold decides on the plain distance (margin 0); a tie
+	// goes to the first enrolled.
+	must(t, "setThreshold", call(a.setThreshold, 0.75))
+	if r := must(t, "identifyDescriptor", call(a.identifyDescriptor, float32Array(d))); r.Get("name").String() != "Ada" || r.Get("threshold").Float() != 0.75 || r.Get("margin").Float() != 0 {
+		t.Errorf("identifyDescriptor with the threshold chosen 0.75: %v at %v, margin %v; want Ada at 0.75, margin 0", r.Get("name"), r.Get("threshold"), r.Get("margin"))
 	}
 	if info := must(t, "gallery", call(a.galleryInfo)).Get("identify"); !info.Get("expected").IsNull() || !strings.Contains(info.Get("why").String(), "chosen") {
 		t.Errorf("gallery().identify with a chosen threshold: expected %v, why %v; want null and why", info.Get("expected"), info.Get("why"))

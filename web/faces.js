@@ -898,7 +898,8 @@ function expectedRates(n, rule) {
   return (
     `With ${people} enrolled, about ${strangers} ${strangers === '1' ? 'stranger' : 'strangers'} in 100 ` +
     `${strangers === '1' ? 'is' : 'are'} given a name, and about ${per100(e.fnir)} in 100 enrolled people are missed, ` +
-    `as measured on LFW at the threshold “Who is this?” uses for ${people}, ${dist(rule.threshold)}.${note}`
+    `as measured on LFW at the threshold “Who is this?” uses for ${people}, ${dist(rule.threshold)} on ` +
+    `${rule.margin ? 'the nearest distance less its gap to the next person' : 'the nearest distance'}.${note}`
   );
 }
 

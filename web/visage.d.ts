@@ -74,12 +74,19 @@ export interface Point {
 export interface IdentifiedFace {
   box: Box;
   score: number;
-  /** The closest enrolled person, or null when no one is closer than the threshold ("not recognized"). */
+  /** The closest enrolled person, or null when ruleScore is not below threshold ("not recognized"). */
   name: string | null;
   /** Distance to the closest enrolled person's closest sample; null when no one is enrolled. With a head, to the named person (or the closest, when none). */
   distance: number | null;
-  /** The distance threshold that decided: IdentifyRule.threshold for the fpir asked (a head's own decides when one is set). */
+  /**
+   * The score threshold decides on: d1 − margin·(d2 − d1), d1 and d2 the distances to the nearest and the
+   * second-nearest person (d1 alone with one person enrolled, or margin 0); null when no one is enrolled.
+   */
+  ruleScore: number | null;
+  /** The threshold that decided: IdentifyRule.threshold for the fpir asked (a head's own decides when one is set). */
   threshold: number;
+  /** The margin rule's α (IdentifyRule.margin): 1 where the measured rule decides, 0 where a chosen threshold does. */
+  margin: number;
   /** With a head (setHead): its score of the person it picked; then name follows the head, not distance. */
   head?: HeadScore;
 }
@@ -101,7 +108,10 @@ export interface IdentifyOptions {
  * that one.
  */
 export interface IdentifyRule {
+  /** The margin rule's score d1 − margin·(d2 − d1) must be below it for a name. */
   threshold: number;
+  /** α of the margin rule (measured best on LFW: 1); 0, plain distance, when a chosen threshold decides. */
+  margin: number;
   /** Where threshold comes from, in words. */
   why: string;
   /** The rates measured at threshold on LFW people disjoint from those it was set on; null when a chosen threshold decides. */

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 
 	"visage/core/fpir"
 	"visage/core/learn"
@@ -15,10 +16,15 @@ func init() {
 // nil (JSON null) when not recognised, the distance to the nearest person
 // and the threshold that decided (see identifyRule).
 type identifyResult struct {
-	Name      *string     `json:"name"`
-	Distance  float64     `json:"distance"`
-	Threshold float64     `json:"threshold"`
-	Rule      string      `json:"threshold_rule"`       // where Threshold came from, in words
+	Name      *string `json:"name"`
+	Distance  float64 `json:"distance"`
+	Threshold float64 `json:"threshold"`
+	Rule      string  `json:"threshold_rule"` // where Threshold came from, in words
+	// Margin is the rule's α and Score its score d1 − α·(d2 − d1), which
+	// Threshold decides (face.Gallery.IdentifyMargin); Score is left out
+	// without anyone enrolled or when a head decides.
+	Margin    float64     `json:"margin"`
+	Score     *float64    `json:"rule_score,omitempty"`
 	HeadScore *float64    `json:"head_score,omitempty"` // with --head
 	Face      *faceReport `json:"face,omitempty"`       // the face used (usedFace)
 }
@@ -58,7 +64,7 @@ func runIdentify(args []string) error {
 	if err := src.checkGallery(g); err != nil {
 		return err
 	}
-	thr, why, err := identifyRule(g.Threshold(), head, m.threshold.set, func() (fpir.Rule, error) { return fpir.For(g, *target) })
+	rule, err := identifyRule(g.Threshold(), head, m.threshold.set, func() (fpir.Rule, error) { return fpir.For(g, *target) })
 	if err != nil {
 		return usagef("--fpir: %v", err)
 	}
@@ -72,9 +78,13 @@ func runIdentify(args []string) error {
 	results := make([]identifyResult, len(faces))
 	for i, f := range faces {
 		results[i].Face = src.usedFace(f)
-		results[i].Threshold, results[i].Rule = thr, why
-		name, dist, ok := g.IdentifyBelow(f.Encoding, thr)
+		results[i].Threshold, results[i].Rule, results[i].Margin = rule.Threshold, rule.Why, rule.Margin
+		name, dist, score, ok := g.IdentifyMargin(f.Encoding, rule.Threshold, rule.Margin)
+		if !math.IsInf(score, 1) {
+			results[i].Score = &score
+		}
 		if head != nil {
+			results[i].Score = nil
 			var score float64
 			if name, score, ok = head.Identify(g, f.Encoding); ok {
 				_, dist, _ = g.Verify(name, f.Encoding)
@@ -87,10 +97,14 @@ func runIdentify(args []string) error {
 		}
 	}
 	line := func(r identifyResult) string {
-		if r.Name != nil {
-			return *r.Name + " (" + decision(head, thr, r.Distance, r.HeadScore, true) + ")"
+		why := decision(head, rule.Threshold, r.Distance, r.HeadScore, r.Name != nil)
+		if r.Score != nil && rule.Margin != 0 {
+			why = marginDecision(*r.Score, rule.Margin, r.Distance, rule.Threshold, r.Name != nil)
 		}
-		return "not recognised (nearest " + decision(head, thr, r.Distance, r.HeadScore, false) + ")"
+		if r.Name != nil {
+			return *r.Name + " (" + why + ")"
+		}
+		return "not recognised (nearest " + why + ")"
 	}
 	return printResults(&src, faces, results, *asJSON, line)
 }
@@ -100,19 +114,28 @@ func runIdentify(args []string) error {
 // when given (set; then the database's threshold is that value); else
 // fpir.For's rule for the database (a threshold stored in it other than its
 // encoder's default, or the one measured for the target FPIR at its size).
-func identifyRule(dbThreshold float64, head *learn.Head, set bool, rule func() (fpir.Rule, error)) (float64, string, error) {
+func identifyRule(dbThreshold float64, head *learn.Head, set bool, rule func() (fpir.Rule, error)) (fpir.Rule, error) {
 	r, err := rule() // a bad --fpir is an error whatever decides
 	switch {
 	case err != nil:
-		return 0, "", err
+		return fpir.Rule{}, err
 	case head != nil:
-		return head.Threshold, "the head's threshold", nil
+		return fpir.Rule{Threshold: head.Threshold, Why: "the head's threshold"}, nil
 	case set:
-		return dbThreshold, "--threshold", nil
+		return fpir.Rule{Threshold: dbThreshold, Why: "--threshold"}, nil
 	}
-	why := r.Why
 	if r.Expected != nil && r.Expected.Note != "" {
-		why += " (" + r.Expected.Note + ")"
+		r.Why += " (" + r.Expected.Note + ")"
 	}
-	return r.Threshold, why, nil
+	return r, nil
+}
+
+// marginDecision is identify's verdict in words under the margin rule: its
+// score against the threshold, with the distance beside it.
+func marginDecision(score, margin, dist, threshold float64, same bool) string {
+	op := ">="
+	if same {
+		op = "<"
+	}
+	return fmt.Sprintf("margin score %.4f %s threshold %.4f; distance %.4f, α %g", score, op, threshold, dist, margin)
 }

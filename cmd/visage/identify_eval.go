@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -42,6 +43,7 @@ func runIdentifyEval(args []string) error {
 	headFile := fl.String("head", "", "score a probe against an enrolled face with a head `FILE` from train-triplet (distance between embeddings) or train-pairs (1 − P(same)) instead of plain distance; its threshold is the default. Heads learn LFW's peopleDevTrain people: pass --without-people with them")
 	onlyPeople := fl.String("people", "", "use only the people of this people `FILE` (e.g. a subset encoded with lfw --degrade)")
 	withoutPeople := fl.String("without-people", "", "leave out the people of this people `FILE` (peopleDevTrain.txt, on whom heads are trained)")
+	margins := fl.String("margins", "0.25,0.5,1,2,4,8", "the margin rule's α values tried (score = nearest − α·(second − nearest)); the one with the lowest calibration FNIR at the first --fpir is reported")
 	partial := fl.Bool("cached-people-only", false, "use only the people all of whose images are in the cache (a cache still being filled), and say how many were left out")
 	if err := parseFlags(fl, args, 0, 0); err != nil {
 		return err
@@ -50,12 +52,15 @@ func runIdentifyEval(args []string) error {
 		return usagef("--dir and --cache are required")
 	}
 	cfg := openset.Config{Enroll: *enroll, Seed: *seed, Calibration: *calShare, Default: face.DefaultThreshold,
-		Margins: []float64{0.25, 0.5, 1, 2}, DETPoints: 200}
+		DETPoints: 200}
 	var err error
+	if cfg.Margins, err = parseNumbers("--margins", *margins, 0, math.Inf(1)); err != nil {
+		return err
+	}
 	if cfg.Ks, err = parseKs(*ks); err != nil {
 		return err
 	}
-	if cfg.Targets, err = parseFractions(*targets); err != nil {
+	if cfg.Targets, err = parseNumbers("--fpir", *targets, 0, 1); err != nil {
 		return err
 	}
 	switch *tmpl {
@@ -232,13 +237,13 @@ func parseKs(s string) ([]int, error) {
 	return ks, nil
 }
 
-// parseFractions reads --fpir: numbers in (0, 1), strictest last.
-func parseFractions(s string) ([]float64, error) {
+// parseNumbers reads flag's comma-separated numbers, each in (lo, hi).
+func parseNumbers(flag, s string, lo, hi float64) ([]float64, error) {
 	var out []float64
 	for f := range strings.SplitSeq(s, ",") {
 		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-		if err != nil || !(v > 0 && v < 1) {
-			return nil, usagef("--fpir %q: want numbers in (0, 1), separated by commas", s)
+		if err != nil || !(v > lo && v < hi) {
+			return nil, usagef("%s %q: want numbers in (%g, %g), separated by commas", flag, s, lo, hi)
 		}
 		out = append(out, v)
 	}

@@ -12,7 +12,7 @@
 // the nearest measured size is used and Expected.Note says so.
 package fpir
 
-//go:generate go run ./gencurves -out curves.go ../../testdata/results/identify-lfw-partial-similarity-mirror.json
+//go:generate go run ./gencurves -out curves.go ../../testdata/results/identify-lfw-both-mirror.json
 
 import (
 	"fmt"
@@ -118,7 +118,13 @@ func (c Curves) curve(target float64) (Curve, error) {
 
 // Rule is how identify decides for one gallery.
 type Rule struct {
-	Threshold float64 // named when the nearest person is below it
+	// Threshold decides: the nearest person is named when the score
+	// d1 − Margin·(d2 − d1) is below it (d1, d2: the distances to the
+	// nearest and the second-nearest person; face.Gallery.IdentifyMargin).
+	Threshold float64
+	// Margin is the measured rule's α (Margin of curves.go); 0, the plain
+	// nearest-neighbour rule, where the gallery's own threshold decides.
+	Margin float64
 	// Expected is the curves' word at the gallery's size when they chose
 	// Threshold; nil when the gallery's own threshold decides.
 	Expected *Expected
@@ -148,6 +154,6 @@ func For(g *face.Gallery, target float64) (Rule, error) {
 	case g.Encoder() != face.EncoderDlib:
 		return Rule{Threshold: t, Why: fmt.Sprintf("the gallery's threshold %v (identification is measured for %s descriptors only)", t, face.EncoderDlib)}, nil
 	}
-	return Rule{Threshold: e.Threshold, Expected: &e,
+	return Rule{Threshold: e.Threshold, Margin: Margin, Expected: &e,
 		Why: fmt.Sprintf("calibrated for FPIR %v with %d people enrolled", target, g.Len())}, nil
 }
