@@ -8,6 +8,67 @@ import (
 	"testing"
 )
 
+// learningRows names, for each row of README.md's "Learning a similarity"
+// table, the train-eval row it quotes (testdata/learn/lfw.sh names the
+// heads after their files).
+var learningRows = map[string]string{
+	"plain Euclidean distance (no training)":        "plain distance",
+	"triplet, linear 128→64, hard negatives":        "triplet-hard",
+	"triplet, linear 128→64, semi-hard negatives":   "triplet-semi-hard",
+	"triplet, linear 128→64, random negatives":      "triplet-random",
+	"triplet, 128→128 from the identity, hard":      "triplet-identity-hard",
+	"triplet, 128→128 from the identity, semi-hard": "triplet-identity-semi-hard",
+	"triplet, 128→128 from the identity, random":    "triplet-identity-random",
+	`binary classifier, \|f_i − f_j\|`:              "pairs-abs",
+	"binary classifier, χ²":                         "pairs-chi2",
+}
+
+// TestREADMELearningTable checks README.md's "Learning a similarity" table
+// against the committed output of testdata/learn/lfw.sh
+// (testdata/results/learn-lfw.json, train-eval --json): every row there,
+// each number to the digits the README shows, and no other row.
+func TestREADMELearningTable(t *testing.T) {
+	raw, err := os.ReadFile("../../testdata/results/learn-lfw.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []evalRow
+	if err := json.Unmarshal(raw, &rows); err != nil {
+		t.Fatalf("learn-lfw.json: %v", err)
+	}
+	byName := map[string]evalRow{}
+	for _, r := range rows {
+		if r.DevTest == nil || r.View2 == nil {
+			t.Fatalf("learn-lfw.json: row %q lacks pairsDevTest or View 2 results", r.Name)
+		}
+		byName[r.Name] = r
+	}
+	table := markdownTable(t, readme(t), "## Learning a similarity")
+	if len(table) != len(rows) || len(table) != len(learningRows) {
+		t.Errorf("README's table has %d rows, learn-lfw.json %d, learningRows %d", len(table), len(rows), len(learningRows))
+	}
+	for _, cells := range table {
+		name, ok := learningRows[cells[0]]
+		r, found := byName[name]
+		if !ok || !found || len(cells) != 6 {
+			t.Errorf("README row %q: no such row in learn-lfw.json (learningRows names %q), or not 6 cells", cells[0], name)
+			continue
+		}
+		dt, v := r.DevTest, r.View2
+		want := []string{cells[0],
+			fmt.Sprintf("%.3f", dt.Threshold),
+			fmt.Sprintf("%.1f%%", 100*dt.Accuracy),
+			fmt.Sprintf("%.2f%% ± %.2f%%", 100*v.Mean, 100*v.Std),
+			fmt.Sprintf("%.1f%%", 100*v.TAR),
+			fmt.Sprintf("%.4f", v.AUC)}
+		for i, c := range cells {
+			if strings.Trim(c, "*") != want[i] { // bold marks the best of a column
+				t.Errorf("README row %q, column %d: %q, learn-lfw.json gives %q", cells[0], i+1, c, want[i])
+			}
+		}
+	}
+}
+
 // lfwRows names, for each row of README.md's "Accuracy on LFW" table, the
 // committed output it quotes: a `visage lfw` run's lfw.json over the 10
 // folds, or a variant (its selection) of face-api.js's run.
