@@ -33,7 +33,9 @@
 //	backend() → {backend: 'webgpu'|'cpu', adapter, reason}
 //	    where the face networks run now: the adapter on the GPU,
 //	    why the CPU on the CPU; a lost GPU moves every network to the CPU
-//	loseGPUForTesting() → backend(): a test hook destroying the GPU device
+//	loseGPUForTesting(how?) → backend(): a test hook destroying the GPU
+//	    device ('lost', the default) or running its next pass out of
+//	    memory ('out-of-memory')
 //	crashForTesting(): a test hook ending the Go program as a fatal error does
 //	encode(image) → Float32Array(128)      the face filling the image (192 with mobilefacenet)
 //	distance(a, b) → number                Euclidean, a and b 128 (or 192) numbers each

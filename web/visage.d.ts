@@ -558,8 +558,8 @@ export declare class Visage {
   decide(a: ArrayLike<number>, b: ArrayLike<number>): Promise<Comparison & { head?: HeadScore }>;
   /** Where the face descriptors are computed now; a lost GPU switches to the CPU, keeping the gallery. */
   backend(): Promise<BackendInfo>;
-  /** Test hook: destroys the WebGPU device; the next call falls back to the CPU. */
-  loseGPUForTesting(): Promise<BackendInfo>;
+  /** Test hook: destroys the WebGPU device ('lost') or runs its next pass out of memory; the next call falls back to the CPU. */
+  loseGPUForTesting(how?: 'lost' | 'out-of-memory'): Promise<BackendInfo>;
   /** Test hook: ends the engine as a fatal error would; rejects, and the engine restarts with the gallery. */
   crashForTesting(): Promise<never>;
   /** Loads VGG-19 (manifest.json and raw files under vggUrl, default "vgg19/") once, for the Art methods. */

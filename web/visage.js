@@ -542,11 +542,13 @@ export class Visage {
   }
 
   /**
-   * A test hook: destroys the WebGPU device as a driver reset would; the
-   * next call that needs it falls back to the CPU. Resolves to backend().
+   * A test hook: how 'lost' (the default) destroys the WebGPU device as a
+   * driver reset would, 'out-of-memory' has its next pass run out of GPU
+   * memory; the next call that needs it falls back to the CPU. Resolves to
+   * backend().
    */
-  loseGPUForTesting() {
-    return this.#call('loseGPUForTesting', []);
+  loseGPUForTesting(how = 'lost') {
+    return this.#call('loseGPUForTesting', [how]);
   }
 
   /**
