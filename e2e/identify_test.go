@@ -69,8 +69,12 @@ func TestIdentifyAtScale(t *testing.T) {
 		}
 		got := card()
 		t.Logf("%d people: %s", n, got)
-		want := fmt.Sprintf("With %d people enrolled, about %s strangers in 100 are given a name, and about %s in 100 enrolled people are missed",
-			n, per100(e.FPIR), per100(e.FNIR))
+		strangers := per100(e.FPIR) + " strangers in 100 are"
+		if per100(e.FPIR) == "1" {
+			strangers = "1 stranger in 100 is"
+		}
+		want := fmt.Sprintf("With %d people enrolled, about %s given a name, and about %s in 100 enrolled people are missed",
+			n, strangers, per100(e.FNIR))
 		if !strings.Contains(got, want) || !strings.Contains(got, fmt.Sprintf("uses for %d people, %.2f on the nearest distance less its gap to the next person.", n, e.Threshold)) {
 			t.Errorf("%d people: the card says %q, want %q and the threshold %.2f", n, got, want, e.Threshold)
 		}
