@@ -115,7 +115,7 @@ type patchA struct {
 	strideH, strideW, top, left int
 }
 
-func (s patchA) pack(dst []float32, i0, rows, p0, depth int) {
+func (s patchA) pack(dst []float32, mr, i0, rows, p0, depth int) {
 	tap0, ci0 := p0/s.cin, p0%s.cin
 	ky0, kx0 := tap0/s.kw, tap0%s.kw
 	oy, ox := i0/s.ow, i0%s.ow
@@ -123,7 +123,7 @@ func (s patchA) pack(dst []float32, i0, rows, p0, depth int) {
 		strip := dst[st*depth : (st+mr)*depth]
 		for r := range mr {
 			if st+r >= rows {
-				zeroColumn(strip, r, depth)
+				zeroColumn(strip, mr, r, depth)
 				continue
 			}
 			// Walk the filter taps that overlap columns [p0, p0+depth), from

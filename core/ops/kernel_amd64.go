@@ -1,0 +1,36 @@
+//go:build amd64 && !noasm
+
+package ops
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
+
+// kernels are the micro-kernels this CPU can run, slowest first: the
+// portable one, and avx2Kernel where the CPU has AVX2 and FMA3 (and the OS
+// saves the YMM registers, which cpu checks).
+var kernels = func() []microKernel {
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		return []microKernel{goKernel, avx2Kernel}
+	}
+	return []microKernel{goKernel}
+}()
+
+// avx2Kernel is the BLIS Haswell micro-kernel: a 6×16 tile in twelve YMM
+// accumulators, each step one broadcast of A's six values against two
+// loads of B's sixteen (kernel_amd64.s).
+var avx2Kernel = microKernel{name: "avx2", mr: 6, nr: 16, run: runAVX2}
+
+// runAVX2 is avx2Kernel's run: it checks the lengths the assembly relies on.
+func runAVX2(depth int, a, b, tile []float32) {
+	_, _, _ = a[:depth*6], b[:depth*16], tile[:6*16]
+	kernelAVX2(depth, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(tile))
+}
+
+// kernelAVX2 sets the 6×16 tile to a·b for packed strips a (depth×6) and b
+// (depth×16), all three unaligned. Implemented in kernel_amd64.s.
+//
+//go:noescape
+func kernelAVX2(depth int, a, b, tile *float32)
