@@ -23,11 +23,11 @@ func Conv2D(x, w *tensor.Tensor, bias []float32, strideH, strideW int, pad Paddi
 }
 
 // Filter is a Conv2D filter prepared for a network that applies it many
-// times: in the browser, on first use, its weights are also laid out for the
-// SIMD kernels (packed strips for a strided convolution, Winograd planes for
-// a 3×3 stride-1 one), which saves re-packing them (a copy of the whole
-// filter) on every call. Natively it is just W. A Filter may be used from
-// several goroutines at once.
+// times: on first use, its weights are also laid out for the SIMD kernels
+// (in the browser packed strips for a strided convolution, Winograd planes
+// for a 3×3 stride-1 one; natively the micro-kernel's packed strips), which
+// saves re-packing them (a copy of the whole filter) on every call. A Filter
+// may be used from several goroutines at once.
 type Filter struct {
 	// W is the filter [kh,kw,Cin,Cout]. It must not be modified once the
 	// Filter is made: the prepared copies would no longer match.
@@ -48,8 +48,9 @@ func NewFilter(w *tensor.Tensor) *Filter {
 	return &Filter{W: w, prepared: true}
 }
 
-// simdB returns W packed for gemmSIMD, made on first use, or nil when the
-// filter is not prepared or the SIMD kernels are not available.
+// simdB returns W packed for the SIMD kernels (packSIMD), made on first
+// use, or nil when the filter is not prepared or the browser's SIMD kernels
+// are not available.
 func (f *Filter) simdB() []float32 {
 	if !f.prepared {
 		return nil

@@ -131,8 +131,8 @@ type epilogue struct {
 
 // gemmPacked computes C += A·B, or what ep says, with A supplied by src. In
 // the browser it runs on the WebAssembly SIMD kernels when the host provides
-// them (gemmSIMD), with B already in their layout when simdB is not nil
-// (see packSIMD).
+// them (gemmSIMD), and natively on kernel (gemmBlocks); either way B is
+// already in the running kernel's layout when simdB is not nil (packSIMD).
 // Otherwise B is packed once; blocks of A's rows are shared out among
 // goroutines (see workerCount), each packing its own A block and writing its
 // own rows of C. With several goroutines the blocks shrink below mc so that
@@ -152,7 +152,7 @@ func gemmPacked(m, n, k int, src aSource, b []float32, ldb int, simdB, c []float
 		}
 	}
 	if k > 0 {
-		gemmBlocks(kernel, m, n, k, src, b, ldb, c, ldc)
+		gemmBlocks(kernel, m, n, k, src, b, ldb, simdB, c, ldc)
 	}
 	if ep.relu {
 		for i := range m {
@@ -161,12 +161,17 @@ func gemmPacked(m, n, k int, src aSource, b []float32, ldb int, simdB, c []float
 	}
 }
 
-// gemmBlocks is gemmPacked's native path: C += A·B on micro-kernel kern.
-func gemmBlocks(kern microKernel, m, n, k int, src aSource, b []float32, ldb int, c []float32, ldc int) {
+// gemmBlocks is gemmPacked's native path: C += A·B on micro-kernel kern,
+// with B packed for it per call, or once beforehand when packed is not nil
+// (packB's data for kern.nr).
+func gemmBlocks(kern microKernel, m, n, k int, src aSource, b []float32, ldb int, packed, c []float32, ldc int) {
 	mr, nr := kern.mr, kern.nr
-	bbuf := getScratch(k * roundUp(n, nr))
-	defer scratch.Put(bbuf)
-	pb := packB(*bbuf, nr, k, n, b, ldb)
+	pb := packedB{data: packed, nr: nr, np: roundUp(n, nr)}
+	if packed == nil {
+		bbuf := getScratch(k * roundUp(n, nr))
+		defer scratch.Put(bbuf)
+		pb = packB(*bbuf, nr, k, n, b, ldb)
+	}
 
 	workers := workerCount(m*n*k, (m+mr-1)/mr)
 	blockRows := roundUp(min(mc, (m+workers-1)/workers), mr)

@@ -97,7 +97,7 @@ func checkGemm(t *testing.T, kern microKernel, m, n, k, pad int, seed uint32) {
 	if kern.name == goKernel.name {
 		gemm(m, n, k, a, lda, b, ldb, c, ldc)
 	} else if k > 0 {
-		gemmBlocks(kern, m, n, k, denseA{a: a, ld: lda}, b, ldb, c, ldc)
+		gemmBlocks(kern, m, n, k, denseA{a: a, ld: lda}, b, ldb, nil, c, ldc)
 	}
 	gemmRef(m, n, k, a, lda, b, ldb, want, ldc)
 	tol := 1e-5 * math.Sqrt(float64(k)) * 4
@@ -155,7 +155,7 @@ func BenchmarkGemm(b *testing.B) {
 					draw := lcg(1)
 					a, bb, c := draw(s.m*s.k).Data, draw(s.k*s.n).Data, make([]float32, s.m*s.n)
 					for b.Loop() {
-						gemmBlocks(kern, s.m, s.n, s.k, denseA{a: a, ld: s.k}, bb, s.n, c, s.n)
+						gemmBlocks(kern, s.m, s.n, s.k, denseA{a: a, ld: s.k}, bb, s.n, nil, c, s.n)
 					}
 					b.ReportMetric(2*float64(s.m*s.n*s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 				})

@@ -5,13 +5,20 @@ package ops
 import "visage/core/tensor"
 
 // Outside the browser there are no WebAssembly SIMD kernels (simd_wasm.go):
-// these report false and the pure Go kernels run.
+// these report false and the native kernels run.
 
 func gemmSIMD(m, n, k int, src aSource, b []float32, ldb int, packed, c []float32, ldc int, ep epilogue) bool {
 	return false
 }
 
-func packSIMD(k, n int, b []float32) []float32 { return nil }
+// packSIMD returns the k×n row-major b packed for the native micro-kernel
+// (packB for kernel), which gemmBlocks then uses as is.
+func packSIMD(k, n int, b []float32) []float32 {
+	if k == 0 || n == 0 {
+		return nil
+	}
+	return packB(make([]float32, k*roundUp(n, kernel.nr)), kernel.nr, k, n, b, n).data
+}
 
 func winogradFilter(w *tensor.Tensor) []float32 { return nil }
 
