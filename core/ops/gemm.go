@@ -205,6 +205,11 @@ type microKernel struct {
 	name   string // for tests and benchmarks: "go", "avx2"
 	mr, nr int
 	run    func(depth int, a, b, tile []float32)
+	// peak runs its multiply-add instruction rounds times peakFLOPs/2 times
+	// on registers alone, at the most the CPU can issue (FMAPeak); nil for
+	// the portable kernel.
+	peak      func(rounds int)
+	peakFLOPs int
 }
 
 // kernel is the micro-kernel gemm runs natively: the fastest of kernels

@@ -21,7 +21,7 @@ var kernels = func() []microKernel {
 // avx2Kernel is the BLIS Haswell micro-kernel: a 6×16 tile in twelve YMM
 // accumulators, each step one broadcast of A's six values against two
 // loads of B's sixteen (kernel_amd64.s).
-var avx2Kernel = microKernel{name: "avx2", mr: 6, nr: 16, run: runAVX2}
+var avx2Kernel = microKernel{name: "avx2", mr: 6, nr: 16, run: runAVX2, peak: fmaPeakAVX2, peakFLOPs: 12 * 8 * 2}
 
 // runAVX2 is avx2Kernel's run: it checks the lengths the assembly relies on.
 func runAVX2(depth int, a, b, tile []float32) {
@@ -34,3 +34,7 @@ func runAVX2(depth int, a, b, tile []float32) {
 //
 //go:noescape
 func kernelAVX2(depth int, a, b, tile *float32)
+
+// fmaPeakAVX2 runs rounds × 12 independent 8-wide fused multiply-adds on
+// registers alone. Implemented in kernel_amd64.s.
+func fmaPeakAVX2(rounds int)

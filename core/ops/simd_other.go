@@ -39,3 +39,6 @@ func maxPoolSIMD(x, y []float32, h, wd, c, kh, kw, sh, sw, top, left, oh, ow int
 }
 
 func sqDistSIMD(m []float32, rows, dim int, q, out []float32) bool { return false }
+
+// kernelBuild is KernelBuild natively: the micro-kernel's name.
+func kernelBuild() string { return kernel.name }
