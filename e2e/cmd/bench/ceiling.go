@@ -37,19 +37,20 @@ func (c *ceiling) of(where string) float64 {
 	return 0
 }
 
-// peakRounds is one FMAPeak call's work: 2²² rounds, about 0.8 GFLOP, tens
-// of milliseconds.
-const peakRounds = 1 << 22
+// peakRounds is one FMAPeak call's work: 2²⁰ rounds, about 0.2 GFLOP, a
+// few milliseconds.
+const peakRounds = 1 << 20
 
-// nativePeak returns the best of five timings of threads goroutines each
-// running FMAPeak at once, in GFLOP/s (0 where FMAPeak does nothing).
+// nativePeak returns the best of 50 timings of threads goroutines each
+// running FMAPeak at once, in GFLOP/s (0 where FMAPeak does nothing): the
+// best, because a busy machine takes a core away now and then.
 func nativePeak(threads int) float64 {
 	perRound := ops.FMAPeak(1)
 	if perRound == 0 {
 		return 0
 	}
 	best := 0.0
-	for range 5 {
+	for range 50 {
 		var wg sync.WaitGroup
 		start := time.Now()
 		for range threads {
