@@ -9,14 +9,35 @@ import (
 )
 
 // kernels are the micro-kernels this CPU can run, slowest first: the
-// portable one, and avx2Kernel where the CPU has AVX2 and FMA3 (and the OS
-// saves the YMM registers, which cpu checks).
+// portable one, and avx2Kernel where the CPU has AVX2 and FMA3.
 var kernels = func() []microKernel {
-	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+	if hasAVX2FMA {
 		return []microKernel{goKernel, avx2Kernel}
 	}
 	return []microKernel{goKernel}
 }()
+
+// hasAVX2FMA says whether the CPU has AVX2 and FMA3 (and the OS saves the
+// YMM registers, which cpu checks).
+var hasAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// mulAddVec does mulAdd's first len(dst) rounded down to 8 elements with
+// AVX2 where the CPU has it, and returns how many it did (0 without).
+func mulAddVec(dst, x, y []float32) int {
+	n := len(dst) &^ 7
+	if !hasAVX2FMA || n == 0 {
+		return 0
+	}
+	_, _ = x[:n], y[:n]
+	mulAddAVX2(unsafe.SliceData(dst), unsafe.SliceData(x), unsafe.SliceData(y), n)
+	return n
+}
+
+// mulAddAVX2 sets dst[i] += x[i]·y[i] for i < n, n a positive multiple of
+// 8, fused. Implemented in kernel_amd64.s.
+//
+//go:noescape
+func mulAddAVX2(dst, x, y *float32, n int)
 
 // avx2Kernel is the BLIS Haswell micro-kernel: a 6×16 tile in twelve YMM
 // accumulators, each step one broadcast of A's six values against two

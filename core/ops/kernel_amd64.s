@@ -2,6 +2,21 @@
 
 #include "textflag.h"
 
+// ZERO_Y0_Y11 clears the twelve accumulators both loops below use.
+#define ZERO_Y0_Y11 \
+	VXORPS Y0, Y0, Y0 \
+	VXORPS Y1, Y1, Y1 \
+	VXORPS Y2, Y2, Y2 \
+	VXORPS Y3, Y3, Y3 \
+	VXORPS Y4, Y4, Y4 \
+	VXORPS Y5, Y5, Y5 \
+	VXORPS Y6, Y6, Y6 \
+	VXORPS Y7, Y7, Y7 \
+	VXORPS Y8, Y8, Y8 \
+	VXORPS Y9, Y9, Y9 \
+	VXORPS Y10, Y10, Y10 \
+	VXORPS Y11, Y11, Y11
+
 // func kernelAVX2(depth int, a, b, tile *float32)
 //
 // Y0..Y11 hold the 6×16 tile: row r in Y(2r) (columns 0-7) and Y(2r+1)
@@ -12,18 +27,7 @@ TEXT ·kernelAVX2(SB), NOSPLIT, $0-32
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
 	MOVQ tile+24(FP), DX
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
-	VXORPS Y10, Y10, Y10
-	VXORPS Y11, Y11, Y11
+	ZERO_Y0_Y11
 	TESTQ CX, CX
 	JZ    store
 
@@ -77,18 +81,7 @@ TEXT ·fmaPeakAVX2(SB), NOSPLIT, $0-8
 	MOVQ rounds+0(FP), CX
 	VXORPS Y12, Y12, Y12
 	VXORPS Y13, Y13, Y13
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
-	VXORPS Y10, Y10, Y10
-	VXORPS Y11, Y11, Y11
+	ZERO_Y0_Y11
 	TESTQ CX, CX
 	JZ    done
 
@@ -109,5 +102,28 @@ peak:
 	JNZ  peak
 
 done:
+	VZEROUPPER
+	RET
+
+// func mulAddAVX2(dst, x, y *float32, n int)
+//
+// dst[i] += x[i]·y[i], eight at a time; n is a positive multiple of 8.
+TEXT ·mulAddAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), CX
+	SHRQ $3, CX
+
+muladd:
+	VMOVUPS     (SI), Y0
+	VMOVUPS     (DI), Y1
+	VFMADD231PS (DX), Y0, Y1
+	VMOVUPS     Y1, (DI)
+	ADDQ        $32, SI
+	ADDQ        $32, DI
+	ADDQ        $32, DX
+	DECQ        CX
+	JNZ         muladd
 	VZEROUPPER
 	RET
