@@ -263,8 +263,8 @@ func shownResult(t *testing.T, ctx context.Context) (verdict string, dist float6
 }
 
 // comparePhotos returns three whole LFW photos (A, A again, B) and their
-// largest faces' native descriptors (the page's pipeline: SSD, landmarks,
-// the similarity chip), for the Compare view's tests.
+// largest faces' native descriptors (the page's decision setting: SSD,
+// landmarks, both chips and their mirrors), for the Compare view's tests.
 func comparePhotos(t *testing.T) ([]string, [][]float32) {
 	paths := []string{lfwPhoto(t, lfwEnrollA), lfwPhoto(t, lfwCameraA), lfwPhoto(t, lfwCameraB)}
 	pipe := nativePipeline(t)
@@ -274,7 +274,7 @@ func comparePhotos(t *testing.T) ([]string, [][]float32) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := pipe.LargestFace(img)
+		f, err := pipe.ForDecisions().LargestFace(img)
 		if err != nil {
 			t.Fatal(err)
 		}

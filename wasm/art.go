@@ -260,12 +260,7 @@ func (r *artAPI) features(args []js.Value) (any, error) {
 	channels := art.StrongestChannels(current, int(nMaps))
 	maps := make([]any, len(channels))
 	for i, c := range channels {
-		m := art.FeatureMap(current, c)
-		grey := make([]byte, len(m.Data))
-		for j, v := range m.Data {
-			grey[j] = byte(v*255 + 0.5)
-		}
-		maps[i] = map[string]any{"channel": c, "width": m.Shape[1], "height": m.Shape[0], "data": uint8ClampedJS(grey)}
+		maps[i] = featureMapJS(current, c)
 	}
 	units := make([]any, 0, int(nUnits))
 	for _, c := range channels[:min(int(nUnits), len(channels))] {
@@ -281,6 +276,18 @@ func (r *artAPI) features(args []js.Value) (any, error) {
 		"layer": layer, "source": source, "field": map[string]any{"size": field.Size, "stride": field.Stride},
 		"maps": maps, "units": units,
 	}, nil
+}
+
+// featureMapJS returns channel c of act ([H,W,C]) as art.FeatureMap scales
+// it: {channel, width, height, data}, one byte a value, 0..255 by the
+// channel's peak.
+func featureMapJS(act *tensor.Tensor, c int) map[string]any {
+	m := art.FeatureMap(act, c)
+	grey := make([]byte, len(m.Data))
+	for j, v := range m.Data {
+		grey[j] = byte(v*255 + 0.5)
+	}
+	return map[string]any{"channel": c, "width": m.Shape[1], "height": m.Shape[0], "data": uint8ClampedJS(grey)}
 }
 
 // field returns o[name], or undefined when o is not an object.

@@ -27,9 +27,12 @@ func (a *api) photo(args []js.Value, i int, op string) (*tensor.Tensor, error) {
 	return imageOf(arg(args, i), op)
 }
 
-// detect(image, {chips}?) → [{box, score, landmarks, descriptor, chip?}, …];
-// with chips: true each face also has the aligned chip its descriptor was
-// computed from, as RGBA pixels {width, height, data}.
+// detect(image, {chips, fast}?) → [{box, score, landmarks, descriptor, chip?}, …];
+// with chips: true each face also has its aligned chip (the similarity
+// chip) as RGBA pixels {width, height, data}. fast (default true) encodes
+// that one chip, as the camera overlay needs; fast: false encodes as
+// enroll, verify and identify decide (both chips and their mirrors), so that
+// decide(a, b) on two such descriptors has the accuracy the README states.
 func (a *api) detect(args []js.Value) (any, error) {
 	img, err := a.photo(args, 0, "detect")
 	if err != nil {
@@ -43,7 +46,15 @@ func (a *api) detect(args []js.Value) (any, error) {
 	if err := optionalBool(o, "detect", "chips", &withChips); err != nil {
 		return nil, err
 	}
-	faces, err := a.live.Faces(img)
+	fast := true
+	if err := optionalBool(o, "detect", "fast", &fast); err != nil {
+		return nil, err
+	}
+	finder := a.live
+	if !fast {
+		finder = a.deciding
+	}
+	faces, err := finder.Faces(img)
 	if errors.Is(err, face.ErrNoFace) {
 		return []any{}, nil
 	}

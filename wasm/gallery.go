@@ -22,6 +22,25 @@ func newGallery() *vault.Gallery {
 	return g
 }
 
+// holdEncoder makes g, a gallery's matcher, hold the descriptors of the
+// encoder called name: an empty one takes that encoder and its threshold in
+// place (a vault keeps its matcher), one holding another encoder's people is
+// an error naming both.
+func holdEncoder(g *face.Gallery, name string) error {
+	if g.Encoder() == name {
+		return nil
+	}
+	if len(g.Names()) > 0 {
+		return g.CheckEncoder(name)
+	}
+	fresh, err := face.NewGalleryFor(name)
+	if err != nil {
+		return err
+	}
+	g.Replace(fresh)
+	return nil
+}
+
 // setGallery makes g the api's gallery (a.gallery is its matcher).
 func (a *api) setGallery(g *vault.Gallery) {
 	a.people, a.gallery = g, g.Matcher()
@@ -94,8 +113,9 @@ func (a *api) clear([]js.Value) (any, error) {
 }
 
 // importGallery(json) → gallery(). The current gallery changes only when all
-// of json is valid; a person keeps their thumbnail when the import keeps
-// their name.
+// of json is valid and its encoder is the gallery's (dlib for face-api.js's
+// files, which name none; exportGallery names any other); a person keeps
+// their thumbnail when the import keeps their name.
 func (a *api) importGallery(args []js.Value) (any, error) {
 	text, err := stringOf(arg(args, 0), "importGallery: json")
 	if err != nil {
@@ -107,12 +127,18 @@ func (a *api) importGallery(args []js.Value) (any, error) {
 			thumbs[p.Name] = *p.Thumbnail
 		}
 	}
-	if err := a.gallery.CheckEncoder(face.EncoderDlib); err != nil { // FaceMatcher's files are dlib's
-		return nil, fmt.Errorf("importGallery: %w", err)
-	}
 	people, threshold, err := vault.FromFaceMatcher([]byte(text), thumbs)
 	if err != nil {
 		return nil, err
+	}
+	// face-api.js's files (and an empty one) are dlib's; exportGallery's of
+	// another encoder name it, and its people carry it.
+	encoder := face.EncoderDlib
+	if len(people) > 0 {
+		encoder = people[0].Encoder
+	}
+	if err := a.gallery.CheckEncoder(encoder); err != nil {
+		return nil, fmt.Errorf("importGallery: %w", err)
 	}
 	if err := a.people.Replace(people, threshold); err != nil {
 		return nil, err
@@ -139,7 +165,8 @@ func (a *api) exportGallery([]js.Value) (any, error) {
 // in what the older page (web/store.js) saved there. The gallery in memory
 // is replaced by the stored one. onChange(gallery() | Error) is called
 // whenever another tab or worker changes the database, once this one has
-// reloaded it. A wrong secret rejects and changes nothing.
+// reloaded it. A wrong secret, or a stored gallery of another encoder than
+// load's, rejects and changes nothing; an empty one takes load's encoder.
 func (a *api) openVault(args []js.Value) (any, error) {
 	opts := arg(args, 0)
 	if opts.Type() != js.TypeObject {
@@ -175,6 +202,9 @@ func (a *api) openVault(args []js.Value) (any, error) {
 		return nil, err
 	}
 	g, migrated, err := openStored(db, p)
+	if err == nil {
+		err = holdEncoder(g.Matcher(), face.EncoderName(a.encoder))
+	}
 	if err != nil {
 		db.Close()
 		return nil, err

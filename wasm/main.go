@@ -85,6 +85,9 @@
 //	artLayers, artLoad, artImages, artStart, artStep, artFeatures: the Art
 //	view's style transfer and layer visualisation, see art.go
 //
+//	unitsStart, unitsAdd, unitsTop, unitsCrop, unitsMap: each VGG-19 unit's top image
+//	patches over a set of images (convnet-units' pass), see units.go
+//
 // A box is {x, y, width, height} in the image's pixels. Bad input rejects the
 // promise with an Error saying what was expected and what was found. A panic
 // in a call is recovered and becomes a rejection, so the Go runtime keeps
@@ -95,6 +98,7 @@ package main
 import (
 	"errors"
 	"io/fs"
+	"maps"
 	"sync"
 	"syscall/js"
 
@@ -128,6 +132,7 @@ func main() {
 	for name, m := range artCalls.methods() {
 		methods[name] = m
 	}
+	maps.Copy(methods, (&unitsAPI{art: artCalls}).methods()) // the "Inside the network" card's: units.go
 	obj := map[string]any{}
 	for name, m := range methods {
 		obj[name] = asyncFunc(a.serialized(m))
@@ -239,12 +244,8 @@ func (a *api) load(args []js.Value) (any, error) {
 	if human != nil {
 		a.encoder = human
 	}
-	if a.gallery.Encoder() != encoderName { // an empty gallery (checked above) takes the encoder
-		fresh, err := face.NewGalleryFor(encoderName)
-		if err != nil {
-			return nil, err
-		}
-		a.gallery.Replace(fresh) // in place: a.gallery is the vault's matcher
+	if err := holdEncoder(a.gallery, encoderName); err != nil { // gallery.go; an empty gallery (checked above) takes the encoder
+		return nil, err
 	}
 	result := b.info()
 	result["encoder"] = encoderName

@@ -6,6 +6,7 @@ import { Visage } from './visage.js';
 import { startFaces } from './faces.js';
 import { startCompare } from './compare.js';
 import { startArt } from './art.js';
+import { startUnits } from './units.js';
 
 const status = document.getElementById('status');
 const progress = document.getElementById('progress');
@@ -155,6 +156,7 @@ Promise.all([
   startFaces(visage, ui.forView('faces')),
   startCompare(visage, ui.forView('compare')),
   startArt(visage, ui.forView('art')),
+  startUnits(visage, ui.forView('art')), // the Art view's "Inside the network" card
 ]).then(
   ([, facesReady]) => {
     ui.progress(undefined);

@@ -5,10 +5,10 @@
 // download; and "what are deep ConvNets learning?": a VGG-19 layer's feature
 // maps and, for its strongest units, the image patches that excite them most.
 //
-// The example images are listed by nst/index.json, {"content": [file names],
-// "style": [file names]} under nst/content/ and nst/style/ (./build.sh writes
-// it: the server lists no folders). Nothing is fetched until the view is
-// first shown; VGG-19 (vgg19/, about 20 MB) only when it is first needed.
+// The example images come from examples.js (nst/). Nothing is fetched until
+// the view is first shown; VGG-19 (vgg19/, about 20 MB) only when it is first
+// needed.
+import { exampleBlob, exampleNames } from './examples.js';
 
 const byId = (id) => document.getElementById(id);
 
@@ -60,7 +60,6 @@ export async function startArt(visage, ui) {
   };
   const { say } = ui;
   const have = { content: false, style: false };
-  let examples = { content: [], style: [] };
   let run = null; // {controller} while stylizing
   let imagesSet = false; // the worker holds the current pair at the current size
   let stream = null; // the camera, while it is on
@@ -69,15 +68,7 @@ export async function startArt(visage, ui) {
     el.layer.add(new Option(name, name, false, name === DEFAULT_LAYER));
   }
 
-  try {
-    const res = await fetch('nst/index.json');
-    if (res.ok) {
-      const index = await res.json();
-      examples = { content: index.content ?? [], style: index.style ?? [] };
-    }
-  } catch {
-    // No examples: the user brings both images.
-  }
+  const examples = await exampleNames(); // none: the user brings both images
   for (const kind of ['content', 'style']) {
     const pick = kind === 'content' ? el.contentPick : el.stylePick;
     pick.add(new Option(kind === 'content' ? 'Example photos…' : 'Paintings…', ''));
@@ -137,11 +128,7 @@ export async function startArt(visage, ui) {
 
   async function loadExample(kind, name) {
     try {
-      const res = await fetch(`nst/${kind}/${encodeURIComponent(name)}`);
-      if (!res.ok) {
-        throw new Error(`HTTP ${res.status}`);
-      }
-      await setBlob(kind, await res.blob(), prettyName(name));
+      await setBlob(kind, await exampleBlob(kind, name), prettyName(name));
     } catch (err) {
       say(`Could not load the example ${name}: ${err.message}`, true);
     }
@@ -462,7 +449,7 @@ export async function startArt(visage, ui) {
 
 // heatmap draws a feature map (one byte a value) in a dark-to-bright colour
 // scale into a new canvas.
-function heatmap({ width, height, data }) {
+export function heatmap({ width, height, data }) {
   const rgba = new Uint8ClampedArray(width * height * 4);
   for (let i = 0; i < data.length; i++) {
     const t = data[i] / 255;
@@ -476,7 +463,7 @@ function heatmap({ width, height, data }) {
 }
 
 // pixels returns a new canvas showing RGBA pixels.
-function pixels({ width, height, data }) {
+export function pixels({ width, height, data }) {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
@@ -528,11 +515,11 @@ function prettyName(file) {
 
 // fmt writes a number in plain words: 3.9 billion, 12 thousand, 0.042 (no
 // 3.91e+9).
-function fmt(v) {
+export function fmt(v) {
   return new Intl.NumberFormat('en', { notation: 'compact', compactDisplay: 'long', maximumSignificantDigits: 2 }).format(Number(v));
 }
 
-function seconds(ms) {
+export function seconds(ms) {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
 

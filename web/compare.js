@@ -72,7 +72,7 @@ export async function startCompare(visage, { say }) {
     say(`Finding the face in the ${s.name} photo…`);
     const shown = drawPreview(s, file);
     try {
-      const faces = await v.detect(file, { chips: true });
+      const faces = await v.detect(file, { chips: true, fast: false }); // described as decisions are
       await shown;
       if (generation !== s.generation) {
         return;

@@ -363,6 +363,42 @@ export interface LayerFeatures {
   }[];
 }
 
+/** Options of Visage.topUnits. */
+export interface TopUnitsOptions {
+  /** A VGG-19 layer: conv1_1, conv1_2, conv2_1, conv2_2, conv3_1 … conv3_4, conv4_1 … conv4_4 or conv5_1. */
+  layer: string;
+  /** The n strongest units (default 9: those whose k-th strongest image responds most), or these channels. */
+  units?: number | number[];
+  /** Patches kept per unit, each from a different image, 1..100 (default 9). */
+  k?: number;
+  /** Each image's longer side is scaled down to this first, 16..1024 (default 128). */
+  size?: number;
+}
+
+/** Each unit's strongest patches over a set of images (see topUnits). */
+export interface TopUnits {
+  layer: string;
+  /** The layer's receptive field: unit (y, x) sees rows offset + y·stride … + size − 1 of the scaled image. */
+  field: { size: number; stride: number; offset: number };
+  size: number;
+  /** How many images the pass saw. */
+  images: number;
+  /** Every channel of the layer, strongest first. */
+  ranking: number[];
+  units: {
+    channel: number;
+    /**
+     * Strongest first: image is the index in the images given; (y, x) the unit's position in the
+     * layer; top … bottom − 1, left … right − 1 the window in the scaled image, whose pixels are data.
+     */
+    patches: {
+      image: number; y: number; x: number; value: number;
+      top: number; left: number; bottom: number; right: number;
+      width: number; height: number; data: Uint8ClampedArray;
+    }[];
+  }[];
+}
+
 /**
  * A loaded Visage: a Web Worker running the Go core and holding a gallery of
  * enrolled people (in memory, or encrypted in IndexedDB after openVault). Every
@@ -387,8 +423,8 @@ export declare class Visage {
    * the bytes expected and received.
    */
   static load(options?: LoadOptions): Promise<Visage>;
-  /** Every face in the image, best score first; [] when there is none; chips adds each face's aligned chip. */
-  detect(image: ImageInput, options?: { chips?: boolean }): Promise<DetectedFace[]>;
+  /** Every face in the image, best score first; [] when there is none; chips adds each face's aligned chip; fast (default true) encodes that one chip, fast: false as enroll/verify/identify decide (for decide). */
+  detect(image: ImageInput, options?: { chips?: boolean; fast?: boolean }): Promise<DetectedFace[]>;
   /** The face detector alone: every face's box and score, best score first, no landmarks or descriptors; [] when there is none. */
   detectFaces(image: ImageInput, options?: DetectOptions): Promise<FaceBox[]>;
   /** The 68-point landmark net alone on box (image pixels, e.g. from detectFaces): 68 points in the image's pixels, dlib/iBUG order. */
@@ -428,8 +464,9 @@ export declare class Visage {
   /**
    * Replaces the gallery with FaceMatcher.toJSON's layout or an array of
    * LabeledFaceDescriptors (text or object). Everything is checked first
-   * (labels, 128 finite numbers per descriptor, the threshold); on an error
-   * the gallery is unchanged.
+   * (labels, 128 finite numbers per descriptor, the threshold; a file of
+   * another encoder, which exportGallery tags with it, must be the
+   * gallery's); on an error the gallery is unchanged.
    */
   importGallery(json: string | FaceMatcherJSON | LabeledFaceDescriptorsJSON[]): Promise<GalleryInfo>;
   /**
@@ -465,6 +502,15 @@ export declare class Visage {
   stylize(content: ImageInput, style: ImageInput, options?: StylizeOptions): Promise<{ steps: number; loss: number[]; image: StylizeProgress['image']; backend: StylizeProgress['backend'] }>;
   /** Feature maps of a layer (conv1_1…conv5_1) and the patches that excite its strongest units; maps 1..64 (default 8), units ≤ maps (default 4). */
   layerFeatures(layer: string, options?: { maps?: number; units?: number }): Promise<LayerFeatures>;
+  /**
+   * Zeiler & Fergus's top patches per unit over images, in the worker one image at a time, as `visage
+   * convnet-units` computes them; onProgress after each image; aborting signal stops before the next.
+   */
+  topUnits(images: ImageInput[], options: TopUnitsOptions, onProgress?: (progress: { done: number; total: number }) => void, signal?: AbortSignal): Promise<TopUnits>;
+  /** Other units of the last finished topUnits pass, without a new pass. */
+  unitPatches(units: number | number[], signal?: AbortSignal): Promise<TopUnits>;
+  /** Where a unit of the last topUnits pass responds in images[index] of it: the picture as the pass saw it, and the map (0..255 by its peak there). */
+  unitMap(index: number, channel: number): Promise<{ image: RGBAPixels; map: { channel: number; width: number; height: number; data: Uint8ClampedArray } }>;
   /** Stops the worker; pending and later calls reject. */
   terminate(): void;
 }

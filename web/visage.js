@@ -31,6 +31,7 @@ export class Visage {
   #nextId = 1;
   #stopped = null; // the Error later calls reject with, once terminated
   #vgg = null; // loadStyleNetwork's promise
+  #unitsPass = null; // the last finished topUnits pass: {session, layer, field, size, images}
   #gallery = null; // exportGallery's text after the last change, for a restart
   #head = null; // setHead's argument, for a restart
   #vault = null; // openVault's arguments to the worker (secret included), for a restart
@@ -172,12 +173,15 @@ export class Visage {
 
   /**
    * Finds every face in the image, best score first: box, score, 68 landmarks
-   * and descriptor each, and with {chips: true} the aligned chip the
-   * descriptor was computed from ({width, height, data} RGBA). No face is an
-   * empty array.
+   * and descriptor each, and with {chips: true} the aligned chip
+   * ({width, height, data} RGBA). The descriptor is of that one chip by
+   * default ({fast: true}, for overlays); {fast: false} encodes as enroll,
+   * verify and identify decide (four chips a face), the setting whose
+   * accuracy the README states: use it for descriptors given to decide. No
+   * face is an empty array.
    */
-  async detect(image, { chips = false } = {}) {
-    return this.#callWithImage('detect', [], image, [{ chips }]);
+  async detect(image, { chips = false, fast = true } = {}) {
+    return this.#callWithImage('detect', [], image, [{ chips, fast }]);
   }
 
   /**
@@ -358,7 +362,9 @@ export class Visage {
   /**
    * Replaces the gallery with json (text, or the object FaceMatcher.toJSON or
    * an array of LabeledFaceDescriptors.toJSON returns), after checking all of
-   * it; on any error the gallery is unchanged.
+   * it; on any error the gallery is unchanged. Its descriptors must be the
+   * gallery's encoder's: face-api.js's files are dlib's, exportGallery's of
+   * another encoder say which.
    */
   importGallery(json) {
     return this.#changing('importGallery', [typeof json === 'string' ? json : JSON.stringify(json)]);
@@ -602,6 +608,99 @@ export class Visage {
    */
   layerFeatures(layer, { maps = 8, units = 4 } = {}) {
     return this.#call('artFeatures', [layer, { maps, units }]);
+  }
+
+  /**
+   * What excites a VGG-19 unit most (Zeiler & Fergus), as `visage
+   * convnet-units` computes it: one pass of images (an array of what the
+   * image methods take) through layer (one of conv1_1 … conv5_1; see
+   * visage.d.ts), each scaled to size (16..1024, default 128) on its longer
+   * side, keeps every unit's k (1..100, default 9) strongest images; the
+   * result shows units: the n strongest (a number, default 9) or the
+   * channels given (an array), each with its patches, the receptive-field
+   * crops around its strongest activations. The worker sees one image per
+   * call: onProgress gets {done, total} after each, and aborting signal
+   * stops the pass before the next image and rejects with its reason.
+   * Loads VGG-19 first if needed.
+   */
+  async topUnits(images, { layer, units = 9, k = 9, size = 128 } = {}, onProgress = undefined, signal = undefined) {
+    signal?.throwIfAborted();
+    if (!Array.isArray(images) || images.length === 0) {
+      throw new TypeError(`visage: topUnits expects a non-empty array of images, got ${Array.isArray(images) ? 'an empty array' : Object.prototype.toString.call(images)}`);
+    }
+    if (typeof layer !== 'string') {
+      throw new TypeError(`visage: topUnits: layer must be a VGG-19 layer name such as 'conv3_1', got ${Object.prototype.toString.call(layer)}`);
+    }
+    await this.loadStyleNetwork();
+    this.#unitsPass = null;
+    const { session, field } = await this.#call('unitsStart', [{ layer, k, size }]);
+    for (let i = 0; i < images.length; i++) {
+      signal?.throwIfAborted();
+      await this.#unitsCall('topUnits', 'unitsAdd', session, images, i, []);
+      onProgress?.({ done: i + 1, total: images.length });
+    }
+    this.#unitsPass = { session, layer, field, size, images };
+    return this.unitPatches(units, signal);
+  }
+
+  /**
+   * Other units of the last topUnits pass, without a new pass: the n
+   * strongest (a number) or the channels given (an array), as topUnits
+   * returns them. Rejects when no pass has finished, or a later one started.
+   */
+  async unitPatches(units, signal = undefined) {
+    const pass = this.#unitsPass;
+    if (!pass) {
+      throw new Error('visage: unitPatches needs a finished topUnits pass first');
+    }
+    const top = await this.#call('unitsTop', [pass.session, units]);
+    const byImage = new Map(); // image index → its hits
+    for (const { hits } of top.units) {
+      for (const h of hits) {
+        byImage.set(h.image, [...(byImage.get(h.image) ?? []), h]);
+      }
+    }
+    for (const [i, hits] of byImage) {
+      signal?.throwIfAborted();
+      const crops = await this.#unitsCall('unitPatches', 'unitsCrop', pass.session, pass.images, i, [hits.map(({ y, x }) => ({ y, x }))]);
+      hits.forEach((h, j) => Object.assign(h, crops[j]));
+    }
+    return {
+      layer: pass.layer,
+      field: pass.field,
+      size: pass.size,
+      images: top.images,
+      ranking: top.ranking,
+      units: top.units.map(({ channel, hits }) => ({ channel, patches: hits })),
+    };
+  }
+
+  /**
+   * Where a unit of the last topUnits pass responds in one of its images
+   * (index into the images given): {image, map}, image the picture scaled as
+   * the pass saw it (RGBA pixels), map {channel, width, height, data} the
+   * unit's activation over it, one byte a value scaled by its peak there.
+   */
+  async unitMap(index, channel) {
+    const pass = this.#unitsPass;
+    if (!pass) {
+      throw new Error('visage: unitMap needs a finished topUnits pass first');
+    }
+    if (!Number.isInteger(index) || index < 0 || index >= pass.images.length) {
+      throw new RangeError(`visage: unitMap: index ${index}, want a whole number in 0..${pass.images.length - 1}, an image of the last pass`);
+    }
+    return this.#unitsCall('unitMap', 'unitsMap', pass.session, pass.images, index, [channel]);
+  }
+
+  // #unitsCall calls op with session, images[i] and after for method; an
+  // error names the image.
+  async #unitsCall(method, op, session, images, i, after) {
+    try {
+      const [arg, transfer] = await toImageArg(images[i], method);
+      return await this.#call(op, [session, arg, ...after], transfer);
+    } catch (err) {
+      throw new Error(`visage: ${method}: images[${i}]: ${err.message.replace(/^visage: /, '')}`);
+    }
   }
 
   /** Stops the worker; pending and later calls reject. */

@@ -18,6 +18,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"visage/core/face"
+	"visage/core/learn"
 	"visage/core/openset"
 )
 
@@ -38,6 +39,9 @@ func runIdentifyEval(args []string) error {
 	targets := fl.String("fpir", "0.1,0.01,0.001", "target FPIRs, whose thresholds are set on the calibration people")
 	out := fl.String("out", "build/identify", "folder for identify.json, det.png and k.png")
 	asJSON := fl.Bool("json", false, "print the report as JSON")
+	headFile := fl.String("head", "", "score a probe against an enrolled face with a head `FILE` from train-triplet (distance between embeddings) or train-pairs (1 − P(same)) instead of plain distance; its threshold is the default. Heads learn LFW's peopleDevTrain people: pass --without-people with them")
+	onlyPeople := fl.String("people", "", "use only the people of this people `FILE` (e.g. a subset encoded with lfw --degrade)")
+	withoutPeople := fl.String("without-people", "", "leave out the people of this people `FILE` (peopleDevTrain.txt, on whom heads are trained)")
 	partial := fl.Bool("cached-people-only", false, "use only the people all of whose images are in the cache (a cache still being filled), and say how many were left out")
 	if err := parseFlags(fl, args, 0, 0); err != nil {
 		return err
@@ -65,13 +69,32 @@ func runIdentifyEval(args []string) error {
 	if *enroll < 1 {
 		return usagef("--enroll %d: want at least 1", *enroll)
 	}
+	head, err := loadHeadFlag(*headFile)
+	if err != nil {
+		return err
+	}
+	if head != nil {
+		cfg.Dissimilarity, cfg.Default = headDissimilarity(head)
+	}
 	cache, err := loadCaches(cachePaths)
 	if err != nil {
 		return err
 	}
+	warnHeadCache(*headFile, head, cache)
 	samples, skipped, err := folderSamples(*dir, cache, *partial)
 	if err != nil {
 		return err
+	}
+	for _, f := range []struct {
+		file string
+		keep bool
+	}{{*onlyPeople, true}, {*withoutPeople, false}} {
+		if f.file == "" {
+			continue
+		}
+		if samples, err = samplesOfPeople(samples, f.file, f.keep); err != nil {
+			return err
+		}
 	}
 	if skipped > 0 {
 		fmt.Fprintf(os.Stderr, "%s left out: some of their images are not in the cache yet\n", count(skipped, "person", "people"))
@@ -79,6 +102,10 @@ func runIdentifyEval(args []string) error {
 	report, err := openset.Evaluate(samples, cfg)
 	if err != nil {
 		return err
+	}
+	report.Source = cache.Encoder + "/" + cache.Alignment
+	if head != nil {
+		report.Source += ", head " + filepath.Base(*headFile) + " (" + scoreName(head) + ")"
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
@@ -147,6 +174,26 @@ func folderSamples(dir string, cache *face.EncodingCache, partial bool) (out []o
 	return out, skipped, nil
 }
 
+// headDissimilarity turns h's pair score into a dissimilarity (smaller is
+// more alike: an embedding head's distance, a classifier's 1 − P(same)) and
+// returns it with h's threshold on the same scale.
+func headDissimilarity(h *learn.Head) (openset.Dissimilarity, float64) {
+	if h.HigherIsSame() {
+		return func(a, b []float32) float64 { s, _ := h.Score(a, b); return 1 - s }, 1 - h.Threshold
+	}
+	return func(a, b []float32) float64 { s, _ := h.Score(a, b); return s }, h.Threshold
+}
+
+// samplesOfPeople returns the samples of the people of a people file (keep)
+// or of everyone else (!keep).
+func samplesOfPeople(samples []openset.Sample, peopleFile string, keep bool) ([]openset.Sample, error) {
+	named, err := peopleNames(peopleFile)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(samples, func(s openset.Sample) bool { return named[s.Person] != keep }), nil
+}
+
 // loadCaches reads the encodings caches at paths into one; they must have
 // been made the same way (encoder and alignment).
 func loadCaches(paths []string) (*face.EncodingCache, error) {
@@ -199,8 +246,8 @@ func parseFractions(s string) ([]float64, error) {
 }
 
 func printIdentifyEval(r *openset.Report, out string) {
-	fmt.Printf("open-set identification: %d people, %d images (%d without a face); enroll ≤ %d (%s), seed %d\n",
-		r.People, r.Images, r.NoFace, r.Enroll, r.Template, r.Seed)
+	fmt.Printf("open-set identification: %d people, %d images (%d without a face); enroll ≤ %d (%s), seed %d; descriptors %s\n",
+		r.People, r.Images, r.NoFace, r.Enroll, r.Template, r.Seed, r.Source)
 	fmt.Printf("%6s %7s %7s %7s %7s  %-14s", "K", "mated", "strangers", "rank-1", "rank-5", "rule")
 	for _, f := range r.Targets {
 		fmt.Printf("  FNIR@FPIR %-6g", f)

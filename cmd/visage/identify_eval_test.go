@@ -75,6 +75,39 @@ func TestCLIIdentifyEval(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
+	// A classifier head whose P(same) = σ(2 − L1): tight clusters (L1 about
+	// 0.14 within, 14 across) decide as plain distance does, at the head's
+	// threshold turned into 1 − 0.5; people of --without-people are left out.
+	people := filepath.Join(tmp, "people.txt")
+	if err := os.WriteFile(people, []byte("2\nPerson_00\t1\nPerson_01\t2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = visage(t, "identify-eval", "--dir", dir, "--cache", cachePath, "--k", "5,all", "--out", out, "--json",
+		"--head", saveHead(t, classifierHead(2), filepath.Join(tmp, "head.json")), "--without-people", people)
+	var headRep openset.Report
+	if err := json.Unmarshal([]byte(r.stdout), &headRep); r.code != 0 || err != nil {
+		t.Fatalf("--head: exit %d, %v: %s", r.code, err, r.stderr)
+	}
+	if headRep.People != 58 || headRep.Images != 117 || headRep.Default != 0.5 || !strings.Contains(headRep.Source, "head.json") {
+		t.Errorf("--head --without-people: %d people, %d images, default %v, source %q; want 58, 117, 0.5 and the head named", headRep.People, headRep.Images, headRep.Default, headRep.Source)
+	}
+	for _, g := range headRep.Galleries {
+		if at := g.Rules[0].AtDefault; g.Rank1 < 1-1/float64(g.Mated)-1e-12 || at.FPIR != 0 || math.Abs(at.FNIR-(1-g.Rank1)) > 1e-12 {
+			t.Errorf("--head K=%d: rank-1 %v, at its threshold %+v; want every probe with a face named, no stranger", g.K, g.Rank1, at)
+		}
+	}
+	var ten strings.Builder
+	ten.WriteString("10\n")
+	for p := range 10 {
+		fmt.Fprintf(&ten, "Person_%02d\t%d\n", p, 1+p%3)
+	}
+	if err := os.WriteFile(people, []byte(ten.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = visage(t, "identify-eval", "--dir", dir, "--cache", cachePath, "--k", "all", "--out", out, "--json", "--people", people)
+	if err := json.Unmarshal([]byte(r.stdout), &headRep); r.code != 0 || err != nil || headRep.People != 10 || headRep.Images != 19 {
+		t.Errorf("--people: exit %d, %v, %d people, %d images; want Person_00 to Person_09's 19 images (stderr %q)", r.code, err, headRep.People, headRep.Images, r.stderr)
+	}
 	delete(cache.Images, "Person_07/Person_07_0001.jpg")
 	if err := cache.Save(cachePath); err != nil {
 		t.Fatal(err)

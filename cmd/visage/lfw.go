@@ -22,6 +22,7 @@ import (
 	"visage/core/imageio"
 	"visage/core/learn"
 	"visage/core/lfw"
+	"visage/core/tensor"
 	"visage/models/assets"
 	"visage/models/facerec"
 	"visage/models/landmarks"
@@ -73,6 +74,8 @@ type lfwSettings struct {
 	TinyFallback       bool    `json:"tiny_fallback"`
 	LandmarksMirror    bool    `json:"landmarks_mirror"`
 	Pick               string  `json:"pick"`
+	// Degrade is what was done to every image before detection ("": nothing).
+	Degrade string `json:"degrade,omitempty"`
 	// Head is the --head file the pairs were scored with ("" for plain
 	// Euclidean distance), Score what a pair's score is.
 	Head  string `json:"head,omitempty"`
@@ -126,6 +129,7 @@ func runLFW(args []string) error {
 	maxPerPerson := fl.Int("max-per-person", 0, "with --also-people, at most the first `N` images of each person (0: all)")
 	minImages := fl.Int("also-min-images", 2, "with --also-people, encode the people with at least `N` images (1: everyone, as identify-eval's strangers need)")
 	shardSpec := fl.String("shard", "1/1", "K/N: encode only the K-th of N interleaved parts of the images into OUT/encodings-….shard-K-of-N.bin and stop; N such processes run side by side (a js/wasm build runs one image at a time), and a run without --shard merges their files and scores")
+	degradeName := fl.String("degrade", "", "change every image before detection: small-grey (largest side "+strconv.Itoa(smallGreySide)+" px, faces about 55 px wide, colour dropped: the small grey faces identify-eval reports apart); its own caches")
 	asJSON := fl.Bool("json", false, "print the result as JSON")
 	if err := parseFlags(fl, args, 0, 0); err != nil {
 		return err
@@ -136,6 +140,14 @@ func runLFW(args []string) error {
 	align, err := face.ParseAlign(*alignName)
 	if err != nil {
 		return usagef("%v", err)
+	}
+	var degrade func(*tensor.Tensor) *tensor.Tensor
+	switch *degradeName {
+	case "":
+	case "small-grey":
+		degrade = smallGrey
+	default:
+		return usagef("--degrade: expected small-grey, found %q", *degradeName)
 	}
 	encs := strings.Split(*encoderName, "+")
 	for _, e := range encs {
@@ -175,7 +187,7 @@ func runLFW(args []string) error {
 	if *pick != "largest" && *pick != "central" {
 		return usagef("--pick: expected largest or central, found %q", *pick)
 	}
-	settings := lfwSettings{Folds: foldIdx, Encoder: *encoderName, Align: align.String(), MobileFaceNetInput: *mfnInput, Mirror: *mirror, MinConfidence: *minConf, FallbackConfidence: *fallback, PadRetry: *padRetry, TinyFallback: *tinyFallback, LandmarksMirror: *landmarksMirror, Pick: *pick}
+	settings := lfwSettings{Folds: foldIdx, Encoder: *encoderName, Align: align.String(), MobileFaceNetInput: *mfnInput, Mirror: *mirror, MinConfidence: *minConf, FallbackConfidence: *fallback, PadRetry: *padRetry, TinyFallback: *tinyFallback, LandmarksMirror: *landmarksMirror, Pick: *pick, Degrade: *degradeName}
 	if !slices.Contains(encs, face.EncoderDlib) {
 		settings.Align = "arcface"
 	}
@@ -222,6 +234,9 @@ func runLFW(args []string) error {
 		detectTag += "+centred"
 	}
 	detectTag += "+landmarks68"
+	if *degradeName != "" {
+		detectTag = *degradeName + "+" + detectTag // other images: other detections
+	}
 	if *landmarksMirror {
 		detectTag += "+mirrored"
 	}
@@ -331,7 +346,7 @@ func runLFW(args []string) error {
 			}
 			pipe.TinyOptions = face.DefaultTinyOptions()
 		}
-		if stages, err = encodeImages(pipe, nets, *pick == "central", *dir, todo, *jobs, variants, append(caches, lms), append(paths, lmPath)); err != nil {
+		if stages, err = encodeImages(pipe, nets, *pick == "central", *dir, degrade, todo, *jobs, variants, append(caches, lms), append(paths, lmPath)); err != nil {
 			return err
 		}
 	}
@@ -476,15 +491,9 @@ func pairImages(lists ...[]lfw.Pair) []string {
 // pairsWithout returns folds without the pairs that involve a person of the
 // people file (every fold of it).
 func pairsWithout(folds [][]lfw.Pair, peopleFile string) ([][]lfw.Pair, error) {
-	people, err := lfw.ReadPeopleFile(peopleFile)
+	out, err := peopleNames(peopleFile)
 	if err != nil {
 		return nil, err
-	}
-	out := map[string]bool{}
-	for _, fold := range people {
-		for _, p := range fold {
-			out[p.Name] = true
-		}
 	}
 	kept := make([][]lfw.Pair, len(folds))
 	for k, fold := range folds {
@@ -495,6 +504,21 @@ func pairsWithout(folds [][]lfw.Pair, peopleFile string) ([][]lfw.Pair, error) {
 		}
 	}
 	return kept, nil
+}
+
+// peopleNames returns the names in a people file (every fold of it).
+func peopleNames(peopleFile string) (map[string]bool, error) {
+	folds, err := lfw.ReadPeopleFile(peopleFile)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]bool{}
+	for _, fold := range folds {
+		for _, p := range fold {
+			names[p.Name] = true
+		}
+	}
+	return names, nil
 }
 
 // extraImages returns the images of --also-people's people with minImages or
@@ -703,8 +727,9 @@ func openCache(path, encoderTag, alignTag string, dim int) (*face.EncodingCache,
 // no face) and which gets the landmarks of the images detected here. The caches are
 // saved every minute, so an interrupted run resumes. It returns the
 // images by the detection stage that found them. With central, the face
-// whose box centre is nearest the image centre is described instead.
-func encodeImages(pipe *face.Pipeline, nets map[string]face.FaceEncoder, central bool, dir string, todo []string, jobs int, variants []lfwVariant, caches []*face.EncodingCache, paths []string) (map[face.Stage][]string, error) {
+// whose box centre is nearest the image centre is described instead. A
+// non-nil degrade changes each image as it is read.
+func encodeImages(pipe *face.Pipeline, nets map[string]face.FaceEncoder, central bool, dir string, degrade func(*tensor.Tensor) *tensor.Tensor, todo []string, jobs int, variants []lfwVariant, caches []*face.EncodingCache, paths []string) (map[face.Stage][]string, error) {
 	type result struct {
 		rel   string
 		encs  [][]float32 // per variant
@@ -718,6 +743,9 @@ func encodeImages(pipe *face.Pipeline, nets map[string]face.FaceEncoder, central
 		if err != nil {
 			r.err = err
 			return r
+		}
+		if degrade != nil {
+			img = degrade(img)
 		}
 		entry, ok := lms.Images[rel]
 		pts, known := landmarksOf(entry, ok)
@@ -924,4 +952,16 @@ func printLFW(r *lfwResult) {
 		fmt.Println("  " + rel)
 	}
 	fmt.Printf("plots: %s, %s\n", r.ROCPNG, r.HistogramPNG)
+}
+
+// smallGreySide is the largest side of --degrade small-grey's images: LFW's
+// 250×250 photos halved, so that its faces (about 110 px wide in the
+// deep-funneled set) are about 55 px wide, as small faces in a crowd or a
+// security camera's frame are.
+const smallGreySide = 125
+
+// smallGrey is --degrade small-grey: img shrunk to smallGreySide (box
+// filter) and made grey.
+func smallGrey(img *tensor.Tensor) *tensor.Tensor {
+	return imageio.Greyscale(imageio.DownscaleArea(img, smallGreySide))
 }

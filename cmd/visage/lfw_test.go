@@ -12,6 +12,7 @@ import (
 
 	"visage/core/face"
 	"visage/core/lfw"
+	"visage/core/tensor"
 	"visage/models/assets/assettest"
 	"visage/models/facerec"
 )
@@ -296,6 +297,50 @@ func TestCLILFWAlignBoth(t *testing.T) {
 			if d[i] != (s[i]+f[i])/2 {
 				t.Fatalf("%s[%d] = %g, want the mean of %g and %g", rel, i, d[i], s[i], f[i])
 			}
+		}
+	}
+}
+
+// TestCLILFWDegradeSmallGrey scores real LFW pairs on their small grey
+// versions: their own caches (other detections), the setting in lfw.json,
+// and every image still gives a face at about 55 px.
+func TestCLILFWDegradeSmallGrey(t *testing.T) {
+	if r := visage(t, "lfw", "--dir", "x", "--pairs", "y", "--degrade", "tiny"); r.code != 2 || !strings.Contains(r.stderr, `expected small-grey, found "tiny"`) {
+		t.Errorf("--degrade tiny: exit %d, stderr %q", r.code, r.stderr)
+	}
+	dir := lfwDir(t)
+	tmp := t.TempDir()
+	out := filepath.Join(tmp, "out")
+	r := visage(t, "lfw", "--dir", dir, "--pairs", writeTwoFoldPairs(t, tmp), "--folds", "1-2", "--out", out,
+		"--align", "similarity", "--mirror=false", "--degrade", "small-grey", "--jobs", "2", "--json")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	var res lfwResult
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Settings.Degrade != "small-grey" || res.Images != 8 || len(res.NoFace) != 0 {
+		t.Errorf("settings %+v, %d images, no face in %v", res.Settings, res.Images, res.NoFace)
+	}
+	caches, _ := filepath.Glob(filepath.Join(out, "*-small-grey+ssd*.bin"))
+	if all, _ := filepath.Glob(filepath.Join(out, "*.bin")); len(caches) != 2 || len(all) != 2 {
+		t.Errorf("caches %v of %v, want the descriptors' and the landmarks', both tagged small-grey", caches, all)
+	}
+}
+
+func TestSmallGrey(t *testing.T) {
+	img := tensor.New(250, 200, 3)
+	for i := range img.Data {
+		img.Data[i] = float32(i % 7 * 30)
+	}
+	got := smallGrey(img)
+	if h, w := got.Shape[0], got.Shape[1]; h != smallGreySide || w != 100 {
+		t.Fatalf("shape %v, want [125 100 3]", got.Shape)
+	}
+	for i := 0; i < len(got.Data); i += 3 {
+		if got.Data[i] != got.Data[i+1] || got.Data[i] != got.Data[i+2] {
+			t.Fatalf("pixel %d = %v, want three equal channels", i/3, got.Data[i:i+3])
 		}
 	}
 }

@@ -42,3 +42,19 @@ func TestDownscaleAreaKeepsMeanAndAspect(t *testing.T) {
 		t.Error("a small image must be returned as is")
 	}
 }
+
+func TestGreyscaleByHand(t *testing.T) {
+	img := tensor.New(1, 2, 3)
+	copy(img.Data, []float32{255, 0, 0, 10, 20, 30})
+	got := Greyscale(img).Data
+	// 0.299·255 = 76.245; 0.299·10 + 0.587·20 + 0.114·30 = 2.99 + 11.74 + 3.42 = 18.15
+	want := []float32{76.245, 76.245, 76.245, 18.15, 18.15, 18.15}
+	for i := range want {
+		if d := got[i] - want[i]; d > 1e-4 || d < -1e-4 {
+			t.Fatalf("Greyscale = %v, want %v", got, want)
+		}
+	}
+	if img.Data[0] != 255 {
+		t.Fatal("Greyscale changed its input")
+	}
+}

@@ -15,8 +15,11 @@ type Config struct {
 	Enroll      int    // samples enrolled per person, at most (1: one-shot)
 	Seed        uint64 // the halves and every trial
 	Template    Template
-	// Default is the product's threshold on the plain distance, whose FPIR
-	// and FNIR are reported as they are.
+	// Dissimilarity scores a probe against an enrolled sample (nil:
+	// face.Distance).
+	Dissimilarity Dissimilarity
+	// Default is the product's threshold on that score, whose FPIR and
+	// FNIR are reported as they are.
 	Default float64
 	// Targets are the FPIRs whose thresholds are set on the calibration half.
 	Targets []float64
@@ -29,6 +32,9 @@ type Config struct {
 
 // Report is an evaluation's outcome, by gallery size.
 type Report struct {
+	// Source says where the descriptors came from (set by the caller, e.g.
+	// the encodings cache's encoder and settings).
+	Source      string    `json:"source,omitempty"`
 	Enroll      int       `json:"enroll"`
 	Template    string    `json:"template"`
 	Seed        uint64    `json:"seed"`
@@ -104,7 +110,7 @@ func Evaluate(samples []Sample, cfg Config) (*Report, error) {
 		if n := len(r.Galleries); n > 0 && r.Galleries[n-1].K == len(testTrial.Enrolled) {
 			continue // K beyond the enrollable people: the same gallery as the last
 		}
-		ts, cs := Run(testTrial, cfg.Template), Run(calTrial, cfg.Template)
+		ts, cs := Run(testTrial, cfg.Template, cfg.Dissimilarity), Run(calTrial, cfg.Template, cfg.Dissimilarity)
 		g := Gallery{K: len(testTrial.Enrolled), Enrollable: testTrial.Enrollable,
 			Mated: len(testTrial.Mated), NonMated: len(testTrial.NonMated),
 			Rank1: RankRate(ts, 1), Rank5: RankRate(ts, 5)}

@@ -28,7 +28,7 @@ func TestRunAndRatesByHand(t *testing.T) {
 		Mated:    []Sample{{"A", "a2", vec(0.1, 0)}, {"B", "b2", vec(0.3, 0)}, {"C", "c2", nil}},
 		NonMated: []Sample{{"X", "x1", vec(2, 2)}, {"Y", "y1", vec(0, 0.25)}},
 	}
-	s := Run(tr, BestSample)
+	s := Run(tr, BestSample, nil)
 	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-6 }
 	if s[0].Rank != 1 || s[0].First != "A" || !near(s[0].D1, 0.1) || !near(s[0].D2, 0.9) {
 		t.Errorf("A2: %+v, want rank 1, nearest A at 0.1, then 0.9", s[0])
@@ -99,32 +99,57 @@ func TestRunMatchesBruteForce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range Run(tr, BestSample) {
-		type pd struct {
-			p string
-			d float64
+	// nil is Euclidean distance; a given dissimilarity (here L1) replaces it.
+	l1 := func(a, b []float32) float64 {
+		var sum float64
+		for i := range a {
+			sum += math.Abs(float64(a[i]) - float64(b[i]))
 		}
-		var all []pd
-		for _, p := range tr.Enrolled {
-			best := math.Inf(1)
-			for _, g := range tr.Gallery[p] {
-				var sum float64
-				for i := range g.Desc {
-					d := float64(g.Desc[i]) - float64(s.Probe.Desc[i])
+		return sum
+	}
+	for _, dist := range []Dissimilarity{nil, l1} {
+		for _, s := range Run(tr, BestSample, dist) {
+			checkBruteForce(t, tr, s, dist != nil)
+		}
+	}
+}
+
+// checkBruteForce checks one search against ranking every enrolled person
+// by hand, by Euclidean distance or with l1 by the sum of absolute
+// differences.
+func checkBruteForce(t *testing.T, tr *Trial, s Search, l1 bool) {
+	t.Helper()
+	type pd struct {
+		p string
+		d float64
+	}
+	var all []pd
+	for _, p := range tr.Enrolled {
+		best := math.Inf(1)
+		for _, g := range tr.Gallery[p] {
+			var sum float64
+			for i := range g.Desc {
+				d := float64(g.Desc[i]) - float64(s.Probe.Desc[i])
+				if l1 {
+					sum += math.Abs(d)
+				} else {
 					sum += d * d
 				}
-				best = math.Min(best, math.Sqrt(sum))
 			}
-			all = append(all, pd{p, best})
+			if !l1 {
+				sum = math.Sqrt(sum)
+			}
+			best = math.Min(best, sum)
 		}
-		sort.Slice(all, func(i, j int) bool { return all[i].d < all[j].d })
-		if s.First != all[0].p || math.Abs(s.D1-all[0].d) > 1e-9 || math.Abs(s.D2-all[1].d) > 1e-9 {
-			t.Fatalf("probe %s: nearest %s %v then %v; brute force %v", s.Probe.Person, s.First, s.D1, s.D2, all[:2])
-		}
-		rank := slices.IndexFunc(all, func(x pd) bool { return x.p == s.Probe.Person }) + 1
-		if s.Mated && s.Rank != rank || !s.Mated && s.Rank != 0 {
-			t.Fatalf("probe %s: rank %d, brute force %d", s.Probe.Person, s.Rank, rank)
-		}
+		all = append(all, pd{p, best})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].d < all[j].d })
+	if s.First != all[0].p || math.Abs(s.D1-all[0].d) > 1e-9 || math.Abs(s.D2-all[1].d) > 1e-9 {
+		t.Fatalf("probe %s: nearest %s %v then %v; brute force %v", s.Probe.Person, s.First, s.D1, s.D2, all[:2])
+	}
+	rank := slices.IndexFunc(all, func(x pd) bool { return x.p == s.Probe.Person }) + 1
+	if s.Mated && s.Rank != rank || !s.Mated && s.Rank != 0 {
+		t.Fatalf("probe %s: rank %d, brute force %d", s.Probe.Person, s.Rank, rank)
 	}
 }
 

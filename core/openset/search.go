@@ -36,8 +36,16 @@ type Search struct {
 // NoFace reports whether the probe's image gave no face.
 func (s Search) NoFace() bool { return s.Probe.Desc == nil }
 
-// Run searches every probe of t against its gallery, mated probes first.
-func Run(t *Trial, tmpl Template) []Search {
+// Dissimilarity scores a probe's descriptor against one enrolled
+// descriptor: smaller is more alike (face.Distance, or a learned head's).
+type Dissimilarity func(probe, enrolled []float32) float64
+
+// Run searches every probe of t against its gallery, mated probes first,
+// scoring with dist (nil: face.Distance).
+func Run(t *Trial, tmpl Template, dist Dissimilarity) []Search {
+	if dist == nil {
+		dist = face.Distance
+	}
 	people := t.Enrolled
 	templates := make([][][]float32, len(people))
 	for i, p := range people {
@@ -48,7 +56,7 @@ func Run(t *Trial, tmpl Template) []Search {
 			templates[i] = [][]float32{mean(templates[i])}
 		}
 	}
-	dist := make([]float64, len(people))
+	score := make([]float64, len(people))
 	order := make([]int, len(people))
 	search := func(probe Sample, mated bool) Search {
 		s := Search{Probe: probe, Mated: mated, D1: math.Inf(1), D2: math.Inf(1)}
@@ -56,16 +64,16 @@ func Run(t *Trial, tmpl Template) []Search {
 			return s
 		}
 		for i, ds := range templates {
-			dist[i] = math.Inf(1)
+			score[i] = math.Inf(1)
 			for _, d := range ds {
-				dist[i] = math.Min(dist[i], face.Distance(probe.Desc, d))
+				score[i] = math.Min(score[i], dist(probe.Desc, d))
 			}
 			order[i] = i
 		}
-		sort.SliceStable(order, func(a, b int) bool { return dist[order[a]] < dist[order[b]] })
-		s.First, s.D1 = people[order[0]], dist[order[0]]
+		sort.SliceStable(order, func(a, b int) bool { return score[order[a]] < score[order[b]] })
+		s.First, s.D1 = people[order[0]], score[order[0]]
 		if len(order) > 1 {
-			s.D2 = dist[order[1]]
+			s.D2 = score[order[1]]
 		}
 		if mated {
 			for r, i := range order {

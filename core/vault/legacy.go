@@ -99,12 +99,14 @@ func ToFaceMatcher(g *Gallery) ([]byte, error) {
 	return append(append(out, t...), '}'), nil
 }
 
-// FromGallery returns g's people for Replace, as FromFaceMatcher does.
+// FromGallery returns g's people for Replace, as FromFaceMatcher does, each
+// tagged with g's encoder (DefaultEncoder for face-api.js's files, which
+// name none).
 func FromGallery(g *face.Gallery, thumbs map[string]Thumbnail) []Person {
 	names := g.Names()
 	people := make([]Person, len(names))
 	for i, n := range names {
-		people[i] = Person{Name: n, Encoder: DefaultEncoder, Descriptors: g.Descriptors(n)}
+		people[i] = Person{Name: n, Encoder: g.Encoder(), Descriptors: g.Descriptors(n)}
 		if t, ok := thumbs[n]; ok {
 			people[i].Thumbnail = &t
 		}

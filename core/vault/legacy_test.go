@@ -3,6 +3,8 @@ package vault
 import (
 	"strings"
 	"testing"
+
+	"visage/core/face"
 )
 
 // A page export carries the thumbnails beside FaceMatcher's layout, so that
@@ -32,5 +34,20 @@ func TestFaceMatcherThumbnailsRoundTrip(t *testing.T) {
 	}
 	if _, _, err := FromFaceMatcher([]byte(strings.Replace(string(data), `"thumbnails"`, `"thumbnailz"`, 1)), nil); err == nil {
 		t.Error("an unknown field was accepted")
+	}
+}
+
+// A gallery of another encoder than dlib reads back with its people tagged
+// with that encoder; face-api.js's files, which name none, are dlib's.
+func TestFaceMatcherEncoderTag(t *testing.T) {
+	mobile := `{"distanceThreshold":0.02,"encoder":"mobilefacenet","labeledDescriptors":[{"label":"Amy","descriptors":[[` +
+		strings.TrimSuffix(strings.Repeat("0.1,", face.MobileFaceNetDim), ",") + `]]}]}`
+	dlib := `{"distanceThreshold":0.6,"labeledDescriptors":[{"label":"Amy","descriptors":[[` +
+		strings.TrimSuffix(strings.Repeat("0.1,", face.DescriptorLen), ",") + `]]}]}`
+	for file, want := range map[string]string{mobile: face.EncoderMobileFaceNet, dlib: DefaultEncoder} {
+		people, _, err := FromFaceMatcher([]byte(file), nil)
+		if err != nil || len(people) != 1 || people[0].Encoder != want {
+			t.Errorf("read %+v (%v) from %.60s…, want Amy tagged %s", people, err, file, want)
+		}
 	}
 }

@@ -1,8 +1,9 @@
 // visage.mjs is Visage's side of the bench in the peer page: the site's own
 // visage.js (served at /) with its worker and visage.wasm, called exactly as
 // a page calls it, so the times include the worker round trip. Each load
-// backend asked for ('auto' unless said) gets its own instance.
-const instances = new Map(); // backend asked for → Visage
+// backend and encoder asked for ('auto' and 'dlib' unless said) gets its own
+// instance.
+const instances = new Map(); // instanceKey(backend, encoder) → Visage
 const inputs = new Map(); // name → Uint8Array of encoded image bytes
 const decoded = new Map(); // name → its ImageData, decoded once (pixelsOf)
 const bestBoxes = new Map(); // name → the box of its best face, for landmarks
@@ -10,18 +11,27 @@ const bestBoxes = new Map(); // name → the box of its best face, for landmarks
 // passes (network calls, or style-transfer steps) they served.
 let lastCounts = { submissions: 0, readBacks: 0, passes: 0 };
 
-/** Starts visage.js's worker with the site's models on backend; returns its methods. */
+// instanceKey names the instance loaded with backend and encoder (their
+// defaults when undefined).
+function instanceKey(backend = 'auto', encoder = 'dlib') {
+  return `${backend}/${encoder}`;
+}
+
+/**
+ * Starts visage.js's worker with the site's models on backend, encoding
+ * with encoder (Visage.load's options); returns its methods.
+ */
 export async function start(opts) {
-  const backend = opts?.backend ?? 'auto'; // the Go side passes null for no options
+  const { backend = 'auto', encoder = 'dlib' } = opts ?? {}; // the Go side passes null for no options
   const { Visage } = await import('/visage.js');
-  const v = await Visage.load({ modelsUrl: '/models/', backend });
-  instances.set(backend, v);
+  const v = await Visage.load({ modelsUrl: '/models/', backend, encoder });
+  instances.set(instanceKey(backend, encoder), v);
   return Object.getOwnPropertyNames(Object.getPrototypeOf(v)).filter((m) => m !== 'constructor');
 }
 
-/** The backend() of the instance started with backend. */
+/** The backend() of the instance started with backend (and the default encoder). */
 export async function info(opts) {
-  return instances.get(opts?.backend ?? 'auto').backend();
+  return instances.get(instanceKey(opts?.backend)).backend();
 }
 
 /** The GPU's submissions and read-backs in the last timed run, and its passes. */
@@ -35,11 +45,12 @@ export async function setInput({ name, base64 }) {
 }
 
 /**
- * Calls method op on each named input once and returns the wall time in ms.
- * For op 'stylize', names are the content and the style: see stylizeStep.
+ * Calls method op of the instance started with backend and encoder on each
+ * named input once and returns the wall time in ms. For op 'stylize', names
+ * are the content and the style: see stylizeStep.
  */
-export async function time({ op, names, size, backend = 'auto' }) {
-  const v = instances.get(backend);
+export async function time({ op, names, size, backend, encoder }) {
+  const v = instances.get(instanceKey(backend, encoder));
   if (op === 'stylize') return stylizeStep(v, inputs.get(names[0]), inputs.get(names[1]), size);
   const args = [];
   for (const name of names) args.push(await argsOf(v, op, name)); // before the clock

@@ -9,13 +9,21 @@
 // peer time.
 //
 //	VISAGE_SITE=build/site go run ./e2e/cmd/bench [--json] [--runs N] [--warmup N]
-//	    [--only encode,detect,landmarks,pipeline,encode-mobilefacenet,nst] [--backends wasm,webgl] [--webgpu encode,pipeline,nst128] [--max-run 20s]
+//	    [--only encode,detect,landmarks,pipeline,decision,encode-faceres,pipeline-faceres,nst] [--backends wasm,webgl] [--webgpu encode,pipeline,nst128] [--max-run 20s]
 //
 // In the page, Visage is the site's visage.js: encode (the chip), detectFaces
 // and landmarks (the detector alone, and the landmark net alone on each
 // photo's best box, both on pixels decoded once, as face-api.js is timed on
 // decoded images), detect (the whole pipeline of a photo, from its JPEG
 // bytes), stylize (one step); see e2e/peer/visage.mjs.
+//
+// The encoders Visage.load({encoder}) offers beside dlib (otherEncoders)
+// each get two benches, encode-NAME (its chip) and pipeline-NAME (the whole
+// photo), timed natively and in a page instance loaded with that encoder.
+// No peer runs these networks: their lines compare them instead with dlib's
+// (the encode and pipeline benches), timed on the same side, natively
+// against natively and in the page against in the page, alternating in the
+// same session (peer "visage-dlib/native" or "visage-dlib/wasm").
 //
 // ./build.sh bench runs it after building the site. The runs of all sides
 // of a bench alternate (ours natively, ours in the page, each peer, then
@@ -58,6 +66,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -78,6 +87,7 @@ import (
 	"visage/e2e/peer"
 	"visage/models/assets"
 	"visage/models/facerec"
+	"visage/models/faceres"
 	"visage/models/mobilefacenet"
 	"visage/models/ssd"
 	"visage/models/vgg19"
@@ -91,6 +101,8 @@ type bench struct {
 	flops        float64 // floating-point operations per input, for GFLOP/s; 0 if unknown
 	native       func() (run func() error, err error)
 	ours         string                                    // visage.js method timed in the page on the bench's inputs
+	encoder      string                                    // the page instance's Visage.load encoder; "" for the default, dlib
+	against      string                                    // a bench timed beside this one, on each side, as its reference (the encoder benches' dlib); "" for none
 	peerModule   string                                    // the peer page's module ("faceapi.mjs" or "nst.mjs")
 	peers        []peerRun                                 // what the peer module times, each one line
 	preparePeer  func(ctx context.Context) (string, error) // per tab, before timing, with a note for the output (or ""); nil if none
@@ -123,7 +135,7 @@ var photos = []string{
 	"Serena_Williams/Serena_Williams_0001.jpg",
 }
 
-var benches = []bench{
+var benches = slices.Concat([]bench{
 	{name: "encode", runs: 15, warmup: 3, items: 1, flops: encoderFLOPs(), native: encodeNative,
 		ours: "encode", peerModule: "faceapi.mjs", peers: faceAPI("descriptor")},
 	{name: "detect", runs: 8, warmup: 2, items: len(photos), native: detectNative,
@@ -136,11 +148,80 @@ var benches = []bench{
 	// face) beside the pipeline's one chip; face-api.js has no such setting.
 	{name: "decision", runs: 6, warmup: 2, items: len(photos), native: decisionNative,
 		ours: "identify", oursInputs: photoFiles()},
-	// MobileFaceNet (--encoder mobilefacenet) natively only: the page
-	// loads it on request and no peer runs it.
-	{name: "encode-mobilefacenet", runs: 15, warmup: 3, items: 1, native: mobileFaceNetNative},
-	nstBench(128, 5),
-	nstBench(256, 3),
+}, otherEncoderBenches(), []bench{nstBench(128, 5), nstBench(256, 3)})
+
+// otherEncoders are the encoders Visage.load({encoder}) and the CLI's
+// --encoder offer beside dlib, each loaded from the human-models folder.
+var otherEncoders = []struct {
+	name string
+	load func(fsys fs.FS) (face.FaceEncoder, error)
+}{
+	{face.EncoderMobileFaceNet, func(fsys fs.FS) (face.FaceEncoder, error) {
+		net, err := mobilefacenet.Load(fsys)
+		return face.MobileFaceNet{Net: net}, err
+	}},
+	{face.EncoderFaceRes, func(fsys fs.FS) (face.FaceEncoder, error) {
+		net, err := faceres.Load(fsys)
+		return face.FaceRes{Net: net}, err
+	}},
+}
+
+// otherEncoderBenches are encoderBenches of each of otherEncoders.
+func otherEncoderBenches() []bench {
+	var out []bench
+	for _, e := range otherEncoders {
+		out = append(out, encoderBenches(e.name, e.load)...)
+	}
+	return out
+}
+
+// encoderBenches are encoder name's benches: encode-NAME, the bench chip
+// resized to the encoder's input (face.AlignedChip, as visage.js's encode
+// does), and pipeline-NAME, the bench photos found, aligned to the
+// encoder's chip and encoded (visage.js's detect), each against its dlib
+// bench on the same side.
+func encoderBenches(name string, load func(fs.FS) (face.FaceEncoder, error)) []bench {
+	loaded := sync.OnceValues(func() (face.FaceEncoder, error) {
+		dir, err := assets.HumanModelsDir()
+		if err != nil {
+			return nil, err
+		}
+		return load(os.DirFS(dir))
+	})
+	return []bench{
+		{name: "encode-" + name, runs: 15, warmup: 3, items: 1, ours: "encode", encoder: name, against: "encode",
+			native: func() (func() error, error) {
+				enc, err := loaded()
+				if err != nil {
+					return nil, err
+				}
+				return encodeChipNative(name, enc)
+			}},
+		{name: "pipeline-" + name, runs: 6, warmup: 2, items: len(photos), ours: "detect", encoder: name, against: "pipeline",
+			oursInputs: photoFiles(), native: func() (func() error, error) {
+				enc, err := loaded()
+				if err != nil {
+					return nil, err
+				}
+				p, err := faceModels()
+				if err != nil {
+					return nil, err
+				}
+				withEnc := *p
+				withEnc.Encoder = enc
+				return wholePhotoNative(&withEnc)
+			}},
+	}
+}
+
+// benchNamed is the bench called name.
+func benchNamed(name string) (bench, error) {
+	for _, b := range benches {
+		if b.name == name {
+			return b, nil
+		}
+	}
+	return bench{}, fmt.Errorf("no bench named %q", name)
 }
 
 // nstBench is one style-transfer step at size×size.
@@ -180,7 +261,7 @@ func main() {
 	asJSON := flag.Bool("json", false, "print one JSON object per line instead of a table")
 	runs := flag.Int("runs", 0, "timed runs per bench and side (the median is reported); 0: each bench's default")
 	warmup := flag.Int("warmup", -1, "untimed runs before the timed ones; -1: each bench's default")
-	only := flag.String("only", "", "comma-separated benches to run (a prefix selects several: nst = nst128,nst256); empty: all")
+	only := flag.String("only", "", "comma-separated benches to run (a name that is no bench's whole name is a prefix: nst = nst128,nst256, encode- = encode-mobilefacenet,encode-faceres); empty: all")
 	backends := flag.String("backends", "wasm,webgl", "tfjs backends to time the peers on (comma-separated; empty: no peers)")
 	webgpu := flag.String("webgpu", "encode,pipeline,nst128", "the selected benches also timed on visage.js's WebGPU backend, against its CPU backend (webgpu.go; on SwiftShader nst256 alone takes about an hour); empty: none")
 	maxRun := flag.Duration("max-run", 20*time.Second, "a peer on a backend other than wasm whose run takes longer is not run again (its runs so far are reported)")
@@ -204,7 +285,7 @@ func main() {
 	var notes []string
 	note := func(format string, a ...any) { notes = append(notes, fmt.Sprintf(format, a...)) }
 	if !*asJSON {
-		fmt.Printf("%-10s %-7s %10s %8s %6s %3s %-17s %5s  %-24s %10s %5s %3s %7s\n",
+		fmt.Printf("%-22s %-7s %10s %8s %6s %3s %-17s %5s  %-24s %10s %5s %3s %7s\n",
 			"bench", "where", "median ms", "GFLOP/s", "%peak", "thr", "kernels", "runs", "peer", "peer ms", "runs", "thr", "ratio")
 	}
 	var peak ceiling
@@ -228,21 +309,33 @@ func main() {
 	}
 }
 
-// selectBenches returns the benches named in only (all when empty).
+// selectBenches returns the benches named in only (all when empty): a
+// bench's whole name selects that bench, any other prefix every bench
+// whose name starts with it (nst: nst128 and nst256; encode-: the other
+// encoders' chip benches, where encode alone is dlib's).
 func selectBenches(only string) ([]bench, error) {
 	if only == "" {
 		return slices.Clone(benches), nil
 	}
 	var out []bench
 	for _, name := range splitList(only) {
-		n := len(out)
+		whole := slices.ContainsFunc(benches, func(b bench) bool { return b.name == name })
+		matched := false
 		for _, b := range benches {
-			if strings.HasPrefix(b.name, name) && !slices.ContainsFunc(out, func(o bench) bool { return o.name == b.name }) {
+			if b.name != name && (whole || !strings.HasPrefix(b.name, name)) {
+				continue
+			}
+			matched = true
+			if !slices.ContainsFunc(out, func(o bench) bool { return o.name == b.name }) {
 				out = append(out, b)
 			}
 		}
-		if len(out) == n {
-			return nil, fmt.Errorf("--only: no bench named %q (have encode, detect, landmarks, pipeline, encode-mobilefacenet, nst128, nst256)", name)
+		if !matched {
+			names := make([]string, len(benches))
+			for i, b := range benches {
+				names[i] = b.name
+			}
+			return nil, fmt.Errorf("--only: no bench named %q (have %s)", name, strings.Join(names, ", "))
 		}
 	}
 	return out, nil
@@ -261,11 +354,13 @@ func splitList(s string) []string {
 // side is one implementation timed in a bench: run does one run and returns
 // its milliseconds.
 type side struct {
-	where  string // "native" or "wasm" for ours
-	peer   string // the peer's name, "" for ours
-	capped bool   // a run longer than --max-run is not repeated
-	run    func() (float64, error)
-	ms     []float64
+	where     string // "native" or "wasm" for ours and for a reference
+	peer      string // the peer's or the reference's name, "" for ours
+	onlyWhere bool   // a reference (the against bench's side): compared only with our side of its where; a peer with each
+	capped    bool   // a run longer than --max-run is not repeated
+	threads   int    // a tfjs peer's getThreadsCount, 0 if not known
+	run       func() (float64, error)
+	ms        []float64
 }
 
 // runAll times each bench once per backend, each in its own browser session
@@ -336,7 +431,8 @@ type session struct {
 	ctx         context.Context
 	backend     string   // "" when the peer could not start or none was asked for
 	methods     []string // visage.js's methods (runSession's instance)
-	kernels     string   // its backend().kernels
+	encoders    []string // the encoders of the other instances started (startEncoder)
+	kernels     string   // runSession's instance's backend().kernels
 	cores       int      // navigator.hardwareConcurrency
 	peerThreads int      // tfjs's getThreadsCount on the wasm backend, else 0
 	peak        *ceiling
@@ -423,29 +519,24 @@ func (s *session) close() { s.stop() }
 // whose run takes longer than maxRun ms stops there; that run is kept as a
 // sample even in the warmup, when it is the only one.
 func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]result, error) {
-	var sides []*side
-	run, err := b.native()
+	sides, err := s.ourSides(b, note)
 	if err != nil {
-		return nil, fmt.Errorf("native: %w", err)
+		return nil, err
 	}
-	sides = append(sides, &side{where: "native", run: func() (float64, error) {
-		start := time.Now()
-		err := run()
-		return float64(time.Since(start)) / float64(time.Millisecond), err
-	}})
-	if b.ours == "" {
-		// native only
-	} else if slices.Contains(s.methods, b.ours) {
-		names, err := s.setOurInputs(b)
+	if b.against != "" {
+		ref, err := benchNamed(b.against)
 		if err != nil {
 			return nil, err
 		}
-		args := map[string]any{"op": b.ours, "names": names, "size": b.size}
-		sides = append(sides, &side{where: "wasm", run: func() (float64, error) {
-			return peer.Call[float64](s.ctx, "visage.mjs", "time", args)
-		}})
-	} else {
-		note("%s wasm: not available (the site's visage.js has no %s)", b.name, b.ours)
+		refSides, err := s.ourSides(ref, note)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", ref.name, err)
+		}
+		for _, r := range refSides {
+			r.peer, r.onlyWhere = "visage-dlib/"+r.where, true
+		}
+		sides = append(sides, refSides...)
+		note("%s: no peer runs %s; its ratio is to dlib's %s bench on the same side (native or wasm), alternating with it in this session", b.name, b.encoder, ref.name)
 	}
 	if s.backend != "" && b.peerModule != "" {
 		if msg, err := s.preparePeer(b); err != nil {
@@ -457,7 +548,7 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 			for _, pr := range b.peers {
 				args := map[string]any{"op": pr.op}
 				// The wasm backend is the targets' reference and always runs in full.
-				sides = append(sides, &side{peer: pr.name + "/tfjs-" + s.backend, capped: s.backend != "wasm", run: func() (float64, error) {
+				sides = append(sides, &side{peer: pr.name + "/tfjs-" + s.backend, capped: s.backend != "wasm", threads: s.peerThreads, run: func() (float64, error) {
 					return peer.Call[float64](s.ctx, b.peerModule, "time", args)
 				}})
 			}
@@ -503,11 +594,11 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 		}
 		n := len(out)
 		for _, p := range sides {
-			if p.peer == "" || p.ms == nil {
+			if p.peer == "" || p.ms == nil || (p.onlyWhere && p.where != ours.where) {
 				continue
 			}
 			r := base
-			r.Peer, r.PeerMS, r.PeerRuns, r.PeerThreads = p.peer, roundMS(median(p.ms)), len(p.ms), s.peerThreads
+			r.Peer, r.PeerMS, r.PeerRuns, r.PeerThreads = p.peer, roundMS(median(p.ms)), len(p.ms), p.threads
 			r.Ratio = math.Round(r.MS/r.PeerMS*1000) / 1000
 			out = append(out, r)
 		}
@@ -516,6 +607,54 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 		}
 	}
 	return out, nil
+}
+
+// ourSides are b's sides for Visage: natively, and in the page (on an
+// instance loaded with b's encoder) when b has a page call and the site's
+// visage.js has it.
+func (s *session) ourSides(b bench, note func(string, ...any)) ([]*side, error) {
+	run, err := b.native()
+	if err != nil {
+		return nil, fmt.Errorf("native: %w", err)
+	}
+	sides := []*side{{where: "native", run: func() (float64, error) {
+		start := time.Now()
+		err := run()
+		return float64(time.Since(start)) / float64(time.Millisecond), err
+	}}}
+	if b.ours == "" {
+		return sides, nil // native only
+	}
+	if !slices.Contains(s.methods, b.ours) {
+		note("%s wasm: not available (the site's visage.js has no %s)", b.name, b.ours)
+		return sides, nil
+	}
+	args := map[string]any{"op": b.ours, "size": b.size}
+	if b.encoder != "" {
+		if err := s.startEncoder(b.encoder); err != nil {
+			return nil, err
+		}
+		args["encoder"] = b.encoder
+	}
+	if args["names"], err = s.setOurInputs(b); err != nil {
+		return nil, err
+	}
+	return append(sides, &side{where: "wasm", run: func() (float64, error) {
+		return peer.Call[float64](s.ctx, "visage.mjs", "time", args)
+	}}), nil
+}
+
+// startEncoder starts, once per session, a visage.js instance loaded with
+// encoder (Visage.load({encoder})), which visage.mjs's time then picks.
+func (s *session) startEncoder(encoder string) error {
+	if slices.Contains(s.encoders, encoder) {
+		return nil
+	}
+	if _, err := peer.Call[[]string](s.ctx, "visage.mjs", "start", map[string]any{"encoder": encoder}); err != nil {
+		return fmt.Errorf("starting visage.js with encoder %s: %w", encoder, err)
+	}
+	s.encoders = append(s.encoders, encoder)
+	return nil
 }
 
 // preparePeer sets up b's inputs on the peer side.
@@ -579,7 +718,7 @@ func report(r result, asJSON bool) {
 		return fmt.Sprintf(format, v)
 	}
 	peerName := cell(r.Peer != "", "%s", r.Peer)
-	fmt.Printf("%-10s %-7s %10s %8s %6s %3s %-17s %5s  %-24s %10s %5s %3s %7s\n", r.Bench, r.Where,
+	fmt.Printf("%-22s %-7s %10s %8s %6s %3s %-17s %5s  %-24s %10s %5s %3s %7s\n", r.Bench, r.Where,
 		cell(r.MS > 0, "%.2f", r.MS), cell(r.GFLOPS > 0, "%.2f", r.GFLOPS), cell(r.PeakFraction > 0, "%.1f", 100*r.PeakFraction),
 		cell(r.Threads > 0, "%d", r.Threads), cell(r.Kernels != "", "%s", r.Kernels), cell(r.Runs > 0, "%d", r.Runs),
 		peerName, cell(r.Peer != "", "%.2f", r.PeerMS), cell(r.Peer != "", "%d", r.PeerRuns),
@@ -635,46 +774,28 @@ var faceModels = sync.OnceValues(func() (*face.Pipeline, error) {
 // encodeNative decodes the chip and encodes it with facerec, as the browser's
 // encode(bytes) does.
 func encodeNative() (func() error, error) {
-	chip, err := readShared(chipRel)
-	if err != nil {
-		return nil, err
-	}
 	p, err := faceModels()
 	if err != nil {
 		return nil, err
 	}
-	return func() error {
-		img, err := imageio.Decode(bytes.NewReader(chip))
-		if err != nil {
-			return err
-		}
-		_, err = p.Encoder.Encode(img)
-		return err
-	}, nil
+	return encodeChipNative(face.EncoderDlib, p.Encoder)
 }
 
-// mobileFaceNetNative decodes the chip and encodes it with MobileFaceNet as
-// `visage encode --aligned --encoder mobilefacenet` does: resized to
-// 112×112 (face.SquareChip), one forward of the graph.
-func mobileFaceNetNative() (func() error, error) {
+// encodeChipNative decodes the chip and encodes it with enc, the encoder
+// called name, as the browser's encode(bytes) and `visage encode --aligned
+// --encoder name` do: the chip as the encoder's input (face.AlignedChip:
+// itself for dlib, resized to 112² or 224² for the others), one forward.
+func encodeChipNative(name string, enc face.Encoder) (func() error, error) {
 	chip, err := readShared(chipRel)
 	if err != nil {
 		return nil, err
 	}
-	dir, err := assets.HumanModelsDir()
-	if err != nil {
-		return nil, err
-	}
-	net, err := mobilefacenet.Load(os.DirFS(dir))
-	if err != nil {
-		return nil, err
-	}
 	return func() error {
 		img, err := imageio.Decode(bytes.NewReader(chip))
 		if err != nil {
 			return err
 		}
-		_, err = net.Encode(face.SquareChip(img, face.ArcFaceSize))
+		_, err = enc.Encode(face.AlignedChip(name, img))
 		return err
 	}, nil
 }
@@ -753,22 +874,26 @@ func landmarksNative() (func() error, error) {
 // pipelineNative decodes each photo and detects, landmarks, aligns and
 // encodes all its faces, as faceapi.mjs's pipeline does (from decoded
 // pixels: the browser's decoding is outside its timing, ours inside).
-func pipelineNative() (func() error, error) { return wholePhotoNative(false) }
-
-// decisionNative is pipelineNative in the decision setting: four chips a
-// face (face.Pipeline.ForDecisions), as enroll, verify and identify encode.
-func decisionNative() (func() error, error) { return wholePhotoNative(true) }
-
-// wholePhotoNative times Faces over the bench photos, in the decision
-// setting when forDecisions.
-func wholePhotoNative(forDecisions bool) (func() error, error) {
+func pipelineNative() (func() error, error) {
 	p, err := faceModels()
 	if err != nil {
 		return nil, err
 	}
-	if forDecisions {
-		p = p.ForDecisions()
+	return wholePhotoNative(p)
+}
+
+// decisionNative is pipelineNative in the decision setting: four chips a
+// face (face.Pipeline.ForDecisions), as enroll, verify and identify encode.
+func decisionNative() (func() error, error) {
+	p, err := faceModels()
+	if err != nil {
+		return nil, err
 	}
+	return wholePhotoNative(p.ForDecisions())
+}
+
+// wholePhotoNative times p's Faces over the bench photos, decoding included.
+func wholePhotoNative(p *face.Pipeline) (func() error, error) {
 	_, raw, err := decodedPhotos()
 	if err != nil {
 		return nil, err

@@ -1,6 +1,10 @@
 package main
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+)
 
 // TestEncoderFLOPs checks the walk against the layer list written out by hand
 // (kernel, input and output channels, output side at a 150×150 input):
@@ -47,5 +51,55 @@ func TestCeilingOf(t *testing.T) {
 	c.native = 150
 	if got := c.of("native"); got != 150 {
 		t.Errorf("of(native) = %v with all cores at 150, want 150", got)
+	}
+}
+
+// TestSelectBenches: a bench's whole name selects it alone, another prefix
+// every bench it starts, each once; a name matching nothing is an error
+// listing the benches.
+func TestSelectBenches(t *testing.T) {
+	for _, c := range []struct {
+		only string
+		want []string
+	}{
+		{"encode", []string{"encode"}},
+		{"encode-", []string{"encode-mobilefacenet", "encode-faceres"}},
+		{"nst,pipeline-faceres,nst128", []string{"nst128", "nst256", "pipeline-faceres"}},
+		{"pipeline,encode-faceres", []string{"pipeline", "encode-faceres"}},
+	} {
+		got, err := selectBenches(c.only)
+		var names []string
+		for _, b := range got {
+			names = append(names, b.name)
+		}
+		if err != nil || !slices.Equal(names, c.want) {
+			t.Errorf("selectBenches(%q) = %v, %v; want %v", c.only, names, err, c.want)
+		}
+	}
+	if _, err := selectBenches("encode,nope"); err == nil || !strings.Contains(err.Error(), `no bench named "nope" (have encode, detect`) {
+		t.Errorf("selectBenches(encode,nope): error %v, want one naming nope and the benches", err)
+	}
+}
+
+// TestEncoderBenches: each other encoder has a chip and a whole-photo bench
+// loaded with it in the page, each against a dlib bench that exists.
+func TestEncoderBenches(t *testing.T) {
+	for _, e := range otherEncoders {
+		for _, want := range []struct{ name, ours, against string }{
+			{"encode-" + e.name, "encode", "encode"},
+			{"pipeline-" + e.name, "detect", "pipeline"},
+		} {
+			b, err := benchNamed(want.name)
+			if err != nil {
+				t.Error(err)
+				continue
+			}
+			if b.ours != want.ours || b.encoder != e.name || b.against != want.against {
+				t.Errorf("%s: page call %q with encoder %q against %q; want %q, %q, %q", b.name, b.ours, b.encoder, b.against, want.ours, e.name, want.against)
+			}
+			if ref, err := benchNamed(b.against); err != nil || ref.encoder != "" || ref.ours != b.ours {
+				t.Errorf("%s: its reference %q is %+v (%v), want dlib's bench of the same page call", b.name, b.against, ref.name, err)
+			}
+		}
 	}
 }
