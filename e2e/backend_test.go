@@ -20,8 +20,8 @@ var backendJS string
 
 // backendInfo mirrors visage.d.ts's BackendInfo.
 type backendInfo struct {
-	Backend, Adapter, Reason, Precision string
-	Submissions, ReadBacks              int
+	Backend, Adapter, Reason, Precision, Kernels string
+	Submissions, ReadBacks                       int
 }
 
 // TestBackendWebGPU opens the page in Chromium with a WebGPU adapter
@@ -31,7 +31,8 @@ type backendInfo struct {
 // for a 150x150 chip and a 250x250 photo alike; after the test hook
 // destroys the GPU device, the next encode succeeds on the CPU, the
 // backend says why, and the gallery is intact. A descriptor costs one GPU
-// submission and one read-back.
+// submission and one read-back. The CPU runs the relaxed-SIMD kernel build,
+// which Chromium accepts.
 func TestBackendWebGPU(t *testing.T) {
 	paths := []string{chipPaths(t)[0], lfwPhoto(t, lfwEnrollA)}
 	images := make([]string, len(paths))
@@ -76,8 +77,8 @@ func TestBackendWebGPU(t *testing.T) {
 	if out.GPUInfo.Backend != "webgpu" || out.GPUInfo.Adapter == "" {
 		t.Errorf("backend 'webgpu' reports %+v, want webgpu with an adapter", out.GPUInfo)
 	}
-	if out.CPUInfo.Backend != "cpu" || !strings.Contains(out.CPUInfo.Reason, "asked for") {
-		t.Errorf("backend 'cpu' reports %+v, want cpu, asked for", out.CPUInfo)
+	if out.CPUInfo.Backend != "cpu" || !strings.Contains(out.CPUInfo.Reason, "asked for") || out.CPUInfo.Kernels != "simd-relaxed.wasm" {
+		t.Errorf("backend 'cpu' reports %+v, want cpu, asked for, on kernels simd-relaxed.wasm", out.CPUInfo)
 	}
 	if len(out.GPU) != len(paths) || len(out.CPU) != len(paths) || len(out.AfterLoss) != len(paths) {
 		t.Fatalf("the page returned %d, %d and %d descriptors, want %d each", len(out.GPU), len(out.CPU), len(out.AfterLoss), len(paths))
