@@ -124,7 +124,7 @@ func (s patchA) pack(dst []float32, mr, i0, rows, p0, depth int) {
 		strip := dst[st*depth : (st+mr)*depth]
 		for r := range mr {
 			if st+r >= rows {
-				zeroColumn(strip, mr, r, depth)
+				zeroColumn(strip, mr, r, 0, depth)
 				continue
 			}
 			// Walk the filter taps that overlap columns [p0, p0+depth), from
@@ -135,20 +135,10 @@ func (s patchA) pack(dst []float32, mr, i0, rows, p0, depth int) {
 				n := min(s.cin-ci, depth-p)
 				iy := oy*s.strideH - s.top + ky
 				ix := ox*s.strideW - s.left + kx
-				// out[q*mr] for q < n: one column of the strip, stepped
-				// through by adding mr (a multiply and a bounds check per
-				// value measured slower).
-				out := strip[p*mr+r : (p+n-1)*mr+r+1]
 				if iy >= 0 && iy < s.h && ix >= 0 && ix < s.w {
-					j := 0
-					for _, v := range s.x[(iy*s.w+ix)*s.cin+ci:][:n] {
-						out[j] = v
-						j += mr
-					}
+					setColumn(strip, mr, r, p, s.x[(iy*s.w+ix)*s.cin+ci:][:n])
 				} else {
-					for j := 0; j < len(out); j += mr {
-						out[j] = 0
-					}
+					zeroColumn(strip, mr, r, p, n)
 				}
 				p += n
 				ci = 0
