@@ -33,6 +33,31 @@ func mulAddVec(dst, x, y []float32) int {
 	return n
 }
 
+// addClampVec does addClamp's first len(dst) rounded down to 8 elements
+// with AVX2, and reports how many it did and whether it could (false
+// without AVX2).
+func addClampVec(dst, src []float32, lo, hi float32) (int, bool) {
+	if !hasAVX2FMA {
+		return 0, false
+	}
+	n := len(dst) &^ 7
+	if n > 0 {
+		var s *float32
+		if src != nil {
+			s = unsafe.SliceData(src[:n])
+		}
+		addClampAVX2(unsafe.SliceData(dst), s, n, lo, hi)
+	}
+	return n, true
+}
+
+// addClampAVX2 sets dst[i] to min(hi, max(lo, dst[i] + src[i])) for i < n
+// (src nil: no sum), n a positive multiple of 8, keeping NaNs. Implemented
+// in kernel_amd64.s.
+//
+//go:noescape
+func addClampAVX2(dst, src *float32, n int, lo, hi float32)
+
 // mulAddAVX2 sets dst[i] += x[i]·y[i] for i < n, n a positive multiple of
 // 8, fused. Implemented in kernel_amd64.s.
 //

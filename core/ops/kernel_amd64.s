@@ -127,3 +127,43 @@ muladd:
 	JNZ         muladd
 	VZEROUPPER
 	RET
+
+// func addClampAVX2(dst, src *float32, n int, lo, hi float32)
+//
+// dst[i] = min(hi, max(lo, dst[i] + src[i])) (src nil: no sum), eight at a
+// time; n is a positive multiple of 8. The clamp's operand order keeps a
+// NaN (VMAXPS returns its second source when either is NaN), as the Go loop
+// does.
+TEXT ·addClampAVX2(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS lo+24(FP), Y2
+	VBROADCASTSS hi+28(FP), Y3
+	SHRQ         $3, CX
+	TESTQ        SI, SI
+	JZ           clamp
+
+sum:
+	VMOVUPS (DI), Y0
+	VADDPS  (SI), Y0, Y0
+	VMAXPS  Y0, Y2, Y0
+	VMINPS  Y0, Y3, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	DECQ    CX
+	JNZ     sum
+	VZEROUPPER
+	RET
+
+clamp:
+	VMOVUPS (DI), Y0
+	VMAXPS  Y0, Y2, Y0
+	VMINPS  Y0, Y3, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     clamp
+	VZEROUPPER
+	RET

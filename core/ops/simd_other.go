@@ -30,7 +30,20 @@ func depthwiseSIMD(x, w []float32, bias []float32, y []float32, h, wd, c, kh, kw
 	return false
 }
 
-func addClampSIMD(dst, src []float32, lo, hi float32) bool { return false }
+// addClampSIMD is the browser's addClamp natively: on AVX2 all of dst,
+// eight lanes at a time (addClampVec) and the rest by addClampGo; false,
+// doing nothing, without.
+func addClampSIMD(dst, src []float32, lo, hi float32) bool {
+	done, ok := addClampVec(dst, src, lo, hi)
+	if !ok {
+		return false
+	}
+	if src != nil {
+		src = src[done:]
+	}
+	addClampGo(dst[done:], src, lo, hi)
+	return true
+}
 
 func scaleBiasSIMD(x []float32, c int, scale, bias []float32) bool { return false }
 
