@@ -192,7 +192,7 @@ func gemmBlocks(kern microKernel, m, n, k int, src aSource, b []float32, ldb int
 	forEachPart((m+blockRows-1)/blockRows, workers, func(blk int) {
 		abuf := getScratch(blockRows*min(k, kc) + mr*nr)
 		defer scratch.Put(abuf)
-		tile := (*abuf)[:mr*nr]
+		tile := (*abuf)[:mr*nr] // an edge's partial block of C
 		i0 := blk * blockRows
 		rows := min(blockRows, m-i0)
 		for p0 := 0; p0 < k; p0 += kc {
@@ -202,23 +202,29 @@ func gemmBlocks(kern microKernel, m, n, k int, src aSource, b []float32, ldb int
 			for j := 0; j < n; j += nr {
 				bs := pb.strip(p0, depth, j)
 				for s := 0; s < rows; s += mr {
-					kern.run(depth, ap[s*depth:(s+mr)*depth], bs, tile)
-					addTile(c, ldc, i0+s, j, min(mr, rows-s), min(nr, n-j), nr, tile)
+					as := ap[s*depth : (s+mr)*depth]
+					if tr, tc := min(mr, rows-s), min(nr, n-j); tr < mr || tc < nr {
+						clear(tile)
+						kern.run(depth, as, bs, tile, nr)
+						addTile(c, ldc, i0+s, j, tr, tc, nr, tile)
+					} else {
+						kern.run(depth, as, bs, c[(i0+s)*ldc+j:], ldc)
+					}
 				}
 			}
 		}
 	})
 }
 
-// microKernel is gemmBlocks' innermost loop and its tile: run sets tile
-// (mr×nr, row-major) to a·b for one packed A strip (depth×mr: element (r, p)
-// at a[p*mr+r]) and one packed B strip (depth×nr: element (p, j) at
-// b[p*nr+j]). a and b hold at least depth*mr and depth*nr values; depth may
-// be 0 (the tile is then zeros).
+// microKernel is gemmBlocks' innermost loop and its tile: run adds a·b to
+// the mr×nr block of C at c (row r at c[r*ldc:], ldc ≥ nr) for one packed A
+// strip (depth×mr: element (r, p) at a[p*mr+r]) and one packed B strip
+// (depth×nr: element (p, j) at b[p*nr+j]). a and b hold at least depth*mr
+// and depth*nr values; depth may be 0 (C is then unchanged).
 type microKernel struct {
 	name   string // for tests and benchmarks: "go", "avx2"
 	mr, nr int
-	run    func(depth int, a, b, tile []float32)
+	run    func(depth int, a, b, c []float32, ldc int)
 	// peak runs its multiply-add instruction rounds times peakFLOPs/2 times
 	// on registers alone, at the most the CPU can issue (FMAPeak); nil for
 	// the portable kernel.
@@ -239,7 +245,7 @@ var goKernel = microKernel{name: "go", mr: 2, nr: 4, run: kernelGo}
 // measured 1.5-2x slower, 4×2 about the same as 2×4 (see BenchmarkGemm).
 // The depth loop is unrolled four times, which measured 1.3-1.6x faster than
 // one step per iteration; the second loop finishes depth%4.
-func kernelGo(depth int, a, b, tile []float32) {
+func kernelGo(depth int, a, b, c []float32, ldc int) {
 	const mr, nr = 2, 4
 	var c00, c01, c02, c03 float32
 	var c10, c11, c12, c13 float32
@@ -301,9 +307,9 @@ func kernelGo(depth int, a, b, tile []float32) {
 		c13 += a1 * b3
 		a, b = a[mr:], b[nr:]
 	}
-	tile = tile[:mr*nr]
-	tile[0], tile[1], tile[2], tile[3] = c00, c01, c02, c03
-	tile[4], tile[5], tile[6], tile[7] = c10, c11, c12, c13
+	r0, r1 := c[:nr], c[ldc:ldc+nr]
+	r0[0], r0[1], r0[2], r0[3] = r0[0]+c00, r0[1]+c01, r0[2]+c02, r0[3]+c03
+	r1[0], r1[1], r1[2], r1[3] = r1[0]+c10, r1[1]+c11, r1[2]+c12, r1[3]+c13
 }
 
 // addTile adds the top-left rows×cols of tile (nr values a row) to C at (i, j).

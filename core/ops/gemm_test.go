@@ -10,7 +10,8 @@ import (
 
 // TestKernelsByHand checks every micro-kernel on a depth-2 product worked
 // out by hand: a's rows are (1, 2), (2, 3), …; b's columns are (1, 1),
-// (2, 0), (3, 1), (4, 0), …; so tile (r, j) = (r+1)(j+1) + (r+2)(j%2 == 0).
+// (2, 0), (3, 1), (4, 0), …; so block (r, j) gains (r+1)(j+1) + (r+2)(j%2
+// == 0) over the 100 it held.
 func TestKernelsByHand(t *testing.T) {
 	for _, kern := range kernels {
 		a := make([]float32, 2*kern.mr)
@@ -21,13 +22,16 @@ func TestKernelsByHand(t *testing.T) {
 		for j := range kern.nr {
 			b[j], b[kern.nr+j] = float32(j+1), float32(1-j%2)
 		}
-		tile := make([]float32, kern.mr*kern.nr)
-		kern.run(2, a, b, tile)
+		c := make([]float32, kern.mr*kern.nr)
+		for i := range c {
+			c[i] = 100
+		}
+		kern.run(2, a, b, c, kern.nr)
 		for r := range kern.mr {
 			for j := range kern.nr {
-				want := float32((r+1)*(j+1) + (r+2)*(1-j%2))
-				if got := tile[r*kern.nr+j]; got != want {
-					t.Fatalf("%s: tile(%d, %d) = %v, want %v", kern.name, r, j, got, want)
+				want := float32(100 + (r+1)*(j+1) + (r+2)*(1-j%2))
+				if got := c[r*kern.nr+j]; got != want {
+					t.Fatalf("%s: C(%d, %d) = %v, want %v", kern.name, r, j, got, want)
 				}
 			}
 		}
@@ -36,31 +40,39 @@ func TestKernelsByHand(t *testing.T) {
 
 // TestKernelsMatchLoop checks every micro-kernel against the plain sum over
 // the packed strips, on depths around its unrolling and none at all, with
-// strips and tile at odd (unaligned) offsets and a tile holding NaNs
-// beforehand (run must replace it, not add to it).
+// strips and C at odd (unaligned) offsets, C's rows 3 floats longer than
+// the block and holding values (run adds to them), and the gaps between
+// its rows holding NaNs that must stay untouched.
 func TestKernelsMatchLoop(t *testing.T) {
 	for _, kern := range kernels {
+		ldc := kern.nr + 3
 		for _, depth := range []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 31, 255, 256} {
 			draw := lcg(uint32(depth + 1))
 			a := draw(depth*kern.mr + 1).Data[1:]
 			b := draw(depth*kern.nr + 3).Data[3:]
-			buf := make([]float32, kern.mr*kern.nr+1)
-			tile := buf[1:]
-			for i := range tile {
-				tile[i] = float32(math.NaN())
+			c := draw(kern.mr*ldc + 1).Data[1:]
+			for i := range c {
+				if i%ldc >= kern.nr {
+					c[i] = float32(math.NaN())
+				}
 			}
-			kern.run(depth, a, b, tile)
-			for r := range kern.mr {
-				for j := range kern.nr {
-					var want, mag float64
-					for p := range depth {
-						prod := float64(a[p*kern.mr+r]) * float64(b[p*kern.nr+j])
-						want, mag = want+prod, mag+math.Abs(prod)
+			before := slices.Clone(c)
+			kern.run(depth, a, b, c, ldc)
+			for i, v := range c {
+				r, j := i/ldc, i%ldc
+				if j >= kern.nr {
+					if v == v {
+						t.Fatalf("%s depth %d: C[%d], past the block's row %d, was written (%v)", kern.name, depth, i, r, v)
 					}
-					got := float64(tile[r*kern.nr+j])
-					if d := math.Abs(got - want); !(d <= 1e-6*mag) {
-						t.Fatalf("%s depth %d: tile(%d, %d) = %v, want %v", kern.name, depth, r, j, got, want)
-					}
+					continue
+				}
+				want, mag := float64(before[i]), math.Abs(float64(before[i]))
+				for p := range depth {
+					prod := float64(a[p*kern.mr+r]) * float64(b[p*kern.nr+j])
+					want, mag = want+prod, mag+math.Abs(prod)
+				}
+				if d := math.Abs(float64(v) - want); !(d <= 1e-6*mag) {
+					t.Fatalf("%s depth %d: C(%d, %d) = %v, want %v", kern.name, depth, r, j, v, want)
 				}
 			}
 		}

@@ -70,16 +70,17 @@ func mulAddAVX2(dst, x, y *float32, n int)
 var avx2Kernel = microKernel{name: "avx2", mr: 6, nr: 16, run: runAVX2, peak: fmaPeakAVX2, peakFLOPs: 12 * 8 * 2}
 
 // runAVX2 is avx2Kernel's run: it checks the lengths the assembly relies on.
-func runAVX2(depth int, a, b, tile []float32) {
-	_, _, _ = a[:depth*6], b[:depth*16], tile[:6*16]
-	kernelAVX2(depth, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(tile))
+func runAVX2(depth int, a, b, c []float32, ldc int) {
+	_, _, _ = a[:depth*6], b[:depth*16], c[:5*ldc+16]
+	kernelAVX2(depth, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc)
 }
 
-// kernelAVX2 sets the 6×16 tile to a·b for packed strips a (depth×6) and b
-// (depth×16), all three unaligned. Implemented in kernel_amd64.s.
+// kernelAVX2 adds a·b to the 6×16 block of C at c (row stride ldc floats)
+// for packed strips a (depth×6) and b (depth×16), all unaligned.
+// Implemented in kernel_amd64.s.
 //
 //go:noescape
-func kernelAVX2(depth int, a, b, tile *float32)
+func kernelAVX2(depth int, a, b, c *float32, ldc int)
 
 // fmaPeakAVX2 runs rounds × 12 independent 8-wide fused multiply-adds on
 // registers alone. Implemented in kernel_amd64.s.

@@ -17,16 +17,18 @@
 	VXORPS Y10, Y10, Y10 \
 	VXORPS Y11, Y11, Y11
 
-// func kernelAVX2(depth int, a, b, tile *float32)
+// func kernelAVX2(depth int, a, b, c *float32, ldc int)
 //
 // Y0..Y11 hold the 6×16 tile: row r in Y(2r) (columns 0-7) and Y(2r+1)
 // (columns 8-15). Each depth step loads B's 16 values into Y12, Y13 and
-// broadcasts A's six values in turn into Y14/Y15, two in flight.
-TEXT ·kernelAVX2(SB), NOSPLIT, $0-32
+// broadcasts A's six values in turn into Y14/Y15, two in flight. At the end
+// each row is added to C's, ldc floats apart.
+TEXT ·kernelAVX2(SB), NOSPLIT, $0-40
 	MOVQ depth+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
-	MOVQ tile+24(FP), DX
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), BX
 	ZERO_Y0_Y11
 	TESTQ CX, CX
 	JZ    store
@@ -58,18 +60,36 @@ loop:
 	JNZ  loop
 
 store:
+	SHLQ    $2, BX
+	VADDPS  (DX), Y0, Y0
+	VADDPS  32(DX), Y1, Y1
 	VMOVUPS Y0, (DX)
 	VMOVUPS Y1, 32(DX)
-	VMOVUPS Y2, 64(DX)
-	VMOVUPS Y3, 96(DX)
-	VMOVUPS Y4, 128(DX)
-	VMOVUPS Y5, 160(DX)
-	VMOVUPS Y6, 192(DX)
-	VMOVUPS Y7, 224(DX)
-	VMOVUPS Y8, 256(DX)
-	VMOVUPS Y9, 288(DX)
-	VMOVUPS Y10, 320(DX)
-	VMOVUPS Y11, 352(DX)
+	ADDQ    BX, DX
+	VADDPS  (DX), Y2, Y2
+	VADDPS  32(DX), Y3, Y3
+	VMOVUPS Y2, (DX)
+	VMOVUPS Y3, 32(DX)
+	ADDQ    BX, DX
+	VADDPS  (DX), Y4, Y4
+	VADDPS  32(DX), Y5, Y5
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	ADDQ    BX, DX
+	VADDPS  (DX), Y6, Y6
+	VADDPS  32(DX), Y7, Y7
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	ADDQ    BX, DX
+	VADDPS  (DX), Y8, Y8
+	VADDPS  32(DX), Y9, Y9
+	VMOVUPS Y8, (DX)
+	VMOVUPS Y9, 32(DX)
+	ADDQ    BX, DX
+	VADDPS  (DX), Y10, Y10
+	VADDPS  32(DX), Y11, Y11
+	VMOVUPS Y10, (DX)
+	VMOVUPS Y11, 32(DX)
 	VZEROUPPER
 	RET
 
