@@ -17,6 +17,14 @@
 	VXORPS Y10, Y10, Y10 \
 	VXORPS Y11, Y11, Y11
 
+// ADD_ROW adds the tile row in lo (columns 0-7) and hi (8-15) to C's row at
+// DX.
+#define ADD_ROW(lo, hi) \
+	VADDPS  (DX), lo, lo \
+	VADDPS  32(DX), hi, hi \
+	VMOVUPS lo, (DX) \
+	VMOVUPS hi, 32(DX)
+
 // func kernelAVX2(depth int, a, b, c *float32, ldc int)
 //
 // Y0..Y11 hold the 6×16 tile: row r in Y(2r) (columns 0-7) and Y(2r+1)
@@ -60,36 +68,18 @@ loop:
 	JNZ  loop
 
 store:
-	SHLQ    $2, BX
-	VADDPS  (DX), Y0, Y0
-	VADDPS  32(DX), Y1, Y1
-	VMOVUPS Y0, (DX)
-	VMOVUPS Y1, 32(DX)
-	ADDQ    BX, DX
-	VADDPS  (DX), Y2, Y2
-	VADDPS  32(DX), Y3, Y3
-	VMOVUPS Y2, (DX)
-	VMOVUPS Y3, 32(DX)
-	ADDQ    BX, DX
-	VADDPS  (DX), Y4, Y4
-	VADDPS  32(DX), Y5, Y5
-	VMOVUPS Y4, (DX)
-	VMOVUPS Y5, 32(DX)
-	ADDQ    BX, DX
-	VADDPS  (DX), Y6, Y6
-	VADDPS  32(DX), Y7, Y7
-	VMOVUPS Y6, (DX)
-	VMOVUPS Y7, 32(DX)
-	ADDQ    BX, DX
-	VADDPS  (DX), Y8, Y8
-	VADDPS  32(DX), Y9, Y9
-	VMOVUPS Y8, (DX)
-	VMOVUPS Y9, 32(DX)
-	ADDQ    BX, DX
-	VADDPS  (DX), Y10, Y10
-	VADDPS  32(DX), Y11, Y11
-	VMOVUPS Y10, (DX)
-	VMOVUPS Y11, 32(DX)
+	SHLQ $2, BX
+	ADD_ROW(Y0, Y1)
+	ADDQ BX, DX
+	ADD_ROW(Y2, Y3)
+	ADDQ BX, DX
+	ADD_ROW(Y4, Y5)
+	ADDQ BX, DX
+	ADD_ROW(Y6, Y7)
+	ADDQ BX, DX
+	ADD_ROW(Y8, Y9)
+	ADDQ BX, DX
+	ADD_ROW(Y10, Y11)
 	VZEROUPPER
 	RET
 
