@@ -10,7 +10,7 @@ import (
 func TestMulAddMatchesLoop(t *testing.T) {
 	for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 33, 512} {
 		draw := lcg(uint32(n + 1))
-		x, y := draw(n+1).Data[1:], draw(n+3).Data[3:]
+		x, y := draw(n + 1).Data[1:], draw(n + 3).Data[3:]
 		got := draw(n + 2).Data[2:]
 		want := append([]float32(nil), got...)
 		mulAdd(got, x, y)
