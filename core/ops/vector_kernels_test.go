@@ -1,5 +1,8 @@
 package ops
 
+// Tests of the vector kernels beside the GEMM: mulAdd (depthwise) and
+// addClamp (ReLU, ReLU6, AddInPlace), each against its plain loop.
+
 import (
 	"math"
 	"testing"
