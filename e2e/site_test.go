@@ -287,7 +287,8 @@ func comparePhotos(t *testing.T) ([]string, [][]float32) {
 // page finds, aligns and encodes each face as the native pipeline does
 // (distance to its 4 decimals, the verdict at the page's threshold), shows
 // the two aligned chips each over its 128-cell strip, follows the threshold
-// set in the Faces view, and says so when a photo has no face.
+// set in the Faces view, also after a reload, and says so when a photo has
+// no face.
 func TestCompareInUI(t *testing.T) {
 	paths, native := comparePhotos(t)
 	srv := serveSite(t)
@@ -336,6 +337,28 @@ func TestCompareInUI(t *testing.T) {
 	}
 	if shown, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("threshold-compare"))); err != nil || shown != "0.30" {
 		t.Errorf("the Compare view shows threshold %q, want the slider's 0.30", shown)
+	}
+	// The threshold survives a reload (the vault keeps it): the slider is
+	// back at 0.30, and the page's engine still decides with it.
+	net.settle(false)
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.beforeReload = true`), chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!window.beforeReload && document.getElementById('status').textContent.startsWith('Ready')`,
+		chromedp.WithPollingTimeout(2*time.Minute))); err != nil {
+		t.Fatalf("waiting for the reloaded page: %v", err)
+	}
+	net.settle(true)
+	if slider, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`['threshold', 'threshold-value'].map(id =>
+		(e => e.value ?? e.textContent)(document.getElementById(id)))`)); err != nil || len(slider) != 2 || slider[0] != "0.3" || slider[1] != "0.30" {
+		t.Errorf("after a reload the slider is at %q (%v), want 0.3 shown as 0.30", slider, err)
+	}
+	showView(t, ctx, "compare")
+	if verdict, dist := compareInUI(t, ctx, paths[0], paths[1]); verdict != "Different people" || !(dist > 0.3) {
+		t.Errorf("after a reload at threshold 0.3 the page says %q at %.4f, want different people", verdict, dist)
+	}
+	if shown, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("threshold-compare"))); err != nil || shown != "0.30" {
+		t.Errorf("after a reload the Compare view shows threshold %q, want 0.30", shown)
 	}
 	// A photo without a face says so in its slot.
 	blank := filepath.Join(t.TempDir(), "blank.png")

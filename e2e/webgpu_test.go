@@ -107,12 +107,13 @@ func TestWebGPUKernels(t *testing.T) {
 }
 
 // TestWebGPUFaceRecognition checks that the face recognition network on the
-// GPU gives the CPU network's descriptors; the page checks that a pass is
+// GPU gives the CPU network's descriptors, on a faces-dev chip and on
+// pictures that are not faces; the page checks that a pass is
 // one submission and one read-back.
 func TestWebGPUFaceRecognition(t *testing.T) {
 	models, err := assets.FaceModelsDir()
 	assettest.Need(t, err)
-	for _, r := range runGPUPage(t, "?net=facerec", models, "") {
+	for _, r := range runGPUPage(t, "?net=facerec", models, chipPaths(t)[0]) {
 		switch {
 		case r.Error != "":
 			t.Errorf("%s %s: %s", r.Op, r.Case, r.Error)
@@ -200,7 +201,8 @@ func checkFaceNetPage(t *testing.T, query string) {
 
 // runGPUPage builds wasm/webgputest, serves it with web/gpu/kernels.html
 // (and, when models is not empty, that directory under /models/, and when
-// photo is not empty, that file as face.jpg beside the page), opens
+// photo is not empty, that file, a face photo or chip, as face.jpg beside
+// the page), opens
 // kernels.html+query in headless Chromium with WebGPU, and returns the
 // page's results. It skips (or, with VISAGE_E2E set, fails) when Chromium or
 // WebGPU is missing, and fails when the page reports no results.

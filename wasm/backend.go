@@ -292,13 +292,29 @@ func (a *api) backendInfo([]js.Value) (any, error) {
 	return a.backend.info(), nil
 }
 
-// loseGPUForTesting() → backendInfo(): destroys the WebGPU device, as a
-// driver reset would, so that tests can check that the next call falls
-// back to the CPU. The backend still reports WebGPU until a call finds the
-// device lost.
-func (a *api) loseGPUForTesting([]js.Value) (any, error) {
-	if d := a.backend.device(); d != nil {
+// loseGPUForTesting(how?) → backendInfo(): makes the WebGPU device fail,
+// so that tests can check that the next call falls back to the CPU: how
+// 'lost' (the default) destroys it, as a driver reset would, and
+// 'out-of-memory' has the next pass run out of GPU memory
+// (webgpu.Device.OutOfMemoryForTesting). The backend still reports WebGPU
+// until a call meets the failure.
+func (a *api) loseGPUForTesting(args []js.Value) (any, error) {
+	how := "lost"
+	if v := arg(args, 0); !v.IsUndefined() {
+		var err error
+		if how, err = stringOf(v, "loseGPUForTesting: how"); err != nil {
+			return nil, err
+		}
+	}
+	d := a.backend.device()
+	switch {
+	case how != "lost" && how != "out-of-memory":
+		return nil, fmt.Errorf("loseGPUForTesting: how must be 'lost' or 'out-of-memory', found %q", how)
+	case d == nil:
+	case how == "lost":
 		d.Destroy()
+	default:
+		d.OutOfMemoryForTesting()
 	}
 	return a.backend.info(), nil
 }

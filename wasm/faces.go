@@ -9,6 +9,7 @@ import (
 	"syscall/js"
 
 	"visage/core/face"
+	"visage/core/fpir"
 	"visage/core/tensor"
 	"visage/core/vault"
 	"visage/models/landmarks"
@@ -181,6 +182,10 @@ func (a *api) identify(args []js.Value) (any, error) {
 	if err := optionalBool(o, "identify", "fast", &fast); err != nil {
 		return nil, err
 	}
+	rule, err := a.identifyRule(o, "identify")
+	if err != nil {
+		return nil, err
+	}
 	finder := a.deciding
 	if fast {
 		finder = a.live
@@ -194,20 +199,72 @@ func (a *api) identify(args []js.Value) (any, error) {
 	}
 	out := make([]any, len(faces))
 	for i, f := range faces {
-		r := map[string]any{"box": boxJS(f.Box), "score": f.Score, "name": nil, "distance": nil}
-		name, dist, ok := a.gallery.Identify(f.Encoding)
-		if a.head != nil {
-			name, dist, ok, r["head"] = a.headIdentify(f.Encoding)
-		}
-		if ok {
-			r["name"] = name
-		}
-		if !math.IsInf(dist, 1) {
-			r["distance"] = dist
-		}
+		r := a.named(f.Encoding, rule)
+		r["box"], r["score"] = boxJS(f.Box), f.Score
 		out[i] = r
 	}
 	return out, nil
+}
+
+// identifyDescriptor(descriptor, {fpir}?) → {name, distance, threshold, head?}:
+// identify's decision for a descriptor already computed (encode, detect).
+func (a *api) identifyDescriptor(args []js.Value) (any, error) {
+	d, err := descriptorOf(arg(args, 0))
+	if err != nil {
+		return nil, fmt.Errorf("identifyDescriptor: %w", err)
+	}
+	if n := face.EncoderDim(a.gallery.Encoder()); len(d) != n {
+		return nil, fmt.Errorf("identifyDescriptor: the gallery holds %s descriptors of %d numbers, found %d", a.gallery.Encoder(), n, len(d))
+	}
+	o, err := optionsOf(args, 1, "identifyDescriptor")
+	if err != nil {
+		return nil, err
+	}
+	rule, err := a.identifyRule(o, "identifyDescriptor")
+	if err != nil {
+		return nil, err
+	}
+	return a.named(d, rule), nil
+}
+
+// identifyRule is fpir.For the gallery at options o's fpir (default
+// fpir.DefaultTarget); op names the call in errors.
+func (a *api) identifyRule(o js.Value, op string) (fpir.Rule, error) {
+	target := fpir.DefaultTarget
+	if x := field(o, "fpir"); !x.IsUndefined() {
+		var err error
+		if target, err = numberOf(x, op+": fpir"); err != nil {
+			return fpir.Rule{}, err
+		}
+	}
+	rule, err := fpir.For(a.gallery, target)
+	if err != nil {
+		return fpir.Rule{}, fmt.Errorf("%s: %w", op, err)
+	}
+	return rule, nil
+}
+
+// named is identify's answer for one descriptor: {name, distance,
+// ruleScore, threshold, margin, head?}, name null when the rule's score is
+// not below its threshold (or the head decides no), distance and ruleScore
+// null when no one is enrolled. ruleScore is d1 − margin·(d2 − d1) (see
+// face.Gallery.IdentifyMargin).
+func (a *api) named(enc []float32, rule fpir.Rule) map[string]any {
+	r := map[string]any{"name": nil, "distance": nil, "ruleScore": nil, "threshold": rule.Threshold, "margin": rule.Margin}
+	name, dist, score, ok := a.gallery.IdentifyMargin(enc, rule.Threshold, rule.Margin)
+	if !math.IsInf(score, 1) && !math.IsNaN(score) {
+		r["ruleScore"] = score
+	}
+	if a.head != nil {
+		name, dist, ok, r["head"] = a.headIdentify(enc)
+	}
+	if ok {
+		r["name"] = name
+	}
+	if !math.IsInf(dist, 1) {
+		r["distance"] = dist
+	}
+	return r
 }
 
 // enroll(name, image) → {name, samples, box, score}

@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 
 	"visage/core/face"
+	"visage/core/fpir"
 	"visage/core/vault"
 	"visage/wasm/webvault"
 )
@@ -47,8 +48,9 @@ func (a *api) setGallery(g *vault.Gallery) {
 }
 
 // galleryInfo: gallery() → {threshold, people: [{name, samples, encoder,
-// thumbnail: {width, height, data: Uint8ClampedArray RGBA} | null}, …]},
-// people in enrollment order.
+// thumbnail: {width, height, data: Uint8ClampedArray RGBA} | null}, …],
+// identify}, people in enrollment order; identify is identify's rule at the
+// default target FPIR for this many people (ruleJS).
 func (a *api) galleryInfo([]js.Value) (any, error) {
 	list := a.people.People()
 	people := make([]any, len(list))
@@ -61,7 +63,22 @@ func (a *api) galleryInfo([]js.Value) (any, error) {
 		}
 		people[i] = map[string]any{"name": p.Name, "samples": len(p.Descriptors), "encoder": p.Encoder, "thumbnail": thumb}
 	}
-	return map[string]any{"threshold": a.gallery.Threshold(), "people": people, "stored": a.vaultDB != nil}, nil
+	rule, err := fpir.For(a.gallery, fpir.DefaultTarget)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"threshold": a.gallery.Threshold(), "people": people, "stored": a.vaultDB != nil, "identify": ruleJS(rule)}, nil
+}
+
+// ruleJS is identify's rule as gallery() reports it: {threshold, why,
+// expected: {fpir, fnir, target, measuredK, note} | null}, expected null when
+// the gallery's own threshold decides.
+func ruleJS(r fpir.Rule) map[string]any {
+	out := map[string]any{"threshold": r.Threshold, "margin": r.Margin, "why": r.Why, "expected": nil}
+	if e := r.Expected; e != nil {
+		out["expected"] = map[string]any{"fpir": e.FPIR, "fnir": e.FNIR, "target": e.Target, "note": e.Note}
+	}
+	return out
 }
 
 // removePerson(name) → gallery()

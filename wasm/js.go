@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"syscall/js"
@@ -142,7 +141,7 @@ func bytesOf(v js.Value) ([]byte, error) {
 }
 
 // imageOf turns an image argument into an [H,W,3] RGB tensor: encoded bytes go
-// through imageio.Decode; {width, height, data} RGBA pixels are copied without
+// through imageio.DecodePhotoBytes (a JPEG's EXIF orientation applied); {width, height, data} RGBA pixels are copied without
 // alpha. op names the calling method in errors.
 //
 // Both are checked against imageio's limits (MaxEncodedBytes, MaxPixels)
@@ -157,7 +156,7 @@ func imageOf(v js.Value, op string) (*tensor.Tensor, error) {
 		if err != nil {
 			return nil, err
 		}
-		img, err := imageio.Decode(bytes.NewReader(data))
+		img, err := imageio.DecodePhotoBytes(data) // upright, as the CLI reads a file
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", op, err)
 		}
@@ -209,18 +208,25 @@ func descriptorOf(v js.Value) ([]float32, error) {
 	if n := v.Length(); n != face.DescriptorLen && n != face.MobileFaceNetDim && n != face.FaceResDim {
 		return nil, fmt.Errorf("expected %d (dlib), %d (mobilefacenet) or %d (faceres) numbers, found %d", face.DescriptorLen, face.MobileFaceNetDim, face.FaceResDim, n)
 	}
+	return finiteNumbers(v, "")
+}
+
+// finiteNumbers copies the elements of v, an array-like, each of which must
+// be a finite number; what (when not empty) names v in errors.
+func finiteNumbers(v js.Value, what string) ([]float32, error) {
+	if what != "" {
+		what += ": "
+	}
 	d := make([]float32, v.Length())
 	for i := range d {
 		x := v.Index(i)
 		if x.Type() != js.TypeNumber {
-			return nil, fmt.Errorf("element %d must be a number, found %s", i, describe(x))
+			return nil, fmt.Errorf("%selement %d must be a number, found %s", what, i, describe(x))
+		}
+		if f := x.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, fmt.Errorf("%selement %d must be finite, found %v", what, i, f)
 		}
 		d[i] = float32(x.Float())
-	}
-	for i, x := range d {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			return nil, fmt.Errorf("face: descriptor value %d must be finite, found %v", i, x)
-		}
 	}
 	return d, nil
 }

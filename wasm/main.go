@@ -33,7 +33,9 @@
 //	backend() → {backend: 'webgpu'|'cpu', adapter, reason}
 //	    where the face networks run now: the adapter on the GPU,
 //	    why the CPU on the CPU; a lost GPU moves every network to the CPU
-//	loseGPUForTesting() → backend(): a test hook destroying the GPU device
+//	loseGPUForTesting(how?) → backend(): a test hook destroying the GPU
+//	    device ('lost', the default) or running its next pass out of
+//	    memory ('out-of-memory')
 //	crashForTesting(): a test hook ending the Go program as a fatal error does
 //	encode(image) → Float32Array(128)      the face filling the image (192 with mobilefacenet)
 //	distance(a, b) → number                Euclidean, a and b 128 (or 192) numbers each
@@ -50,9 +52,14 @@
 //	    0.5 and 100), best score first; [] when there is none
 //	landmarks(image, box) → [{x, y}, …68]
 //	    the 68-point landmark net alone on box, as detect runs it
-//	identify(image) → [{box, score, name, distance}, …]
+//	identify(image, {fast, fpir}?) → [{box, score, name, distance, threshold}, …]
 //	    every face with the closest enrolled person, name null when no one
-//	    is within the threshold; distance null when no one is enrolled
+//	    is within the threshold; distance null when no one is enrolled;
+//	    threshold is fpir.For's: the one measured to name the share fpir
+//	    (default 0.01) of strangers among this many people, unless the
+//	    gallery's threshold was chosen (setThreshold, an import's)
+//	identifyDescriptor(descriptor, {fpir}?) → {name, distance, threshold}
+//	    identify's decision for a descriptor already computed
 //	enroll(name, image) → {name, samples, box, score}
 //	    adds the largest face's descriptor to name (a new person or one more
 //	    sample), and for a person without one a thumbnail of it
@@ -64,7 +71,9 @@
 //	    then verify's match and identify's name follow its score and
 //	    threshold, and each result gains head: {kind, score, threshold,
 //	    higherIsSame}; distance and threshold stay plain distance's
-//	gallery() → {threshold, stored, people: [{name, samples, encoder, thumbnail}, …]}
+//	gallery() → {threshold, stored, people: [{name, samples, encoder, thumbnail}, …], identify}
+//	    identify: {threshold, why, expected: {fpir, fnir, target, note} | null},
+//	    identify's rule at the default FPIR for this many people (gallery.go)
 //	    thumbnail: {width, height, data} RGBA (64×64, cut by enroll) or null;
 //	    stored: whether openVault keeps the gallery in IndexedDB
 //	removePerson(name), renamePerson(old, new), setThreshold(t),
@@ -87,6 +96,9 @@
 //
 //	unitsStart, unitsAdd, unitsTop, unitsCrop, unitsMap: each VGG-19 unit's top image
 //	patches over a set of images (convnet-units' pass), see units.go
+//
+//	conv1d, motionEnergy: 1D and 3D convolution over a signal and video
+//	frames (core/signals), see signals.go
 //
 // A box is {x, y, width, height} in the image's pixels. Bad input rejects the
 // promise with an Error saying what was expected and what was found. A panic
@@ -119,7 +131,7 @@ func main() {
 	a.setGallery(newGallery())
 	methods := map[string]func([]js.Value) (any, error){
 		"load": a.load, "encode": a.encode, "distance": a.distance, "compare": a.compare, "decide": a.decide,
-		"detect": a.detect, "detectFaces": a.detectFaces, "landmarks": a.landmarks, "identify": a.identify, "enroll": a.enroll, "verify": a.verify,
+		"detect": a.detect, "detectFaces": a.detectFaces, "landmarks": a.landmarks, "identify": a.identify, "identifyDescriptor": a.identifyDescriptor, "enroll": a.enroll, "verify": a.verify,
 		"gallery": a.galleryInfo, "removePerson": a.remove, "renamePerson": a.rename, "setThreshold": a.setThreshold,
 		"clearGallery": a.clear, "importGallery": a.importGallery, "exportGallery": a.exportGallery,
 		"openVault": a.openVault, "vaultKey": a.vaultKey, "exportEncrypted": a.exportEncrypted, "importEncrypted": a.importEncrypted,
@@ -127,6 +139,7 @@ func main() {
 		"backend": a.backendInfo, "loseGPUForTesting": a.loseGPUForTesting, "crashForTesting": a.crashForTesting,
 		"unlockStart": a.unlockStart, "unlockFrame": a.unlockFrame, // liveness.go
 		"livenessStart": a.livenessStart, "livenessFrame": a.livenessFrame, "livenessEnd": a.livenessEnd,
+		"conv1d": conv1d, "motionEnergy": motionEnergy, // signals.go
 	}
 	artCalls := &artAPI{backend: func() *backend { return a.backend }} // the Art view's calls: art.go
 	for name, m := range artCalls.methods() {

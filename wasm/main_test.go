@@ -10,11 +10,14 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"syscall/js"
 	"testing"
 
 	"visage/core/face"
+	"visage/core/fpir"
+	"visage/core/imageio/imageiotest"
 	"visage/core/tensor"
 	"visage/models/facerec"
 )
@@ -119,6 +122,21 @@ func TestDistanceAndCompare(t *testing.T) {
 		if got.rejected != "" || got.value.Get("match").Bool() != c.match {
 			t.Errorf("compare at threshold %v: %+v, want match %v", c.threshold, got, c.match)
 		}
+	}
+}
+
+// TestImageOfUpright: a JPEG's bytes are turned upright by its EXIF
+// orientation, as the CLI reads the same file and as the browser shows it.
+func TestImageOfUpright(t *testing.T) {
+	jpg := imageiotest.SidewaysJPEG()
+	data := js.Global().Get("Uint8Array").New(len(jpg))
+	js.CopyBytesToJS(data, jpg)
+	img, err := imageOf(data, "detect")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.Shape[0] != 16 || img.Shape[1] != 8 || img.At(2, 4, 0) < 200 || img.At(13, 4, 0) > 50 {
+		t.Errorf("shape %v, top %v, bottom %v: want 16×8, bright on top", img.Shape, img.At(2, 4, 0), img.At(13, 4, 0))
 	}
 }
 
@@ -318,3 +336,62 @@ func TestFaceMethodsNeedTheDetector(t *testing.T) {
 }
 
 func near(a, b float64) bool { return a-b < 1e-6 && b-a < 1e-6 }
+
+// TestIdentifyRule: identify decides with the threshold measured for the
+// target FPIR at the gallery's size (fpir option, default 1%), reports it
+// in each result and in gallery().identify with the expected rates, and a
+// chosen gallery threshold takes over; identifyDescriptor decides alike.
+func TestIdentifyRule(t *testing.T) {
+	a := &api{live: fakeFinder{}, deciding: fakeFinder{}, enrolling: fakeFinder{}}
+	a.setGallery(newGallery())
+	must(t, "enroll", call(a.enroll, "Ada", pixel(1, 0)))
+	must(t, "enroll", call(a.enroll, "Bob", pixel(3, 0)))
+	for _, target := range []float64{fpir.DefaultTarget, 0.1} {
+		want, err := fpir.Measured.At(2, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := must(t, "identify", call(a.identify, pixel(1, 10), map[string]any{"fpir": target})).Index(0)
+		if f.Get("name").String() != "Ada" || f.Get("threshold").Float() != want.Threshold {
+			t.Errorf("identify at FPIR %v: %v at threshold %v, want Ada at %v", target, f.Get("name"), f.Get("threshold"), want.Threshold)
+		}
+	}
+	want, _ := fpir.Measured.At(2, fpir.DefaultTarget)
+	info := must(t, "gallery", call(a.galleryInfo)).Get("identify")
+	if e := info.Get("expected"); info.Get("threshold").Float() != want.Threshold || e.Get("fnir").Float() != want.FNIR ||
+		e.Get("fpir").Float() != want.FPIR || !strings.Contains(e.Get("note").String(), "measured from") {
+		t.Errorf("gallery().identify = threshold %v, expected fpir %v fnir %v note %q; want %+v",
+			info.Get("threshold"), e.Get("fpir"), e.Get("fnir"), e.Get("note"), want)
+	}
+	// Midway between Ada (e1) and Bob (e3): d1 = d2 = √0.5, so the margin
+	// rule's score d1 − α·(d2 − d1) is √0.5, beyond the measured threshold.
+	d := make([]float32, face.DescriptorLen)
+	d[1], d[3] = 0.5, 0.5
+	if r := must(t, "identifyDescriptor", call(a.identifyDescriptor, float32Array(d))); !r.Get("name").IsNull() || r.Get("threshold").Float() != want.Threshold ||
+		r.Get("margin").Float() != fpir.Margin || !near(r.Get("ruleScore").Float(), math.Sqrt(0.5)) {
+		t.Errorf("identifyDescriptor midway: %v at threshold %v, margin %v, score %v; want null at %v, margin %v, score √0.5",
+			r.Get("name"), r.Get("threshold"), r.Get("margin"), r.Get("ruleScore"), want.Threshold, fpir.Margin)
+	}
+	// A chosen threshold decides on the plain distance (margin 0); a tie
+	// goes to the first enrolled.
+	must(t, "setThreshold", call(a.setThreshold, 0.75))
+	if r := must(t, "identifyDescriptor", call(a.identifyDescriptor, float32Array(d))); r.Get("name").String() != "Ada" || r.Get("threshold").Float() != 0.75 || r.Get("margin").Float() != 0 {
+		t.Errorf("identifyDescriptor with the threshold chosen 0.75: %v at %v, margin %v; want Ada at 0.75, margin 0", r.Get("name"), r.Get("threshold"), r.Get("margin"))
+	}
+	if info := must(t, "gallery", call(a.galleryInfo)).Get("identify"); !info.Get("expected").IsNull() || !strings.Contains(info.Get("why").String(), "chosen") {
+		t.Errorf("gallery().identify with a chosen threshold: expected %v, why %v; want null and why", info.Get("expected"), info.Get("why"))
+	}
+	for _, c := range []struct {
+		name string
+		got  settled
+		want string
+	}{
+		{"unmeasured fpir", call(a.identify, pixel(1, 0), map[string]any{"fpir": 0.05}), "identify: fpir: target FPIR must be one of the measured 0.1, 0.01, 0.001, found 0.05"},
+		{"fpir not a number", call(a.identifyDescriptor, float32Array(d), map[string]any{"fpir": "1%"}), "identifyDescriptor: fpir must be a number, found string"},
+		{"short descriptor", call(a.identifyDescriptor, float32Array(d[:2])), "identifyDescriptor: expected 128 (dlib), 192 (mobilefacenet) or 1024 (faceres) numbers, found 2"},
+	} {
+		if !strings.Contains(c.got.rejected, c.want) {
+			t.Errorf("%s: rejected with %q, want %q", c.name, c.got.rejected, c.want)
+		}
+	}
+}

@@ -5,6 +5,8 @@
 // IndexedDB with the thumbnails (Visage.openVault) and tells of other tabs'
 // changes (onGalleryChange); this view only shows it.
 
+import { convCard } from './convnd.js';
+
 const byId = (id) => document.getElementById(id);
 
 // PHOTO_MAX_SIDE bounds the photos drawn on the stage (and analysed), in pixels.
@@ -73,6 +75,7 @@ export async function startFaces(visage, { say }) {
     forgetNo: byId('forget-no'),
     threshold: byId('threshold'),
     thresholdValue: byId('threshold-value'),
+    thresholdRates: byId('threshold-rates'),
     headFile: byId('head-file'),
     headClear: byId('head-clear'),
     headStatus: byId('head-status'),
@@ -92,6 +95,7 @@ export async function startFaces(visage, { say }) {
   let busy = 0; // actions in progress: the camera loop sends no frame meanwhile
   let relockTimer = null; // re-locks an unlock after RELOCK_MS
   let pending = []; // photos chosen with "From photos…" before a name was typed
+  const conv = convCard(() => v); // the 1D/3D convolution card (convnd.js)
 
   // ---- The stage: camera or photo, with the faces drawn over it ----
 
@@ -177,6 +181,7 @@ export async function startFaces(visage, { say }) {
     showSource('camera');
     el.cameraToggle.textContent = 'Stop camera';
     say('Camera on. Faces are boxed and named as they are recognised.', false, el.stageNote);
+    conv.start(el.video);
     cameraLoop(++cameraRun);
   }
 
@@ -186,6 +191,7 @@ export async function startFaces(visage, { say }) {
     }
     relock('the camera stopped');
     cameraRun++;
+    conv.stop();
     for (const track of stream.getTracks()) {
       track.stop();
     }
@@ -236,6 +242,12 @@ export async function startFaces(visage, { say }) {
         relock(`someone other than ${unlocked} is in view`);
       }
       drawFaces(faces, el.video.videoWidth, el.video.videoHeight);
+      conv.faces(faces);
+      try {
+        await conv.update();
+      } catch (err) {
+        say(`The convolution card could not be drawn: ${err.message}`, true, el.stageNote);
+      }
       done.push(now);
       if (done.length > 8) {
         done.shift();
@@ -592,6 +604,7 @@ export async function startFaces(visage, { say }) {
     );
     el.threshold.value = String(info.threshold);
     el.thresholdValue.textContent = info.threshold.toFixed(2);
+    el.thresholdRates.textContent = expectedRates(info.people.length, info.identify);
     updateControls();
   }
 
@@ -868,6 +881,33 @@ function clamp(x, lo, hi) {
 
 function dist(d) {
   return d.toFixed(2);
+}
+
+// expectedRates says in plain words how often "Who is this?" errs with n
+// people enrolled, from gallery().identify (the rates measured on LFW at the
+// threshold identify uses for n people), or which threshold it uses when a
+// chosen one decides.
+function expectedRates(n, rule) {
+  const e = rule.expected;
+  if (e === null) {
+    return `“Who is this?” decides with ${rule.why}: the error rates below are measured only for the threshold it picks itself.`;
+  }
+  const strangers = per100(e.fpir);
+  const people = n === 1 ? '1 person' : `${n} people`;
+  const note = e.note ? ` (${e.note[0].toUpperCase()}${e.note.slice(1)}.)` : '';
+  return (
+    `With ${people} enrolled, about ${strangers} ${strangers === '1' ? 'stranger' : 'strangers'} in 100 ` +
+    `${strangers === '1' ? 'is' : 'are'} given a name, and about ${per100(e.fnir)} in 100 enrolled people are missed, ` +
+    `as measured on LFW at the threshold “Who is this?” uses for ${people}, ${dist(rule.threshold)} on ` +
+    `${rule.margin ? 'the nearest distance less its gap to the next person' : 'the nearest distance'}.${note}`
+  );
+}
+
+// per100 writes a rate as a number of cases in 100: whole from 1 up, one
+// decimal below.
+function per100(rate) {
+  const x = rate * 100;
+  return x >= 0.95 ? String(Math.round(x)) : x.toFixed(1);
 }
 
 function button(text, label, onClick) {

@@ -4,6 +4,8 @@
 /** Visage's version (semantic versioning; see CHANGELOG.md). */
 export declare const VERSION: string;
 export declare const DEFAULT_THRESHOLD: 0.6;
+/** identify's default target FPIR: about 1 stranger in 100 given a name, whatever the gallery's size. */
+export declare const DEFAULT_FPIR: 0.01;
 /** The largest image, in pixels, the image methods take: 24 megapixels (25,165,824). */
 export declare const MAX_PIXELS: 25165824;
 
@@ -72,12 +74,56 @@ export interface Point {
 export interface IdentifiedFace {
   box: Box;
   score: number;
-  /** The closest enrolled person, or null when no one is closer than the threshold ("not recognized"). */
+  /** The closest enrolled person, or null when ruleScore is not below threshold ("not recognized"). */
   name: string | null;
   /** Distance to the closest enrolled person's closest sample; null when no one is enrolled. With a head, to the named person (or the closest, when none). */
   distance: number | null;
+  /**
+   * The score threshold decides on: d1 − margin·(d2 − d1), d1 and d2 the distances to the nearest and the
+   * second-nearest person (d1 alone with one person enrolled, or margin 0); null when no one is enrolled.
+   */
+  ruleScore: number | null;
+  /** The threshold that decided: IdentifyRule.threshold for the fpir asked (a head's own decides when one is set). */
+  threshold: number;
+  /** The margin rule's α (IdentifyRule.margin): 1 where the measured rule decides, 0 where a chosen threshold does. */
+  margin: number;
   /** With a head (setHead): its score of the person it picked; then name follows the head, not distance. */
   head?: HeadScore;
+}
+
+/** identify's decision for a descriptor (identifyDescriptor). */
+export type DescriptorMatch = Omit<IdentifiedFace, 'box' | 'score'>;
+
+/** identify's options. */
+export interface IdentifyOptions {
+  /** One chip a face, four times cheaper, for a live overlay that only labels; default false. */
+  fast?: boolean;
+  /** Target share of strangers given a name: 0.1, 0.01 or 0.001 (measured on LFW); default DEFAULT_FPIR, 0.01. */
+  fpir?: number;
+}
+
+/**
+ * How identify decides for the gallery as it is (GalleryInfo.identify), at the default FPIR: the
+ * threshold measured for it at this many people, or, when setThreshold (or an import) chose one,
+ * that one.
+ */
+export interface IdentifyRule {
+  /** The margin rule's score d1 − margin·(d2 − d1) must be below it for a name. */
+  threshold: number;
+  /** α of the margin rule (measured best on LFW: 1); 0, plain distance, when a chosen threshold decides. */
+  margin: number;
+  /** Where threshold comes from, in words. */
+  why: string;
+  /** The rates measured at threshold on LFW people disjoint from those it was set on; null when a chosen threshold decides. */
+  expected: {
+    /** Share of strangers (people not enrolled) given a name. */
+    fpir: number;
+    /** Share of enrolled people not given their own name. */
+    fnir: number;
+    target: number;
+    /** Non-empty when the number of people lies outside the measured sizes: which size's rates these are. */
+    note: string;
+  } | null;
 }
 
 /** The result of enroll. */
@@ -176,7 +222,10 @@ export interface HeadScore extends HeadInfo {
 
 /** The enrolled people, in enrollment order, and the decision threshold. */
 export interface GalleryInfo {
+  /** verify's threshold, and identify's when chosen (see identify). */
   threshold: number;
+  /** How identify decides with this many people enrolled. */
+  identify: IdentifyRule;
   /** Whether openVault keeps the gallery in IndexedDB (else it is in memory only). */
   stored: boolean;
   people: {
@@ -399,6 +448,29 @@ export interface TopUnits {
   }[];
 }
 
+/** A 1D convolution's result (see conv1d). */
+export interface Conv1DResult {
+  /** [n − f + 1, k]: 'valid' positions × kernels. */
+  shape: [number, number];
+  /** The shapes as the course writes them, e.g. "96×1 * 2 filters of 9×1 → 88×2". */
+  shapes: string;
+  /** outputs[j][i]: kernel j over signal[i … i + f − 1] (cross-correlation, as in ConvNets). */
+  outputs: Float32Array[];
+}
+
+/** Where a clip moves (see motionEnergy). */
+export interface MotionEnergyResult {
+  /** [T − 2, H − 2, W − 2, 4]: the responses of the 4 filters of 3×3×3 to the t×h×w volume. */
+  shape: [number, number, number, number];
+  /** The shapes as the course writes them, e.g. "16×24×32×1 * 4 filters of 3×3×3 → 14×22×30×4". */
+  shapes: string;
+  /** The motion energy map's size, W − 2 by H − 2. */
+  width: number;
+  height: number;
+  /** The mean over time of the squared temporal derivative (frame t+1 − frame t−1, smoothed), row by row; 0 where nothing changes. */
+  energy: Float32Array;
+}
+
 /**
  * A loaded Visage: a Web Worker running the Go core and holding a gallery of
  * enrolled people (in memory, or encrypted in IndexedDB after openVault). Every
@@ -445,7 +517,9 @@ export declare class Visage {
   /** Whether frames (default 6) of a live video show a live face, without a challenge. */
   liveness(video: LiveVideo, options?: { frames?: number }): Promise<LivenessResult>;
   /** Every face in the image with the closest enrolled person (four chips a face; fast: one, for a live overlay). */
-  identify(image: ImageInput, options?: { fast?: boolean }): Promise<IdentifiedFace[]>;
+  identify(image: ImageInput, options?: IdentifyOptions): Promise<IdentifiedFace[]>;
+  /** identify's decision for a descriptor from encode or detect. */
+  identifyDescriptor(descriptor: Float32Array | number[], options?: { fpir?: number }): Promise<DescriptorMatch>;
   gallery(): Promise<GalleryInfo>;
   removePerson(name: string): Promise<GalleryInfo>;
   renamePerson(oldName: string, newName: string): Promise<GalleryInfo>;
@@ -490,8 +564,8 @@ export declare class Visage {
   decide(a: ArrayLike<number>, b: ArrayLike<number>): Promise<Comparison & { head?: HeadScore }>;
   /** Where the face descriptors are computed now; a lost GPU switches to the CPU, keeping the gallery. */
   backend(): Promise<BackendInfo>;
-  /** Test hook: destroys the WebGPU device; the next call falls back to the CPU. */
-  loseGPUForTesting(): Promise<BackendInfo>;
+  /** Test hook: destroys the WebGPU device ('lost') or runs its next pass out of memory; the next call falls back to the CPU. */
+  loseGPUForTesting(how?: 'lost' | 'out-of-memory'): Promise<BackendInfo>;
   /** Test hook: ends the engine as a fatal error would; rejects, and the engine restarts with the gallery. */
   crashForTesting(): Promise<never>;
   /** Loads VGG-19 (manifest.json and raw files under vggUrl, default "vgg19/") once, for the Art methods. */
@@ -511,6 +585,20 @@ export declare class Visage {
   unitPatches(units: number | number[], signal?: AbortSignal): Promise<TopUnits>;
   /** Where a unit of the last topUnits pass responds in images[index] of it: the picture as the pass saw it, and the map (0..255 by its peak there). */
   unitMap(index: number, channel: number): Promise<{ image: RGBAPixels; map: { channel: number; width: number; height: number; data: Uint8ClampedArray } }>;
+  /**
+   * 1D convolution (core/signals, as `visage conv1d`): signal (1..65536
+   * finite numbers) through kernels (1..16 arrays of one length f, 1..256,
+   * at most the signal's), 'valid'. Rejects with what was expected and found.
+   */
+  conv1d(signal: ArrayLike<number>, kernels: ArrayLike<number>[]): Promise<Conv1DResult>;
+  /**
+   * 3D convolution (core/signals, as `visage conv3d`): frames (3..64 RGBA
+   * images of one size, oldest first) as a greyscale t×h×w volume, the
+   * longer side area-averaged down to size (3..128, default 32), through a
+   * temporal derivative, a temporal mean and two spatial edge filters of
+   * 3×3×3. Rejects with what was expected and found.
+   */
+  motionEnergy(frames: ImageData[] | { width: number; height: number; data: Uint8ClampedArray }[], options?: { size?: number }): Promise<MotionEnergyResult>;
   /** Stops the worker; pending and later calls reject. */
   terminate(): void;
 }

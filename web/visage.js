@@ -15,6 +15,12 @@ export const VERSION = '0.1.0';
 export const DEFAULT_THRESHOLD = 0.6;
 
 /**
+ * identify's default target FPIR: the share of strangers given a name, about
+ * 1 in 100, whatever the number of people enrolled.
+ */
+export const DEFAULT_FPIR = 0.01;
+
+/**
  * The largest image, in pixels, that the image methods take (24 megapixels,
  * the Go core's imageio.MaxPixels): a larger one rejects before it is read.
  */
@@ -305,10 +311,18 @@ export class Visage {
    * Names every face in the image: the closest enrolled person, or null.
    * Faces are encoded as enroll and verify encode them (four chips a face,
    * the setting of the README's accuracy); {fast: true} encodes one chip a
-   * face, four times cheaper, for a live overlay that only labels.
+   * face, four times cheaper, for a live overlay that only labels. The
+   * threshold (in each result) is the one measured to name about a share
+   * fpir of strangers (DEFAULT_FPIR; 0.1, 0.01 or 0.001) among as many
+   * people as are enrolled, unless setThreshold chose one.
    */
-  async identify(image, { fast = false } = {}) {
-    return this.#callWithImage('identify', [], image, [{ fast }]);
+  async identify(image, { fast = false, fpir = DEFAULT_FPIR } = {}) {
+    return this.#callWithImage('identify', [], image, [{ fast, fpir }]);
+  }
+
+  /** identify's decision for a descriptor already computed (encode, detect): {name, distance, threshold}. */
+  identifyDescriptor(descriptor, { fpir = DEFAULT_FPIR } = {}) {
+    return this.#call('identifyDescriptor', [descriptor, { fpir }]);
   }
 
   /** The enrolled people and the threshold. */
@@ -528,11 +542,13 @@ export class Visage {
   }
 
   /**
-   * A test hook: destroys the WebGPU device as a driver reset would; the
-   * next call that needs it falls back to the CPU. Resolves to backend().
+   * A test hook: how 'lost' (the default) destroys the WebGPU device as a
+   * driver reset would, 'out-of-memory' has its next pass run out of GPU
+   * memory; the next call that needs it falls back to the CPU. Resolves to
+   * backend().
    */
-  loseGPUForTesting() {
-    return this.#call('loseGPUForTesting', []);
+  loseGPUForTesting(how = 'lost') {
+    return this.#call('loseGPUForTesting', [how]);
   }
 
   /**
@@ -701,6 +717,25 @@ export class Visage {
     } catch (err) {
       throw new Error(`visage: ${method}: images[${i}]: ${err.message.replace(/^visage: /, '')}`);
     }
+  }
+
+  /**
+   * 1D convolution in the worker (core/signals): signal through each of
+   * kernels (arrays of one length), 'valid'. Resolves {shape, shapes,
+   * outputs}; see visage.d.ts.
+   */
+  conv1d(signal, kernels) {
+    return this.#call('conv1d', [signal, kernels]);
+  }
+
+  /**
+   * 3D convolution in the worker (core/signals): the frames (ImageData or
+   * {width, height, data} RGBA pixels of one size, oldest first) as a
+   * greyscale t×h×w volume through 4 filters of 3×3×3. Resolves {shape,
+   * shapes, width, height, energy}; see visage.d.ts.
+   */
+  motionEnergy(frames, { size = 32 } = {}) {
+    return this.#call('motionEnergy', [frames, { size }]);
   }
 
   /** Stops the worker; pending and later calls reject. */

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"image"
 	"image/png"
 	"io"
@@ -21,6 +22,7 @@ import (
 	"testing"
 
 	"visage/core/face"
+	"visage/core/fpir"
 	"visage/core/imageio/imageiotest"
 	"visage/core/vault"
 	"visage/models/assets"
@@ -340,7 +342,7 @@ func TestCLIEnrollVerifyIdentify(t *testing.T) {
 		if r.code != 0 {
 			t.Fatalf("identify: exit %d: %s", r.code, r.stderr)
 		}
-		return decodeJSON(t, r.stdout, "name", "distance")
+		return decodeJSON(t, r.stdout, "name", "distance", "threshold", "threshold_rule", "margin", "rule_score")
 	}
 	if id := identify(same2); id["name"] != "John Salley" || id["distance"] != v["distance"] {
 		t.Errorf("identify John Salley's second chip: %v; want John Salley at %v", id, v["distance"])
@@ -348,9 +350,30 @@ func TestCLIEnrollVerifyIdentify(t *testing.T) {
 	if id := identify(stranger); id["name"] != nil || !(id["distance"].(float64) >= 0.6) {
 		t.Errorf("identify a stranger: %v; want null at distance >= 0.6", id)
 	}
-	if id := identify("--threshold", "0.05", same2); id["name"] != nil {
-		t.Errorf("identify with threshold 0.05: %v; want null", id)
+	if id := identify("--threshold", "0.05", same2); id["name"] != nil || id["threshold"] != 0.05 || id["threshold_rule"] != "--threshold" || id["margin"] != 0.0 || id["rule_score"] != id["distance"] {
+		t.Errorf("identify with threshold 0.05: %v; want null, decided by --threshold 0.05 on the plain distance", id)
 	}
+	// Without --threshold, the threshold measured for the target FPIR among
+	// the database's 2 people (fewer than measured: the smallest size's,
+	// with a note), 1% unless --fpir says otherwise.
+	for _, target := range []float64{fpir.DefaultTarget, 0.1} {
+		want, err := fpir.Measured.At(2, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := identify("--fpir", fmt.Sprint(target), same2)
+		if rule, _ := id["threshold_rule"].(string); id["threshold"] != want.Threshold || !strings.Contains(rule, "with 2 people enrolled") || !strings.Contains(rule, "measured from") {
+			t.Errorf("identify --fpir %v: threshold %v (%v), want %v for 2 people, noted as below the measured sizes", target, id["threshold"], id["threshold_rule"], want.Threshold)
+		}
+		// The measured rule is the margin rule: score d1 − α·(d2 − d1), d2
+		// the other person's distance (verify's).
+		other := decodeJSON(t, visage(t, "verify", "--db", db, "--name", "savage", "--aligned", "--json", same2).stdout, "match", "distance")
+		d1, d2 := id["distance"].(float64), other["distance"].(float64)
+		if score, ok := id["rule_score"].(float64); id["margin"] != float64(fpir.Margin) || !ok || math.Abs(score-(d1-fpir.Margin*(d2-d1))) > 1e-9 {
+			t.Errorf("identify --fpir %v: margin %v, rule_score %v; want α %v and %v", target, id["margin"], id["rule_score"], fpir.Margin, d1-fpir.Margin*(d2-d1))
+		}
+	}
+	wantError(t, visage(t, "identify", "--db", db, "--aligned", "--fpir", "0.05", same2), exitUsage, "identify", "target FPIR must be one of the measured 0.1, 0.01, 0.001, found 0.05")
 }
 
 // TestCLIEnrollConcurrent runs enrolls of different people into one new
@@ -616,7 +639,7 @@ func TestCLIAllFaces(t *testing.T) {
 		t.Errorf("verify Abel with the group: %.300s; want the left face's match at %v, and the face as encode gives it", out, dist(left))
 	}
 	out = run("identify", "--db", db, "--json", group)
-	if id := decodeJSON(t, out, "name", "distance", "face"); id["name"] != "Abel" || id["distance"] != dist(left) || !sameWhere(used(out, "face")[0], faces[left]) {
+	if id := decodeJSON(t, out, "name", "distance", "threshold", "threshold_rule", "margin", "rule_score", "face"); id["name"] != "Abel" || id["distance"] != dist(left) || !sameWhere(used(out, "face")[0], faces[left]) {
 		t.Errorf("identify the group: %.300s; want Abel at %v, and the left face as encode gives it", out, dist(left))
 	}
 	text = run("verify", "--db", db, "--name", "Abel", group)
@@ -664,7 +687,7 @@ func TestCLIAllFaces(t *testing.T) {
 		}
 	}
 	text = run("identify", "--db", db, "--all", group)
-	for _, want := range []string{"face 1: box ", "face 2: box ", "\n  Abel (distance ", "\n  Akhmed (distance "} {
+	for _, want := range []string{"face 1: box ", "face 2: box ", "\n  Abel (margin score ", "\n  Akhmed (margin score "} {
 		if !strings.Contains(text, want) {
 			t.Errorf("identify --all says %q, without %q", text, want)
 		}

@@ -16,6 +16,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"visage/core/atomicfile"
+	"visage/core/imageio"
 	"visage/core/ops"
 	"visage/core/signals"
 	"visage/core/tensor"
@@ -44,8 +45,8 @@ func runConv1D(args []string) error {
 		return err
 	}
 	f := len(bank[0].Weights)
-	fmt.Printf("input %d×1 (n samples × 1 channel) * %d filters of %d×1 → %d×%d  (n − f + 1 = %d − %d + 1, 'valid')\n",
-		len(sig), len(bank), f, y.Shape[0], y.Shape[1], len(sig), f)
+	fmt.Printf("input %s  (n samples × 1 channel; n − f + 1 = %d − %d + 1, 'valid')\n",
+		signals.Shapes([]int{len(sig), 1}, []int{f, 1, len(bank)}, y.Shape), len(sig), f)
 	p := plot.New()
 	p.Title.Text = "1D convolution: a heartbeat-like signal through 3 filters"
 	p.X.Label.Text = "seconds"
@@ -89,21 +90,20 @@ func runConv3D(args []string) error {
 		return err
 	}
 	// The course's example first: shapes only.
-	course := ops.Conv(tensor.New(14, 14, 14, 1), tensor.New(5, 5, 5, 1, 16), nil, nil, ops.Valid)
-	fmt.Printf("the course's example: 14×14×14×1 * 16 filters of 5×5×5 → %d×%d×%d×%d\n", course.Shape[0], course.Shape[1], course.Shape[2], course.Shape[3])
+	in, w := tensor.New(14, 14, 14, 1), tensor.New(5, 5, 5, 1, 16)
+	fmt.Printf("the course's example: %s\n", signals.Shapes(in.Shape, w.Shape, ops.Conv(in, w, nil, nil, ops.Valid).Shape))
 	resp, energy, err := signals.MotionEnergy(vol)
 	if err != nil {
 		return err
 	}
-	s := vol.Shape
-	fmt.Printf("this video: %d×%d×%d×1 (t×h×w×channels) * 4 filters of 3×3×3 → %d×%d×%d×%d (temporal derivative, temporal mean, d/dx, d/dy)\n",
-		s[0], s[1], s[2], resp.Shape[0], resp.Shape[1], resp.Shape[2], resp.Shape[3])
+	fmt.Printf("this video: %s  (t×h×w×channels; temporal derivative, temporal mean, d/dx, d/dy)\n",
+		signals.Shapes(vol.Shape, signals.MotionBank().Shape, resp.Shape))
 	return atomicfile.Write(*out, 0o644, func(w io.Writer) error { return png.Encode(w, motionPicture(vol, energy)) })
 }
 
-// frameVolume reads the frames in dir (greyscale, 0..1, scaled down to
-// size) as a [T,H,W,1] volume, or makes a 16-frame clip of a bright square
-// crossing a textured background when dir is empty.
+// frameVolume reads the frames in dir as signals.Volume's [T,H,W,1] volume
+// (greyscale, 0..1, scaled down to size), or makes a 16-frame clip of a
+// bright square crossing a textured background when dir is empty.
 func frameVolume(dir string, size int) (*tensor.Tensor, error) {
 	if dir == "" {
 		const t, h, w = 16, 48, 64
@@ -125,25 +125,15 @@ func frameVolume(dir string, size int) (*tensor.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(files) < 3 {
-		return nil, fmt.Errorf("%s: %d frames, want at least 3", dir, len(files))
-	}
-	var vol *tensor.Tensor
+	frames := make([]*tensor.Tensor, len(files))
 	for i, f := range files {
-		img, err := scaledImage(f, size)
-		if err != nil {
+		if frames[i], err = imageio.DecodePhoto(f); err != nil {
 			return nil, err
 		}
-		h, w := img.Shape[0], img.Shape[1]
-		if vol == nil {
-			vol = tensor.New(len(files), h, w, 1)
-		} else if h != vol.Shape[1] || w != vol.Shape[2] {
-			return nil, fmt.Errorf("%s is %dx%d scaled, the first frame %dx%d: frames must share a size", f, w, h, vol.Shape[2], vol.Shape[1])
-		}
-		for j := range h * w {
-			p := img.Data[3*j : 3*j+3]
-			vol.Data[i*h*w+j] = (0.299*p[0] + 0.587*p[1] + 0.114*p[2]) / 255
-		}
+	}
+	vol, err := signals.Volume(frames, size)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
 	return vol, nil
 }

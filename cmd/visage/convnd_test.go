@@ -14,12 +14,12 @@ import (
 func TestCLIConv1DAnd3D(t *testing.T) {
 	dir := t.TempDir()
 	r := visage(t, "conv1d", "--out", filepath.Join(dir, "c1.png"), "--seconds", "2")
-	if r.code != 0 || !strings.Contains(r.stdout, "input 500×1 (n samples × 1 channel) * 3 filters of 9×1 → 492×3") {
+	if r.code != 0 || !strings.Contains(r.stdout, "input 500×1 * 3 filters of 9×1 → 492×3  (n samples × 1 channel") {
 		t.Errorf("conv1d: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 	r = visage(t, "conv3d", "--out", filepath.Join(dir, "c3.png"))
 	if r.code != 0 || !strings.Contains(r.stdout, "14×14×14×1 * 16 filters of 5×5×5 → 10×10×10×16") ||
-		!strings.Contains(r.stdout, "16×48×64×1 (t×h×w×channels) * 4 filters of 3×3×3 → 14×46×62×4") {
+		!strings.Contains(r.stdout, "this video: 16×48×64×1 * 4 filters of 3×3×3 → 14×46×62×4  (t×h×w×channels") {
 		t.Errorf("conv3d: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 	f, err := os.Open(filepath.Join(dir, "c3.png"))

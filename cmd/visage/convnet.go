@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -9,6 +10,8 @@ import (
 	"image/png"
 	"io"
 	"io/fs"
+	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,9 +21,11 @@ import (
 
 	"visage/core/art"
 	"visage/core/atomicfile"
+	"visage/core/face"
 	"visage/core/imageio"
 	"visage/core/tensor"
 	"visage/models/assets"
+	"visage/models/facerec"
 )
 
 func init() {
@@ -30,10 +35,11 @@ func init() {
 // unitsReport is convnet-units' JSON: per layer, the units shown and their
 // strongest patches.
 type unitsReport struct {
-	Net    string       `json:"net"`
-	Size   int          `json:"size"`
-	Images int          `json:"images"`
-	Layers []layerUnits `json:"layers"`
+	Net     string       `json:"net"`
+	Size    int          `json:"size"`    // the side of the images the network saw (vgg19: the longer side)
+	Images  int          `json:"images"`  // images passed through the network
+	Skipped int          `json:"skipped"` // images left out: facerec's without a face
+	Layers  []layerUnits `json:"layers"`
 }
 
 type layerUnits struct {
@@ -52,7 +58,98 @@ type unitPatch struct {
 	Y                        int     `json:"y"`
 	X                        int     `json:"x"`
 	Value                    float32 `json:"value"`
-	Top, Left, Bottom, Right int     // the window in the image resized to --size
+	Top, Left, Bottom, Right int     // the window in the image as the network saw it
+}
+
+// unitNet is a network whose units convnet-units ranks: its layers' default
+// choice and receptive fields, the image as it sees one, and its pass.
+type unitNet struct {
+	layers string // the default --layers
+	size   int    // the report's Size
+	field  func(layer string) (art.Field, error)
+	// input returns the image file at path as the network sees it ([H,W,3]
+	// RGB 0..255), or an error wrapping face.ErrNoFace when the network
+	// wants a face and the image has none.
+	input func(path string) (*tensor.Tensor, error)
+	// activations returns img's activations ([H,W,C], post-ReLU) of the
+	// layers, in their order.
+	activations func(img *tensor.Tensor, layers ...string) ([]*tensor.Tensor, error)
+}
+
+// vggUnits is VGG-19 on each image with its longer side scaled to size.
+func vggUnits(weights string, size int) (*unitNet, error) {
+	net, err := loadVGG(weights)
+	if err != nil {
+		return nil, err
+	}
+	return &unitNet{
+		layers: "conv1_1,conv2_1,conv3_1,conv4_1,conv5_1",
+		size:   size,
+		field:  art.ReceptiveField,
+		input:  func(path string) (*tensor.Tensor, error) { return scaledImage(path, size) },
+		activations: func(img *tensor.Tensor, layers ...string) ([]*tensor.Tensor, error) {
+			pass, err := net.Forward(img, layers...)
+			if err != nil {
+				return nil, err
+			}
+			acts := make([]*tensor.Tensor, len(layers))
+			for i, l := range layers {
+				acts[i] = pass.Activation(l)
+			}
+			return acts, nil
+		},
+	}, nil
+}
+
+// faceRecUnits is the face encoder (dlib's ResNet) on the aligned 150×150
+// chip (dlib's similarity alignment) of each image's largest face.
+func faceRecUnits(modelsDir string) (*unitNet, error) {
+	if modelsDir == "" {
+		d, err := assets.FaceModelsDir()
+		if err != nil {
+			return nil, err
+		}
+		modelsDir = d
+	}
+	fsys := os.DirFS(modelsDir)
+	net, err := facerec.Load(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("loading the face recognition model from %s: %w", modelsDir, err)
+	}
+	pipe, err := face.LoadPipeline(fsys, nil, face.AlignSimilarity) // no encoder: only its chips
+	if err != nil {
+		return nil, fmt.Errorf("loading the face detection models from %s: %w", modelsDir, err)
+	}
+	pipe.MaxDetectSide = face.DefaultMaxDetectSide
+	return &unitNet{
+		layers: "conv32_down,conv32_2,conv64_1,conv128_1,conv256_2",
+		size:   facerec.Size,
+		field:  art.FaceRecField,
+		input: func(path string) (*tensor.Tensor, error) {
+			img, err := imageio.DecodePhoto(path)
+			if err != nil {
+				return nil, err
+			}
+			dets, _, err := pipe.Detect(img)
+			if err != nil {
+				return nil, err
+			}
+			best := face.LargestDetection(dets)
+			if best < 0 {
+				return nil, fmt.Errorf("%s: %w", path, face.ErrNoFace)
+			}
+			pts, err := pipe.Landmarks68(img, dets[best].Box)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w (%v)", path, face.ErrNoFace, err)
+			}
+			chips, err := pipe.Chips(img, pts)
+			if err != nil {
+				return nil, err
+			}
+			return chips[0], nil
+		},
+		activations: net.Activations,
+	}, nil
 }
 
 func runConvnetUnits(args []string) error {
@@ -60,33 +157,25 @@ func runConvnetUnits(args []string) error {
 	var dirs stringList
 	fl.Var(&dirs, "dir", "folder of images (searched recursively for .jpg, .jpeg, .png); repeatable")
 	out := fl.String("out", "", "the grid PNG (layers × units × their patches); the JSON report goes beside it (.json)")
-	netName := fl.String("net", "vgg19", "the network: vgg19 (the face encoder's layers are not exposed yet)")
-	layerList := fl.String("layers", "conv1_1,conv2_1,conv3_1,conv4_1,conv5_1", "layers, comma-separated (vgg19's conv1_1…conv5_1)")
+	netName := fl.String("net", "vgg19", "the network: vgg19 (on the whole image) or facerec (the face encoder, on the aligned 150×150 chip of each image's largest face; images without one are skipped)")
+	layerList := fl.String("layers", "", "layers, comma-separated (default vgg19's conv1_1,conv2_1,conv3_1,conv4_1,conv5_1; facerec's conv32_down,conv32_2,conv64_1,conv128_1,conv256_2, of conv32_down, conv32_1…3, conv64_down, conv64_1…3, conv128_down, conv128_1…2, conv256_down, conv256_1…2, conv256_down_out)")
 	nUnits := fl.Int("units", 9, "units (channels) shown per layer: those whose k-th strongest image responds most")
 	k := fl.Int("k", 9, "patches per unit, from k different images")
-	size := fl.Int("size", 128, "each image's longer side is scaled down to this before the pass")
+	size := fl.Int("size", 128, "vgg19: each image's longer side is scaled down to this before the pass")
 	limit := fl.Int("limit", 0, "use at most the first N images (sorted by path; 0: all)")
 	cell := fl.Int("cell", 32, "pixels a patch takes in the grid")
 	vggDir := fl.String("vgg", "", "directory of the VGG-19 weights (default $"+assets.EnvVGG19+", else ../shared/models/vgg19)")
+	modelsDir := fl.String("models", "", "facerec: `DIR` of face-api.js's model files (default $"+assets.EnvFaceModels+", else node_modules/@vladmandic/face-api/model above the working directory)")
 	if err := parseFlags(fl, args, 0, 0); err != nil {
 		return err
 	}
 	switch {
 	case len(dirs) == 0 || *out == "":
 		return usagef("--dir and --out are required")
-	case *netName != "vgg19":
-		return usagef("--net %q: only vgg19 is supported for now", *netName)
+	case *netName != "vgg19" && *netName != "facerec":
+		return usagef("--net %q: want vgg19 or facerec", *netName)
 	case *nUnits < 1 || *k < 1 || *k > 100 || *size < 16 || *size > 1024 || *cell < 4 || *cell > 256 || *limit < 0:
 		return usagef("want --units ≥ 1, --k in 1..100, --size in 16..1024, --cell in 4..256, --limit ≥ 0")
-	}
-	layers := strings.Split(*layerList, ",")
-	fields := make([]art.Field, len(layers))
-	for i, l := range layers {
-		f, err := art.ReceptiveField(l)
-		if err != nil {
-			return usagef("--layers: %v", err)
-		}
-		fields[i] = f
 	}
 	files, err := imageFiles(dirs)
 	if err != nil {
@@ -98,9 +187,24 @@ func runConvnetUnits(args []string) error {
 	if len(files) == 0 {
 		return fmt.Errorf("no .jpg, .jpeg or .png images under %s", strings.Join(dirs, ", "))
 	}
-	net, err := loadVGG(*vggDir)
+	var net *unitNet
+	if *netName == "facerec" {
+		net, err = faceRecUnits(*modelsDir)
+	} else {
+		net, err = vggUnits(*vggDir, *size)
+	}
 	if err != nil {
 		return err
+	}
+	if *layerList == "" {
+		*layerList = net.layers
+	}
+	layers := strings.Split(*layerList, ",")
+	fields := make([]art.Field, len(layers))
+	for i, l := range layers {
+		if fields[i], err = net.field(l); err != nil {
+			return usagef("--layers: %v", err)
+		}
 	}
 
 	// One pass over the images: each layer's units keep their k strongest.
@@ -108,49 +212,65 @@ func runConvnetUnits(args []string) error {
 	for i := range tops {
 		tops[i] = art.NewTopUnits(*k)
 	}
+	skipped := 0
 	bar := newProgressBar(len(files))
 	for i, f := range files {
-		img, err := scaledImage(f, *size)
-		if err != nil {
+		img, err := net.input(f)
+		if errors.Is(err, face.ErrNoFace) {
+			skipped++
+		} else if err != nil {
 			return err
-		}
-		pass, err := net.Forward(img, layers...)
-		if err != nil {
-			return err
-		}
-		for j, l := range layers {
-			tops[j].Add(i, pass.Activation(l))
+		} else {
+			acts, err := net.activations(img, layers...)
+			if err != nil {
+				return err
+			}
+			for j, a := range acts {
+				tops[j].Add(i, a)
+			}
 		}
 		bar.update(i+1, func(el time.Duration) string {
-			return fmt.Sprintf("%.1f img/s", float64(i+1)/el.Seconds())
+			return fmt.Sprintf("%.1f img/s, %d without a face", float64(i+1)/el.Seconds(), skipped)
 		})
 	}
 	bar.finish()
 
+	// The images that hold a shown patch, each made again once (at most
+	// layers × units × k of them, whatever the number of images).
+	shown := map[int]*image.NRGBA{}
+	units := make([][]int, len(layers))
+	for j := range layers {
+		units[j] = tops[j].Units(*nUnits)
+		for _, c := range units[j] {
+			for _, h := range tops[j].Hits(c) {
+				shown[h.Image] = nil
+			}
+		}
+	}
+	for _, i := range slices.Sorted(maps.Keys(shown)) {
+		img, err := net.input(files[i])
+		if err != nil {
+			return err
+		}
+		shown[i] = imageio.ToImage(img)
+	}
+
 	// The report, and the patches cut from the images they came from.
-	rep := unitsReport{Net: *netName, Size: *size, Images: len(files)}
-	cache := map[int]*tensor.Tensor{}
+	rep := unitsReport{Net: *netName, Size: net.size, Images: len(files) - skipped, Skipped: skipped}
 	grid := newUnitGrid(len(layers), *nUnits, *k, *cell)
 	for j, l := range layers {
 		lu := layerUnits{Layer: l, Field: fields[j]}
-		for u, c := range tops[j].Units(*nUnits) {
+		for u, c := range units[j] {
 			uh := unitHits{Channel: c}
 			for p, h := range tops[j].Hits(c) {
-				img, ok := cache[h.Image]
-				if !ok {
-					if img, err = scaledImage(files[h.Image], *size); err != nil {
-						return err
-					}
-					cache[h.Image] = img
-				}
-				top, left, bottom, right := fields[j].Window(h.Y, h.X, img.Shape[0], img.Shape[1])
+				img := shown[h.Image]
+				top, left, bottom, right := fields[j].Window(h.Y, h.X, img.Bounds().Dy(), img.Bounds().Dx())
 				uh.Patches = append(uh.Patches, unitPatch{files[h.Image], h.Y, h.X, h.Value, top, left, bottom, right})
-				grid.put(j, u, p, imageio.ToImage(img).SubImage(image.Rect(left, top, right, bottom)))
+				grid.put(j, u, p, img.SubImage(image.Rect(left, top, right, bottom)))
 			}
 			lu.Units = append(lu.Units, uh)
 		}
 		rep.Layers = append(rep.Layers, lu)
-		clear(cache) // a layer's images are not needed for the next
 	}
 	if err := atomicfile.Write(*out, 0o644, func(w io.Writer) error { return png.Encode(w, grid.img) }); err != nil {
 		return err
@@ -163,7 +283,7 @@ func runConvnetUnits(args []string) error {
 	if err := atomicfile.Write(jsonPath, 0o644, func(w io.Writer) error { _, err := w.Write(append(js, '\n')); return err }); err != nil {
 		return err
 	}
-	fmt.Printf("%d images, %d layers × %d units × %d patches: %s, %s\n", len(files), len(layers), *nUnits, *k, *out, jsonPath)
+	fmt.Printf("%d images (%d skipped without a face), %d layers × %d units × %d patches: %s, %s\n", rep.Images, skipped, len(layers), *nUnits, *k, *out, jsonPath)
 	return nil
 }
 

@@ -237,11 +237,11 @@ func TestCLIHead(t *testing.T) {
 	if out := run("verify", "--db", db, "--name", "Salley", "--aligned", "--head", mid, other).stdout; !strings.HasPrefix(out, `no match: not "Salley" (P(same) `) {
 		t.Errorf("verify --head mid, Savage's chip: %q", out)
 	}
-	id := decodeJSON(t, run("identify", "--db", db, "--aligned", "--json", "--head", mid, same2).stdout, "name", "distance", "head_score")
+	id := decodeJSON(t, run("identify", "--db", db, "--aligned", "--json", "--head", mid, same2).stdout, "name", "distance", "head_score", "threshold", "threshold_rule", "margin")
 	if id["name"] != "Salley" || !near(id["head_score"], sigma(midB-lSame)) {
 		t.Errorf("identify --head mid, Salley's second chip: %v", id)
 	}
-	id = decodeJSON(t, run("identify", "--db", db, "--aligned", "--json", "--head", mid, other).stdout, "name", "distance", "head_score")
+	id = decodeJSON(t, run("identify", "--db", db, "--aligned", "--json", "--head", mid, other).stdout, "name", "distance", "head_score", "threshold", "threshold_rule", "margin")
 	if id["name"] != nil || !near(id["head_score"], sigma(midB-lOther)) || !near(id["distance"], face.Distance(e1, eo)) {
 		t.Errorf("identify --head mid, Savage's chip: %v; want not recognised at P %v", id, sigma(midB-lOther))
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -42,6 +43,7 @@ func runIdentifyEval(args []string) error {
 	headFile := fl.String("head", "", "score a probe against an enrolled face with a head `FILE` from train-triplet (distance between embeddings) or train-pairs (1 − P(same)) instead of plain distance; its threshold is the default. Heads learn LFW's peopleDevTrain people: pass --without-people with them")
 	onlyPeople := fl.String("people", "", "use only the people of this people `FILE` (e.g. a subset encoded with lfw --degrade)")
 	withoutPeople := fl.String("without-people", "", "leave out the people of this people `FILE` (peopleDevTrain.txt, on whom heads are trained)")
+	margins := fl.String("margins", "0.25,0.5,1,2,4,8", "the margin rule's α values tried (score = nearest − α·(second − nearest)); the one with the lowest calibration FNIR at the first --fpir is reported")
 	partial := fl.Bool("cached-people-only", false, "use only the people all of whose images are in the cache (a cache still being filled), and say how many were left out")
 	if err := parseFlags(fl, args, 0, 0); err != nil {
 		return err
@@ -50,12 +52,15 @@ func runIdentifyEval(args []string) error {
 		return usagef("--dir and --cache are required")
 	}
 	cfg := openset.Config{Enroll: *enroll, Seed: *seed, Calibration: *calShare, Default: face.DefaultThreshold,
-		Margins: []float64{0.25, 0.5, 1, 2}, DETPoints: 200}
+		DETPoints: 200}
 	var err error
+	if cfg.Margins, err = parseNumbers("--margins", *margins, 0, math.Inf(1)); err != nil {
+		return err
+	}
 	if cfg.Ks, err = parseKs(*ks); err != nil {
 		return err
 	}
-	if cfg.Targets, err = parseFractions(*targets); err != nil {
+	if cfg.Targets, err = parseNumbers("--fpir", *targets, 0, 1); err != nil {
 		return err
 	}
 	switch *tmpl {
@@ -232,13 +237,13 @@ func parseKs(s string) ([]int, error) {
 	return ks, nil
 }
 
-// parseFractions reads --fpir: numbers in (0, 1), strictest last.
-func parseFractions(s string) ([]float64, error) {
+// parseNumbers reads flag's comma-separated numbers, each in (lo, hi).
+func parseNumbers(flag, s string, lo, hi float64) ([]float64, error) {
 	var out []float64
 	for f := range strings.SplitSeq(s, ",") {
 		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-		if err != nil || !(v > 0 && v < 1) {
-			return nil, usagef("--fpir %q: want numbers in (0, 1), separated by commas", s)
+		if err != nil || !(v > lo && v < hi) {
+			return nil, usagef("%s %q: want numbers in (%g, %g), separated by commas", flag, s, lo, hi)
 		}
 		out = append(out, v)
 	}
@@ -248,7 +253,7 @@ func parseFractions(s string) ([]float64, error) {
 func printIdentifyEval(r *openset.Report, out string) {
 	fmt.Printf("open-set identification: %d people, %d images (%d without a face); enroll ≤ %d (%s), seed %d; descriptors %s\n",
 		r.People, r.Images, r.NoFace, r.Enroll, r.Template, r.Seed, r.Source)
-	fmt.Printf("%6s %7s %7s %7s %7s  %-14s", "K", "mated", "strangers", "rank-1", "rank-5", "rule")
+	fmt.Printf("%6s %6s %7s %7s %7s %7s  %-14s", "K", "cal K", "mated", "strangers", "rank-1", "rank-5", "rule")
 	for _, f := range r.Targets {
 		fmt.Printf("  FNIR@FPIR %-6g", f)
 	}
@@ -260,9 +265,9 @@ func printIdentifyEval(r *openset.Report, out string) {
 				name = fmt.Sprintf("margin α=%g", rule.Margin)
 			}
 			if i == 0 {
-				fmt.Printf("%6d %7d %9d %6.2f%% %6.2f%%  %-14s", g.K, g.Mated, g.NonMated, 100*g.Rank1, 100*g.Rank5, name)
+				fmt.Printf("%6d %6d %7d %9d %6.2f%% %6.2f%%  %-14s", g.K, g.CalibrationK, g.Mated, g.NonMated, 100*g.Rank1, 100*g.Rank5, name)
 			} else {
-				fmt.Printf("%6s %7s %9s %7s %7s  %-14s", "", "", "", "", "", name)
+				fmt.Printf("%6s %6s %7s %9s %7s %7s  %-14s", "", "", "", "", "", "", name)
 			}
 			for _, c := range rule.Calibrated {
 				fmt.Printf("  %5.2f%% (%5.2f%%) ", 100*c.FNIR, 100*c.FPIR)

@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"visage/core/tensor"
+	"visage/models/facerec"
 	"visage/models/vgg19"
 )
 
@@ -22,6 +24,15 @@ type Field struct {
 	Size, Stride, Offset int
 }
 
+// Through returns the field one layer further: units of a layer with
+// kernel k, stride s and pad rows of padding before its first input (0 for
+// 'valid') on the layer whose field is f. The kernel widens the field by
+// k − 1 of f's strides, the padding moves its start pad strides out, and
+// the stride multiplies.
+func (f Field) Through(k, s, pad int) Field {
+	return Field{Size: f.Size + (k-1)*f.Stride, Stride: f.Stride * s, Offset: f.Offset - pad*f.Stride}
+}
+
 // ReceptiveField returns the receptive field of the named VGG-19 layer
 // (vgg19.Layers): each 3×3, stride-1, 'same' convolution widens the field by
 // 2 strides and moves its start one stride out; each 2×2, stride-2 pooling
@@ -32,16 +43,45 @@ func ReceptiveField(layer string) (Field, error) {
 	f := Field{Size: 1, Stride: 1}
 	for _, name := range vgg19.Layers() {
 		if name != "conv1_1" && name[len(name)-2:] == "_1" { // a pool starts each block after the first
-			f.Size += f.Stride
-			f.Stride *= 2
+			f = f.Through(2, 2, 0)
 		}
-		f.Size += 2 * f.Stride
-		f.Offset -= f.Stride
+		f = f.Through(3, 1, 1)
 		if name == layer {
 			return f, nil
 		}
 	}
 	return Field{}, fmt.Errorf("art: unknown layer %q (have %v)", layer, vgg19.Layers())
+}
+
+// FaceRecField returns the receptive field, in the 150×150 chip, of the
+// named layer of the face encoder (facerec.Layers): the stem conv32_down is
+// a 7×7, stride-2 'valid' convolution, {7, 2, 0}, and a 3×3, stride-2
+// 'valid' max pool follows it; each residual block adds two 3×3, stride-1
+// 'same' convolutions; each *_down block (and conv256_down_out) starts
+// with a 3×3, stride-2 'valid' convolution instead of the first, and its
+// shortcut (a 2×2 average pool) sees less than that path. The zero
+// padding at the bottom and right of an odd-sized *_down block does not
+// move the field. conv32_1 is {27, 4, −8}, conv256_down_out {899, 64, −384}:
+// from conv128_1 on, every unit sees the whole chip and more.
+func FaceRecField(layer string) (Field, error) {
+	f := Field{Size: 1, Stride: 1}
+	for _, name := range facerec.Layers() {
+		switch {
+		case name == "conv32_down":
+			f = f.Through(7, 2, 0)
+		case strings.Contains(name, "_down"):
+			f = f.Through(3, 2, 0).Through(3, 1, 1)
+		default:
+			f = f.Through(3, 1, 1).Through(3, 1, 1)
+		}
+		if name == layer {
+			return f, nil
+		}
+		if name == "conv32_down" {
+			f = f.Through(3, 2, 0) // its max pool
+		}
+	}
+	return Field{}, fmt.Errorf("art: unknown face encoder layer %q (have %v)", layer, facerec.Layers())
 }
 
 // Window returns the input window of unit (y, x), clipped to an h×w image:

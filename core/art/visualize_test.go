@@ -3,6 +3,7 @@ package art
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"visage/core/tensor"
@@ -26,6 +27,32 @@ func TestReceptiveFieldByHand(t *testing.T) {
 	}
 	if _, err := ReceptiveField("fc7"); err == nil {
 		t.Error("ReceptiveField(fc7): no error")
+	}
+}
+
+func TestFaceRecFieldByHand(t *testing.T) {
+	// Walked by hand: the stem 7×7/2 valid gives {7, 2, 0}, its 3×3/2 max
+	// pool {7+2·2, 4, 0}; a residual block's two 3×3 'same' convolutions
+	// add 4 strides to the size and take 2 from the offset; a *_down
+	// block's 3×3/2 valid convolution adds 2 strides and doubles the
+	// stride, then its 3×3 'same' one adds 2 new strides and takes one.
+	for layer, want := range map[string]Field{
+		"conv32_down": {7, 2, 0},
+		"conv32_1":    {11 + 16, 4, -8}, "conv32_2": {43, 4, -16}, "conv32_3": {59, 4, -24},
+		"conv64_down": {59 + 8 + 16, 8, -24 - 8},
+		"conv64_1":    {83 + 32, 8, -32 - 16}, "conv64_3": {179, 8, -80},
+		"conv128_down": {179 + 16 + 32, 16, -80 - 16}, "conv128_1": {227 + 64, 16, -96 - 32}, "conv128_2": {355, 16, -160},
+		"conv256_down": {355 + 32 + 64, 32, -160 - 32}, "conv256_1": {451 + 128, 32, -192 - 64}, "conv256_2": {707, 32, -320},
+		"conv256_down_out": {707 + 64 + 128, 64, -320 - 64},
+	} {
+		if got, err := FaceRecField(layer); err != nil || got != want {
+			t.Errorf("FaceRecField(%s) = %+v, %v; want %+v", layer, got, err, want)
+		}
+	}
+	for _, bad := range []string{"fc", "conv1_1", ""} {
+		if _, err := FaceRecField(bad); err == nil || !strings.Contains(err.Error(), "unknown face encoder layer") {
+			t.Errorf("FaceRecField(%q): error %v, want an unknown layer", bad, err)
+		}
 	}
 }
 

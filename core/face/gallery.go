@@ -202,14 +202,37 @@ func (g *Gallery) Verify(name string, enc []float32) (match bool, dist float64, 
 // It scans every descriptor with one matrix kernel (see search.go): 100,000
 // people take about 10 ms.
 func (g *Gallery) Identify(enc []float32) (name string, dist float64, ok bool) {
+	return g.IdentifyBelow(enc, g.threshold)
+}
+
+// IdentifyBelow is Identify deciding with threshold instead of Threshold():
+// ok says whether dist < threshold. Identify's threshold for a target
+// rate of strangers named grows stricter with the gallery's size (see
+// core/fpir), while Verify keeps Threshold().
+func (g *Gallery) IdentifyBelow(enc []float32, threshold float64) (name string, dist float64, ok bool) {
+	name, dist, _, ok = g.IdentifyMargin(enc, threshold, 0)
+	return name, dist, ok
+}
+
+// IdentifyMargin is IdentifyBelow with the margin rule: the nearest person
+// is named when d1 − margin·(d2 − d1) < threshold, where d1 and d2 are the
+// distances to the nearest and the second-nearest person (d2 = +Inf, so the
+// plain rule, with one person enrolled). A probe about as close to two
+// people is held back; margin 0 is the plain nearest-neighbour rule. dist
+// is d1, score the rule's score (NaN and +Inf as dist).
+func (g *Gallery) IdentifyMargin(enc []float32, threshold, margin float64) (name string, dist, score float64, ok bool) {
 	if g.checkDescriptor(enc) != nil {
-		return "", math.NaN(), false
+		return "", math.NaN(), math.NaN(), false
 	}
-	i, dist := g.nearest(enc)
-	if i < 0 || !(dist < g.threshold) {
-		return "", dist, false
+	i, dist, second := g.nearest(enc, margin != 0)
+	score = dist
+	if margin != 0 && !math.IsInf(second, 1) {
+		score = dist - margin*(second-dist)
 	}
-	return g.people[i].label, dist, true
+	if i < 0 || !(score < threshold) {
+		return "", dist, score, false
+	}
+	return g.people[i].label, dist, score, true
 }
 
 // closest returns the distance from enc to p's nearest descriptor (NaN if any is NaN).
@@ -254,6 +277,9 @@ func (g *Gallery) Rename(old, new string) error {
 	g.search.forget()
 	return nil
 }
+
+// Len returns the number of people enrolled.
+func (g *Gallery) Len() int { return len(g.people) }
 
 // Names returns the enrolled people's labels in enrollment order, in a new slice.
 func (g *Gallery) Names() []string {

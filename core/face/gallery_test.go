@@ -111,6 +111,61 @@ func TestIdentify(t *testing.T) {
 	}
 }
 
+// TestIdentifyBelow: the threshold given decides, not the gallery's: bob's
+// probe at 0.0625 is named below 0.07 and not below 0.06, with the
+// gallery's threshold 0.6 either way; Len counts people, not descriptors.
+func TestIdentifyBelow(t *testing.T) {
+	g := testGallery(t)
+	if name, dist, ok := g.IdentifyBelow(axis(1, 0.5), 0.07); name != "bob" || !ok || math.Abs(dist-0.0625) > 1e-6 {
+		t.Errorf("IdentifyBelow 0.07 = %q, %v, %v; want bob at 0.0625", name, dist, ok)
+	}
+	if name, _, ok := g.IdentifyBelow(axis(1, 0.5), 0.06); name != "" || ok {
+		t.Errorf("IdentifyBelow 0.06 = %q, %v; want not recognised", name, ok)
+	}
+	if g.Threshold() != DefaultThreshold || g.Len() != 2 {
+		t.Errorf("threshold %v, %d people; want %v and alice and bob", g.Threshold(), g.Len(), DefaultThreshold)
+	}
+}
+
+// TestIdentifyMargin: score = d1 − α·(d2 − d1), by hand. The probe
+// (0.25, 0.25) is 0.353553 from alice's first (0.5, 0) and 0.400195 from
+// bob (0, 0.5625), so at α = 1 its score is 0.306911: named below 0.31,
+// where the plain rule (0.353553) is not, and not below 0.30. Bob's probe
+// (0, 0.5) scores 0.0625 − (0.707107 − 0.0625) = −0.582107. With one
+// person enrolled d2 is +Inf and the plain rule decides.
+func TestIdentifyMargin(t *testing.T) {
+	g := testGallery(t)
+	mid := axis(0, 0.25)
+	mid[1] = 0.25
+	for _, c := range []struct {
+		desc              string
+		enc               []float32
+		threshold, margin float64
+		want              string
+	}{
+		{"mid, plain, 0.31", mid, 0.31, 0, ""},
+		{"mid, α=1, 0.31", mid, 0.31, 1, "alice"}, // score 0.306911
+		{"mid, α=1, 0.30", mid, 0.30, 1, ""},
+		{"bob, α=1, −0.58", axis(1, 0.5), -0.58, 1, "bob"},
+		{"bob, α=1, −0.59", axis(1, 0.5), -0.59, 1, ""},
+	} {
+		name, dist, _, ok := g.IdentifyMargin(c.enc, c.threshold, c.margin)
+		if name != c.want || ok != (c.want != "") || math.Abs(dist-math.Min(Distance(c.enc, axis(0, 0.5)), Distance(c.enc, axis(1, 0.5625)))) > 1e-6 {
+			t.Errorf("%s: %q, %v, %v; want %q", c.desc, name, dist, ok, c.want)
+		}
+	}
+	one := NewGallery()
+	if err := one.Enroll("bob", axis(1, 0.5625)); err != nil {
+		t.Fatal(err)
+	}
+	if name, _, score, ok := one.IdentifyMargin(axis(1, 0.5), 0.07, 8); name != "bob" || !ok || score != 0.0625 {
+		t.Errorf("one person, α=8, 0.07: %q, %v; want bob (plain rule: 0.0625)", name, ok)
+	}
+	if _, _, _, ok := one.IdentifyMargin(axis(1, 0.5), 0.06, 8); ok {
+		t.Error("one person, α=8, 0.06: named; want the plain rule's answer, not recognised")
+	}
+}
+
 func TestIdentifyWithoutAnswer(t *testing.T) {
 	if name, dist, ok := NewGallery().Identify(axis(0, 0)); name != "" || !math.IsInf(dist, 1) || ok {
 		t.Errorf("Identify in an empty gallery = %q, %v, %v; want \"\", +Inf, false", name, dist, ok)

@@ -76,35 +76,50 @@ func (g *Gallery) matrix() ([]float32, []int) {
 }
 
 // nearest returns the person nearest to enc (a checked descriptor) and the
-// exact distance (Distance) to their closest descriptor: the matrix kernel
-// finds the candidates, whose exact distances then decide, so the result is
-// the one a scan of Distance over every descriptor gives, first person in
-// enrollment order on ties. -1 and +Inf when no one is enrolled.
-func (g *Gallery) nearest(enc []float32) (person int, dist float64) {
+// exact distance (Distance) to their closest descriptor, and with withSecond
+// the exact distance to the next person's closest one (+Inf with one person
+// enrolled): the matrix kernel finds the candidates, whose exact distances
+// then decide, so the result is the one a scan of Distance over every
+// descriptor gives, first person in enrollment order on ties. -1 and +Inf
+// when no one is enrolled.
+func (g *Gallery) nearest(enc []float32, withSecond bool) (person int, dist, second float64) {
 	rows, owner := g.matrix()
-	person, dist = -1, math.Inf(1)
+	person, dist, second = -1, math.Inf(1), math.Inf(1)
 	if len(owner) == 0 {
-		return person, dist
+		return person, dist, second
 	}
 	dim := len(enc)
 	d2 := make([]float32, len(owner))
 	ops.SquaredDistances(rows, dim, enc, d2)
-	best := d2[0]
-	for _, v := range d2 {
-		best = min(best, v)
-	}
-	// float32 sums are within a few ulps of the exact ones: rows this close
-	// to the best are settled exactly.
-	slack := 1e-4 * (1 + best)
-	for r, v := range d2 {
-		if v > best+slack {
-			continue
+	// exact settles, among the rows within float32's few ulps of the best
+	// squared distance of rows not owned by skip, the exact nearest person.
+	exact := func(skip int) (int, float64) {
+		best, found := float32(math.Inf(1)), false
+		for r, v := range d2 {
+			if owner[r] != skip && v <= best {
+				best, found = v, true
+			}
 		}
-		if d := Distance(rows[r*dim:(r+1)*dim], enc); d < dist || d == dist && owner[r] < person {
-			person, dist = owner[r], d
+		p, d := -1, math.Inf(1)
+		if !found {
+			return p, d
 		}
+		slack := 1e-4 * (1 + best)
+		for r, v := range d2 {
+			if owner[r] == skip || v > best+slack {
+				continue
+			}
+			if e := Distance(rows[r*dim:(r+1)*dim], enc); e < d || e == d && owner[r] < p {
+				p, d = owner[r], e
+			}
+		}
+		return p, d
 	}
-	return person, dist
+	person, dist = exact(-1)
+	if withSecond {
+		_, second = exact(person)
+	}
+	return person, dist, second
 }
 
 // Equal reports whether g and h hold the same encoder, threshold and people,

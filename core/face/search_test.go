@@ -9,14 +9,17 @@ import (
 
 // bruteIdentify is Identify as a plain scan of Distance over every
 // descriptor, the first person in enrollment order winning ties.
-func bruteIdentify(g *Gallery, enc []float32) (string, float64) {
-	name, dist := "", math.Inf(1)
+func bruteIdentify(g *Gallery, enc []float32) (name string, dist, second float64) {
+	name, dist, second = "", math.Inf(1), math.Inf(1)
 	for _, p := range g.people {
-		if d := p.closest(enc); d < dist {
-			name, dist = p.label, d
+		switch d := p.closest(enc); {
+		case d < dist:
+			name, dist, second = p.label, d, dist
+		case d < second:
+			second = d
 		}
 	}
-	return name, dist
+	return name, dist, second
 }
 
 // TestIdentifyMatchesBruteForce: on random galleries with several samples
@@ -45,9 +48,13 @@ func TestIdentifyMatchesBruteForce(t *testing.T) {
 				q = append([]float32(nil), p.descriptors[0]...)
 			}
 			name, dist, ok := g.Identify(q)
-			wantName, wantDist := bruteIdentify(g, q)
+			wantName, wantDist, wantSecond := bruteIdentify(g, q)
 			if dist != wantDist || (ok && name != wantName) || ok != (wantDist < 1) {
 				t.Fatalf("%s: Identify = %q %v %v, brute force %q %v", when, name, dist, ok, wantName, wantDist)
+			}
+			// The margin rule's second-nearest person, exactly.
+			if _, _, second := g.nearest(q, true); second != wantSecond {
+				t.Fatalf("%s: second-nearest person at %v, brute force %v", when, second, wantSecond)
 			}
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"visage/core/imageio/imageiotest"
 )
 
 // fuzzMaxPixels bounds the images FuzzDecode decodes, so that a fuzzing
@@ -106,9 +108,9 @@ func FuzzJPEGOrientation(f *testing.F) {
 	plain := buf.Bytes()
 	for _, seed := range [][]byte{
 		plain,
-		withSegment(plain, exifSegment(binary.LittleEndian, [][3]uint16{{0x010F, 2, 0}, {0x0112, 3, 6}})),
-		withSegment(plain, exifSegment(binary.BigEndian, [][3]uint16{{0x0112, 3, 8}})),
-		withSegment(plain, exifSegment(binary.BigEndian, [][3]uint16{{0x0112, 3, 3}}))[:30],
+		imageiotest.WithSegment(plain, imageiotest.EXIFSegment(binary.LittleEndian, [][3]uint16{{0x010F, 2, 0}, {0x0112, 3, 6}})),
+		imageiotest.WithSegment(plain, imageiotest.EXIFSegment(binary.BigEndian, [][3]uint16{{0x0112, 3, 8}})),
+		imageiotest.WithSegment(plain, imageiotest.EXIFSegment(binary.BigEndian, [][3]uint16{{0x0112, 3, 3}}))[:30],
 		{0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF},
 	} {
 		f.Add(seed)

@@ -15,9 +15,20 @@ func DecodePhoto(path string) (*tensor.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := decodeBytes(data)
+	t, err := DecodePhotoBytes(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return t, nil
+}
+
+// DecodePhotoBytes is DecodePhoto for a file already in memory (the bytes
+// a browser's Blob holds): decoded within Decode's limits, then turned
+// upright by its EXIF orientation.
+func DecodePhotoBytes(data []byte) (*tensor.Tensor, error) {
+	t, err := decodeBytes(data)
+	if err != nil {
+		return nil, err
 	}
 	return Orient(t, JPEGOrientation(data)), nil
 }

@@ -4,44 +4,14 @@ import (
 	"bytes"
 	"encoding/binary"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"visage/core/imageio/imageiotest"
 	"visage/core/tensor"
 )
-
-// exifSegment builds an APP1 EXIF segment whose IFD0 holds the tags
-// (tag, type, value) in byte order bo.
-func exifSegment(bo binary.ByteOrder, tags [][3]uint16) []byte {
-	var t bytes.Buffer
-	if bo == binary.LittleEndian {
-		t.WriteString("II*\x00")
-	} else {
-		t.WriteString("MM\x00*")
-	}
-	binary.Write(&t, bo, uint32(8))
-	binary.Write(&t, bo, uint16(len(tags)))
-	for _, tag := range tags {
-		binary.Write(&t, bo, tag[0])
-		binary.Write(&t, bo, tag[1])
-		binary.Write(&t, bo, uint32(1))
-		binary.Write(&t, bo, tag[2])
-		binary.Write(&t, bo, uint16(0))
-	}
-	binary.Write(&t, bo, uint32(0)) // no next IFD
-	body := append([]byte("Exif\x00\x00"), t.Bytes()...)
-	seg := []byte{0xFF, 0xE1, 0, 0}
-	binary.BigEndian.PutUint16(seg[2:], uint16(2+len(body)))
-	return append(seg, body...)
-}
-
-// withSegment inserts seg right after a JPEG's SOI marker.
-func withSegment(jpg, seg []byte) []byte {
-	return append(append(append([]byte{}, jpg[:2]...), seg...), jpg[2:]...)
-}
 
 func TestJPEGOrientation(t *testing.T) {
 	var buf bytes.Buffer
@@ -55,11 +25,11 @@ func TestJPEGOrientation(t *testing.T) {
 		want int
 	}{
 		{"no EXIF", plain, 1},
-		{"little-endian 6", withSegment(plain, exifSegment(binary.LittleEndian, [][3]uint16{{0x010F, 2, 0}, {0x0112, 3, 6}})), 6},
-		{"big-endian 8", withSegment(plain, exifSegment(binary.BigEndian, [][3]uint16{{0x0112, 3, 8}})), 8},
-		{"out of range", withSegment(plain, exifSegment(binary.BigEndian, [][3]uint16{{0x0112, 3, 9}})), 1},
-		{"wrong type", withSegment(plain, exifSegment(binary.BigEndian, [][3]uint16{{0x0112, 4, 3}})), 1},
-		{"truncated", withSegment(plain, exifSegment(binary.BigEndian, [][3]uint16{{0x0112, 3, 3}}))[:30], 1},
+		{"little-endian 6", imageiotest.WithSegment(plain, imageiotest.EXIFSegment(binary.LittleEndian, [][3]uint16{{0x010F, 2, 0}, {0x0112, 3, 6}})), 6},
+		{"big-endian 8", imageiotest.WithSegment(plain, imageiotest.EXIFSegment(binary.BigEndian, [][3]uint16{{0x0112, 3, 8}})), 8},
+		{"out of range", imageiotest.WithSegment(plain, imageiotest.EXIFSegment(binary.BigEndian, [][3]uint16{{0x0112, 3, 9}})), 1},
+		{"wrong type", imageiotest.WithSegment(plain, imageiotest.EXIFSegment(binary.BigEndian, [][3]uint16{{0x0112, 4, 3}})), 1},
+		{"truncated", imageiotest.WithSegment(plain, imageiotest.EXIFSegment(binary.BigEndian, [][3]uint16{{0x0112, 3, 3}}))[:30], 1},
 		{"not a JPEG", []byte("\x89PNG\r\n\x1a\n"), 1},
 	} {
 		if got := JPEGOrientation(c.data); got != c.want {
@@ -104,18 +74,8 @@ func TestOrientHandValues(t *testing.T) {
 func TestDecodePhotoAppliesOrientation(t *testing.T) {
 	// A 16x8 image, bright on the left half: rotated clockwise (6) it is
 	// 8x16, bright on the top half.
-	src := image.NewGray(image.Rect(0, 0, 16, 8))
-	for y := range 8 {
-		for x := range 8 {
-			src.SetGray(x, y, color.Gray{Y: 250})
-		}
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, src, &jpeg.Options{Quality: 100}); err != nil {
-		t.Fatal(err)
-	}
+	data := imageiotest.SidewaysJPEG()
 	path := filepath.Join(t.TempDir(), "rot.jpg")
-	data := withSegment(buf.Bytes(), exifSegment(binary.LittleEndian, [][3]uint16{{0x0112, 3, 6}}))
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}

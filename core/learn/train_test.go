@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"visage/core/lfw"
+	"visage/internal/tight"
 )
 
 // clusters returns people×each 128-d descriptors: identity lives in the
@@ -70,7 +71,8 @@ func plainDistance(a, b []float32) (float64, bool) {
 // TestHeadsBeatPlainDistanceOnClusters requires of each head, just under what
 // it measures (the run is deterministic: fixed seeds, the same on 1, 2 and 4
 // CPUs): the README quotes them as "lifts 71% to 84–91% (triplet) and 100%
-// (classifier)". A pair is 1/600 ≈ 0.0017.
+// (classifier)". A pair is 1/600 ≈ 0.0017. As error rates, each 1−floor is
+// within tight.Slack of the measured one, which the test checks.
 var clusterFloors = map[string]float64{
 	"triplet linear semi-hard": 0.905, // measured 0.910
 	"triplet linear hard":      0.890, // measured 0.897
@@ -135,8 +137,10 @@ func TestHeadsBeatPlainDistanceOnClusters(t *testing.T) {
 		floor, ok := clusterFloors[name]
 		if !ok {
 			t.Errorf("%s: no floor in clusterFloors", name)
-		} else if acc < floor {
-			t.Errorf("%s: accuracy %.3f, want at least %.3f (plain distance %.3f)", name, acc, floor, plain)
+		} else {
+			// As error rates, 1−floor is within tight.Slack of the measured
+			// one (the classifiers' 0 counts as one pair: 1/600).
+			tight.Bound(t, name+" error rate", max(1-acc, 1.0/600), 1-floor)
 		}
 		// Saved with a threshold and loaded, the head scores identically.
 		h.Threshold = th

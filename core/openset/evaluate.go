@@ -49,13 +49,18 @@ type Report struct {
 
 // Gallery is the outcome at one gallery size, on the test half.
 type Gallery struct {
-	K          int          `json:"k"`
-	Enrollable int          `json:"enrollable"`
-	Mated      int          `json:"mated_probes"`
-	NonMated   int          `json:"non_mated_probes"`
-	Rank1      float64      `json:"rank1"`
-	Rank5      float64      `json:"rank5"`
-	Rules      []RuleResult `json:"rules"`
+	K int `json:"k"`
+	// CalibrationK is the size of the calibration gallery whose strangers
+	// set the thresholds: K where the calibration people allow (filled
+	// with people of one photo where needed), else fewer, which makes the
+	// thresholds too lenient.
+	CalibrationK int          `json:"calibration_k"`
+	Enrollable   int          `json:"enrollable"`
+	Mated        int          `json:"mated_probes"`
+	NonMated     int          `json:"non_mated_probes"`
+	Rank1        float64      `json:"rank1"`
+	Rank5        float64      `json:"rank5"`
+	Rules        []RuleResult `json:"rules"`
 }
 
 // RuleResult is one decision rule at one gallery size.
@@ -102,8 +107,9 @@ func Evaluate(samples []Sample, cfg Config) (*Report, error) {
 			return nil, fmt.Errorf("test half, K=%d: %w", k, err)
 		}
 		// The calibration gallery has the test's size where the calibration
-		// people allow, so that its strangers' scores are alike.
-		calTrial, err := NewTrial(cal, Options{K: len(testTrial.Enrolled), Enroll: cfg.Enroll, Seed: cfg.Seed})
+		// people allow (filled with people of one photo: only its strangers'
+		// scores are used), so that its strangers' scores are alike.
+		calTrial, err := NewTrial(cal, Options{K: len(testTrial.Enrolled), Enroll: cfg.Enroll, Seed: cfg.Seed, FillWithSingles: true})
 		if err != nil {
 			return nil, fmt.Errorf("calibration half, K=%d: %w", k, err)
 		}
@@ -111,7 +117,7 @@ func Evaluate(samples []Sample, cfg Config) (*Report, error) {
 			continue // K beyond the enrollable people: the same gallery as the last
 		}
 		ts, cs := Run(testTrial, cfg.Template, cfg.Dissimilarity), Run(calTrial, cfg.Template, cfg.Dissimilarity)
-		g := Gallery{K: len(testTrial.Enrolled), Enrollable: testTrial.Enrollable,
+		g := Gallery{K: len(testTrial.Enrolled), CalibrationK: len(calTrial.Enrolled), Enrollable: testTrial.Enrollable,
 			Mated: len(testTrial.Mated), NonMated: len(testTrial.NonMated),
 			Rank1: RankRate(ts, 1), Rank5: RankRate(ts, 5)}
 		plain := Rule{Name: "nearest"}

@@ -302,3 +302,39 @@ func TestEvaluateCalibratesOnDisjointPeople(t *testing.T) {
 		}
 	}
 }
+
+// TestFillWithSingles: 3 people with two faces and 10 with one (13 people).
+// Without the option a gallery holds at most the 3; with it, people of one
+// face make up the size asked for, each enrolled whole and never probed,
+// until only a quarter of the people (4 of 13) are left as strangers.
+func TestFillWithSingles(t *testing.T) {
+	var samples []Sample
+	for p := range 13 {
+		n := 1
+		if p < 3 {
+			n = 2
+		}
+		for i := range n {
+			samples = append(samples, Sample{Person: fmt.Sprintf("P%02d", p), Image: fmt.Sprint(i), Desc: vec(float32(p), float32(i))})
+		}
+	}
+	for _, c := range []struct {
+		k               int
+		fill            bool
+		enrolled, mated int
+	}{{8, false, 3, 3}, {8, true, 8, 3}, {12, true, 9, 3}, {0, true, 3, 3}} {
+		tr, err := NewTrial(samples, Options{K: c.k, Enroll: 1, Seed: 1, FillWithSingles: c.fill})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tr.Enrolled) != c.enrolled || len(tr.Mated) != c.mated || len(tr.NonMated) != 16-c.enrolled-c.mated || tr.Enrollable != 3 {
+			t.Errorf("K=%d fill %v: %d enrolled, %d mated, %d non-mated probes, %d enrollable; want %d, %d, %d, 3",
+				c.k, c.fill, len(tr.Enrolled), len(tr.Mated), len(tr.NonMated), tr.Enrollable, c.enrolled, c.mated, 16-c.enrolled-c.mated)
+		}
+		for p, ss := range tr.Gallery {
+			if len(ss) != 1 {
+				t.Errorf("K=%d: %s enrolled with %d samples, want 1", c.k, p, len(ss))
+			}
+		}
+	}
+}

@@ -39,6 +39,12 @@ type Options struct {
 	// Seed drives every random choice: the halves, who is enrolled, which
 	// samples are enrolled.
 	Seed uint64
+	// FillWithSingles lets a gallery that wants more people than are
+	// enrollable also enroll people with a single face (they are never
+	// probed as mated), while a quarter of the people stay strangers. A
+	// calibration gallery needs only its strangers' scores, and with it
+	// can be as large as the test gallery whose threshold it sets.
+	FillWithSingles bool
 }
 
 // Trial is one gallery and its probes.
@@ -105,13 +111,25 @@ func NewTrial(samples []Sample, opts Options) (*Trial, error) {
 		k = len(enrollable)
 	}
 	t := &Trial{Gallery: map[string][]Sample{}, Enrollable: len(enrollable)}
-	for _, p := range enrollable[:k] {
+	chosen := enrollable[:k]
+	if opts.FillWithSingles && opts.K > k {
+		var singles []string
+		for _, p := range peopleOf(samples) {
+			if ss := byPerson[p]; len(ss) == 1 && faces(ss) == 1 {
+				singles = append(singles, p)
+			}
+		}
+		rng.Shuffle(len(singles), func(i, j int) { singles[i], singles[j] = singles[j], singles[i] })
+		room := len(byPerson) - (len(byPerson)+3)/4 - k // a quarter stay strangers
+		chosen = append(slices.Clone(chosen), singles[:max(0, min(opts.K-k, room, len(singles)))]...)
+	}
+	for _, p := range chosen {
 		ss := slices.Clone(byPerson[p])
 		rng.Shuffle(len(ss), func(i, j int) { ss[i], ss[j] = ss[j], ss[i] })
 		// Faces first, keeping the shuffled order otherwise: enroll the first
 		// faces, probe with the rest.
 		sort.SliceStable(ss, func(i, j int) bool { return ss[i].Desc != nil && ss[j].Desc == nil })
-		n := min(opts.Enroll, faces(ss), len(ss)-1)
+		n := min(opts.Enroll, faces(ss), max(1, len(ss)-1)) // a single is enrolled whole
 		t.Gallery[p] = ss[:n]
 		t.Mated = append(t.Mated, ss[n:]...)
 		t.Enrolled = append(t.Enrolled, p)

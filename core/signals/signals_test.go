@@ -2,6 +2,7 @@ package signals
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"visage/core/tensor"
@@ -116,5 +117,73 @@ func TestMotionEnergy(t *testing.T) {
 	}
 	if _, _, err := MotionEnergy(tensor.New(2, 5, 5, 1)); err == nil {
 		t.Error("two frames: no error")
+	}
+}
+
+// TestVolumeByHand: three 4×6 frames of one colour each become the luma
+// (0.299, 0.587, 0.114 of R, G, B over 255) at 2×3 (area-averaged down to
+// a longer side of 3), and a checkerboard averages to its mean; frames of
+// different sizes, too few frames and a frame that is not RGB are errors.
+func TestVolumeByHand(t *testing.T) {
+	colours := [][3]float32{{255, 0, 0}, {0, 255, 0}, {10, 20, 30}}
+	var frames []*tensor.Tensor
+	for _, c := range colours {
+		f := tensor.New(4, 6, 3)
+		for i := range f.Data {
+			f.Data[i] = c[i%3]
+		}
+		frames = append(frames, f)
+	}
+	vol, err := Volume(frames, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{3, 2, 3, 1}; !tensor.SameShape(vol, tensor.New(want...)) {
+		t.Fatalf("shape %v, want %v", vol.Shape, want)
+	}
+	for i, want := range []float64{0.299, 0.587, (0.299*10 + 0.587*20 + 0.114*30) / 255} {
+		for j := range 6 {
+			if got := vol.Data[i*6+j]; math.Abs(float64(got)-want) > 1e-6 {
+				t.Errorf("frame %d pixel %d: %v, want %v", i, j, got, want)
+			}
+		}
+	}
+	board := tensor.New(4, 6, 3)
+	for y := range 4 {
+		for x := range 6 {
+			for c := range 3 {
+				board.Set(float32(255*((x+y)%2)), y, x, c)
+			}
+		}
+	}
+	if vol, err := Volume([]*tensor.Tensor{board, board, board}, 3); err != nil || math.Abs(float64(vol.Data[0])-0.5) > 1e-6 {
+		t.Errorf("a checkerboard at half size: %v, %v; want 0.5", vol, err)
+	}
+	for _, tc := range []struct {
+		frames []*tensor.Tensor
+		want   string
+	}{
+		{frames[:2], "2 frames, want at least 3"},
+		{[]*tensor.Tensor{frames[0], frames[1], tensor.New(4, 5, 3)}, "frame 2 is 5x4, frame 0 6x4: frames must share a size"},
+		{[]*tensor.Tensor{frames[0], frames[1], tensor.New(4, 6)}, "frame 2 has shape [4 6], want [H,W,3]"},
+	} {
+		if _, err := Volume(tc.frames, 3); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Volume: error %v, want %q", err, tc.want)
+		}
+	}
+}
+
+func TestShapes(t *testing.T) {
+	for _, tc := range []struct {
+		in, filter, out []int
+		want            string
+	}{
+		{[]int{16, 32, 32, 1}, []int{3, 3, 3, 1, 4}, []int{14, 30, 30, 4}, "16×32×32×1 * 4 filters of 3×3×3 → 14×30×30×4"},
+		{[]int{14, 14, 14, 1}, []int{5, 5, 5, 1, 16}, []int{10, 10, 10, 16}, "14×14×14×1 * 16 filters of 5×5×5 → 10×10×10×16"},
+		{[]int{96, 1}, []int{9, 1, 2}, []int{88, 2}, "96×1 * 2 filters of 9×1 → 88×2"},
+	} {
+		if got := Shapes(tc.in, tc.filter, tc.out); got != tc.want {
+			t.Errorf("Shapes(%v, %v, %v) = %q, want %q", tc.in, tc.filter, tc.out, got, tc.want)
+		}
 	}
 }

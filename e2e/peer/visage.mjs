@@ -7,6 +7,7 @@ const instances = new Map(); // instanceKey(backend, encoder) → Visage
 const inputs = new Map(); // name → Uint8Array of encoded image bytes
 const decoded = new Map(); // name → its ImageData, decoded once (pixelsOf)
 const bestBoxes = new Map(); // name → the box of its best face, for landmarks
+let probe = null; // identifyDescriptor's descriptor: next to one person of fillGallery's
 // The GPU's queue submissions and read-backs in the last timed run, and the
 // passes (network calls, or style-transfer steps) they served.
 let lastCounts = { submissions: 0, readBacks: 0, passes: 0 };
@@ -72,6 +73,7 @@ function countSince(before, after, passes) {
 // and for landmarks the box of the best face detectFaces finds (as the
 // peer's landmarks takes its best detection).
 async function argsOf(v, op, name) {
+  if (op === 'identifyDescriptor') return [probe];
   if (op !== 'detectFaces' && op !== 'landmarks') return [inputs.get(name)];
   if (!decoded.has(name)) {
     const bitmap = await createImageBitmap(new Blob([inputs.get(name)]));
@@ -87,6 +89,39 @@ async function argsOf(v, op, name) {
     bestBoxes.set(name, best.box);
   }
   return [pixels, bestBoxes.get(name)];
+}
+
+/**
+ * Replaces the gallery of the instance on backend with people random
+ * descriptors (uniform in ±0.1, 4 decimals, seeded), imported as a page
+ * imports a file, and sets the probe next to the middle person; people 0
+ * clears the gallery. Returns the number of people enrolled.
+ */
+export async function fillGallery({ people, backend }) {
+  const v = instances.get(instanceKey(backend));
+  if (people === 0) {
+    probe = null;
+    return (await v.clearGallery()).people.length;
+  }
+  let state = 1; // mulberry32
+  const random = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const labeled = [];
+  for (let i = 0; i < people; i++) {
+    const d = Array.from({ length: 128 }, () => Math.round((random() - 0.5) * 2000) / 10000);
+    labeled.push({ label: `p${i}`, descriptors: [d] });
+  }
+  const mid = labeled[people >> 1];
+  probe = Float32Array.from(mid.descriptors[0]);
+  probe[0] += 0.001;
+  const info = await v.importGallery(labeled);
+  const found = await v.identifyDescriptor(probe);
+  if (found.name !== mid.label) throw new Error(`identify among ${people} people found ${found.name}, want ${mid.label}`);
+  return info.people.length;
 }
 
 // stylizeStep times one optimisation step of visage.js's stylize at size:

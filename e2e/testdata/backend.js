@@ -1,28 +1,38 @@
-// Evaluated in the site's page by TestBackendWebGPU: loads visage.js's API
-// twice, once on WebGPU and once on the CPU, encodes each base64 image with
-// both, then destroys the GPU device through the test hook and encodes again
-// with the GPU instance, which must fall back to the CPU and keep its gallery.
+// Evaluated in the site's page by TestBackendWebGPU: encodes each base64
+// image with visage.js's API on the CPU, then, for each way of failing
+// (loseGPUForTesting's 'lost' and 'out-of-memory'), with an instance on
+// WebGPU, enrolls Ada (the first image's CPU descriptor), makes the GPU
+// fail through the test hook, encodes every image again and asks decide
+// whether the last one is the Ada its gallery exports: that instance must
+// have fallen back to the CPU and kept its gallery.
 async ({ images }) => {
   const { Visage } = await import(new URL('visage.js', location.href).href);
-  const gpu = await Visage.load({ detector: false, backend: 'webgpu' });
-  const cpu = await Visage.load({ detector: false, backend: 'cpu' });
-  try {
-    const out = { gpuInfo: await gpu.backend(), cpuInfo: await cpu.backend(), gpu: [], cpu: [], afterLoss: [] };
-    const bytes = images.map((b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+  const bytes = images.map((b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+  const encodeAll = async (v) => {
+    const out = [];
     for (const b of bytes) {
-      out.gpu.push(Array.from(await gpu.encode(b)));
-      out.cpu.push(Array.from(await cpu.encode(b)));
+      out.push(Array.from(await v.encode(b)));
     }
-    await gpu.importGallery([{ label: 'Ada', descriptors: [out.cpu[0]] }]);
-    out.lostInfo = await gpu.loseGPUForTesting();
-    for (const b of bytes) {
-      out.afterLoss.push(Array.from(await gpu.encode(b)));
-    }
-    out.afterInfo = await gpu.backend();
-    out.gallery = await gpu.gallery();
     return out;
-  } finally {
-    gpu.terminate();
-    cpu.terminate();
+  };
+  const cpu = await Visage.load({ detector: false, backend: 'cpu' });
+  const out = { cpuInfo: await cpu.backend(), cpu: await encodeAll(cpu), failures: {} };
+  cpu.terminate();
+  for (const how of ['lost', 'out-of-memory']) {
+    const gpu = await Visage.load({ detector: false, backend: 'webgpu' });
+    try {
+      const run = { gpuInfo: await gpu.backend(), gpu: await encodeAll(gpu) };
+      await gpu.importGallery([{ label: 'Ada', descriptors: [out.cpu[0]] }]);
+      run.lostInfo = await gpu.loseGPUForTesting(how);
+      run.afterLoss = await encodeAll(gpu);
+      run.afterInfo = await gpu.backend();
+      run.gallery = await gpu.gallery();
+      const [ada] = JSON.parse(await gpu.exportGallery()).labeledDescriptors;
+      run.decide = await gpu.decide(run.afterLoss.at(-1), ada.descriptors[0]);
+      out.failures[how] = run;
+    } finally {
+      gpu.terminate();
+    }
   }
+  return out;
 }

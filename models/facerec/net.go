@@ -13,6 +13,7 @@ package facerec
 import (
 	"fmt"
 	"io/fs"
+	"slices"
 
 	"visage/core/ops"
 	"visage/core/tensor"
@@ -71,7 +72,7 @@ func (n *Net) Encode(img *tensor.Tensor) ([]float32, error) {
 	if err != nil {
 		return nil, err
 	}
-	return n.forward(x), nil
+	return n.forward(x, nil), nil
 }
 
 // Preprocess returns the network's input for img [H,W,3] (RGB, 0..255, sides
@@ -100,30 +101,78 @@ func normalize(x *tensor.Tensor) *tensor.Tensor {
 	return x
 }
 
+// layers are the blocks Activations exposes, in order, named as their
+// weights are: the stem (conv32_down, before its max pool), then each
+// residual block, its output after the block's ReLU.
+var layers = []string{
+	"conv32_down", "conv32_1", "conv32_2", "conv32_3",
+	"conv64_down", "conv64_1", "conv64_2", "conv64_3",
+	"conv128_down", "conv128_1", "conv128_2",
+	"conv256_down", "conv256_1", "conv256_2", "conv256_down_out",
+}
+
+// Layers returns the names of the layers Activations exposes, input to
+// output. Their activations on a 150×150 input are 72×72×32 (conv32_down),
+// 35×35×32 (conv32_*), 17×17×64 (conv64_*), 8×8×128 (conv128_*), 4×4×256
+// (conv256_down, conv256_1, conv256_2) and 2×2×256 (conv256_down_out).
+func Layers() []string { return slices.Clone(layers) }
+
+// Activations runs the network on img as Encode does and returns the
+// post-ReLU activation [H,W,C] of each of the named layers (Layers), in the
+// order asked; the tensors are new and the caller's. It fails on an image
+// Encode rejects and on an unknown layer name.
+func (n *Net) Activations(img *tensor.Tensor, names ...string) ([]*tensor.Tensor, error) {
+	for _, name := range names {
+		if !slices.Contains(layers, name) {
+			return nil, fmt.Errorf("facerec: unknown layer %q (have %v)", name, layers)
+		}
+	}
+	x, err := Preprocess(img)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*tensor.Tensor, len(names))
+	n.forward(x, func(layer string, act *tensor.Tensor) {
+		for i, name := range names {
+			if name == layer {
+				out[i] = act
+			}
+		}
+	})
+	return out, nil
+}
+
 // forward runs the network on a normalized [150,150,3] input
-// (FaceRecognitionNet.forwardInput).
-func (n *Net) forward(x *tensor.Tensor) []float32 {
+// (FaceRecognitionNet.forwardInput), handing each layer's output to see
+// (which must not modify it) as it is made.
+func (n *Net) forward(x *tensor.Tensor, see func(layer string, act *tensor.Tensor)) []float32 {
 	p := n.p
-	out := convDown(x, p.conv32Down)
+	block := func(name string, act *tensor.Tensor) *tensor.Tensor {
+		if see != nil {
+			see(name, act)
+		}
+		return act
+	}
+	out := block("conv32_down", convDown(x, p.conv32Down))
 	out = ops.MaxPool2D(out, 3, 3, 2, 2, ops.Valid)
 
-	out = residual(out, p.conv32_1)
-	out = residual(out, p.conv32_2)
-	out = residual(out, p.conv32_3)
+	out = block("conv32_1", residual(out, p.conv32_1))
+	out = block("conv32_2", residual(out, p.conv32_2))
+	out = block("conv32_3", residual(out, p.conv32_3))
 
-	out = residualDown(out, p.conv64Down)
-	out = residual(out, p.conv64_1)
-	out = residual(out, p.conv64_2)
-	out = residual(out, p.conv64_3)
+	out = block("conv64_down", residualDown(out, p.conv64Down))
+	out = block("conv64_1", residual(out, p.conv64_1))
+	out = block("conv64_2", residual(out, p.conv64_2))
+	out = block("conv64_3", residual(out, p.conv64_3))
 
-	out = residualDown(out, p.conv128Down)
-	out = residual(out, p.conv128_1)
-	out = residual(out, p.conv128_2)
+	out = block("conv128_down", residualDown(out, p.conv128Down))
+	out = block("conv128_1", residual(out, p.conv128_1))
+	out = block("conv128_2", residual(out, p.conv128_2))
 
-	out = residualDown(out, p.conv256Down)
-	out = residual(out, p.conv256_1)
-	out = residual(out, p.conv256_2)
-	out = residualDown(out, p.conv256DownOut)
+	out = block("conv256_down", residualDown(out, p.conv256Down))
+	out = block("conv256_1", residual(out, p.conv256_1))
+	out = block("conv256_2", residual(out, p.conv256_2))
+	out = block("conv256_down_out", residualDown(out, p.conv256DownOut))
 
 	globalAvg := ops.GlobalAvgPool(out)
 	return ops.FullyConnected(globalAvg, p.fc, nil).Data

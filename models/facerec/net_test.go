@@ -1,10 +1,12 @@
 package facerec
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"visage/core/tensor"
+	"visage/models/assets/assettest"
 )
 
 func TestNormalizeByHand(t *testing.T) {
@@ -64,5 +66,43 @@ func TestPreprocessByHand(t *testing.T) {
 	}
 	if img.Data[0] != meanRGB[0] {
 		t.Errorf("Preprocess modified its input")
+	}
+}
+
+// TestActivationsShapes: every layer's activation on a 150×150 chip has the
+// shape Layers documents (worked out from the strides: 150 → 72 → 35 → 17
+// → 8 → 3, padded to 4 → 1, padded to 2), in the order asked, all
+// post-ReLU; an unknown layer is an error naming it.
+func TestActivationsShapes(t *testing.T) {
+	n := assettest.FaceModel(t, Manifest, Load)
+	img := tensor.New(Size, Size, 3)
+	for i := range img.Data {
+		img.Data[i] = float32((i * 37) % 256)
+	}
+	want := map[string][]int{
+		"conv32_down": {72, 72, 32}, "conv32_1": {35, 35, 32}, "conv32_2": {35, 35, 32}, "conv32_3": {35, 35, 32},
+		"conv64_down": {17, 17, 64}, "conv64_1": {17, 17, 64}, "conv64_2": {17, 17, 64}, "conv64_3": {17, 17, 64},
+		"conv128_down": {8, 8, 128}, "conv128_1": {8, 8, 128}, "conv128_2": {8, 8, 128},
+		"conv256_down": {4, 4, 256}, "conv256_1": {4, 4, 256}, "conv256_2": {4, 4, 256}, "conv256_down_out": {2, 2, 256},
+	}
+	names := Layers()
+	slices.Reverse(names) // any order
+	acts, err := n.Activations(img, names...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acts) != len(want) {
+		t.Fatalf("%d layers, want %d", len(acts), len(want))
+	}
+	for i, name := range names {
+		if !slices.Equal(acts[i].Shape, want[name]) {
+			t.Errorf("%s: shape %v, want %v", name, acts[i].Shape, want[name])
+		}
+		if slices.Min(acts[i].Data) < 0 {
+			t.Errorf("%s: a negative value after the ReLU", name)
+		}
+	}
+	if _, err := n.Activations(img, "conv32_1", "fc"); err == nil || !strings.Contains(err.Error(), `unknown layer "fc"`) {
+		t.Errorf("Activations(fc): error %v, want an unknown layer", err)
 	}
 }

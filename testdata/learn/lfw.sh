@@ -15,8 +15,10 @@
 # protocol reads. Training uses images 1..3 of each peopleDevTrain
 # person (--max-per-person 3) even where the cache holds more.
 # OUT (default build/learn) receives each head (NAME.json), its run's output
-# (NAME.txt, NAME.log), the side-by-side table (table.txt, table.json) and
-# every head's loss per epoch (losses.png). A run takes a few minutes.
+# (NAME.txt, NAME.log), the side-by-side table (table.txt) and every head's
+# loss per epoch (losses.png); the table's rows as JSON go to
+# testdata/results/learn-lfw.json, the committed output that README.md's
+# table quotes (TestREADMELearningTable checks it). A run takes a few minutes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cache=${1:-build/lfw-full/encodings-ssd0.1-0.1+pad0.25+tiny+centred+landmarks68+mirrored+both+mirror.bin}
@@ -42,4 +44,4 @@ for feature in abs chi2; do
 	train "pairs-$feature" train-pairs --feature "$feature"
 done
 "$out/visage" train-eval "${data[@]}" --plot "$out/losses.png" "${heads[@]}" | tee "$out/table.txt"
-"$out/visage" train-eval "${data[@]}" --json "${heads[@]}" >"$out/table.json"
+"$out/visage" train-eval "${data[@]}" --json "${heads[@]}" >testdata/results/learn-lfw.json

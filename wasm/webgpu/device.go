@@ -149,6 +149,27 @@ func (d *Device) Destroy() {
 	}
 }
 
+// OutOfMemoryForTesting makes the device's next Flush (or Read) report
+// ErrOutOfMemory, as a pass that did not fit in GPU memory would: the
+// browser's answer to the next pass's out-of-memory error scope is
+// replaced, once, by a GPUOutOfMemoryError, so that Flush's own reading
+// of the scopes runs. The pass's work itself is done as usual. For tests
+// of the fallback to the CPU only.
+func (d *Device) OutOfMemoryForTesting() {
+	pop := d.device.Get("popErrorScope") // GPUDevice.prototype's
+	var once, replace js.Func
+	once = js.FuncOf(func(this js.Value, _ []js.Value) any {
+		js.Global().Get("Reflect").Call("deleteProperty", d.device, "popErrorScope")
+		once.Release()
+		return pop.Call("call", this).Call("then", replace)
+	})
+	replace = js.FuncOf(func(js.Value, []js.Value) any {
+		replace.Release()
+		return js.Global().Get("GPUOutOfMemoryError").New("simulated by OutOfMemoryForTesting")
+	})
+	d.device.Set("popErrorScope", once) // an own property, over the prototype's
+}
+
 // Adapter describes the adapter ("vendor architecture", e.g. "google swiftshader").
 func (d *Device) Adapter() string { return d.adapter }
 

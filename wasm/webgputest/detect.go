@@ -22,8 +22,9 @@ import (
 	"visage/wasm/webgpu/tinyfacegpu"
 )
 
-// The face photo kernels.js fetches beside the models for the detector
-// checks (an LFW photo, 250x250, one face in the middle).
+// The face photo kernels.js fetches beside the models: for the detector
+// checks an LFW photo (250x250, one face in the middle), for the face
+// recognition checks an aligned 150x150 face chip.
 const photoFile = "face.jpg"
 
 // testImages returns the page's face photo and an odd-sized, non-square

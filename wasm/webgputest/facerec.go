@@ -3,21 +3,25 @@
 package main
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"syscall/js"
 	"testing/fstest"
 	"time"
 
+	"visage/core/imageio"
 	"visage/core/tensor"
 	"visage/models/facerec"
 	"visage/wasm/webgpu"
 	"visage/wasm/webgpu/facerecgpu"
 )
 
-// checkFaceRec encodes two 150x150 images and an odd-sized one with the GPU network and with
-// models/facerec and compares the descriptors.
+// checkFaceRec encodes the page's face chip (photoFile, a 150x150 aligned
+// face), two 150x150 pictures that are not faces and an odd-sized one with
+// the GPU network and with models/facerec and compares the descriptors.
 func checkFaceRec(d *webgpu.Device, rng *rand.Rand) []Result {
 	fail := func(err error) []Result { return []Result{{Op: "facerec", Case: "load", Error: err.Error()}} }
 	fsys, err := pageFiles()
@@ -34,6 +38,14 @@ func checkFaceRec(d *webgpu.Device, rng *rand.Rand) []Result {
 	}
 	defer gpuNet.Release()
 
+	raw, err := fs.ReadFile(fsys, photoFile)
+	if err != nil {
+		return fail(err)
+	}
+	chip, err := imageio.Decode(bytes.NewReader(raw))
+	if err != nil {
+		return fail(err)
+	}
 	noise := tensor.New(facerec.Size, facerec.Size, 3)
 	for i := range noise.Data {
 		noise.Data[i] = 255 * rng.Float32()
@@ -65,7 +77,8 @@ func checkFaceRec(d *webgpu.Device, rng *rand.Rand) []Result {
 	for _, img := range []struct {
 		name string
 		t    *tensor.Tensor
-	}{{"uniform noise 150x150", noise}, {"disc on a ramp 150x150", smooth}, {"uniform noise 131x97", oblong}} {
+	}{{fmt.Sprintf("face chip %dx%d", chip.Shape[1], chip.Shape[0]), chip}, {"uniform noise 150x150", noise},
+		{"disc on a ramp 150x150", smooth}, {"uniform noise 131x97", oblong}} {
 		r := Result{Op: "facerec", Case: img.name + ", descriptor"}
 		pass := count(d)
 		start := time.Now()

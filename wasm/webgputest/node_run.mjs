@@ -3,7 +3,9 @@
 // a browser: the kernel and network checks, and ?bench, on a machine's own
 // GPU. It does what web/gpu/kernels.html does: the query is the page's,
 // the files of the given folders (model manifests and shards, VGG-19's
-// manifest.json and raw files) are globalThis.visageTestFiles. The report
+// manifest.json and raw files, and for ?net= and ?precision=f16 a face.jpg:
+// an LFW photo for the detectors, a face chip for facerec) are
+// globalThis.visageTestFiles. The report
 // is printed on stdout as JSON. $DAWN_FLAGS, space-separated, are passed to
 // the package's create (e.g. enable-dawn-features=allow_unsafe_apis).
 //

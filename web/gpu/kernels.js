@@ -1,10 +1,10 @@
 // Runs webgputest.wasm (wasm/webgputest), which checks the WebGPU kernels
 // or networks against the CPU and publishes globalThis.visageWebGPUReport.
-// With ?net=facerec, ssd, landmarks or tinyface it first fetches that
-// network's model (manifest and shards, from models/) into
-// globalThis.visageTestFiles, and for the last three also face.jpg, a face
-// photo served beside the page. A failure is published in the same place,
-// as {"error": …}.
+// With ?net=facerec, ssd, landmarks or tinyface, or ?precision=f16, it
+// first fetches that network's model (manifest and shards, from models/)
+// into globalThis.visageTestFiles, and face.jpg, a face photo (a face chip
+// for the face recognition checks) served beside the page. A failure is
+// published in the same place, as {"error": …}.
 'use strict';
 function fail(msg) {
   globalThis.visageWebGPUReport = JSON.stringify({ error: msg });
@@ -33,9 +33,8 @@ async function fetchModel(manifest) {
 
 // The model each network check needs, and whether it needs the photo.
 const checks = {
-  '?net=facerec': { manifest: 'face_recognition_model-weights_manifest.json' },
-  '?precision=f16': { manifest: 'face_recognition_model-weights_manifest.json' },
-  '?precision=f16': { manifest: 'face_recognition_model-weights_manifest.json' },
+  '?net=facerec': { manifest: 'face_recognition_model-weights_manifest.json', photo: true },
+  '?precision=f16': { manifest: 'face_recognition_model-weights_manifest.json', photo: true },
   '?net=ssd': { manifest: 'ssd_mobilenetv1_model-weights_manifest.json', photo: true },
   '?net=landmarks': { manifest: 'face_landmark_68_model-weights_manifest.json', photo: true },
   '?net=tinyface': { manifest: 'tiny_face_detector_model-weights_manifest.json', photo: true },

@@ -68,6 +68,7 @@ import (
 	"io"
 	"io/fs"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -108,6 +109,9 @@ type bench struct {
 	preparePeer  func(ctx context.Context) (string, error) // per tab, before timing, with a note for the output (or ""); nil if none
 	oursInputs   []string                                  // files under the shared root ours runs on; nil: the chip
 	size         int                                       // the style-transfer bench's image side, 0 for the others
+	// gallery is how many people visage.mjs's fillGallery enrolls in the
+	// page (random descriptors) before ours is timed, and clears after; 0: none.
+	gallery int
 }
 
 // peerRun is one operation a peer module times, and its name in the output.
@@ -148,6 +152,10 @@ var benches = slices.Concat([]bench{
 	// face) beside the pipeline's one chip; face-api.js has no such setting.
 	{name: "decision", runs: 6, warmup: 2, items: len(photos), native: decisionNative,
 		ours: "identify", oursInputs: photoFiles()},
+	// identify's search alone (a descriptor in) among 100,000 people
+	// enrolled from random descriptors; target < 20 ms in the page.
+	{name: "identify-100k", runs: 15, warmup: 3, items: 1, native: identifyNative,
+		ours: "identifyDescriptor", gallery: identifyPeople},
 }, otherEncoderBenches(), []bench{nstBench(128, 5), nstBench(256, 3)})
 
 // otherEncoders are the encoders Visage.load({encoder}) and the CLI's
@@ -523,6 +531,9 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 	if err != nil {
 		return nil, err
 	}
+	if b.gallery > 0 {
+		defer peer.Call[int](s.ctx, "visage.mjs", "fillGallery", map[string]any{"people": 0})
+	}
 	if b.against != "" {
 		ref, err := benchNamed(b.against)
 		if err != nil {
@@ -638,6 +649,13 @@ func (s *session) ourSides(b bench, note func(string, ...any)) ([]*side, error) 
 	}
 	if args["names"], err = s.setOurInputs(b); err != nil {
 		return nil, err
+	}
+	if b.gallery > 0 {
+		n, err := peer.Call[int](s.ctx, "visage.mjs", "fillGallery", map[string]any{"people": b.gallery})
+		if err != nil {
+			return nil, err
+		}
+		note("%s: %d people enrolled in the page (random descriptors, importGallery), the probe found among them", b.name, n)
 	}
 	return append(sides, &side{where: "wasm", run: func() (float64, error) {
 		return peer.Call[float64](s.ctx, "visage.mjs", "time", args)
@@ -880,6 +898,38 @@ func pipelineNative() (func() error, error) {
 		return nil, err
 	}
 	return wholePhotoNative(p)
+}
+
+// identifyPeople is the gallery size of the identify-100k bench.
+const identifyPeople = 100_000
+
+// identifyNative times face.Gallery's search among identifyPeople people,
+// each a random descriptor (as visage.mjs's fillGallery makes them: uniform
+// in ±0.1), for a probe next to the middle one, who must be found.
+func identifyNative() (func() error, error) {
+	g := face.NewGallery()
+	rng := rand.New(rand.NewPCG(1, 2))
+	var probe []float32
+	for i := range identifyPeople {
+		d := make([]float32, face.DescriptorLen)
+		for j := range d {
+			d[j] = float32(rng.Float64()-0.5) * 0.2
+		}
+		if err := g.Enroll(fmt.Sprintf("p%d", i), d); err != nil {
+			return nil, err
+		}
+		if i == identifyPeople/2 {
+			probe = slices.Clone(d)
+			probe[0] += 0.001
+		}
+	}
+	want := fmt.Sprintf("p%d", identifyPeople/2)
+	return func() error {
+		if name, dist, _ := g.Identify(probe); name != want {
+			return fmt.Errorf("identify among %d people found %q at %v, want %s", identifyPeople, name, dist, want)
+		}
+		return nil
+	}, nil
 }
 
 // decisionNative is pipelineNative in the decision setting: four chips a
