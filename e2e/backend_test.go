@@ -22,8 +22,8 @@ var backendJS string
 
 // backendInfo mirrors visage.d.ts's BackendInfo.
 type backendInfo struct {
-	Backend, Adapter, Reason, Precision string
-	Submissions, ReadBacks              int
+	Backend, Adapter, Reason, Precision, Kernels string
+	Submissions, ReadBacks                       int
 }
 
 // TestBackendWebGPU opens the page in Chromium with a WebGPU adapter
@@ -36,6 +36,7 @@ type backendInfo struct {
 // driver reset loses it) and a pass out of GPU memory — the next encodes
 // succeed on the CPU with the CPU backend's descriptors exactly, decide
 // answers as on the CPU, the backend says why, and the gallery is intact.
+// The CPU runs the relaxed-SIMD kernel build, which Chromium accepts.
 func TestBackendWebGPU(t *testing.T) {
 	paths := []string{chipPaths(t)[0], lfwPhoto(t, lfwEnrollA)}
 	images := make([]string, len(paths))
@@ -86,8 +87,8 @@ func TestBackendWebGPU(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.CPUInfo.Backend != "cpu" || !strings.Contains(out.CPUInfo.Reason, "asked for") {
-		t.Errorf("backend 'cpu' reports %+v, want cpu, asked for", out.CPUInfo)
+	if out.CPUInfo.Backend != "cpu" || !strings.Contains(out.CPUInfo.Reason, "asked for") || out.CPUInfo.Kernels != "simd-relaxed.wasm" {
+		t.Errorf("backend 'cpu' reports %+v, want cpu, asked for, on kernels simd-relaxed.wasm", out.CPUInfo)
 	}
 	if len(out.CPU) != len(paths) {
 		t.Fatalf("the page returned %d CPU descriptors, want %d", len(out.CPU), len(paths))

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"visage/core/face"
+	"visage/core/ops"
 	"visage/core/tensor"
 	"visage/models/facerec"
 	"visage/models/landmarks"
@@ -130,18 +131,20 @@ func (b *backend) fallBack(err error) bool {
 // reason "" on the GPU; submissions and readBacks count the GPU's queue
 // submissions and buffer read-backs since load (0 on the CPU), so that a
 // caller can tell what one pass costs; precision is the GPU's 'f32' or
-// 'f16' (see precision.go), 'f32' on the CPU.
+// 'f16' (see precision.go), 'f32' on the CPU; kernels is the CPU's kernel
+// build (ops.KernelBuild: the SIMD module attached, or "go").
 func (b *backend) info() map[string]any {
 	if b.device() == nil {
 		why := "load has not run"
 		if b != nil {
 			why = b.why
 		}
-		return map[string]any{"backend": backendCPU, "adapter": "", "reason": why, "submissions": 0, "readBacks": 0, "precision": precisionOn(b)}
+		return map[string]any{"backend": backendCPU, "adapter": "", "reason": why, "submissions": 0, "readBacks": 0, "precision": precisionOn(b),
+			"kernels": ops.KernelBuild()}
 	}
 	subs, reads := b.gpu.Stats()
 	return map[string]any{"backend": backendWebGPU, "adapter": b.adapter, "reason": "", "submissions": subs, "readBacks": reads,
-		"precision": precisionOn(b)}
+		"precision": precisionOn(b), "kernels": ops.KernelBuild()}
 }
 
 // onBackend runs a pass with gpu while b has a GPU and onGPU says the

@@ -12,7 +12,7 @@ const SIMD_MODULES = ['simd-relaxed.wasm', 'simd.wasm'];
 
 // attachSIMD instantiates the first of SIMD_MODULES this engine accepts on
 // memory (the Go instance's exports.mem) and publishes its exports as
-// globalThis.visageSIMD. load(file) returns the module's bytes (a
+// globalThis.visageSIMD, and the file's name as globalThis.visageSIMDBuild. load(file) returns the module's bytes (a
 // BufferSource) or a fetch Response, or a promise of either. It resolves to
 // the file used, or to null, with a console warning, when no module can be
 // used (an engine without SIMD, missing files): the Go core then runs its
@@ -30,6 +30,7 @@ async function attachSIMD(memory, load) {
       }
       const { instance } = await WebAssembly.instantiate(bytes, { go: { mem: memory } });
       globalThis.visageSIMD = instance.exports;
+      globalThis.visageSIMDBuild = file;
       return file;
     } catch (err) {
       errors.push(`${file}: ${err.message}`);

@@ -333,6 +333,12 @@ export interface BackendInfo {
    * 'f32'; always 'f32' on the CPU.
    */
   precision: 'f32' | 'f16';
+  /**
+   * The CPU's kernel build: the WebAssembly SIMD module attached
+   * ('simd-relaxed.wasm' with fused multiply-adds, 'simd.wasm' without),
+   * or 'go' (no SIMD: the pure Go kernels).
+   */
+  kernels: 'simd-relaxed.wasm' | 'simd.wasm' | 'go';
 }
 
 /** Options of Visage.stylize; the defaults are the course's. */

@@ -13,30 +13,11 @@ func ReLU(x *tensor.Tensor) *tensor.Tensor {
 }
 
 // relu clamps each element of xs at zero, in place.
-func relu(xs []float32) {
-	if addClampSIMD(xs, nil, 0, float32(math.Inf(1))) {
-		return
-	}
-	for i, v := range xs {
-		if v < 0 { // not max(v, 0): in js/wasm that is a call per element
-			xs[i] = 0
-		}
-	}
-}
+func relu(xs []float32) { addClamp(xs, nil, 0, float32(math.Inf(1))) }
 
 // ReLU6 replaces each element v of x by min(max(v, 0), 6) in place and returns x.
 func ReLU6(x *tensor.Tensor) *tensor.Tensor {
-	if addClampSIMD(x.Data, nil, 0, 6) {
-		return x
-	}
-	for i, v := range x.Data {
-		switch {
-		case v < 0:
-			x.Data[i] = 0
-		case v > 6:
-			x.Data[i] = 6
-		}
-	}
+	addClamp(x.Data, nil, 0, 6)
 	return x
 }
 

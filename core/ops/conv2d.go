@@ -23,11 +23,11 @@ func Conv2D(x, w *tensor.Tensor, bias []float32, strideH, strideW int, pad Paddi
 }
 
 // Filter is a Conv2D filter prepared for a network that applies it many
-// times: in the browser, on first use, its weights are also laid out for the
-// SIMD kernels (packed strips for a strided convolution, Winograd planes for
-// a 3×3 stride-1 one), which saves re-packing them (a copy of the whole
-// filter) on every call. Natively it is just W. A Filter may be used from
-// several goroutines at once.
+// times: on first use, its weights are also laid out for the SIMD kernels
+// (in the browser packed strips for a strided convolution, Winograd planes
+// for a 3×3 stride-1 one; natively the micro-kernel's packed strips), which
+// saves re-packing them (a copy of the whole filter) on every call. A Filter
+// may be used from several goroutines at once.
 type Filter struct {
 	// W is the filter [kh,kw,Cin,Cout]. It must not be modified once the
 	// Filter is made: the prepared copies would no longer match.
@@ -48,8 +48,9 @@ func NewFilter(w *tensor.Tensor) *Filter {
 	return &Filter{W: w, prepared: true}
 }
 
-// simdB returns W packed for gemmSIMD, made on first use, or nil when the
-// filter is not prepared or the SIMD kernels are not available.
+// simdB returns W packed for the SIMD kernels (packSIMD), made on first
+// use, or nil when the filter is not prepared or the browser's SIMD kernels
+// are not available.
 func (f *Filter) simdB() []float32 {
 	if !f.prepared {
 		return nil
@@ -115,7 +116,7 @@ type patchA struct {
 	strideH, strideW, top, left int
 }
 
-func (s patchA) pack(dst []float32, i0, rows, p0, depth int) {
+func (s patchA) pack(dst []float32, mr, i0, rows, p0, depth int) {
 	tap0, ci0 := p0/s.cin, p0%s.cin
 	ky0, kx0 := tap0/s.kw, tap0%s.kw
 	oy, ox := i0/s.ow, i0%s.ow
@@ -123,7 +124,7 @@ func (s patchA) pack(dst []float32, i0, rows, p0, depth int) {
 		strip := dst[st*depth : (st+mr)*depth]
 		for r := range mr {
 			if st+r >= rows {
-				zeroColumn(strip, r, depth)
+				zeroColumn(strip, mr, r, 0, depth)
 				continue
 			}
 			// Walk the filter taps that overlap columns [p0, p0+depth), from
@@ -134,15 +135,10 @@ func (s patchA) pack(dst []float32, i0, rows, p0, depth int) {
 				n := min(s.cin-ci, depth-p)
 				iy := oy*s.strideH - s.top + ky
 				ix := ox*s.strideW - s.left + kx
-				out := strip[p*mr+r:]
 				if iy >= 0 && iy < s.h && ix >= 0 && ix < s.w {
-					for q, v := range s.x[(iy*s.w+ix)*s.cin+ci:][:n] {
-						out[q*mr] = v
-					}
+					setColumn(strip, mr, r, p, s.x[(iy*s.w+ix)*s.cin+ci:][:n])
 				} else {
-					for q := range n {
-						out[q*mr] = 0
-					}
+					zeroColumn(strip, mr, r, p, n)
 				}
 				p += n
 				ci = 0

@@ -44,10 +44,7 @@ func DepthwiseConv2D(x, w *tensor.Tensor, bias []float32, strideH, strideW int, 
 					if mult == 1 {
 						// MobileNet's case: one multiply-add per channel, a long
 						// loop without the division below.
-						xr = xr[:len(acc)]
-						for i, wv := range wr {
-							acc[i] += xr[i] * wv
-						}
+						mulAdd(acc, xr, wr)
 						continue
 					}
 					for i, wv := range wr { // output channel i reads input i/mult

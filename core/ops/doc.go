@@ -10,6 +10,14 @@
 // versions (Conv2D's im2col + blocked GEMM) live beside it and are tested
 // against it.
 //
+// Natively the blocked GEMM's innermost loop, its micro-kernel, is Go
+// assembly where the CPU allows (a 6×16 AVX2+FMA tile on amd64,
+// kernel_amd64.s), and so are depthwise convolution's channel loop (mulAdd)
+// and the add-and-clamp of ReLU, ReLU6 and AddInPlace (addClamp): each is
+// chosen at start-up by CPU feature and sits beside the portable Go loop it
+// is tested against; the noasm build tag, and every other architecture,
+// keeps the portable ones.
+//
 // In the browser (js/wasm) the hot kernels run in WebAssembly SIMD written by
 // hand in simd.wat: an indirect GEMM that reads a convolution's windows in
 // place (Conv2D, MatMul, FullyConnected), Winograd F(2×2, 3×3) for 3×3

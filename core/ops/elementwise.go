@@ -48,12 +48,35 @@ func AddInPlace(dst, src *tensor.Tensor) *tensor.Tensor {
 	if !tensor.SameShape(dst, src) {
 		panic(fmt.Sprintf("ops: Add: shapes %v and %v differ", dst.Shape, src.Shape))
 	}
-	s := src.Data[:len(dst.Data)]
-	if addClampSIMD(dst.Data, s, float32(math.Inf(-1)), float32(math.Inf(1))) {
-		return dst
-	}
-	for i := range dst.Data {
-		dst.Data[i] += s[i]
-	}
+	addClamp(dst.Data, src.Data[:len(dst.Data)], float32(math.Inf(-1)), float32(math.Inf(1)))
 	return dst
+}
+
+// addClamp sets dst[i] to dst[i] + src[i] (src nil: dst[i]) clamped to
+// [lo, hi], a NaN staying NaN: on the SIMD kernels where they run
+// (addClampSIMD: the browser's, AVX2 natively), else addClampGo.
+func addClamp(dst, src []float32, lo, hi float32) {
+	if !addClampSIMD(dst, src, lo, hi) {
+		addClampGo(dst, src, lo, hi)
+	}
+}
+
+// addClampGo is addClamp's plain loop, the reference its SIMD kernels are
+// tested against. It compares rather than calling min and max, which in
+// js/wasm are a call per element.
+func addClampGo(dst, src []float32, lo, hi float32) {
+	if src != nil {
+		src = src[:len(dst)]
+	}
+	for i, v := range dst {
+		if src != nil {
+			v += src[i]
+		}
+		if v < lo {
+			v = lo
+		} else if v > hi {
+			v = hi
+		}
+		dst[i] = v
+	}
 }

@@ -6,11 +6,11 @@ import "sync"
 // kc-deep blocks of nr-wide column strips; each mc×kc block of A is packed
 // into mr-tall row strips; and the micro-kernel multiplies one A strip by one
 // B strip, keeping its mr×nr tile of C in registers for the whole kc loop.
+// The tile's mr×nr is the micro-kernel's (see microKernel); kc and mc are
+// the same for every kernel.
 const (
-	mr = 2   // micro-tile rows (A strip height)
-	nr = 4   // micro-tile columns (B strip width)
-	kc = 256 // depth of one packed block: an A strip (2 KB) and a B strip (4 KB) stay in L1
-	mc = 64  // rows of A per block: the packed block (64 KB) stays in L2
+	kc = 256 // depth of one packed block: an A strip and a B strip stay in L1
+	mc = 64  // rows of A per block (rounded up to whole strips): the packed block stays in L2
 )
 
 // aSource fills packed A blocks. pack writes rows [i0, i0+rows) and columns
@@ -19,7 +19,7 @@ const (
 // is zero-filled past rows. Conv2D's source (patchA) builds rows of the
 // im2col matrix on the fly, so the whole patch matrix never exists.
 type aSource interface {
-	pack(dst []float32, i0, rows, p0, depth int)
+	pack(dst []float32, mr, i0, rows, p0, depth int)
 }
 
 // denseA is a row-major matrix with row stride ld.
@@ -28,33 +28,47 @@ type denseA struct {
 	ld int
 }
 
-func (d denseA) pack(dst []float32, i0, rows, p0, depth int) {
+func (d denseA) pack(dst []float32, mr, i0, rows, p0, depth int) {
 	for s := 0; s < rows; s += mr {
 		strip := dst[s*depth : (s+mr)*depth]
 		for r := range mr {
 			if s+r >= rows {
-				zeroColumn(strip, r, depth)
+				zeroColumn(strip, mr, r, 0, depth)
 				continue
 			}
 			i := i0 + s + r
-			for p, v := range d.a[i*d.ld+p0 : i*d.ld+p0+depth] {
-				strip[p*mr+r] = v
-			}
+			setColumn(strip, mr, r, 0, d.a[i*d.ld+p0:i*d.ld+p0+depth])
 		}
 	}
 }
 
-// zeroColumn clears row r of a packed A strip of the given depth.
-func zeroColumn(strip []float32, r, depth int) {
-	for p := range depth {
-		strip[p*mr+r] = 0
+// setColumn sets row r of a packed A strip of mr rows to src from depth p
+// on: strip[(p+q)*mr+r] = src[q]. It steps through the strip by adding mr,
+// which measured faster than a multiply and a bounds check per value.
+func setColumn(strip []float32, mr, r, p int, src []float32) {
+	if len(src) == 0 {
+		return
+	}
+	out := strip[p*mr+r : (p+len(src)-1)*mr+r+1]
+	j := 0
+	for _, v := range src {
+		out[j] = v
+		j += mr
+	}
+}
+
+// zeroColumn clears row r of a packed A strip of mr rows at depths
+// [p, p+n).
+func zeroColumn(strip []float32, mr, r, p, n int) {
+	for j := p*mr + r; j < (p+n)*mr; j += mr {
+		strip[j] = 0
 	}
 }
 
 // gemm computes C += A·B for a row-major m×k A (row stride lda), k×n B (ldb)
 // and m×n C (ldc).
 func gemm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
-	if m < mr {
+	if m < kernel.mr {
 		// A single row (a fully connected layer on one input): packing B
 		// would cost as much as the product, so stream B through once.
 		for i := range m {
@@ -73,12 +87,13 @@ func gemm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, 
 // packedB holds all of a k×n B: for each depth block starting at p0 and each
 // nr-wide strip j, the block's depth×nr values row by row, zero-padded past n.
 type packedB struct {
-	data []float32
-	np   int // n rounded up to a multiple of nr
+	data   []float32
+	nr, np int // strip width; n rounded up to a multiple of nr
 }
 
-// packB packs b (k×n, row stride ldb) into dst, which needs k*roundUp(n, nr) values.
-func packB(dst []float32, k, n int, b []float32, ldb int) packedB {
+// packB packs b (k×n, row stride ldb) into dst in strips nr wide; dst needs
+// k*roundUp(n, nr) values.
+func packB(dst []float32, nr, k, n int, b []float32, ldb int) packedB {
 	np := roundUp(n, nr)
 	for p0 := 0; p0 < k; p0 += kc {
 		depth := min(kc, k-p0)
@@ -94,14 +109,14 @@ func packB(dst []float32, k, n int, b []float32, ldb int) packedB {
 			}
 		}
 	}
-	return packedB{data: dst, np: np}
+	return packedB{data: dst, nr: nr, np: np}
 }
 
 // strip returns B's packed strip of nr columns starting at column j within
 // the depth block starting at p0.
 func (pb packedB) strip(p0, depth, j int) []float32 {
 	base := p0*pb.np + j*depth
-	return pb.data[base : base+depth*nr]
+	return pb.data[base : base+depth*pb.nr]
 }
 
 // roundUp returns n rounded up to a multiple of q.
@@ -130,8 +145,8 @@ type epilogue struct {
 
 // gemmPacked computes C += A·B, or what ep says, with A supplied by src. In
 // the browser it runs on the WebAssembly SIMD kernels when the host provides
-// them (gemmSIMD), with B already in their layout when simdB is not nil
-// (see packSIMD).
+// them (gemmSIMD), and natively on kernel (gemmBlocks); either way B is
+// already in the running kernel's layout when simdB is not nil (packSIMD).
 // Otherwise B is packed once; blocks of A's rows are shared out among
 // goroutines (see workerCount), each packing its own A block and writing its
 // own rows of C. With several goroutines the blocks shrink below mc so that
@@ -151,7 +166,7 @@ func gemmPacked(m, n, k int, src aSource, b []float32, ldb int, simdB, c []float
 		}
 	}
 	if k > 0 {
-		gemmBlocks(m, n, k, src, b, ldb, c, ldc)
+		gemmBlocks(kernel, m, n, k, src, b, ldb, simdB, c, ldc)
 	}
 	if ep.relu {
 		for i := range m {
@@ -160,42 +175,78 @@ func gemmPacked(m, n, k int, src aSource, b []float32, ldb int, simdB, c []float
 	}
 }
 
-// gemmBlocks is gemmPacked's pure Go path: C += A·B.
-func gemmBlocks(m, n, k int, src aSource, b []float32, ldb int, c []float32, ldc int) {
-	bbuf := getScratch(k * roundUp(n, nr))
-	defer scratch.Put(bbuf)
-	pb := packB(*bbuf, k, n, b, ldb)
+// gemmBlocks is gemmPacked's native path: C += A·B on micro-kernel kern,
+// with B packed for it per call, or once beforehand when packed is not nil
+// (packB's data for kern.nr).
+func gemmBlocks(kern microKernel, m, n, k int, src aSource, b []float32, ldb int, packed, c []float32, ldc int) {
+	mr, nr := kern.mr, kern.nr
+	pb := packedB{data: packed, nr: nr, np: roundUp(n, nr)}
+	if packed == nil {
+		bbuf := getScratch(k * roundUp(n, nr))
+		defer scratch.Put(bbuf)
+		pb = packB(*bbuf, nr, k, n, b, ldb)
+	}
 
 	workers := workerCount(m*n*k, (m+mr-1)/mr)
 	blockRows := roundUp(min(mc, (m+workers-1)/workers), mr)
 	forEachPart((m+blockRows-1)/blockRows, workers, func(blk int) {
-		abuf := getScratch(blockRows * min(k, kc))
+		abuf := getScratch(blockRows*min(k, kc) + mr*nr)
 		defer scratch.Put(abuf)
+		tile := (*abuf)[:mr*nr] // an edge's partial block of C
 		i0 := blk * blockRows
 		rows := min(blockRows, m-i0)
 		for p0 := 0; p0 < k; p0 += kc {
 			depth := min(kc, k-p0)
-			ap := (*abuf)[:roundUp(rows, mr)*depth]
-			src.pack(ap, i0, rows, p0, depth)
+			ap := (*abuf)[mr*nr:][:roundUp(rows, mr)*depth]
+			src.pack(ap, mr, i0, rows, p0, depth)
 			for j := 0; j < n; j += nr {
 				bs := pb.strip(p0, depth, j)
 				for s := 0; s < rows; s += mr {
-					var tile [mr * nr]float32
-					kernel(depth, ap[s*depth:(s+mr)*depth], bs, &tile)
-					addTile(c, ldc, i0+s, j, min(mr, rows-s), min(nr, n-j), &tile)
+					as := ap[s*depth : (s+mr)*depth]
+					if tr, tc := min(mr, rows-s), min(nr, n-j); tr < mr || tc < nr {
+						clear(tile)
+						kern.run(depth, as, bs, tile, nr)
+						addTile(c, ldc, i0+s, j, tr, tc, nr, tile)
+					} else {
+						kern.run(depth, as, bs, c[(i0+s)*ldc+j:], ldc)
+					}
 				}
 			}
 		}
 	})
 }
 
-// kernel is the micro-kernel: tile = a·b for one packed A strip (depth×mr)
-// and one packed B strip (depth×nr). Its 8 sums and 6 operands fit the 15
-// float registers Go allocates on amd64; a 4×4 tile spills and measured
-// 1.5-2x slower, 4×2 about the same as 2×4 (see BenchmarkGemm). The depth
-// loop is unrolled four times, which measured 1.3-1.6x faster than one step
-// per iteration; the second loop finishes depth%4.
-func kernel(depth int, a, b []float32, tile *[mr * nr]float32) {
+// microKernel is gemmBlocks' innermost loop and its tile: run adds a·b to
+// the mr×nr block of C at c (row r at c[r*ldc:], ldc ≥ nr) for one packed A
+// strip (depth×mr: element (r, p) at a[p*mr+r]) and one packed B strip
+// (depth×nr: element (p, j) at b[p*nr+j]). a and b hold at least depth*mr
+// and depth*nr values; depth may be 0 (C is then unchanged).
+type microKernel struct {
+	name   string // for tests and benchmarks: "go", "avx2"
+	mr, nr int
+	run    func(depth int, a, b, c []float32, ldc int)
+	// peak runs its multiply-add instruction rounds times peakFLOPs/2 times
+	// on registers alone, at the most the CPU can issue (FMAPeak); nil for
+	// the portable kernel.
+	peak      func(rounds int)
+	peakFLOPs int
+}
+
+// kernel is the micro-kernel gemm runs natively: the fastest of kernels
+// (kernel_amd64.go, kernel_other.go), chosen once by CPU features.
+var kernel = kernels[len(kernels)-1]
+
+// goKernel is the portable micro-kernel, the reference the assembly ones are
+// tested against (kernel_test.go) and the fallback where they do not run.
+var goKernel = microKernel{name: "go", mr: 2, nr: 4, run: kernelGo}
+
+// kernelGo is goKernel's run for a 2×4 tile. Its 8 sums and 6 operands fit
+// the 15 float registers Go allocates on amd64; a 4×4 tile spills and
+// measured 1.5-2x slower, 4×2 about the same as 2×4 (see BenchmarkGemm).
+// The depth loop is unrolled four times, which measured 1.3-1.6x faster than
+// one step per iteration; the second loop finishes depth%4.
+func kernelGo(depth int, a, b, c []float32, ldc int) {
+	const mr, nr = 2, 4
 	var c00, c01, c02, c03 float32
 	var c10, c11, c12, c13 float32
 	var a0, a1, b0, b1, b2, b3 float32
@@ -256,11 +307,13 @@ func kernel(depth int, a, b []float32, tile *[mr * nr]float32) {
 		c13 += a1 * b3
 		a, b = a[mr:], b[nr:]
 	}
-	*tile = [mr * nr]float32{c00, c01, c02, c03, c10, c11, c12, c13}
+	r0, r1 := c[:nr], c[ldc:ldc+nr]
+	r0[0], r0[1], r0[2], r0[3] = r0[0]+c00, r0[1]+c01, r0[2]+c02, r0[3]+c03
+	r1[0], r1[1], r1[2], r1[3] = r1[0]+c10, r1[1]+c11, r1[2]+c12, r1[3]+c13
 }
 
-// addTile adds the top-left rows×cols of tile to C at (i, j).
-func addTile(c []float32, ldc, i, j, rows, cols int, tile *[mr * nr]float32) {
+// addTile adds the top-left rows×cols of tile (nr values a row) to C at (i, j).
+func addTile(c []float32, ldc, i, j, rows, cols, nr int, tile []float32) {
 	for r := range rows {
 		dst := c[(i+r)*ldc+j : (i+r)*ldc+j+cols]
 		for q := range dst {

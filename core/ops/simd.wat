@@ -13,6 +13,7 @@
 ;;   scaleBias  ScaleBias on long tensors, channels in fours
 ;;   wgInput, wgOutput  the transforms of Winograd F(2×2, 3×3), whose products
 ;;            run on igemm (Filter.Conv2D for 3×3 stride-1 filters)
+;;   fmaPeak  no kernel's twin: the multiply-add ceiling the bench measures
 ;;
 ;; Every address is a byte offset into memory; every count is in float32
 ;; values unless it says bytes.
@@ -615,4 +616,30 @@
                  (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
       (local.set $m (i32.add (local.get $m) (local.get $db)))
       (local.set $out (i32.add (local.get $out) (i32.const 4)))
-      (br_if $rowsL (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))))
+      (br_if $rowsL (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
+
+  ;; fmaPeak runs rounds × 10 independent multiply-adds of four lanes on
+  ;; registers alone (ten chains: more than a fused multiply-add's latency ×
+  ;; ports on current x86 cores) and returns a lane of their sum, so that no
+  ;; engine drops the work. Timed by e2e/peer/peak.mjs: this engine's SIMD
+  ;; ceiling, 80 floating-point operations a round. Requires rounds ≥ 1.
+  (func (export "fmaPeak") (param $rounds i32) (result f32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128) (local $a8 v128) (local $a9 v128) (local $x v128) (local $y v128)
+    (local.set $x (v128.const f32x4 0.5 0.5 0.5 0.5))
+    (local.set $y (v128.const f32x4 1 1 1 1))
+    (loop $round
+      (local.set $a0 (f32x4.relaxed_madd (local.get $a0) (local.get $x) (local.get $y)))
+      (local.set $a1 (f32x4.relaxed_madd (local.get $a1) (local.get $x) (local.get $y)))
+      (local.set $a2 (f32x4.relaxed_madd (local.get $a2) (local.get $x) (local.get $y)))
+      (local.set $a3 (f32x4.relaxed_madd (local.get $a3) (local.get $x) (local.get $y)))
+      (local.set $a4 (f32x4.relaxed_madd (local.get $a4) (local.get $x) (local.get $y)))
+      (local.set $a5 (f32x4.relaxed_madd (local.get $a5) (local.get $x) (local.get $y)))
+      (local.set $a6 (f32x4.relaxed_madd (local.get $a6) (local.get $x) (local.get $y)))
+      (local.set $a7 (f32x4.relaxed_madd (local.get $a7) (local.get $x) (local.get $y)))
+      (local.set $a8 (f32x4.relaxed_madd (local.get $a8) (local.get $x) (local.get $y)))
+      (local.set $a9 (f32x4.relaxed_madd (local.get $a9) (local.get $x) (local.get $y)))
+      (br_if $round (local.tee $rounds (i32.sub (local.get $rounds) (i32.const 1)))))
+    (f32x4.extract_lane 0 (f32x4.add (f32x4.add (f32x4.add (local.get $a0) (local.get $a1))
+      (f32x4.add (local.get $a2) (local.get $a3))) (f32x4.add (f32x4.add (f32x4.add (local.get $a4) (local.get $a5))
+      (f32x4.add (local.get $a6) (local.get $a7))) (f32x4.add (local.get $a8) (local.get $a9))))))
+)

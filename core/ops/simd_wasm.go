@@ -18,6 +18,15 @@ import (
 // each call keeps its slices alive until the kernel returns.
 var simd = bindSIMD(js.Global().Get("visageSIMD"))
 
+// kernelBuild is KernelBuild in the browser: the module web/simd.js
+// attached (globalThis.visageSIMDBuild), or "go" without one.
+func kernelBuild() string {
+	if build := js.Global().Get("visageSIMDBuild"); simd != nil && build.Type() == js.TypeString {
+		return build.String()
+	}
+	return goKernel.name
+}
+
 // simdKernels are the functions simd.wat exports.
 type simdKernels struct {
 	igemm, packb, dwconv, wgInput, wgOutput, addClamp, scaleBias, sqDist js.Value

@@ -21,6 +21,22 @@ func TestSIMDAttached(t *testing.T) {
 	}
 }
 
+// TestKernelBuild checks that KernelBuild names the module web/simd.js
+// attached: the relaxed build when go_js_wasm_simd_exec was asked for it
+// (VISAGE_SIMD_RELAXED=1), the plain one otherwise, and "go" without SIMD.
+func TestKernelBuild(t *testing.T) {
+	want := "go"
+	if simd != nil {
+		want = "simd.wasm"
+		if os.Getenv("VISAGE_SIMD_RELAXED") == "1" {
+			want = "simd-relaxed.wasm"
+		}
+	}
+	if got := KernelBuild(); got != want {
+		t.Errorf("KernelBuild() = %q, want %q", got, want)
+	}
+}
+
 // TestWinogradPrepared checks that NewFilter prepares Winograd planes exactly
 // for 3×3 filters with channels in fours when the SIMD kernels are in use, so
 // that TestConv2DMatchesConv's prepared-filter cases test conv2DWinograd.

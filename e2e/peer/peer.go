@@ -32,7 +32,7 @@ import (
 
 // pages are the in-page scripts, served under /peer/.
 //
-//go:embed page.html faceapi.mjs nst.mjs visage.mjs
+//go:embed page.html faceapi.mjs nst.mjs visage.mjs peak.mjs
 var pages embed.FS
 
 // peerFiles maps URL paths under /peer/ to files under the repository root:

@@ -3,8 +3,10 @@
 // the peers in the same browser session: face-api.js and a TensorFlow.js
 // style-transfer step, each on tfjs's wasm backend (SIMD, threads) and its
 // webgl backend (SwiftShader here). It prints the median milliseconds per
-// run, the effective GFLOP/s where the work is known, and the ratio Visage
-// time / peer time.
+// run, the effective GFLOP/s where the work is known and its fraction of
+// this machine's measured multiply-add peak there (ceiling.go), the threads
+// each side used, the kernel build Visage ran, and the ratio Visage time /
+// peer time.
 //
 //	VISAGE_SITE=build/site go run ./e2e/cmd/bench [--json] [--runs N] [--warmup N]
 //	    [--only encode,detect,landmarks,pipeline,decision,encode-faceres,pipeline-faceres,nst] [--backends wasm,webgl] [--webgpu encode,pipeline,nst128] [--max-run 20s]
@@ -29,9 +31,13 @@
 // --json it prints one JSON object per line:
 //
 //	{"bench":"encode","where":"native"|"wasm","ms":median,"runs":n,
-//	 "peer":"face-api.js/tfjs-wasm","peer_ms":median,"peer_runs":n,"ratio":ms/peer_ms}
+//	 "gflops":g,"peak_fraction":g/peak,"threads":t,"kernels":"avx2",
+//	 "peer":"face-api.js/tfjs-wasm","peer_ms":median,"peer_runs":n,"peer_threads":t,"ratio":ms/peer_ms}
 //
-// (the peer fields when a peer was timed; one line per peer). The benches
+// (the peer fields when a peer was timed, one line per peer; gflops and
+// peak_fraction where the bench's FLOPs are counted). First come the
+// "fma-peak" lines: the ceiling's GFLOP/s natively and in the page, on one
+// thread and on all, with the kernel build they ran. The benches
 // named by --webgpu (encode, pipeline and nst128 by default) also get a
 // "webgpu" line: visage.js on its WebGPU backend in a browser with an
 // adapter (SwiftShader here), its peer the CPU backend in the same page,
@@ -65,6 +71,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -75,6 +82,7 @@ import (
 	"visage/core/art"
 	"visage/core/face"
 	"visage/core/imageio"
+	"visage/core/ops"
 	"visage/core/tensor"
 	"visage/e2e"
 	"visage/e2e/peer"
@@ -240,16 +248,21 @@ func nstBench(size, runs int) bench {
 // result is one line of output.
 type result struct {
 	Bench  string  `json:"bench"`
-	Where  string  `json:"where"` // "native" or "wasm"
-	MS     float64 `json:"ms"`    // median milliseconds per input
-	Runs   int     `json:"runs"`
-	Peer   string  `json:"peer,omitempty"`    // e.g. "face-api.js/tfjs-wasm"
-	PeerMS float64 `json:"peer_ms,omitempty"` // its median, runs alternated with ours
+	Where  string  `json:"where"`          // "native", "wasm" or "webgpu"
+	MS     float64 `json:"ms,omitempty"`   // median milliseconds per input; none on fma-peak lines
+	Runs   int     `json:"runs,omitempty"` // none on fma-peak lines
+	GFLOPS float64 `json:"gflops,omitempty"`
+	// PeakFraction is GFLOPS over the ceiling where, at Threads.
+	PeakFraction float64 `json:"peak_fraction,omitempty"`
+	Threads      int     `json:"threads,omitempty"` // Visage's threads (goroutines natively, 1 in the page)
+	Kernels      string  `json:"kernels,omitempty"` // Visage's kernel build: "avx2", "go", "simd-relaxed.wasm", …
+	Peer         string  `json:"peer,omitempty"`    // e.g. "face-api.js/tfjs-wasm"
+	PeerMS       float64 `json:"peer_ms,omitempty"` // its median, runs alternated with ours
 	// PeerRuns is the peer's number of timed runs: Runs, or fewer when a
 	// run took longer than --max-run.
-	PeerRuns int     `json:"peer_runs,omitempty"`
-	Ratio    float64 `json:"ratio,omitempty"` // MS / PeerMS
-	flops    float64
+	PeerRuns    int     `json:"peer_runs,omitempty"`
+	PeerThreads int     `json:"peer_threads,omitempty"` // tfjs getThreadsCount on its wasm backend
+	Ratio       float64 `json:"ratio,omitempty"`        // MS / PeerMS
 }
 
 func main() {
@@ -280,9 +293,12 @@ func main() {
 	var notes []string
 	note := func(format string, a ...any) { notes = append(notes, fmt.Sprintf(format, a...)) }
 	if !*asJSON {
-		fmt.Printf("%-22s %-7s %10s %8s %5s  %-24s %10s %5s %7s\n", "bench", "where", "median ms", "GFLOP/s", "runs", "peer", "peer ms", "runs", "ratio")
+		fmt.Printf("%-22s %-7s %10s %8s %6s %3s %-17s %5s  %-24s %10s %5s %3s %7s\n",
+			"bench", "where", "median ms", "GFLOP/s", "%peak", "thr", "kernels", "runs", "peer", "peer ms", "runs", "thr", "ratio")
 	}
-	err = runAll(selected, splitList(*backends), float64(*maxRun)/float64(time.Millisecond), note,
+	var peak ceiling
+	peak.measureNative()
+	err = runAll(selected, splitList(*backends), float64(*maxRun)/float64(time.Millisecond), &peak, note,
 		func(r result) { report(r, *asJSON) })
 	if err == nil {
 		err = benchWebGPU(selected, splitList(*webgpu), float64(*maxRun)/float64(time.Millisecond), note,
@@ -350,6 +366,7 @@ type side struct {
 	peer      string // the peer's or the reference's name, "" for ours
 	onlyWhere bool   // a reference (the against bench's side): compared only with our side of its where; a peer with each
 	capped    bool   // a run longer than --max-run is not repeated
+	threads   int    // a tfjs peer's getThreadsCount, 0 if not known
 	run       func() (float64, error)
 	ms        []float64
 }
@@ -363,12 +380,15 @@ type side struct {
 // One session per backend, rather than a tab per backend in one browser,
 // because same-origin tabs share a renderer's main thread: SwiftShader's
 // webgl work in one tab slowed the wasm peer in the other.
-func runAll(selected []bench, backends []string, maxRun float64, note func(string, ...any), emit func(result)) error {
+//
+// The first session measures the page's ceiling and emits peak's lines
+// before any bench's.
+func runAll(selected []bench, backends []string, maxRun float64, peak *ceiling, note func(string, ...any), emit func(result)) error {
 	if len(backends) == 0 {
 		backends = []string{""}
 	}
 	for _, backend := range backends {
-		if err := runSession(selected, backend, maxRun, note, emit); err != nil {
+		if err := runSession(selected, backend, maxRun, peak, note, emit); err != nil {
 			return err
 		}
 	}
@@ -376,8 +396,9 @@ func runAll(selected []bench, backends []string, maxRun float64, note func(strin
 }
 
 // runSession times the selected benches in one browser session with the
-// peer on backend ("" for none).
-func runSession(selected []bench, backend string, maxRun float64, note func(string, ...any), emit func(result)) error {
+// peer on backend ("" for none), measuring the page's ceiling first unless
+// peak has it.
+func runSession(selected []bench, backend string, maxRun float64, peak *ceiling, note func(string, ...any), emit func(result)) error {
 	s, err := openSession(backend, note)
 	if err != nil {
 		return err
@@ -385,6 +406,19 @@ func runSession(selected []bench, backend string, maxRun float64, note func(stri
 	defer s.close()
 	if s.methods, err = peer.Call[[]string](s.ctx, "visage.mjs", "start", nil); err != nil {
 		return err
+	}
+	info, err := peer.Call[struct{ Kernels string }](s.ctx, "visage.mjs", "info", nil)
+	if err != nil {
+		return err
+	}
+	s.kernels, s.peak = info.Kernels, peak
+	if peak.page == 0 {
+		if err := peak.measurePage(s.ctx, s.cores); err != nil {
+			return fmt.Errorf("the page's FMA peak: %w", err)
+		}
+		for _, r := range peak.lines() {
+			emit(r)
+		}
 	}
 	for _, b := range selected {
 		rs, err := s.time(b, maxRun, note)
@@ -402,11 +436,15 @@ func runSession(selected []bench, backend string, maxRun float64, note func(stri
 // "", face-api.js's TensorFlow.js on backend set up in it; its callers start
 // the visage.js instances they time.
 type session struct {
-	ctx      context.Context
-	backend  string   // "" when the peer could not start or none was asked for
-	methods  []string // visage.js's methods (runSession's instance)
-	encoders []string // the encoders of the other instances started (startEncoder)
-	stop     func()
+	ctx         context.Context
+	backend     string   // "" when the peer could not start or none was asked for
+	methods     []string // visage.js's methods (runSession's instance)
+	encoders    []string // the encoders of the other instances started (startEncoder)
+	kernels     string   // runSession's instance's backend().kernels
+	cores       int      // navigator.hardwareConcurrency
+	peerThreads int      // tfjs's getThreadsCount on the wasm backend, else 0
+	peak        *ceiling
+	stop        func()
 }
 
 // openSession serves the site and the peers, starts Chromium, opens the peer
@@ -446,23 +484,25 @@ func openSession(backend string, note func(string, ...any), flags ...chromedp.Ex
 		s.close()
 		return nil, err
 	}
-	if backend == "" {
-		return s, nil
-	}
-	cores, err := chromedp.Run(ctx, chromedp.Evaluate[int]("navigator.hardwareConcurrency"))
-	if err != nil {
+	if s.cores, err = chromedp.Run(ctx, chromedp.Evaluate[int]("navigator.hardwareConcurrency")); err != nil {
 		s.close()
 		return nil, err
 	}
+	if backend == "" {
+		return s, nil
+	}
 	// Threads on: as many as the browser reports cores (tfjs's own default
 	// would be half of them).
-	info, err := peer.Call[map[string]any](ctx, "faceapi.mjs", "setup", map[string]any{"backend": backend, "threads": cores})
+	info, err := peer.Call[map[string]any](ctx, "faceapi.mjs", "setup", map[string]any{"backend": backend, "threads": s.cores})
 	if err != nil {
 		note("tfjs %s backend unavailable, its peer lines are skipped: %v", backend, err)
 		return s, nil
 	}
 	note("peer %s: %s", backend, describeInfo(info))
 	s.backend = backend
+	if threads, ok := info["threads"].(float64); ok {
+		s.peerThreads = int(threads)
+	}
 	return s, nil
 }
 
@@ -519,7 +559,7 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 			for _, pr := range b.peers {
 				args := map[string]any{"op": pr.op}
 				// The wasm backend is the targets' reference and always runs in full.
-				sides = append(sides, &side{peer: pr.name + "/tfjs-" + s.backend, capped: s.backend != "wasm", run: func() (float64, error) {
+				sides = append(sides, &side{peer: pr.name + "/tfjs-" + s.backend, capped: s.backend != "wasm", threads: s.peerThreads, run: func() (float64, error) {
 					return peer.Call[float64](s.ctx, b.peerModule, "time", args)
 				}})
 			}
@@ -554,14 +594,22 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 		if ours.peer != "" || ours.ms == nil {
 			continue
 		}
-		base := result{Bench: b.name, Where: ours.where, MS: roundMS(median(ours.ms)), Runs: b.runs, flops: b.flops}
+		base := result{Bench: b.name, Where: ours.where, MS: roundMS(median(ours.ms)), Runs: b.runs,
+			Threads: 1, Kernels: s.kernels}
+		if ours.where == "native" {
+			base.Threads, base.Kernels = runtime.GOMAXPROCS(0), ops.KernelBuild()
+		}
+		base.GFLOPS = rate(b.flops, base.MS)
+		if peak := s.peak.of(ours.where); peak > 0 && base.GFLOPS > 0 {
+			base.PeakFraction = math.Round(base.GFLOPS/peak*1000) / 1000
+		}
 		n := len(out)
 		for _, p := range sides {
 			if p.peer == "" || p.ms == nil || (p.onlyWhere && p.where != ours.where) {
 				continue
 			}
 			r := base
-			r.Peer, r.PeerMS, r.PeerRuns = p.peer, roundMS(median(p.ms)), len(p.ms)
+			r.Peer, r.PeerMS, r.PeerRuns, r.PeerThreads = p.peer, roundMS(median(p.ms)), len(p.ms), p.threads
 			r.Ratio = math.Round(r.MS/r.PeerMS*1000) / 1000
 			out = append(out, r)
 		}
@@ -681,16 +729,27 @@ func report(r result, asJSON bool) {
 		fmt.Println(string(line))
 		return
 	}
-	gflops := "–"
-	if r.flops > 0 {
-		gflops = fmt.Sprintf("%.2f", r.flops/(r.MS*1e6))
+	cell := func(ok bool, format string, v any) string {
+		if !ok {
+			return "–"
+		}
+		return fmt.Sprintf(format, v)
 	}
-	peerName, peerMS, peerRuns, ratio := "–", "–", "–", "–"
-	if r.Peer != "" {
-		peerName, peerMS, ratio = r.Peer, fmt.Sprintf("%.2f", r.PeerMS), fmt.Sprintf("%.2f", r.Ratio)
-		peerRuns = fmt.Sprint(r.PeerRuns)
+	peerName := cell(r.Peer != "", "%s", r.Peer)
+	fmt.Printf("%-22s %-7s %10s %8s %6s %3s %-17s %5s  %-24s %10s %5s %3s %7s\n", r.Bench, r.Where,
+		cell(r.MS > 0, "%.2f", r.MS), cell(r.GFLOPS > 0, "%.2f", r.GFLOPS), cell(r.PeakFraction > 0, "%.1f", 100*r.PeakFraction),
+		cell(r.Threads > 0, "%d", r.Threads), cell(r.Kernels != "", "%s", r.Kernels), cell(r.Runs > 0, "%d", r.Runs),
+		peerName, cell(r.Peer != "", "%.2f", r.PeerMS), cell(r.Peer != "", "%d", r.PeerRuns),
+		cell(r.PeerThreads > 0, "%d", r.PeerThreads), cell(r.Peer != "", "%.2f", r.Ratio))
+}
+
+// rate is flops done in ms milliseconds as GFLOP/s to two decimals, 0 when
+// flops is not known.
+func rate(flops, ms float64) float64 {
+	if flops == 0 || ms == 0 {
+		return 0
 	}
-	fmt.Printf("%-22s %-7s %10.2f %8s %5d  %-24s %10s %5s %7s\n", r.Bench, r.Where, r.MS, gflops, r.Runs, peerName, peerMS, peerRuns, ratio)
+	return round2(flops / (ms * 1e6))
 }
 
 // median returns the median of xs (which it sorts).

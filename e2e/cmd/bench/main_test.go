@@ -38,6 +38,22 @@ func TestMedian(t *testing.T) {
 	}
 }
 
+// TestCeilingOf checks which peak each side's GFLOP/s are a fraction of:
+// natively the larger of one and all goroutines, in the page one worker's
+// (Visage's Go runs on one thread), and none for the GPU.
+func TestCeilingOf(t *testing.T) {
+	c := ceiling{native: 50, nativeOne: 80, page: 20, pageAll: 38}
+	for where, want := range map[string]float64{"native": 80, "wasm": 20, "webgpu": 0} {
+		if got := c.of(where); got != want {
+			t.Errorf("of(%q) = %v, want %v", where, got, want)
+		}
+	}
+	c.native = 150
+	if got := c.of("native"); got != 150 {
+		t.Errorf("of(native) = %v with all cores at 150, want 150", got)
+	}
+}
+
 // TestSelectBenches: a bench's whole name selects it alone, another prefix
 // every bench it starts, each once; a name matching nothing is an error
 // listing the benches.

@@ -110,9 +110,10 @@ func (s *session) timeWebGPU(b bench, adapter string, maxRun float64, note func(
 			}
 		}
 	}
-	r := result{Bench: b.name, Where: "webgpu", MS: roundMS(median(ms["webgpu"])), Runs: len(ms["webgpu"]), flops: b.flops,
+	r := result{Bench: b.name, Where: "webgpu", MS: roundMS(median(ms["webgpu"])), Runs: len(ms["webgpu"]),
 		Peer: "visage/wasm-cpu", PeerMS: roundMS(median(ms["cpu"])), PeerRuns: len(ms["cpu"])}
 	r.Ratio = math.Round(r.MS/r.PeerMS*1000) / 1000
+	r.GFLOPS = rate(b.flops, r.MS)
 	emit(r)
 	pass := map[string]string{"encode": "descriptor", "detect": "photo's detect", "stylize": "step"}[b.ours]
 	note("%s webgpu on %q, per %s: GPU submissions %.3g, read-backs %.3g (%d and %d over %d passes; 0 means it ran on the CPU)",
