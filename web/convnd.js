@@ -38,6 +38,14 @@ export function convCard(visage) {
     shapes1: byId('conv1d-shapes'),
     motion: byId('motion-image'),
     shapes3: byId('conv3d-shapes'),
+    note: byId('conv-note'),
+  };
+  // say sets the card's live message, only when it changes (a screen reader
+  // reads every change).
+  const say = (text) => {
+    if (el.note.textContent !== text) {
+      el.note.textContent = text;
+    }
   };
   const sampler = new OffscreenCanvas(1, 1);
   const ctx = sampler.getContext('2d', { willReadFrequently: true });
@@ -84,6 +92,7 @@ export function convCard(visage) {
 
   function start(video) {
     const mine = ++run;
+    say('Collecting frames from the camera…');
     const next = () => {
       if (mine !== run) {
         return;
@@ -101,6 +110,7 @@ export function convCard(visage) {
   }
 
   function stop() {
+    say('Start the camera to see the brightness and the motion filtered.');
     run++;
     signal = [];
     frames = [];
@@ -123,6 +133,7 @@ export function convCard(visage) {
     el.card.dataset.samples = String(signal.length);
     el.card.dataset.frames = String(c3.shape[0] + 2);
     el.card.dataset.energy = String(mean);
+    say('Filtering the camera’s frames as they come.');
   }
 
   return { start, stop, update, faces: (list) => { box = list.length > 0 ? list[0].box : null; } };
