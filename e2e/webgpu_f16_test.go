@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"visage/internal/tight"
+	"visage/core/tight"
 	"visage/models/assets"
 	"visage/models/assets/assettest"
 )

@@ -11,7 +11,7 @@ import (
 
 	"visage/core/imageio"
 	"visage/core/tensor"
-	"visage/internal/tight"
+	"visage/core/tight"
 	"visage/models/assets/assettest"
 	"visage/models/facerec"
 	"visage/models/tinyface"

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"visage/core/lfw"
-	"visage/internal/tight"
+	"visage/core/tight"
 )
 
 // clusters returns people×each 128-d descriptors: identity lives in the

@@ -10,7 +10,7 @@ import (
 
 	"visage/core/imageio"
 	"visage/core/tensor"
-	"visage/internal/tight"
+	"visage/core/tight"
 	"visage/models/assets"
 	"visage/models/assets/assettest"
 	"visage/models/facerec/facerectest"
