@@ -86,20 +86,13 @@ func runIdentifyEval(args []string) error {
 		return err
 	}
 	warnHeadCache(*headFile, head, cache)
-	samples, skipped, err := folderSamples(*dir, cache, *partial)
+	keep, err := peopleFilter(*onlyPeople, *withoutPeople)
 	if err != nil {
 		return err
 	}
-	for _, f := range []struct {
-		file string
-		keep bool
-	}{{*onlyPeople, true}, {*withoutPeople, false}} {
-		if f.file == "" {
-			continue
-		}
-		if samples, err = samplesOfPeople(samples, f.file, f.keep); err != nil {
-			return err
-		}
+	samples, skipped, err := folderSamples(*dir, cache, *partial, keep)
+	if err != nil {
+		return err
 	}
 	if skipped > 0 {
 		fmt.Fprintf(os.Stderr, "%s left out: some of their images are not in the cache yet\n", count(skipped, "person", "people"))
@@ -135,16 +128,17 @@ func runIdentifyEval(args []string) error {
 	return nil
 }
 
-// folderSamples lists the images under dir, a folder per person, with their
-// descriptors from cache. An image the cache lacks is an error, or with
-// partial leaves its person out (skipped counts them).
-func folderSamples(dir string, cache *face.EncodingCache, partial bool) (out []openset.Sample, skipped int, err error) {
+// folderSamples lists the images under dir, a folder per person, of the
+// people keep accepts, with their descriptors from cache. An image the
+// cache lacks is an error, or with partial leaves its person out (skipped
+// counts them).
+func folderSamples(dir string, cache *face.EncodingCache, partial bool, keep func(person string) bool) (out []openset.Sample, skipped int, err error) {
 	people, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, 0, err
 	}
 	for _, p := range people {
-		if !p.IsDir() || strings.HasPrefix(p.Name(), ".") {
+		if !p.IsDir() || strings.HasPrefix(p.Name(), ".") || !keep(p.Name()) {
 			continue
 		}
 		files, err := os.ReadDir(filepath.Join(dir, p.Name()))
@@ -189,14 +183,23 @@ func headDissimilarity(h *learn.Head) (openset.Dissimilarity, float64) {
 	return func(a, b []float32) float64 { s, _ := h.Score(a, b); return s }, h.Threshold
 }
 
-// samplesOfPeople returns the samples of the people of a people file (keep)
-// or of everyone else (!keep).
-func samplesOfPeople(samples []openset.Sample, peopleFile string, keep bool) ([]openset.Sample, error) {
-	named, err := peopleNames(peopleFile)
-	if err != nil {
-		return nil, err
+// peopleFilter says which people identify-eval uses: those of the people
+// file only ("": everyone), less those of the people file without ("":
+// no one).
+func peopleFilter(only, without string) (func(person string) bool, error) {
+	var in, out map[string]bool
+	var err error
+	if only != "" {
+		if in, err = peopleNames(only); err != nil {
+			return nil, err
+		}
 	}
-	return slices.DeleteFunc(samples, func(s openset.Sample) bool { return named[s.Person] != keep }), nil
+	if without != "" {
+		if out, err = peopleNames(without); err != nil {
+			return nil, err
+		}
+	}
+	return func(p string) bool { return (in == nil || in[p]) && !out[p] }, nil
 }
 
 // loadCaches reads the encodings caches at paths into one; they must have

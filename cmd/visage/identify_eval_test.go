@@ -115,6 +115,19 @@ func TestCLIIdentifyEval(t *testing.T) {
 	wantError(t, visage(t, "identify-eval", "--dir", dir, "--cache", cachePath, "--out", out), 1, "identify-eval",
 		"Person_07/Person_07_0001.jpg is not in the encodings cache", "--also-min-images 1")
 	wantError(t, visage(t, "identify-eval", "--dir", dir, "--cache", cachePath, "--k", "0"), 2, "identify-eval", "--k")
+	// --people looks up only its people: Person_07's missing image is no error.
+	var others strings.Builder
+	others.WriteString("10\n")
+	for p := 10; p < 20; p++ {
+		fmt.Fprintf(&others, "Person_%02d\t%d\n", p, 1+p%3)
+	}
+	if err := os.WriteFile(people, []byte(others.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = visage(t, "identify-eval", "--dir", dir, "--cache", cachePath, "--k", "all", "--out", out, "--json", "--people", people)
+	if err := json.Unmarshal([]byte(r.stdout), &rep); r.code != 0 || err != nil || rep.People != 10 {
+		t.Errorf("--people without Person_07: exit %d, %v, %d people (stderr %q); want Person_10 to Person_19", r.code, err, rep.People, r.stderr)
+	}
 	// A cache still being filled: Person_07 is left out, and said to be.
 	r = visage(t, "identify-eval", "--dir", dir, "--cache", cachePath, "--out", out, "--json", "--cached-people-only")
 	if err := json.Unmarshal([]byte(r.stdout), &rep); r.code != 0 || err != nil || rep.People != 59 || rep.Images != 118 || !strings.Contains(r.stderr, "1 person left out") {
