@@ -202,10 +202,14 @@ func loadGroup(fsys fs.FS, dir string, g group, read map[string]bool, out map[st
 }
 
 // shardPathError reports whether p names a file beside the manifest or below
-// it: a relative slash-separated path with no ".." element.
+// it: a relative slash-separated path with no ".." element that is not the
+// directory itself (".", "./").
 func shardPathError(p string) error {
 	if p == "" || path.IsAbs(p) || strings.HasPrefix(p, `\`) || slices.Contains(strings.Split(p, "/"), "..") {
 		return fmt.Errorf("shard path %q must be relative to the manifest's directory, without \"..\"", p)
+	}
+	if path.Clean(p) == "." {
+		return fmt.Errorf("shard path %q names the manifest's directory, want a file in it", p)
 	}
 	return nil
 }
