@@ -41,7 +41,7 @@ func ContentCost(aC, aG *tensor.Tensor) (float64, *tensor.Tensor, error) {
 // layout a is already Aᵀ ([nH·nW, nC]), so G = aᵀ·a.
 func Gram(a *tensor.Tensor) *tensor.Tensor {
 	flat := unroll(a)
-	return ops.MatMul(transpose(flat), flat)
+	return ops.MatMul(ops.Transpose2D(flat), flat)
 }
 
 // StyleLayerCost returns the course's style cost of one layer, given the
@@ -112,18 +112,6 @@ func TotalVariation(x *tensor.Tensor) (float64, *tensor.Tensor) {
 // unroll views a [nH,nW,nC] activation as [nH·nW, nC] (sharing data).
 func unroll(a *tensor.Tensor) *tensor.Tensor {
 	return &tensor.Tensor{Shape: []int{a.Shape[0] * a.Shape[1], a.Shape[2]}, Data: a.Data}
-}
-
-// transpose returns the new transpose of a matrix [m,n].
-func transpose(a *tensor.Tensor) *tensor.Tensor {
-	m, n := a.Shape[0], a.Shape[1]
-	t := tensor.New(n, m)
-	for i := range m {
-		for j, v := range a.Data[i*n : (i+1)*n] {
-			t.Data[j*m+i] = v
-		}
-	}
-	return t
 }
 
 // finite reports whether v is neither NaN nor infinite.

@@ -40,3 +40,18 @@ func ConcatChannels(a, b *tensor.Tensor) *tensor.Tensor {
 	}
 	return y
 }
+
+// Transpose2D returns the new transpose [n,m] of a matrix a [m,n].
+func Transpose2D(a *tensor.Tensor) *tensor.Tensor {
+	if a.Rank() != 2 {
+		panic(fmt.Sprintf("ops: Transpose2D of %v, want [m,n]", a.Shape))
+	}
+	m, n := a.Shape[0], a.Shape[1]
+	t := tensor.New(n, m)
+	for i := range m {
+		for j, v := range a.Data[i*n : (i+1)*n] {
+			t.Data[j*m+i] = v
+		}
+	}
+	return t
+}

@@ -190,6 +190,8 @@ func TestLayoutByHand(t *testing.T) {
 	a := tens(t, []int{1, 2, 1}, 1, 2)
 	b := tens(t, []int{1, 2, 2}, 3, 4, 5, 6)
 	expect(t, "ConcatChannels", ConcatChannels(a, b), []int{1, 2, 3}, 1, 3, 4, 2, 5, 6)
+	m := tens(t, []int{2, 3}, 1, 2, 3, 4, 5, 6)
+	expect(t, "Transpose2D", Transpose2D(m), []int{3, 2}, 1, 4, 2, 5, 3, 6)
 }
 
 // TestShapeMismatchPanics checks that inconsistent shapes are caught up front
