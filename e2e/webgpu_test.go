@@ -36,7 +36,7 @@ const (
 	maxPixelDiff = 1e-3
 )
 
-// gpuResult mirrors wasm/webgputest's Result.
+// gpuResult mirrors e2e/cmd/webgputest's Result.
 type gpuResult struct {
 	Op          string  `json:"op"`
 	Case        string  `json:"case"`
@@ -49,7 +49,7 @@ type gpuResult struct {
 	CPUMillis   float64 `json:"cpuMillis"`
 }
 
-// kernelChecks is the number of cases wasm/webgputest's ?kernels page runs
+// kernelChecks is the number of cases e2e/cmd/webgputest's ?kernels page runs
 // for each Op (72 in all, counted from its checks()): TestWebGPUKernels
 // requires exactly these, so that a kernel whose checks went missing, or a
 // page that stopped early, fails instead of passing on what remains. A
@@ -199,7 +199,7 @@ func checkFaceNetPage(t *testing.T, query string) {
 	}
 }
 
-// runGPUPage builds wasm/webgputest, serves it with web/gpu/kernels.html
+// runGPUPage builds e2e/cmd/webgputest, serves it with web/gpu/kernels.html
 // (and, when models is not empty, that directory under /models/, and when
 // photo is not empty, that file, a face photo or chip, as face.jpg beside
 // the page), opens
@@ -215,13 +215,13 @@ func runGPUPage(t *testing.T, query, models, photo string) []gpuResult {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, "webgputest.wasm"), "./wasm/webgputest")
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "webgputest.wasm"), "./e2e/cmd/webgputest")
 	build.Dir = root
 	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building wasm/webgputest: %v\n%s", err, out)
+		t.Fatalf("building e2e/cmd/webgputest: %v\n%s", err, out)
 	}
-	consultSources(t, root, "./wasm/webgputest")
+	consultSources(t, root, "./e2e/cmd/webgputest")
 	files := []struct{ from, to string }{
 		{filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"), "wasm_exec.js"},
 		{filepath.Join(root, "web", "gpu", "kernels.html"), "kernels.html"},

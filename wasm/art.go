@@ -46,11 +46,11 @@ import (
 	"syscall/js"
 
 	"visage/core/art"
+	"visage/core/backend/webgpu"
 	"visage/core/imageio"
 	"visage/core/tensor"
 	"visage/models/download"
 	"visage/models/vgg19"
-	"visage/wasm/webgpu"
 	"visage/wasm/webgpu/nstgpu"
 )
 

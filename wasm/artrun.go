@@ -4,9 +4,9 @@ package main
 
 import (
 	"visage/core/art"
+	"visage/core/backend/webgpu"
 	"visage/core/tensor"
 	"visage/models/vgg19"
-	"visage/wasm/webgpu"
 	"visage/wasm/webgpu/nstgpu"
 )
 

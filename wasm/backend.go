@@ -5,11 +5,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"syscall/js"
 	"time"
 
+	cb "visage/core/backend"
+	"visage/core/backend/webgpu"
 	"visage/core/face"
 	"visage/core/ops"
 	"visage/core/tensor"
@@ -17,8 +18,6 @@ import (
 	"visage/models/landmarks"
 	"visage/models/ssd"
 	"visage/models/tinyface"
-	"visage/wasm/webgpu"
-	"visage/wasm/webgpu/facerecgpu"
 	"visage/wasm/webgpu/landmarksgpu"
 	"visage/wasm/webgpu/ssdgpu"
 	"visage/wasm/webgpu/tinyfacegpu"
@@ -31,21 +30,13 @@ const (
 	backendCPU    = "cpu"    // the pure Go kernels, WebGPU untouched
 )
 
-// backend is where the networks run: on gpu, a WebGPU device, or on the CPU
-// when gpu is nil. Every network with a WebGPU version asks device() before
-// a pass and runs on the CPU when it is nil; when a pass fails, fallBack(err)
-// says whether to redo it on the CPU (the device was lost or ran out of
-// memory), and from then on device() is nil for every network, so that the
-// page keeps working, with its state, on the CPU. A nil *backend is the CPU.
+// backend is where the networks run: a backend.Placement (the GPU while it
+// works, else the CPU; fallback on device loss is its job) and, while the
+// Placement is on the GPU, the WebGPU device the networks are set up on.
+// A nil *backend is the CPU.
 type backend struct {
-	gpu     *webgpu.Device
-	adapter string // the GPU's "vendor architecture", while gpu runs
-	// required is set when load asked for backendWebGPU: a network that
-	// cannot be set up on the GPU is then an error, not a move to the CPU.
-	required bool
-	// why says why the CPU runs: asked for, no adapter, or the GPU's
-	// failure; "" while the GPU runs.
-	why string
+	placement *cb.Placement
+	gpu       *webgpu.Device
 }
 
 // openBackend opens the backend that choice (backendAuto, backendWebGPU,
@@ -55,7 +46,7 @@ type backend struct {
 func openBackend(choice string) (*backend, error) {
 	switch choice {
 	case backendCPU:
-		return &backend{why: "the CPU was asked for (backend: 'cpu')"}, nil
+		return &backend{placement: cb.OnCPU("the CPU was asked for (backend: 'cpu')")}, nil
 	case backendAuto, backendWebGPU:
 	default:
 		return nil, fmt.Errorf("load: backend must be 'auto', 'webgpu' or 'cpu', found %q", choice)
@@ -69,13 +60,13 @@ func openBackend(choice string) (*backend, error) {
 		if choice == backendWebGPU {
 			return nil, fmt.Errorf("load: backend 'webgpu' is unavailable: %w", err)
 		}
-		return &backend{why: err.Error()}, nil
+		return &backend{placement: cb.OnCPU(err.Error())}, nil
 	}
 	if choice == backendAuto && d.Software() {
 		d.Destroy()
-		return &backend{why: "the only WebGPU adapter, " + d.Adapter() + ", is a software one, slower than the CPU path (backend 'webgpu' uses it anyway)"}, nil
+		return &backend{placement: cb.OnCPU("the only WebGPU adapter, " + d.Adapter() + ", is a software one, slower than the CPU path (backend 'webgpu' uses it anyway)")}, nil
 	}
-	return &backend{gpu: d, adapter: d.Adapter(), required: choice == backendWebGPU}, nil
+	return &backend{placement: cb.OnGPU(d.Adapter(), choice == backendWebGPU, d.Destroy), gpu: d}, nil
 }
 
 // openTimeout bounds the wait for an adapter and a device: some browser
@@ -106,25 +97,15 @@ func openWithin(timeout time.Duration) (*webgpu.Device, error) {
 // device returns the WebGPU device the networks should run on, nil for the
 // CPU.
 func (b *backend) device() *webgpu.Device {
-	if b == nil {
+	if b == nil || !b.placement.GPU() {
 		return nil
 	}
 	return b.gpu
 }
 
-// fallBack reports whether err, from a pass on device(), means the GPU is
-// gone (webgpu.ErrDeviceLost, webgpu.ErrOutOfMemory); then it moves every
-// network to the CPU for good, and the caller redoes the pass there. Other
-// errors are the pass's own (bad input, a bug) and leave the GPU in use.
-func (b *backend) fallBack(err error) bool {
-	if b == nil || b.gpu == nil || !(errors.Is(err, webgpu.ErrDeviceLost) || errors.Is(err, webgpu.ErrOutOfMemory)) {
-		return false
-	}
-	b.gpu.Destroy() // an out-of-memory device may still hold the weights
-	b.gpu, b.adapter = nil, ""
-	b.why = "WebGPU failed, so the CPU took over: " + err.Error()
-	return true
-}
+// fallBack is backend.Placement.Failed: whether err, from a pass on
+// device(), means the GPU is gone, which moves every network to the CPU.
+func (b *backend) fallBack(err error) bool { return b != nil && b.placement.Failed(err) }
 
 // info is the backend as the JS API reports it: {backend: 'webgpu'|'cpu',
 // adapter, reason, submissions, readBacks}, adapter "" on the CPU and
@@ -134,157 +115,96 @@ func (b *backend) fallBack(err error) bool {
 // 'f16' (see precision.go), 'f32' on the CPU; kernels is the CPU's kernel
 // build (ops.KernelBuild: the SIMD module attached, or "go").
 func (b *backend) info() map[string]any {
-	if b.device() == nil {
-		why := "load has not run"
-		if b != nil {
-			why = b.why
-		}
-		return map[string]any{"backend": backendCPU, "adapter": "", "reason": why, "submissions": 0, "readBacks": 0, "precision": precisionOn(b),
-			"kernels": ops.KernelBuild()}
-	}
-	subs, reads := b.gpu.Stats()
-	return map[string]any{"backend": backendWebGPU, "adapter": b.adapter, "reason": "", "submissions": subs, "readBacks": reads,
+	info := map[string]any{"backend": backendCPU, "adapter": "", "reason": "load has not run", "submissions": 0, "readBacks": 0,
 		"precision": precisionOn(b), "kernels": ops.KernelBuild()}
+	if b == nil {
+		return info
+	}
+	where := b.placement.Info()
+	info["reason"] = where.Why
+	if d := b.device(); d != nil {
+		info["backend"], info["adapter"] = backendWebGPU, where.Adapter
+		info["submissions"], info["readBacks"] = d.Stats()
+	}
+	return info
 }
 
-// onBackend runs a pass with gpu while b has a GPU and onGPU says the
-// network was set up there, else with cpu; a pass whose GPU died
-// (b.fallBack) is redone with cpu. Every network with a WebGPU version
-// runs its passes through it.
-func onBackend[T any](b *backend, onGPU bool, gpu, cpu func() (T, error)) (T, error) {
-	if onGPU && b.device() != nil {
-		v, err := gpu()
-		if err == nil || !b.fallBack(err) {
-			return v, err
-		}
-	}
-	return cpu()
-}
-
-// setUp uploads a network (what, for messages) to b's GPU with load and
-// reports whether it is there: false when b has no GPU, or when the upload
-// failed, which moves b to the CPU, saying why, unless the GPU was
-// required, when it returns the error.
-func setUp(b *backend, what string, load func(*webgpu.Device) error) (bool, error) {
-	d := b.device()
-	if d == nil {
-		return false, nil
-	}
-	err := load(d)
-	if err == nil {
-		err = d.Flush() // the uploads' out-of-memory errors
-	}
-	if err != nil {
-		if b.required {
-			return false, fmt.Errorf("load: the %s on WebGPU: %w", what, err)
-		}
-		d.Destroy()
-		b.gpu, b.adapter, b.why = nil, "", "WebGPU could not hold the "+what+": "+err.Error()
-		return false, nil
-	}
-	return true, nil
-}
-
-// faceEncoder computes face descriptors on the backend's GPU while it has
-// one (facerecgpu, same descriptors within float32 rounding) and with the
-// CPU network otherwise.
-type faceEncoder struct {
-	b     *backend
-	cpu   *facerec.Net
-	gpu   *facerecgpu.Net
-	onGPU bool // gpu was set up
-}
-
-// newFaceEncoder uploads the face network's weights (facerec.Manifest and
-// its shard in fsys, which cpu was loaded from) to b's GPU, if it has one
-// (see setUp).
-func newFaceEncoder(b *backend, cpu *facerec.Net, fsys fs.FS) (*faceEncoder, error) {
-	e := &faceEncoder{b: b, cpu: cpu}
-	var err error
-	e.onGPU, err = setUp(b, "face network", func(d *webgpu.Device) (err error) {
-		e.gpu, err = facerecgpu.Load(d, fsys)
-		return err
+// place sets a network (what, for messages) up on b: cpu on the CPU, and
+// the version setUp makes on b's GPU while b has one (see
+// backend.Place; the device is flushed to catch the uploads' errors).
+func place[N any](b *backend, what string, cpu N, setUp func(*webgpu.Device) N) (*cb.Placed[N], error) {
+	return cb.Place(b.placement, what, cpu, func() (N, error) {
+		n := setUp(b.gpu)
+		return n, b.gpu.Flush()
 	})
-	return e, err
 }
 
-// Encode is facerec.Net.Encode, on the GPU when the backend has one.
-func (e *faceEncoder) Encode(img *tensor.Tensor) ([]float32, error) {
-	return onBackend(e.b, e.onGPU,
-		func() ([]float32, error) { return e.gpu.Encode(img) },
-		func() ([]float32, error) { return e.cpu.Encode(img) })
+// faceEncoder is face.Encoder on the backend.
+type faceEncoder struct{ *cb.Placed[face.Encoder] }
+
+func (e faceEncoder) Encode(img *tensor.Tensor) ([]float32, error) {
+	return cb.Run(e.Placed, func(n face.Encoder) ([]float32, error) { return n.Encode(img) })
+}
+
+// newFaceEncoder puts the face network on b's GPU, if it has one.
+func newFaceEncoder(b *backend, cpu *facerec.Net) (face.Encoder, error) {
+	p, err := place[face.Encoder](b, "face network", cpu, func(d *webgpu.Device) face.Encoder {
+		return facerec.On(cpu, cb.Backend[*webgpu.Buffer](d))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	return faceEncoder{p}, nil
 }
 
 // faceNetsOnBackend gives p, as face.LoadPipeline made it, a detector and
-// a landmark net that run on b's GPU while it has one (ssdgpu,
-// landmarksgpu: the same boxes and points within float32 rounding) and on
-// the CPU otherwise, and returns tiny (nil when there is none) made the
-// same way (tinyfacegpu), for the pipeline's fallbacks. Setting a network
-// up on the GPU fails as setUp says.
+// a landmark net that run on b's GPU while it has one and on the CPU
+// otherwise, and returns tiny (nil when there is none) made the same way,
+// for the pipeline's fallbacks. Setting a network up on the GPU fails as
+// backend.Place says.
 func faceNetsOnBackend(b *backend, p *face.Pipeline, tiny *tinyface.Net) (face.TinyDetector, error) {
-	var err error
 	if det, isCPU := p.Detector.(*ssd.Net); isCPU {
-		d := &faceDetector{b: b, cpu: det}
-		if d.onGPU, err = setUp(b, "face detector", func(dev *webgpu.Device) error { d.gpu = ssdgpu.Load(dev, det); return nil }); err != nil {
-			return nil, err
+		d, err := place[face.Detector](b, "face detector", det, func(dev *webgpu.Device) face.Detector { return ssdgpu.Load(dev, det) })
+		if err != nil {
+			return nil, fmt.Errorf("load: %w", err)
 		}
-		p.Detector = d
+		p.Detector = faceDetector{d}
 	}
 	if lm, isCPU := p.Landmarks.(*landmarks.Net); isCPU {
-		l := &landmarkNet{b: b, cpu: lm}
-		if l.onGPU, err = setUp(b, "landmark network", func(dev *webgpu.Device) error { l.gpu = landmarksgpu.Load(dev, lm); return nil }); err != nil {
-			return nil, err
+		l, err := place[face.LandmarkNet](b, "landmark network", lm, func(dev *webgpu.Device) face.LandmarkNet { return landmarksgpu.Load(dev, lm) })
+		if err != nil {
+			return nil, fmt.Errorf("load: %w", err)
 		}
-		p.Landmarks = l
+		p.Landmarks = landmarkNet{l}
 	}
 	if tiny == nil {
 		return nil, nil
 	}
-	t := &tinyDetector{b: b, cpu: tiny}
-	t.onGPU, err = setUp(b, "tiny face detector", func(dev *webgpu.Device) error { t.gpu = tinyfacegpu.Load(dev, tiny); return nil })
-	return t, err
+	t, err := place[face.TinyDetector](b, "tiny face detector", tiny, func(dev *webgpu.Device) face.TinyDetector { return tinyfacegpu.Load(dev, tiny) })
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	return tinyDetector{t}, nil
 }
 
-// faceDetector is face.Detector on the backend (see faceNetsOnBackend).
-type faceDetector struct {
-	b     *backend
-	cpu   *ssd.Net
-	gpu   *ssdgpu.Net
-	onGPU bool
+// faceDetector, landmarkNet and tinyDetector are the pipeline's networks
+// on the backend (see faceNetsOnBackend).
+type (
+	faceDetector struct{ *cb.Placed[face.Detector] }
+	landmarkNet  struct{ *cb.Placed[face.LandmarkNet] }
+	tinyDetector struct{ *cb.Placed[face.TinyDetector] }
+)
+
+func (f faceDetector) Run(img *tensor.Tensor) (*ssd.Output, error) {
+	return cb.Run(f.Placed, func(n face.Detector) (*ssd.Output, error) { return n.Run(img) })
 }
 
-func (f *faceDetector) Run(img *tensor.Tensor) (*ssd.Output, error) {
-	return onBackend(f.b, f.onGPU,
-		func() (*ssd.Output, error) { return f.gpu.Run(img) },
-		func() (*ssd.Output, error) { return f.cpu.Run(img) })
+func (l landmarkNet) Detect(crop *tensor.Tensor) ([]landmarks.Point, error) {
+	return cb.Run(l.Placed, func(n face.LandmarkNet) ([]landmarks.Point, error) { return n.Detect(crop) })
 }
 
-// landmarkNet is face.LandmarkNet on the backend (see faceNetsOnBackend).
-type landmarkNet struct {
-	b     *backend
-	cpu   *landmarks.Net
-	gpu   *landmarksgpu.Net
-	onGPU bool
-}
-
-func (l *landmarkNet) Detect(crop *tensor.Tensor) ([]landmarks.Point, error) {
-	return onBackend(l.b, l.onGPU,
-		func() ([]landmarks.Point, error) { return l.gpu.Detect(crop) },
-		func() ([]landmarks.Point, error) { return l.cpu.Detect(crop) })
-}
-
-// tinyDetector is face.TinyDetector on the backend (see faceNetsOnBackend).
-type tinyDetector struct {
-	b     *backend
-	cpu   *tinyface.Net
-	gpu   *tinyfacegpu.Net
-	onGPU bool
-}
-
-func (t *tinyDetector) Detect(img *tensor.Tensor, opt tinyface.Options) ([]ssd.Detection, error) {
-	return onBackend(t.b, t.onGPU,
-		func() ([]ssd.Detection, error) { return t.gpu.Detect(img, opt) },
-		func() ([]ssd.Detection, error) { return t.cpu.Detect(img, opt) })
+func (t tinyDetector) Detect(img *tensor.Tensor, opt tinyface.Options) ([]ssd.Detection, error) {
+	return cb.Run(t.Placed, func(n face.TinyDetector) ([]ssd.Detection, error) { return n.Detect(img, opt) })
 }
 
 // backendInfo() → {backend: 'webgpu'|'cpu', adapter, reason}

@@ -3,12 +3,8 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"strings"
 	"testing"
-
-	"visage/wasm/webgpu"
 )
 
 // Under Node there is no navigator, so these cover the CPU side of the
@@ -37,25 +33,6 @@ func TestOpenBackendWithoutWebGPU(t *testing.T) {
 		if reason, _ := info["reason"].(string); b.device() != nil || info["backend"] != backendCPU || reason == "" || !strings.Contains(reason, c.wantReason) {
 			t.Errorf("openBackend(%q) reports %v, want the CPU because %q", c.choice, info, c.wantReason)
 		}
-	}
-}
-
-func TestFallBackOnlyForAGoneGPU(t *testing.T) {
-	var none *backend
-	if none.device() != nil || none.info()["backend"] != backendCPU {
-		t.Errorf("a nil backend reports %v, want the CPU", none.info())
-	}
-	cpu := &backend{why: "asked for"}
-	for _, err := range []error{
-		fmt.Errorf("facerecgpu: %w: destroyed", webgpu.ErrDeviceLost), // no GPU to fall back from
-		errors.New("facerec: image has shape [1 1], want [H,W,3] RGB"),
-	} {
-		if cpu.fallBack(err) {
-			t.Errorf("a CPU backend fell back on %v", err)
-		}
-	}
-	if none.fallBack(webgpu.ErrOutOfMemory) {
-		t.Errorf("a nil backend fell back")
 	}
 }
 

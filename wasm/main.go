@@ -249,7 +249,7 @@ func (a *api) load(args []js.Value) (any, error) {
 		return nil, err
 	}
 	usePrecision(b, precision)
-	enc, err := newFaceEncoder(b, net, fsys)
+	enc, err := newFaceEncoder(b, net)
 	if err != nil {
 		return nil, err
 	}

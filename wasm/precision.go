@@ -5,12 +5,12 @@ package main
 import (
 	"syscall/js"
 
-	"visage/wasm/webgpu"
+	"visage/core/backend/webgpu"
 )
 
 // precisionOf reads load's precision option: 'f32' (the default) or 'f16'
 // (see webgpu.F16: it applies to the networks that upload their weights
-// with UploadWeights, the face recognition network's facerecgpu).
+// with UploadWeights: the matrix kernels' filters).
 func precisionOf(opts js.Value) (webgpu.Precision, error) {
 	v := opts.Get("precision")
 	if v.IsUndefined() {

@@ -12,11 +12,11 @@ import (
 // pooling are a fraction of a percent and left out). side is each layer's
 // convolution output side, which follows from the architecture: 150 → 72
 // (conv32_down) → 35 (max pool) → 17 → 8 → 3, padded to 4 → 1.
-func flops(p *netParams) float64 {
-	conv := func(side int, l convLayerParams) float64 {
-		return 2 * float64(side*side) * float64(l.filters.W.Len())
+func flops(p *netParams[*tensor.Tensor]) float64 {
+	conv := func(side int, l convLayerParams[*tensor.Tensor]) float64 {
+		return 2 * float64(side*side) * float64(l.filters.Len())
 	}
-	res := func(side int, l residualLayerParams) float64 {
+	res := func(side int, l residualLayerParams[*tensor.Tensor]) float64 {
 		return conv(side, l.conv1) + conv(side, l.conv2)
 	}
 	return conv(72, p.conv32Down) +
@@ -42,5 +42,5 @@ func BenchmarkEncode(b *testing.B) {
 	}
 	perFace := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(perFace*1e3, "ms/face")
-	b.ReportMetric(flops(n.p)/perFace/1e9, "GFLOP/s")
+	b.ReportMetric(flops(n.cpu.p)/perFace/1e9, "GFLOP/s")
 }

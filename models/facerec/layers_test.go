@@ -3,18 +3,27 @@ package facerec
 import (
 	"testing"
 
+	"visage/core/backend"
 	"visage/core/tensor"
 )
+
+// cpu is the backend the layer tests run on.
+var cpu backend.Backend[*tensor.Tensor] = backend.NewCPU()
+
+func folded(filters *tensor.Tensor, bias, scale, shift []float32) convLayerParams[*tensor.Tensor] {
+	f, b := foldScale(filters, bias, scale, shift)
+	return convLayerParams[*tensor.Tensor]{filters: f, bias: b}
+}
 
 // constLayer is a conv layer whose filters and conv bias are zero, so that it
 // outputs relu?(scale bias) everywhere: the convolution's arithmetic drops out
 // and only the layer's wiring remains to check.
-func constLayer(k, cin, cout int, bias float32) convLayerParams {
+func constLayer(k, cin, cout int, bias float32) convLayerParams[*tensor.Tensor] {
 	scale, shift := make([]float32, cout), make([]float32, cout)
 	for i := range cout {
 		scale[i], shift[i] = 1, bias
 	}
-	return foldScale(tensor.New(k, k, cin, cout), make([]float32, cout), scale, shift)
+	return folded(tensor.New(k, k, cin, cout), make([]float32, cout), scale, shift)
 }
 
 func seq(shape ...int) *tensor.Tensor {
@@ -28,7 +37,7 @@ func seq(shape ...int) *tensor.Tensor {
 func TestConvLayerByHand(t *testing.T) {
 	// 1x1 convolution, 1 -> 2 channels: y = relu((x*f + b) * s + sb).
 	filters := tensorOf(t, []float32{2, -1}, 1, 1, 1, 2)
-	p := foldScale(filters, []float32{0.5, 0}, []float32{3, 1}, []float32{-1, 4})
+	p := folded(filters, []float32{0.5, 0}, []float32{3, 1}, []float32{-1, 4})
 	if filters.Data[0] != 2 || filters.Data[1] != -1 {
 		t.Errorf("foldScale modified its filters: %v", filters.Data)
 	}
@@ -38,10 +47,10 @@ func TestConvLayerByHand(t *testing.T) {
 		0, -1*-2 + 4, // (2*-2+0.5)*3-1 < 0
 		(0+0.5)*3 - 1, 4,
 	}, 1, 3, 2)
-	if d := tensor.MaxAbsDiff(conv(x, p), want); d > 1e-6 {
-		t.Errorf("conv: got %v, want %v", conv(x, p).Data, want.Data)
+	if d := tensor.MaxAbsDiff(conv(cpu, x, p), want); d > 1e-6 {
+		t.Errorf("conv: got %v, want %v", conv(cpu, x, p).Data, want.Data)
 	}
-	noRelu := convNoRelu(x, p)
+	noRelu := convNoRelu(cpu, x, p)
 	if got := noRelu.At(0, 1, 0); got != (2*-2+0.5)*3-1 {
 		t.Errorf("convNoRelu kept %v, want %v", got, (2*-2+0.5)*3-1)
 	}
@@ -60,7 +69,7 @@ func TestResidualByHand(t *testing.T) {
 	// conv1 outputs 1 everywhere, conv2 ignores it and outputs -3: the block
 	// is relu(x - 3).
 	x := seq(3, 5, 2)
-	got := residual(x, residualLayerParams{conv1: constLayer(3, 2, 2, 1), conv2: constLayer(3, 2, 2, -3)})
+	got := residual(cpu, x, residualLayerParams[*tensor.Tensor]{conv1: constLayer(3, 2, 2, 1), conv2: constLayer(3, 2, 2, -3)})
 	for i, v := range x.Data {
 		if want := max(v-3, 0); got.Data[i] != want {
 			t.Fatalf("residual[%d] = %v, want relu(%v-3) = %v", i, got.Data[i], v, want)
@@ -74,8 +83,8 @@ func TestResidualByHand(t *testing.T) {
 func TestResidualDownByHand(t *testing.T) {
 	for _, side := range []int{5, 4} { // 5: conv 2x2 = pool 2x2; 4: conv 1x1 < pool 2x2
 		x := seq(side, side, 2)
-		p := residualLayerParams{conv1: constLayer(3, 2, 4, 1), conv2: constLayer(3, 4, 4, 0.5)}
-		got := residualDown(x, p)
+		p := residualLayerParams[*tensor.Tensor]{conv1: constLayer(3, 2, 4, 1), conv2: constLayer(3, 4, 4, 0.5)}
+		got := residualDown(cpu, x, p)
 		convSide := (side-3)/2 + 1
 		if want := []int{2, 2, 4}; !tensor.SameShape(got, &tensor.Tensor{Shape: want}) {
 			t.Fatalf("side %d: shape %v, want %v", side, got.Shape, want)

@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"slices"
 
+	"visage/core/backend"
 	"visage/core/ops"
 	"visage/core/tensor"
 	"visage/models/netinput"
@@ -41,10 +42,12 @@ var meanRGB = [3]float32{122.782, 117.001, 104.298}
 
 const inputScale = 255
 
-// Net is a loaded face recognition network. It is read-only after Load, so one
-// Net may encode from several goroutines at once.
+// Net is a loaded face recognition network, on the CPU. It is read-only
+// after Load, so one Net may encode from several goroutines at once; On
+// runs it on another backend.
 type Net struct {
-	p *netParams
+	weights map[string]*tensor.Tensor // folded (foldScales)
+	cpu     *Runner[*tensor.Tensor]
 }
 
 // Load reads the weights (Manifest and its shard) from fsys: os.DirFS of
@@ -55,11 +58,34 @@ func Load(fsys fs.FS) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := extractParams(w)
+	folded, err := foldScales(w)
 	if err != nil {
 		return nil, err
 	}
-	return &Net{p: p}, nil
+	n := &Net{weights: folded}
+	n.cpu = On(n, backend.Backend[*tensor.Tensor](backend.NewCPU()))
+	return n, nil
+}
+
+// Runner is the network with its weights on one backend.
+type Runner[T any] struct {
+	b backend.Backend[T]
+	p *netParams[T]
+}
+
+// On puts n's weights on b (once; the CPU shares them) and returns the
+// network running there. A GPU's upload errors (out of memory) surface at
+// the first Encode. A Runner is as safe for concurrent use as b is.
+func On[T any](n *Net, b backend.Backend[T]) *Runner[T] {
+	return &Runner[T]{b: b, p: upload(b, n.weights)}
+}
+
+// Release hands back the memory of the weights on r's backend; r must not
+// be used afterwards.
+func (r *Runner[T]) Release() {
+	for _, t := range r.p.all {
+		r.b.Release(t)
+	}
 }
 
 // Encode returns the 128-d descriptor of a face image img [H,W,3] (RGB,
@@ -67,20 +93,31 @@ func Load(fsys fs.FS) (*Net, error) {
 // zero-padded to a square, centred (the extra pixel of an odd difference goes
 // after), and resized bilinearly to Size when it is not Size already. img is
 // not modified. It fails when img is not [H,W,3] with sides 1..MaxSide.
-func (n *Net) Encode(img *tensor.Tensor) ([]float32, error) {
+func (n *Net) Encode(img *tensor.Tensor) ([]float32, error) { return n.cpu.Encode(img) }
+
+// Encode is Net.Encode on r's backend: the preprocessing on the CPU, the
+// network on the backend. It also fails with the backend's errors
+// (wrapping backend.ErrDeviceLost or backend.ErrOutOfMemory when a GPU
+// failed).
+func (r *Runner[T]) Encode(img *tensor.Tensor) ([]float32, error) {
 	x, err := Preprocess(img)
 	if err != nil {
 		return nil, err
 	}
-	return n.forward(x, nil), nil
+	desc := forward(r.b, r.p, r.b.Upload(x), nil)
+	out, err := r.b.ReadAll(desc)
+	r.b.Release(desc)
+	if err != nil {
+		return nil, fmt.Errorf("facerec: %w", err)
+	}
+	return out[0].Data, nil
 }
 
 // Preprocess returns the network's input for img [H,W,3] (RGB, 0..255, sides
 // 1..MaxSide): padded to a centred square and resized to Size as Encode
 // describes, then normalized as (x − meanRGB) / inputScale. The result is a
-// new [Size,Size,3] tensor owned by the caller; img is not modified. Other
-// implementations of the network (visage/wasm/webgpu/facerecgpu) run their
-// forward pass on it. It fails when img is not [H,W,3] with sides 1..MaxSide.
+// new [Size,Size,3] tensor owned by the caller; img is not modified. It
+// fails when img is not [H,W,3] with sides 1..MaxSide.
 func Preprocess(img *tensor.Tensor) (*tensor.Tensor, error) {
 	if img.Rank() != 3 || img.Shape[2] != 3 || img.Shape[0] < 1 || img.Shape[1] < 1 {
 		return nil, fmt.Errorf("facerec: image has shape %v, want [H,W,3] RGB", img.Shape)
@@ -132,7 +169,7 @@ func (n *Net) Activations(img *tensor.Tensor, names ...string) ([]*tensor.Tensor
 		return nil, err
 	}
 	out := make([]*tensor.Tensor, len(names))
-	n.forward(x, func(layer string, act *tensor.Tensor) {
+	forward(n.cpu.b, n.cpu.p, x, func(layer string, act *tensor.Tensor) {
 		for i, name := range names {
 			if name == layer {
 				out[i] = act
@@ -142,38 +179,42 @@ func (n *Net) Activations(img *tensor.Tensor, names ...string) ([]*tensor.Tensor
 	return out, nil
 }
 
-// forward runs the network on a normalized [150,150,3] input
-// (FaceRecognitionNet.forwardInput), handing each layer's output to see
-// (which must not modify it) as it is made.
-func (n *Net) forward(x *tensor.Tensor, see func(layer string, act *tensor.Tensor)) []float32 {
-	p := n.p
-	block := func(name string, act *tensor.Tensor) *tensor.Tensor {
+// forward runs the network on b from a normalized [150,150,3] input x
+// (FaceRecognitionNet.forwardInput), which it releases, to the [128]
+// descriptor, handing each layer's output to see as it is made: see must
+// not modify it, nor keep it on a backend that recycles memory (the CPU
+// does not).
+func forward[T any](b backend.Backend[T], p *netParams[T], x T, see func(layer string, act T)) T {
+	block := func(name string, act T) T {
 		if see != nil {
 			see(name, act)
 		}
 		return act
 	}
-	out := block("conv32_down", convDown(x, p.conv32Down))
-	out = ops.MaxPool2D(out, 3, 3, 2, 2, ops.Valid)
+	out := block("conv32_down", then(b, x, convDown(b, x, p.conv32Down)))
+	out = then(b, out, b.MaxPool2D(out, 3, 3, 2, 2, ops.Valid))
 
-	out = block("conv32_1", residual(out, p.conv32_1))
-	out = block("conv32_2", residual(out, p.conv32_2))
-	out = block("conv32_3", residual(out, p.conv32_3))
+	out = block("conv32_1", residual(b, out, p.conv32_1))
+	out = block("conv32_2", residual(b, out, p.conv32_2))
+	out = block("conv32_3", residual(b, out, p.conv32_3))
 
-	out = block("conv64_down", residualDown(out, p.conv64Down))
-	out = block("conv64_1", residual(out, p.conv64_1))
-	out = block("conv64_2", residual(out, p.conv64_2))
-	out = block("conv64_3", residual(out, p.conv64_3))
+	out = block("conv64_down", residualDown(b, out, p.conv64Down))
+	out = block("conv64_1", residual(b, out, p.conv64_1))
+	out = block("conv64_2", residual(b, out, p.conv64_2))
+	out = block("conv64_3", residual(b, out, p.conv64_3))
 
-	out = block("conv128_down", residualDown(out, p.conv128Down))
-	out = block("conv128_1", residual(out, p.conv128_1))
-	out = block("conv128_2", residual(out, p.conv128_2))
+	out = block("conv128_down", residualDown(b, out, p.conv128Down))
+	out = block("conv128_1", residual(b, out, p.conv128_1))
+	out = block("conv128_2", residual(b, out, p.conv128_2))
 
-	out = block("conv256_down", residualDown(out, p.conv256Down))
-	out = block("conv256_1", residual(out, p.conv256_1))
-	out = block("conv256_2", residual(out, p.conv256_2))
-	out = block("conv256_down_out", residualDown(out, p.conv256DownOut))
+	out = block("conv256_down", residualDown(b, out, p.conv256Down))
+	out = block("conv256_1", residual(b, out, p.conv256_1))
+	out = block("conv256_2", residual(b, out, p.conv256_2))
+	out = block("conv256_down_out", residualDown(b, out, p.conv256DownOut))
 
-	globalAvg := ops.GlobalAvgPool(out)
-	return ops.FullyConnected(globalAvg, p.fc, nil).Data
+	shape := b.Shape(out)
+	globalAvg := then(b, out, b.AvgPool2D(out, shape[0], shape[1], 1, 1, ops.Valid))
+	globalAvg = b.Reshape(globalAvg, shape[2])
+	var noBias T
+	return then(b, globalAvg, b.FullyConnected(globalAvg, p.fc, noBias))
 }

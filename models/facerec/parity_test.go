@@ -154,7 +154,7 @@ func TestLoadRejectsOtherWeights(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := extractParams(w); err != nil {
+	if _, err := foldScales(w); err != nil {
 		t.Fatalf("the real weights: %v", err)
 	}
 	for _, tc := range []struct {
@@ -171,7 +171,7 @@ func TestLoadRejectsOtherWeights(t *testing.T) {
 			m[k] = v
 		}
 		tc.edit(m)
-		if _, err := extractParams(m); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := foldScales(m); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.want)
 		}
 	}

@@ -12,10 +12,10 @@ package landmarksgpu
 import (
 	"fmt"
 
+	"visage/core/backend/webgpu"
 	"visage/core/ops"
 	"visage/core/tensor"
 	"visage/models/landmarks"
-	"visage/wasm/webgpu"
 )
 
 // conv is a convolution with bias on the GPU; depthwise is nil for a plain

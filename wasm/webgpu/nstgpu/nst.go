@@ -17,10 +17,10 @@ import (
 	"strings"
 
 	"visage/core/art"
+	"visage/core/backend/webgpu"
 	"visage/core/ops"
 	"visage/core/tensor"
 	"visage/models/vgg19"
-	"visage/wasm/webgpu"
 )
 
 // conv is one 3×3 (any odd size), stride-1, Same convolution plus ReLU.

@@ -7,8 +7,9 @@ import (
 	"math"
 
 	"visage/core/art"
+	"visage/core/backend"
+	"visage/core/backend/webgpu"
 	"visage/core/tensor"
-	"visage/wasm/webgpu"
 )
 
 // Stylizer is art.Stylizer on the GPU: the generated image, its Adam
@@ -16,7 +17,7 @@ import (
 // submission, and nothing is read back until Image.
 type Stylizer struct {
 	obj  *Objective
-	adam webgpu.Adam
+	adam backend.Adam
 	img  *webgpu.Buffer // [H,W,3] RGB 0..255
 	m, v *webgpu.Buffer
 	t    int
@@ -41,7 +42,7 @@ func NewStylizer(n *Net, content, style *tensor.Tensor, opts art.Options) (*Styl
 	d := n.d
 	return &Stylizer{
 		obj:  obj,
-		adam: webgpu.Adam{LR: cpu.LR, Beta1: cpu.Beta1, Beta2: cpu.Beta2, Epsilon: cpu.Epsilon},
+		adam: backend.Adam{LR: cpu.LR, Beta1: cpu.Beta1, Beta2: cpu.Beta2, Epsilon: cpu.Epsilon},
 		img:  d.Upload(art.InitImage(content, opts.NoiseRatio, opts.Seed)),
 		m:    d.NewBuffer(content.Shape...),
 		v:    d.NewBuffer(content.Shape...),
@@ -59,7 +60,7 @@ func (s *Stylizer) Step() error {
 		return err
 	}
 	s.t++
-	s.adam.Step(d, s.img, grad, s.m, s.v, s.t)
+	d.AdamStep(s.adam, s.img, grad, s.m, s.v, s.t)
 	grad.Release()
 	d.Clamp(s.img, 0, 255)
 	return d.Flush()
@@ -89,7 +90,7 @@ func (s *Stylizer) Steps(n int) ([]art.Costs, State, error) {
 			return nil, State{}, err
 		}
 		s.t++
-		s.adam.Step(d, s.img, grad, s.m, s.v, s.t)
+		d.AdamStep(s.adam, s.img, grad, s.m, s.v, s.t)
 		grad.Release()
 		d.Clamp(s.img, 0, 255)
 		d.CopyInto(history, 3*i, s.obj.costs)

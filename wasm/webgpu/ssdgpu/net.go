@@ -14,10 +14,10 @@ package ssdgpu
 import (
 	"fmt"
 
+	"visage/core/backend/webgpu"
 	"visage/core/ops"
 	"visage/core/tensor"
 	"visage/models/ssd"
-	"visage/wasm/webgpu"
 )
 
 // pointwise is ssd.PointwiseConv on the GPU.

@@ -12,11 +12,11 @@ package tinyfacegpu
 import (
 	"fmt"
 
+	"visage/core/backend/webgpu"
 	"visage/core/ops"
 	"visage/core/tensor"
 	"visage/models/ssd"
 	"visage/models/tinyface"
-	"visage/wasm/webgpu"
 )
 
 // separable is tinyface.SeparableConv on the GPU.

@@ -8,9 +8,10 @@ import (
 	"math/rand/v2"
 
 	"visage/core/art"
+	"visage/core/backend"
+	"visage/core/backend/webgpu"
 	"visage/core/ops"
 	"visage/core/tensor"
-	"visage/wasm/webgpu"
 )
 
 // check is one test case: it runs the kernel on d and returns the GPU's
@@ -410,7 +411,7 @@ func gram(x *tensor.Tensor, scale float32) *tensor.Tensor {
 func checkAdam(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor, error) {
 	const n, steps = 257, 3
 	cpu := art.NewAdam(2)
-	opt := webgpu.Adam{LR: cpu.LR, Beta1: cpu.Beta1, Beta2: cpu.Beta2, Epsilon: cpu.Epsilon}
+	opt := backend.Adam{LR: cpu.LR, Beta1: cpu.Beta1, Beta2: cpu.Beta2, Epsilon: cpu.Epsilon}
 	param := random(rng, n)
 	for i := range param.Data {
 		param.Data[i] *= 255
@@ -420,7 +421,7 @@ func checkAdam(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor
 	for t := 1; t <= steps; t++ {
 		grad := random(rng, n)
 		gg := d.Upload(grad)
-		opt.Step(d, gp, gg, gm, gv, t)
+		d.AdamStep(opt, gp, gg, gm, gv, t)
 		gg.Release()
 		cpu.Step(param.Data, grad.Data)
 	}

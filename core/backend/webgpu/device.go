@@ -10,6 +10,7 @@ import (
 	"syscall/js"
 	"unsafe"
 
+	"visage/core/backend"
 	"visage/core/tensor"
 )
 
@@ -135,9 +136,9 @@ func Open() (*Device, error) {
 var (
 	// ErrDeviceLost: the device is gone (driver reset, Destroy, or the
 	// browser reclaimed it); open a new one or use the CPU.
-	ErrDeviceLost = errors.New("webgpu: device lost")
+	ErrDeviceLost = fmt.Errorf("webgpu: device lost (%w)", backend.ErrDeviceLost)
 	// ErrOutOfMemory: an allocation failed; the recorded work is void.
-	ErrOutOfMemory = errors.New("webgpu: out of GPU memory")
+	ErrOutOfMemory = fmt.Errorf("webgpu: out of GPU memory (%w)", backend.ErrOutOfMemory)
 )
 
 // Destroy ends the device: every Buffer, and the Device itself, become

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"visage/core/backend"
 	"visage/core/ops"
 )
 
@@ -24,15 +25,11 @@ func (d *Device) Conv2D(x, w, bias *Buffer, strideH, strideW int, pad ops.Paddin
 
 // Epilogue is per-channel work fused into a convolution's output as it is
 // written, saving a dispatch and a round trip through memory for each.
-type Epilogue struct {
-	Scale, Shift *Buffer // [Cout] or nil: y = y·Scale + Shift, as ops.ScaleBias
-	ReLU         bool    // then y = max(y, 0), as ops.ReLU
-	ReLU6        bool    // or, instead, y = min(max(y, 0), 6), as ops.ReLU6
-}
+type Epilogue = backend.Epilogue[*Buffer]
 
 // activation is the epilogue's activation as the shaders take it: 0 none,
 // 1 ReLU, 2 ReLU6.
-func (ep Epilogue) activation() int {
+func activation(ep Epilogue) int {
 	switch {
 	case ep.ReLU6:
 		return 2
@@ -85,7 +82,7 @@ func (d *Device) DepthwiseConv2DFused(x, w, bias *Buffer, strideH, strideW int, 
 	shift, hasShift := d.optional("DepthwiseConv2D", ep.Shift, c*mult)
 	gx, gy := grid(y.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
 	d.dispatch("depthwise_conv2d", nil, gx, gy, u32s(h, wd, c, oh, ow, c*mult, kh, kw, strideH, strideW, top, left, mult,
-		b2i(hasBias), b2i(hasScale), b2i(hasShift), ep.activation()),
+		b2i(hasBias), b2i(hasScale), b2i(hasShift), activation(ep)),
 		x, w, b, scale, shift, y)
 	return y
 }
@@ -353,24 +350,17 @@ func (d *Device) matmul(g matmulArgs) *Buffer {
 	shift, hasShift := d.optional("matmul", g.epilogue.Shift, g.n)
 	params := []uint32{uint32(g.m), uint32(g.n), uint32(g.k), uint32(g.mode), uint32(b2i(hasBias)), math.Float32bits(g.alpha)}
 	params = append(params, u32s(g.conv[:]...)...)
-	params = append(params, u32s(b2i(hasScale), b2i(hasShift), g.epilogue.activation())...)
+	params = append(params, u32s(b2i(hasScale), b2i(hasShift), activation(g.epilogue))...)
 	constants := map[string]any{"TS": ts}
 	d.dispatch(d.matmulShader(g.b, constants), constants, (g.n+block-1)/block, (g.m+block-1)/block, params,
 		g.a, g.b, bias, scale, shift, out)
 	return out
 }
 
-// Adam holds the hyper-parameters of the Adam optimiser in TensorFlow 1's
-// form, the one visage/core/art uses.
-type Adam struct {
-	LR, Beta1, Beta2, Epsilon float64
-}
-
-// Step applies Adam step t (1 for the first) in place: m and v (shaped like
-// param, zero before step 1) are updated with grad, then param −=
-// LR·√(1−β2ᵗ)/(1−β1ᵗ)·m/(√v+ε), as art.Adam.Step does (which keeps m and v
-// in float64; here they are float32).
-func (a Adam) Step(d *Device, param, grad, m, v *Buffer, t int) {
+// AdamStep applies Adam step t (1 for the first) in place: m and v (shaped
+// like param, zero before step 1) are updated with grad, then param −=
+// LR·√(1−β2ᵗ)/(1−β1ᵗ)·m/(√v+ε), as backend.CPU.AdamStep does.
+func (d *Device) AdamStep(a backend.Adam, param, grad, m, v *Buffer, t int) {
 	for _, b := range []*Buffer{grad, m, v} {
 		if !sameShape(b.Shape, param.Shape) {
 			panic(fmt.Sprintf("webgpu: Adam: shapes %v and %v differ", b.Shape, param.Shape))

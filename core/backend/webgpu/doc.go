@@ -11,26 +11,12 @@
 // Chromium). Released buffers are recycled, so a pass reuses the memory of
 // the previous one.
 //
-// The networks built on it are in the sub-packages facerecgpu (the face
-// descriptor), ssdgpu and tinyfacegpu (the face detectors), landmarksgpu
-// (the 68 landmarks) and nstgpu (the style-transfer gradient and Adam
-// loop). A
-// caller picks the GPU when Open succeeds and falls back to the CPU network
-// when it fails, or when Read or Flush later return an error wrapping
-// ErrDeviceLost or ErrOutOfMemory:
-//
-//	d, err := webgpu.Open()
-//	if err == nil {
-//		net, err = facerecgpu.Load(d, fsys) // uploads the weights once
-//	}
-//	…
-//	desc, err := net.Encode(chip) // [H,W,3] RGB 0..255, as facerec.Net.Encode
-//	if errors.Is(err, webgpu.ErrDeviceLost) || errors.Is(err, webgpu.ErrOutOfMemory) {
-//		desc, err = cpuNet.Encode(chip)
-//	}
-//
-// The product's wasm makes this choice in visage/wasm's backend.go (load's
-// backend option, 'auto' by default) for every network it runs on the GPU.
+// A *Device is a backend.Differentiable[*Buffer]: the networks of
+// visage/models, written once on that interface, run on it as on the CPU
+// (facerec.On(net, backend.Backend[*webgpu.Buffer](d)), …). Read, ReadAll
+// and Flush return errors wrapping ErrDeviceLost or ErrOutOfMemory (which
+// wrap backend.ErrDeviceLost and backend.ErrOutOfMemory) when the GPU
+// fails; a backend.Placement then moves the product to the CPU.
 //
 // Methods that wait on the GPU (Open, Read, Flush) block the calling goroutine
 // until a JavaScript promise settles; call them from a goroutine, never from

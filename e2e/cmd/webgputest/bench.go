@@ -14,11 +14,11 @@ import (
 	"io/fs"
 
 	"visage/core/art"
+	"visage/core/backend"
+	"visage/core/backend/webgpu"
 	"visage/core/tensor"
 	"visage/models/facerec"
 	"visage/models/vgg19"
-	"visage/wasm/webgpu"
-	"visage/wasm/webgpu/facerecgpu"
 	"visage/wasm/webgpu/nstgpu"
 )
 
@@ -94,14 +94,16 @@ func benchGPU(d *webgpu.Device, rng *rand.Rand, sizes string) []Result {
 	return results
 }
 
-// benchFaceRec times facerecgpu's Encode on chip and returns the descriptor.
+// benchFaceRec times the face network's Encode on d on chip and returns the
+// descriptor.
 func benchFaceRec(d *webgpu.Device, fsys fs.FS, chip *tensor.Tensor) (Result, *tensor.Tensor) {
 	r := Result{Op: "bench facerec", Case: "descriptor 150x150"}
-	net, err := facerecgpu.Load(d, fsys)
+	cpu, err := facerec.Load(fsys)
 	if err != nil {
 		r.Error = err.Error()
 		return r, nil
 	}
+	net := facerec.On(cpu, backend.Backend[*webgpu.Buffer](d))
 	defer net.Release()
 	var desc []float32
 	r.GPUMillis, err = timePasses(d, &r, func() (err error) {

@@ -12,11 +12,11 @@ import (
 	"testing/fstest"
 	"time"
 
+	"visage/core/backend"
+	"visage/core/backend/webgpu"
 	"visage/core/imageio"
 	"visage/core/tensor"
 	"visage/models/facerec"
-	"visage/wasm/webgpu"
-	"visage/wasm/webgpu/facerecgpu"
 )
 
 // checkFaceRec encodes the page's face chip (photoFile, a 150x150 aligned
@@ -32,10 +32,7 @@ func checkFaceRec(d *webgpu.Device, rng *rand.Rand) []Result {
 	if err != nil {
 		return fail(err)
 	}
-	gpuNet, err := facerecgpu.Load(d, fsys)
-	if err != nil {
-		return fail(err)
-	}
+	gpuNet := facerec.On(cpuNet, backend.Backend[*webgpu.Buffer](d))
 	defer gpuNet.Release()
 
 	raw, err := fs.ReadFile(fsys, photoFile)

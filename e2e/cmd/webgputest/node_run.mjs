@@ -1,4 +1,4 @@
-// node_run.mjs runs webgputest.wasm (wasm/webgputest) under Node, with
+// node_run.mjs runs webgputest.wasm (e2e/cmd/webgputest) under Node, with
 // navigator.gpu from Dawn's Node bindings (the npm package webgpu), outside
 // a browser: the kernel and network checks, and ?bench, on a machine's own
 // GPU. It does what web/gpu/kernels.html does: the query is the page's,

@@ -5,7 +5,7 @@ package main
 import (
 	"math/rand/v2"
 
-	"visage/wasm/webgpu"
+	"visage/core/backend/webgpu"
 )
 
 // checkHalf runs the face recognition and style-transfer checks with the

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"visage/core/art"
+	"visage/core/backend/webgpu"
 	"visage/core/tensor"
 	"visage/models/vgg19"
-	"visage/wasm/webgpu"
 	"visage/wasm/webgpu/nstgpu"
 )
 

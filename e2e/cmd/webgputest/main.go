@@ -1,6 +1,6 @@
 //go:build js && wasm
 
-// Command webgputest checks visage/wasm/webgpu against the pure Go
+// Command webgputest checks visage/core/backend/webgpu against the pure Go
 // reference, in the browser. Its page, web/gpu/kernels.html, runs one of
 // two checks, chosen by the page's query:
 //
@@ -8,7 +8,7 @@
 //     (odd sizes, channels not a multiple of 4, stride 2, Same and Valid
 //     padding), on the GPU and with its visage/core/ops namesake;
 //   - ?net=facerec: the face recognition network on the GPU
-//     (visage/wasm/webgpu/facerecgpu) against models/facerec, with the
+//     (models/facerec on the WebGPU backend) against models/facerec, with the
 //     weight files the page fetched into globalThis.visageTestFiles;
 //   - ?net=nst: the style-transfer gradient (visage/wasm/webgpu/nstgpu)
 //     against core/art on a small random VGG-19;
@@ -35,8 +35,8 @@ import (
 	"strings"
 	"syscall/js"
 
+	"visage/core/backend/webgpu"
 	"visage/core/tensor"
-	"visage/wasm/webgpu"
 )
 
 // Report is what the page publishes.
