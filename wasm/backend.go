@@ -23,11 +23,11 @@ import (
 	"visage/wasm/webgpu/tinyfacegpu"
 )
 
-// What load's backend option may ask for.
+// What load's backend option may ask for (backend.Choose).
 const (
-	backendAuto   = "auto"   // WebGPU when the browser gives an adapter, else the CPU (the default)
-	backendWebGPU = "webgpu" // WebGPU, or load fails saying why not
-	backendCPU    = "cpu"    // the pure Go kernels, WebGPU untouched
+	backendAuto   = cb.ChoiceAuto
+	backendWebGPU = cb.ChoiceGPU
+	backendCPU    = cb.ChoiceCPU
 )
 
 // backend is where the networks run: a backend.Placement (the GPU while it
@@ -39,60 +39,26 @@ type backend struct {
 	gpu       *webgpu.Device
 }
 
-// openBackend opens the backend that choice (backendAuto, backendWebGPU,
-// backendCPU) asks for. Auto settles for the CPU, saying why, when the
-// browser gives no WebGPU adapter (WebGPU fails then) or only a software
-// one (webgpu.Device.Software; WebGPU takes it).
+// openBackend opens the backend that choice ('auto', 'webgpu', 'cpu')
+// asks for, as backend.Choose says.
 func openBackend(choice string) (*backend, error) {
-	switch choice {
-	case backendCPU:
-		return &backend{placement: cb.OnCPU("the CPU was asked for (backend: 'cpu')")}, nil
-	case backendAuto, backendWebGPU:
-	default:
-		return nil, fmt.Errorf("load: backend must be 'auto', 'webgpu' or 'cpu', found %q", choice)
-	}
-	var d *webgpu.Device
-	err := errors.New("no navigator object (not a browser)")
-	if nav := js.Global().Get("navigator"); nav.Type() == js.TypeObject {
-		d, err = openWithin(openTimeout)
-	}
-	if err != nil {
-		if choice == backendWebGPU {
-			return nil, fmt.Errorf("load: backend 'webgpu' is unavailable: %w", err)
+	open := func() (*webgpu.Device, error) {
+		if nav := js.Global().Get("navigator"); nav.Type() != js.TypeObject {
+			return nil, errors.New("no navigator object (not a browser)")
 		}
-		return &backend{placement: cb.OnCPU(err.Error())}, nil
+		return webgpu.Open()
 	}
-	if choice == backendAuto && d.Software() {
-		d.Destroy()
-		return &backend{placement: cb.OnCPU("the only WebGPU adapter, " + d.Adapter() + ", is a software one, slower than the CPU path (backend 'webgpu' uses it anyway)")}, nil
+	p, d, err := cb.Choose(choice, open, openTimeout)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
 	}
-	return &backend{placement: cb.OnGPU(d.Adapter(), choice == backendWebGPU, d.Destroy), gpu: d}, nil
+	return &backend{placement: p, gpu: d}, nil
 }
 
 // openTimeout bounds the wait for an adapter and a device: some browser
 // configurations never settle requestAdapter's promise (e2e.WebGPUFlags
 // names one), and load must not hang on them.
 const openTimeout = 15 * time.Second
-
-// openWithin is webgpu.Open, failing when it takes longer than timeout (the
-// request is then abandoned, its goroutine left waiting).
-func openWithin(timeout time.Duration) (*webgpu.Device, error) {
-	type opened struct {
-		d   *webgpu.Device
-		err error
-	}
-	done := make(chan opened, 1)
-	go func() {
-		d, err := webgpu.Open()
-		done <- opened{d, err}
-	}()
-	select {
-	case o := <-done:
-		return o.d, o.err
-	case <-time.After(timeout):
-		return nil, fmt.Errorf("webgpu: no adapter and device after %v", timeout)
-	}
-}
 
 // device returns the WebGPU device the networks should run on, nil for the
 // CPU.
