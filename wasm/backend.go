@@ -13,7 +13,6 @@ import (
 	"visage/core/backend/webgpu"
 	"visage/core/face"
 	"visage/core/ops"
-	"visage/core/tensor"
 	"visage/models/facerec"
 	"visage/models/landmarks"
 	"visage/models/ssd"
@@ -105,13 +104,6 @@ func place[N any](b *backend, what string, cpu N, setUp func(*webgpu.Device) N) 
 	})
 }
 
-// faceEncoder is face.Encoder on the backend.
-type faceEncoder struct{ *cb.Placed[face.Encoder] }
-
-func (e faceEncoder) Encode(img *tensor.Tensor) ([]float32, error) {
-	return cb.Run(e.Placed, func(n face.Encoder) ([]float32, error) { return n.Encode(img) })
-}
-
 // newFaceEncoder puts the face network on b's GPU, if it has one.
 func newFaceEncoder(b *backend, cpu *facerec.Net) (face.Encoder, error) {
 	p, err := place[face.Encoder](b, "face network", cpu, func(d *webgpu.Device) face.Encoder {
@@ -120,7 +112,7 @@ func newFaceEncoder(b *backend, cpu *facerec.Net) (face.Encoder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
-	return faceEncoder{p}, nil
+	return face.PlacedEncoder(p), nil
 }
 
 // faceNetsOnBackend gives p, as face.LoadPipeline made it, a detector and
@@ -134,14 +126,14 @@ func faceNetsOnBackend(b *backend, p *face.Pipeline, tiny *tinyface.Net) (face.T
 		if err != nil {
 			return nil, fmt.Errorf("load: %w", err)
 		}
-		p.Detector = faceDetector{d}
+		p.Detector = face.PlacedDetector(d)
 	}
 	if lm, isCPU := p.Landmarks.(*landmarks.Net); isCPU {
 		l, err := place[face.LandmarkNet](b, "landmark network", lm, func(dev *webgpu.Device) face.LandmarkNet { return landmarksgpu.Load(dev, lm) })
 		if err != nil {
 			return nil, fmt.Errorf("load: %w", err)
 		}
-		p.Landmarks = landmarkNet{l}
+		p.Landmarks = face.PlacedLandmarks(l)
 	}
 	if tiny == nil {
 		return nil, nil
@@ -150,27 +142,7 @@ func faceNetsOnBackend(b *backend, p *face.Pipeline, tiny *tinyface.Net) (face.T
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
-	return tinyDetector{t}, nil
-}
-
-// faceDetector, landmarkNet and tinyDetector are the pipeline's networks
-// on the backend (see faceNetsOnBackend).
-type (
-	faceDetector struct{ *cb.Placed[face.Detector] }
-	landmarkNet  struct{ *cb.Placed[face.LandmarkNet] }
-	tinyDetector struct{ *cb.Placed[face.TinyDetector] }
-)
-
-func (f faceDetector) Run(img *tensor.Tensor) (*ssd.Output, error) {
-	return cb.Run(f.Placed, func(n face.Detector) (*ssd.Output, error) { return n.Run(img) })
-}
-
-func (l landmarkNet) Detect(crop *tensor.Tensor) ([]landmarks.Point, error) {
-	return cb.Run(l.Placed, func(n face.LandmarkNet) ([]landmarks.Point, error) { return n.Detect(crop) })
-}
-
-func (t tinyDetector) Detect(img *tensor.Tensor, opt tinyface.Options) ([]ssd.Detection, error) {
-	return cb.Run(t.Placed, func(n face.TinyDetector) ([]ssd.Detection, error) { return n.Detect(img, opt) })
+	return face.PlacedTiny(t), nil
 }
 
 // backendInfo() → {backend: 'webgpu'|'cpu', adapter, reason}
