@@ -14,6 +14,9 @@ package learn
 import (
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // Matrix is a dense row-major matrix: row i is Data[i*Cols:(i+1)*Cols]. A
@@ -30,6 +33,25 @@ func NewMatrix(rows, cols int) *Matrix {
 
 // Row returns row i, sharing m's storage.
 func (m *Matrix) Row(i int) []float64 { return m.Data[i*m.Cols : (i+1)*m.Cols] }
+
+// general views m as a BLAS matrix sharing its storage.
+func (m *Matrix) general() blas64.General {
+	return blas64.General{Rows: m.Rows, Cols: m.Cols, Stride: max(m.Cols, 1), Data: m.Data}
+}
+
+// addMul adds op(a)·op(b) to c by BLAS (gonum's Dgemm), op transposing its
+// operand when its flag is blas.Trans. Empty products (a zero dimension,
+// which BLAS rejects) add nothing.
+func addMul(c, a blas64.General, ta blas.Transpose, b blas64.General, tb blas.Transpose) {
+	k := a.Cols
+	if ta == blas.Trans {
+		k = a.Rows
+	}
+	if c.Rows == 0 || c.Cols == 0 || k == 0 {
+		return
+	}
+	blas64.Gemm(ta, tb, 1, a, b, 1, c)
+}
 
 // FromRows returns a matrix holding copies of rows, which must all have the
 // same length (it panics otherwise: a programmer error).
