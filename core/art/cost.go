@@ -1,7 +1,7 @@
 // Package art is neural style transfer as taught in the deep learning course
 // (Gatys, Ecker & Bethge, "A Neural Algorithm of Artistic Style", 2015): the
-// content and style costs on VGG-19 activations, their gradients, and the Adam
-// loop that paints a generated image G to match a content image C and a style
+// content and style costs on VGG-19 activations, their gradients, and the
+// optimisation loop (core/learn's Adam, or L-BFGS) that paints a generated image G to match a content image C and a style
 // image S.
 package art
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"visage/core/learn"
 	"visage/core/ops"
 	"visage/core/tensor"
 	"visage/models/vgg19"
@@ -32,9 +33,9 @@ func DefaultOptions() Options {
 type Stylizer struct {
 	obj   *Objective
 	img   *tensor.Tensor
-	adam  *Adam  // nil with L-BFGS
-	lb    *lbfgs // nil with Adam
-	cost  Costs  // L-BFGS: J at img, from the last line search
+	adam  *learn.Adam // nil with L-BFGS
+	lb    *lbfgs      // nil with Adam
+	cost  Costs       // L-BFGS: J at img, from the last line search
 	grad  []float32
 	evals int
 }
@@ -51,7 +52,7 @@ func NewStylizer(net *vgg19.Net, content, style *tensor.Tensor, opts Options) (*
 	s := &Stylizer{}
 	switch opts.Optimizer {
 	case "adam", "":
-		s.adam = NewAdam(opts.LR)
+		s.adam = learn.NewAdam(opts.LR)
 	case "lbfgs":
 		s.lb = newLBFGS(10, opts.LR)
 	default:
@@ -116,7 +117,10 @@ func (s *Stylizer) Resume(img *tensor.Tensor, m, v []float32, t int) error {
 		return fmt.Errorf("art: Resume: image %v with %d and %d moments after %d steps, want %v with one moment each a value", img.Shape, len(m), len(v), t, s.img.Shape)
 	}
 	copy(s.img.Data, img.Data)
-	s.adam.restore(m, v, t)
+	s.adam.M, s.adam.V, s.adam.T = make([]float64, len(m)), make([]float64, len(v)), t
+	for i := range m {
+		s.adam.M[i], s.adam.V[i] = float64(m[i]), float64(v[i])
+	}
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"visage/core/art"
 	"visage/core/backend"
 	"visage/core/backend/webgpu"
+	"visage/core/learn"
 	"visage/core/tensor"
 )
 
@@ -38,7 +39,7 @@ func NewStylizer(n *Net, content, style *tensor.Tensor, opts art.Options) (*Styl
 	if err != nil {
 		return nil, err
 	}
-	cpu := art.NewAdam(opts.LR) // for its defaults
+	cpu := learn.NewAdam(opts.LR) // for its defaults
 	d := n.d
 	return &Stylizer{
 		obj:  obj,
