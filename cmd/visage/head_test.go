@@ -59,7 +59,7 @@ func l1(a, b []float32) float64 {
 func TestCLILFWHead(t *testing.T) {
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(3, 4))
-	cache := &face.EncodingCache{Encoder: "faceapi-resnet34", Alignment: "ssd0.1-0.1+pad0.25+centred+landmarks68+mirrored+similarity+mirror", Images: map[string][]float32{}}
+	cache := &lfw.EncodingCache{Encoder: "faceapi-resnet34", Alignment: "ssd0.1-0.1+pad0.25+centred+landmarks68+mirrored+similarity+mirror", Images: map[string][]float32{}}
 	var b strings.Builder
 	b.WriteString("2\t4\n")
 	for f := range 2 {

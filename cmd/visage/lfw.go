@@ -270,7 +270,7 @@ func runLFW(args []string) error {
 			}
 		}
 	}
-	caches := make([]*face.EncodingCache, len(variants))
+	caches := make([]*lfw.EncodingCache, len(variants))
 	paths := make([]string, len(variants))
 	var shardFiles []string // merged into the caches, removed once those are saved
 	for i, v := range variants {
@@ -370,7 +370,7 @@ func runLFW(args []string) error {
 		}
 	}
 
-	byEncoder := make([]*face.EncodingCache, len(encs)) // each encoder's
+	byEncoder := make([]*lfw.EncodingCache, len(encs)) // each encoder's
 	for i, e := range encs {
 		byEncoder[i] = caches[first[e]]
 		if e == face.EncoderDlib && align == face.AlignBoth {
@@ -611,16 +611,16 @@ func (v lfwVariant) dim() int {
 
 // fuseCaches is the cache of each image's descriptor in a followed by its
 // descriptor in b (no face where either has none), for fusedScore.
-func fuseCaches(a, b *face.EncodingCache) *face.EncodingCache {
-	dim := func(c *face.EncodingCache) int { return max(c.Dim, face.DescriptorLen*btoi(c.Dim == 0)) }
-	c := &face.EncodingCache{Encoder: a.Encoder + "+" + b.Encoder, Alignment: a.Alignment + "," + b.Alignment, Dim: dim(a) + dim(b)}
+func fuseCaches(a, b *lfw.EncodingCache) *lfw.EncodingCache {
+	dim := func(c *lfw.EncodingCache) int { return max(c.Dim, face.DescriptorLen*btoi(c.Dim == 0)) }
+	c := &lfw.EncodingCache{Encoder: a.Encoder + "+" + b.Encoder, Alignment: a.Alignment + "," + b.Alignment, Dim: dim(a) + dim(b)}
 	return combineCaches(c, a, b, func(x, y []float32) []float32 { return slices.Concat(x, y) })
 }
 
 // combineCaches fills c with combine(x, y) for each image whose descriptor
 // is x in a and y in b (no face where either has none; images b lacks are
 // left out), and returns it.
-func combineCaches(c, a, b *face.EncodingCache, combine func(x, y []float32) []float32) *face.EncodingCache {
+func combineCaches(c, a, b *lfw.EncodingCache, combine func(x, y []float32) []float32) *lfw.EncodingCache {
 	c.Images = map[string][]float32{}
 	for rel, x := range a.Images {
 		y, ok := b.Images[rel]
@@ -666,8 +666,8 @@ func parseShard(spec string) (k, n int, err error) {
 
 // meanCache is the cache of the mean descriptors of a and b (no face where
 // either has none), tagged tag.
-func meanCache(a, b *face.EncodingCache, tag string) *face.EncodingCache {
-	c := &face.EncodingCache{Encoder: a.Encoder, Alignment: tag}
+func meanCache(a, b *lfw.EncodingCache, tag string) *lfw.EncodingCache {
+	c := &lfw.EncodingCache{Encoder: a.Encoder, Alignment: tag}
 	return combineCaches(c, a, b, func(x, y []float32) []float32 { return face.MeanDescriptor(x, y) })
 }
 
@@ -686,9 +686,9 @@ func shardPath(path string, k, n int) string {
 // openCache loads the cache at path when it was made with the same
 // settings, or starts an empty one, and adds what the shard files beside it
 // (see shardPath) hold; it returns those files' names.
-func openCache(path, encoderTag, alignTag string, dim int) (*face.EncodingCache, []string, error) {
-	load := func(path string) (*face.EncodingCache, error) {
-		c, err := face.LoadEncodingCache(path)
+func openCache(path, encoderTag, alignTag string, dim int) (*lfw.EncodingCache, []string, error) {
+	load := func(path string) (*lfw.EncodingCache, error) {
+		c, err := lfw.LoadEncodingCache(path)
 		if err == nil && (c.Encoder != encoderTag || c.Alignment != alignTag || c.Dim != dim) {
 			return nil, fmt.Errorf("%s was made with %s/%s (dim %d), not %s/%s (dim %d): pass another --cache or delete it", path, c.Encoder, c.Alignment, c.Dim, encoderTag, alignTag, dim)
 		}
@@ -697,7 +697,7 @@ func openCache(path, encoderTag, alignTag string, dim int) (*face.EncodingCache,
 	c, err := load(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		c = &face.EncodingCache{Encoder: encoderTag, Alignment: alignTag, Dim: dim, Images: map[string][]float32{}}
+		c = &lfw.EncodingCache{Encoder: encoderTag, Alignment: alignTag, Dim: dim, Images: map[string][]float32{}}
 	case err != nil:
 		return nil, nil, err
 	}
@@ -729,7 +729,7 @@ func openCache(path, encoderTag, alignTag string, dim int) (*face.EncodingCache,
 // images by the detection stage that found them. With central, the face
 // whose box centre is nearest the image centre is described instead. A
 // non-nil degrade changes each image as it is read.
-func encodeImages(pipe *face.Pipeline, nets map[string]face.FaceEncoder, central bool, dir string, degrade func(*tensor.Tensor) *tensor.Tensor, todo []string, jobs int, variants []lfwVariant, caches []*face.EncodingCache, paths []string) (map[face.Stage][]string, error) {
+func encodeImages(pipe *face.Pipeline, nets map[string]face.FaceEncoder, central bool, dir string, degrade func(*tensor.Tensor) *tensor.Tensor, todo []string, jobs int, variants []lfwVariant, caches []*lfw.EncodingCache, paths []string) (map[face.Stage][]string, error) {
 	type result struct {
 		rel   string
 		encs  [][]float32 // per variant
@@ -900,7 +900,7 @@ func landmarksOf(entry []float32, ok bool) (pts []landmarks.Point, known bool) {
 // distance, the fused score) and runs the protocol, the head's threshold
 // (fixed for nil) being the fixed one; pairs with a face missing are kept and count as
 // errors.
-func scoreLFW(allFolds [][]lfw.Pair, foldIdx []int, cache *face.EncodingCache, score func(a, b []float32) float64, fixed float64, head *learn.Head) (*lfwResult, []lfw.Outcome, error) {
+func scoreLFW(allFolds [][]lfw.Pair, foldIdx []int, cache *lfw.EncodingCache, score func(a, b []float32) float64, fixed float64, head *learn.Head) (*lfwResult, []lfw.Outcome, error) {
 	lookup := func(rel string) []float32 { return cache.Images[rel] }
 	var folds [][]lfw.Outcome
 	var all []lfw.Outcome

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"visage/core/face"
 	"visage/core/lfw"
 	"visage/core/tensor"
 	"visage/models/assets/assettest"
@@ -186,7 +185,7 @@ func TestCLILFWShards(t *testing.T) {
 	if len(lms) != 1 {
 		t.Fatalf("landmarks caches %v, want 1", lms)
 	}
-	c, err := face.LoadEncodingCache(lms[0])
+	c, err := lfw.LoadEncodingCache(lms[0])
 	if err != nil || c.Encoder != "landmarks68" || c.Dim != 136 || len(c.Images) != 8 {
 		t.Fatalf("landmarks cache: %v, %s dim %d, %d images", err, c.Encoder, c.Dim, len(c.Images))
 	}
@@ -225,7 +224,7 @@ func TestCLILFWAlsoLists(t *testing.T) {
 	if len(caches) != 1 {
 		t.Fatalf("caches %v, want 1", caches)
 	}
-	c, err := face.LoadEncodingCache(caches[0])
+	c, err := lfw.LoadEncodingCache(caches[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,12 +275,12 @@ func TestCLILFWAlignBoth(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
-	load := func(align string) *face.EncodingCache {
+	load := func(align string) *lfw.EncodingCache {
 		paths, _ := filepath.Glob(filepath.Join(out, "encodings-*+"+align+".bin"))
 		if len(paths) != 1 {
 			t.Fatalf("caches for %s: %v, want one", align, paths)
 		}
-		c, err := face.LoadEncodingCache(paths[0])
+		c, err := lfw.LoadEncodingCache(paths[0])
 		if err != nil {
 			t.Fatal(err)
 		}
