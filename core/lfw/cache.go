@@ -161,7 +161,7 @@ func readEncodingCache(r *bufio.Reader, size int64) (*EncodingCache, error) {
 			for j := range enc {
 				enc[j] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*j:]))
 			}
-			if err := checkVector(enc, h.Dim); err != nil {
+			if err := face.CheckVector(enc, h.Dim); err != nil {
 				return nil, fmt.Errorf("record %d (%q): %w", i+1, key, err)
 			}
 		}
@@ -190,7 +190,7 @@ func (c *EncodingCache) Save(path string) error {
 			return fmt.Errorf("lfw: encodings cache key must have 1..%d bytes, found %d", maxKeyLen, len(k))
 		}
 		if len(enc) > 0 {
-			if err := checkVector(enc, dim); err != nil {
+			if err := face.CheckVector(enc, dim); err != nil {
 				return fmt.Errorf("lfw: encodings cache %q: %w", k, err)
 			}
 		}
@@ -222,17 +222,4 @@ func (c *EncodingCache) Save(path string) error {
 		}
 		return bw.Flush()
 	})
-}
-
-// checkVector reports whether v holds dim finite numbers.
-func checkVector(v []float32, dim int) error {
-	if len(v) != dim {
-		return fmt.Errorf("descriptor must have %d numbers, found %d", dim, len(v))
-	}
-	for i, x := range v {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			return fmt.Errorf("descriptor value %d must be finite, found %v", i, x)
-		}
-	}
-	return nil
 }

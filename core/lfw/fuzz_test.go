@@ -50,7 +50,7 @@ func FuzzEncodingCache(f *testing.F) {
 			return
 		}
 		for k, enc := range got.Images {
-			if k == "" || len(k) > maxKeyLen || (enc != nil && checkVector(enc, face.DescriptorLen) != nil) {
+			if k == "" || len(k) > maxKeyLen || (enc != nil && face.CheckVector(enc, face.DescriptorLen) != nil) {
 				t.Fatalf("key %q (%d bytes) with %d numbers accepted", k, len(k), len(enc))
 			}
 		}
