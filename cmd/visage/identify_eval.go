@@ -191,12 +191,12 @@ func peopleFilter(only, without string) (func(person string) bool, error) {
 	var in, out map[string]bool
 	var err error
 	if only != "" {
-		if in, err = peopleNames(only); err != nil {
+		if in, err = lfw.PeopleNames(only); err != nil {
 			return nil, err
 		}
 	}
 	if without != "" {
-		if out, err = peopleNames(without); err != nil {
+		if out, err = lfw.PeopleNames(without); err != nil {
 			return nil, err
 		}
 	}
