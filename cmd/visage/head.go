@@ -30,7 +30,7 @@ func loadHeadFlag(path string) (*learn.Head, error) {
 func scoreName(h *learn.Head) string {
 	switch {
 	case h == nil:
-		return "Euclidean distance"
+		return lfw.DistanceName
 	case h.HigherIsSame():
 		return "P(same) of the pair classifier (larger is same)"
 	default:
