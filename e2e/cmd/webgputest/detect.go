@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"visage/core/backend"
 	"visage/core/backend/webgpu"
 	"visage/core/face"
 	"visage/core/imageio"
@@ -18,7 +19,6 @@ import (
 	"visage/models/ssd"
 	"visage/models/tinyface"
 	"visage/wasm/webgpu/landmarksgpu"
-	"visage/wasm/webgpu/ssdgpu"
 	"visage/wasm/webgpu/tinyfacegpu"
 )
 
@@ -61,14 +61,14 @@ func timed(f func()) float64 {
 	return float64(time.Since(start).Microseconds()) / 1000
 }
 
-// checkSSD runs the SSD detector (visage/wasm/webgpu/ssdgpu) and
-// models/ssd on the face photo and compares every anchor's score and
+// checkSSD runs the SSD detector (models/ssd) on the WebGPU backend and
+// on the CPU on the face photo and compares every anchor's score and
 // decoded box (in pixels of the padded square), and the selected
 // detections; a pass must be one submission and one read-back. The noise
 // picture is left out: the network sees 512x512 whatever the image, and a
 // pass takes over a minute on SwiftShader.
 func checkSSD(d *webgpu.Device, rng *rand.Rand) []Result {
-	return netCheck(d, rng, "ssd", ssd.Load, ssdgpu.Load, func(cpuNet *ssd.Net, gpuNet *ssdgpu.Net, img namedImage) []Result {
+	return netCheck(d, rng, "ssd", ssd.Load, onGPU(ssd.On[*webgpu.Buffer]), func(cpuNet *ssd.Net, gpuNet *ssd.Runner[*webgpu.Buffer], img namedImage) []Result {
 		if !img.isFace {
 			return nil
 		}
@@ -171,6 +171,11 @@ func netCheck[C any, G interface{ Release() }](d *webgpu.Device, rng *rand.Rand,
 		results = append(results, check(cpuNet, gpuNet, img)...)
 	}
 	return results
+}
+
+// onGPU is a network's On (its runner on a backend) for netCheck's toGPU.
+func onGPU[N, R any](on func(N, backend.Backend[*webgpu.Buffer]) R) func(*webgpu.Device, N) R {
+	return func(d *webgpu.Device, n N) R { return on(n, d) }
 }
 
 // bothPasses runs a pass with gpu, timing it and checking that it is one
