@@ -19,7 +19,6 @@ import (
 	"visage/models/ssd"
 	"visage/models/tinyface"
 	"visage/wasm/webgpu/landmarksgpu"
-	"visage/wasm/webgpu/tinyfacegpu"
 )
 
 // What load's backend option may ask for.
@@ -181,7 +180,9 @@ func faceNetsOnBackend(b *backend, p *face.Pipeline, tiny *tinyface.Net) (face.T
 	if tiny == nil {
 		return nil, nil
 	}
-	t, err := place[face.TinyDetector](b, "tiny face detector", tiny, func(dev *webgpu.Device) face.TinyDetector { return tinyfacegpu.Load(dev, tiny) })
+	t, err := place[face.TinyDetector](b, "tiny face detector", tiny, func(dev *webgpu.Device) face.TinyDetector {
+		return tinyface.On(tiny, cb.Backend[*webgpu.Buffer](dev))
+	})
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}

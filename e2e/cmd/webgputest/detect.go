@@ -19,7 +19,6 @@ import (
 	"visage/models/ssd"
 	"visage/models/tinyface"
 	"visage/wasm/webgpu/landmarksgpu"
-	"visage/wasm/webgpu/tinyfacegpu"
 )
 
 // The face photo kernels.js fetches beside the models: for the detector
@@ -124,12 +123,12 @@ func checkLandmarks(d *webgpu.Device, rng *rand.Rand) []Result {
 	})
 }
 
-// checkTinyFace runs the Tiny Face Detector (tinyfacegpu) and
-// models/tinyface on the test images at two input sizes and low score
-// thresholds, comparing the detections; a pass must be one submission and
-// one read-back.
+// checkTinyFace runs the Tiny Face Detector (models/tinyface) on the
+// WebGPU backend and on the CPU on the test images at two input sizes and
+// low score thresholds, comparing the detections; a pass must be one
+// submission and one read-back.
 func checkTinyFace(d *webgpu.Device, rng *rand.Rand) []Result {
-	return netCheck(d, rng, "tinyface", tinyface.Load, tinyfacegpu.Load, func(cpuNet *tinyface.Net, gpuNet *tinyfacegpu.Net, img namedImage) []Result {
+	return netCheck(d, rng, "tinyface", tinyface.Load, onGPU(tinyface.On[*webgpu.Buffer]), func(cpuNet *tinyface.Net, gpuNet *tinyface.Runner[*webgpu.Buffer], img namedImage) []Result {
 		threshold := 0.05
 		if !img.isFace {
 			threshold = 0.002 // noise scores low: this gives it detections to compare
