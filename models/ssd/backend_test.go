@@ -16,39 +16,25 @@ type runner interface {
 	Run(*tensor.Tensor) (*Output, error)
 }
 
-// TestRunSurvivesGPUFailure runs the detector on a fake GPU through a
-// backend.Placement, as the browser does, and checks that a pass whose
-// device is lost is redone on the CPU with the same boxes and scores, and
-// that later passes stay there.
+// TestRunSurvivesGPUFailure runs the detector on a fake GPU as the browser
+// does: a pass whose device is lost is redone on the CPU with the same
+// boxes and scores, and later passes stay there.
 func TestRunSurvivesGPUFailure(t *testing.T) {
 	n := assettest.FaceModel(t, Manifest, Load)
-	gpu := backendtest.NewFaulty()
-	p := backend.OnGPU("fake", false, nil)
-	placed, err := backend.Place[runner](p, "face detector", n, func() (runner, error) {
-		return On(n, backend.Backend[*tensor.Tensor](gpu)), nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	img := assettest.LFWImage(t, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
 	want, err := n.Run(img)
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := func(r runner) (*Output, error) { return r.Run(img) }
-	for i, fail := range []error{nil, fmt.Errorf("webgpu: %w", backend.ErrDeviceLost), nil} {
-		gpu.Fail(fail)
-		got, err := backend.Run(placed, run)
-		if err != nil {
-			t.Fatalf("pass %d (GPU failing with %v): %v", i, fail, err)
-		}
-		if d := maxDiff(got, want); d != 0 {
-			t.Fatalf("pass %d (GPU failing with %v): boxes and scores differ from the CPU's by up to %v", i, fail, d)
-		}
-	}
-	if gpu.Reads() != 2 || p.GPU() {
-		t.Fatalf("%d GPU reads, on the GPU %v; want 2 (the second failed) and the CPU from then on", gpu.Reads(), p.GPU())
-	}
+	backendtest.CheckFallback(t, "face detector", runner(n),
+		func(gpu backend.Backend[*tensor.Tensor]) runner { return On(n, gpu) },
+		func(r runner) (*Output, error) { return r.Run(img) },
+		want, func(got, want *Output) string {
+			if d := maxDiff(got, want); d != 0 {
+				return fmt.Sprintf("boxes and scores differ from the CPU's by up to %v", d)
+			}
+			return ""
+		})
 }
 
 // maxDiff is the largest difference between two outputs' anchor boxes and

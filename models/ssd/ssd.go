@@ -73,32 +73,23 @@ func Load(fsys fs.FS) (*Net, error) {
 
 // Runner is the detector with its weights on one backend.
 type Runner[T any] struct {
-	n   *Net // for the anchors
-	b   backend.Backend[T]
-	p   *netParams[T]
-	all []T // every uploaded weight, for Release
+	n *Net // for the anchors
+	b backend.Backend[T]
+	p *netParams[T]
+	w *backend.Weights[T] // p's tensors
 }
 
 // On puts n's weights on b (once; the CPU shares them) and returns the
 // detector running there. A GPU's upload errors (out of memory) surface at
 // the first Run. A Runner is as safe for concurrent use as b is.
 func On[T any](n *Net, b backend.Backend[T]) *Runner[T] {
-	r := &Runner[T]{n: n, b: b}
-	r.p = upload(n.p, func(t *tensor.Tensor) T {
-		u := b.Upload(t)
-		r.all = append(r.all, u)
-		return u
-	})
-	return r
+	w := backend.NewWeights(b)
+	return &Runner[T]{n: n, b: b, p: upload(n.p, w.Upload), w: w}
 }
 
 // Release hands back the memory of the weights on r's backend; r must not
 // be used afterwards.
-func (r *Runner[T]) Release() {
-	for _, t := range r.all {
-		r.b.Release(t)
-	}
-}
+func (r *Runner[T]) Release() { r.w.Release() }
 
 // Detect finds faces in img ([H,W,3] RGB, 0..255) as face-api.js's
 // locateFaces does for a tensor input: the image is padded to a square at the
