@@ -18,8 +18,6 @@ import (
 	"visage/models/ssd"
 	"visage/models/tinyface"
 	"visage/wasm/webgpu/landmarksgpu"
-	"visage/wasm/webgpu/ssdgpu"
-	"visage/wasm/webgpu/tinyfacegpu"
 )
 
 // What load's backend option may ask for (backend.Choose).
@@ -122,7 +120,9 @@ func newFaceEncoder(b *backend, cpu *facerec.Net) (face.Encoder, error) {
 // backend.Place says.
 func faceNetsOnBackend(b *backend, p *face.Pipeline, tiny *tinyface.Net) (face.TinyDetector, error) {
 	if det, isCPU := p.Detector.(*ssd.Net); isCPU {
-		d, err := place[face.Detector](b, "face detector", det, func(dev *webgpu.Device) face.Detector { return ssdgpu.Load(dev, det) })
+		d, err := place[face.Detector](b, "face detector", det, func(dev *webgpu.Device) face.Detector {
+			return ssd.On(det, cb.Backend[*webgpu.Buffer](dev))
+		})
 		if err != nil {
 			return nil, fmt.Errorf("load: %w", err)
 		}
@@ -138,7 +138,9 @@ func faceNetsOnBackend(b *backend, p *face.Pipeline, tiny *tinyface.Net) (face.T
 	if tiny == nil {
 		return nil, nil
 	}
-	t, err := place[face.TinyDetector](b, "tiny face detector", tiny, func(dev *webgpu.Device) face.TinyDetector { return tinyfacegpu.Load(dev, tiny) })
+	t, err := place[face.TinyDetector](b, "tiny face detector", tiny, func(dev *webgpu.Device) face.TinyDetector {
+		return tinyface.On(tiny, cb.Backend[*webgpu.Buffer](dev))
+	})
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}

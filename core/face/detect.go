@@ -24,7 +24,7 @@ type Encoder interface {
 }
 
 // Detector runs the SSD face detector on an image ([H,W,3] RGB 0..255);
-// *ssd.Net is one, its WebGPU version (visage/wasm/webgpu/ssdgpu) another.
+// *ssd.Net is one, *ssd.Runner (the network on another backend) another.
 type Detector interface {
 	Run(img *tensor.Tensor) (*ssd.Output, error)
 }

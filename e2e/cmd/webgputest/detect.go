@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"visage/core/backend"
 	"visage/core/backend/webgpu"
 	"visage/core/face"
 	"visage/core/imageio"
@@ -18,8 +19,6 @@ import (
 	"visage/models/ssd"
 	"visage/models/tinyface"
 	"visage/wasm/webgpu/landmarksgpu"
-	"visage/wasm/webgpu/ssdgpu"
-	"visage/wasm/webgpu/tinyfacegpu"
 )
 
 // The face photo kernels.js fetches beside the models: for the detector
@@ -61,14 +60,14 @@ func timed(f func()) float64 {
 	return float64(time.Since(start).Microseconds()) / 1000
 }
 
-// checkSSD runs the SSD detector (visage/wasm/webgpu/ssdgpu) and
-// models/ssd on the face photo and compares every anchor's score and
+// checkSSD runs the SSD detector (models/ssd) on the WebGPU backend and
+// on the CPU on the face photo and compares every anchor's score and
 // decoded box (in pixels of the padded square), and the selected
 // detections; a pass must be one submission and one read-back. The noise
 // picture is left out: the network sees 512x512 whatever the image, and a
 // pass takes over a minute on SwiftShader.
 func checkSSD(d *webgpu.Device, rng *rand.Rand) []Result {
-	return netCheck(d, rng, "ssd", ssd.Load, ssdgpu.Load, func(cpuNet *ssd.Net, gpuNet *ssdgpu.Net, img namedImage) []Result {
+	return netCheck(d, rng, "ssd", ssd.Load, onGPU(ssd.On[*webgpu.Buffer]), func(cpuNet *ssd.Net, gpuNet *ssd.Runner[*webgpu.Buffer], img namedImage) []Result {
 		if !img.isFace {
 			return nil
 		}
@@ -124,12 +123,12 @@ func checkLandmarks(d *webgpu.Device, rng *rand.Rand) []Result {
 	})
 }
 
-// checkTinyFace runs the Tiny Face Detector (tinyfacegpu) and
-// models/tinyface on the test images at two input sizes and low score
-// thresholds, comparing the detections; a pass must be one submission and
-// one read-back.
+// checkTinyFace runs the Tiny Face Detector (models/tinyface) on the
+// WebGPU backend and on the CPU on the test images at two input sizes and
+// low score thresholds, comparing the detections; a pass must be one
+// submission and one read-back.
 func checkTinyFace(d *webgpu.Device, rng *rand.Rand) []Result {
-	return netCheck(d, rng, "tinyface", tinyface.Load, tinyfacegpu.Load, func(cpuNet *tinyface.Net, gpuNet *tinyfacegpu.Net, img namedImage) []Result {
+	return netCheck(d, rng, "tinyface", tinyface.Load, onGPU(tinyface.On[*webgpu.Buffer]), func(cpuNet *tinyface.Net, gpuNet *tinyface.Runner[*webgpu.Buffer], img namedImage) []Result {
 		threshold := 0.05
 		if !img.isFace {
 			threshold = 0.002 // noise scores low: this gives it detections to compare
@@ -171,6 +170,11 @@ func netCheck[C any, G interface{ Release() }](d *webgpu.Device, rng *rand.Rand,
 		results = append(results, check(cpuNet, gpuNet, img)...)
 	}
 	return results
+}
+
+// onGPU is a network's On (its runner on a backend) for netCheck's toGPU.
+func onGPU[N, R any](on func(N, backend.Backend[*webgpu.Buffer]) R) func(*webgpu.Device, N) R {
+	return func(d *webgpu.Device, n N) R { return on(n, d) }
 }
 
 // bothPasses runs a pass with gpu, timing it and checking that it is one
