@@ -18,7 +18,6 @@ import (
 	"visage/models/landmarks"
 	"visage/models/ssd"
 	"visage/models/tinyface"
-	"visage/wasm/webgpu/landmarksgpu"
 	"visage/wasm/webgpu/ssdgpu"
 	"visage/wasm/webgpu/tinyfacegpu"
 )
@@ -171,7 +170,9 @@ func faceNetsOnBackend(b *backend, p *face.Pipeline, tiny *tinyface.Net) (face.T
 		p.Detector = faceDetector{d}
 	}
 	if lm, isCPU := p.Landmarks.(*landmarks.Net); isCPU {
-		l, err := place[face.LandmarkNet](b, "landmark network", lm, func(dev *webgpu.Device) face.LandmarkNet { return landmarksgpu.Load(dev, lm) })
+		l, err := place[face.LandmarkNet](b, "landmark network", lm, func(dev *webgpu.Device) face.LandmarkNet {
+			return landmarks.On(lm, cb.Backend[*webgpu.Buffer](dev))
+		})
 		if err != nil {
 			return nil, fmt.Errorf("load: %w", err)
 		}

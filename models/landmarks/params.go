@@ -3,104 +3,124 @@ package landmarks
 import (
 	"fmt"
 
+	"visage/core/backend"
 	"visage/core/tensor"
 )
 
-// Conv is a plain conv with bias.
-type Conv struct {
-	Filters *tensor.Tensor // [3,3,Cin,Cout]
-	Bias    []float32
+// convParams is one of a dense block's convolutions on a backend, with its
+// bias [Cout]: plain (filters [3,3,Cin,Cout], depthwise unset) for the
+// first block's conv0, separable (depthwise [3,3,Cin,1], then filters
+// [1,1,Cin,Cout] pointwise) for the others, as face-api.js's denseBlock4
+// reads them.
+type convParams[T any] struct {
+	depthwise, filters, bias T
 }
 
-// SeparableConv is a depthwise conv followed by a 1x1 conv, plus bias.
-type SeparableConv struct {
-	Depthwise *tensor.Tensor // [3,3,Cin,1]
-	Pointwise *tensor.Tensor // [1,1,Cin,Cout]
-	Bias      []float32      // [Cout]
+// denseBlockParams are a dense block's conv0..conv3.
+type denseBlockParams[T any] [4]convParams[T]
+
+// netParams holds the whole network on one backend, named as the weights
+// are.
+type netParams[T any] struct {
+	dense      [4]denseBlockParams[T]
+	fc, fcBias T // [256,136], [136]
+	all        []T
 }
 
-// DenseBlock is one dense block. Its first conv is a plain conv (Conv0) in
-// the first block and a separable one (Sep0) in the others.
-type DenseBlock struct {
-	Conv0               Conv
-	Sep0                SeparableConv
-	Conv1, Conv2, Conv3 SeparableConv
+// convPrefix is the weight-name prefix of dense block block's convolution
+// conv; the first block's conv0 is plain (plain reports it), every other
+// one separable.
+func convPrefix(block, conv int) (prefix string, plain bool) {
+	return fmt.Sprintf("dense%d/conv%d/", block, conv), block == 0 && conv == 0
 }
 
-// FC is the final fully connected layer.
-type FC struct {
-	Weights *tensor.Tensor // [256,136]
-	Bias    []float32
-}
-
-// Params are the network's weights, with face-api.js's names: what another
-// implementation of it (visage/wasm/webgpu/landmarksgpu) runs, reading the
-// layers as forward does.
-type Params struct {
-	Dense [4]DenseBlock
-	FC    FC
-}
-
-// extractParams builds the parameters from a weight map with face-api.js's
-// names (dense0..3/conv0..3, fc).
-func extractParams(m map[string]*tensor.Tensor) (*Params, error) {
-	var err error
-	get := func(name string, rank int) *tensor.Tensor {
-		if err != nil {
-			return nil
-		}
+// checkWeights checks that face-api.js's weight map m holds the network
+// (dense0..3/conv0..3, fc): each weight present with its rank, every bias
+// as long as its filters have outputs, each separable convolution's halves
+// agreeing on its input channels, and fc giving 2·NumPoints outputs.
+func checkWeights(m map[string]*tensor.Tensor) error {
+	get := func(name string, rank int) (*tensor.Tensor, error) {
 		t, ok := m[name]
 		switch {
 		case !ok:
-			err = fmt.Errorf("landmarks: weight %q missing from the manifest", name)
+			return nil, fmt.Errorf("landmarks: weight %q missing from the manifest", name)
 		case t.Rank() != rank:
-			err = fmt.Errorf("landmarks: weight %q: expected rank %d, found shape %v", name, rank, t.Shape)
-		default:
-			return t
+			return nil, fmt.Errorf("landmarks: weight %q: expected rank %d, found shape %v", name, rank, t.Shape)
 		}
-		return nil
+		return t, nil
 	}
-	vec := func(name string, n int) []float32 {
-		t := get(name, 1)
-		if t == nil {
-			return nil
+	// layer checks a layer's weights (rank rank) and its bias "<prefix>bias".
+	layer := func(prefix, weights string, rank int) (*tensor.Tensor, error) {
+		w, err := get(prefix+weights, rank)
+		if err != nil {
+			return nil, err
 		}
-		if t.Shape[0] != n {
-			err = fmt.Errorf("landmarks: weight %q: expected %d values, found %d", name, n, t.Shape[0])
-			return nil
+		b, err := get(prefix+"bias", 1)
+		if err != nil {
+			return nil, err
 		}
-		return t.Data
+		if out := w.Shape[rank-1]; b.Shape[0] != out {
+			return nil, fmt.Errorf("landmarks: weight %q: expected %d values, found %d", prefix+"bias", out, b.Shape[0])
+		}
+		return w, nil
 	}
-	separable := func(prefix string) SeparableConv {
-		d, pw := get(prefix+"/depthwise_filter", 4), get(prefix+"/pointwise_filter", 4)
-		if pw == nil {
-			return SeparableConv{}
-		}
-		return SeparableConv{d, pw, vec(prefix+"/bias", pw.Shape[3])}
-	}
-	p := &Params{}
-	for i := range p.Dense {
-		pre := fmt.Sprintf("dense%d/", i)
-		d := &p.Dense[i]
-		if i == 0 {
-			f := get(pre+"conv0/filters", 4)
-			if f != nil {
-				d.Conv0 = Conv{f, vec(pre+"conv0/bias", f.Shape[3])}
+	for block := range 4 {
+		for conv := range 4 {
+			prefix, plain := convPrefix(block, conv)
+			if plain {
+				if _, err := layer(prefix, "filters", 4); err != nil {
+					return err
+				}
+				continue
 			}
-		} else {
-			d.Sep0 = separable(pre + "conv0")
+			pw, err := layer(prefix, "pointwise_filter", 4)
+			if err != nil {
+				return err
+			}
+			dw, err := get(prefix+"depthwise_filter", 4)
+			if err != nil {
+				return err
+			}
+			if dw.Shape[2] != pw.Shape[2] {
+				return fmt.Errorf("landmarks: weights %q and %q: expected the same input channels, found shapes %v and %v",
+					prefix+"depthwise_filter", prefix+"pointwise_filter", dw.Shape, pw.Shape)
+			}
 		}
-		d.Conv1, d.Conv2, d.Conv3 = separable(pre+"conv1"), separable(pre+"conv2"), separable(pre+"conv3")
 	}
-	w := get("fc/weights", 2)
-	if w != nil {
-		p.FC = FC{w, vec("fc/bias", w.Shape[1])}
-	}
+	fc, err := layer("fc/", "weights", 2)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if w.Shape[1] != 2*NumPoints {
-		return nil, fmt.Errorf("landmarks: weight \"fc/weights\": expected %d outputs, found %d", 2*NumPoints, w.Shape[1])
+	if fc.Shape[1] != 2*NumPoints {
+		return fmt.Errorf("landmarks: weight \"fc/weights\": expected %d outputs, found %d", 2*NumPoints, fc.Shape[1])
 	}
-	return p, nil
+	return nil
+}
+
+// upload puts the weights m (checked by checkWeights) on b.
+func upload[T any](b backend.Backend[T], m map[string]*tensor.Tensor) *netParams[T] {
+	p := &netParams[T]{}
+	put := func(name string, weights bool) T {
+		upload := b.Upload
+		if weights {
+			upload = b.UploadWeights
+		}
+		t := upload(m[name])
+		p.all = append(p.all, t)
+		return t
+	}
+	for block := range p.dense {
+		for conv := range p.dense[block] {
+			prefix, plain := convPrefix(block, conv)
+			c := &p.dense[block][conv]
+			if plain {
+				c.filters = put(prefix+"filters", true)
+			} else {
+				c.depthwise, c.filters = put(prefix+"depthwise_filter", false), put(prefix+"pointwise_filter", true)
+			}
+			c.bias = put(prefix+"bias", false)
+		}
+	}
+	p.fc, p.fcBias = put("fc/weights", true), put("fc/bias", false)
+	return p
 }

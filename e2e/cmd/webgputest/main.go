@@ -13,7 +13,7 @@
 //   - ?net=nst: the style-transfer gradient (visage/wasm/webgpu/nstgpu)
 //     against core/art on a small random VGG-19;
 //   - ?net=ssd, ?net=landmarks, ?net=tinyface: the face detectors and the
-//     landmark network on the GPU (ssdgpu, landmarksgpu, tinyfacegpu)
+//     landmark network on the GPU (ssdgpu, landmarks.On, tinyfacegpu)
 //     against models/ssd, models/landmarks and models/tinyface, on the
 //     face photo the page fetched with the weights and on noise;
 //   - ?precision=f16: the face recognition and style-transfer checks with
