@@ -41,11 +41,11 @@ type netParams[T any] struct {
 // convLayers are the prefixes of the network's convolutions, each with its
 // kernel side and channels in and out.
 var convLayers = func() []struct {
-	prefix         string
+	prefix       string
 	k, cin, cout int
 } {
 	type conv = struct {
-		prefix         string
+		prefix       string
 		k, cin, cout int
 	}
 	out := []conv{{"conv32_down", 7, 3, 32}}
