@@ -4,6 +4,7 @@ import (
 	"sync/atomic"
 
 	"visage/core/ops"
+	"visage/core/tensor"
 )
 
 // Counting is a Backend that runs every kernel on the Backend it wraps and
@@ -54,4 +55,13 @@ func (c *Counting[T]) FullyConnected(x, w, bias T) T {
 
 func (c *Counting[T]) MatMul(a, b T) T {
 	return c.count(c.Backend.MatMul(a, b), c.Shape(b)[0]) // b [K,N]
+}
+
+// CountFLOPs returns the FLOPs that pass runs on the backend it is given: a
+// Counting over the CPU. A network's FLOPs per forward pass is its forward
+// run on zero weights of its shapes and a zero input.
+func CountFLOPs(pass func(b Backend[*tensor.Tensor])) float64 {
+	c := NewCounting(Backend[*tensor.Tensor](NewCPU()))
+	pass(c)
+	return c.FLOPs()
 }

@@ -2,6 +2,8 @@ package landmarks
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"visage/core/backend"
 	"visage/core/tensor"
@@ -27,6 +29,10 @@ type netParams[T any] struct {
 	all        []T
 }
 
+// blocks are the dense blocks' input and output channels (each block's
+// first convolution changes the channels, its other three keep them).
+var blocks = [4]struct{ in, out int }{{3, 32}, {32, 64}, {64, 128}, {128, 256}}
+
 // convPrefix is the weight-name prefix of dense block block's convolution
 // conv; the first block's conv0 is plain (plain reports it), every other
 // one separable.
@@ -34,67 +40,54 @@ func convPrefix(block, conv int) (prefix string, plain bool) {
 	return fmt.Sprintf("dense%d/conv%d/", block, conv), block == 0 && conv == 0
 }
 
-// checkWeights checks that face-api.js's weight map m holds the network
-// (dense0..3/conv0..3, fc): each weight present with its rank, every bias
-// as long as its filters have outputs, each separable convolution's halves
-// agreeing on its input channels, and fc giving 2·NumPoints outputs.
-func checkWeights(m map[string]*tensor.Tensor) error {
-	get := func(name string, rank int) (*tensor.Tensor, error) {
-		t, ok := m[name]
-		switch {
-		case !ok:
-			return nil, fmt.Errorf("landmarks: weight %q missing from the manifest", name)
-		case t.Rank() != rank:
-			return nil, fmt.Errorf("landmarks: weight %q: expected rank %d, found shape %v", name, rank, t.Shape)
-		}
-		return t, nil
-	}
-	// layer checks a layer's weights (rank rank) and its bias "<prefix>bias".
-	layer := func(prefix, weights string, rank int) (*tensor.Tensor, error) {
-		w, err := get(prefix+weights, rank)
-		if err != nil {
-			return nil, err
-		}
-		b, err := get(prefix+"bias", 1)
-		if err != nil {
-			return nil, err
-		}
-		if out := w.Shape[rank-1]; b.Shape[0] != out {
-			return nil, fmt.Errorf("landmarks: weight %q: expected %d values, found %d", prefix+"bias", out, b.Shape[0])
-		}
-		return w, nil
-	}
-	for block := range 4 {
+// shapes returns the shape of each of the network's weights, by its name
+// in face-api.js's manifest (dense0..3/conv0..3, fc).
+func shapes() map[string][]int {
+	last := blocks[len(blocks)-1].out
+	s := map[string][]int{"fc/weights": {last, 2 * NumPoints}, "fc/bias": {2 * NumPoints}}
+	for block, ch := range blocks {
+		in := ch.in
 		for conv := range 4 {
 			prefix, plain := convPrefix(block, conv)
 			if plain {
-				if _, err := layer(prefix, "filters", 4); err != nil {
-					return err
-				}
-				continue
+				s[prefix+"filters"] = []int{3, 3, in, ch.out}
+			} else {
+				s[prefix+"depthwise_filter"] = []int{3, 3, in, 1}
+				s[prefix+"pointwise_filter"] = []int{1, 1, in, ch.out}
 			}
-			pw, err := layer(prefix, "pointwise_filter", 4)
-			if err != nil {
-				return err
-			}
-			dw, err := get(prefix+"depthwise_filter", 4)
-			if err != nil {
-				return err
-			}
-			if dw.Shape[2] != pw.Shape[2] {
-				return fmt.Errorf("landmarks: weights %q and %q: expected the same input channels, found shapes %v and %v",
-					prefix+"depthwise_filter", prefix+"pointwise_filter", dw.Shape, pw.Shape)
-			}
+			s[prefix+"bias"] = []int{ch.out}
+			in = ch.out
 		}
 	}
-	fc, err := layer("fc/", "weights", 2)
-	if err != nil {
-		return err
+	return s
+}
+
+// checkWeights checks that face-api.js's weight map m holds this network:
+// every weight shapes names, with its shape, and no other.
+func checkWeights(m map[string]*tensor.Tensor) error {
+	want := shapes()
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		t, ok := m[name]
+		switch {
+		case !ok:
+			return fmt.Errorf("landmarks: weight %q missing from the manifest", name)
+		case !slices.Equal(t.Shape, want[name]):
+			return fmt.Errorf("landmarks: weight %q: expected shape %v, found %v", name, want[name], t.Shape)
+		}
 	}
-	if fc.Shape[1] != 2*NumPoints {
-		return fmt.Errorf("landmarks: weight \"fc/weights\": expected %d outputs, found %d", 2*NumPoints, fc.Shape[1])
+	if len(m) != len(want) {
+		return fmt.Errorf("landmarks: %d weights beyond the %d the network uses; is this the 68-point landmark model?", len(m)-len(want), len(want))
 	}
 	return nil
+}
+
+// zeroWeights returns weights of the network's shapes, all zero.
+func zeroWeights() map[string]*tensor.Tensor {
+	m := map[string]*tensor.Tensor{}
+	for name, shape := range shapes() {
+		m[name] = tensor.New(shape...)
+	}
+	return m
 }
 
 // upload puts the weights m (checked by checkWeights) on b.
