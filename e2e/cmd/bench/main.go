@@ -89,6 +89,7 @@ import (
 	"visage/models/assets"
 	"visage/models/facerec"
 	"visage/models/faceres"
+	"visage/models/landmarks"
 	"visage/models/mobilefacenet"
 	"visage/models/ssd"
 	"visage/models/vgg19"
@@ -140,11 +141,11 @@ var photos = []string{
 }
 
 var benches = slices.Concat([]bench{
-	{name: "encode", runs: 15, warmup: 3, items: 1, flops: encoderFLOPs(), native: encodeNative,
+	{name: "encode", runs: 15, warmup: 3, items: 1, flops: facerec.FLOPs(), native: encodeNative,
 		ours: "encode", peerModule: "faceapi.mjs", peers: faceAPI("descriptor")},
 	{name: "detect", runs: 8, warmup: 2, items: len(photos), native: detectNative,
 		ours: "detectFaces", peerModule: "faceapi.mjs", peers: faceAPI("detect"), oursInputs: photoFiles()},
-	{name: "landmarks", runs: 15, warmup: 3, items: len(photos), native: landmarksNative,
+	{name: "landmarks", runs: 15, warmup: 3, items: len(photos), flops: landmarks.FLOPs(), native: landmarksNative,
 		ours: "landmarks", peerModule: "faceapi.mjs", peers: faceAPI("landmarks"), oursInputs: photoFiles()},
 	{name: "pipeline", runs: 6, warmup: 2, items: len(photos), native: pipelineNative,
 		ours: "detect", peerModule: "faceapi.mjs", peers: faceAPI("pipeline"), oursInputs: photoFiles()},
@@ -1041,36 +1042,6 @@ func float32Base64(t *tensor.Tensor) string {
 		binary.LittleEndian.PutUint32(buf[4*i:], math.Float32bits(v))
 	}
 	return base64.StdEncoding.EncodeToString(buf)
-}
-
-// encoderFLOPs counts the floating-point operations of one facerec forward
-// pass: 2 per multiply-add of its convolutions and its fully connected layer
-// (bias, scale, ReLU and pooling are left out, < 1%). The walk follows
-// face-api.js's FaceRecognitionNet: a 7×7/2 valid conv and a 3×3/2 max pool,
-// then stages of residual blocks (two 3×3 same convs), each stage after the
-// first opened by a down block (a 3×3/2 valid conv, then a 3×3 same conv).
-func encoderFLOPs() float64 {
-	side, ch := facerec.Size, 3
-	flops := 0.0
-	conv := func(k, out int) {
-		flops += float64(2 * k * k * ch * out * side * side)
-		ch = out
-	}
-	side = (side-7)/2 + 1
-	conv(7, 32)
-	side = (side-3)/2 + 1 // max pool
-	stages := []struct{ channels, residuals int }{{32, 3}, {64, 3}, {128, 2}, {256, 2}, {256, 0}}
-	for i, s := range stages {
-		if i > 0 {
-			side = (side-3)/2 + 1
-			conv(3, s.channels)
-			conv(3, s.channels)
-		}
-		for range 2 * s.residuals {
-			conv(3, ch)
-		}
-	}
-	return flops + 2*float64(ch*facerec.Dim)
 }
 
 // vggStepFLOPs counts the convolution FLOPs of one style-transfer step on an
