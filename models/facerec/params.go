@@ -35,7 +35,7 @@ type netParams[T any] struct {
 	conv256Down                          residualLayerParams[T]
 	conv256_1, conv256_2, conv256DownOut residualLayerParams[T]
 	fc                                   T // [256,128]
-	all                                  []T
+	weights                              *backend.Weights[T]
 }
 
 // convLayers are the prefixes of the network's convolutions, each with its
@@ -121,18 +121,10 @@ func foldScale(filters *tensor.Tensor, bias, scale, shift []float32) (f, b *tens
 
 // upload puts the folded weights (foldScales) on b.
 func upload[T any](b backend.Backend[T], w map[string]*tensor.Tensor) *netParams[T] {
-	p := &netParams[T]{}
-	put := func(name string, weights bool) T {
-		upload := b.Upload
-		if weights {
-			upload = b.UploadWeights
-		}
-		t := upload(w[name])
-		p.all = append(p.all, t)
-		return t
-	}
+	up := backend.NewWeights(b)
+	p := &netParams[T]{weights: up}
 	conv := func(prefix string) convLayerParams[T] {
-		return convLayerParams[T]{filters: put(prefix+"/filters", true), bias: put(prefix+"/bias", false)}
+		return convLayerParams[T]{filters: up.Matrix(w[prefix+"/filters"]), bias: up.Upload(w[prefix+"/bias"])}
 	}
 	res := func(prefix string) residualLayerParams[T] {
 		return residualLayerParams[T]{conv1: conv(prefix + "/conv1"), conv2: conv(prefix + "/conv2")}
@@ -145,6 +137,6 @@ func upload[T any](b backend.Backend[T], w map[string]*tensor.Tensor) *netParams
 	p.conv128_1, p.conv128_2 = res("conv128_1"), res("conv128_2")
 	p.conv256Down = res("conv256_down")
 	p.conv256_1, p.conv256_2, p.conv256DownOut = res("conv256_1"), res("conv256_2"), res("conv256_down_out")
-	p.fc = put("fc", true)
+	p.fc = up.Matrix(w["fc"])
 	return p
 }

@@ -71,11 +71,7 @@ func On[T any](n *Net, b backend.Backend[T]) *Runner[T] {
 
 // Release hands back the memory of the weights on r's backend; r must not
 // be used afterwards.
-func (r *Runner[T]) Release() {
-	for _, t := range r.p.all {
-		r.b.Release(t)
-	}
-}
+func (r *Runner[T]) Release() { r.p.weights.Release() }
 
 // Detect returns the 68 landmarks of the face crop face ([H,W,3] RGB,
 // 0..255), in face's pixel coordinates, as face-api.js's detectLandmarks:

@@ -26,7 +26,7 @@ type denseBlockParams[T any] [4]convParams[T]
 type netParams[T any] struct {
 	dense      [4]denseBlockParams[T]
 	fc, fcBias T // [256,136], [136]
-	all        []T
+	weights    *backend.Weights[T]
 }
 
 // blocks are the dense blocks' input and output channels (each block's
@@ -92,28 +92,20 @@ func zeroWeights() map[string]*tensor.Tensor {
 
 // upload puts the weights m (checked by checkWeights) on b.
 func upload[T any](b backend.Backend[T], m map[string]*tensor.Tensor) *netParams[T] {
-	p := &netParams[T]{}
-	put := func(name string, weights bool) T {
-		upload := b.Upload
-		if weights {
-			upload = b.UploadWeights
-		}
-		t := upload(m[name])
-		p.all = append(p.all, t)
-		return t
-	}
+	up := backend.NewWeights(b)
+	p := &netParams[T]{weights: up}
 	for block := range p.dense {
 		for conv := range p.dense[block] {
 			prefix, plain := convPrefix(block, conv)
 			c := &p.dense[block][conv]
 			if plain {
-				c.filters = put(prefix+"filters", true)
+				c.filters = up.Matrix(m[prefix+"filters"])
 			} else {
-				c.depthwise, c.filters = put(prefix+"depthwise_filter", false), put(prefix+"pointwise_filter", true)
+				c.depthwise, c.filters = up.Upload(m[prefix+"depthwise_filter"]), up.Matrix(m[prefix+"pointwise_filter"])
 			}
-			c.bias = put(prefix+"bias", false)
+			c.bias = up.Upload(m[prefix+"bias"])
 		}
 	}
-	p.fc, p.fcBias = put("fc/weights", true), put("fc/bias", false)
+	p.fc, p.fcBias = up.Matrix(m["fc/weights"]), up.Upload(m["fc/bias"])
 	return p
 }
