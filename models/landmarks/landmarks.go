@@ -1,7 +1,9 @@
 // Package landmarks is face-api.js's 68-point face landmark network
-// (face_landmark_68_model) in pure Go: four dense blocks of depthwise
-// separable convolutions on a 112x112 face crop, then one fully connected
-// layer to 68 (x, y) pairs.
+// (face_landmark_68_model): four dense blocks of depthwise separable
+// convolutions on a 112x112 face crop, then one fully connected layer to 68
+// (x, y) pairs. Its forward pass is written once, on the kernels of
+// visage/core/backend: Net runs it on the CPU, On on any other backend
+// (the browser's GPU).
 package landmarks
 
 import (
