@@ -17,7 +17,6 @@ import (
 	"visage/models/landmarks"
 	"visage/models/ssd"
 	"visage/models/tinyface"
-	"visage/wasm/webgpu/landmarksgpu"
 )
 
 // What load's backend option may ask for (backend.Choose).
@@ -129,7 +128,9 @@ func faceNetsOnBackend(b *backend, p *face.Pipeline, tiny *tinyface.Net) (face.T
 		p.Detector = face.PlacedDetector(d)
 	}
 	if lm, isCPU := p.Landmarks.(*landmarks.Net); isCPU {
-		l, err := place[face.LandmarkNet](b, "landmark network", lm, func(dev *webgpu.Device) face.LandmarkNet { return landmarksgpu.Load(dev, lm) })
+		l, err := place[face.LandmarkNet](b, "landmark network", lm, func(dev *webgpu.Device) face.LandmarkNet {
+			return landmarks.On(lm, cb.Backend[*webgpu.Buffer](dev))
+		})
 		if err != nil {
 			return nil, fmt.Errorf("load: %w", err)
 		}

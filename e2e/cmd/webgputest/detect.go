@@ -18,7 +18,6 @@ import (
 	"visage/models/landmarks"
 	"visage/models/ssd"
 	"visage/models/tinyface"
-	"visage/wasm/webgpu/landmarksgpu"
 )
 
 // The face photo kernels.js fetches beside the models: for the detector
@@ -98,11 +97,15 @@ func checkSSD(d *webgpu.Device, rng *rand.Rand) []Result {
 	})
 }
 
-// checkLandmarks runs the landmark network (landmarksgpu) and
-// models/landmarks on crops of the test images, comparing the points in
-// crop pixels; a pass must be one submission and one read-back.
+// checkLandmarks runs the landmark network on the GPU (models/landmarks
+// on the WebGPU backend) and on the CPU on crops of the test images,
+// comparing the points in crop pixels; a pass must be one submission and
+// one read-back.
 func checkLandmarks(d *webgpu.Device, rng *rand.Rand) []Result {
-	return netCheck(d, rng, "landmarks", landmarks.Load, landmarksgpu.Load, func(cpuNet *landmarks.Net, gpuNet *landmarksgpu.Net, img namedImage) []Result {
+	onGPU := func(d *webgpu.Device, n *landmarks.Net) *landmarks.Runner[*webgpu.Buffer] {
+		return landmarks.On(n, backend.Backend[*webgpu.Buffer](d))
+	}
+	return netCheck(d, rng, "landmarks", landmarks.Load, onGPU, func(cpuNet *landmarks.Net, gpuNet *landmarks.Runner[*webgpu.Buffer], img namedImage) []Result {
 		// An off-centre, non-square crop, as detection boxes give.
 		h, w := img.t.Shape[0], img.t.Shape[1]
 		crop, err := face.Crop(img.t, face.Box{X: float64(w) / 5, Y: float64(h) / 6, W: float64(w) * 3 / 5, H: float64(h) * 2 / 3})

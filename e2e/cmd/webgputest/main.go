@@ -13,10 +13,10 @@
 //   - ?net=nst: the style-transfer gradient (visage/wasm/webgpu/nstgpu)
 //     against core/art on a small random VGG-19;
 //   - ?net=ssd, ?net=landmarks, ?net=tinyface: the face detectors and the
-//     landmark network on the GPU (models/ssd and models/tinyface on the
-//     WebGPU backend, landmarksgpu) against models/ssd, models/landmarks
-//     and models/tinyface on the CPU, on the face photo the page fetched
-//     with the weights and on noise;
+//     landmark network on the GPU (models/ssd, models/landmarks and
+//     models/tinyface on the WebGPU backend) against the same networks on
+//     the CPU, on the face photo the page fetched with the weights and on
+//     noise;
 //   - ?precision=f16: the face recognition and style-transfer checks with
 //     the device's precision set to webgpu.F16 (emulated where the
 //     adapter lacks shader-f16), their Op prefixed "f16 ";
