@@ -1,6 +1,10 @@
 package backend
 
-import "visage/core/tensor"
+import (
+	"fmt"
+
+	"visage/core/tensor"
+)
 
 // Weights is a network's parameters put on one backend, kept for the
 // network's lifetime and handed back together. It is not safe for
@@ -31,4 +35,17 @@ func (w *Weights[T]) Release() {
 		w.b.Release(t)
 	}
 	w.all = nil
+}
+
+// Collect ends a pass of the network named net: it reads outs back
+// (ReadAll) and releases them. Its error is ReadAll's, prefixed by net.
+func Collect[T any](b Backend[T], net string, outs ...T) ([]*tensor.Tensor, error) {
+	read, err := b.ReadAll(outs...)
+	for _, o := range outs {
+		b.Release(o)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", net, err)
+	}
+	return read, nil
 }

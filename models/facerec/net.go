@@ -100,11 +100,9 @@ func (r *Runner[T]) Encode(img *tensor.Tensor) ([]float32, error) {
 	if err != nil {
 		return nil, err
 	}
-	desc := forward(r.b, r.p, r.b.Upload(x), nil)
-	out, err := r.b.ReadAll(desc)
-	r.b.Release(desc)
+	out, err := backend.Collect(r.b, "facerec", forward(r.b, r.p, r.b.Upload(x), nil))
 	if err != nil {
-		return nil, fmt.Errorf("facerec: %w", err)
+		return nil, err
 	}
 	return out[0].Data, nil
 }

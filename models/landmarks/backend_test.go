@@ -22,14 +22,6 @@ type detector interface {
 // passes stay there.
 func TestDetectSurvivesGPUFailure(t *testing.T) {
 	n := assettest.FaceModel(t, Manifest, Load)
-	gpu := backendtest.NewFaulty()
-	p := backend.OnGPU("fake", false, nil)
-	placed, err := backend.Place[detector](p, "landmark network", n, func() (detector, error) {
-		return On(n, backend.Backend[*tensor.Tensor](gpu)), nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	crop := tensor.New(120, 97, 3)
 	for i := range crop.Data {
 		crop.Data[i] = float32((i * 37) % 256)
@@ -38,15 +30,13 @@ func TestDetectSurvivesGPUFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	detect := func(d detector) ([]Point, error) { return d.Detect(crop) }
-	for i, fail := range []error{nil, fmt.Errorf("webgpu: %w", backend.ErrDeviceLost), nil} {
-		gpu.Fail(fail)
-		got, err := backend.Run(placed, detect)
-		if err != nil || !slices.Equal(got, want) {
-			t.Fatalf("pass %d (GPU failing with %v): error %v, points %v, want the CPU's %v", i, fail, err, got, want)
-		}
-	}
-	if gpu.Reads() != 2 || p.GPU() {
-		t.Fatalf("%d GPU reads, on the GPU %v; want 2 (the second failed) and the CPU from then on", gpu.Reads(), p.GPU())
-	}
+	backendtest.CheckFallback(t, "landmark network", detector(n),
+		func(gpu backend.Backend[*tensor.Tensor]) detector { return On(n, gpu) },
+		func(d detector) ([]Point, error) { return d.Detect(crop) },
+		want, func(got, want []Point) string {
+			if !slices.Equal(got, want) {
+				return fmt.Sprintf("points %v, want the CPU's %v", got, want)
+			}
+			return ""
+		})
 }

@@ -88,11 +88,9 @@ func (n *Net) Detect(face *tensor.Tensor) ([]Point, error) { return n.cpu.Detect
 // backend.ErrOutOfMemory when a GPU failed).
 func (r *Runner[T]) Detect(face *tensor.Tensor) ([]Point, error) {
 	return detect(face, func(x *tensor.Tensor) ([]float32, error) {
-		y := forward(r.b, r.p, r.b.Upload(x))
-		out, err := r.b.ReadAll(y)
-		r.b.Release(y)
+		out, err := backend.Collect(r.b, "landmarks", forward(r.b, r.p, r.b.Upload(x)))
 		if err != nil {
-			return nil, fmt.Errorf("landmarks: %w", err)
+			return nil, err
 		}
 		return out[0].Data, nil
 	})

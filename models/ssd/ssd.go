@@ -127,12 +127,9 @@ func (r *Runner[T]) Run(img *tensor.Tensor) (*Output, error) {
 		return nil, err
 	}
 	outs := heads(r.b, r.p, r.b.Upload(x))
-	read, err := r.b.ReadAll(outs...)
-	for _, o := range outs {
-		r.b.Release(o)
-	}
+	read, err := backend.Collect(r.b, "ssd", outs...)
 	if err != nil {
-		return nil, fmt.Errorf("ssd: %w", err)
+		return nil, err
 	}
 	// Every predictor's box encodings, then every one's class logits.
 	var enc, cls []float32

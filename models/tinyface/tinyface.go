@@ -185,10 +185,9 @@ func (r *Runner[T]) Detect(img *tensor.Tensor, opt Options) ([]ssd.Detection, er
 		return nil, fmt.Errorf("tinyface: expected ScoreThreshold in (0,1), found %v", opt.ScoreThreshold)
 	}
 	grid := forward(r.b, r.p, r.b.Upload(toInput(img, opt.InputSize)))
-	out, err := r.b.ReadAll(grid)
-	r.b.Release(grid)
+	out, err := backend.Collect(r.b, "tinyface", grid)
 	if err != nil {
-		return nil, fmt.Errorf("tinyface: %w", err)
+		return nil, err
 	}
 	return decode(out[0], img.Shape[0], img.Shape[1], opt)
 }
