@@ -49,3 +49,22 @@ func Collect[T any](b Backend[T], net string, outs ...T) ([]*tensor.Tensor, erro
 	}
 	return read, nil
 }
+
+// Bound is a network's parameters P put on one backend: each network's
+// Runner embeds one.
+type Bound[T, P any] struct {
+	B Backend[T]
+	P P // the parameters, on B
+	w *Weights[T]
+}
+
+// Bind puts a network's parameters on b: upload makes them, putting each
+// of their tensors through w, so that Release hands them all back.
+func Bind[T, P any](b Backend[T], upload func(w *Weights[T]) P) Bound[T, P] {
+	w := NewWeights(b)
+	return Bound[T, P]{B: b, P: upload(w), w: w}
+}
+
+// Release hands back the memory of the parameters on B; the network must
+// not be used there afterwards.
+func (n Bound[T, P]) Release() { n.w.Release() }

@@ -16,6 +16,6 @@ func FLOPs() float64 {
 		w[c.prefix+"/filters"], w[c.prefix+"/bias"] = tensor.New(c.k, c.k, c.cin, c.cout), tensor.New(c.cout)
 	}
 	return backend.CountFLOPs(func(b backend.Backend[*tensor.Tensor]) {
-		forward(b, upload(b, w), tensor.New(Size, Size, 3), nil)
+		forward(b, upload(backend.NewWeights(b), w), tensor.New(Size, Size, 3), nil)
 	})
 }

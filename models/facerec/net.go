@@ -67,22 +67,18 @@ func Load(fsys fs.FS) (*Net, error) {
 	return n, nil
 }
 
-// Runner is the network with its weights on one backend.
+// Runner is the network with its weights on one backend (Release hands
+// them back).
 type Runner[T any] struct {
-	b backend.Backend[T]
-	p *netParams[T]
+	backend.Bound[T, *netParams[T]]
 }
 
 // On puts n's weights on b (once; the CPU shares them) and returns the
 // network running there. A GPU's upload errors (out of memory) surface at
 // the first Encode. A Runner is as safe for concurrent use as b is.
 func On[T any](n *Net, b backend.Backend[T]) *Runner[T] {
-	return &Runner[T]{b: b, p: upload(b, n.weights)}
+	return &Runner[T]{backend.Bind(b, func(w *backend.Weights[T]) *netParams[T] { return upload(w, n.weights) })}
 }
-
-// Release hands back the memory of the weights on r's backend; r must not
-// be used afterwards.
-func (r *Runner[T]) Release() { r.p.weights.Release() }
 
 // Encode returns the 128-d descriptor of a face image img [H,W,3] (RGB,
 // 0..255, any size up to MaxSide). As in face-api.js, a non-square image is
@@ -100,7 +96,7 @@ func (r *Runner[T]) Encode(img *tensor.Tensor) ([]float32, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := backend.Collect(r.b, "facerec", forward(r.b, r.p, r.b.Upload(x), nil))
+	out, err := backend.Collect(r.B, "facerec", forward(r.B, r.P, r.B.Upload(x), nil))
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +159,7 @@ func (n *Net) Activations(img *tensor.Tensor, names ...string) ([]*tensor.Tensor
 		return nil, err
 	}
 	out := make([]*tensor.Tensor, len(names))
-	forward(n.cpu.b, n.cpu.p, x, func(layer string, act *tensor.Tensor) {
+	forward(n.cpu.B, n.cpu.P, x, func(layer string, act *tensor.Tensor) {
 		for i, name := range names {
 			if name == layer {
 				out[i] = act

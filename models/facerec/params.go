@@ -35,7 +35,6 @@ type netParams[T any] struct {
 	conv256Down                          residualLayerParams[T]
 	conv256_1, conv256_2, conv256DownOut residualLayerParams[T]
 	fc                                   T // [256,128]
-	weights                              *backend.Weights[T]
 }
 
 // convLayers are the prefixes of the network's convolutions, each with its
@@ -119,14 +118,14 @@ func foldScale(filters *tensor.Tensor, bias, scale, shift []float32) (f, b *tens
 	return f, b
 }
 
-// upload puts the folded weights (foldScales) on b.
-func upload[T any](b backend.Backend[T], w map[string]*tensor.Tensor) *netParams[T] {
-	p := &netParams[T]{weights: backend.NewWeights(b)}
+// upload puts the folded weights w (foldScales) on a backend through up.
+func upload[T any](up *backend.Weights[T], w map[string]*tensor.Tensor) *netParams[T] {
+	p := &netParams[T]{}
 	put := func(name string, weights bool) T {
 		if weights {
-			return p.weights.UploadWeights(w[name])
+			return up.UploadWeights(w[name])
 		}
-		return p.weights.Upload(w[name])
+		return up.Upload(w[name])
 	}
 	conv := func(prefix string) convLayerParams[T] {
 		return convLayerParams[T]{filters: put(prefix+"/filters", true), bias: put(prefix+"/bias", false)}

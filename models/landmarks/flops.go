@@ -13,6 +13,6 @@ import (
 // no weight files and takes a pass's time.
 func FLOPs() float64 {
 	return backend.CountFLOPs(func(b backend.Backend[*tensor.Tensor]) {
-		forward(b, upload(b, zeroWeights()), tensor.New(InputSize, InputSize, 3))
+		forward(b, upload(backend.NewWeights(b), zeroWeights()), tensor.New(InputSize, InputSize, 3))
 	})
 }

@@ -58,22 +58,18 @@ func Load(fsys fs.FS) (*Net, error) {
 	return n, nil
 }
 
-// Runner is the network with its weights on one backend.
+// Runner is the network with its weights on one backend (Release hands
+// them back).
 type Runner[T any] struct {
-	b backend.Backend[T]
-	p *netParams[T]
+	backend.Bound[T, *netParams[T]]
 }
 
 // On puts n's weights on b (once; the CPU shares them) and returns the
 // network running there. A GPU's upload errors (out of memory) surface at
 // the first Detect. A Runner is as safe for concurrent use as b is.
 func On[T any](n *Net, b backend.Backend[T]) *Runner[T] {
-	return &Runner[T]{b: b, p: upload(b, n.weights)}
+	return &Runner[T]{backend.Bind(b, func(w *backend.Weights[T]) *netParams[T] { return upload(w, n.weights) })}
 }
-
-// Release hands back the memory of the weights on r's backend; r must not
-// be used afterwards.
-func (r *Runner[T]) Release() { r.p.weights.Release() }
 
 // Detect returns the 68 landmarks of the face crop face ([H,W,3] RGB,
 // 0..255), in face's pixel coordinates, as face-api.js's detectLandmarks:
@@ -88,7 +84,7 @@ func (n *Net) Detect(face *tensor.Tensor) ([]Point, error) { return n.cpu.Detect
 // backend.ErrOutOfMemory when a GPU failed).
 func (r *Runner[T]) Detect(face *tensor.Tensor) ([]Point, error) {
 	return detect(face, func(x *tensor.Tensor) ([]float32, error) {
-		out, err := backend.Collect(r.b, "landmarks", forward(r.b, r.p, r.b.Upload(x)))
+		out, err := backend.Collect(r.B, "landmarks", forward(r.B, r.P, r.B.Upload(x)))
 		if err != nil {
 			return nil, err
 		}

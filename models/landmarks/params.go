@@ -26,7 +26,6 @@ type denseBlockParams[T any] [4]convParams[T]
 type netParams[T any] struct {
 	dense      [4]denseBlockParams[T]
 	fc, fcBias T // [256,136], [136]
-	weights    *backend.Weights[T]
 }
 
 // blocks are the dense blocks' input and output channels (each block's
@@ -90,10 +89,10 @@ func zeroWeights() map[string]*tensor.Tensor {
 	return m
 }
 
-// upload puts the weights m (checked by checkWeights) on b.
-func upload[T any](b backend.Backend[T], m map[string]*tensor.Tensor) *netParams[T] {
-	up := backend.NewWeights(b)
-	p := &netParams[T]{weights: up}
+// upload puts the weights m (checked by checkWeights) on a backend through
+// up.
+func upload[T any](up *backend.Weights[T], m map[string]*tensor.Tensor) *netParams[T] {
+	p := &netParams[T]{}
 	for block := range p.dense {
 		for conv := range p.dense[block] {
 			prefix, plain := convPrefix(block, conv)

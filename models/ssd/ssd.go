@@ -71,25 +71,19 @@ func Load(fsys fs.FS) (*Net, error) {
 	return n, nil
 }
 
-// Runner is the detector with its weights on one backend.
+// Runner is the detector with its weights on one backend (Release hands
+// them back).
 type Runner[T any] struct {
 	n *Net // for the anchors
-	b backend.Backend[T]
-	p *netParams[T]
-	w *backend.Weights[T] // p's tensors
+	backend.Bound[T, *netParams[T]]
 }
 
 // On puts n's weights on b (once; the CPU shares them) and returns the
 // detector running there. A GPU's upload errors (out of memory) surface at
 // the first Run. A Runner is as safe for concurrent use as b is.
 func On[T any](n *Net, b backend.Backend[T]) *Runner[T] {
-	w := backend.NewWeights(b)
-	return &Runner[T]{n: n, b: b, p: upload(n.p, w.Upload), w: w}
+	return &Runner[T]{n, backend.Bind(b, func(w *backend.Weights[T]) *netParams[T] { return upload(n.p, w.Upload) })}
 }
-
-// Release hands back the memory of the weights on r's backend; r must not
-// be used afterwards.
-func (r *Runner[T]) Release() { r.w.Release() }
 
 // Detect finds faces in img ([H,W,3] RGB, 0..255) as face-api.js's
 // locateFaces does for a tensor input: the image is padded to a square at the
@@ -126,8 +120,8 @@ func (r *Runner[T]) Run(img *tensor.Tensor) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	outs := heads(r.b, r.p, r.b.Upload(x))
-	read, err := backend.Collect(r.b, "ssd", outs...)
+	outs := heads(r.B, r.P, r.B.Upload(x))
+	read, err := backend.Collect(r.B, "ssd", outs...)
 	if err != nil {
 		return nil, err
 	}

@@ -143,24 +143,18 @@ func Load(fsys fs.FS) (*Net, error) {
 	return n, nil
 }
 
-// Runner is the detector with its weights on one backend.
+// Runner is the detector with its weights on one backend (Release hands
+// them back).
 type Runner[T any] struct {
-	b backend.Backend[T]
-	p *netParams[T]
-	w *backend.Weights[T] // p's tensors
+	backend.Bound[T, *netParams[T]]
 }
 
 // On puts n's weights on b (once; the CPU shares them) and returns the
 // detector running there. A GPU's upload errors (out of memory) surface at
 // the first Detect. A Runner is as safe for concurrent use as b is.
 func On[T any](n *Net, b backend.Backend[T]) *Runner[T] {
-	w := backend.NewWeights(b)
-	return &Runner[T]{b: b, p: upload(&n.p, w.Upload), w: w}
+	return &Runner[T]{backend.Bind(b, func(w *backend.Weights[T]) *netParams[T] { return upload(&n.p, w.Upload) })}
 }
-
-// Release hands back the memory of the weights on r's backend; r must not
-// be used afterwards.
-func (r *Runner[T]) Release() { r.w.Release() }
 
 // Detect finds faces in img ([H,W,3] RGB, 0..255) as face-api.js's
 // TinyFaceDetector.locateFaces for a tensor input: padded to a square at the
@@ -184,8 +178,8 @@ func (r *Runner[T]) Detect(img *tensor.Tensor, opt Options) ([]ssd.Detection, er
 	if !(opt.ScoreThreshold > 0 && opt.ScoreThreshold < 1) {
 		return nil, fmt.Errorf("tinyface: expected ScoreThreshold in (0,1), found %v", opt.ScoreThreshold)
 	}
-	grid := forward(r.b, r.p, r.b.Upload(toInput(img, opt.InputSize)))
-	out, err := backend.Collect(r.b, "tinyface", grid)
+	grid := forward(r.B, r.P, r.B.Upload(toInput(img, opt.InputSize)))
+	out, err := backend.Collect(r.B, "tinyface", grid)
 	if err != nil {
 		return nil, err
 	}
