@@ -50,7 +50,7 @@ type gpuResult struct {
 }
 
 // kernelChecks is the number of cases e2e/cmd/webgputest's ?kernels page runs
-// for each Op (72 in all, counted from its checks()): TestWebGPUKernels
+// for each Op (104 in all, counted from its checks()): TestWebGPUKernels
 // requires exactly these, so that a kernel whose checks went missing, or a
 // page that stopped early, fails instead of passing on what remains. A
 // check added to the page must be added here.
@@ -62,6 +62,7 @@ var kernelChecks = map[string]int{
 	"ScaledDiff": 1, "SumSquaredDiff": 3, "TotalVariation": 3, "AddTotalVariationGrad": 3,
 	"MatMul": 4, "FullyConnected": 3, "Gram": 2,
 	"Adam": 1, "batch": 1, "Destroy": 1,
+	"Unary": 13, "Binary": 10, "Reduce": 4, "Softmax": 2, "Transpose2D": 1, "PadSpatial": 1, "Stack": 1,
 }
 
 // TestWebGPUKernels checks that every WebGPU kernel matches its
