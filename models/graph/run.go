@@ -14,11 +14,12 @@ import (
 // and its outputs read back with one ReadAll. A Runner is immutable and
 // safe for concurrent Runs when its backend is (the CPU's is).
 type Runner[T any] struct {
-	m      *Model
-	b      backend.Backend[T]
-	e      backend.Elementwise[T] // b's graph kernels; nil when b lacks them
-	consts []T                    // slot → uploaded constant, else zero
-	params map[*tensor.Tensor]T   // kernel constant → uploaded
+	m       *Model
+	b       backend.Backend[T]
+	e       backend.Elementwise[T] // b's graph kernels; nil when b lacks them
+	consts  []T                    // slot → uploaded constant, else zero
+	params  map[*tensor.Tensor]T   // kernel constant → uploaded
+	uploads []T                    // what On uploaded, for Release
 }
 
 func newRunner[T any](m *Model, b backend.Backend[T]) *Runner[T] {
@@ -40,15 +41,26 @@ func On[T any](m *Model, b backend.Backend[T]) (*Runner[T], error) {
 		}
 	}
 	r.consts = make([]T, m.nodes)
+	done := make([]bool, m.nodes)
 	for _, st := range m.steps {
 		r.uploadParams(st.k)
 		for _, j := range st.in {
-			if c := m.consts[j]; c != nil {
-				r.consts[j] = b.Upload(c)
+			if c := m.consts[j]; c != nil && !done[j] {
+				r.consts[j], done[j] = b.Upload(c), true
+				r.uploads = append(r.uploads, r.consts[j])
 			}
 		}
 	}
 	return r, nil
+}
+
+// Release hands back the memory of the constants On uploaded; r must not
+// be used afterwards.
+func (r *Runner[T]) Release() {
+	for _, t := range r.uploads {
+		r.b.Release(t)
+	}
+	r.uploads = nil
 }
 
 // backendName names a backend by its type, as errors show it.
@@ -60,11 +72,13 @@ func (r *Runner[T]) uploadParams(k kernel) {
 	for _, w := range weights {
 		if _, ok := r.params[w]; w != nil && !ok {
 			r.params[w] = r.b.UploadWeights(w)
+			r.uploads = append(r.uploads, r.params[w])
 		}
 	}
 	for _, t := range others {
 		if _, ok := r.params[t]; t != nil && !ok {
 			r.params[t] = r.b.Upload(t)
+			r.uploads = append(r.uploads, r.params[t])
 		}
 	}
 }
