@@ -204,7 +204,9 @@ func (r *Runner[T]) safeExec(k kernel, in []T, inShapes [][]int, out []int, dst 
 		}
 	}()
 	for i := range in { // a backend's view may have lent its tensor another shape
-		in[i] = r.b.Reshape(in[i], inShapes[i]...)
+		if !slices.Equal(r.b.Shape(in[i]), inShapes[i]) {
+			in[i] = r.b.Reshape(in[i], inShapes[i]...)
+		}
 	}
 	if y, err = r.exec(k, in, inShapes, out, dst); err != nil {
 		return y, err
