@@ -50,7 +50,7 @@ type gpuResult struct {
 }
 
 // kernelChecks is the number of cases e2e/cmd/webgputest's ?kernels page runs
-// for each Op (72 in all, counted from its checks()): TestWebGPUKernels
+// for each Op (104 in all, counted from its checks()): TestWebGPUKernels
 // requires exactly these, so that a kernel whose checks went missing, or a
 // page that stopped early, fails instead of passing on what remains. A
 // check added to the page must be added here.
@@ -62,6 +62,7 @@ var kernelChecks = map[string]int{
 	"ScaledDiff": 1, "SumSquaredDiff": 3, "TotalVariation": 3, "AddTotalVariationGrad": 3,
 	"MatMul": 4, "FullyConnected": 3, "Gram": 2,
 	"Adam": 1, "batch": 1, "Destroy": 1,
+	"Unary": 13, "Binary": 10, "Reduce": 4, "Softmax": 2, "Transpose2D": 1, "PadSpatial": 1, "Stack": 1,
 }
 
 // TestWebGPUKernels checks that every WebGPU kernel matches its
@@ -113,17 +114,48 @@ func TestWebGPUKernels(t *testing.T) {
 func TestWebGPUFaceRecognition(t *testing.T) {
 	models, err := assets.FaceModelsDir()
 	assettest.Need(t, err)
-	for _, r := range runGPUPage(t, "?net=facerec", models, chipPaths(t)[0]) {
+	holdDiffs(t, runGPUPage(t, "?net=facerec", models, chipPaths(t)[0]), func(gpuResult) float64 { return maxDescriptorDiff })
+}
+
+// holdDiffs fails a result that has an error or a MaxAbsDiff over its
+// limit, and logs each, with its pass's submissions, read-backs and times
+// where the page measured them.
+func holdDiffs(t *testing.T, results []gpuResult, limit func(gpuResult) float64) {
+	t.Helper()
+	for _, r := range results {
 		switch {
 		case r.Error != "":
 			t.Errorf("%s %s: %s", r.Op, r.Case, r.Error)
 			continue
-		case !(r.MaxAbsDiff <= maxDescriptorDiff):
-			t.Errorf("%s %s: descriptors differ by %.3g, want ≤ %g", r.Op, r.Case, r.MaxAbsDiff, maxDescriptorDiff)
+		case !(r.MaxAbsDiff <= limit(r)):
+			t.Errorf("%s %s: GPU and CPU differ by %.3g, want ≤ %g", r.Op, r.Case, r.MaxAbsDiff, limit(r))
 		}
-		t.Logf("%s %s: max diff %.2e (rel %.2e); %d submission, %d read-back; GPU %.0f ms, CPU %.0f ms",
-			r.Op, r.Case, r.MaxAbsDiff, r.RelErr, r.Submissions, r.ReadBacks, r.GPUMillis, r.CPUMillis)
+		msg := fmt.Sprintf("%s %s: max diff %.2e (rel %.2e)", r.Op, r.Case, r.MaxAbsDiff, r.RelErr)
+		if r.Submissions > 0 {
+			msg += fmt.Sprintf("; %d submission, %d read-back; GPU %.0f ms, CPU %.0f ms", r.Submissions, r.ReadBacks, r.GPUMillis, r.CPUMillis)
+		}
+		t.Log(msg)
 	}
+}
+
+// TestWebGPUGraphModels checks that the TensorFlow.js graph models of
+// human-models run on the GPU (visage/models/graph.On) as on the CPU: the
+// MobileFaceNet and FaceRes descriptors within maxDescriptorDiff, a pass
+// one submission and one read-back, and every output of the antispoof and
+// liveness models within maxScoreDiff, on random inputs.
+func TestWebGPUGraphModels(t *testing.T) {
+	models, err := assets.HumanModelsDir()
+	assettest.Need(t, err)
+	results := runGPUPage(t, "?net=graph", models, "")
+	if len(results) != 4 {
+		t.Errorf("%d results, want 4 (two descriptors, antispoof's output, liveness's)", len(results))
+	}
+	holdDiffs(t, results, func(r gpuResult) float64 {
+		if strings.HasSuffix(r.Case, "descriptor") {
+			return maxDescriptorDiff
+		}
+		return maxScoreDiff
+	})
 }
 
 // TestWebGPUStyleTransfer checks that the style-transfer gradient and

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 
+	"visage/core/backend"
 	"visage/core/face"
 	"visage/core/tensor"
 	"visage/models/graph"
@@ -28,11 +29,19 @@ const CropScale = 1.4
 // Our box comes from the SSD detector, not human's blazeface, and the crop
 // is sampled once rather than resized twice. Safe for concurrent use.
 type Passive struct {
-	antispoof, liveness *graph.Model
+	antispoof, liveness passiveModel
+	release             []func() // PassiveOn's runners' Release
+}
+
+// passiveModel is a loaded model and what runs it: Model.Run on the CPU,
+// or a graph.Runner's Run on another backend.
+type passiveModel struct {
+	m   *graph.Model
+	run func(map[string]*tensor.Tensor) (map[string]*tensor.Tensor, error)
 }
 
 // LoadPassive loads antispoof.json and liveness.json (and their weights)
-// from fsys.
+// from fsys. The models run on the CPU; PassiveOn puts them on a backend.
 func LoadPassive(fsys fs.FS) (*Passive, error) {
 	a, err := graph.Load(fsys, AntispoofModel)
 	if err != nil {
@@ -42,7 +51,32 @@ func LoadPassive(fsys fs.FS) (*Passive, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Passive{antispoof: a, liveness: l}, nil
+	return &Passive{antispoof: passiveModel{a, a.Run}, liveness: passiveModel{l, l.Run}}, nil
+}
+
+// PassiveOn returns p's models running on b (visage/models/graph.On): its
+// Scores are p's, computed there. Release hands back their memory on b.
+func PassiveOn[T any](p *Passive, b backend.Backend[T]) (*Passive, error) {
+	on := &Passive{}
+	for _, m := range []struct{ to, from *passiveModel }{{&on.antispoof, &p.antispoof}, {&on.liveness, &p.liveness}} {
+		r, err := graph.On(m.from.m, b)
+		if err != nil {
+			on.Release()
+			return nil, fmt.Errorf("liveness: %w", err)
+		}
+		*m.to = passiveModel{m.from.m, r.Run}
+		on.release = append(on.release, r.Release)
+	}
+	return on, nil
+}
+
+// Release hands back the memory PassiveOn's models hold on their backend
+// (nothing for LoadPassive's); p must not be used afterwards.
+func (p *Passive) Release() {
+	for _, release := range p.release {
+		release()
+	}
+	p.release = nil
 }
 
 // Scores returns the anti-spoofing and liveness scores of the face in box
@@ -57,7 +91,8 @@ func (p *Passive) Scores(img *tensor.Tensor, box face.Box) (antispoof, live floa
 	return antispoof, live, nil
 }
 
-func score(m *graph.Model, img *tensor.Tensor, box face.Box) (float64, error) {
+func score(pm passiveModel, img *tensor.Tensor, box face.Box) (float64, error) {
+	m := pm.m
 	in := m.Inputs()[0]
 	if len(in.Shape) != 4 || in.Shape[1] != in.Shape[2] || in.Shape[1] < 1 {
 		return 0, fmt.Errorf("liveness: expected a model with a square [-1,S,S,3] input, found %s %v", in.Name, in.Shape)
@@ -67,7 +102,7 @@ func score(m *graph.Model, img *tensor.Tensor, box face.Box) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	out, err := m.Run(map[string]*tensor.Tensor{in.Name: x})
+	out, err := pm.run(map[string]*tensor.Tensor{in.Name: x})
 	if err != nil {
 		return 0, err
 	}

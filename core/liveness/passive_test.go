@@ -1,10 +1,13 @@
 package liveness
 
 import (
+	"errors"
 	"math"
 	"os"
 	"testing"
 
+	"visage/core/backend"
+	"visage/core/backend/backendtest"
 	"visage/core/face"
 	"visage/core/tensor"
 	"visage/models/assets"
@@ -68,4 +71,41 @@ func TestPassiveScoresRange(t *testing.T) {
 		}
 	}
 	t.Logf("grey image: antispoof %.4f, liveness %.4f", a, l)
+}
+
+// TestPassiveOnBackend runs both models through PassiveOn on a fake GPU:
+// the scores are the CPU's exactly, and a lost device surfaces from Scores.
+func TestPassiveOnBackend(t *testing.T) {
+	dir, err := assets.HumanModelsDir()
+	assettest.Need(t, err)
+	cpu, err := LoadPassive(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := backendtest.NewFaulty()
+	gpu, err := PassiveOn(cpu, backend.Backend[*tensor.Tensor](f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gpu.Release()
+	img := tensor.New(120, 160, 3)
+	for i := range img.Data {
+		img.Data[i] = float32(i % 251)
+	}
+	box := face.Box{X: 40, Y: 30, W: 70, H: 80}
+	a, l, err := gpu.Scores(img, box)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wa, wl, err := cpu.Scores(img, box)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != wa || l != wl {
+		t.Errorf("scores on the backend %v, %v; on the CPU %v, %v", a, l, wa, wl)
+	}
+	f.Fail(backend.ErrDeviceLost)
+	if _, _, err := gpu.Scores(img, box); !errors.Is(err, backend.ErrDeviceLost) {
+		t.Errorf("Scores on a lost device: error %v, want one wrapping ErrDeviceLost", err)
+	}
 }

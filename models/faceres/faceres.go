@@ -7,7 +7,8 @@
 // Input, as human feeds it (src/face/faceres.ts, enhance(): the face
 // tensor, already 0..1, resized bilinearly to 224×224 and multiplied by
 // 255): RGB 0..255, no other normalisation. Encode L2-normalises the pool,
-// so that distances lie in [0, 2] whatever the pool's scale.
+// so that distances lie in [0, 2] whatever the pool's scale. Net.Encode
+// runs on the CPU; On runs the same graph on another backend (WebGPU's).
 package faceres
 
 import (
@@ -15,6 +16,7 @@ import (
 	"io/fs"
 	"math"
 
+	"visage/core/backend"
 	"visage/core/tensor"
 	"visage/models/graph"
 )
@@ -56,18 +58,41 @@ func Load(fsys fs.FS) (*Net, error) {
 }
 
 // Encode returns the unit-length descriptor (Dim numbers) of chip, a
-// [Size,Size,3] RGB image with values 0..255. chip is not changed.
-func (n *Net) Encode(chip *tensor.Tensor) ([]float32, error) {
+// [Size,Size,3] RGB image with values 0..255, computed on the CPU. chip is
+// not changed.
+func (n *Net) Encode(chip *tensor.Tensor) ([]float32, error) { return encode(n.model.Run, chip) }
+
+// Runner is a Net on a backend (On).
+type Runner[T any] struct{ r *graph.Runner[T] }
+
+// On returns n running on b (graph.On: an error when b lacks a kernel the
+// graph needs). Its Encode is Net.Encode with the network on b.
+func On[T any](n *Net, b backend.Backend[T]) (*Runner[T], error) {
+	r, err := graph.On(n.model, b)
+	if err != nil {
+		return nil, fmt.Errorf("faceres: %w", err)
+	}
+	return &Runner[T]{r}, nil
+}
+
+// Encode is Net.Encode on the runner's backend.
+func (r *Runner[T]) Encode(chip *tensor.Tensor) ([]float32, error) { return encode(r.r.Run, chip) }
+
+// Release hands back the network's memory on the backend.
+func (r *Runner[T]) Release() { r.r.Release() }
+
+// encode runs the graph on chip with run and normalises the descriptor.
+func encode(run func(map[string]*tensor.Tensor) (map[string]*tensor.Tensor, error), chip *tensor.Tensor) ([]float32, error) {
 	if chip.Rank() != 3 || chip.Shape[0] != Size || chip.Shape[1] != Size || chip.Shape[2] != 3 {
 		return nil, fmt.Errorf("faceres: expected a chip of shape [%d,%d,3], found %v", Size, Size, chip.Shape)
 	}
 	x := tensor.New(1, Size, Size, 3)
 	copy(x.Data, chip.Data)
-	out, err := n.model.Run(map[string]*tensor.Tensor{"input_1": x})
+	out, err := run(map[string]*tensor.Tensor{"input_1": x})
 	if err != nil {
 		return nil, err
 	}
-	d := append([]float32(nil), out[descriptorOutput].Data...)
+	d := out[descriptorOutput].Data
 	var sq float64
 	for _, v := range d {
 		sq += float64(v) * float64(v)

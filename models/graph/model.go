@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"visage/core/backend"
 	"visage/core/tensor"
 	"visage/models/weights"
 )
@@ -17,14 +18,16 @@ import (
 // shape is refused instead of allocated.
 const maxElements = 1 << 30
 
-// Model is a loaded graph model, ready to Run. It is immutable once loaded
-// and may be used from several goroutines at once.
+// Model is a loaded graph model, ready to Run on the CPU or, through On, on
+// another backend. It is immutable once loaded and may be used from several
+// goroutines at once.
 type Model struct {
 	inputs, outputs []IO
 	nodes           int              // slot count: one per graph node
 	consts          []*tensor.Tensor // slot → constant (loaded or folded), else nil
 	inSlot, outSlot []int            // slots of inputs/outputs, in IO order
 	steps           []step
+	cpu             *Runner[*tensor.Tensor]
 }
 
 // IO describes one input or output of a model: Name is the signature's key
@@ -40,22 +43,30 @@ type IO struct {
 type step struct {
 	name, op string
 	k        kernel
-	in       []int // input slots
+	in       []int // slots of the inputs the kernel reads at Run time
 	out      int
 	inPlace  bool  // k may write into an input of its output's shape
-	view     bool  // k returns its first input's data under another shape
+	view     bool  // k returns its first input under another shape
 	free     []int // slots whose last reader is this step
 	reuse    []int // positions in in whose tensor k may overwrite (inPlace)
 }
 
-// kernel is an op with its attributes and constant operands bound at load.
+// kernel is an op with its attributes and constant operands bound at load;
+// Runner.exec runs it on a backend.
 type kernel interface {
-	// infer checks the input shapes and returns the output's.
+	// infer checks the shapes of the operands (the first operands() inputs)
+	// and returns the output's.
 	infer(in [][]int) ([]int, error)
-	// run computes the output (of shape out) from inputs that passed infer.
-	// dst, when not nil, is a tensor of shape out that the kernel may use as
-	// its result; it may be one of the inputs.
-	run(in []*tensor.Tensor, out []int, dst *tensor.Tensor) *tensor.Tensor
+	// operands is how many of the node's leading inputs the kernel reads
+	// at Run time; the others are constants bound into it at load.
+	operands() int
+	// needs names the backend.Elementwise kernel the op runs on, "" when
+	// backend.Backend's suffice.
+	needs() string
+	// params returns the constants bound into the kernel (nil entries
+	// allowed): weights, the right operands of the matrix kernels
+	// (backend.UploadWeights), and the others.
+	params() (weights, others []*tensor.Tensor)
 }
 
 // static is what Load knows of a node's output: its shape (batch 1) and,
@@ -159,6 +170,7 @@ func load(fsys fs.FS, file string, raw []byte) (*Model, error) {
 	}
 
 	m := &Model{nodes: len(nodes), consts: make([]*tensor.Tensor, len(nodes))}
+	m.cpu = newRunner(m, backend.Backend[*tensor.Tensor](backend.NewCPU()))
 	st := make([]static, len(nodes))
 	kernels := make([]built, len(nodes))
 	for _, i := range order {
@@ -194,10 +206,13 @@ func load(fsys fs.FS, file string, raw []byte) (*Model, error) {
 		if err != nil {
 			return nil, fail(err)
 		}
-		shapes := make([][]int, len(in))
+		ops := b.k.operands()
+		shapes := make([][]int, ops)
 		allConst := true
 		for j, s := range in {
-			shapes[j] = s.shape
+			if j < ops {
+				shapes[j] = s.shape
+			}
 			allConst = allConst && s.val != nil
 		}
 		out, err := b.k.infer(shapes)
@@ -209,17 +224,15 @@ func load(fsys fs.FS, file string, raw []byte) (*Model, error) {
 		}
 		st[i] = static{shape: out}
 		kernels[i] = b
+		m.cpu.uploadParams(b.k)
 		if allConst { // fold: run it now, once
-			vals := make([]*tensor.Tensor, len(in))
-			for j, s := range in {
-				vals[j] = s.val
+			vals := make([]*tensor.Tensor, ops)
+			for j := range vals {
+				vals[j] = in[j].val
 			}
-			v, err := safeRun(b.k, vals, out, nil)
+			v, err := m.cpu.safeExec(b.k, vals, shapes, out, nil)
 			if err != nil {
 				return nil, fail(err)
-			}
-			if b.view || v == vals[0] && len(vals) > 0 {
-				v = &tensor.Tensor{Shape: slices.Clone(out), Data: v.Data}
 			}
 			st[i].val, m.consts[i] = v, v
 		}
@@ -228,6 +241,7 @@ func load(fsys fs.FS, file string, raw []byte) (*Model, error) {
 		return nil, err
 	}
 	m.plan(nodes, ins, order, kernels)
+	m.cpu.consts = m.consts
 	return m, nil
 }
 
@@ -357,34 +371,4 @@ func checkSize(shape []int) error {
 		n *= d
 	}
 	return nil
-}
-
-// safeRun runs k, turning a kernel panic (a bug: infer should have refused
-// the shapes) into an error.
-func safeRun(k kernel, in []*tensor.Tensor, out []int, dst *tensor.Tensor) (t *tensor.Tensor, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("kernel failed on shapes %v: %v", shapesOf(in), r)
-		}
-	}()
-	t = k.run(in, out, dst)
-	if t == nil || !slices.Equal(t.Shape, out) && !(len(t.Shape) == 0 && len(out) == 0) {
-		return nil, fmt.Errorf("kernel returned shape %v, inferred %v", shapeOf(t), out)
-	}
-	return t, nil
-}
-
-func shapeOf(t *tensor.Tensor) []int {
-	if t == nil {
-		return nil
-	}
-	return t.Shape
-}
-
-func shapesOf(ts []*tensor.Tensor) [][]int {
-	out := make([][]int, len(ts))
-	for i, t := range ts {
-		out[i] = shapeOf(t)
-	}
-	return out
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"visage/core/backend"
 	"visage/core/tensor"
 )
 
@@ -36,25 +37,25 @@ func init() {
 		"MatMul":                     buildMatMul(false),
 		"_FusedMatMul":               buildMatMul(true),
 
-		"Add":               buildBinary("add"),
-		"AddV2":             buildBinary("add"),
-		"Sub":               buildBinary("sub"),
-		"Mul":               buildBinary("mul"),
-		"RealDiv":           buildBinary("div"),
-		"Div":               buildBinary("div"),
-		"Maximum":           buildBinary("maximum"),
-		"Minimum":           buildBinary("minimum"),
-		"SquaredDifference": buildBinary("sqdiff"),
+		"Add":               buildBinary(backend.BinaryAdd),
+		"AddV2":             buildBinary(backend.BinaryAdd),
+		"Sub":               buildBinary(backend.BinarySub),
+		"Mul":               buildBinary(backend.BinaryMul),
+		"RealDiv":           buildBinary(backend.BinaryDiv),
+		"Div":               buildBinary(backend.BinaryDiv),
+		"Maximum":           buildBinary(backend.BinaryMaximum),
+		"Minimum":           buildBinary(backend.BinaryMinimum),
+		"SquaredDifference": buildBinary(backend.BinarySquaredDifference),
 
-		"Sum":  buildReduce(reduceSum),
-		"Mean": buildReduce(reduceMean),
-		"Max":  buildReduce(reduceMax),
-		"Min":  buildReduce(reduceMin),
+		"Sum":  buildReduce(backend.ReduceSum),
+		"Mean": buildReduce(backend.ReduceMean),
+		"Max":  buildReduce(backend.ReduceMax),
+		"Min":  buildReduce(backend.ReduceMin),
 
 		"Softmax": buildSoftmax,
 	}
-	for name, f := range unaryFns {
-		builders[name] = buildUnary(f)
+	for _, op := range backend.UnaryOps {
+		builders[string(op)] = buildUnary(op)
 	}
 }
 
@@ -105,15 +106,16 @@ func normAxis(a, rank int) (int, error) {
 
 // --- views ---------------------------------------------------------------
 
-// viewKernel reshapes its first input without copying.
+// viewKernel gives its first input another shape (backend.Reshape), the
+// other inputs being constants bound at load.
 type viewKernel struct {
 	shape func(in [][]int) ([]int, error)
 }
 
 func (v viewKernel) infer(in [][]int) ([]int, error) { return v.shape(in) }
-func (v viewKernel) run(in []*tensor.Tensor, out []int, _ *tensor.Tensor) *tensor.Tensor {
-	return &tensor.Tensor{Shape: slices.Clone(out), Data: in[0].Data}
-}
+func (viewKernel) operands() int                     { return 1 }
+func (viewKernel) needs() string                     { return "" }
+func (viewKernel) params() (_, _ []*tensor.Tensor)   { return nil, nil }
 
 func viewOp(shape func(in [][]int) ([]int, error), n int) builder {
 	return func(_ nodeJSON, in []static) (built, error) {

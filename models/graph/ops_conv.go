@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"visage/core/backend"
 	"visage/core/ops"
 	"visage/core/tensor"
 )
@@ -89,44 +90,18 @@ func (w window2D) outShape(x []int, kh, kw int) ([]int, error) {
 	return []int{x[0], oh, ow}, nil
 }
 
-// perImage runs f on each image of x [N,H,W,C] (viewed as [H,W,C], padded
-// first for EXPLICIT padding) and assembles the [N,...] result of shape
-// out; one image needs no copy.
-func (w window2D) perImage(x *tensor.Tensor, out []int, f func(img *tensor.Tensor) *tensor.Tensor) *tensor.Tensor {
-	n, per := x.Shape[0], x.Shape[1]*x.Shape[2]*x.Shape[3]
-	var y *tensor.Tensor
-	for b := range n {
-		img := &tensor.Tensor{Shape: x.Shape[1:], Data: x.Data[b*per : (b+1)*per]}
-		if w.explicit {
-			img = ops.PadSpatial(img, w.pads[0], w.pads[1], w.pads[2], w.pads[3], 0)
-		}
-		r := f(img)
-		if n == 1 {
-			return &tensor.Tensor{Shape: slices.Clone(out), Data: r.Data}
-		}
-		if y == nil {
-			y = tensor.New(out...)
-		}
-		copy(y.Data[b*len(r.Data):], r.Data)
-	}
-	if y == nil {
-		y = tensor.New(out...)
-	}
-	return y
-}
-
 // --- fused activations -----------------------------------------------------
 
 // activation is the op a fused node applies after the bias.
 type activation struct {
-	op    string    // "", Relu, Relu6, Prelu, LeakyRelu, Sigmoid, Elu, Tanh
-	alpha []float32 // Prelu: one per channel, or one for all
-	leaky float32   // LeakyRelu
+	op    string         // "", Relu, Relu6, Prelu, LeakyRelu, Sigmoid, Elu, Tanh
+	alpha *tensor.Tensor // Prelu: [C], one per channel, or [1] for all
+	leaky float32        // LeakyRelu
 }
 
 // parseFused reads fused_ops and num_args: the extra inputs after the first
 // two are the bias (BiasAdd) and then Prelu's alpha, all constants.
-func parseFused(n nodeJSON, in []static, channels int) (bias []float32, act activation, err error) {
+func parseFused(n nodeJSON, in []static, channels int) (bias *tensor.Tensor, act activation, err error) {
 	fused, err := n.Attr.strs("fused_ops")
 	if err != nil {
 		return nil, act, err
@@ -154,7 +129,7 @@ func parseFused(n nodeJSON, in []static, channels int) (bias []float32, act acti
 			if len(t.Data) != channels {
 				return nil, act, fmt.Errorf("bias has %d values for %d channels", len(t.Data), channels)
 			}
-			bias = t.Data
+			bias = t
 		case i == len(fused)-1 && (op == "Relu" || op == "Relu6" || op == "Sigmoid" || op == "Elu" || op == "Tanh"):
 			act.op = op
 		case i == len(fused)-1 && op == "LeakyRelu":
@@ -167,7 +142,7 @@ func parseFused(n nodeJSON, in []static, channels int) (bias []float32, act acti
 			if len(t.Data) != channels && len(t.Data) != 1 {
 				return nil, act, fmt.Errorf("prelu alpha has %d values for %d channels", len(t.Data), channels)
 			}
-			act.op, act.alpha = op, t.Data
+			act.op, act.alpha = op, &tensor.Tensor{Shape: []int{len(t.Data)}, Data: t.Data}
 		default:
 			return nil, act, fmt.Errorf("unsupported fused_ops %q", fused)
 		}
@@ -178,25 +153,43 @@ func parseFused(n nodeJSON, in []static, channels int) (bias []float32, act acti
 	return bias, act, nil
 }
 
-// apply runs the activation on y in place.
-func (a activation) apply(y *tensor.Tensor) {
+// needs names the backend.Elementwise kernel the activation runs on, "" for
+// none.
+func (a activation) needs() string {
+	switch a.op {
+	case "Sigmoid", "Elu", "Tanh":
+		return "Unary " + a.op + " (fused)"
+	case "Prelu":
+		return "Binary Prelu (fused)"
+	}
+	return ""
+}
+
+// epilogue returns the part of a a convolution fuses: Relu and Relu6.
+func epilogue[T any](a activation) backend.Epilogue[T] {
+	return backend.Epilogue[T]{ReLU: a.op == "Relu", ReLU6: a.op == "Relu6"}
+}
+
+// activate runs the activation on y in place; fused says Relu and Relu6
+// already ran in the kernel's epilogue.
+func (r *Runner[T]) activate(a activation, y T, fused bool) T {
 	switch a.op {
 	case "Relu":
-		ops.ReLU(y)
-	case "Relu6":
-		ops.ReLU6(y)
-	case "LeakyRelu":
-		ops.LeakyReLU(y, a.leaky)
-	case "Sigmoid", "Elu", "Tanh":
-		unaryFns[a.op](y.Data, y.Data)
-	case "Prelu":
-		c := len(a.alpha)
-		for i, v := range y.Data {
-			if v < 0 {
-				y.Data[i] = v * a.alpha[i%c]
-			}
+		if !fused {
+			return r.b.ReLU(y)
 		}
+	case "Relu6":
+		if !fused {
+			return r.b.Clamp(y, 0, 6)
+		}
+	case "LeakyRelu":
+		return r.b.LeakyReLU(y, a.leaky)
+	case "Sigmoid", "Elu", "Tanh":
+		return r.e.Unary(backend.UnaryOp(a.op), y, y)
+	case "Prelu":
+		return r.e.Binary(backend.BinaryPrelu, y, r.param(a.alpha), y)
 	}
+	return y
 }
 
 // --- convolutions ----------------------------------------------------------
@@ -205,8 +198,7 @@ type convKernel struct {
 	win       window2D
 	depthwise bool
 	w         *tensor.Tensor // [kh,kw,Cin,Cout] or [kh,kw,C,mult]
-	filter    *ops.Filter
-	bias      []float32
+	bias      *tensor.Tensor // [Cout] or nil
 	act       activation
 }
 
@@ -235,8 +227,6 @@ func buildConv(depthwise, fused bool) builder {
 		cout := w.Shape[3]
 		if depthwise {
 			cout = w.Shape[2] * w.Shape[3]
-		} else {
-			k.filter = ops.NewFilter(w)
 		}
 		if fused {
 			if k.bias, k.act, err = parseFused(n, in, cout); err != nil {
@@ -263,20 +253,73 @@ func (k *convKernel) infer(in [][]int) ([]int, error) {
 	return append(o, c), nil
 }
 
-func (k *convKernel) run(in []*tensor.Tensor, out []int, _ *tensor.Tensor) *tensor.Tensor {
-	return k.win.perImage(in[0], out, func(img *tensor.Tensor) *tensor.Tensor {
-		var y *tensor.Tensor
-		switch {
-		case k.depthwise:
-			y = ops.DepthwiseConv2D(img, k.w, k.bias, k.win.sh, k.win.sw, k.win.pad)
-		case k.act.op == "Relu":
-			return k.filter.Conv2DReLU(img, k.bias, k.win.sh, k.win.sw, k.win.pad)
-		default:
-			y = k.filter.Conv2D(img, k.bias, k.win.sh, k.win.sw, k.win.pad)
+func (*convKernel) operands() int { return 1 }
+
+func (k *convKernel) needs() string {
+	if k.win.explicit {
+		return "PadSpatial (EXPLICIT padding)"
+	}
+	return k.act.needs()
+}
+
+// params: a depthwise filter is not a matrix kernel's weights operand.
+func (k *convKernel) params() (weights, others []*tensor.Tensor) {
+	others = []*tensor.Tensor{k.bias, k.act.alpha}
+	if k.depthwise {
+		return nil, append(others, k.w)
+	}
+	return []*tensor.Tensor{k.w}, others
+}
+
+func (r *Runner[T]) conv(k *convKernel, x T, xs, out []int) (T, error) {
+	w, bias, ep := r.param(k.w), r.param(k.bias), epilogue[T](k.act)
+	return r.perImage(x, xs, out, k.win, func(img T) T {
+		var y T
+		if k.depthwise {
+			y = r.b.DepthwiseConv2DFused(img, w, bias, k.win.sh, k.win.sw, k.win.pad, ep)
+		} else {
+			y = r.b.Conv2DFused(img, w, bias, k.win.sh, k.win.sw, k.win.pad, ep)
 		}
-		k.act.apply(y)
-		return y
+		return r.activate(k.act, y, true)
 	})
+}
+
+// perImage runs f on each image of x [N,H,W,C] (viewed as [H,W,C], padded
+// first for EXPLICIT padding) and assembles the [N,...] result of shape
+// out; one image needs no copy. More than one needs the backend's Unstack
+// and Stack.
+func (r *Runner[T]) perImage(x T, xs, out []int, win window2D, f func(img T) T) (T, error) {
+	var imgs []T
+	if xs[0] == 1 {
+		imgs = []T{r.b.Reshape(x, xs[1:]...)}
+	} else if r.e == nil {
+		var zero T
+		return zero, fmt.Errorf("a batch of %d on %s, which has no kernel Stack (backend.Elementwise)", xs[0], backendName(r.b))
+	} else {
+		imgs = r.e.Unstack(x)
+	}
+	ys := make([]T, len(imgs))
+	for i, img := range imgs {
+		in := img
+		if win.explicit {
+			in = r.e.PadSpatial(img, win.pads[0], win.pads[1], win.pads[2], win.pads[3])
+		}
+		ys[i] = f(in)
+		if win.explicit {
+			r.b.Release(in)
+		}
+		if len(imgs) > 1 {
+			r.b.Release(img)
+		}
+	}
+	if len(ys) == 1 {
+		return r.b.Reshape(ys[0], out...), nil
+	}
+	y := r.e.Stack(ys)
+	for _, yi := range ys {
+		r.b.Release(yi)
+	}
+	return r.b.Reshape(y, out...), nil
 }
 
 // --- pooling ---------------------------------------------------------------
@@ -312,11 +355,15 @@ func (k *poolKernel) infer(in [][]int) ([]int, error) {
 	return append(o, in[0][3]), nil
 }
 
-func (k *poolKernel) run(in []*tensor.Tensor, out []int, _ *tensor.Tensor) *tensor.Tensor {
-	return k.win.perImage(in[0], out, func(img *tensor.Tensor) *tensor.Tensor {
+func (*poolKernel) operands() int                   { return 1 }
+func (*poolKernel) needs() string                   { return "" }
+func (*poolKernel) params() (_, _ []*tensor.Tensor) { return nil, nil }
+
+func (r *Runner[T]) pool(k *poolKernel, x T, xs, out []int) (T, error) {
+	return r.perImage(x, xs, out, k.win, func(img T) T {
 		if k.isMax {
-			return ops.MaxPool2D(img, k.kh, k.kw, k.win.sh, k.win.sw, k.win.pad)
+			return r.b.MaxPool2D(img, k.kh, k.kw, k.win.sh, k.win.sw, k.win.pad)
 		}
-		return ops.AvgPool2D(img, k.kh, k.kw, k.win.sh, k.win.sw, k.win.pad)
+		return r.b.AvgPool2D(img, k.kh, k.kw, k.win.sh, k.win.sw, k.win.pad)
 	})
 }

@@ -13,7 +13,7 @@ import (
 type matMulKernel struct {
 	ta, tb bool
 	b      *tensor.Tensor // constant right operand, already [K,N]; nil: input 1
-	bias   []float32
+	bias   *tensor.Tensor // [N] or nil
 	act    activation
 }
 
@@ -34,7 +34,7 @@ func buildMatMul(fused bool) builder {
 		if b := in[1].val; b != nil {
 			k.b = b
 			if k.tb {
-				k.b, k.tb = transpose(b), false
+				k.b, k.tb = ops.Transpose2D(b), false
 			}
 		}
 		cols := in[1].shape[1]
@@ -51,18 +51,6 @@ func buildMatMul(fused bool) builder {
 		}
 		return built{k: k}, nil
 	}
-}
-
-// transpose returns the new transpose of a [R,C] matrix.
-func transpose(a *tensor.Tensor) *tensor.Tensor {
-	r, c := a.Shape[0], a.Shape[1]
-	t := tensor.New(c, r)
-	for i := range r {
-		for j := range c {
-			t.Data[j*r+i] = a.Data[i*c+j]
-		}
-	}
-	return t
 }
 
 // dims returns M, K of a and K, N of b after the transposes.
@@ -82,31 +70,54 @@ func (k *matMulKernel) dims(a, b []int) (m, ka, kb, n int) {
 }
 
 func (k *matMulKernel) infer(in [][]int) ([]int, error) {
-	if len(in[0]) != 2 || len(in[1]) != 2 {
-		return nil, fmt.Errorf("operand shapes %v and %v, want rank 2", in[0], in[1])
+	b := []int(nil)
+	if k.b == nil {
+		b = in[1]
 	}
-	m, ka, kb, n := k.dims(in[0], in[1])
+	if len(in[0]) != 2 || k.b == nil && len(b) != 2 {
+		return nil, fmt.Errorf("operand shapes %v and %v, want rank 2", in[0], b)
+	}
+	m, ka, kb, n := k.dims(in[0], b)
 	if ka != kb {
-		return nil, fmt.Errorf("shapes %v and %v do not chain (transpose_a %v, transpose_b %v)", in[0], in[1], k.ta, k.tb)
+		return nil, fmt.Errorf("shapes %v and %v do not chain (transpose_a %v, transpose_b %v)", in[0], b, k.ta, k.tb)
 	}
-	if k.bias != nil && len(k.bias) != n {
-		return nil, fmt.Errorf("bias has %d values for %d columns", len(k.bias), n)
+	if k.bias != nil && k.bias.Len() != n {
+		return nil, fmt.Errorf("bias has %d values for %d columns", k.bias.Len(), n)
 	}
 	return []int{m, n}, nil
 }
 
-func (k *matMulKernel) run(in []*tensor.Tensor, out []int, _ *tensor.Tensor) *tensor.Tensor {
-	a, b := in[0], k.b
-	if k.ta {
-		a = transpose(a)
+// operands: a, and b unless it is a constant.
+func (k *matMulKernel) operands() int {
+	if k.b != nil {
+		return 1
 	}
-	if b == nil {
+	return 2
+}
+
+func (k *matMulKernel) needs() string {
+	if k.ta || k.tb {
+		return "Transpose2D (transpose_a or a variable transpose_b)"
+	}
+	return k.act.needs()
+}
+
+func (k *matMulKernel) params() (weights, others []*tensor.Tensor) {
+	return []*tensor.Tensor{k.b}, []*tensor.Tensor{k.bias, k.act.alpha}
+}
+
+func (r *Runner[T]) matMul(k *matMulKernel, in []T) T {
+	a, b := in[0], r.param(k.b)
+	if k.ta {
+		a = r.e.Transpose2D(a)
+		defer r.b.Release(a)
+	}
+	if k.b == nil {
 		b = in[1]
 		if k.tb {
-			b = transpose(b)
+			b = r.e.Transpose2D(b)
+			defer r.b.Release(b)
 		}
 	}
-	y := ops.FullyConnected(a, b, k.bias)
-	k.act.apply(y)
-	return y
+	return r.activate(k.act, r.b.FullyConnected(a, b, r.param(k.bias)), false)
 }

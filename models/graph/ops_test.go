@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"visage/core/backend"
 	"visage/core/tensor"
 )
 
@@ -64,11 +65,14 @@ func runOp(t *testing.T, op string, a attrs, consts []*tensor.Tensor, vals ...*t
 	if err != nil {
 		t.Fatalf("%s: build: %v", op, err)
 	}
-	out, err := b.k.infer(shapes)
+	n := b.k.operands()
+	out, err := b.k.infer(shapes[:n])
 	if err != nil {
 		t.Fatalf("%s: infer: %v", op, err)
 	}
-	y, err := safeRun(b.k, run, out, nil)
+	r := newRunner[*tensor.Tensor](nil, backend.NewCPU())
+	r.uploadParams(b.k)
+	y, err := r.safeExec(b.k, run[:n], shapes[:n], out, nil)
 	if err != nil {
 		t.Fatalf("%s: %v", op, err)
 	}
@@ -100,7 +104,7 @@ func TestBinaryBroadcastByHand(t *testing.T) {
 	// [2,1,2] + [3,1]: every pair of rows.
 	want(t, "AddV2 [2,1,2]+[3,1]", runOp(t, "AddV2", nil, []*tensor.Tensor{tt([]int{2, 1, 2}, 1, 2, 3, 4), tt([]int{3, 1}, 0, 10, 20)}),
 		[]int{2, 3, 2}, 1, 2, 11, 12, 21, 22, 3, 4, 13, 14, 23, 24)
-	if _, err := broadcastShape([]int{2, 3}, []int{2}); err == nil {
+	if _, err := backend.BroadcastShape([]int{2, 3}, []int{2}); err == nil {
 		t.Error("[2,3] and [2] broadcast")
 	}
 }

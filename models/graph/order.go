@@ -89,9 +89,9 @@ func (m *Model) plan(nodes []nodeJSON, ins [][]int, order []int, kernels []built
 			continue
 		}
 		s := len(m.steps)
-		m.steps = append(m.steps, step{name: nodes[i].Name, op: nodes[i].Op, k: kernels[i].k, in: ins[i], out: i,
+		m.steps = append(m.steps, step{name: nodes[i].Name, op: nodes[i].Op, k: kernels[i].k, in: ins[i][:kernels[i].k.operands()], out: i,
 			inPlace: kernels[i].inPlace, view: kernels[i].view})
-		for _, j := range ins[i] {
+		for _, j := range m.steps[s].in {
 			lastUse[j] = s
 		}
 	}

@@ -22,12 +22,16 @@
 // is the default. Neither makes the model useful: as shipped it puts every
 // face within about 0.05 of every other, same person or not, under
 // TensorFlow.js as under Visage (testdata/mobilefacenet/result.json).
+//
+// Net.Encode runs on the CPU; On runs the same graph on another backend
+// (WebGPU's), as visage/models/graph.On does.
 package mobilefacenet
 
 import (
 	"fmt"
 	"io/fs"
 
+	"visage/core/backend"
 	"visage/core/tensor"
 	"visage/models/graph"
 )
@@ -79,8 +83,33 @@ func Load(fsys fs.FS) (*Net, error) {
 
 // Encode returns the embedding (Dim numbers, unit length) of chip, a
 // [Size,Size,3] RGB image with values 0..255 (an ArcFace-aligned chip:
-// visage/core/face.ArcFaceChip). chip is not changed.
-func (n *Net) Encode(chip *tensor.Tensor) ([]float32, error) {
+// visage/core/face.ArcFaceChip), computed on the CPU. chip is not changed.
+func (n *Net) Encode(chip *tensor.Tensor) ([]float32, error) { return n.encode(n.model.Run, chip) }
+
+// Runner is a Net on a backend (On).
+type Runner[T any] struct {
+	n *Net
+	r *graph.Runner[T]
+}
+
+// On returns n running on b (graph.On: an error when b lacks a kernel the
+// graph needs). Its Encode is Net.Encode with the network on b.
+func On[T any](n *Net, b backend.Backend[T]) (*Runner[T], error) {
+	r, err := graph.On(n.model, b)
+	if err != nil {
+		return nil, fmt.Errorf("mobilefacenet: %w", err)
+	}
+	return &Runner[T]{n, r}, nil
+}
+
+// Encode is Net.Encode on the runner's backend.
+func (r *Runner[T]) Encode(chip *tensor.Tensor) ([]float32, error) { return r.n.encode(r.r.Run, chip) }
+
+// Release hands back the network's memory on the backend.
+func (r *Runner[T]) Release() { r.r.Release() }
+
+// encode preprocesses chip as n.Input says and runs the graph with run.
+func (n *Net) encode(run func(map[string]*tensor.Tensor) (map[string]*tensor.Tensor, error), chip *tensor.Tensor) ([]float32, error) {
 	if chip.Rank() != 3 || chip.Shape[0] != Size || chip.Shape[1] != Size || chip.Shape[2] != 3 {
 		return nil, fmt.Errorf("mobilefacenet: expected a chip of shape [%d,%d,3], found %v", Size, Size, chip.Shape)
 	}
@@ -95,9 +124,9 @@ func (n *Net) Encode(chip *tensor.Tensor) ([]float32, error) {
 			x.Data[i] = v / 255
 		}
 	}
-	out, err := n.model.Run(map[string]*tensor.Tensor{"img_inputs": x})
+	out, err := run(map[string]*tensor.Tensor{"img_inputs": x})
 	if err != nil {
 		return nil, err
 	}
-	return append([]float32(nil), out["embeddings"].Data...), nil
+	return out["embeddings"].Data, nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"visage/core/backend/backendtest"
 	"visage/core/tensor"
 	"visage/models/assets"
 	"visage/models/assets/assettest"
@@ -64,4 +65,10 @@ func BenchmarkMobileFaceNet(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestEncodeOnBackend runs the network through On on a fake GPU: the
+// descriptor is the CPU's and a device failure surfaces from Encode.
+func TestEncodeOnBackend(t *testing.T) {
+	backendtest.CheckOn(t, load(t), On[*tensor.Tensor], chip())
 }

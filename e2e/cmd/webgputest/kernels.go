@@ -366,7 +366,7 @@ func checks() []check {
 	cs = append(cs, check{"Adam", "[257], 3 steps", checkAdam})
 	cs = append(cs, check{"batch", "conv→ReLU→maxpool→add, 1 submission", checkBatch})
 	cs = append(cs, check{"Destroy", "Read on a second, destroyed device fails with ErrDeviceLost", checkLost})
-	return cs
+	return append(cs, elementwiseChecks()...)
 }
 
 func biasLen(present bool, n int) int {

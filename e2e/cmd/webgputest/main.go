@@ -17,6 +17,9 @@
 //     models/tinyface on the WebGPU backend) against the same networks on
 //     the CPU, on the face photo the page fetched with the weights and on
 //     noise;
+//   - ?net=graph: the human-models graph models (MobileFaceNet, FaceRes,
+//     antispoof, liveness) on the GPU through visage/models/graph.On
+//     against their CPU runs, the files fetched from the page's models/;
 //   - ?precision=f16: the face recognition and style-transfer checks with
 //     the device's precision set to webgpu.F16 (emulated where the
 //     adapter lacks shader-f16), their Op prefixed "f16 ";
@@ -97,10 +100,12 @@ func run() Report {
 		rep.Results = checkLandmarks(d, rng)
 	case "?net=tinyface":
 		rep.Results = checkTinyFace(d, rng)
+	case "?net=graph":
+		rep.Results = checkGraphs(d, rng)
 	case "?precision=f16":
 		rep.Results, rep.NoF16 = checkHalf(d, rng)
 	default:
-		rep.Error = fmt.Sprintf("unknown query %q: want ?kernels, ?net= facerec, nst, ssd, landmarks or tinyface, ?precision=f16 or ?bench", query)
+		rep.Error = fmt.Sprintf("unknown query %q: want ?kernels, ?net= facerec, nst, ssd, landmarks, tinyface or graph, ?precision=f16 or ?bench", query)
 	}
 	return rep
 }

@@ -1,18 +1,19 @@
 // The loops below are one per op and operand layout so that the compiler
 // inlines the arithmetic (a func value per element would not be).
 
-package graph
+package backend
 
 // binaryFns holds, for each binary op, its loops over a row: vector-vector,
 // vector-scalar and scalar-vector (d may alias a vector operand).
-var binaryFns = map[string]binFns{
-	"add":     {addVV, addVS, addSV},
-	"sub":     {subVV, subVS, subSV},
-	"mul":     {mulVV, mulVS, mulSV},
-	"div":     {divVV, divVS, divSV},
-	"maximum": {maximumVV, maximumVS, maximumSV},
-	"minimum": {minimumVV, minimumVS, minimumSV},
-	"sqdiff":  {sqdiffVV, sqdiffVS, sqdiffSV},
+var binaryFns = map[BinaryOp]binFns{
+	BinaryAdd:               {addVV, addVS, addSV},
+	BinarySub:               {subVV, subVS, subSV},
+	BinaryMul:               {mulVV, mulVS, mulSV},
+	BinaryDiv:               {divVV, divVS, divSV},
+	BinaryMaximum:           {maximumVV, maximumVS, maximumSV},
+	BinaryMinimum:           {minimumVV, minimumVS, minimumSV},
+	BinarySquaredDifference: {sqdiffVV, sqdiffVS, sqdiffSV},
+	BinaryPrelu:             {preluVV, preluVS, preluSV},
 }
 
 func addVV(d, a, b []float32) {
@@ -173,5 +174,34 @@ func sqdiffSV(d []float32, x float32, b []float32) {
 	d = d[:len(b)]
 	for i, y := range b {
 		d[i] = (x - y) * (x - y)
+	}
+}
+
+func prelu(x, alpha float32) float32 {
+	if x < 0 {
+		return x * alpha
+	}
+	return x
+}
+
+func preluVV(d, a, b []float32) {
+	b = b[:len(a)]
+	d = d[:len(a)]
+	for i, x := range a {
+		d[i] = prelu(x, b[i])
+	}
+}
+
+func preluVS(d, a []float32, y float32) {
+	d = d[:len(a)]
+	for i, x := range a {
+		d[i] = prelu(x, y)
+	}
+}
+
+func preluSV(d []float32, x float32, b []float32) {
+	d = d[:len(b)]
+	for i, y := range b {
+		d[i] = prelu(x, y)
 	}
 }
