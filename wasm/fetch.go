@@ -11,11 +11,11 @@ import (
 	"visage/core/face"
 	"visage/core/liveness"
 	"visage/models/download"
+	"visage/models/download/webfetch"
 	"visage/models/facerec"
 	"visage/models/landmarks"
 	"visage/models/ssd"
 	"visage/models/tinyface"
-	"visage/wasm/webfetch"
 )
 
 // The files a face load fetches: the recognition network always; unless

@@ -10,7 +10,7 @@ import (
 	"visage/core/face"
 	"visage/core/fpir"
 	"visage/core/vault"
-	"visage/wasm/webvault"
+	"visage/core/vault/webvault"
 )
 
 // newGallery returns the gallery an api starts with: in memory, in the
@@ -177,7 +177,7 @@ func (a *api) exportGallery([]js.Value) (any, error) {
 // openVault({database, keyProtection, passphrase?, prfOutput?,
 // credentialId?, prfSalt?}, onChange?) → gallery() & {migrated}: keeps the
 // gallery from now on in IndexedDB database (sealed records, see
-// wasm/webvault), its key protected as keyProtection says ('device',
+// core/vault/webvault), its key protected as keyProtection says ('device',
 // 'passphrase' or 'webauthn-prf', with the secret beside it), after moving
 // in what the older page (web/store.js) saved there. The gallery in memory
 // is replaced by the stored one. onChange(gallery() | Error) is called

@@ -118,12 +118,12 @@ import (
 	"visage/core/learn"
 	"visage/core/tensor"
 	"visage/core/vault"
+	"visage/core/vault/webvault"
 	"visage/models/facerec"
 	"visage/models/faceres"
 	"visage/models/mobilefacenet"
 	"visage/models/ssd"
 	"visage/models/tinyface"
-	"visage/wasm/webvault"
 )
 
 func main() {

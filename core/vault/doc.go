@@ -1,5 +1,5 @@
 // Package vault keeps a face gallery as one sealed record per person in a
-// key-value Store, so that the browser (IndexedDB, see wasm/webvault) and the
+// key-value Store, so that the browser (IndexedDB, see core/vault/webvault) and the
 // CLI (a JSON file, see File) share one record format and one encryption.
 //
 // A person's record (Person, record.go) is JSON: schema version, stable id,

@@ -63,7 +63,7 @@ func JoinSealed(iv, ciphertext []byte) []byte {
 }
 
 // GCM is a Sealer over Go's crypto/aes: the reference the browser's
-// SubtleCrypto sealer (wasm/webvault) is checked against.
+// SubtleCrypto sealer (core/vault/webvault) is checked against.
 type GCM struct {
 	aead cipher.AEAD
 }

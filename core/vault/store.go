@@ -13,7 +13,7 @@ import (
 )
 
 // Store keeps sealed records by key. Implementations: MemStore here, an
-// IndexedDB object store in the browser (wasm/webvault). Each call is one
+// IndexedDB object store in the browser (core/vault/webvault). Each call is one
 // transaction.
 type Store interface {
 	// Get returns the value at key; ok is false when there is none.

@@ -1,5 +1,5 @@
 // Package download fetches the model files Visage runs, from a Source (in the
-// browser, the worker's fetch: see wasm/webfetch), and checks each one's
+// browser, the worker's fetch: see models/download/webfetch), and checks each one's
 // length before anything is decoded, so that a download cut short is reported
 // as what it is, naming the file and the bytes expected and received, rather
 // than as a network that will not load.

@@ -20,11 +20,10 @@ import (
 	"github.com/gowebapi/webapi/fetch"
 	"github.com/gowebapi/webapi/html/worker"
 	"github.com/gowebapi/webapi/javascript"
-
 	"github.com/gowebapi/webapi/patch"
 	"github.com/gowebapi/webapi/url"
-	"visage/wasm/jsawait"
 
+	"visage/core/jsawait"
 	"visage/models/download"
 )
 

@@ -24,7 +24,7 @@ type vectors struct {
 
 func load(t *testing.T) vectors {
 	t.Helper()
-	data, err := os.ReadFile("../../core/vault/testdata/subtle_vectors.json")
+	data, err := os.ReadFile("../testdata/subtle_vectors.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/gowebapi/webapi/javascript"
 
-	"visage/wasm/jsawait"
+	"visage/core/jsawait"
 )
 
 // await is jsawait.Await with this package's errors.
