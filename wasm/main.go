@@ -116,6 +116,7 @@ import (
 
 	"visage/core/face"
 	"visage/core/learn"
+	"visage/core/liveness"
 	"visage/core/tensor"
 	"visage/core/vault"
 	"visage/core/vault/webvault"
@@ -177,7 +178,7 @@ type api struct {
 
 	head *learn.Head // setHead's: verify and identify decide with it (nil: plain distance)
 
-	liveness livenessState // unlock's challenges, the passive models, the attempt limit (liveness.go)
+	liveness liveness.Sessions // unlock's challenges, the passive models, the attempt limit (liveness.go)
 }
 
 // serialized returns fn run under a.mu.
@@ -283,7 +284,7 @@ func (a *api) load(args []js.Value) (any, error) {
 	}
 	a.live, a.pipeline = p, p
 	a.deciding, a.enrolling = p.ForDecisions(), p.WithPhotoFallbacks(tinyOnBackend).ForDecisions()
-	if err := a.liveness.loadPassive(fsys); err != nil {
+	if err := a.liveness.LoadPassive(fsys); err != nil {
 		return nil, err
 	}
 	result["detector"] = true
