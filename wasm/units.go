@@ -36,34 +36,13 @@ import (
 	"syscall/js"
 
 	"visage/core/art"
-	"visage/core/imageio"
-	"visage/core/tensor"
-	"visage/models/vgg19"
 )
 
-// Limits on a pass, as the CLI's flags have them.
-const (
-	maxUnitsK    = 100
-	minUnitsSize = 16
-	maxUnitsSize = 1024
-)
-
-// unitsPass is one pass of unitsStart: its layer and what it has kept.
-type unitsPass struct {
-	session int
-	net     vgg19.Net // the Art view's weights with the CLI's pooling: artStart's choice must not leak in
-	layer   string
-	field   art.Field
-	size    int
-	top     *art.TopUnits
-	images  int
-}
-
-// unitsAPI holds the pass in progress.
+// unitsAPI holds the pass in progress (art.UnitsPass) and its session number.
 type unitsAPI struct {
-	art  *artAPI // its net, loaded by artLoad
-	pass *unitsPass
-	last int // the last session number given
+	art     *artAPI // its net, loaded by artLoad
+	pass    *art.UnitsPass
+	session int // the pass's number, the last given
 }
 
 // methods returns the JS names of the calls.
@@ -85,10 +64,6 @@ func (u *unitsAPI) start(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := art.ReceptiveField(layer)
-	if err != nil {
-		return nil, err
-	}
 	k, size := 9.0, 128.0
 	if err := optionalNumber(o, "k", &k); err != nil {
 		return nil, err
@@ -96,37 +71,28 @@ func (u *unitsAPI) start(args []js.Value) (any, error) {
 	if err := optionalNumber(o, "size", &size); err != nil {
 		return nil, err
 	}
-	if k < 1 || k > maxUnitsK || k != float64(int(k)) || size < minUnitsSize || size > maxUnitsSize || size != float64(int(size)) {
-		return nil, fmt.Errorf("unitsStart: k %v and size %v, want whole numbers in 1..%d and %d..%d", k, size, maxUnitsK, minUnitsSize, maxUnitsSize)
+	p, err := art.NewUnitsPass(u.art.net, layer, k, size)
+	if err != nil {
+		return nil, fmt.Errorf("unitsStart: %w", err)
 	}
-	u.last++
-	u.pass = &unitsPass{session: u.last, net: *u.art.net, layer: layer, field: f, size: int(size), top: art.NewTopUnits(int(k))}
-	u.pass.net.Pool = vgg19.AvgPool // as the CLI's convnet-units runs it
+	u.pass = p
+	u.session++
 	return map[string]any{
-		"session": u.last, "layer": layer,
-		"field": map[string]any{"size": f.Size, "stride": f.Stride, "offset": f.Offset},
+		"session": u.session, "layer": layer,
+		"field": map[string]any{"size": p.Field.Size, "stride": p.Field.Stride, "offset": p.Field.Offset},
 	}, nil
 }
 
 // passOf returns the pass args[0] names, or an error saying why it is gone.
-func (u *unitsAPI) passOf(args []js.Value, op string) (*unitsPass, error) {
+func (u *unitsAPI) passOf(args []js.Value, op string) (*art.UnitsPass, error) {
 	s, err := numberOf(arg(args, 0), op+": session")
 	if err != nil {
 		return nil, err
 	}
-	if u.pass == nil || float64(u.pass.session) != s {
+	if u.pass == nil || float64(u.session) != s {
 		return nil, fmt.Errorf("%s: session %v is not the pass in progress (a later unitsStart replaced it, or the engine restarted)", op, s)
 	}
 	return u.pass, nil
-}
-
-// scaled reads an image argument and scales it as the CLI does.
-func (p *unitsPass) scaled(v js.Value, op string) (*tensor.Tensor, error) {
-	img, err := imageOf(v, op)
-	if err != nil {
-		return nil, err
-	}
-	return imageio.DownscaleArea(img, p.size), nil
 }
 
 func (u *unitsAPI) add(args []js.Value) (any, error) {
@@ -134,17 +100,14 @@ func (u *unitsAPI) add(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	img, err := p.scaled(arg(args, 1), "unitsAdd")
+	img, err := imageOf(arg(args, 1), "unitsAdd")
 	if err != nil {
 		return nil, err
 	}
-	pass, err := p.net.Forward(img, p.layer)
-	if err != nil {
+	if err := p.Add(img); err != nil {
 		return nil, err
 	}
-	p.top.Add(p.images, pass.Activation(p.layer))
-	p.images++
-	return map[string]any{"images": p.images}, nil
+	return map[string]any{"images": p.Images}, nil
 }
 
 func (u *unitsAPI) topUnits(args []js.Value) (any, error) {
@@ -152,10 +115,10 @@ func (u *unitsAPI) topUnits(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.images == 0 {
-		return nil, errors.New("unitsTop: the pass has seen no image yet")
+	ranking, err := p.Ranking()
+	if err != nil {
+		return nil, fmt.Errorf("unitsTop: %w", err)
 	}
-	ranking := p.top.Units(1 << 30)
 	var channels []int
 	switch which := arg(args, 1); {
 	case which.Type() == js.TypeNumber:
@@ -166,7 +129,7 @@ func (u *unitsAPI) topUnits(args []js.Value) (any, error) {
 		channels = ranking[:n]
 	case which.InstanceOf(js.Global().Get("Array")):
 		for i := range which.Length() {
-			c, err := intIn(which.Index(i), fmt.Sprintf("unitsTop: units[%d], a channel of %s,", i, p.layer), 0, len(ranking)-1)
+			c, err := intIn(which.Index(i), fmt.Sprintf("unitsTop: units[%d], a channel of %s,", i, p.Layer), 0, len(ranking)-1)
 			if err != nil {
 				return nil, err
 			}
@@ -177,7 +140,7 @@ func (u *unitsAPI) topUnits(args []js.Value) (any, error) {
 	}
 	units := make([]any, len(channels))
 	for i, c := range channels {
-		hits := p.top.Hits(c)
+		hits := p.Top.Hits(c)
 		hs := make([]any, len(hits))
 		for j, h := range hits {
 			hs[j] = map[string]any{"image": h.Image, "y": h.Y, "x": h.X, "value": h.Value}
@@ -188,7 +151,7 @@ func (u *unitsAPI) topUnits(args []js.Value) (any, error) {
 	for i, c := range ranking {
 		rank[i] = c
 	}
-	return map[string]any{"images": p.images, "ranking": rank, "units": units}, nil
+	return map[string]any{"images": p.Images, "ranking": rank, "units": units}, nil
 }
 
 func (u *unitsAPI) crop(args []js.Value) (any, error) {
@@ -196,10 +159,11 @@ func (u *unitsAPI) crop(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	img, err := p.scaled(arg(args, 1), "unitsCrop")
+	img, err := imageOf(arg(args, 1), "unitsCrop")
 	if err != nil {
 		return nil, err
 	}
+	img = p.Scaled(img)
 	at := arg(args, 2)
 	if !at.InstanceOf(js.Global().Get("Array")) {
 		return nil, fmt.Errorf("unitsCrop: positions must be an array of {y, x}, found %s", describe(at))
@@ -214,10 +178,9 @@ func (u *unitsAPI) crop(args []js.Value) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		var w art.Patch
-		w.Top, w.Left, w.Bottom, w.Right = p.field.Window(y, x, img.Shape[0], img.Shape[1])
-		if w.Bottom <= w.Top || w.Right <= w.Left {
-			return nil, fmt.Errorf("unitsCrop: positions[%d] (y %d, x %d) of %s sees nothing of a %d×%d image", i, y, x, p.layer, img.Shape[1], img.Shape[0])
+		w, err := p.Window(img, y, x)
+		if err != nil {
+			return nil, fmt.Errorf("unitsCrop: positions[%d] %w", i, err)
 		}
 		patch := rgbaJS(w.Crop(img))
 		patch["top"], patch["left"], patch["bottom"], patch["right"] = w.Top, w.Left, w.Bottom, w.Right
@@ -231,16 +194,15 @@ func (u *unitsAPI) featureMap(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	img, err := p.scaled(arg(args, 1), "unitsMap")
+	img, err := imageOf(arg(args, 1), "unitsMap")
 	if err != nil {
 		return nil, err
 	}
-	pass, err := p.net.Forward(img, p.layer)
+	img, act, err := p.Map(img)
 	if err != nil {
 		return nil, err
 	}
-	act := pass.Activation(p.layer)
-	c, err := intIn(arg(args, 2), "unitsMap: channel, a channel of "+p.layer+",", 0, act.Shape[2]-1)
+	c, err := intIn(arg(args, 2), "unitsMap: channel, a channel of "+p.Layer+",", 0, act.Shape[2]-1)
 	if err != nil {
 		return nil, err
 	}
