@@ -13,35 +13,6 @@ import (
 	"visage/core/vault/webvault"
 )
 
-// newGallery returns the gallery an api starts with: in memory, in the
-// clear, until openVault moves it into IndexedDB.
-func newGallery() *vault.Gallery {
-	g, err := vault.Open(&vault.MemStore{}, vault.Unsealed{})
-	if err != nil {
-		panic(err) // an empty MemStore always opens
-	}
-	return g
-}
-
-// holdEncoder makes g, a gallery's matcher, hold the descriptors of the
-// encoder called name: an empty one takes that encoder and its threshold in
-// place (a vault keeps its matcher), one holding another encoder's people is
-// an error naming both.
-func holdEncoder(g *face.Gallery, name string) error {
-	if g.Encoder() == name {
-		return nil
-	}
-	if len(g.Names()) > 0 {
-		return g.CheckEncoder(name)
-	}
-	fresh, err := face.NewGalleryFor(name)
-	if err != nil {
-		return err
-	}
-	g.Replace(fresh)
-	return nil
-}
-
 // setGallery makes g the api's gallery (a.gallery is its matcher).
 func (a *api) setGallery(g *vault.Gallery) {
 	a.people, a.gallery = g, g.Matcher()
@@ -129,36 +100,14 @@ func (a *api) clear([]js.Value) (any, error) {
 	return a.galleryInfo(nil)
 }
 
-// importGallery(json) → gallery(). The current gallery changes only when all
-// of json is valid and its encoder is the gallery's (dlib for face-api.js's
-// files, which name none; exportGallery names any other); a person keeps
-// their thumbnail when the import keeps their name.
+// importGallery(json) → gallery(), see vault.Gallery.ImportFaceMatcher.
 func (a *api) importGallery(args []js.Value) (any, error) {
 	text, err := stringOf(arg(args, 0), "importGallery: json")
 	if err != nil {
 		return nil, err
 	}
-	thumbs := map[string]vault.Thumbnail{}
-	for _, p := range a.people.People() {
-		if p.Thumbnail != nil {
-			thumbs[p.Name] = *p.Thumbnail
-		}
-	}
-	people, threshold, err := vault.FromFaceMatcher([]byte(text), thumbs)
-	if err != nil {
-		return nil, err
-	}
-	// face-api.js's files (and an empty one) are dlib's; exportGallery's of
-	// another encoder name it, and its people carry it.
-	encoder := face.EncoderDlib
-	if len(people) > 0 {
-		encoder = people[0].Encoder
-	}
-	if err := a.gallery.CheckEncoder(encoder); err != nil {
+	if err := a.people.ImportFaceMatcher([]byte(text)); err != nil {
 		return nil, fmt.Errorf("importGallery: %w", err)
-	}
-	if err := a.people.Replace(people, threshold); err != nil {
-		return nil, err
 	}
 	return a.galleryInfo(nil)
 }
@@ -218,9 +167,9 @@ func (a *api) openVault(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	g, migrated, err := openStored(db, p)
+	g, migrated, err := db.OpenGallery(p)
 	if err == nil {
-		err = holdEncoder(g.Matcher(), face.EncoderName(a.encoder))
+		err = g.HoldEncoder(face.EncoderName(a.encoder))
 	}
 	if err != nil {
 		db.Close()
@@ -255,24 +204,6 @@ func (a *api) openVault(args []js.Value) (any, error) {
 	return info, nil
 }
 
-// openStored opens the gallery in db with p's key, moving in what the older
-// page left there.
-func openStored(db *webvault.DB, p webvault.Protection) (*vault.Gallery, int, error) {
-	sealer, err := db.Key(p)
-	if err != nil {
-		return nil, 0, err
-	}
-	migrated, err := db.Migrate(sealer)
-	if err != nil {
-		return nil, 0, err
-	}
-	g, err := vault.Open(db, sealer)
-	if err != nil {
-		return nil, 0, err
-	}
-	return g, migrated, nil
-}
-
 // vaultKey(database) → {kind, credentialId?, prfSalt?} | null: how the
 // stored gallery's key is protected, read in the clear; for a WebAuthn PRF
 // key, what the page must ask the authenticator to evaluate.
@@ -297,31 +228,15 @@ func (a *api) vaultKey(args []js.Value) (any, error) {
 	return out, nil
 }
 
-// exportEncrypted(passphrase) → string: the gallery, thumbnails included,
-// as a passphrase-encrypted gallery file (vault.FileFormat: PBKDF2-HMAC-SHA256
-// with vault.PBKDF2Iterations rounds, AES-256-GCM records).
+// exportEncrypted(passphrase) → string: the gallery as a passphrase-encrypted
+// file (vault.Gallery.ExportFile).
 func (a *api) exportEncrypted(args []js.Value) (any, error) {
 	pass, err := stringOf(arg(args, 0), "exportEncrypted: passphrase")
 	if err != nil {
 		return nil, err
 	}
-	key, err := vault.NewFileKey([]byte(pass))
-	if err != nil {
-		return nil, err
-	}
-	store := &vault.MemStore{}
-	g, err := vault.Open(store, key.Sealer())
-	if err != nil {
-		return nil, err
-	}
-	if err := g.Replace(a.people.People(), a.gallery.Threshold()); err != nil {
-		return nil, err
-	}
-	data, err := vault.WriteFile(store, key)
-	if err != nil {
-		return nil, err
-	}
-	return string(data), nil
+	data, err := a.people.ExportFile([]byte(pass))
+	return string(data), err
 }
 
 // importEncrypted(text, passphrase) → gallery(): replaces the gallery with
@@ -335,18 +250,11 @@ func (a *api) importEncrypted(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, key, err := vault.ReadFile([]byte(text), func() ([]byte, error) { return []byte(pass), nil })
+	err = a.people.ImportFile([]byte(text), []byte(pass))
 	if errors.Is(err, vault.ErrOpen) {
 		return nil, errors.New("importEncrypted: wrong passphrase; nothing was changed")
 	}
 	if err != nil {
-		return nil, err
-	}
-	g, err := vault.Open(store, key.Sealer())
-	if err != nil {
-		return nil, err
-	}
-	if err := a.people.Replace(g.People(), g.Matcher().Threshold()); err != nil {
 		return nil, err
 	}
 	return a.galleryInfo(nil)

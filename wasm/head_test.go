@@ -9,6 +9,7 @@ import (
 
 	"visage/core/face"
 	"visage/core/learn"
+	"visage/core/vault"
 )
 
 // classifierJSON is a pair classifier over dim numbers whose
@@ -33,7 +34,7 @@ func classifierJSON(t *testing.T, dim int) string {
 // rejects and keeps the current one; null goes back to plain distance.
 func TestSetHead(t *testing.T) {
 	a := &api{live: fakeFinder{}, deciding: fakeFinder{}, enrolling: fakeFinder{}}
-	a.setGallery(newGallery())
+	a.setGallery(vault.InMemory())
 	must(t, "enroll", call(a.enroll, "Ada", pixel(1, 0)))
 	must(t, "enroll", call(a.enroll, "Bob", pixel(3, 0)))
 	sigma := func(z float64) float64 { return 1 / (1 + math.Exp(-z)) }

@@ -129,7 +129,7 @@ import (
 
 func main() {
 	a := &api{}
-	a.setGallery(newGallery())
+	a.setGallery(vault.InMemory())
 	methods := map[string]func([]js.Value) (any, error){
 		"load": a.load, "encode": a.encode, "distance": a.distance, "compare": a.compare, "decide": a.decide,
 		"detect": a.detect, "detectFaces": a.detectFaces, "landmarks": a.landmarks, "identify": a.identify, "identifyDescriptor": a.identifyDescriptor, "enroll": a.enroll, "verify": a.verify,
@@ -216,7 +216,7 @@ func (a *api) load(args []js.Value) (any, error) {
 		}
 	}
 	if a.gallery == nil {
-		a.setGallery(newGallery())
+		a.setGallery(vault.InMemory())
 	}
 	if len(a.gallery.Names()) > 0 {
 		if err := a.gallery.CheckEncoder(encoderName); err != nil {
@@ -258,7 +258,7 @@ func (a *api) load(args []js.Value) (any, error) {
 	if human != nil {
 		a.encoder = human
 	}
-	if err := holdEncoder(a.gallery, encoderName); err != nil { // gallery.go; an empty gallery (checked above) takes the encoder
+	if err := a.people.HoldEncoder(encoderName); err != nil { // an empty gallery (checked above) takes the encoder
 		return nil, err
 	}
 	result := b.info()

@@ -19,6 +19,7 @@ import (
 	"visage/core/fpir"
 	"visage/core/imageio/imageiotest"
 	"visage/core/tensor"
+	"visage/core/vault"
 	"visage/models/facerec"
 )
 
@@ -214,7 +215,7 @@ func people(g js.Value) string {
 
 func TestEnrollVerifyIdentify(t *testing.T) {
 	a := &api{live: fakeFinder{}, deciding: fakeFinder{}, enrolling: fakeFinder{}}
-	a.setGallery(newGallery())
+	a.setGallery(vault.InMemory())
 	if got := must(t, "identify (empty gallery)", call(a.identify, pixel(1, 0))); got.Length() != 1 ||
 		!got.Index(0).Get("name").IsNull() || !got.Index(0).Get("distance").IsNull() {
 		t.Errorf("identify with no one enrolled: want one face, name and distance null")
@@ -283,7 +284,7 @@ func TestEnrollVerifyIdentify(t *testing.T) {
 
 func TestGalleryEditExportImport(t *testing.T) {
 	a := &api{live: fakeFinder{}, deciding: fakeFinder{}, enrolling: fakeFinder{}}
-	a.setGallery(newGallery())
+	a.setGallery(vault.InMemory())
 	must(t, "enroll", call(a.enroll, "Ada", pixel(1, 0)))
 	must(t, "enroll", call(a.enroll, "Bob", pixel(3, 0)))
 	if got := people(must(t, "rename", call(a.rename, "Ada", "Ada L."))); got != "Ada L.:1,Bob:1" {
@@ -325,7 +326,7 @@ func TestGalleryEditExportImport(t *testing.T) {
 
 func TestFaceMethodsNeedTheDetector(t *testing.T) {
 	a := &api{}
-	a.setGallery(newGallery())
+	a.setGallery(vault.InMemory())
 	if got := call(a.detect, pixel(1, 0)); !strings.Contains(got.rejected, "detect called before load finished") {
 		t.Errorf("detect before load: %q", got.rejected)
 	}
@@ -343,7 +344,7 @@ func near(a, b float64) bool { return a-b < 1e-6 && b-a < 1e-6 }
 // chosen gallery threshold takes over; identifyDescriptor decides alike.
 func TestIdentifyRule(t *testing.T) {
 	a := &api{live: fakeFinder{}, deciding: fakeFinder{}, enrolling: fakeFinder{}}
-	a.setGallery(newGallery())
+	a.setGallery(vault.InMemory())
 	must(t, "enroll", call(a.enroll, "Ada", pixel(1, 0)))
 	must(t, "enroll", call(a.enroll, "Bob", pixel(3, 0)))
 	for _, target := range []float64{fpir.DefaultTarget, 0.1} {
