@@ -121,8 +121,6 @@ import (
 	"visage/core/vault"
 	"visage/core/vault/webvault"
 	"visage/models/facerec"
-	"visage/models/faceres"
-	"visage/models/mobilefacenet"
 	"visage/models/ssd"
 	"visage/models/tinyface"
 )
@@ -223,20 +221,9 @@ func (a *api) load(args []js.Value) (any, error) {
 			return nil, err
 		}
 	}
-	var human face.FaceEncoder // human-models' encoders, on the CPU
-	switch encoderName {
-	case face.EncoderMobileFaceNet:
-		m, err := mobilefacenet.Load(fsys)
-		if err != nil {
-			return nil, err
-		}
-		human = face.MobileFaceNet{Net: m}
-	case face.EncoderFaceRes:
-		f, err := faceres.Load(fsys)
-		if err != nil {
-			return nil, err
-		}
-		human = face.FaceRes{Net: f}
+	human, err := face.LoadFaceEncoder(fsys, encoderName) // human-models' encoders, on the CPU; nil for dlib
+	if err != nil {
+		return nil, err
 	}
 	net, err := facerec.Load(fsys)
 	if err != nil {
