@@ -244,25 +244,23 @@ func (a *api) identifyRule(o js.Value, op string) (fpir.Rule, error) {
 	return rule, nil
 }
 
-// named is identify's answer for one descriptor: {name, distance,
-// ruleScore, threshold, margin, head?}, name null when the rule's score is
-// not below its threshold (or the head decides no), distance and ruleScore
-// null when no one is enrolled. ruleScore is d1 − margin·(d2 − d1) (see
-// face.Gallery.IdentifyMargin).
+// named is identify's answer for one descriptor (learn.Head.IdentifyMargin):
+// {name, distance, ruleScore, threshold, margin, head?}, name null when no
+// one is named, distance and ruleScore null when no one is enrolled.
 func (a *api) named(enc []float32, rule fpir.Rule) map[string]any {
+	id := a.head.IdentifyMargin(a.gallery, enc, rule.Threshold, rule.Margin)
 	r := map[string]any{"name": nil, "distance": nil, "ruleScore": nil, "threshold": rule.Threshold, "margin": rule.Margin}
-	name, dist, score, ok := a.gallery.IdentifyMargin(enc, rule.Threshold, rule.Margin)
-	if !math.IsInf(score, 1) && !math.IsNaN(score) {
-		r["ruleScore"] = score
+	if id.Name != "" {
+		r["name"] = id.Name
+	}
+	if !math.IsInf(id.Distance, 1) {
+		r["distance"] = id.Distance
+	}
+	if !math.IsInf(id.RuleScore, 1) && !math.IsNaN(id.RuleScore) {
+		r["ruleScore"] = id.RuleScore
 	}
 	if a.head != nil {
-		name, dist, ok, r["head"] = a.headIdentify(enc)
-	}
-	if ok {
-		r["name"] = name
-	}
-	if !math.IsInf(dist, 1) {
-		r["distance"] = dist
+		r["head"] = a.headJS(id.HeadScore)
 	}
 	return r
 }

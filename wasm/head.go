@@ -48,20 +48,6 @@ func (a *api) headJS(score float64) map[string]any {
 	return r
 }
 
-// headIdentify is identify's decision for enc with the head: the person
-// whose samples score best (ok when that passes the head's threshold), the
-// plain distance to that person's closest sample (to the closest person's
-// when no one passes), and the head part of the result.
-func (a *api) headIdentify(enc []float32) (name string, dist float64, ok bool, head map[string]any) {
-	name, score, ok := a.head.Identify(a.gallery, enc)
-	if ok {
-		_, dist, _ = a.gallery.Verify(name, enc)
-	} else {
-		_, dist, _ = a.gallery.Identify(enc)
-	}
-	return name, dist, ok, a.headJS(score)
-}
-
 // decide(a, b) → {distance, match, threshold, head?}: whether two
 // descriptors show one person, decided as verify decides: with the head when
 // one is set (its score against its threshold), else the distance against

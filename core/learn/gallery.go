@@ -76,3 +76,40 @@ func (h *Head) better(a, b float64) bool {
 // accepts reports whether score passes the head's threshold (strictly, as
 // face.Gallery does).
 func (h *Head) accepts(score float64) bool { return h.better(score, h.threshold()) }
+
+// Identified is identify's answer for one descriptor (IdentifyMargin).
+type Identified struct {
+	Name string // the person named; "" when no one is
+	// Distance is the plain distance to the named person's closest sample,
+	// or to the nearest person's when no one is named; +Inf when no one is
+	// enrolled.
+	Distance float64
+	// RuleScore is the margin rule's d1 − margin·(d2 − d1)
+	// (face.Gallery.IdentifyMargin), whoever decides; +Inf or NaN when no
+	// one is enrolled or enc is not a descriptor.
+	RuleScore float64
+	// HeadScore is the head's score of its best person (Identify); NaN
+	// without a head.
+	HeadScore float64
+}
+
+// IdentifyMargin is identify's decision for enc in g: the margin rule at
+// threshold and margin (face.Gallery.IdentifyMargin), or, when h is set,
+// the head's (Identify), with the plain distance beside it.
+func (h *Head) IdentifyMargin(g *face.Gallery, enc []float32, threshold, margin float64) Identified {
+	var r Identified
+	var ok bool
+	r.Name, r.Distance, r.RuleScore, ok = g.IdentifyMargin(enc, threshold, margin)
+	r.HeadScore = math.NaN()
+	if h != nil {
+		if r.Name, r.HeadScore, ok = h.Identify(g, enc); ok {
+			_, r.Distance, _ = g.Verify(r.Name, enc)
+		} else {
+			_, r.Distance, _ = g.Identify(enc)
+		}
+	}
+	if !ok {
+		r.Name = ""
+	}
+	return r
+}

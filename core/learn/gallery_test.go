@@ -66,3 +66,45 @@ func TestHeadGallery(t *testing.T) {
 		t.Errorf("nil head Verify(bob) = %v, %v, %v; want no match at %v", match, d, err, math.Hypot(1.9, 1))
 	}
 }
+
+// TestIdentifyMargin: without a head the margin rule decides; with one the
+// head names (or not) while Distance stays the plain distance to the person
+// named, or to the nearest when no one is.
+func TestIdentifyMargin(t *testing.T) {
+	g := face.NewGallery()
+	for _, e := range []struct {
+		name string
+		enc  []float32
+	}{{"ada", axisAt(0, 1)}, {"bob", axisAt(1, 1)}} {
+		if err := g.Enroll(e.name, e.enc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	probe := axisAt(0, 1.3) // 0.3 from ada, √(1.69 + 1) from bob
+	d1, d2 := 0.3, math.Hypot(1.3, 1)
+	var plain *Head
+	r := plain.IdentifyMargin(g, probe, 0.5, 0.1)
+	if r.Name != "ada" || math.Abs(r.Distance-d1) > 1e-6 || math.Abs(r.RuleScore-(d1-0.1*(d2-d1))) > 1e-6 || !math.IsNaN(r.HeadScore) {
+		t.Errorf("no head: %+v, want ada at %v, rule score %v, no head score", r, d1, d1-0.1*(d2-d1))
+	}
+	if r := plain.IdentifyMargin(g, probe, 0.1, 0); r.Name != "" || math.Abs(r.Distance-d1) > 1e-6 {
+		t.Errorf("no head, threshold 0.1: %+v, want no one, distance %v", r, d1)
+	}
+	// A classifier with P(same) = σ(4 − 10·‖a − b‖₁): ada at L1 0.3 passes
+	// 0.5; at threshold 0.99 no one does.
+	c := NewPairClassifier(AbsDiff, face.DescriptorLen)
+	for k := range c.W.Value {
+		c.W.Value[k] = -10
+	}
+	c.B.Value[0] = 4
+	h := &Head{Kind: KindPairs, Pairs: c, Threshold: 0.5}
+	sigma := 1 / (1 + math.Exp(-1.0))
+	r = h.IdentifyMargin(g, probe, 0.01, 0) // the rule's threshold would name no one
+	if r.Name != "ada" || math.Abs(r.HeadScore-sigma) > 1e-6 || math.Abs(r.Distance-d1) > 1e-6 {
+		t.Errorf("head: %+v, want ada at P %v and distance %v", r, sigma, d1)
+	}
+	h.Threshold = 0.99
+	if r := h.IdentifyMargin(g, axisAt(1, 1.6), 0.5, 0); r.Name != "" || math.Abs(r.Distance-0.6) > 1e-6 {
+		t.Errorf("head at 0.99: %+v, want no one at the nearest's distance 0.6", r)
+	}
+}
