@@ -16,16 +16,34 @@ import (
 	"visage/models/ssd"
 )
 
-// photo reads the image argument at args[i] for op, after checking that the
-// detector is loaded.
-func (a *api) photo(args []js.Value, i int, op string) (*tensor.Tensor, error) {
-	if a.live == nil {
-		if a.net == nil {
-			return nil, fmt.Errorf("%s called before load finished", op)
-		}
-		return nil, fmt.Errorf("%s needs the face detector, but load was given no %s", op, ssd.Manifest)
+// photo reads the image argument v for r's call, after checking that the
+// detector is loaded; steps also checks for the pipeline whose steps
+// detectFaces and landmarks run one at a time.
+func (a *api) photo(r *reader, v js.Value, steps bool) *tensor.Tensor {
+	switch {
+	case r.err != nil:
+	case a.live == nil && a.net == nil:
+		r.check(fmt.Errorf("%s called before load finished", r.op))
+	case a.live == nil:
+		r.check(fmt.Errorf("%s needs the face detector, but load was given no %s", r.op, ssd.Manifest))
+	case steps && a.pipeline == nil:
+		r.check(fmt.Errorf("%s needs the detection pipeline, which this Visage does not have", r.op))
 	}
-	return imageOf(arg(args, i), op)
+	return r.image(v, "")
+}
+
+// faces runs finder (a.live, or a.deciding when decide) on img: none is
+// an empty list.
+func (a *api) faces(img *tensor.Tensor, decide bool) ([]face.Face, error) {
+	finder := a.live
+	if decide {
+		finder = a.deciding
+	}
+	faces, err := finder.Faces(img)
+	if errors.Is(err, face.ErrNoFace) {
+		return nil, nil
+	}
+	return faces, err
 }
 
 // detect(image, {chips, fast}?) → [{box, score, landmarks, descriptor, chip?}, …];
@@ -35,44 +53,27 @@ func (a *api) photo(args []js.Value, i int, op string) (*tensor.Tensor, error) {
 // enroll, verify and identify decide (both chips and their mirrors), so that
 // decide(a, b) on two such descriptors has the accuracy the README states.
 func (a *api) detect(args []js.Value) (any, error) {
-	img, err := a.photo(args, 0, "detect")
-	if err != nil {
-		return nil, err
+	r := argsOf("detect", args)
+	img, o := a.photo(r, r.arg(0), false), r.options(1)
+	withChips, fast := r.optBool(o, "chips", false), r.optBool(o, "fast", true)
+	if r.err != nil {
+		return nil, r.err
 	}
-	withChips := false
-	o, err := optionsOf(args, 1, "detect")
-	if err != nil {
-		return nil, err
-	}
-	if err := optionalBool(o, "detect", "chips", &withChips); err != nil {
-		return nil, err
-	}
-	fast := true
-	if err := optionalBool(o, "detect", "fast", &fast); err != nil {
-		return nil, err
-	}
-	finder := a.live
-	if !fast {
-		finder = a.deciding
-	}
-	faces, err := finder.Faces(img)
-	if errors.Is(err, face.ErrNoFace) {
-		return []any{}, nil
-	}
+	faces, err := a.faces(img, !fast)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]any, len(faces))
 	for i, f := range faces {
-		r := map[string]any{"box": boxJS(f.Box), "score": f.Score, "landmarks": pointsJS(f.Landmarks), "descriptor": float32Array(f.Encoding)}
+		d := map[string]any{"box": boxJS(f.Box), "score": f.Score, "landmarks": pointsJS(f.Landmarks), "descriptor": float32Array(f.Encoding)}
 		if withChips && a.pipeline != nil {
 			chips, err := a.pipeline.Chips(img, f.Landmarks)
 			if err != nil {
 				return nil, err
 			}
-			r["chip"] = rgbaJS(chips[0])
+			d["chip"] = rgbaJS(chips[0])
 		}
-		out[i] = r
+		out[i] = d
 	}
 	return out, nil
 }
@@ -81,37 +82,25 @@ func (a *api) detect(args []js.Value) (any, error) {
 // the detector alone, at face-api.js's SsdMobilenetv1Options (defaults 0.5
 // and 100), best score first.
 func (a *api) detectFaces(args []js.Value) (any, error) {
-	p, img, err := a.steps(args, "detectFaces")
-	if err != nil {
-		return nil, err
+	r := argsOf("detectFaces", args)
+	img, o := a.photo(r, r.arg(0), true), r.options(1)
+	if r.err != nil {
+		return nil, r.err
 	}
-	opts := p.Options
-	if o := arg(args, 1); !o.IsUndefined() {
-		if o.Type() != js.TypeObject {
-			return nil, fmt.Errorf("detectFaces: options must be an object, found %s", describe(o))
-		}
-		if v := o.Get("minConfidence"); !v.IsUndefined() {
-			if opts.MinConfidence, err = numberOf(v, "detectFaces: minConfidence"); err != nil {
-				return nil, err
-			}
-		}
-		if v := o.Get("maxResults"); !v.IsUndefined() {
-			n, err := numberOf(v, "detectFaces: maxResults")
-			if err != nil {
-				return nil, err
-			}
-			if n != math.Trunc(n) || n < 1 || n > math.MaxInt32 {
-				return nil, fmt.Errorf("detectFaces: maxResults must be a whole number ≥ 1, found %v", n)
-			}
-			opts.MaxResults = int(n)
-		}
-		if !(opts.MinConfidence > 0 && opts.MinConfidence < 1) {
-			return nil, fmt.Errorf("detectFaces: minConfidence must be in (0, 1), found %v", opts.MinConfidence)
-		}
+	p := *a.pipeline
+	p.Options.MinConfidence = r.optNumber(o, "minConfidence", p.Options.MinConfidence)
+	if n := r.optNumber(o, "maxResults", float64(p.Options.MaxResults)); n != math.Trunc(n) || n < 1 || n > math.MaxInt32 {
+		r.failf("maxResults must be a whole number ≥ 1, found %v", n)
+	} else {
+		p.Options.MaxResults = int(n)
 	}
-	withOpts := *p
-	withOpts.Options = opts
-	dets, _, err := withOpts.Detect(img)
+	if c := p.Options.MinConfidence; !(c > 0 && c < 1) {
+		r.failf("minConfidence must be in (0, 1), found %v", c)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	dets, _, err := p.Detect(img)
 	if err != nil {
 		return nil, err
 	}
@@ -125,123 +114,71 @@ func (a *api) detectFaces(args []js.Value) (any, error) {
 // landmarks(image, box) → [{x, y}, …68]: the landmark net alone on box
 // (image pixels), as detect computes a face's landmarks.
 func (a *api) landmarks(args []js.Value) (any, error) {
-	p, img, err := a.steps(args, "landmarks")
-	if err != nil {
-		return nil, err
-	}
-	b := arg(args, 1)
+	r := argsOf("landmarks", args)
+	img, b := a.photo(r, r.arg(0), true), r.arg(1)
 	if b.Type() != js.TypeObject {
-		return nil, fmt.Errorf("landmarks: box must be {x, y, width, height}, found %s", describe(b))
+		r.failf("box must be {x, y, width, height}, found %s", describe(b))
 	}
-	var box face.Box
-	for _, f := range []struct {
-		name string
-		dst  *float64
-	}{{"x", &box.X}, {"y", &box.Y}, {"width", &box.W}, {"height", &box.H}} {
-		if *f.dst, err = numberOf(b.Get(f.name), "landmarks: box."+f.name); err != nil {
-			return nil, err
-		}
-		if math.IsNaN(*f.dst) || math.IsInf(*f.dst, 0) {
-			return nil, fmt.Errorf("landmarks: box.%s must be finite, found %v", f.name, *f.dst)
-		}
+	box := face.Box{X: r.finite(field(b, "x"), "box.x"), Y: r.finite(field(b, "y"), "box.y"), W: r.finite(field(b, "width"), "box.width"), H: r.finite(field(b, "height"), "box.height")}
+	if r.err == nil && !(box.W > 0 && box.H > 0) {
+		r.failf("box width and height must be > 0, found %v×%v", box.W, box.H)
 	}
-	if !(box.W > 0 && box.H > 0) {
-		return nil, fmt.Errorf("landmarks: box width and height must be > 0, found %v×%v", box.W, box.H)
+	if r.err != nil {
+		return nil, r.err
 	}
-	pts, err := p.Landmarks68(img, box)
+	pts, err := a.pipeline.Landmarks68(img, box)
 	if err != nil {
 		return nil, fmt.Errorf("landmarks: %w", err)
 	}
 	return pointsJS(pts), nil
 }
 
-// steps returns the live pipeline, whose steps detectFaces and landmarks
-// run one at a time, and op's image argument args[0].
-func (a *api) steps(args []js.Value, op string) (*face.Pipeline, *tensor.Tensor, error) {
-	img, err := a.photo(args, 0, op)
-	if err != nil {
-		return nil, nil, err
-	}
-	if a.pipeline == nil {
-		return nil, nil, fmt.Errorf("%s needs the detection pipeline, which this Visage does not have", op)
-	}
-	return a.pipeline, img, nil
-}
-
-// identify(image) → [{box, score, name, distance}, …]
+// identify(image, {fast, fpir}?) → [{box, score, name, distance, ruleScore, threshold, margin, head?}, …]
 func (a *api) identify(args []js.Value) (any, error) {
-	img, err := a.photo(args, 0, "identify")
-	if err != nil {
-		return nil, err
+	r := argsOf("identify", args)
+	img, o := a.photo(r, r.arg(0), false), r.options(1)
+	fast, rule := r.optBool(o, "fast", false), a.identifyRule(r, o)
+	if r.err != nil {
+		return nil, r.err
 	}
-	fast := false
-	o, err := optionsOf(args, 1, "identify")
-	if err != nil {
-		return nil, err
-	}
-	if err := optionalBool(o, "identify", "fast", &fast); err != nil {
-		return nil, err
-	}
-	rule, err := a.identifyRule(o, "identify")
-	if err != nil {
-		return nil, err
-	}
-	finder := a.deciding
-	if fast {
-		finder = a.live
-	}
-	faces, err := finder.Faces(img)
-	if errors.Is(err, face.ErrNoFace) {
-		faces, err = nil, nil
-	}
+	faces, err := a.faces(img, !fast)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]any, len(faces))
 	for i, f := range faces {
-		r := a.named(f.Encoding, rule)
-		r["box"], r["score"] = boxJS(f.Box), f.Score
-		out[i] = r
+		n := a.named(f.Encoding, rule)
+		n["box"], n["score"] = boxJS(f.Box), f.Score
+		out[i] = n
 	}
 	return out, nil
 }
 
-// identifyDescriptor(descriptor, {fpir}?) → {name, distance, threshold, head?}:
+// identifyDescriptor(descriptor, {fpir}?) → {name, distance, ruleScore, threshold, margin, head?}:
 // identify's decision for a descriptor already computed (encode, detect).
 func (a *api) identifyDescriptor(args []js.Value) (any, error) {
-	d, err := descriptorOf(arg(args, 0))
+	r := argsOf("identifyDescriptor", args)
+	d, err := descriptorOf(r.arg(0))
 	if err != nil {
-		return nil, fmt.Errorf("identifyDescriptor: %w", err)
+		r.failf("%w", err)
+	} else if n := face.EncoderDim(a.gallery.Encoder()); len(d) != n {
+		r.failf("the gallery holds %s descriptors of %d numbers, found %d", a.gallery.Encoder(), n, len(d))
 	}
-	if n := face.EncoderDim(a.gallery.Encoder()); len(d) != n {
-		return nil, fmt.Errorf("identifyDescriptor: the gallery holds %s descriptors of %d numbers, found %d", a.gallery.Encoder(), n, len(d))
-	}
-	o, err := optionsOf(args, 1, "identifyDescriptor")
-	if err != nil {
-		return nil, err
-	}
-	rule, err := a.identifyRule(o, "identifyDescriptor")
-	if err != nil {
-		return nil, err
+	rule := a.identifyRule(r, r.options(1))
+	if r.err != nil {
+		return nil, r.err
 	}
 	return a.named(d, rule), nil
 }
 
 // identifyRule is fpir.For the gallery at options o's fpir (default
-// fpir.DefaultTarget); op names the call in errors.
-func (a *api) identifyRule(o js.Value, op string) (fpir.Rule, error) {
-	target := fpir.DefaultTarget
-	if x := field(o, "fpir"); !x.IsUndefined() {
-		var err error
-		if target, err = numberOf(x, op+": fpir"); err != nil {
-			return fpir.Rule{}, err
-		}
-	}
-	rule, err := fpir.For(a.gallery, target)
+// fpir.DefaultTarget).
+func (a *api) identifyRule(r *reader, o js.Value) fpir.Rule {
+	rule, err := fpir.For(a.gallery, r.optNumber(o, "fpir", fpir.DefaultTarget))
 	if err != nil {
-		return fpir.Rule{}, fmt.Errorf("%s: %w", op, err)
+		r.failf("%w", err)
 	}
-	return rule, nil
+	return rule
 }
 
 // named is identify's answer for one descriptor (learn.Head.IdentifyMargin):
@@ -267,13 +204,11 @@ func (a *api) named(enc []float32, rule fpir.Rule) map[string]any {
 
 // enroll(name, image) → {name, samples, box, score}
 func (a *api) enroll(args []js.Value) (any, error) {
-	name, err := stringOf(arg(args, 0), "enroll: name")
-	if err != nil {
-		return nil, err
-	}
-	img, err := a.photo(args, 1, "enroll")
-	if err != nil {
-		return nil, err
+	r := argsOf("enroll", args)
+	name := r.str(r.arg(0), "name")
+	img := a.photo(r, r.arg(1), false)
+	if r.err != nil {
+		return nil, r.err
 	}
 	f, err := a.enrolling.LargestFace(img)
 	if err != nil {
@@ -290,18 +225,16 @@ func (a *api) enroll(args []js.Value) (any, error) {
 	return map[string]any{"name": name, "samples": samples, "box": boxJS(f.Box), "score": f.Score}, nil
 }
 
-// verify(name, image) → {name, match, distance, threshold, box, score}
+// verify(name, image) → {name, match, distance, threshold, box, score, head?}
 func (a *api) verify(args []js.Value) (any, error) {
-	name, err := stringOf(arg(args, 0), "verify: name")
-	if err != nil {
-		return nil, err
+	r := argsOf("verify", args)
+	name := r.str(r.arg(0), "name")
+	if r.err == nil && a.gallery.DescriptorCount(name) == 0 {
+		r.failf("no one called %q is enrolled", name)
 	}
-	if a.gallery.DescriptorCount(name) == 0 {
-		return nil, fmt.Errorf("verify: no one called %q is enrolled", name)
-	}
-	img, err := a.photo(args, 1, "verify")
-	if err != nil {
-		return nil, err
+	img := a.photo(r, r.arg(1), false)
+	if r.err != nil {
+		return nil, r.err
 	}
 	f, err := a.deciding.LargestFace(img)
 	if err != nil {
@@ -311,18 +244,15 @@ func (a *api) verify(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := map[string]any{
-		"name": name, "match": match, "distance": dist, "threshold": a.gallery.Threshold(),
-		"box": boxJS(f.Box), "score": f.Score,
-	}
+	v := map[string]any{"name": name, "match": match, "distance": dist, "threshold": a.gallery.Threshold(), "box": boxJS(f.Box), "score": f.Score}
 	if a.head != nil {
 		match, score, err := a.head.Verify(a.gallery, name, f.Encoding)
 		if err != nil {
 			return nil, err
 		}
-		r["match"], r["head"] = match, a.headJS(score)
+		v["match"], v["head"] = match, a.headJS(score)
 	}
-	return r, nil
+	return v, nil
 }
 
 // boxJS is b as the JS API returns boxes: {x, y, width, height}.

@@ -18,98 +18,80 @@ func (a *api) setGallery(g *vault.Gallery) {
 	a.people, a.gallery = g, g.Matcher()
 }
 
-// galleryInfo: gallery() → {threshold, people: [{name, samples, encoder,
-// thumbnail: {width, height, data: Uint8ClampedArray RGBA} | null}, …],
-// identify}, people in enrollment order; identify is identify's rule at the
-// default target FPIR for this many people (ruleJS).
+// galleryInfo: gallery() → {threshold, stored, people: [{name, samples,
+// encoder, thumbnail: {width, height, data: Uint8ClampedArray RGBA} | null},
+// …], identify}, people in enrollment order; identify is identify's rule
+// at the default target FPIR for this many people: {threshold, margin, why,
+// expected: {fpir, fnir, target, note} | null}, expected null when the
+// gallery's own threshold decides.
 func (a *api) galleryInfo([]js.Value) (any, error) {
 	list := a.people.People()
 	people := make([]any, len(list))
 	for i, p := range list {
-		thumb := js.Null()
+		var thumb any
 		if t := p.Thumbnail; t != nil {
-			data := js.Global().Get("Uint8ClampedArray").New(len(t.RGBA))
-			js.CopyBytesToJS(data, t.RGBA)
-			thumb = js.ValueOf(map[string]any{"width": t.Width, "height": t.Height, "data": data})
+			thumb = map[string]any{"width": t.Width, "height": t.Height, "data": uint8ClampedJS(t.RGBA)}
 		}
 		people[i] = map[string]any{"name": p.Name, "samples": len(p.Descriptors), "encoder": p.Encoder, "thumbnail": thumb}
 	}
-	rule, err := fpir.For(a.gallery, fpir.DefaultTarget)
+	r, err := fpir.For(a.gallery, fpir.DefaultTarget)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"threshold": a.gallery.Threshold(), "people": people, "stored": a.vaultDB != nil, "identify": ruleJS(rule)}, nil
+	rule := map[string]any{"threshold": r.Threshold, "margin": r.Margin, "why": r.Why, "expected": nil}
+	if e := r.Expected; e != nil {
+		rule["expected"] = map[string]any{"fpir": e.FPIR, "fnir": e.FNIR, "target": e.Target, "note": e.Note}
+	}
+	return map[string]any{"threshold": a.gallery.Threshold(), "people": people, "stored": a.vaultDB != nil, "identify": rule}, nil
 }
 
-// ruleJS is identify's rule as gallery() reports it: {threshold, why,
-// expected: {fpir, fnir, target, measuredK, note} | null}, expected null when
-// the gallery's own threshold decides.
-func ruleJS(r fpir.Rule) map[string]any {
-	out := map[string]any{"threshold": r.Threshold, "margin": r.Margin, "why": r.Why, "expected": nil}
-	if e := r.Expected; e != nil {
-		out["expected"] = map[string]any{"fpir": e.FPIR, "fnir": e.FNIR, "target": e.Target, "note": e.Note}
+// edit runs change, unless r met a bad argument, and returns gallery().
+func (a *api) edit(r *reader, change func() error) (any, error) {
+	if r.err == nil {
+		r.check(change())
 	}
-	return out
+	if r.err != nil {
+		return nil, r.err
+	}
+	return a.galleryInfo(nil)
 }
 
 // removePerson(name) → gallery()
 func (a *api) remove(args []js.Value) (any, error) {
-	name, err := stringOf(arg(args, 0), "removePerson: name")
-	if err != nil {
-		return nil, err
-	}
-	if err := a.people.Remove(name); err != nil {
-		return nil, err
-	}
-	return a.galleryInfo(nil)
+	r := argsOf("removePerson", args)
+	name := r.str(r.arg(0), "name")
+	return a.edit(r, func() error { return a.people.Remove(name) })
 }
 
 // renamePerson(old, new) → gallery()
 func (a *api) rename(args []js.Value) (any, error) {
-	old, err := stringOf(arg(args, 0), "renamePerson: old name")
-	if err != nil {
-		return nil, err
-	}
-	name, err := stringOf(arg(args, 1), "renamePerson: new name")
-	if err != nil {
-		return nil, err
-	}
-	if err := a.people.Rename(old, name); err != nil {
-		return nil, err
-	}
-	return a.galleryInfo(nil)
+	r := argsOf("renamePerson", args)
+	old, name := r.str(r.arg(0), "old name"), r.str(r.arg(1), "new name")
+	return a.edit(r, func() error { return a.people.Rename(old, name) })
 }
 
 // setThreshold(t) → gallery()
 func (a *api) setThreshold(args []js.Value) (any, error) {
-	t, err := numberOf(arg(args, 0), "setThreshold: threshold")
-	if err != nil {
-		return nil, err
-	}
-	if err := a.people.SetThreshold(t); err != nil {
-		return nil, err
-	}
-	return a.galleryInfo(nil)
+	r := argsOf("setThreshold", args)
+	t := r.num(r.arg(0), "threshold")
+	return a.edit(r, func() error { return a.people.SetThreshold(t) })
 }
 
 // clearGallery() → gallery(): forgets everyone; the threshold stays.
-func (a *api) clear([]js.Value) (any, error) {
-	if err := a.people.Clear(); err != nil {
-		return nil, err
-	}
-	return a.galleryInfo(nil)
+func (a *api) clear(args []js.Value) (any, error) {
+	return a.edit(argsOf("clearGallery", args), a.people.Clear)
 }
 
 // importGallery(json) → gallery(), see vault.Gallery.ImportFaceMatcher.
 func (a *api) importGallery(args []js.Value) (any, error) {
-	text, err := stringOf(arg(args, 0), "importGallery: json")
-	if err != nil {
-		return nil, err
-	}
-	if err := a.people.ImportFaceMatcher([]byte(text)); err != nil {
-		return nil, fmt.Errorf("importGallery: %w", err)
-	}
-	return a.galleryInfo(nil)
+	r := argsOf("importGallery", args)
+	text := r.str(r.arg(0), "json")
+	return a.edit(r, func() error {
+		if err := a.people.ImportFaceMatcher([]byte(text)); err != nil {
+			return fmt.Errorf("importGallery: %w", err)
+		}
+		return nil
+	})
 }
 
 // exportGallery() → string in FaceMatcher.toJSON's layout, with the
@@ -117,10 +99,7 @@ func (a *api) importGallery(args []js.Value) (any, error) {
 // into an emptied gallery shows the people's pictures again.
 func (a *api) exportGallery([]js.Value) (any, error) {
 	data, err := vault.ToFaceMatcher(a.people)
-	if err != nil {
-		return nil, err
-	}
-	return string(data), nil
+	return string(data), err
 }
 
 // openVault({database, keyProtection, passphrase?, prfOutput?,
@@ -134,34 +113,21 @@ func (a *api) exportGallery([]js.Value) (any, error) {
 // reloaded it. A wrong secret, or a stored gallery of another encoder than
 // load's, rejects and changes nothing; an empty one takes load's encoder.
 func (a *api) openVault(args []js.Value) (any, error) {
-	opts := arg(args, 0)
+	r := argsOf("openVault", args)
+	opts := r.arg(0)
 	if opts.Type() != js.TypeObject {
-		return nil, fmt.Errorf("openVault: options must be an object, found %s", describe(opts))
+		r.failf("options must be an object, found %s", describe(opts))
 	}
-	name, err := stringOf(opts.Get("database"), "openVault: database")
-	if err != nil {
-		return nil, err
-	}
-	var p webvault.Protection
-	if p.Kind, err = stringOf(opts.Get("keyProtection"), "openVault: keyProtection"); err != nil {
-		return nil, err
-	}
+	name := r.str(field(opts, "database"), "database")
+	p := webvault.Protection{Kind: r.str(field(opts, "keyProtection"), "keyProtection")}
 	switch p.Kind {
 	case webvault.Passphrase:
-		pass, err := stringOf(opts.Get("passphrase"), "openVault: passphrase")
-		if err != nil {
-			return nil, err
-		}
-		p.Passphrase = []byte(pass)
+		p.Passphrase = []byte(r.str(opts.Get("passphrase"), "passphrase"))
 	case webvault.PRF:
-		for _, f := range []struct {
-			name string
-			dst  *[]byte
-		}{{"prfOutput", &p.PRFOutput}, {"credentialId", &p.CredentialID}, {"prfSalt", &p.PRFSalt}} {
-			if *f.dst, err = bytesOf(opts.Get(f.name)); err != nil {
-				return nil, fmt.Errorf("openVault: %s: %w", f.name, err)
-			}
-		}
+		p.PRFOutput, p.CredentialID, p.PRFSalt = r.bytes(opts.Get("prfOutput"), "prfOutput"), r.bytes(opts.Get("credentialId"), "credentialId"), r.bytes(opts.Get("prfSalt"), "prfSalt")
+	}
+	if r.err != nil {
+		return nil, r.err
 	}
 	db, err := webvault.OpenDB(name)
 	if err != nil {
@@ -184,22 +150,27 @@ func (a *api) openVault(args []js.Value) (any, error) {
 		db.OnChange(func() {
 			go func() { // a JS callback must not block: reload on a goroutine of its own
 				a.mu.Lock()
-				var result any
 				if a.vaultDB != db {
 					a.mu.Unlock()
 					return // another openVault replaced this database
 				}
-				if err := g.Reload(); err != nil {
+				var result any
+				err := g.Reload()
+				if err == nil {
+					result, err = a.galleryInfo(nil)
+				}
+				if err != nil {
 					result = jsError(fmt.Errorf("reloading the gallery another tab changed: %w", err))
-				} else {
-					result, _ = a.galleryInfo(nil)
 				}
 				a.mu.Unlock()
 				onChange.Invoke(result)
 			}()
 		})
 	}
-	info, _ := a.galleryInfo(nil)
+	info, err := a.galleryInfo(nil)
+	if err != nil {
+		return nil, err
+	}
 	info.(map[string]any)["migrated"] = migrated
 	return info, nil
 }
@@ -242,27 +213,13 @@ func (a *api) exportEncrypted(args []js.Value) (any, error) {
 // importEncrypted(text, passphrase) → gallery(): replaces the gallery with
 // an exportEncrypted file's; a wrong passphrase rejects and changes nothing.
 func (a *api) importEncrypted(args []js.Value) (any, error) {
-	text, err := stringOf(arg(args, 0), "importEncrypted: file")
-	if err != nil {
-		return nil, err
-	}
-	pass, err := stringOf(arg(args, 1), "importEncrypted: passphrase")
-	if err != nil {
-		return nil, err
-	}
-	err = a.people.ImportFile([]byte(text), []byte(pass))
-	if errors.Is(err, vault.ErrOpen) {
-		return nil, errors.New("importEncrypted: wrong passphrase; nothing was changed")
-	}
-	if err != nil {
-		return nil, err
-	}
-	return a.galleryInfo(nil)
-}
-
-// bytesJS copies b into a new Uint8Array.
-func bytesJS(b []byte) js.Value {
-	u := js.Global().Get("Uint8Array").New(len(b))
-	js.CopyBytesToJS(u, b)
-	return u
+	r := argsOf("importEncrypted", args)
+	text, pass := r.str(r.arg(0), "file"), r.str(r.arg(1), "passphrase")
+	return a.edit(r, func() error {
+		err := a.people.ImportFile([]byte(text), []byte(pass))
+		if errors.Is(err, vault.ErrOpen) {
+			return errors.New("importEncrypted: wrong passphrase; nothing was changed")
+		}
+		return err
+	})
 }

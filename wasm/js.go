@@ -53,6 +53,111 @@ func arg(args []js.Value, i int) js.Value {
 	return js.Undefined()
 }
 
+// reader reads one call's arguments for the method op. Its methods return
+// zero values once an argument was bad; err keeps the first error, which
+// names op, what was expected and what was found. what, in each method,
+// names the argument after op ("name", "box.x").
+type reader struct {
+	op   string
+	args []js.Value
+	err  error
+}
+
+// argsOf returns a reader of op's args.
+func argsOf(op string, args []js.Value) *reader { return &reader{op: op, args: args} }
+
+// arg is the call's argument i (undefined when not given).
+func (r *reader) arg(i int) js.Value { return arg(r.args, i) }
+
+// check keeps err as the reader's error when it is the first, and reports
+// whether the reader is still without one.
+func (r *reader) check(err error) bool {
+	if r.err == nil {
+		r.err = err
+	}
+	return r.err == nil
+}
+
+// failf is check of an error op's name precedes.
+func (r *reader) failf(format string, a ...any) {
+	r.check(fmt.Errorf(r.op+": "+format, a...))
+}
+
+// str reads v as a string.
+func (r *reader) str(v js.Value, what string) string {
+	s, err := stringOf(v, r.op+": "+what)
+	r.check(err)
+	return s
+}
+
+// num reads v as a number.
+func (r *reader) num(v js.Value, what string) float64 {
+	f, err := numberOf(v, r.op+": "+what)
+	r.check(err)
+	return f
+}
+
+// finite reads v as a finite number.
+func (r *reader) finite(v js.Value, what string) float64 {
+	f := r.num(v, what)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		r.failf("%s must be finite, found %v", what, f)
+	}
+	return f
+}
+
+// intIn reads v as a whole number in lo..hi.
+func (r *reader) intIn(v js.Value, what string, lo, hi int) int {
+	n, err := intIn(v, r.op+": "+what, lo, hi)
+	r.check(err)
+	return n
+}
+
+// options reads argument i as an options object, undefined when not given.
+func (r *reader) options(i int) js.Value {
+	o, err := optionsOf(r.args, i, r.op)
+	r.check(err)
+	return o
+}
+
+// optBool reads o[name], a boolean, when given; else it is def.
+func (r *reader) optBool(o js.Value, name string, def bool) bool {
+	r.check(optionalBool(o, r.op, name, &def))
+	return def
+}
+
+// optNumber reads o[name], a finite number, when given; else it is def.
+func (r *reader) optNumber(o js.Value, name string, def float64) float64 {
+	if err := optionalNumber(o, name, &def); err != nil {
+		r.failf("%w", err)
+	}
+	return def
+}
+
+// bytes reads v as a Uint8Array (bytesOf).
+func (r *reader) bytes(v js.Value, what string) []byte {
+	b, err := bytesOf(v)
+	if err != nil {
+		r.failf("%s: %w", what, err)
+	}
+	return b
+}
+
+// image reads v as an image argument (imageOf); what, when not empty,
+// names it after op.
+func (r *reader) image(v js.Value, what string) *tensor.Tensor {
+	if r.err != nil {
+		return nil
+	}
+	op := r.op
+	if what != "" {
+		op += ": " + what
+	}
+	img, err := imageOf(v, op)
+	r.check(err)
+	return img
+}
+
 // describe names the JS type of v for error messages.
 func describe(v js.Value) string {
 	if v.Type() == js.TypeObject {
@@ -229,6 +334,13 @@ func finiteNumbers(v js.Value, what string) ([]float32, error) {
 		d[i] = float32(x.Float())
 	}
 	return d, nil
+}
+
+// bytesJS copies b into a new Uint8Array.
+func bytesJS(b []byte) js.Value {
+	u := js.Global().Get("Uint8Array").New(len(b))
+	js.CopyBytesToJS(u, b)
+	return u
 }
 
 // float32Array copies d into a new Float32Array.
