@@ -2,17 +2,17 @@
 
 package main
 
-// 1D and 3D convolution you can see (core/signals, as `visage conv1d` and
+// 1D and 3D convolution you can see (core/signals, within its limits, as `visage conv1d` and
 // `visage conv3d` run it):
 //
 //	conv1d(signal, kernels) → {shape: [n−f+1, k], shapes, outputs: [Float32Array(n−f+1), …k]}
-//	    signal, 1..maxSignal numbers; kernels, 1..maxKernels arrays of
-//	    one length f (1..maxTaps, at most n) each: one 'valid' 1D
+//	    signal, 1..MaxSignal numbers; kernels, 1..MaxKernels arrays of
+//	    one length f (1..MaxTaps, at most n) each: one 'valid' 1D
 //	    convolution of the [n,1] signal with the [f,1,k] bank; outputs[j]
 //	    is kernel j's response, shapes the course's line ("96×1 * 2
 //	    filters of 9×1 → 88×2")
 //	motionEnergy(frames, {size}?) → {shape: [T−2, H−2, W−2, 4], shapes, width, height, energy: Float32Array}
-//	    frames, 3..maxFrames images of one size (RGBA pixels or encoded
+//	    frames, 3..MaxFrames images of one size (RGBA pixels or encoded
 //	    bytes), as signals.Volume stacks them (greyscale 0..1, the longer
 //	    side area-averaged down to size, default 32, in 3..128) through
 //	    signals.MotionBank's 4 filters of 3×3×3; energy is the motion
@@ -26,72 +26,56 @@ import (
 	"visage/core/tensor"
 )
 
-// Limits on the signal calls' inputs: each call blocks the worker.
-const (
-	maxSignal  = 1 << 16
-	maxKernels = 16
-	maxTaps    = 256
-	maxFrames  = 64
-	maxVolSide = 128
-)
-
 func conv1d(args []js.Value) (any, error) {
-	sig, err := numbersOf(arg(args, 0), "conv1d: signal", 1, maxSignal)
-	if err != nil {
-		return nil, err
+	r := argsOf("conv1d", args)
+	sig, ks := r.numbers(r.arg(0), "signal", 1, signals.MaxSignal), r.arg(1)
+	if !isArray(ks) || ks.Length() < 1 || ks.Length() > signals.MaxKernels {
+		r.failf("kernels must be an Array of 1 to %d kernels (arrays of numbers), found %s", signals.MaxKernels, describeLength(ks))
 	}
-	ks := arg(args, 1)
-	if !isArray(ks) || ks.Length() < 1 || ks.Length() > maxKernels {
-		return nil, fmt.Errorf("conv1d: kernels must be an Array of 1 to %d kernels (arrays of numbers), found %s", maxKernels, describeLength(ks))
+	if r.err != nil {
+		return nil, r.err
 	}
 	bank := make([]signals.Filter1D, ks.Length())
 	for j := range bank {
-		w, err := numbersOf(ks.Index(j), fmt.Sprintf("conv1d: kernel %d", j), 1, maxTaps)
-		if err != nil {
-			return nil, err
-		}
-		bank[j] = signals.Filter1D{Name: fmt.Sprint("kernel ", j), Weights: w}
+		bank[j] = signals.Filter1D{Name: fmt.Sprint("kernel ", j), Weights: r.numbers(ks.Index(j), fmt.Sprint("kernel ", j), 1, signals.MaxTaps)}
+	}
+	if r.err != nil {
+		return nil, r.err
 	}
 	y, err := signals.Conv1D(sig, bank)
 	if err != nil {
 		return nil, fmt.Errorf("conv1d: %w", err)
 	}
-	m, k := y.Shape[0], y.Shape[1]
-	outputs := make([]any, k)
-	for j := range outputs {
-		col := make([]float32, m)
-		for i := range col {
-			col[i] = y.Data[i*k+j]
-		}
-		outputs[j] = float32Array(col)
+	var outputs []any
+	for _, col := range signals.Responses(y) {
+		outputs = append(outputs, float32Array(col))
 	}
 	return map[string]any{
-		"shape":   []any{m, k},
-		"shapes":  signals.Shapes([]int{len(sig), 1}, []int{len(bank[0].Weights), 1, k}, y.Shape),
+		"shape":   []any{y.Shape[0], y.Shape[1]},
+		"shapes":  signals.Shapes([]int{len(sig), 1}, []int{len(bank[0].Weights), 1, len(bank)}, y.Shape),
 		"outputs": outputs,
 	}, nil
 }
 
 func motionEnergy(args []js.Value) (any, error) {
-	fs := arg(args, 0)
-	if !isArray(fs) || fs.Length() < 3 || fs.Length() > maxFrames {
-		return nil, fmt.Errorf("motionEnergy: frames must be an Array of 3 to %d images, found %s", maxFrames, describeLength(fs))
+	r := argsOf("motionEnergy", args)
+	fs := r.arg(0)
+	if !isArray(fs) || fs.Length() < 3 || fs.Length() > signals.MaxFrames {
+		r.failf("frames must be an Array of 3 to %d images, found %s", signals.MaxFrames, describeLength(fs))
 	}
-	opts, err := optionsOf(args, 1, "motionEnergy")
-	if err != nil {
-		return nil, err
+	size := signals.DefaultVolumeSide
+	if s := field(r.options(1), "size"); !s.IsUndefined() {
+		size = r.intIn(s, "size", 3, signals.MaxVolumeSide)
 	}
-	size := 32
-	if s := field(opts, "size"); !s.IsUndefined() {
-		if size, err = intIn(s, "motionEnergy: size", 3, maxVolSide); err != nil {
-			return nil, err
-		}
+	if r.err != nil {
+		return nil, r.err
 	}
 	frames := make([]*tensor.Tensor, fs.Length())
 	for i := range frames {
-		if frames[i], err = imageOf(fs.Index(i), fmt.Sprintf("motionEnergy: frame %d", i)); err != nil {
-			return nil, err
-		}
+		frames[i] = r.image(fs.Index(i), fmt.Sprint("frame ", i))
+	}
+	if r.err != nil {
+		return nil, r.err
 	}
 	vol, err := signals.Volume(frames, size)
 	if err != nil {
@@ -122,14 +106,20 @@ func describeLength(v js.Value) string {
 	return describe(v)
 }
 
-// numbersOf copies an array-like of lo..hi finite numbers (a Float32Array,
-// Float64Array or Array); what names it in errors.
-func numbersOf(v js.Value, what string, lo, hi int) ([]float32, error) {
-	if v.Type() != js.TypeObject || v.Get("length").Type() != js.TypeNumber {
-		return nil, fmt.Errorf("%s must be a Float32Array or Array of numbers, found %s", what, describe(v))
+// numbers copies v, an array-like of lo..hi finite numbers (a
+// Float32Array, Float64Array or Array).
+func (r *reader) numbers(v js.Value, what string, lo, hi int) []float32 {
+	switch {
+	case r.err != nil:
+		return nil
+	case v.Type() != js.TypeObject || v.Get("length").Type() != js.TypeNumber:
+		r.failf("%s must be a Float32Array or Array of numbers, found %s", what, describe(v))
+		return nil
+	case v.Length() < lo || v.Length() > hi:
+		r.failf("%s must hold %d to %d numbers, found %d", what, lo, hi, v.Length())
+		return nil
 	}
-	if n := v.Length(); n < lo || n > hi {
-		return nil, fmt.Errorf("%s must hold %d to %d numbers, found %d", what, lo, hi, n)
-	}
-	return finiteNumbers(v, what)
+	d, err := finiteNumbers(v, r.op+": "+what)
+	r.check(err)
+	return d
 }

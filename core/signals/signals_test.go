@@ -2,6 +2,7 @@ package signals
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -185,5 +186,17 @@ func TestShapes(t *testing.T) {
 		if got := Shapes(tc.in, tc.filter, tc.out); got != tc.want {
 			t.Errorf("Shapes(%v, %v, %v) = %q, want %q", tc.in, tc.filter, tc.out, got, tc.want)
 		}
+	}
+}
+
+// TestResponses splits a [3,2] result by hand.
+func TestResponses(t *testing.T) {
+	y, err := tensor.FromData([]float32{1, 2, 3, 4, 5, 6}, 3, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Responses(y)
+	if len(got) != 2 || !slices.Equal(got[0], []float32{1, 3, 5}) || !slices.Equal(got[1], []float32{2, 4, 6}) {
+		t.Errorf("Responses = %v, want [[1 3 5] [2 4 6]]", got)
 	}
 }
