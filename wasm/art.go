@@ -87,7 +87,7 @@ func (r *artAPI) methods() map[string]func([]js.Value) (any, error) {
 }
 
 func (r *artAPI) layers([]js.Value) (any, error) {
-	return stringsJS(vgg19.Layers()), nil
+	return arrayJS(vgg19.Layers()), nil
 }
 
 func (r *artAPI) load(args []js.Value) (any, error) {
@@ -104,7 +104,7 @@ func (r *artAPI) load(args []js.Value) (any, error) {
 		r.gpu.Release()
 	}
 	r.net, r.gpu, r.gpuDev = net, nil, nil
-	return map[string]any{"layers": stringsJS(vgg19.Layers())}, nil
+	return map[string]any{"layers": arrayJS(vgg19.Layers())}, nil
 }
 
 func (r *artAPI) images(args []js.Value) (any, error) {
@@ -337,14 +337,5 @@ func rgbaJS(img *tensor.Tensor) map[string]any {
 func uint8ClampedJS(b []byte) js.Value {
 	out := js.Global().Get("Uint8ClampedArray").New(len(b))
 	js.CopyBytesToJS(out, b)
-	return out
-}
-
-// stringsJS returns s as a JS array.
-func stringsJS(s []string) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
 	return out
 }

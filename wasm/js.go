@@ -343,6 +343,15 @@ func bytesJS(b []byte) js.Value {
 	return u
 }
 
+// arrayJS returns s as a JS array's elements.
+func arrayJS[T any](s []T) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
 // float32Array copies d into a new Float32Array.
 func float32Array(d []float32) js.Value {
 	out := js.Global().Get("Float32Array").New(len(d))

@@ -36,6 +36,7 @@ import (
 	"syscall/js"
 
 	"visage/core/art"
+	"visage/core/tensor"
 )
 
 // unitsAPI holds the pass in progress (art.UnitsPass) and its session number.
@@ -53,23 +54,14 @@ func (u *unitsAPI) methods() map[string]func([]js.Value) (any, error) {
 }
 
 func (u *unitsAPI) start(args []js.Value) (any, error) {
+	r := argsOf("unitsStart", args)
 	if u.art.net == nil {
 		return nil, errors.New("unitsStart called before artLoad")
 	}
-	o, err := optionsOf(args, 0, "unitsStart")
-	if err != nil {
-		return nil, err
-	}
-	layer, err := stringOf(field(o, "layer"), "unitsStart: layer")
-	if err != nil {
-		return nil, err
-	}
-	k, size := 9.0, 128.0
-	if err := optionalNumber(o, "k", &k); err != nil {
-		return nil, err
-	}
-	if err := optionalNumber(o, "size", &size); err != nil {
-		return nil, err
+	o := r.options(0)
+	layer, k, size := r.str(field(o, "layer"), "layer"), r.optNumber(o, "k", 9), r.optNumber(o, "size", 128)
+	if r.err != nil {
+		return nil, r.err
 	}
 	p, err := art.NewUnitsPass(u.art.net, layer, k, size)
 	if err != nil {
@@ -83,104 +75,88 @@ func (u *unitsAPI) start(args []js.Value) (any, error) {
 	}, nil
 }
 
-// passOf returns the pass args[0] names, or an error saying why it is gone.
-func (u *unitsAPI) passOf(args []js.Value, op string) (*art.UnitsPass, error) {
-	s, err := numberOf(arg(args, 0), op+": session")
-	if err != nil {
-		return nil, err
+// passOf reads r's session argument and image argument i (none when i < 0)
+// and returns the pass it names, or an error saying why it is gone, and the
+// image as the pass scales it.
+func (u *unitsAPI) passOf(r *reader, i int) (*art.UnitsPass, *tensor.Tensor) {
+	s := r.num(r.arg(0), "session")
+	if r.err == nil && (u.pass == nil || float64(u.session) != s) {
+		r.failf("session %v is not the pass in progress (a later unitsStart replaced it, or the engine restarted)", s)
 	}
-	if u.pass == nil || float64(u.session) != s {
-		return nil, fmt.Errorf("%s: session %v is not the pass in progress (a later unitsStart replaced it, or the engine restarted)", op, s)
+	if i < 0 || r.err != nil {
+		return u.pass, nil
 	}
-	return u.pass, nil
+	return u.pass, r.image(r.arg(i), "")
 }
 
 func (u *unitsAPI) add(args []js.Value) (any, error) {
-	p, err := u.passOf(args, "unitsAdd")
-	if err != nil {
-		return nil, err
+	r := argsOf("unitsAdd", args)
+	p, img := u.passOf(r, 1)
+	if r.err == nil {
+		r.check(p.Add(img))
 	}
-	img, err := imageOf(arg(args, 1), "unitsAdd")
-	if err != nil {
-		return nil, err
+	if r.err != nil {
+		return nil, r.err
 	}
-	if err := p.Add(img); err != nil {
-		return nil, err
-	}
-	return map[string]any{"images": p.Images}, nil
+	return map[string]any{"images": u.pass.Images}, nil
 }
 
 func (u *unitsAPI) topUnits(args []js.Value) (any, error) {
-	p, err := u.passOf(args, "unitsTop")
-	if err != nil {
-		return nil, err
+	r := argsOf("unitsTop", args)
+	p, _ := u.passOf(r, -1)
+	if r.err != nil {
+		return nil, r.err
 	}
 	ranking, err := p.Ranking()
 	if err != nil {
 		return nil, fmt.Errorf("unitsTop: %w", err)
 	}
 	var channels []int
-	switch which := arg(args, 1); {
+	switch which := r.arg(1); {
 	case which.Type() == js.TypeNumber:
-		n, err := intIn(which, "unitsTop: units", 1, len(ranking))
-		if err != nil {
-			return nil, err
-		}
-		channels = ranking[:n]
+		channels = ranking[:r.intIn(which, "units", 1, len(ranking))]
 	case which.InstanceOf(js.Global().Get("Array")):
 		for i := range which.Length() {
-			c, err := intIn(which.Index(i), fmt.Sprintf("unitsTop: units[%d], a channel of %s,", i, p.Layer), 0, len(ranking)-1)
-			if err != nil {
-				return nil, err
-			}
-			channels = append(channels, c)
+			channels = append(channels, r.intIn(which.Index(i), fmt.Sprintf("units[%d], a channel of %s,", i, p.Layer), 0, len(ranking)-1))
 		}
 	default:
-		return nil, fmt.Errorf("unitsTop: units must be a number or an array of channels, found %s", describe(which))
+		r.failf("units must be a number or an array of channels, found %s", describe(which))
+	}
+	if r.err != nil {
+		return nil, r.err
 	}
 	units := make([]any, len(channels))
 	for i, c := range channels {
-		hits := p.Top.Hits(c)
-		hs := make([]any, len(hits))
-		for j, h := range hits {
-			hs[j] = map[string]any{"image": h.Image, "y": h.Y, "x": h.X, "value": h.Value}
+		var hits []any
+		for _, h := range p.Top.Hits(c) {
+			hits = append(hits, map[string]any{"image": h.Image, "y": h.Y, "x": h.X, "value": h.Value})
 		}
-		units[i] = map[string]any{"channel": c, "hits": hs}
+		units[i] = map[string]any{"channel": c, "hits": hits}
 	}
-	rank := make([]any, len(ranking))
-	for i, c := range ranking {
-		rank[i] = c
-	}
-	return map[string]any{"images": p.Images, "ranking": rank, "units": units}, nil
+	return map[string]any{"images": p.Images, "ranking": arrayJS(ranking), "units": units}, nil
 }
 
 func (u *unitsAPI) crop(args []js.Value) (any, error) {
-	p, err := u.passOf(args, "unitsCrop")
-	if err != nil {
-		return nil, err
+	r := argsOf("unitsCrop", args)
+	p, img := u.passOf(r, 1)
+	at := r.arg(2)
+	if r.err == nil && !at.InstanceOf(js.Global().Get("Array")) {
+		r.failf("positions must be an array of {y, x}, found %s", describe(at))
 	}
-	img, err := imageOf(arg(args, 1), "unitsCrop")
-	if err != nil {
-		return nil, err
+	if r.err != nil {
+		return nil, r.err
 	}
 	img = p.Scaled(img)
-	at := arg(args, 2)
-	if !at.InstanceOf(js.Global().Get("Array")) {
-		return nil, fmt.Errorf("unitsCrop: positions must be an array of {y, x}, found %s", describe(at))
-	}
 	out := make([]any, at.Length())
 	for i := range out {
-		y, err := intIn(field(at.Index(i), "y"), fmt.Sprintf("unitsCrop: positions[%d].y", i), 0, img.Shape[0])
-		if err != nil {
-			return nil, err
-		}
-		x, err := intIn(field(at.Index(i), "x"), fmt.Sprintf("unitsCrop: positions[%d].x", i), 0, img.Shape[1])
-		if err != nil {
-			return nil, err
-		}
+		y := r.intIn(field(at.Index(i), "y"), fmt.Sprintf("positions[%d].y", i), 0, img.Shape[0])
+		x := r.intIn(field(at.Index(i), "x"), fmt.Sprintf("positions[%d].x", i), 0, img.Shape[1])
 		w, err := p.Window(img, y, x)
-		if err != nil {
-			return nil, fmt.Errorf("unitsCrop: positions[%d] %w", i, err)
+		if r.err == nil && err != nil {
+			r.failf("positions[%d] %w", i, err)
+		}
+		if r.err != nil {
+			return nil, r.err
 		}
 		patch := rgbaJS(w.Crop(img))
 		patch["top"], patch["left"], patch["bottom"], patch["right"] = w.Top, w.Left, w.Bottom, w.Right
@@ -190,21 +166,18 @@ func (u *unitsAPI) crop(args []js.Value) (any, error) {
 }
 
 func (u *unitsAPI) featureMap(args []js.Value) (any, error) {
-	p, err := u.passOf(args, "unitsMap")
-	if err != nil {
-		return nil, err
-	}
-	img, err := imageOf(arg(args, 1), "unitsMap")
-	if err != nil {
-		return nil, err
+	r := argsOf("unitsMap", args)
+	p, img := u.passOf(r, 1)
+	if r.err != nil {
+		return nil, r.err
 	}
 	img, act, err := p.Map(img)
 	if err != nil {
 		return nil, err
 	}
-	c, err := intIn(arg(args, 2), "unitsMap: channel, a channel of "+p.Layer+",", 0, act.Shape[2]-1)
-	if err != nil {
-		return nil, err
+	c := r.intIn(r.arg(2), "channel, a channel of "+p.Layer+",", 0, act.Shape[2]-1)
+	if r.err != nil {
+		return nil, r.err
 	}
 	return map[string]any{"image": rgbaJS(img), "map": featureMapJS(act, c)}, nil
 }
