@@ -30,26 +30,21 @@ import (
 // marshals.
 
 func (a *api) unlockStart(args []js.Value) (any, error) {
-	name, err := stringOf(arg(args, 0), "unlockStart: name")
-	if err != nil {
-		return nil, err
-	}
-	if a.live == nil {
-		return nil, errors.New("unlockStart needs the face detector, which load was not given")
-	}
-	if a.gallery.DescriptorCount(name) == 0 {
-		return nil, fmt.Errorf("unlockStart: no one called %q is enrolled", name)
+	r := argsOf("unlockStart", args)
+	name := r.str(r.arg(0), "name")
+	switch {
+	case r.err != nil:
+	case a.live == nil:
+		r.check(errors.New("unlockStart needs the face detector, which load was not given"))
+	case a.gallery.DescriptorCount(name) == 0:
+		r.failf("no one called %q is enrolled", name)
 	}
 	cfg := liveness.Config{Threshold: a.gallery.Threshold()}
-	if v := field(arg(args, 1), "steps"); !v.IsUndefined() {
-		n, err := numberOf(v, "unlockStart: steps")
-		if err != nil {
-			return nil, err
-		}
-		if n != math.Trunc(n) || n < 1 || n > float64(len(liveness.AllSteps)) {
-			return nil, fmt.Errorf("unlockStart: steps must be a whole number from 1 to %d, found %v", len(liveness.AllSteps), n)
-		}
-		cfg.Steps = int(n)
+	if v := field(r.arg(1), "steps"); !v.IsUndefined() {
+		cfg.Steps = r.intIn(v, "steps", 1, len(liveness.AllSteps))
+	}
+	if r.err != nil {
+		return nil, r.err
 	}
 	u := a.liveness.StartUnlock(name, cfg, time.Now(), rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), rand.Uint64())))
 	steps := []any{}
@@ -60,30 +55,24 @@ func (a *api) unlockStart(args []js.Value) (any, error) {
 }
 
 func (a *api) unlockFrame(args []js.Value) (any, error) {
-	id, img, err := a.sessionFrame(args, "unlockFrame")
-	if err != nil {
-		return nil, err
+	r := argsOf("unlockFrame", args)
+	id, img := a.sessionFrame(r)
+	ms := r.num(r.arg(2), "time")
+	if r.err != nil {
+		return nil, r.err
 	}
-	ms, err := numberOf(arg(args, 2), "unlockFrame: time")
-	if err != nil {
-		return nil, err
-	}
-	distance := func(name string, d []float32) (float64, error) {
-		_, dist, err := a.gallery.Verify(name, d)
-		return dist, err
-	}
-	st, wait, err := a.liveness.UnlockFrame(id, img, time.Duration(ms*float64(time.Millisecond)), a.deciding, distance, time.Now())
+	st, wait, err := a.liveness.UnlockFrame(id, img, time.Duration(ms*float64(time.Millisecond)), a.deciding, a.gallery, time.Now())
 	if err != nil {
 		return nil, fmt.Errorf("unlockFrame: %w", err)
 	}
-	r := map[string]any{"done": st.Done, "unlocked": st.Passed, "reason": string(st.Reason), "detail": st.Detail, "step": st.Step, "distance": nil}
+	out := map[string]any{"done": st.Done, "unlocked": st.Passed, "reason": string(st.Reason), "detail": st.Detail, "step": st.Step, "distance": nil}
 	if !math.IsNaN(st.Distance) {
-		r["distance"] = st.Distance
+		out["distance"] = st.Distance
 	}
 	if wait > 0 {
-		r["wait"] = math.Ceil(wait.Seconds())
+		out["wait"] = math.Ceil(wait.Seconds())
 	}
-	return r, nil
+	return out, nil
 }
 
 func (a *api) livenessStart([]js.Value) (any, error) {
@@ -94,9 +83,10 @@ func (a *api) livenessStart([]js.Value) (any, error) {
 }
 
 func (a *api) livenessFrame(args []js.Value) (any, error) {
-	id, img, err := a.sessionFrame(args, "livenessFrame")
-	if err != nil {
-		return nil, err
+	r := argsOf("livenessFrame", args)
+	id, img := a.sessionFrame(r)
+	if r.err != nil {
+		return nil, r.err
 	}
 	found, err := a.liveness.RecordFrame(id, img, a.deciding)
 	if err != nil {
@@ -128,14 +118,10 @@ func (a *api) livenessEnd(args []js.Value) (any, error) {
 // sessionFrame reads a frame call's session number and camera frame: RGBA
 // pixels only. An encoded file (bytes) is refused, so that a photo file can
 // never stand in for the camera.
-func (a *api) sessionFrame(args []js.Value, op string) (int, *tensor.Tensor, error) {
-	id, err := numberOf(arg(args, 0), op+": session")
-	if err != nil {
-		return 0, nil, err
+func (a *api) sessionFrame(r *reader) (int, *tensor.Tensor) {
+	id := r.num(r.arg(0), "session")
+	if isBytes(r.arg(1)) {
+		r.check(fmt.Errorf("%s takes camera frames (RGBA pixels from a live video), not an encoded image file", r.op))
 	}
-	if v := arg(args, 1); isBytes(v) {
-		return 0, nil, fmt.Errorf("%s takes camera frames (RGBA pixels from a live video), not an encoded image file", op)
-	}
-	img, err := imageOf(arg(args, 1), op)
-	return int(id), img, err
+	return int(id), r.image(r.arg(1), "")
 }

@@ -19,6 +19,12 @@ type Finder interface {
 	Faces(img *tensor.Tensor) ([]face.Face, error)
 }
 
+// Verifier measures a descriptor's distance to a person's closest sample;
+// *face.Gallery is one.
+type Verifier interface {
+	Verify(name string, desc []float32) (match bool, distance float64, err error)
+}
+
 // Sessions keeps the open sessions of a face unlock driven frame by frame
 // from a live video: unlocks (a challenge for one enrolled person, with its
 // failures counted by a Limiter) and recorded liveness checks (frames kept
@@ -77,12 +83,12 @@ func (s *Sessions) StartUnlock(name string, cfg Config, now time.Time, rng *rand
 	return Unlock{ID: s.add(&session{name: name, challenge: c}), Steps: c.Steps()}
 }
 
-// UnlockFrame feeds unlock id the frame img captured at t. distance gives
-// the tracked face's descriptor's distance to the person claimed. When the
+// UnlockFrame feeds unlock id the frame img captured at t, its tracked face
+// measured against the person claimed by people. When the
 // challenge is done the session closes and its result is counted at now:
 // a pass clears the person's failures, a failure adds one and returns the
 // cool-down it starts (0 while there is none).
-func (s *Sessions) UnlockFrame(id int, img *tensor.Tensor, t time.Duration, find Finder, distance func(name string, desc []float32) (float64, error), now time.Time) (st Status, wait time.Duration, err error) {
+func (s *Sessions) UnlockFrame(id int, img *tensor.Tensor, t time.Duration, find Finder, people Verifier, now time.Time) (st Status, wait time.Duration, err error) {
 	ss, err := s.get(id)
 	if err != nil {
 		return Status{}, 0, err
@@ -95,7 +101,7 @@ func (s *Sessions) UnlockFrame(id int, img *tensor.Tensor, t time.Duration, find
 		return Status{}, 0, err
 	}
 	if o != nil {
-		if o.Distance, err = distance(ss.name, o.Descriptor); err != nil {
+		if _, o.Distance, err = people.Verify(ss.name, o.Descriptor); err != nil {
 			return Status{}, 0, err
 		}
 	}

@@ -26,6 +26,13 @@ func (s *script) Faces(*tensor.Tensor) ([]face.Face, error) {
 	return f, nil
 }
 
+// verifier is a Verifier whose distances are its function's.
+type verifier func(name string, d []float32) float64
+
+func (v verifier) Verify(name string, d []float32) (bool, float64, error) {
+	return false, v(name, d), nil
+}
+
 // faceOf is f's observation as the pipeline reports it, its box moved by dx.
 func faceOf(f Frame, dx float64) face.Face {
 	return face.Face{Box: face.Box{X: 100 + dx, Y: 100, W: 200, H: 200}, Landmarks: f.Face.Landmarks, Encoding: f.Face.Descriptor}
@@ -59,15 +66,15 @@ func TestSessionsUnlock(t *testing.T) {
 		}
 		find.frames = append(find.frames, faces)
 	}
-	distance := func(name string, d []float32) (float64, error) {
+	distance := verifier(func(name string, d []float32) float64 {
 		if name != "ada" {
 			t.Fatalf("distance asked for %q, want ada", name)
 		}
 		if d[0] != 1 {
-			return 0.9, nil // the stranger's descriptor
+			return 0.9 // the stranger's descriptor
 		}
-		return 0.3, nil
-	}
+		return 0.3
+	})
 	var st Status
 	for i := 0; i < len(frames) && !st.Done; i++ {
 		var err error
@@ -95,7 +102,7 @@ func TestSessionsLimitFailures(t *testing.T) {
 	for _, f := range frames {
 		find.frames = append(find.frames, []face.Face{faceOf(f, 0)})
 	}
-	distance := func(string, []float32) (float64, error) { return 0.9, nil }
+	distance := verifier(func(string, []float32) float64 { return 0.9 })
 	var st Status
 	var wait time.Duration
 	for _, f := range frames {
