@@ -47,7 +47,6 @@ import (
 
 	"visage/core/art"
 	"visage/core/backend/webgpu"
-	"visage/core/imageio"
 	"visage/core/tensor"
 	"visage/models/download"
 	"visage/models/vgg19"
@@ -108,17 +107,10 @@ func (r *artAPI) load(args []js.Value) (any, error) {
 }
 
 func (r *artAPI) images(args []js.Value) (any, error) {
-	content, err := imageOf(arg(args, 0), "artImages: content")
-	if err != nil {
-		return nil, err
-	}
-	style, err := imageOf(arg(args, 1), "artImages: style")
-	if err != nil {
-		return nil, err
-	}
-	size, err := intIn(arg(args, 2), "artImages: size", minArtSize, maxArtSize)
-	if err != nil {
-		return nil, err
+	in := argsOf("artImages", args)
+	content, style, size := in.image(in.arg(0), "content"), in.image(in.arg(1), "style"), in.intIn(in.arg(2), "size", minArtSize, maxArtSize)
+	if in.err != nil {
+		return nil, in.err
 	}
 	c, s, err := art.FitPair(content, style, size)
 	if err != nil {
@@ -223,24 +215,18 @@ func (r *artAPI) features(args []js.Value) (any, error) {
 	if r.content == nil {
 		return nil, errors.New("artFeatures called before artImages")
 	}
-	layer, err := stringOf(arg(args, 0), "artFeatures: layer")
-	if err != nil {
-		return nil, err
+	in := argsOf("artFeatures", args)
+	layer, o := in.str(in.arg(0), "layer"), in.arg(1)
+	nMaps, nUnits := in.optNumber(o, "maps", 8), in.optNumber(o, "units", 4)
+	if in.err == nil && !(nMaps >= 1 && nMaps <= maxArtMaps && nUnits >= 0 && nUnits <= nMaps) {
+		in.failf("%v maps and %v units, want 1..%d maps and 0..maps units", nMaps, nUnits, maxArtMaps)
+	}
+	if in.err != nil {
+		return nil, in.err
 	}
 	field, err := art.ReceptiveField(layer)
 	if err != nil {
 		return nil, err
-	}
-	o := arg(args, 1)
-	nMaps, nUnits := 8.0, 4.0
-	if err := optionalNumber(o, "maps", &nMaps); err != nil {
-		return nil, err
-	}
-	if err := optionalNumber(o, "units", &nUnits); err != nil {
-		return nil, err
-	}
-	if !(nMaps >= 1 && nMaps <= maxArtMaps && nUnits >= 0 && nUnits <= nMaps) {
-		return nil, fmt.Errorf("artFeatures: %v maps and %v units, want 1..%d maps and 0..maps units", nMaps, nUnits, maxArtMaps)
 	}
 	names := []string{"content", "style"}
 	images := []*tensor.Tensor{r.content, r.style}
@@ -288,54 +274,4 @@ func featureMapJS(act *tensor.Tensor, c int) map[string]any {
 		grey[j] = byte(v*255 + 0.5)
 	}
 	return map[string]any{"channel": c, "width": m.Shape[1], "height": m.Shape[0], "data": uint8ClampedJS(grey)}
-}
-
-// field returns o[name], or undefined when o is not an object.
-func field(o js.Value, name string) js.Value {
-	if o.Type() != js.TypeObject {
-		return js.Undefined()
-	}
-	return o.Get(name)
-}
-
-// optionalNumber sets *v to o[name] when that is given, after checking it is
-// a finite number.
-func optionalNumber(o js.Value, name string, v *float64) error {
-	x := field(o, name)
-	if x.IsUndefined() {
-		return nil
-	}
-	f, err := numberOf(x, name)
-	if err != nil {
-		return err
-	}
-	if f-f != 0 {
-		return fmt.Errorf("%s must be finite, found %v", name, f)
-	}
-	*v = f
-	return nil
-}
-
-// intIn returns v as an int, or an error unless it is a whole number in lo..hi.
-func intIn(v js.Value, what string, lo, hi int) (int, error) {
-	f, err := numberOf(v, what)
-	if err != nil {
-		return 0, err
-	}
-	if !(f >= float64(lo) && f <= float64(hi)) || f != float64(int(f)) {
-		return 0, fmt.Errorf("%s %v, want a whole number in %d..%d", what, f, lo, hi)
-	}
-	return int(f), nil
-}
-
-// rgbaJS returns img ([H,W,3] RGB 0..255) as RGBA pixels for JS.
-func rgbaJS(img *tensor.Tensor) map[string]any {
-	return map[string]any{"width": img.Shape[1], "height": img.Shape[0], "data": uint8ClampedJS(imageio.ToImage(img).Pix)}
-}
-
-// uint8ClampedJS copies b into a new Uint8ClampedArray.
-func uint8ClampedJS(b []byte) js.Value {
-	out := js.Global().Get("Uint8ClampedArray").New(len(b))
-	js.CopyBytesToJS(out, b)
-	return out
 }

@@ -360,3 +360,53 @@ func float32Array(d []float32) js.Value {
 	}
 	return out
 }
+
+// field returns o[name], or undefined when o is not an object.
+func field(o js.Value, name string) js.Value {
+	if o.Type() != js.TypeObject {
+		return js.Undefined()
+	}
+	return o.Get(name)
+}
+
+// optionalNumber sets *v to o[name] when that is given, after checking it is
+// a finite number.
+func optionalNumber(o js.Value, name string, v *float64) error {
+	x := field(o, name)
+	if x.IsUndefined() {
+		return nil
+	}
+	f, err := numberOf(x, name)
+	if err != nil {
+		return err
+	}
+	if f-f != 0 {
+		return fmt.Errorf("%s must be finite, found %v", name, f)
+	}
+	*v = f
+	return nil
+}
+
+// intIn returns v as an int, or an error unless it is a whole number in lo..hi.
+func intIn(v js.Value, what string, lo, hi int) (int, error) {
+	f, err := numberOf(v, what)
+	if err != nil {
+		return 0, err
+	}
+	if !(f >= float64(lo) && f <= float64(hi)) || f != float64(int(f)) {
+		return 0, fmt.Errorf("%s %v, want a whole number in %d..%d", what, f, lo, hi)
+	}
+	return int(f), nil
+}
+
+// rgbaJS returns img ([H,W,3] RGB 0..255) as RGBA pixels for JS.
+func rgbaJS(img *tensor.Tensor) map[string]any {
+	return map[string]any{"width": img.Shape[1], "height": img.Shape[0], "data": uint8ClampedJS(imageio.ToImage(img).Pix)}
+}
+
+// uint8ClampedJS copies b into a new Uint8ClampedArray.
+func uint8ClampedJS(b []byte) js.Value {
+	out := js.Global().Get("Uint8ClampedArray").New(len(b))
+	js.CopyBytesToJS(out, b)
+	return out
+}
