@@ -42,7 +42,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"syscall/js"
 
 	"visage/core/art"
@@ -224,42 +223,32 @@ func (r *artAPI) features(args []js.Value) (any, error) {
 	if in.err != nil {
 		return nil, in.err
 	}
-	field, err := art.ReceptiveField(layer)
+	names := []string{"content", "style"}
+	images := []*tensor.Tensor{r.content, r.style}
+	source := 0 // the content before artStart, the generated image after
+	if r.run != nil {
+		names, images, source = append(names, "generated"), append(images, r.run.image()), 2
+	}
+	v, err := art.ViewLayer(r.net, layer, images, source, int(nMaps), int(nUnits))
 	if err != nil {
 		return nil, err
 	}
-	names := []string{"content", "style"}
-	images := []*tensor.Tensor{r.content, r.style}
-	source := "content"
-	if r.run != nil {
-		names, images, source = append(names, "generated"), append(images, r.run.image()), "generated"
+	maps := make([]any, len(v.Channels))
+	for i, c := range v.Channels {
+		maps[i] = featureMapJS(v.Act, c)
 	}
-	acts := make([]*tensor.Tensor, len(images))
-	for i, im := range images {
-		pass, err := r.net.Forward(im, layer)
-		if err != nil {
-			return nil, err
-		}
-		acts[i] = pass.Activation(layer)
-	}
-	current := acts[slices.Index(names, source)]
-	channels := art.StrongestChannels(current, int(nMaps))
-	maps := make([]any, len(channels))
-	for i, c := range channels {
-		maps[i] = featureMapJS(current, c)
-	}
-	units := make([]any, 0, int(nUnits))
-	for _, c := range channels[:min(int(nUnits), len(channels))] {
+	units := make([]any, len(v.Patches))
+	for i, ps := range v.Patches {
 		var patches []any
-		for _, p := range art.StrongestPatches(images, acts, c, field) {
+		for _, p := range ps {
 			crop := rgbaJS(p.Crop(images[p.Image]))
 			crop["image"], crop["value"] = names[p.Image], p.Value
 			patches = append(patches, crop)
 		}
-		units = append(units, map[string]any{"channel": c, "patches": patches})
+		units[i] = map[string]any{"channel": v.Channels[i], "patches": patches}
 	}
 	return map[string]any{
-		"layer": layer, "source": source, "field": map[string]any{"size": field.Size, "stride": field.Stride},
+		"layer": layer, "source": names[source], "field": map[string]any{"size": v.Field.Size, "stride": v.Field.Stride},
 		"maps": maps, "units": units,
 	}, nil
 }
