@@ -69,13 +69,11 @@ func argsOf(op string, args []js.Value) *reader { return &reader{op: op, args: a
 // arg is the call's argument i (undefined when not given).
 func (r *reader) arg(i int) js.Value { return arg(r.args, i) }
 
-// check keeps err as the reader's error when it is the first, and reports
-// whether the reader is still without one.
-func (r *reader) check(err error) bool {
+// check keeps err as the reader's error when it is the first.
+func (r *reader) check(err error) {
 	if r.err == nil {
 		r.err = err
 	}
-	return r.err == nil
 }
 
 // failf is check of an error op's name precedes.
@@ -271,21 +269,16 @@ func imageOf(v js.Value, op string) (*tensor.Tensor, error) {
 		return nil, fmt.Errorf("%s expects image bytes (Uint8Array) or RGBA pixels {width, height, data}, found %s", op, describe(v))
 	}
 	w, h := v.Get("width").Int(), v.Get("height").Int()
-	if err := imageio.CheckSize("RGBA pixels", w, h); err != nil {
+	if err := imageio.CheckSize("RGBA pixels", w, h); err != nil { // before the pixels are copied
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	pix, err := bytesOf(v.Get("data"))
 	if err != nil {
 		return nil, fmt.Errorf("%s: pixel data: %w", op, err)
 	}
-	if w <= 0 || h <= 0 || len(pix) != w*h*4 {
-		return nil, fmt.Errorf("%s: %dx%d RGBA pixels need %d bytes of data, found %d", op, w, h, max(w*h*4, 0), len(pix))
-	}
-	img := tensor.New(h, w, 3)
-	for i := range w * h {
-		img.Data[3*i] = float32(pix[4*i])
-		img.Data[3*i+1] = float32(pix[4*i+1])
-		img.Data[3*i+2] = float32(pix[4*i+2])
+	img, err := imageio.FromRGBA(w, h, pix)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	return img, nil
 }

@@ -282,9 +282,10 @@ func (a *api) encode(args []js.Value) (any, error) {
 	if a.net == nil {
 		return nil, errors.New("encode called before load finished")
 	}
-	img, err := imageOf(arg(args, 0), "encode")
-	if err != nil {
-		return nil, err
+	r := argsOf("encode", args)
+	img := r.image(r.arg(0), "")
+	if r.err != nil {
+		return nil, r.err
 	}
 	desc, err := a.encoder.Encode(face.AlignedChip(face.EncoderName(a.encoder), img))
 	if err != nil {
@@ -306,14 +307,13 @@ func (a *api) compare(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	r := argsOf("compare", args)
 	threshold := face.DefaultThreshold
-	if t := arg(args, 2); !t.IsUndefined() {
-		if threshold, err = numberOf(t, "compare: threshold"); err != nil {
-			return nil, err
-		}
+	if t := r.arg(2); !t.IsUndefined() {
+		threshold = r.num(t, "threshold")
 	}
-	if err := face.CheckThreshold(threshold); err != nil {
-		return nil, err
+	if r.check(face.CheckThreshold(threshold)); r.err != nil {
+		return nil, r.err
 	}
 	d := face.Distance(x, y)
 	return map[string]any{"distance": d, "match": d < threshold, "threshold": threshold}, nil
