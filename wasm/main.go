@@ -140,10 +140,8 @@ func main() {
 		"livenessStart": a.livenessStart, "livenessFrame": a.livenessFrame, "livenessEnd": a.livenessEnd,
 		"conv1d": conv1d, "motionEnergy": motionEnergy, // signals.go
 	}
-	artCalls := &artAPI{backend: func() *backend { return a.backend }} // the Art view's calls: art.go
-	for name, m := range artCalls.methods() {
-		methods[name] = m
-	}
+	artCalls := &artAPI{backend: func() *backend { return a.backend }}
+	maps.Copy(methods, artCalls.methods())                   // the Art view's calls: art.go
 	maps.Copy(methods, (&unitsAPI{art: artCalls}).methods()) // the "Inside the network" card's: units.go
 	obj := map[string]any{}
 	for name, m := range methods {
