@@ -84,8 +84,11 @@ func (r *reader) intIn(v js.Value, what string, lo, hi int) int {
 
 // options reads argument i as an options object, undefined when not given.
 func (r *reader) options(i int) js.Value {
-	o, err := optionsOf(r.args, i, r.op)
-	r.check(err)
+	o := r.arg(i)
+	if !o.IsUndefined() && o.Type() != js.TypeObject {
+		r.failf("options must be an object, found %s", describe(o))
+		return js.Undefined()
+	}
 	return o
 }
 
@@ -150,16 +153,6 @@ func numberOf(v js.Value, what string) (float64, error) {
 		return 0, fmt.Errorf("%s must be a number, found %s", what, describe(v))
 	}
 	return v.Float(), nil
-}
-
-// optionsOf returns args[i], op's options object, or undefined when it is
-// not given; anything else is an error naming op.
-func optionsOf(args []js.Value, i int, op string) (js.Value, error) {
-	o := arg(args, i)
-	if !o.IsUndefined() && o.Type() != js.TypeObject {
-		return js.Undefined(), fmt.Errorf("%s: options must be an object, found %s", op, describe(o))
-	}
-	return o, nil
 }
 
 // optionalBool sets *v to o[name] when o (an options object, or undefined)
