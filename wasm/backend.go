@@ -11,12 +11,7 @@ import (
 
 	cb "visage/core/backend"
 	"visage/core/backend/webgpu"
-	"visage/core/face"
 	"visage/core/ops"
-	"visage/models/facerec"
-	"visage/models/landmarks"
-	"visage/models/ssd"
-	"visage/models/tinyface"
 )
 
 // What load's backend option may ask for (backend.Choose).
@@ -91,62 +86,9 @@ func (b *backend) info() map[string]any {
 	return info
 }
 
-// place sets a network (what, for messages) up on b: cpu on the CPU, and
-// the version setUp makes on b's GPU while b has one (see
-// backend.Place; the device is flushed to catch the uploads' errors).
-func place[N any](b *backend, what string, cpu N, setUp func(*webgpu.Device) N) (*cb.Placed[N], error) {
-	return cb.Place(b.placement, what, cpu, func() (N, error) {
-		n := setUp(b.gpu)
-		return n, b.gpu.Flush()
-	})
-}
-
-// newFaceEncoder puts the face network on b's GPU, if it has one.
-func newFaceEncoder(b *backend, cpu *facerec.Net) (face.Encoder, error) {
-	p, err := place[face.Encoder](b, "face network", cpu, func(d *webgpu.Device) face.Encoder {
-		return facerec.On(cpu, cb.Backend[*webgpu.Buffer](d))
-	})
-	if err != nil {
-		return nil, fmt.Errorf("load: %w", err)
-	}
-	return face.PlacedEncoder(p), nil
-}
-
-// faceNetsOnBackend gives p, as face.LoadPipeline made it, a detector and
-// a landmark net that run on b's GPU while it has one and on the CPU
-// otherwise, and returns tiny (nil when there is none) made the same way,
-// for the pipeline's fallbacks. Setting a network up on the GPU fails as
-// backend.Place says.
-func faceNetsOnBackend(b *backend, p *face.Pipeline, tiny *tinyface.Net) (face.TinyDetector, error) {
-	if det, isCPU := p.Detector.(*ssd.Net); isCPU {
-		d, err := place[face.Detector](b, "face detector", det, func(dev *webgpu.Device) face.Detector {
-			return ssd.On(det, cb.Backend[*webgpu.Buffer](dev))
-		})
-		if err != nil {
-			return nil, fmt.Errorf("load: %w", err)
-		}
-		p.Detector = face.PlacedDetector(d)
-	}
-	if lm, isCPU := p.Landmarks.(*landmarks.Net); isCPU {
-		l, err := place[face.LandmarkNet](b, "landmark network", lm, func(dev *webgpu.Device) face.LandmarkNet {
-			return landmarks.On(lm, cb.Backend[*webgpu.Buffer](dev))
-		})
-		if err != nil {
-			return nil, fmt.Errorf("load: %w", err)
-		}
-		p.Landmarks = face.PlacedLandmarks(l)
-	}
-	if tiny == nil {
-		return nil, nil
-	}
-	t, err := place[face.TinyDetector](b, "tiny face detector", tiny, func(dev *webgpu.Device) face.TinyDetector {
-		return tinyface.On(tiny, cb.Backend[*webgpu.Buffer](dev))
-	})
-	if err != nil {
-		return nil, fmt.Errorf("load: %w", err)
-	}
-	return face.PlacedTiny(t), nil
-}
+// gpuBackend is b's WebGPU device as the networks' backend (nil, unused,
+// on the CPU).
+func (b *backend) gpuBackend() cb.Differentiable[*webgpu.Buffer] { return b.gpu }
 
 // backendInfo() → {backend: 'webgpu'|'cpu', adapter, reason}
 func (a *api) backendInfo([]js.Value) (any, error) {

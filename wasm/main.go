@@ -109,7 +109,7 @@ package main
 
 import (
 	"errors"
-	"io/fs"
+	"fmt"
 	"maps"
 	"sync"
 	"syscall/js"
@@ -121,8 +121,6 @@ import (
 	"visage/core/vault"
 	"visage/core/vault/webvault"
 	"visage/models/facerec"
-	"visage/models/ssd"
-	"visage/models/tinyface"
 )
 
 func main() {
@@ -219,14 +217,6 @@ func (a *api) load(args []js.Value) (any, error) {
 			return nil, err
 		}
 	}
-	human, err := face.LoadFaceEncoder(fsys, encoderName) // human-models' encoders, on the CPU; nil for dlib
-	if err != nil {
-		return nil, err
-	}
-	net, err := facerec.Load(fsys)
-	if err != nil {
-		return nil, err
-	}
 	if d := a.backend.device(); d != nil {
 		d.Destroy() // a second load: its networks replace the first's
 	}
@@ -235,44 +225,24 @@ func (a *api) load(args []js.Value) (any, error) {
 		return nil, err
 	}
 	usePrecision(b, precision)
-	enc, err := newFaceEncoder(b, net)
+	nets, err := face.LoadNets(fsys, b.placement, b.gpuBackend(), encoderName)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("load: %w", err)
 	}
-	a.net, a.backend, a.encoder = net, b, enc
-	if human != nil {
-		a.encoder = human
-	}
+	a.net, a.backend, a.encoder = nets.Recognition, b, nets.Encoder
 	if err := a.people.HoldEncoder(encoderName); err != nil { // an empty gallery (checked above) takes the encoder
 		return nil, err
 	}
 	result := b.info()
 	result["encoder"] = encoderName
-	result["detector"] = false
-	if _, err := fs.Stat(fsys, ssd.Manifest); err != nil {
+	result["detector"] = nets.Live != nil
+	if nets.Live == nil {
 		return result, nil
 	}
-	p, err := face.LiveSettings().Load(fsys, a.encoder) // the camera overlay's; decisions below
-	if err != nil {
+	a.live, a.pipeline, a.deciding, a.enrolling = nets.Live, nets.Live, nets.Deciding, nets.Enrolling
+	if err := liveness.LoadPassiveOn(&a.liveness, fsys, b.placement, b.gpuBackend()); err != nil {
 		return nil, err
 	}
-	// An enrollment photo is known to hold a face: it gets the CLI's retries.
-	var tiny *tinyface.Net
-	if _, err := fs.Stat(fsys, tinyface.Manifest); err == nil {
-		if tiny, err = tinyface.Load(fsys); err != nil {
-			return nil, err
-		}
-	}
-	tinyOnBackend, err := faceNetsOnBackend(b, p, tiny)
-	if err != nil {
-		return nil, err
-	}
-	a.live, a.pipeline = p, p
-	a.deciding, a.enrolling = p.ForDecisions(), p.WithPhotoFallbacks(tinyOnBackend).ForDecisions()
-	if err := a.liveness.LoadPassive(fsys); err != nil {
-		return nil, err
-	}
-	result["detector"] = true
 	return result, nil
 }
 

@@ -51,9 +51,9 @@ type Backend[T any] interface {
 	// not be used afterwards.
 	Release(x T)
 	// ReadAll waits for the kernels recorded so far and returns copies of
-	// xs, in order. Its error is the backend's: a failure of the device
-	// (wrapping ErrDeviceLost or ErrOutOfMemory when those are the cause)
-	// in this read or any kernel before it.
+	// xs, in order (none: it only waits). Its error is the backend's: a
+	// failure of the device (wrapping ErrDeviceLost or ErrOutOfMemory when
+	// those are the cause) in this read or any kernel or upload before it.
 	ReadAll(xs ...T) ([]*tensor.Tensor, error)
 
 	// Conv2DFused is ops.Conv2D (x [H,W,Cin], w [kh,kw,Cin,Cout], bias

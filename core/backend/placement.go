@@ -106,6 +106,19 @@ func Place[N any](p *Placement, what string, cpu N, setUp func() (N, error)) (*P
 	return n, nil
 }
 
+// PlaceOn is Place for a network whose GPU version setUp puts on gpu: the
+// set-up then waits for its uploads (an empty ReadAll), so that a GPU
+// without room for them fails it.
+func PlaceOn[N, T any](p *Placement, what string, gpu Backend[T], cpu N, setUp func() (N, error)) (*Placed[N], error) {
+	return Place(p, what, cpu, func() (N, error) {
+		n, err := setUp()
+		if err == nil {
+			_, err = gpu.ReadAll()
+		}
+		return n, err
+	})
+}
+
 // Run runs pass with the GPU version of n while p is on the GPU, and with
 // the CPU version otherwise; a GPU pass that fails as Failed says is redone
 // on the CPU.

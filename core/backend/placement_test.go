@@ -93,3 +93,19 @@ func TestPlaceSetUpFailure(t *testing.T) {
 		t.Fatalf("OnCPU ran on %q, %+v", v, cpu.Info())
 	}
 }
+
+// TestPlaceOnWaitsForTheUploads: a GPU whose uploads fail (its first read
+// after the set-up) leaves the network, and the product, on the CPU.
+func TestPlaceOnWaitsForTheUploads(t *testing.T) {
+	gpu := backendtest.NewFaulty()
+	gpu.Fail(fmt.Errorf("webgpu: %w", backend.ErrOutOfMemory))
+	p := backend.OnGPU("fake", false, nil)
+	n, err := backend.PlaceOn(p, "doubler", gpu, runner(doubler[*tensor.Tensor]{backend.NewCPU()}),
+		func() (runner, error) { return doubler[*tensor.Tensor]{gpu}, nil })
+	if err != nil || p.GPU() || gpu.Reads() != 1 || !strings.Contains(p.Info().Why, "could not hold the doubler") {
+		t.Fatalf("%v, %+v after %d reads; want the CPU, saying the GPU could not hold it", err, p.Info(), gpu.Reads())
+	}
+	if v, err := backend.Run(n, func(r runner) (float32, error) { return r.run(2) }); v != 4 || err != nil {
+		t.Fatalf("ran to %v, %v; want 4 on the CPU", v, err)
+	}
+}

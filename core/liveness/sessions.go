@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"visage/core/backend"
 	"visage/core/face"
 	"visage/core/tensor"
 )
@@ -34,7 +35,7 @@ type Verifier interface {
 // safe for concurrent use.
 type Sessions struct {
 	// Passive scores each tracked face when set (nil: not measured).
-	Passive *Passive
+	Passive Scorer
 	// Limiter counts failed unlocks per person.
 	Limiter Limiter
 
@@ -61,16 +62,42 @@ type Unlock struct {
 	Wait  time.Duration
 }
 
-// LoadPassive sets Passive to the passive models in fsys, or to nil when
-// fsys has no AntispoofModel (a models folder may leave them out).
-func (s *Sessions) LoadPassive(fsys fs.FS) error {
+// Scorer gives the anti-spoofing and liveness scores of the face in box of
+// img ([H,W,3] RGB 0..255), each in [0, 1]: *Passive, or PlacedPassive's.
+type Scorer interface {
+	Scores(img *tensor.Tensor, box face.Box) (antispoof, live float64, err error)
+}
+
+// LoadPassiveOn sets Passive to the passive models in fsys placed on p,
+// their GPU versions on gpu (see backend.PlaceOn), or to nil when fsys has
+// no AntispoofModel (a models folder may leave them out).
+func LoadPassiveOn[T any](s *Sessions, fsys fs.FS, p *backend.Placement, gpu backend.Backend[T]) error {
 	s.Passive = nil
 	if _, err := fs.Stat(fsys, AntispoofModel); err != nil {
 		return nil
 	}
-	p, err := LoadPassive(fsys)
-	s.Passive = p
-	return err
+	cpu, err := LoadPassive(fsys)
+	if err != nil {
+		return err
+	}
+	placed, err := backend.PlaceOn(p, "liveness models", gpu, cpu, func() (*Passive, error) { return PassiveOn(cpu, gpu) })
+	if err != nil {
+		return err
+	}
+	s.Passive = placedPassive{placed}
+	return nil
+}
+
+// placedPassive is Scorer on a backend.Placement.
+type placedPassive struct{ n *backend.Placed[*Passive] }
+
+func (p placedPassive) Scores(img *tensor.Tensor, box face.Box) (antispoof, live float64, err error) {
+	type scores struct{ antispoof, live float64 }
+	s, err := backend.Run(p.n, func(m *Passive) (scores, error) {
+		a, l, err := m.Scores(img, box)
+		return scores{a, l}, err
+	})
+	return s.antispoof, s.live, err
 }
 
 // StartUnlock opens an unlock of name with a challenge of cfg, its steps

@@ -304,6 +304,9 @@ func (d *Device) Read(b *Buffer) (*tensor.Tensor, error) {
 // ReadAll is Read for several buffers in one submission and one read-back:
 // it returns a copy of each, in order.
 func (d *Device) ReadAll(bufs ...*Buffer) ([]*tensor.Tensor, error) {
+	if len(bufs) == 0 {
+		return nil, d.Flush()
+	}
 	if d.lost != "" {
 		return nil, fmt.Errorf("%w: %s", ErrDeviceLost, d.lost)
 	}
