@@ -176,7 +176,9 @@ func (o *Objective[T]) gradient(g, out T, at int) (T, error) {
 		gram := b.Gram(a, 1)
 		b.SumSquaredDiff(gram, o.gS[i], float32(l.Weight*k), out, at+1, i > 0)
 		diff := then(b, gram, b.ScaledDiff(gram, o.gS[i], float32(o.opts.Beta*l.Weight*4*k)))
-		d := then(b, diff, b.MatMul(b.Reshape(a, shape[0]*shape[1], shape[2]), diff))
+		flat := b.Reshape(a, shape[0]*shape[1], shape[2])
+		d := then(b, diff, b.MatMul(flat, diff))
+		b.Reshape(flat, shape...) // a WebGPU buffer's Reshape reshapes a itself
 		add(l.Name, b.Reshape(d, shape...))
 	}
 	grad, err := p.Backward(grads)
