@@ -13,7 +13,6 @@ import (
 	"visage/core/backend/webgpu"
 	"visage/core/face"
 	"visage/core/ops"
-	"visage/core/tensor"
 	"visage/models/facerec"
 	"visage/models/landmarks"
 	"visage/models/ssd"
@@ -23,11 +22,11 @@ import (
 	"visage/wasm/webgpu/tinyfacegpu"
 )
 
-// What load's backend option may ask for.
+// What load's backend option may ask for (backend.Choose).
 const (
-	backendAuto   = "auto"   // WebGPU when the browser gives an adapter, else the CPU (the default)
-	backendWebGPU = "webgpu" // WebGPU, or load fails saying why not
-	backendCPU    = "cpu"    // the pure Go kernels, WebGPU untouched
+	backendAuto   = cb.ChoiceAuto
+	backendWebGPU = cb.ChoiceGPU
+	backendCPU    = cb.ChoiceCPU
 )
 
 // backend is where the networks run: a backend.Placement (the GPU while it
@@ -39,60 +38,26 @@ type backend struct {
 	gpu       *webgpu.Device
 }
 
-// openBackend opens the backend that choice (backendAuto, backendWebGPU,
-// backendCPU) asks for. Auto settles for the CPU, saying why, when the
-// browser gives no WebGPU adapter (WebGPU fails then) or only a software
-// one (webgpu.Device.Software; WebGPU takes it).
+// openBackend opens the backend that choice ('auto', 'webgpu', 'cpu')
+// asks for, as backend.Choose says.
 func openBackend(choice string) (*backend, error) {
-	switch choice {
-	case backendCPU:
-		return &backend{placement: cb.OnCPU("the CPU was asked for (backend: 'cpu')")}, nil
-	case backendAuto, backendWebGPU:
-	default:
-		return nil, fmt.Errorf("load: backend must be 'auto', 'webgpu' or 'cpu', found %q", choice)
-	}
-	var d *webgpu.Device
-	err := errors.New("no navigator object (not a browser)")
-	if nav := js.Global().Get("navigator"); nav.Type() == js.TypeObject {
-		d, err = openWithin(openTimeout)
-	}
-	if err != nil {
-		if choice == backendWebGPU {
-			return nil, fmt.Errorf("load: backend 'webgpu' is unavailable: %w", err)
+	open := func() (*webgpu.Device, error) {
+		if nav := js.Global().Get("navigator"); nav.Type() != js.TypeObject {
+			return nil, errors.New("no navigator object (not a browser)")
 		}
-		return &backend{placement: cb.OnCPU(err.Error())}, nil
+		return webgpu.Open()
 	}
-	if choice == backendAuto && d.Software() {
-		d.Destroy()
-		return &backend{placement: cb.OnCPU("the only WebGPU adapter, " + d.Adapter() + ", is a software one, slower than the CPU path (backend 'webgpu' uses it anyway)")}, nil
+	p, d, err := cb.Choose(choice, open, openTimeout)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
 	}
-	return &backend{placement: cb.OnGPU(d.Adapter(), choice == backendWebGPU, d.Destroy), gpu: d}, nil
+	return &backend{placement: p, gpu: d}, nil
 }
 
 // openTimeout bounds the wait for an adapter and a device: some browser
 // configurations never settle requestAdapter's promise (e2e.WebGPUFlags
 // names one), and load must not hang on them.
 const openTimeout = 15 * time.Second
-
-// openWithin is webgpu.Open, failing when it takes longer than timeout (the
-// request is then abandoned, its goroutine left waiting).
-func openWithin(timeout time.Duration) (*webgpu.Device, error) {
-	type opened struct {
-		d   *webgpu.Device
-		err error
-	}
-	done := make(chan opened, 1)
-	go func() {
-		d, err := webgpu.Open()
-		done <- opened{d, err}
-	}()
-	select {
-	case o := <-done:
-		return o.d, o.err
-	case <-time.After(timeout):
-		return nil, fmt.Errorf("webgpu: no adapter and device after %v", timeout)
-	}
-}
 
 // device returns the WebGPU device the networks should run on, nil for the
 // CPU.
@@ -139,13 +104,6 @@ func place[N any](b *backend, what string, cpu N, setUp func(*webgpu.Device) N) 
 	})
 }
 
-// faceEncoder is face.Encoder on the backend.
-type faceEncoder struct{ *cb.Placed[face.Encoder] }
-
-func (e faceEncoder) Encode(img *tensor.Tensor) ([]float32, error) {
-	return cb.Run(e.Placed, func(n face.Encoder) ([]float32, error) { return n.Encode(img) })
-}
-
 // newFaceEncoder puts the face network on b's GPU, if it has one.
 func newFaceEncoder(b *backend, cpu *facerec.Net) (face.Encoder, error) {
 	p, err := place[face.Encoder](b, "face network", cpu, func(d *webgpu.Device) face.Encoder {
@@ -154,7 +112,7 @@ func newFaceEncoder(b *backend, cpu *facerec.Net) (face.Encoder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
-	return faceEncoder{p}, nil
+	return face.PlacedEncoder(p), nil
 }
 
 // faceNetsOnBackend gives p, as face.LoadPipeline made it, a detector and
@@ -168,14 +126,14 @@ func faceNetsOnBackend(b *backend, p *face.Pipeline, tiny *tinyface.Net) (face.T
 		if err != nil {
 			return nil, fmt.Errorf("load: %w", err)
 		}
-		p.Detector = faceDetector{d}
+		p.Detector = face.PlacedDetector(d)
 	}
 	if lm, isCPU := p.Landmarks.(*landmarks.Net); isCPU {
 		l, err := place[face.LandmarkNet](b, "landmark network", lm, func(dev *webgpu.Device) face.LandmarkNet { return landmarksgpu.Load(dev, lm) })
 		if err != nil {
 			return nil, fmt.Errorf("load: %w", err)
 		}
-		p.Landmarks = landmarkNet{l}
+		p.Landmarks = face.PlacedLandmarks(l)
 	}
 	if tiny == nil {
 		return nil, nil
@@ -184,27 +142,7 @@ func faceNetsOnBackend(b *backend, p *face.Pipeline, tiny *tinyface.Net) (face.T
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
-	return tinyDetector{t}, nil
-}
-
-// faceDetector, landmarkNet and tinyDetector are the pipeline's networks
-// on the backend (see faceNetsOnBackend).
-type (
-	faceDetector struct{ *cb.Placed[face.Detector] }
-	landmarkNet  struct{ *cb.Placed[face.LandmarkNet] }
-	tinyDetector struct{ *cb.Placed[face.TinyDetector] }
-)
-
-func (f faceDetector) Run(img *tensor.Tensor) (*ssd.Output, error) {
-	return cb.Run(f.Placed, func(n face.Detector) (*ssd.Output, error) { return n.Run(img) })
-}
-
-func (l landmarkNet) Detect(crop *tensor.Tensor) ([]landmarks.Point, error) {
-	return cb.Run(l.Placed, func(n face.LandmarkNet) ([]landmarks.Point, error) { return n.Detect(crop) })
-}
-
-func (t tinyDetector) Detect(img *tensor.Tensor, opt tinyface.Options) ([]ssd.Detection, error) {
-	return cb.Run(t.Placed, func(n face.TinyDetector) ([]ssd.Detection, error) { return n.Detect(img, opt) })
+	return face.PlacedTiny(t), nil
 }
 
 // backendInfo() → {backend: 'webgpu'|'cpu', adapter, reason}

@@ -6,8 +6,8 @@ import (
 	"math"
 	"os"
 
-	"visage/core/face"
 	"visage/core/learn"
+	"visage/core/lfw"
 )
 
 // loadHeadFlag reads a --head file ("" means none: a nil head, plain
@@ -30,7 +30,7 @@ func loadHeadFlag(path string) (*learn.Head, error) {
 func scoreName(h *learn.Head) string {
 	switch {
 	case h == nil:
-		return "Euclidean distance"
+		return lfw.DistanceName
 	case h.HigherIsSame():
 		return "P(same) of the pair classifier (larger is same)"
 	default:
@@ -40,7 +40,7 @@ func scoreName(h *learn.Head) string {
 
 // warnHeadCache warns on stderr when the head named name was trained on
 // encodings other than the cache's (another encoder or alignment).
-func warnHeadCache(name string, h *learn.Head, c *face.EncodingCache) {
+func warnHeadCache(name string, h *learn.Head, c *lfw.EncodingCache) {
 	if h == nil {
 		return
 	}

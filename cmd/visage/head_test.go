@@ -59,7 +59,7 @@ func l1(a, b []float32) float64 {
 func TestCLILFWHead(t *testing.T) {
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(3, 4))
-	cache := &face.EncodingCache{Encoder: "faceapi-resnet34", Alignment: "ssd0.1-0.1+pad0.25+centred+landmarks68+mirrored+similarity+mirror", Images: map[string][]float32{}}
+	cache := &lfw.EncodingCache{Encoder: "faceapi-resnet34", Alignment: "ssd0.1-0.1+pad0.25+centred+landmarks68+mirrored+similarity+mirror", Images: map[string][]float32{}}
 	var b strings.Builder
 	b.WriteString("2\t4\n")
 	for f := range 2 {
@@ -111,7 +111,7 @@ func TestCLILFWHead(t *testing.T) {
 		"identity":   saveHead(t, identityHead(face.DescriptorLen, 0.6), filepath.Join(dir, "identity.json")),
 		"classifier": saveHead(t, classifierHead((maxSame+minDiff)/2), filepath.Join(dir, "classifier.json")),
 	}
-	results := map[string]lfwResult{}
+	results := map[string]lfw.Result{}
 	for name, file := range heads {
 		args := []string{"lfw", "--dir", dir, "--pairs", f["pairs.txt"], "--folds", "1-2", "--cache", cachePath, "--out", filepath.Join(dir, "out-"+name),
 			"--tiny-fallback=false", "--align", "similarity", "--json"}
@@ -119,7 +119,7 @@ func TestCLILFWHead(t *testing.T) {
 			args = append(args, "--head", file)
 		}
 		r := visage(t, args...)
-		var res lfwResult
+		var res lfw.Result
 		if err := json.Unmarshal([]byte(r.stdout), &res); r.code != 0 || err != nil {
 			t.Fatalf("--head %q: exit %d, %v, stderr %q", file, r.code, err, r.stderr)
 		}
@@ -144,7 +144,7 @@ func TestCLILFWHead(t *testing.T) {
 	people := writeFiles(t, dir, map[string]string{"people.txt": "1\nP00\t2\n"})["people.txt"]
 	r := visage(t, "lfw", "--dir", dir, "--pairs", f["pairs.txt"], "--folds", "1-2", "--cache", cachePath, "--out", filepath.Join(dir, "out-without"),
 		"--tiny-fallback=false", "--align", "similarity", "--json", "--without-people", people)
-	var without lfwResult
+	var without lfw.Result
 	if err := json.Unmarshal([]byte(r.stdout), &without); r.code != 0 || err != nil || without.Pairs != 13 || without.Images != 14 || without.Settings.WithoutPeople != people {
 		t.Errorf("--without-people: exit %d, %v, %d pairs of %d images; want 13 of 14 (stderr %q)", r.code, err, without.Pairs, without.Images, r.stderr)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"visage/core/face"
 	"visage/core/learn"
+	"visage/core/lfw"
 	"visage/core/openset"
 )
 
@@ -132,7 +133,7 @@ func runIdentifyEval(args []string) error {
 // people keep accepts, with their descriptors from cache. An image the
 // cache lacks is an error, or with partial leaves its person out (skipped
 // counts them).
-func folderSamples(dir string, cache *face.EncodingCache, partial bool, keep func(person string) bool) (out []openset.Sample, skipped int, err error) {
+func folderSamples(dir string, cache *lfw.EncodingCache, partial bool, keep func(person string) bool) (out []openset.Sample, skipped int, err error) {
 	people, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, 0, err
@@ -190,12 +191,12 @@ func peopleFilter(only, without string) (func(person string) bool, error) {
 	var in, out map[string]bool
 	var err error
 	if only != "" {
-		if in, err = peopleNames(only); err != nil {
+		if in, err = lfw.PeopleNames(only); err != nil {
 			return nil, err
 		}
 	}
 	if without != "" {
-		if out, err = peopleNames(without); err != nil {
+		if out, err = lfw.PeopleNames(without); err != nil {
 			return nil, err
 		}
 	}
@@ -204,10 +205,10 @@ func peopleFilter(only, without string) (func(person string) bool, error) {
 
 // loadCaches reads the encodings caches at paths into one; they must have
 // been made the same way (encoder and alignment).
-func loadCaches(paths []string) (*face.EncodingCache, error) {
-	var all *face.EncodingCache
+func loadCaches(paths []string) (*lfw.EncodingCache, error) {
+	var all *lfw.EncodingCache
 	for _, p := range paths {
-		c, err := face.LoadEncodingCache(p)
+		c, err := lfw.LoadEncodingCache(p)
 		if err != nil {
 			return nil, err
 		}

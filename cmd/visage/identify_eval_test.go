@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"visage/core/face"
+	"visage/core/lfw"
 	"visage/core/openset"
 )
 
@@ -20,7 +21,7 @@ import (
 // report, its files and the refusal of an image the cache lacks.
 func TestCLIIdentifyEval(t *testing.T) {
 	dir, tmp := t.TempDir(), t.TempDir()
-	cache := &face.EncodingCache{Encoder: "test", Alignment: "test", Images: map[string][]float32{}}
+	cache := &lfw.EncodingCache{Encoder: "test", Alignment: "test", Images: map[string][]float32{}}
 	rng := rand.New(rand.NewPCG(1, 1))
 	for p := range 60 {
 		name := fmt.Sprintf("Person_%02d", p)

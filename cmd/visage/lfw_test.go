@@ -10,37 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"visage/core/face"
 	"visage/core/lfw"
-	"visage/core/tensor"
 	"visage/models/assets/assettest"
 	"visage/models/facerec"
 )
-
-func TestParseFolds(t *testing.T) {
-	for spec, want := range map[string][]int{"1-10": {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, "3,1": {1, 3}, "2-3,3,9": {2, 3, 9}} {
-		got, err := parseFolds(spec, 10)
-		if err != nil || !reflect.DeepEqual(got, want) {
-			t.Errorf("parseFolds(%q) = %v, %v; want %v", spec, got, err, want)
-		}
-	}
-	for _, bad := range []string{"", "1", "0-2", "1-11", "3-2", "a-b", "1,,2"} {
-		if _, err := parseFolds(bad, 10); err == nil {
-			t.Errorf("parseFolds(%q): expected an error", bad)
-		}
-	}
-}
-
-func TestParseShard(t *testing.T) {
-	if k, n, err := parseShard("2/3"); k != 2 || n != 3 || err != nil {
-		t.Errorf("parseShard(2/3) = %d, %d, %v", k, n, err)
-	}
-	for _, bad := range []string{"", "1", "0/2", "3/2", "a/b", "1/2/3"} {
-		if _, _, err := parseShard(bad); err == nil {
-			t.Errorf("parseShard(%q): expected an error", bad)
-		}
-	}
-}
 
 // writeFiles writes name → text files into dir and returns their paths by name.
 func writeFiles(t *testing.T, dir string, files map[string]string) map[string]string {
@@ -53,50 +26,6 @@ func writeFiles(t *testing.T, dir string, files map[string]string) map[string]st
 		}
 	}
 	return paths
-}
-
-func TestExtraImages(t *testing.T) {
-	f := writeFiles(t, t.TempDir(), map[string]string{
-		"people.txt":     "3\nAda\t3\nBob\t1\nCy\t2\n",
-		"people10.txt":   "2\n1\nAda\t4\n1\nDee\t2\n", // people.txt's folds layout
-		"pairs.txt":      "1\nCy\t2\t5\nBob\t1\tAda\t7\n",
-		"bad-people.txt": "2\nAda\t3\n",
-	})
-	got, err := extraImages([]string{f["people.txt"], f["people10.txt"]}, []string{f["pairs.txt"]}, 2, 2)
-	want := []string{"Ada/Ada_0001.jpg", "Ada/Ada_0002.jpg", "Ada/Ada_0007.jpg", "Bob/Bob_0001.jpg",
-		"Cy/Cy_0001.jpg", "Cy/Cy_0002.jpg", "Cy/Cy_0005.jpg", "Dee/Dee_0001.jpg", "Dee/Dee_0002.jpg"}
-	if err != nil || !reflect.DeepEqual(got, want) {
-		t.Errorf("capped at 2: %v, %v; want %v", got, err, want)
-	}
-	got, err = extraImages([]string{f["people.txt"]}, nil, 0, 2)
-	want = []string{"Ada/Ada_0001.jpg", "Ada/Ada_0002.jpg", "Ada/Ada_0003.jpg", "Cy/Cy_0001.jpg", "Cy/Cy_0002.jpg"}
-	if err != nil || !reflect.DeepEqual(got, want) {
-		t.Errorf("no cap: %v, %v; want %v (Bob has one image: no pair to learn from)", got, err, want)
-	}
-	got, err = extraImages([]string{f["people.txt"]}, nil, 0, 1)
-	want = []string{"Ada/Ada_0001.jpg", "Ada/Ada_0002.jpg", "Ada/Ada_0003.jpg", "Bob/Bob_0001.jpg", "Cy/Cy_0001.jpg", "Cy/Cy_0002.jpg"}
-	if err != nil || !reflect.DeepEqual(got, want) {
-		t.Errorf("at least 1 image: %v, %v; want %v (Bob too)", got, err, want)
-	}
-	if _, err := extraImages([]string{f["bad-people.txt"]}, nil, 0, 2); err == nil || !strings.Contains(err.Error(), "bad-people.txt") {
-		t.Errorf("a people file shorter than its count: %v, want an error naming it", err)
-	}
-}
-
-func TestPairsWithout(t *testing.T) {
-	f := writeFiles(t, t.TempDir(), map[string]string{"people.txt": "2\nAda\t3\nBob\t1\n"})
-	folds := [][]lfw.Pair{
-		{{Name1: "Ada", Index1: 1, Name2: "Ada", Index2: 2, Same: true}, {Name1: "Cy", Index1: 1, Name2: "Dee", Index2: 1}},
-		{{Name1: "Cy", Index1: 1, Name2: "Cy", Index2: 2, Same: true}, {Name1: "Dee", Index1: 1, Name2: "Bob", Index2: 1}},
-	}
-	got, err := pairsWithout(folds, f["people.txt"])
-	want := [][]lfw.Pair{{folds[0][1]}, {folds[1][0]}}
-	if err != nil || !reflect.DeepEqual(got, want) {
-		t.Errorf("pairsWithout = %v, %v; want %v", got, err, want)
-	}
-	if _, err := pairsWithout(folds, filepath.Join(t.TempDir(), "none.txt")); err == nil {
-		t.Error("a missing people file: no error")
-	}
 }
 
 // lfwDir returns the LFW image root, skipping (or failing under VISAGE_E2E)
@@ -134,7 +63,7 @@ func TestCLILFWTwoFolds(t *testing.T) {
 		if r.code != 0 {
 			t.Fatalf("run %d: exit %d, stderr %q", run, r.code, r.stderr)
 		}
-		var res lfwResult
+		var res lfw.Result
 		if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
 			t.Fatalf("run %d: %v in %q", run, err, r.stdout)
 		}
@@ -174,7 +103,7 @@ func TestCLILFWShards(t *testing.T) {
 	if r.code != 0 || strings.Contains(r.stderr, "img/s") {
 		t.Fatalf("merge run: exit %d, stderr %q (it must only read the shards)", r.code, r.stderr)
 	}
-	var res lfwResult
+	var res lfw.Result
 	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || res.Mean != 1 || res.Images != 8 || len(res.NoFace) != 0 {
 		t.Errorf("merge run: %v, %s", err, r.stdout)
 	}
@@ -186,7 +115,7 @@ func TestCLILFWShards(t *testing.T) {
 	if len(lms) != 1 {
 		t.Fatalf("landmarks caches %v, want 1", lms)
 	}
-	c, err := face.LoadEncodingCache(lms[0])
+	c, err := lfw.LoadEncodingCache(lms[0])
 	if err != nil || c.Encoder != "landmarks68" || c.Dim != 136 || len(c.Images) != 8 {
 		t.Fatalf("landmarks cache: %v, %s dim %d, %d images", err, c.Encoder, c.Dim, len(c.Images))
 	}
@@ -217,7 +146,7 @@ func TestCLILFWAlsoLists(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stderr, "2 of them not in the scored pairs") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
-	var res lfwResult
+	var res lfw.Result
 	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || res.Mean != 1 || res.Pairs != 4 || res.Images != 8 {
 		t.Errorf("scoring changed: %v, %s", err, r.stdout)
 	}
@@ -225,7 +154,7 @@ func TestCLILFWAlsoLists(t *testing.T) {
 	if len(caches) != 1 {
 		t.Fatalf("caches %v, want 1", caches)
 	}
-	c, err := face.LoadEncodingCache(caches[0])
+	c, err := lfw.LoadEncodingCache(caches[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,12 +205,12 @@ func TestCLILFWAlignBoth(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
-	load := func(align string) *face.EncodingCache {
+	load := func(align string) *lfw.EncodingCache {
 		paths, _ := filepath.Glob(filepath.Join(out, "encodings-*+"+align+".bin"))
 		if len(paths) != 1 {
 			t.Fatalf("caches for %s: %v, want one", align, paths)
 		}
-		c, err := face.LoadEncodingCache(paths[0])
+		c, err := lfw.LoadEncodingCache(paths[0])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -316,7 +245,7 @@ func TestCLILFWDegradeSmallGrey(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
-	var res lfwResult
+	var res lfw.Result
 	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
 		t.Fatal(err)
 	}
@@ -326,21 +255,5 @@ func TestCLILFWDegradeSmallGrey(t *testing.T) {
 	caches, _ := filepath.Glob(filepath.Join(out, "*-small-grey+ssd*.bin"))
 	if all, _ := filepath.Glob(filepath.Join(out, "*.bin")); len(caches) != 2 || len(all) != 2 {
 		t.Errorf("caches %v of %v, want the descriptors' and the landmarks', both tagged small-grey", caches, all)
-	}
-}
-
-func TestSmallGrey(t *testing.T) {
-	img := tensor.New(250, 200, 3)
-	for i := range img.Data {
-		img.Data[i] = float32(i % 7 * 30)
-	}
-	got := smallGrey(img)
-	if h, w := got.Shape[0], got.Shape[1]; h != smallGreySide || w != 100 {
-		t.Fatalf("shape %v, want [125 100 3]", got.Shape)
-	}
-	for i := 0; i < len(got.Data); i += 3 {
-		if got.Data[i] != got.Data[i+1] || got.Data[i] != got.Data[i+2] {
-			t.Fatalf("pixel %d = %v, want three equal channels", i/3, got.Data[i:i+3])
-		}
 	}
 }

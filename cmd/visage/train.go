@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"visage/core/face"
 	"visage/core/learn"
 	"visage/core/lfw"
 	"visage/models/assets"
@@ -55,7 +54,7 @@ func (t *trainFlags) addData(fl *flag.FlagSet) {
 // lists, the training people's encodings, and pairs of held-out training
 // people on which thresholds are chosen.
 type trainData struct {
-	cache    *face.EncodingCache
+	cache    *lfw.EncodingCache
 	lists    *lfwLists
 	set      learn.Dataset
 	people   int             // people in set
@@ -114,7 +113,7 @@ func loadTrainData(t *trainFlags) (*trainData, error) {
 	if t.epochs < 1 || !(t.lr > 0) || !(t.val > 0 && t.val < 1) || t.maxPer < 0 {
 		return nil, usagef("expected --epochs ≥ 1, --lr > 0, --val in (0,1) and --max-per-person ≥ 0, found %d, %v, %v and %d", t.epochs, t.lr, t.val, t.maxPer)
 	}
-	cache, err := face.LoadEncodingCache(t.cache)
+	cache, err := lfw.LoadEncodingCache(t.cache)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"visage/core/face"
 	"visage/core/learn"
 	"visage/core/lfw"
 )
@@ -38,7 +37,7 @@ func headOrientation(h *learn.Head) lfw.Orientation {
 // coveredPairs returns the pairs whose two images are in the cache (with a
 // face or without one) and how many were left out because an image was
 // never encoded. No-face images stay in: they score NaN and count as errors.
-func coveredPairs(pairs []lfw.Pair, c *face.EncodingCache) ([]lfw.Pair, int) {
+func coveredPairs(pairs []lfw.Pair, c *lfw.EncodingCache) ([]lfw.Pair, int) {
 	var in []lfw.Pair
 	for _, p := range pairs {
 		_, ok1 := c.Images[p.Image1()]

@@ -20,7 +20,7 @@ import (
 // peopleDevTrain, S* the test people; pairs.txt has 2 folds mixing both.
 func fakeLFW(t *testing.T, dir string) string {
 	rng := rand.New(rand.NewPCG(1, 2))
-	cache := &face.EncodingCache{Encoder: "synthetic", Alignment: "none", Images: map[string][]float32{}}
+	cache := &lfw.EncodingCache{Encoder: "synthetic", Alignment: "none", Images: map[string][]float32{}}
 	const each = 6
 	add := func(name string) {
 		centre := make([]float64, 16)

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"visage/models/vgg19"
+	"visage/models/vgg19/vgg19test"
 )
 
 // BenchmarkStep times one optimisation step (forward to conv5_1, the costs,
@@ -26,4 +29,43 @@ func BenchmarkStep(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkLBFGS runs L-BFGS on the tiny VGG of vgg19test (32×24 images)
+// until it has evaluated J 30 times, and reports the cost it reached relative
+// to the first (J/J0, lower is better) and the time per evaluation: the two
+// numbers by which to compare L-BFGS implementations.
+func BenchmarkLBFGS(b *testing.B) {
+	net := vgg19test.Net(12, vgg19.AvgPool)
+	rng := rand.New(rand.NewPCG(7, 8))
+	content := randTensor(rng, 0, 255, 32, 24, 3)
+	style := randTensor(rng, 0, 255, 32, 24, 3)
+	opts := DefaultOptions()
+	opts.Optimizer = "lbfgs"
+	const evals = 30
+	var ratio float64
+	total := 0
+	for b.Loop() {
+		s, err := NewStylizer(net, content, style, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		first, err := s.Step()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for s.Evaluations() < evals {
+			if _, err := s.Step(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		last, err := s.Step() // the cost at the image the last step reached
+		if err != nil {
+			b.Fatal(err)
+		}
+		ratio = last.Total / first.Total
+		total += s.Evaluations()
+	}
+	b.ReportMetric(ratio, "J/J0")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(total), "ns/eval")
 }

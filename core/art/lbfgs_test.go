@@ -50,6 +50,39 @@ func TestLBFGSQuadratic(t *testing.T) {
 	}
 }
 
+// TestLBFGSRestartsOnNegativeCurvature steps on the concave −Σ(x−100)²
+// from 128, where every pair has sᵀy < 0: the memory must restart (a stored
+// pair would make the implied Hessian indefinite), so each step is again the
+// first step, firstLen = 2 along −g, up to the box.
+func TestLBFGSRestartsOnNegativeCurvature(t *testing.T) {
+	eval := func(x []float32) (float64, []float32, error) {
+		f, g := 0.0, make([]float32, len(x))
+		for i, v := range x {
+			d := float64(v) - 100
+			f -= d * d
+			g[i] = float32(-2 * d)
+		}
+		return f, g, nil
+	}
+	x := []float32{128, 140}
+	o := newLBFGS(10, 2)
+	f, g, _ := eval(x)
+	for step := range 3 {
+		xn, fn, gn, err := o.step(x, f, g, eval)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.started {
+			t.Fatalf("step %d kept a pair of negative curvature", step+1)
+		}
+		// −g is (56, 80) at the start: the larger moves by 2, the other by 2·56/80.
+		if step == 0 && (math.Abs(float64(xn[1]-142)) > 1e-4 || math.Abs(float64(xn[0]-129.4)) > 1e-4) {
+			t.Fatalf("first step went to %v, want [129.4 142]", xn)
+		}
+		x, f, g = xn, fn, gn
+	}
+}
+
 func TestStylizerLBFGSLowersCost(t *testing.T) {
 	net := vgg19test.Net(12, vgg19.AvgPool)
 	rng := rand.New(rand.NewPCG(7, 8))
@@ -82,5 +115,38 @@ func TestStylizerLBFGSLowersCost(t *testing.T) {
 	opts.Optimizer = "sgd"
 	if _, err := NewStylizer(net, content, style, opts); err == nil {
 		t.Error("unknown optimizer accepted")
+	}
+}
+
+// BenchmarkLBFGSOverhead times the optimiser's own work per step (direction,
+// line search bookkeeping, memory update) on a cheap separable quadratic the
+// size of a 256×256 image, where J itself costs next to nothing.
+func BenchmarkLBFGSOverhead(b *testing.B) {
+	n := 256 * 256 * 3
+	rng := rand.New(rand.NewPCG(1, 2))
+	c, target := make([]float64, n), make([]float64, n)
+	for i := range n {
+		c[i], target[i] = 1+99*rng.Float64(), 255*rng.Float64()
+	}
+	eval := func(x []float32) (float64, []float32, error) {
+		f, g := 0.0, make([]float32, n)
+		for i, v := range x {
+			d := float64(v) - target[i]
+			f += c[i] * d * d
+			g[i] = float32(2 * c[i] * d)
+		}
+		return f, g, nil
+	}
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = 128
+	}
+	o := newLBFGS(10, 2)
+	f, g, _ := eval(x)
+	for b.Loop() {
+		var err error
+		if x, f, g, err = o.step(x, f, g, eval); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"visage/core/backend"
+	"visage/core/learn"
 	"visage/core/tensor"
 	"visage/models/vgg19"
 )
@@ -51,7 +52,7 @@ func newAdamLoop[T any](r *vgg19.Runner[T], content, style *tensor.Tensor, opts 
 		}
 		return b.Upload(x.Clone())
 	}
-	d := NewAdam(opts.LR) // for its defaults
+	d := learn.NewAdam(opts.LR) // for its defaults
 	return &adamLoop[T]{b: b, obj: obj, hp: backend.Adam{LR: d.LR, Beta1: d.Beta1, Beta2: d.Beta2, Epsilon: d.Epsilon},
 		img: b.Upload(img.Clone()), m: moment(from.M), v: moment(from.V), t: from.Steps}, nil
 }

@@ -10,17 +10,6 @@ import (
 	"visage/models/vgg19/vgg19test"
 )
 
-func TestAdamFirstStepIsLR(t *testing.T) {
-	// Step 1: m = 0.1·g, v = 0.001·g², lr_t = lr·√0.001/0.1, so the step is
-	// lr·g/|g| (up to ε): x moves by lr against the gradient's sign.
-	a := NewAdam(2)
-	x := []float32{0, 10}
-	a.Step(x, []float32{3, -0.5})
-	if math.Abs(float64(x[0]+2)) > 1e-5 || math.Abs(float64(x[1]-12)) > 1e-5 {
-		t.Errorf("after one step x = %v, want [-2 12]", x)
-	}
-}
-
 func TestInitImage(t *testing.T) {
 	content := tensor.New(6, 5, 3)
 	for i := range content.Data {

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"visage/core/tensor"
 	"visage/models/landmarks"
 )
@@ -34,6 +36,82 @@ func TestFitSimilarityIsLeastSquares(t *testing.T) {
 	if want := (Similarity{A: 1.5}); got != want {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
+}
+
+// fitSimilarityQR is the reference for FitSimilarity: the same least-squares
+// problem written as the overdetermined system
+//
+//	[x −y 1 0; y x 0 1]·(A, B, TX, TY)ᵀ = (X, Y)ᵀ, one pair of rows a point,
+//
+// solved by gonum's QR (mat.Dense.Solve on a tall matrix).
+func fitSimilarityQR(from, to []landmarks.Point) (Similarity, error) {
+	n := len(from)
+	m, rhs := mat.NewDense(2*n, 4, nil), mat.NewVecDense(2*n, nil)
+	for i, p := range from {
+		m.SetRow(2*i, []float64{p.X, -p.Y, 1, 0})
+		m.SetRow(2*i+1, []float64{p.Y, p.X, 0, 1})
+		rhs.SetVec(2*i, to[i].X)
+		rhs.SetVec(2*i+1, to[i].Y)
+	}
+	var sol mat.VecDense
+	if err := sol.SolveVec(m, rhs); err != nil {
+		return Similarity{}, err
+	}
+	return Similarity{A: sol.AtVec(0), B: sol.AtVec(1), TX: sol.AtVec(2), TY: sol.AtVec(3)}, nil
+}
+
+// randomFit returns n random image points and their noisy images under a
+// random similarity, the shape of a landmark fit.
+func randomFit(rng *rand.Rand, n int) (from, to []landmarks.Point) {
+	want := Similarity{A: 2 * rng.NormFloat64(), B: 2 * rng.NormFloat64(), TX: 100 * rng.NormFloat64(), TY: 100 * rng.NormFloat64()}
+	for range n {
+		p := landmarks.Point{X: 150 * rng.Float64(), Y: 150 * rng.Float64()}
+		q := want.Apply(p)
+		q.X += 3 * rng.NormFloat64()
+		q.Y += 3 * rng.NormFloat64()
+		from, to = append(from, p), append(to, q)
+	}
+	return from, to
+}
+
+// TestFitSimilarityMatchesQR compares the closed form with gonum's QR
+// least squares on noisy fits of 2 to 68 points (ChipTransform fits 35, the
+// ArcFace template 5).
+func TestFitSimilarityMatchesQR(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{2, 3, 5, 35, 68} {
+		for range 20 {
+			from, to := randomFit(rng, n)
+			want, err := fitSimilarityQR(from, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := FitSimilarity(from, to)
+			for _, d := range [][2]float64{{got.A, want.A}, {got.B, want.B}, {got.TX, want.TX}, {got.TY, want.TY}} {
+				if math.Abs(d[0]-d[1]) > 1e-9*max(1, math.Abs(d[1])) {
+					t.Fatalf("%d points: got %+v, QR gives %+v", n, got, want)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkFitSimilarity times the closed form against gonum's QR on the
+// chip fit's 35 points.
+func BenchmarkFitSimilarity(b *testing.B) {
+	from, to := randomFit(rand.New(rand.NewPCG(5, 6)), 35)
+	b.Run("closed-form", func(b *testing.B) {
+		for b.Loop() {
+			FitSimilarity(from, to)
+		}
+	})
+	b.Run("mat-QR", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := fitSimilarityQR(from, to); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 func TestWarpBilinearHandValues(t *testing.T) {

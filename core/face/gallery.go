@@ -132,6 +132,10 @@ func CheckEncoderDescriptor(name string, enc []float32) error {
 // descriptorError is CheckDescriptor without the package prefix.
 func descriptorError(enc []float32) error { return vectorError(enc, DescriptorLen) }
 
+// CheckVector reports whether v holds dim finite numbers: a descriptor of
+// any encoder, or another vector kept per image (the LFW caches' landmarks).
+func CheckVector(v []float32, dim int) error { return vectorError(v, dim) }
+
 // vectorError reports whether enc is a descriptor of dim finite numbers.
 func vectorError(enc []float32, dim int) error {
 	if len(enc) != dim {

@@ -17,6 +17,15 @@ func axis(i int, v float32) []float32 {
 	return d
 }
 
+// ramp returns a descriptor whose values climb from start in steps of 1/64.
+func ramp(start float32) []float32 {
+	enc := make([]float32, DescriptorLen)
+	for i := range enc {
+		enc[i] = start + float32(i)/64
+	}
+	return enc
+}
+
 // testGallery: alice has descriptors at distance 0.5 and 0.875 from the origin
 // (mean 0.6875, above the threshold), bob one at 0.5625. All are exact in float32.
 func testGallery(t *testing.T) *Gallery {

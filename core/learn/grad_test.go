@@ -222,3 +222,21 @@ func BenchmarkHeadScore(b *testing.B) {
 		h.Score(a, c)
 	}
 }
+
+// BenchmarkLogisticLoss times the pair classifier's loss and gradient on a
+// batch of 256 pairs (the CLI's default) of 128-dimensional features.
+func BenchmarkLogisticLoss(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	c := NewPairClassifier(AbsDiff, 128)
+	for i := range c.W.Value {
+		c.W.Value[i] = rng.NormFloat64()
+	}
+	phi := randMatrix(rng, 256, 128)
+	same := make([]bool, 256)
+	for i := range same {
+		same[i] = i%2 == 0
+	}
+	for b.Loop() {
+		c.LogisticLoss(phi, same)
+	}
+}

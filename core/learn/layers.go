@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // Param is one trainable array and the gradient accumulated for it by
@@ -47,42 +50,29 @@ func (d *Dense) Forward(x *Matrix) *Matrix {
 	d.check(x)
 	y := NewMatrix(x.Rows, d.Out)
 	for n := range x.Rows {
-		yr := y.Row(n)
-		copy(yr, d.B.Value)
-		for i, xv := range x.Row(n) {
-			if xv == 0 {
-				continue
-			}
-			w := d.W.Value[i*d.Out : (i+1)*d.Out]
-			for o := range yr {
-				yr[o] += xv * w[o]
-			}
-		}
+		copy(y.Row(n), d.B.Value)
 	}
+	addMul(y.general(), x.general(), blas.NoTrans, d.weights(d.W.Value), blas.NoTrans)
 	return y
 }
 
 // Backward adds dW += xᵀ·dy and db += Σ_rows dy, and returns dx = dy·Wᵀ.
 func (d *Dense) Backward(x, _, dy *Matrix) *Matrix {
 	d.check(x)
-	dx := NewMatrix(x.Rows, d.In)
-	for n := range x.Rows {
-		dyr, xr, dxr := dy.Row(n), x.Row(n), dx.Row(n)
-		for o, g := range dyr {
+	for n := range dy.Rows {
+		for o, g := range dy.Row(n) {
 			d.B.Grad[o] += g
 		}
-		for i := range d.In {
-			w := d.W.Value[i*d.Out : (i+1)*d.Out]
-			gw := d.W.Grad[i*d.Out : (i+1)*d.Out]
-			s := 0.0
-			for o, g := range dyr {
-				gw[o] += xr[i] * g
-				s += w[o] * g
-			}
-			dxr[i] = s
-		}
 	}
+	addMul(d.weights(d.W.Grad), x.general(), blas.Trans, dy.general(), blas.NoTrans)
+	dx := NewMatrix(x.Rows, d.In)
+	addMul(dx.general(), dy.general(), blas.NoTrans, d.weights(d.W.Value), blas.Trans)
 	return dx
+}
+
+// weights views w (W's values or gradient) as the In×Out matrix it is.
+func (d *Dense) weights(w []float64) blas64.General {
+	return blas64.General{Rows: d.In, Cols: d.Out, Stride: d.Out, Data: w}
 }
 
 // Params returns W and B.

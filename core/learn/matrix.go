@@ -4,7 +4,8 @@
 // (logistic regression on |f_i−f_j| or a χ² distance) with the logistic loss.
 // It holds what that needs and nothing more: dense layers with their
 // gradients, SGD with momentum and Adam, identity-balanced batch sampling,
-// and the Head file that the CLI applies to descriptors.
+// and the Head file that the CLI applies to descriptors. Its Adam also serves
+// style transfer (core/art), over float32 pixels.
 //
 // Everything computes in float64 (the models are tiny), and all randomness
 // comes from a caller-seeded math/rand/v2 source, so a run is reproducible.
@@ -13,6 +14,9 @@ package learn
 import (
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // Matrix is a dense row-major matrix: row i is Data[i*Cols:(i+1)*Cols]. A
@@ -29,6 +33,25 @@ func NewMatrix(rows, cols int) *Matrix {
 
 // Row returns row i, sharing m's storage.
 func (m *Matrix) Row(i int) []float64 { return m.Data[i*m.Cols : (i+1)*m.Cols] }
+
+// general views m as a BLAS matrix sharing its storage.
+func (m *Matrix) general() blas64.General {
+	return blas64.General{Rows: m.Rows, Cols: m.Cols, Stride: max(m.Cols, 1), Data: m.Data}
+}
+
+// addMul adds op(a)·op(b) to c by BLAS (gonum's Dgemm), op transposing its
+// operand when its flag is blas.Trans. Empty products (a zero dimension,
+// which BLAS rejects) add nothing.
+func addMul(c, a blas64.General, ta blas.Transpose, b blas64.General, tb blas.Transpose) {
+	k := a.Cols
+	if ta == blas.Trans {
+		k = a.Rows
+	}
+	if c.Rows == 0 || c.Cols == 0 || k == 0 {
+		return
+	}
+	blas64.Gemm(ta, tb, 1, a, b, 1, c)
+}
 
 // FromRows returns a matrix holding copies of rows, which must all have the
 // same length (it panics otherwise: a programmer error).

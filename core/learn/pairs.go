@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // Feature turns two descriptors into the per-dimension features of a pair.
@@ -93,23 +96,27 @@ func (c *PairClassifier) Prob(a, b []float32) float64 {
 // with labels same, computed stably from z as softplus(z) − y·z, and adds its
 // gradient (∂/∂z = σ(z) − y) into W.Grad and B.Grad.
 func (c *PairClassifier) LogisticLoss(phi *Matrix, same []bool) float64 {
+	z, g := make([]float64, phi.Rows), make([]float64, phi.Rows)
+	for n := range z {
+		z[n] = c.B.Value[0]
+	}
+	blas64.Gemv(blas.NoTrans, 1, phi.general(), vec(c.W.Value), 1, vec(z)) // z = φ·w + b
 	loss := 0.0
-	for n := range phi.Rows {
-		row := phi.Row(n)
-		z := c.Logit(row)
+	for n, zn := range z {
 		y := 0.0
 		if same[n] {
 			y = 1
 		}
-		loss += softplus(z) - y*z
-		g := sigmoid(z) - y
-		for k, v := range row {
-			c.W.Grad[k] += g * v
-		}
-		c.B.Grad[0] += g
+		loss += softplus(zn) - y*zn
+		g[n] = sigmoid(zn) - y
+		c.B.Grad[0] += g[n]
 	}
+	blas64.Gemv(blas.Trans, 1, phi.general(), vec(g), 1, vec(c.W.Grad)) // ∂/∂w += φᵀ·g
 	return loss
 }
+
+// vec views v as a BLAS vector sharing its storage.
+func vec(v []float64) blas64.Vector { return blas64.Vector{N: len(v), Inc: 1, Data: v} }
 
 // Params returns W and B.
 func (c *PairClassifier) Params() []*Param { return []*Param{c.W, c.B} }

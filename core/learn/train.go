@@ -118,7 +118,7 @@ func TrainTriplet(d Dataset, cfg TripletConfig) (*Head, []Epoch, error) {
 			}
 			ZeroGrad(params)
 			net.Backward(acts, g)
-			opt.Step(params)
+			opt.Update(params)
 		}
 		e := Epoch{Loss: loss / float64(max(total, 1)), Active: float64(active) / float64(max(total, 1))}
 		hist = append(hist, e)
@@ -183,7 +183,7 @@ func TrainPairs(d Dataset, cfg PairsConfig) (*Head, []Epoch, error) {
 					p.Grad[i] /= float64(n)
 				}
 			}
-			opt.Step(params)
+			opt.Update(params)
 		}
 		e := Epoch{Loss: loss / float64(cfg.Pairs)}
 		hist = append(hist, e)

@@ -3,6 +3,11 @@
 // LFW protocol: thresholds chosen by 10-fold cross-validation, accuracy mean ±
 // standard deviation, TAR at a fixed FAR, and the ROC curve.
 //
+// Run is the whole protocol of `visage lfw` on the face pipeline: it encodes
+// the images of the pairs (and of extra lists) once into EncodingCache files,
+// which later runs and the training commands reuse, and scores the folds
+// from them (options.go, encode.go, run.go, result.go).
+//
 // The formats are those of the official README (View 1 and View 2):
 //
 //	pairs.txt         "folds n", then per fold n same lines "name i j" and n

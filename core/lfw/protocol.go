@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"gonum.org/v1/gonum/integrate"
+	"gonum.org/v1/gonum/stat"
 )
 
 // Orientation says which way a verifier's score points.
@@ -227,15 +230,16 @@ func TARAtFAR(outs []Outcome, o Orientation, far float64) (tar, t float64, ok bo
 	return best.TAR, best.Threshold, true
 }
 
-// AUC returns the area under a ROC curve (as from ROC) by the trapezoid rule,
-// closing it at (FAR 0, TAR 0) and (FAR 1, TAR 1).
+// AUC returns the area under a ROC curve (as from ROC: by increasing FAR,
+// which it must be) by the trapezoid rule, closing it at (FAR 0, TAR 0) and
+// (FAR 1, TAR 1).
 func AUC(pts []ROCPoint) float64 {
-	area, far, tar := 0.0, 0.0, 0.0
-	for _, p := range append(pts, ROCPoint{TAR: 1, FAR: 1}) {
-		area += (p.FAR - far) * (p.TAR + tar) / 2
-		far, tar = p.FAR, p.TAR
+	far, tar := make([]float64, len(pts)+2), make([]float64, len(pts)+2)
+	for i, p := range pts {
+		far[i+1], tar[i+1] = p.FAR, p.TAR
 	}
-	return area
+	far[len(far)-1], tar[len(tar)-1] = 1, 1
+	return integrate.Trapezoidal(far, tar)
 }
 
 // TargetFAR is the false accept rate at which Evaluate reports the TAR.
@@ -306,14 +310,11 @@ func Evaluate(folds [][]Outcome, o Orientation, fixed float64) (*Report, error) 
 		r.Pairs += len(fold)
 		r.Missing += c.sameMissing + c.diffMissing
 	}
-	for _, f := range r.Folds {
-		r.Mean += f.Accuracy
+	acc := make([]float64, len(r.Folds))
+	for k, f := range r.Folds {
+		acc[k] = f.Accuracy
 	}
-	r.Mean /= float64(len(r.Folds))
-	for _, f := range r.Folds {
-		r.Std += (f.Accuracy - r.Mean) * (f.Accuracy - r.Mean)
-	}
-	r.Std = math.Sqrt(r.Std / float64(len(r.Folds)-1))
+	r.Mean, r.Std = stat.MeanStdDev(acc, nil)
 	r.FixedAccuracy = Accuracy(all, o, fixed)
 	r.ROC = ROC(all, o)
 	r.AUC = AUC(r.ROC)

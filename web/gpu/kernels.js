@@ -1,4 +1,4 @@
-// Runs webgputest.wasm (wasm/webgputest), which checks the WebGPU kernels
+// Runs webgputest.wasm (e2e/cmd/webgputest), which checks the WebGPU kernels
 // or networks against the CPU and publishes globalThis.visageWebGPUReport.
 // With ?net=facerec, ssd, landmarks or tinyface, or ?precision=f16, it
 // first fetches that network's model (manifest and shards, from models/)

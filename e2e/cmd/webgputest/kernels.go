@@ -10,6 +10,7 @@ import (
 	"visage/core/art"
 	"visage/core/backend"
 	"visage/core/backend/webgpu"
+	"visage/core/learn"
 	"visage/core/ops"
 	"visage/core/tensor"
 )
@@ -405,12 +406,12 @@ func gram(x *tensor.Tensor, scale float32) *tensor.Tensor {
 }
 
 // checkAdam runs three Adam steps on the GPU and, as the reference,
-// art.Adam, the optimiser style transfer uses on the CPU, on pixel-like
+// learn.Adam, the optimiser style transfer uses on the CPU, on pixel-like
 // parameters; it compares the changes of the parameters, which rounding at
 // 255 would otherwise hide.
 func checkAdam(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor, error) {
 	const n, steps = 257, 3
-	cpu := art.NewAdam(2)
+	cpu := learn.NewAdam(2)
 	opt := backend.Adam{LR: cpu.LR, Beta1: cpu.Beta1, Beta2: cpu.Beta2, Epsilon: cpu.Epsilon}
 	param := random(rng, n)
 	for i := range param.Data {

@@ -18,6 +18,7 @@ import (
 
 	"visage/core/face"
 	"visage/core/imageio"
+	"visage/core/lfw"
 	"visage/models/assets"
 	"visage/models/landmarks"
 	"visage/models/mobilefacenet"
@@ -34,9 +35,9 @@ func run(args []string) error {
 	if len(args) < 4 {
 		return fmt.Errorf("usage: dumpchips LANDMARKS.bin LFWDIR OUTDIR IMAGE…")
 	}
-	lms := &face.EncodingCache{Images: map[string][]float32{}}
+	lms := &lfw.EncodingCache{Images: map[string][]float32{}}
 	for _, f := range strings.Split(args[0], ",") { // shard files of a run still going
-		c, err := face.LoadEncodingCache(f)
+		c, err := lfw.LoadEncodingCache(f)
 		if err != nil {
 			return err
 		}

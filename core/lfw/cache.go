@@ -1,4 +1,4 @@
-package face
+package lfw
 
 import (
 	"bufio"
@@ -11,18 +11,20 @@ import (
 	"os"
 	"slices"
 	"visage/core/atomicfile"
+	"visage/core/face"
 )
 
 // EncodingCache holds descriptors computed once for a set of images (LFW, a
 // training set), so that evaluation and training need not run the networks
-// again. It is shared by the `lfw` and `train-*` commands.
+// again. It is shared by Run and the CLI's `train-*` and `identify-eval`
+// commands.
 type EncodingCache struct {
 	// Encoder and Alignment say how the descriptors were made (e.g.
 	// "faceapi-resnet34", "ssd+landmarks68"); a cache made one way must not be
 	// mixed with another, so callers compare them before reusing a file.
 	Encoder   string
 	Alignment string
-	// Dim is the length of every descriptor: 0 stands for DescriptorLen (the
+	// Dim is the length of every descriptor: 0 stands for face.DescriptorLen (the
 	// dlib encoder's 128, which a loaded cache of that length also reports
 	// as 0), others are another encoder's (MobileFaceNet's 192) or another
 	// kind of vector per image (68 landmarks as 136 numbers), 1..MaxCacheDim.
@@ -36,10 +38,10 @@ type EncodingCache struct {
 // MaxCacheDim is the longest vector an encodings cache holds.
 const MaxCacheDim = 4096
 
-// dim is c.Dim with 0 read as DescriptorLen.
+// dim is c.Dim with 0 read as face.DescriptorLen.
 func (c *EncodingCache) dim() int {
 	if c.Dim == 0 {
-		return DescriptorLen
+		return face.DescriptorLen
 	}
 	return c.Dim
 }
@@ -130,7 +132,7 @@ func readEncodingCache(r *bufio.Reader, size int64) (*EncodingCache, error) {
 			limit, rest, minRecordLen, h.Count)
 	}
 	c := &EncodingCache{Encoder: h.Encoder, Alignment: h.Alignment, Images: make(map[string][]float32, min(h.Count, maxPresize))}
-	if h.Dim != DescriptorLen {
+	if h.Dim != face.DescriptorLen {
 		c.Dim = h.Dim
 	}
 	raw := make([]byte, 4*h.Dim)
@@ -159,7 +161,7 @@ func readEncodingCache(r *bufio.Reader, size int64) (*EncodingCache, error) {
 			for j := range enc {
 				enc[j] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*j:]))
 			}
-			if err := vectorError(enc, h.Dim); err != nil {
+			if err := face.CheckVector(enc, h.Dim); err != nil {
 				return nil, fmt.Errorf("record %d (%q): %w", i+1, key, err)
 			}
 		}
@@ -179,17 +181,17 @@ func readEncodingCache(r *bufio.Reader, size int64) (*EncodingCache, error) {
 // biometric data).
 func (c *EncodingCache) Save(path string) error {
 	if c.Dim < 0 || c.Dim > MaxCacheDim {
-		return fmt.Errorf("face: encodings cache Dim must be in 0..%d, found %d", MaxCacheDim, c.Dim)
+		return fmt.Errorf("lfw: encodings cache Dim must be in 0..%d, found %d", MaxCacheDim, c.Dim)
 	}
 	dim := c.dim()
 	keys := make([]string, 0, len(c.Images))
 	for k, enc := range c.Images {
 		if k == "" || len(k) > maxKeyLen {
-			return fmt.Errorf("face: encodings cache key must have 1..%d bytes, found %d", maxKeyLen, len(k))
+			return fmt.Errorf("lfw: encodings cache key must have 1..%d bytes, found %d", maxKeyLen, len(k))
 		}
 		if len(enc) > 0 {
-			if err := vectorError(enc, dim); err != nil {
-				return fmt.Errorf("face: encodings cache %q: %w", k, err)
+			if err := face.CheckVector(enc, dim); err != nil {
+				return fmt.Errorf("lfw: encodings cache %q: %w", k, err)
 			}
 		}
 		keys = append(keys, k)

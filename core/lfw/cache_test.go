@@ -1,4 +1,4 @@
-package face
+package lfw
 
 import (
 	"bytes"
@@ -13,10 +13,13 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"visage/core/face"
 )
 
+// ramp returns a face descriptor whose values climb from start by 1/64.
 func ramp(start float32) []float32 {
-	enc := make([]float32, DescriptorLen)
+	enc := make([]float32, face.DescriptorLen)
 	for i := range enc {
 		enc[i] = start + float32(i)/64
 	}
