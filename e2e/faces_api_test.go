@@ -25,8 +25,7 @@ import (
 var facesAPIJS string
 
 // nativePipeline loads the detection pipeline as the wasm API does
-// (wasm/main.go: similarity alignment, photos area-averaged to the
-// detector's input side).
+// (wasm/main.go: face.LiveSettings).
 func nativePipeline(t *testing.T) *face.Pipeline {
 	dir, err := assets.FaceModelsDir()
 	assettest.Need(t, err)
@@ -34,11 +33,10 @@ func nativePipeline(t *testing.T) *face.Pipeline {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := face.LoadPipeline(os.DirFS(dir), net, face.AlignSimilarity)
+	p, err := face.LiveSettings().Load(os.DirFS(dir), net)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.MaxDetectSide = ssd.InputSize
 	return p
 }
 

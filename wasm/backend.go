@@ -17,9 +17,6 @@ import (
 	"visage/models/landmarks"
 	"visage/models/ssd"
 	"visage/models/tinyface"
-	"visage/wasm/webgpu/landmarksgpu"
-	"visage/wasm/webgpu/ssdgpu"
-	"visage/wasm/webgpu/tinyfacegpu"
 )
 
 // What load's backend option may ask for (backend.Choose).
@@ -122,14 +119,18 @@ func newFaceEncoder(b *backend, cpu *facerec.Net) (face.Encoder, error) {
 // backend.Place says.
 func faceNetsOnBackend(b *backend, p *face.Pipeline, tiny *tinyface.Net) (face.TinyDetector, error) {
 	if det, isCPU := p.Detector.(*ssd.Net); isCPU {
-		d, err := place[face.Detector](b, "face detector", det, func(dev *webgpu.Device) face.Detector { return ssdgpu.Load(dev, det) })
+		d, err := place[face.Detector](b, "face detector", det, func(dev *webgpu.Device) face.Detector {
+			return ssd.On(det, cb.Backend[*webgpu.Buffer](dev))
+		})
 		if err != nil {
 			return nil, fmt.Errorf("load: %w", err)
 		}
 		p.Detector = face.PlacedDetector(d)
 	}
 	if lm, isCPU := p.Landmarks.(*landmarks.Net); isCPU {
-		l, err := place[face.LandmarkNet](b, "landmark network", lm, func(dev *webgpu.Device) face.LandmarkNet { return landmarksgpu.Load(dev, lm) })
+		l, err := place[face.LandmarkNet](b, "landmark network", lm, func(dev *webgpu.Device) face.LandmarkNet {
+			return landmarks.On(lm, cb.Backend[*webgpu.Buffer](dev))
+		})
 		if err != nil {
 			return nil, fmt.Errorf("load: %w", err)
 		}
@@ -138,7 +139,9 @@ func faceNetsOnBackend(b *backend, p *face.Pipeline, tiny *tinyface.Net) (face.T
 	if tiny == nil {
 		return nil, nil
 	}
-	t, err := place[face.TinyDetector](b, "tiny face detector", tiny, func(dev *webgpu.Device) face.TinyDetector { return tinyfacegpu.Load(dev, tiny) })
+	t, err := place[face.TinyDetector](b, "tiny face detector", tiny, func(dev *webgpu.Device) face.TinyDetector {
+		return tinyface.On(tiny, cb.Backend[*webgpu.Buffer](dev))
+	})
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}

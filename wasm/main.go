@@ -266,11 +266,10 @@ func (a *api) load(args []js.Value) (any, error) {
 	if _, err := fs.Stat(fsys, ssd.Manifest); err != nil {
 		return result, nil
 	}
-	p, err := face.LoadPipeline(fsys, a.encoder, face.AlignSimilarity)
+	p, err := face.LiveSettings().Load(fsys, a.encoder) // the camera overlay's; decisions below
 	if err != nil {
 		return nil, err
 	}
-	p.MaxDetectSide = ssd.InputSize // the detector sees 512x512: area-average larger photos down first
 	// An enrollment photo is known to hold a face: it gets the CLI's retries.
 	var tiny *tinyface.Net
 	if _, err := fs.Stat(fsys, tinyface.Manifest); err == nil {

@@ -116,11 +116,10 @@ func faceRecUnits(modelsDir string) (*unitNet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading the face recognition model from %s: %w", modelsDir, err)
 	}
-	pipe, err := face.LoadPipeline(fsys, nil, face.AlignSimilarity) // no encoder: only its chips
+	pipe, err := face.LiveSettings().Load(fsys, nil) // one similarity chip a face; no encoder: only its chips
 	if err != nil {
 		return nil, fmt.Errorf("loading the face detection models from %s: %w", modelsDir, err)
 	}
-	pipe.MaxDetectSide = face.DefaultMaxDetectSide
 	return &unitNet{
 		layers: "conv32_down,conv32_2,conv64_1,conv128_1,conv256_2",
 		size:   facerec.Size,

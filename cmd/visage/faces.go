@@ -36,8 +36,9 @@ func (s *faceSource) addFlags(fl *flag.FlagSet) {
 	fl.StringVar(&s.modelsDir, "models", "", "`DIR` of face-api.js's model files (default $"+
 		assets.EnvFaceModels+", else node_modules/@vladmandic/face-api/model above the working directory)")
 	fl.BoolVar(&s.aligned, "aligned", false, "the images are aligned face chips (like dlib's 150x150 chips): encode each whole image")
-	fl.StringVar(&s.align, "align", face.AlignBoth.String(), "how a detected face becomes a dlib chip: similarity (dlib template), faceapi (face-api.js's crop) or both (their descriptors' mean; with --mirror the decision setting, 99.08% on LFW)")
-	fl.BoolVar(&s.mirror, "mirror", true, "average each chip's descriptor with its mirror image's (--align similarity --mirror=false: one chip a face, four times faster)")
+	decide := face.DecisionSettings() // the defaults: the decision setting, as the page's
+	fl.StringVar(&s.align, "align", decide.Align.String(), "how a detected face becomes a dlib chip: similarity (dlib template), faceapi (face-api.js's crop) or both (their descriptors' mean; with --mirror the decision setting, 99.08% on LFW)")
+	fl.BoolVar(&s.mirror, "mirror", decide.Mirror, "average each chip's descriptor with its mirror image's (--align similarity --mirror=false: one chip a face, four times faster)")
 	fl.StringVar(&s.encoder, "encoder", face.EncoderDlib, "face encoder: dlib (128 numbers, threshold 0.6), mobilefacenet (192) or faceres (1024), the last two on the ArcFace 5-point chip (human-models); a database holds one encoder's descriptors")
 	s.fl = fl
 }
@@ -252,7 +253,9 @@ func (s *faceSource) load() error {
 		net = face.Dlib{Net: d, Align: align}
 	}
 	if !s.aligned {
-		if s.pipe, err = face.LoadPipeline(os.DirFS(dir), net, align); err != nil {
+		settings := face.DecisionSettings()
+		settings.Align, settings.Mirror = align, s.mirror
+		if s.pipe, err = settings.Load(os.DirFS(dir), net); err != nil {
 			return fmt.Errorf("loading the face detection models from %s: %w", dir, err)
 		}
 		tiny, err := tinyface.Load(os.DirFS(dir))
@@ -260,8 +263,6 @@ func (s *faceSource) load() error {
 			return fmt.Errorf("loading the tiny face detector from %s: %w", dir, err)
 		}
 		s.pipe = s.pipe.WithPhotoFallbacks(tiny)
-		s.pipe.MaxDetectSide = face.DefaultMaxDetectSide
-		s.pipe.Mirror = s.mirror
 	}
 	s.net = net
 	return nil

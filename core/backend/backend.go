@@ -79,6 +79,10 @@ type Backend[T any] interface {
 	ReLU(x T) T
 	LeakyReLU(x T, alpha float32) T
 	Clamp(x T, lo, hi float32) T
+	// ReLUCopy is ReLU into a new tensor, x left alone: for a network that
+	// needs both a value and its rectified copy (the landmark network's
+	// dense blocks keep a running sum and convolve its ReLU).
+	ReLUCopy(x T) T
 	// ScaleBias is ops.ScaleBias, in place: scale and bias are [C] or nil.
 	ScaleBias(x, scale, bias T) T
 	// FullyConnected is ops.FullyConnected: x [N,In] or [In], w [In,Out],

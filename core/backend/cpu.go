@@ -122,6 +122,8 @@ func extend(x *tensor.Tensor, h, w, c int) *tensor.Tensor {
 func (*CPU) ReLU(x *tensor.Tensor) *tensor.Tensor                     { return ops.ReLU(x) }
 func (*CPU) LeakyReLU(x *tensor.Tensor, alpha float32) *tensor.Tensor { return ops.LeakyReLU(x, alpha) }
 
+func (*CPU) ReLUCopy(x *tensor.Tensor) *tensor.Tensor { return ops.ReLU(x.Clone()) }
+
 func (*CPU) Clamp(x *tensor.Tensor, lo, hi float32) *tensor.Tensor {
 	for i, v := range x.Data {
 		x.Data[i] = min(max(v, lo), hi)

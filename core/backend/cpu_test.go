@@ -31,6 +31,9 @@ func TestCPUKernelsByHand(t *testing.T) {
 	b := tens([]int{1, 1, 2}, 10, 20)
 	expect(t, "AddZeroExtended", c.AddZeroExtended(a, b), []int{1, 2, 2}, 11, 20, 2, 0)
 	expect(t, "Clamp", c.Clamp(tens([]int{3}, -1, 0.5, 9), 0, 6), []int{3}, 0, 0.5, 6)
+	x0 := tens([]int{3}, -1, 0.5, 0)
+	expect(t, "ReLUCopy", c.ReLUCopy(x0), []int{3}, 0, 0.5, 0)
+	expect(t, "ReLUCopy's input", x0, []int{3}, -1, 0.5, 0)
 	expect(t, "ScaledDiff", c.ScaledDiff(tens([]int{2}, 3, 1), tens([]int{2}, 1, 4), 2), []int{2}, 4, -6)
 
 	out := c.NewTensor(2)

@@ -24,7 +24,7 @@ type Encoder interface {
 }
 
 // Detector runs the SSD face detector on an image ([H,W,3] RGB 0..255);
-// *ssd.Net is one, its WebGPU version (visage/wasm/webgpu/ssdgpu) another.
+// *ssd.Net is one, *ssd.Runner (the network on another backend) another.
 type Detector interface {
 	Run(img *tensor.Tensor) (*ssd.Output, error)
 }
@@ -425,12 +425,10 @@ func padBorder(img *tensor.Tensor, pad int) *tensor.Tensor {
 
 // Detection fallbacks Visage uses beyond face-api.js's defaults, for photos
 // that are known to hold a face (the CLI, LFW): a lower score threshold when
-// nothing passes the default one, then a padded retry; and a bound on the
-// size of the image the detector sees.
+// nothing passes the default one, then a padded retry.
 const (
 	DefaultFallbackConfidence = 0.1
 	DefaultPadRetry           = 0.25
-	DefaultMaxDetectSide      = 1024
 )
 
 // DefaultTinyOptions are the Tiny Face Detector attempts Visage makes when
@@ -453,20 +451,11 @@ func (p Pipeline) WithPhotoFallbacks(tiny TinyDetector) *Pipeline {
 	return &p
 }
 
-// ForDecisions returns a copy of p set up for decisions (enroll, verify,
-// unlock, and identify on demand): both alignments' chips (AlignBoth) with
-// their mirror images, four descriptors averaged, which scored 99.08% on
-// LFW's 10 folds against 98.78% for the similarity chip alone (README,
-// "Accuracy on LFW"), at four times the encoder's cost. A Dlib encoder's own
-// alignment is set to match; other encoders keep their chips and gain the
-// mirror. The camera overlay keeps the one-chip pipeline.
+// ForDecisions returns a copy of p with DecisionSettings, for enroll,
+// verify, unlock, and identify on demand; p is left as it was. The camera
+// overlay keeps LiveSettings' one-chip pipeline.
 func (p Pipeline) ForDecisions() *Pipeline {
-	p.Align, p.Mirror = AlignBoth, true
-	if d, ok := p.Encoder.(Dlib); ok {
-		d.Align = AlignBoth
-		p.Encoder = d
-	}
-	return &p
+	return p.With(DecisionSettings())
 }
 
 // LoadPipeline loads the SSD detector and the 68-point landmark net from

@@ -82,11 +82,7 @@ func On[T any](n *Net, b backend.Backend[T]) *Runner[T] {
 
 // Release hands back the memory of the weights on r's backend; r must not
 // be used afterwards.
-func (r *Runner[T]) Release() {
-	for _, t := range r.p.all {
-		r.b.Release(t)
-	}
-}
+func (r *Runner[T]) Release() { r.p.weights.Release() }
 
 // Encode returns the 128-d descriptor of a face image img [H,W,3] (RGB,
 // 0..255, any size up to MaxSide). As in face-api.js, a non-square image is

@@ -35,17 +35,17 @@ type netParams[T any] struct {
 	conv256Down                          residualLayerParams[T]
 	conv256_1, conv256_2, conv256DownOut residualLayerParams[T]
 	fc                                   T // [256,128]
-	all                                  []T
+	weights                              *backend.Weights[T]
 }
 
 // convLayers are the prefixes of the network's convolutions, each with its
 // kernel side and channels in and out.
 var convLayers = func() []struct {
-	prefix         string
+	prefix       string
 	k, cin, cout int
 } {
 	type conv = struct {
-		prefix         string
+		prefix       string
 		k, cin, cout int
 	}
 	out := []conv{{"conv32_down", 7, 3, 32}}
@@ -121,15 +121,12 @@ func foldScale(filters *tensor.Tensor, bias, scale, shift []float32) (f, b *tens
 
 // upload puts the folded weights (foldScales) on b.
 func upload[T any](b backend.Backend[T], w map[string]*tensor.Tensor) *netParams[T] {
-	p := &netParams[T]{}
+	p := &netParams[T]{weights: backend.NewWeights(b)}
 	put := func(name string, weights bool) T {
-		upload := b.Upload
 		if weights {
-			upload = b.UploadWeights
+			return p.weights.UploadWeights(w[name])
 		}
-		t := upload(w[name])
-		p.all = append(p.all, t)
-		return t
+		return p.weights.Upload(w[name])
 	}
 	conv := func(prefix string) convLayerParams[T] {
 		return convLayerParams[T]{filters: put(prefix+"/filters", true), bias: put(prefix+"/bias", false)}

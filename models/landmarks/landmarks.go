@@ -1,13 +1,16 @@
 // Package landmarks is face-api.js's 68-point face landmark network
-// (face_landmark_68_model) in pure Go: four dense blocks of depthwise
-// separable convolutions on a 112x112 face crop, then one fully connected
-// layer to 68 (x, y) pairs.
+// (face_landmark_68_model): four dense blocks of depthwise separable
+// convolutions on a 112x112 face crop, then one fully connected layer to 68
+// (x, y) pairs. Its forward pass is written once, on the kernels of
+// visage/core/backend: Net runs it on the CPU, On on any other backend
+// (the browser's GPU).
 package landmarks
 
 import (
 	"fmt"
 	"io/fs"
 
+	"visage/core/backend"
 	"visage/core/ops"
 	"visage/core/tensor"
 	"visage/models/netinput"
@@ -33,47 +36,78 @@ type Point struct {
 	Y float64 `json:"y"`
 }
 
-// Net is a loaded landmark network, read-only after Load and safe for
-// concurrent use.
-type Net struct{ p *Params }
+// Net is a loaded landmark network, on the CPU. It is read-only after Load
+// and safe for concurrent use; On runs it on another backend.
+type Net struct {
+	weights map[string]*tensor.Tensor // checked by checkWeights
+	cpu     *Runner[*tensor.Tensor]
+}
 
-// Load reads the landmark network's manifest and shard from fsys.
+// Load reads the landmark network's manifest and shard from fsys. It fails
+// when the files are missing or do not hold this network.
 func Load(fsys fs.FS) (*Net, error) {
 	m, err := weights.Load(fsys, Manifest)
 	if err != nil {
 		return nil, err
 	}
-	p, err := extractParams(m)
-	if err != nil {
+	if err := checkWeights(m); err != nil {
 		return nil, err
 	}
-	return &Net{p}, nil
+	n := &Net{weights: m}
+	n.cpu = On(n, backend.Backend[*tensor.Tensor](backend.NewCPU()))
+	return n, nil
 }
+
+// Runner is the network with its weights on one backend.
+type Runner[T any] struct {
+	b backend.Backend[T]
+	p *netParams[T]
+}
+
+// On puts n's weights on b (once; the CPU shares them) and returns the
+// network running there. A GPU's upload errors (out of memory) surface at
+// the first Detect. A Runner is as safe for concurrent use as b is.
+func On[T any](n *Net, b backend.Backend[T]) *Runner[T] {
+	return &Runner[T]{b: b, p: upload(b, n.weights)}
+}
+
+// Release hands back the memory of the weights on r's backend; r must not
+// be used afterwards.
+func (r *Runner[T]) Release() { r.p.weights.Release() }
 
 // Detect returns the 68 landmarks of the face crop face ([H,W,3] RGB,
 // 0..255), in face's pixel coordinates, as face-api.js's detectLandmarks:
 // the crop is padded to a centred square, resized to 112x112 and the output
-// mapped back, undoing the padding.
-func (n *Net) Detect(face *tensor.Tensor) ([]Point, error) {
-	return DetectWith(face, func(x *tensor.Tensor) ([]float32, error) { return n.forward(x), nil })
+// mapped back, undoing the padding. It fails when face is not [H,W,3] with
+// both sides non-zero.
+func (n *Net) Detect(face *tensor.Tensor) ([]Point, error) { return n.cpu.Detect(face) }
+
+// Detect is Net.Detect on r's backend: the preprocessing and the mapping
+// back on the CPU, the network on the backend, one read of its outputs. It
+// also fails with the backend's errors (wrapping backend.ErrDeviceLost or
+// backend.ErrOutOfMemory when a GPU failed).
+func (r *Runner[T]) Detect(face *tensor.Tensor) ([]Point, error) {
+	return detect(face, func(x *tensor.Tensor) ([]float32, error) {
+		y := forward(r.b, r.p, r.b.Upload(x))
+		out, err := r.b.ReadAll(y)
+		r.b.Release(y)
+		if err != nil {
+			return nil, fmt.Errorf("landmarks: %w", err)
+		}
+		return out[0].Data, nil
+	})
 }
 
-// Forward is a forward pass of the network: given the normalized
-// [InputSize,InputSize,3] crop, the 2·NumPoints raw outputs (x0, y0, x1,
-// y1, …) relative to the input square.
-type Forward func(x *tensor.Tensor) ([]float32, error)
-
-// DetectWith is Detect with forward in place of the network's own pass on
-// the CPU, so that another implementation of it
-// (visage/wasm/webgpu/landmarksgpu) shares the preprocessing and the
-// mapping back to face's pixels. It errors on a malformed crop, on
-// forward's error, and on an output of the wrong length.
-func DetectWith(face *tensor.Tensor, forward Forward) ([]Point, error) {
+// detect is Detect with pass, given the normalized [InputSize,InputSize,3]
+// crop, returning the network's 2·NumPoints raw outputs (x0, y0, x1, y1,
+// …) relative to the input square. It errors on a malformed crop, on
+// pass's error, and on an output of the wrong length.
+func detect(face *tensor.Tensor, pass func(x *tensor.Tensor) ([]float32, error)) ([]Point, error) {
 	if face.Rank() != 3 || face.Shape[2] != 3 || face.Shape[0] == 0 || face.Shape[1] == 0 {
 		return nil, fmt.Errorf("landmarks: expected a face crop of shape [H,W,3], found %v", face.Shape)
 	}
 	h, w := float64(face.Shape[0]), float64(face.Shape[1])
-	out, err := forward(toInput(face))
+	out, err := pass(toInput(face))
 	if err != nil {
 		return nil, err
 	}
@@ -100,10 +134,6 @@ func DetectWith(face *tensor.Tensor, forward Forward) ([]Point, error) {
 	return pts, nil
 }
 
-// Params returns the network's parameters, for other implementations of it
-// to run; they are shared, and must not be modified.
-func (n *Net) Params() *Params { return n.p }
-
 // toInput pads the crop to a centred square (the extra pixel, if any, goes
 // after), resizes it to InputSize and normalizes it.
 func toInput(face *tensor.Tensor) *tensor.Tensor {
@@ -114,39 +144,57 @@ func toInput(face *tensor.Tensor) *tensor.Tensor {
 	return x
 }
 
-// forward runs the net on a normalized [112,112,3] input and returns the
-// 136 raw outputs (x0, y0, x1, y1, …) relative to the input square.
-func (n *Net) forward(x *tensor.Tensor) []float32 {
-	p := n.p
-	out := denseBlock(x, p.Dense[0], true)
-	out = denseBlock(out, p.Dense[1], false)
-	out = denseBlock(out, p.Dense[2], false)
-	out = denseBlock(out, p.Dense[3], false)
-	out = ops.AvgPool2D(out, 7, 7, 2, 2, ops.Valid)
-	flat, _ := out.Reshape(out.Len())
-	return ops.FullyConnected(flat, p.FC.Weights, p.FC.Bias).Data
+// forward runs the network on b from a normalized [112,112,3] input x,
+// which it releases, to the 136 raw outputs (x0, y0, x1, y1, …) relative
+// to the input square (face-api.js's FaceLandmark68Net.runNet).
+func forward[T any](b backend.Backend[T], p *netParams[T], x T) T {
+	out := then(b, x, denseBlock(b, x, p.dense[0], true))
+	out = then(b, out, denseBlock(b, out, p.dense[1], false))
+	out = then(b, out, denseBlock(b, out, p.dense[2], false))
+	out = then(b, out, denseBlock(b, out, p.dense[3], false))
+	out = then(b, out, b.AvgPool2D(out, 7, 7, 2, 2, ops.Valid))
+	out = b.Reshape(out, tensor.Size(b.Shape(out)))
+	return then(b, out, b.FullyConnected(out, p.fc, p.fcBias))
 }
 
-// denseBlock is face-api.js's denseBlock4 (stride 2 at the first conv):
-// each conv sees the ReLU of the sum of all previous outputs.
-func denseBlock(x *tensor.Tensor, b DenseBlock, first bool) *tensor.Tensor {
-	var out1 *tensor.Tensor
+// denseBlock is face-api.js's denseBlock4 (stride 2 at the first conv,
+// plain in the first block and separable in the others): each conv sees
+// the ReLU of the sum of all previous outputs. It returns the ReLU of the
+// sum of all four, a new tensor; x is left alone.
+func denseBlock[T any](b backend.Backend[T], x T, p denseBlockParams[T], first bool) T {
+	var sum T
 	if first {
-		out1 = ops.Conv2D(x, b.Conv0.Filters, b.Conv0.Bias, 2, 2, ops.Same)
+		sum = b.Conv2DFused(x, p[0].filters, p[0].bias, 2, 2, ops.Same, backend.Epilogue[T]{ReLU: true})
 	} else {
-		out1 = separable(x, b.Sep0, 2)
+		sum = separable(b, x, p[0], 2, true)
 	}
-	ops.ReLU(out1)
-	sum := out1.Clone()
-	for _, c := range []SeparableConv{b.Conv1, b.Conv2, b.Conv3} {
-		// out1 is already non-negative, so the first ReLU changes nothing.
-		ops.AddInPlace(sum, separable(ops.ReLU(sum.Clone()), c, 1))
+	for i, c := range p[1:] {
+		var out T
+		if i == 0 { // sum is the first conv's ReLU: its own ReLU
+			out = separable(b, sum, c, 1, false)
+		} else {
+			in := b.ReLUCopy(sum)
+			out = then(b, in, separable(b, in, c, 1, false))
+		}
+		next := b.Add(sum, out)
+		b.Release(sum)
+		b.Release(out)
+		sum = next
 	}
-	return ops.ReLU(sum)
+	return b.ReLU(sum)
 }
 
-// separable is tf.separableConv2d (same padding) plus bias.
-func separable(x *tensor.Tensor, c SeparableConv, stride int) *tensor.Tensor {
-	d := ops.DepthwiseConv2D(x, c.Depthwise, nil, stride, stride, ops.Same)
-	return ops.Conv2D(d, c.Pointwise, c.Bias, 1, 1, ops.Same)
+// separable is tf.separableConv2d (same padding) plus bias, then a ReLU
+// when relu: a new tensor, x left alone.
+func separable[T any](b backend.Backend[T], x T, c convParams[T], stride int, relu bool) T {
+	var noBias T
+	d := b.DepthwiseConv2DFused(x, c.depthwise, noBias, stride, stride, ops.Same, backend.Epilogue[T]{})
+	return then(b, d, b.Conv2DFused(d, c.filters, c.bias, 1, 1, ops.Same, backend.Epilogue[T]{ReLU: relu}))
+}
+
+// then releases done and returns next: for chaining kernels whose input is
+// no longer needed.
+func then[T any](b backend.Backend[T], done, next T) T {
+	b.Release(done)
+	return next
 }

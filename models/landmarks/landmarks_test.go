@@ -78,8 +78,12 @@ func TestDetectRejectsBadShapes(t *testing.T) {
 	}
 }
 
+// BenchmarkDetect times the landmarks of one 97x120 crop (padded and
+// resized to 112x112) and reports ms/face and the arithmetic rate (GFLOP/s
+// of FLOPs a pass).
 func BenchmarkDetect(b *testing.B) {
 	n := assettest.FaceModel(b, Manifest, Load)
+	flops := FLOPs()
 	face := tensor.New(120, 97, 3)
 	for i := range face.Data {
 		face.Data[i] = float32(i % 256)
@@ -89,4 +93,7 @@ func BenchmarkDetect(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	perFace := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(perFace*1e3, "ms/face")
+	b.ReportMetric(flops/perFace/1e9, "GFLOP/s")
 }

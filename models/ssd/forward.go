@@ -3,50 +3,77 @@ package ssd
 import (
 	"math"
 
+	"visage/core/backend"
 	"visage/core/ops"
-	"visage/core/tensor"
 )
 
-// heads runs the network on a normalized [512,512,3] input and returns the
-// six box predictors' outputs, as face-api.js's forwardInput: the box
-// encodings and the class logits (see Heads).
-func (n *Net) heads(x *tensor.Tensor) (enc, cls []float32, err error) {
-	p := n.p
-	out := pointwise(x, p.Conv0)
-	var conv11 *tensor.Tensor
-	for i, pair := range p.MobileNet {
-		out = pointwise(depthwise(out, pair.Depthwise), pair.Pointwise)
+// heads runs the network on b from a normalized [512,512,3] input x, which
+// it releases, as face-api.js's forwardInput, and returns the six box
+// predictors' outputs: their box encodings [h,w,anchors×4] then their class
+// logits [h,w,anchors×3], in predictor order (the anchors' order). The
+// caller owns them.
+func heads[T any](b backend.Backend[T], p *netParams[T], x T) []T {
+	out := then(b, x, pointwise(b, x, p.conv0))
+	// Pair i is Conv2d_(i+1), its input out Conv2d_i's output; Conv2d_11's
+	// is kept for its box predictor.
+	var conv11 T
+	for i, pair := range p.mobileNet {
+		dw := depthwise(b, out, pair.depthwise)
+		if i != 11 {
+			b.Release(out)
+		}
+		out = then(b, dw, pointwise(b, dw, pair.pointwise))
 		if i+1 == 11 {
 			conv11 = out
 		}
 	}
-	pr := p.Prediction
-	conv0 := pointwise(out, pr[0])
-	conv1 := pointwise(conv0, pr[1])
-	conv2 := pointwise(conv1, pr[2])
-	conv3 := pointwise(conv2, pr[3])
-	conv4 := pointwise(conv3, pr[4])
-	conv5 := pointwise(conv4, pr[5])
-	conv6 := pointwise(conv5, pr[6])
-	conv7 := pointwise(conv6, pr[7])
-	for i, feat := range []*tensor.Tensor{conv11, out, conv1, conv3, conv5, conv7} {
-		bp := p.Predictors[i]
-		enc = append(enc, ops.Conv2D(feat, bp.BoxEncoding.Filters, bp.BoxEncoding.Bias, 1, 1, ops.Same).Data...)
-		cls = append(cls, ops.Conv2D(feat, bp.Class.Filters, bp.Class.Bias, 1, 1, ops.Same).Data...)
+	// The box predictors see conv11, the base's output and the odd
+	// prediction layers' outputs (conv1, conv3, conv5, conv7).
+	features := []T{conv11, out}
+	for i, c := range p.prediction {
+		next := pointwise(b, out, c)
+		if i%2 == 1 {
+			b.Release(out) // conv0, conv2, …: no predictor of their own
+			features = append(features, next)
+		}
+		out = next
 	}
-	return enc, cls, nil
+	enc := make([]T, len(features))
+	cls := make([]T, len(features))
+	for i, f := range features {
+		bp := p.predictors[i]
+		enc[i] = head(b, f, bp.boxEncoding)
+		cls[i] = head(b, f, bp.class)
+		b.Release(f)
+	}
+	return append(enc, cls...)
 }
 
-// pointwise is face-api.js's pointwiseConvLayer: conv (same) + offset, ReLU6.
-func pointwise(x *tensor.Tensor, c PointwiseConv) *tensor.Tensor {
-	return ops.ReLU6(ops.Conv2D(x, c.Filters, c.Offset, c.Stride, c.Stride, ops.Same))
+// pointwise is face-api.js's pointwiseConvLayer: conv (same) + offset,
+// ReLU6, in one kernel; x is left alone.
+func pointwise[T any](b backend.Backend[T], x T, c pointwiseConv[T]) T {
+	return b.Conv2DFused(x, c.filters, c.offset, c.stride, c.stride, ops.Same, backend.Epilogue[T]{ReLU6: true})
 }
 
 // depthwise is face-api.js's depthwiseConvLayer: depthwise conv (same),
-// batch norm, ReLU6.
-func depthwise(x *tensor.Tensor, c DepthwiseConv) *tensor.Tensor {
-	out := ops.DepthwiseConv2D(x, c.Filters, nil, c.Stride, c.Stride, ops.Same)
-	return ops.ReLU6(ops.ScaleBias(out, c.Scale, c.Bias))
+// batch norm, ReLU6, in one kernel; x is left alone.
+func depthwise[T any](b backend.Backend[T], x T, c depthwiseConv[T]) T {
+	var noBias T
+	return b.DepthwiseConv2DFused(x, c.filters, noBias, c.stride, c.stride, ops.Same,
+		backend.Epilogue[T]{Scale: c.scale, Shift: c.bias, ReLU6: true})
+}
+
+// head is one of a box predictor's heads: a 1x1 conv with bias; x is left
+// alone.
+func head[T any](b backend.Backend[T], x T, c convBias[T]) T {
+	return b.Conv2DFused(x, c.filters, c.bias, 1, 1, ops.Same, backend.Epilogue[T]{})
+}
+
+// then releases done and returns next: for chaining kernels whose input is
+// no longer needed.
+func then[T any](b backend.Backend[T], done, next T) T {
+	b.Release(done)
+	return next
 }
 
 // decodeBoxes turns per-anchor encodings (ty, tx, th, tw) into relative

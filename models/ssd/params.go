@@ -11,50 +11,70 @@ import (
 // depthwise layers (float32(0.001) widened to float64).
 const bnEpsilon = 0.0010000000474974513
 
-// PointwiseConv is a conv whose batch norm was folded into an offset:
-// conv (same padding, Stride) + Offset, then ReLU6.
-type PointwiseConv struct {
-	Filters *tensor.Tensor // [kh,kw,Cin,Cout]
-	Offset  []float32      // [Cout]
-	Stride  int
+// The network's parameters, named as face-api.js's NetParams for
+// SsdMobilenetv1, on a backend whose tensors are T (see upload).
+
+// pointwiseConv is a conv whose batch norm was folded into an offset:
+// conv (same padding, stride) + offset, then ReLU6.
+type pointwiseConv[T any] struct {
+	filters T // [kh,kw,Cin,Cout]
+	offset  T // [Cout]
+	stride  int
 }
 
-// DepthwiseConv is a 3x3 depthwise conv (same padding, Stride) followed by
-// batch norm, folded here into one per-channel Scale and Bias, then ReLU6.
-type DepthwiseConv struct {
-	Filters     *tensor.Tensor // [3,3,C,1]
-	Scale, Bias []float32      // [C]
-	Stride      int
+// depthwiseConv is a 3x3 depthwise conv (same padding, stride) followed by
+// batch norm, folded here into one per-channel scale and bias, then ReLU6.
+type depthwiseConv[T any] struct {
+	filters     T // [3,3,C,1]
+	scale, bias T // [C]
+	stride      int
 }
 
-// ConvPair is one MobileNetV1 block: depthwise then pointwise.
-type ConvPair struct {
-	Depthwise DepthwiseConv
-	Pointwise PointwiseConv
+// convPair is one MobileNetV1 block: depthwise then pointwise.
+type convPair[T any] struct {
+	depthwise depthwiseConv[T]
+	pointwise pointwiseConv[T]
 }
 
-// ConvBias is a plain 1x1 conv (same padding, stride 1) with bias: the box
+// convBias is a plain 1x1 conv (same padding, stride 1) with bias: the box
 // and class predictors.
-type ConvBias struct {
-	Filters *tensor.Tensor
-	Bias    []float32
+type convBias[T any] struct {
+	filters, bias T
 }
 
-// BoxPredictor holds the two 1x1 heads attached to one feature map.
-type BoxPredictor struct {
-	BoxEncoding ConvBias // → anchors×4 channels
-	Class       ConvBias // → anchors×3 channels (background, face, unused)
+// boxPredictor holds the two 1x1 heads attached to one feature map.
+type boxPredictor[T any] struct {
+	boxEncoding convBias[T] // → anchors×4 channels
+	class       convBias[T] // → anchors×3 channels (background, face, unused)
 }
 
-// Params mirrors face-api.js's NetParams for SsdMobilenetv1: what another
-// implementation of the network (visage/wasm/webgpu/ssdgpu) runs, reading
-// the layers as forward does.
-type Params struct {
-	Conv0      PointwiseConv // MobilenetV1/Conv2d_0 (3x3 stride 2)
-	MobileNet  [13]ConvPair  // MobilenetV1/Conv2d_1..13
-	Prediction [8]PointwiseConv
-	Predictors [6]BoxPredictor
-	Anchors    []float32 // Output/extra_dim, [numAnchors*4]: ymin, xmin, ymax, xmax
+// netParams is the network on one backend.
+type netParams[T any] struct {
+	conv0      pointwiseConv[T] // MobilenetV1/Conv2d_0 (3x3 stride 2)
+	mobileNet  [13]convPair[T]  // MobilenetV1/Conv2d_1..13
+	prediction [8]pointwiseConv[T]
+	predictors [6]boxPredictor[T]
+}
+
+// upload returns p with each tensor put through put: the network moved to
+// a backend.
+func upload[S, T any](p *netParams[S], put func(S) T) *netParams[T] {
+	pw := func(c pointwiseConv[S]) pointwiseConv[T] {
+		return pointwiseConv[T]{put(c.filters), put(c.offset), c.stride}
+	}
+	cb := func(c convBias[S]) convBias[T] { return convBias[T]{put(c.filters), put(c.bias)} }
+	q := &netParams[T]{conv0: pw(p.conv0)}
+	for i, pair := range p.mobileNet {
+		dw := pair.depthwise
+		q.mobileNet[i] = convPair[T]{depthwiseConv[T]{put(dw.filters), put(dw.scale), put(dw.bias), dw.stride}, pw(pair.pointwise)}
+	}
+	for i, c := range p.prediction {
+		q.prediction[i] = pw(c)
+	}
+	for i, bp := range p.predictors {
+		q.predictors[i] = boxPredictor[T]{cb(bp.boxEncoding), cb(bp.class)}
+	}
+	return q
 }
 
 // weightReader takes named tensors out of a weight map, checking shapes and
@@ -80,7 +100,7 @@ func (r *weightReader) get(name string, rank int) *tensor.Tensor {
 	return t
 }
 
-func (r *weightReader) vector(name string, n int) []float32 {
+func (r *weightReader) vector(name string, n int) *tensor.Tensor {
 	t := r.get(name, 1)
 	if t == nil {
 		return nil
@@ -89,22 +109,22 @@ func (r *weightReader) vector(name string, n int) []float32 {
 		r.err = fmt.Errorf("ssd: weight %q: expected %d values, found %d", name, n, t.Shape[0])
 		return nil
 	}
-	return t.Data
+	return t
 }
 
-func (r *weightReader) pointwise(prefix string, idx, stride int) PointwiseConv {
+func (r *weightReader) pointwise(prefix string, idx, stride int) pointwiseConv[*tensor.Tensor] {
 	f := r.get(fmt.Sprintf("%s/Conv2d_%d_pointwise/weights", prefix, idx), 4)
 	if f == nil {
-		return PointwiseConv{}
+		return pointwiseConv[*tensor.Tensor]{}
 	}
-	return PointwiseConv{f, r.vector(fmt.Sprintf("%s/Conv2d_%d_pointwise/convolution_bn_offset", prefix, idx), f.Shape[3]), stride}
+	return pointwiseConv[*tensor.Tensor]{f, r.vector(fmt.Sprintf("%s/Conv2d_%d_pointwise/convolution_bn_offset", prefix, idx), f.Shape[3]), stride}
 }
 
-func (r *weightReader) depthwise(idx, stride int) DepthwiseConv {
+func (r *weightReader) depthwise(idx, stride int) depthwiseConv[*tensor.Tensor] {
 	p := fmt.Sprintf("MobilenetV1/Conv2d_%d_depthwise", idx)
 	f := r.get(p+"/depthwise_weights", 4)
 	if f == nil {
-		return DepthwiseConv{}
+		return depthwiseConv[*tensor.Tensor]{}
 	}
 	c := f.Shape[2]
 	gamma := r.vector(p+"/BatchNorm/gamma", c)
@@ -112,54 +132,53 @@ func (r *weightReader) depthwise(idx, stride int) DepthwiseConv {
 	mean := r.vector(p+"/BatchNorm/moving_mean", c)
 	variance := r.vector(p+"/BatchNorm/moving_variance", c)
 	if r.err != nil {
-		return DepthwiseConv{}
+		return depthwiseConv[*tensor.Tensor]{}
 	}
 	// tf.batchNorm: (x-mean) * gamma/sqrt(var+eps) + beta.
-	scale := make([]float32, c)
-	bias := make([]float32, c)
+	scale, bias := tensor.New(c), tensor.New(c)
 	for i := range c {
-		s := float64(gamma[i]) / math.Sqrt(float64(variance[i])+bnEpsilon)
-		scale[i] = float32(s)
-		bias[i] = float32(float64(beta[i]) - float64(mean[i])*s)
+		s := float64(gamma.Data[i]) / math.Sqrt(float64(variance.Data[i])+bnEpsilon)
+		scale.Data[i] = float32(s)
+		bias.Data[i] = float32(float64(beta.Data[i]) - float64(mean.Data[i])*s)
 	}
-	return DepthwiseConv{f, scale, bias, stride}
+	return depthwiseConv[*tensor.Tensor]{f, scale, bias, stride}
 }
 
-func (r *weightReader) convBias(prefix string) ConvBias {
+func (r *weightReader) convBias(prefix string) convBias[*tensor.Tensor] {
 	f := r.get(prefix+"/weights", 4)
 	if f == nil {
-		return ConvBias{}
+		return convBias[*tensor.Tensor]{}
 	}
-	return ConvBias{f, r.vector(prefix+"/biases", f.Shape[3])}
+	return convBias[*tensor.Tensor]{f, r.vector(prefix+"/biases", f.Shape[3])}
 }
 
 // extractParams builds the parameters from a loaded weight map, with the
 // names face-api.js's extractParamsFromWeightMap uses, and the strides of
-// face-api.js's mobileNetV1 and predictionLayer.
-func extractParams(m map[string]*tensor.Tensor) (*Params, error) {
+// face-api.js's mobileNetV1 and predictionLayer; anchors are
+// Output/extra_dim, [numAnchors*4]: ymin, xmin, ymax, xmax.
+func extractParams(m map[string]*tensor.Tensor) (p *netParams[*tensor.Tensor], anchors []float32, err error) {
 	r := &weightReader{m: m}
-	p := &Params{Conv0: r.pointwise("MobilenetV1", 0, 2)}
-	for i := range p.MobileNet {
+	p = &netParams[*tensor.Tensor]{conv0: r.pointwise("MobilenetV1", 0, 2)}
+	for i := range p.mobileNet {
 		layer, stride := i+1, 1
 		if layer == 2 || layer == 4 || layer == 6 || layer == 12 {
 			stride = 2
 		}
-		p.MobileNet[i] = ConvPair{r.depthwise(layer, stride), r.pointwise("MobilenetV1", layer, 1)}
+		p.mobileNet[i] = convPair[*tensor.Tensor]{r.depthwise(layer, stride), r.pointwise("MobilenetV1", layer, 1)}
 	}
-	for i := range p.Prediction {
-		p.Prediction[i] = r.pointwise("Prediction", i, 1+i%2) // stride 2 at the odd layers
+	for i := range p.prediction {
+		p.prediction[i] = r.pointwise("Prediction", i, 1+i%2) // stride 2 at the odd layers
 	}
-	for i := range p.Predictors {
+	for i := range p.predictors {
 		pre := fmt.Sprintf("Prediction/BoxPredictor_%d/", i)
-		p.Predictors[i] = BoxPredictor{r.convBias(pre + "BoxEncodingPredictor"), r.convBias(pre + "ClassPredictor")}
+		p.predictors[i] = boxPredictor[*tensor.Tensor]{r.convBias(pre + "BoxEncodingPredictor"), r.convBias(pre + "ClassPredictor")}
 	}
-	anchors := r.get("Output/extra_dim", 3)
+	a := r.get("Output/extra_dim", 3)
 	if r.err != nil {
-		return nil, r.err
+		return nil, nil, r.err
 	}
-	if anchors.Shape[0] != 1 || anchors.Shape[2] != 4 {
-		return nil, fmt.Errorf("ssd: weight \"Output/extra_dim\": expected shape [1,N,4], found %v", anchors.Shape)
+	if a.Shape[0] != 1 || a.Shape[2] != 4 {
+		return nil, nil, fmt.Errorf("ssd: weight \"Output/extra_dim\": expected shape [1,N,4], found %v", a.Shape)
 	}
-	p.Anchors = anchors.Data
-	return p, nil
+	return p, a.Data, nil
 }

@@ -1,12 +1,14 @@
-// Package ssd is face-api.js's SSD-MobileNetV1 face detector in pure Go: a
+// Package ssd is face-api.js's SSD-MobileNetV1 face detector in Go: a
 // MobileNetV1 base at 512x512, six box predictors over 5118 anchors, box
-// decoding and face-api.js's own non-maximum suppression.
+// decoding and face-api.js's own non-maximum suppression. The network runs
+// on any visage/core/backend (On); the pre- and post-processing on the CPU.
 package ssd
 
 import (
 	"fmt"
 	"io/fs"
 
+	"visage/core/backend"
 	"visage/core/tensor"
 	"visage/models/netinput"
 	"visage/models/weights"
@@ -45,9 +47,13 @@ type Detection struct {
 	Score float64
 }
 
-// Net is a loaded detector. It is read-only after Load and safe for
-// concurrent use.
-type Net struct{ p *Params }
+// Net is a loaded detector, on the CPU. It is read-only after Load and
+// safe for concurrent use; On runs it on another backend.
+type Net struct {
+	p       *netParams[*tensor.Tensor]
+	anchors []float32 // [anchors×4]: ymin, xmin, ymax, xmax, relative
+	cpu     *Runner[*tensor.Tensor]
+}
 
 // Load reads the detector's manifest and shard from fsys (e.g. os.DirFS of
 // the face-api.js model folder).
@@ -56,12 +62,34 @@ func Load(fsys fs.FS) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := extractParams(m)
+	p, anchors, err := extractParams(m)
 	if err != nil {
 		return nil, err
 	}
-	return &Net{p}, nil
+	n := &Net{p: p, anchors: anchors}
+	n.cpu = On(n, backend.Backend[*tensor.Tensor](backend.NewCPU()))
+	return n, nil
 }
+
+// Runner is the detector with its weights on one backend.
+type Runner[T any] struct {
+	n *Net // for the anchors
+	b backend.Backend[T]
+	p *netParams[T]
+	w *backend.Weights[T] // p's tensors
+}
+
+// On puts n's weights on b (once; the CPU shares them) and returns the
+// detector running there. A GPU's upload errors (out of memory) surface at
+// the first Run. A Runner is as safe for concurrent use as b is.
+func On[T any](n *Net, b backend.Backend[T]) *Runner[T] {
+	w := backend.NewWeights(b)
+	return &Runner[T]{n: n, b: b, p: upload(n.p, w.Upload), w: w}
+}
+
+// Release hands back the memory of the weights on r's backend; r must not
+// be used afterwards.
+func (r *Runner[T]) Release() { r.w.Release() }
 
 // Detect finds faces in img ([H,W,3] RGB, 0..255) as face-api.js's
 // locateFaces does for a tensor input: the image is padded to a square at the
@@ -86,39 +114,50 @@ type Output struct {
 
 // Run runs the network on img ([H,W,3] RGB, 0..255); it errors on a
 // malformed image.
-func (n *Net) Run(img *tensor.Tensor) (*Output, error) {
-	return n.RunWith(img, n.heads)
-}
+func (n *Net) Run(img *tensor.Tensor) (*Output, error) { return n.cpu.Run(img) }
 
-// Heads is a forward pass of the network: given the normalized
-// [InputSize,InputSize,3] input, the six box predictors' outputs, each
-// flattened and concatenated in predictor order (which is the anchors'
-// order): enc [anchors×4] box encodings (ty, tx, th, tw) and cls
-// [anchors×3] class logits (background, face, unused).
-type Heads func(x *tensor.Tensor) (enc, cls []float32, err error)
-
-// RunWith is Run with heads in place of the network's own forward pass on
-// the CPU, so that another implementation of it (visage/wasm/webgpu/ssdgpu)
-// shares the preprocessing and the box decoding. It errors on a malformed
-// image, on heads' error, and on outputs that do not match the anchors.
-func (n *Net) RunWith(img *tensor.Tensor, heads Heads) (*Output, error) {
-	if img.Rank() != 3 || img.Shape[2] != 3 || img.Shape[0] == 0 || img.Shape[1] == 0 {
-		return nil, fmt.Errorf("ssd: expected an image of shape [H,W,3], found %v", img.Shape)
-	}
-	enc, cls, err := heads(toInput(img))
+// Run is Net.Run on r's backend: the preprocessing, the box decoding
+// against the anchors on the CPU, the network on the backend, its six box
+// predictors' outputs read back at once. It also fails with the backend's
+// errors (wrapping backend.ErrDeviceLost or backend.ErrOutOfMemory when a
+// GPU failed).
+func (r *Runner[T]) Run(img *tensor.Tensor) (*Output, error) {
+	x, err := toInput(img)
 	if err != nil {
 		return nil, err
 	}
-	if anchors := len(n.p.Anchors) / 4; len(enc) != 4*anchors || len(cls) != 3*anchors {
+	outs := heads(r.b, r.p, r.b.Upload(x))
+	read, err := r.b.ReadAll(outs...)
+	for _, o := range outs {
+		r.b.Release(o)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ssd: %w", err)
+	}
+	// Every predictor's box encodings, then every one's class logits.
+	var enc, cls []float32
+	for i, t := range read {
+		if i < len(read)/2 {
+			enc = append(enc, t.Data...)
+		} else {
+			cls = append(cls, t.Data...)
+		}
+	}
+	return r.n.output(enc, cls, img.Shape[0], img.Shape[1])
+}
+
+// output decodes the box predictors' outputs for an image h×w, flattened
+// and concatenated in predictor order (which is the anchors' order): enc
+// [anchors×4] box encodings (ty, tx, th, tw) and cls [anchors×3] class
+// logits (background, face, unused). It errors on outputs that do not
+// match the anchors.
+func (n *Net) output(enc, cls []float32, h, w int) (*Output, error) {
+	if anchors := len(n.anchors) / 4; len(enc) != 4*anchors || len(cls) != 3*anchors {
 		return nil, fmt.Errorf("ssd: %d box encodings and %d class logits for %d anchors, want %d and %d",
 			len(enc), len(cls), anchors, 4*anchors, 3*anchors)
 	}
-	return &Output{decodeBoxes(n.p.Anchors, enc), faceScores(cls), img.Shape[0], img.Shape[1]}, nil
+	return &Output{decodeBoxes(n.anchors, enc), faceScores(cls), h, w}, nil
 }
-
-// Params returns the network's parameters, for other implementations of it
-// to run; they are shared, and must not be modified.
-func (n *Net) Params() *Params { return n.p }
 
 // Anchors returns every anchor's decoded box (ymin, xmin, ymax, xmax,
 // relative to the padded square the network saw) and face score, before
@@ -155,15 +194,19 @@ func (o *Output) Select(opt Options) ([]Detection, error) {
 	return dets, nil
 }
 
-// toInput pads img to a square (zeros appended at the bottom or right, as
-// face-api.js's padToSquare with isCenterImage=false), resizes it to
-// InputSize (bilinear, no corner alignment) and maps 0..255 to -1..1.
-func toInput(img *tensor.Tensor) *tensor.Tensor {
+// toInput checks that img is [H,W,3] and returns the network's input: img
+// padded to a square (zeros appended at the bottom or right, as
+// face-api.js's padToSquare with isCenterImage=false), resized to InputSize
+// (bilinear, no corner alignment) and mapped from 0..255 to -1..1.
+func toInput(img *tensor.Tensor) (*tensor.Tensor, error) {
+	if img.Rank() != 3 || img.Shape[2] != 3 || img.Shape[0] == 0 || img.Shape[1] == 0 {
+		return nil, fmt.Errorf("ssd: expected an image of shape [H,W,3], found %v", img.Shape)
+	}
 	x := netinput.Square(img, InputSize, false)
 	for i, v := range x.Data {
 		x.Data[i] = v/127.5 - 1
 	}
-	return x
+	return x, nil
 }
 
 // roundHalfUp is JavaScript's Math.round.

@@ -1,7 +1,8 @@
-// Package tinyface is face-api.js's Tiny Face Detector in pure Go: a small
+// Package tinyface is face-api.js's Tiny Face Detector in Go: a small
 // Tiny-YOLOv2-style network of depthwise separable convolutions whose 13x13
 // (at the default 416 input) grid predicts five anchored boxes per cell,
-// followed by non-maximum suppression.
+// followed by non-maximum suppression. The network runs on any
+// visage/core/backend (On); the pre- and post-processing on the CPU.
 package tinyface
 
 import (
@@ -10,6 +11,7 @@ import (
 	"math"
 	"sort"
 
+	"visage/core/backend"
 	"visage/core/ops"
 	"visage/core/tensor"
 	"visage/models/netinput"
@@ -40,33 +42,43 @@ var anchors = [5][2]float64{
 // meanRGB is subtracted before dividing by 255.
 var meanRGB = [3]float32{117.001, 114.697, 97.404}
 
-// SeparableConv is a 3x3 depthwise + 1x1 conv with bias, then leaky ReLU.
-type SeparableConv struct {
-	Depthwise, Pointwise *tensor.Tensor
-	Bias                 []float32
+// separableConv is a 3x3 depthwise + 1x1 conv with bias, then leaky ReLU.
+type separableConv[T any] struct {
+	depthwise, pointwise, bias T
 }
 
-// ConvBias is a plain conv with bias.
-type ConvBias struct {
-	Filters *tensor.Tensor
-	Bias    []float32
+// convBias is a plain conv with bias.
+type convBias[T any] struct {
+	filters, bias T
 }
 
-// Params are the detector's weights, with face-api.js's names: what another
-// implementation of it (visage/wasm/webgpu/tinyfacegpu) runs, reading the
-// layers as forward does.
-type Params struct {
-	Conv0 ConvBias
-	Sep   [5]SeparableConv // conv1..conv5
-	Conv8 ConvBias         // 1x1 → 5 anchors × (x, y, w, h, score)
+// netParams are the detector's weights on a backend whose tensors are T,
+// with face-api.js's names.
+type netParams[T any] struct {
+	conv0 convBias[T]
+	sep   [5]separableConv[T] // conv1..conv5
+	conv8 convBias[T]         // 1x1 → 5 anchors × (x, y, w, h, score)
 }
 
-// Net is a loaded detector, read-only after Load and safe for concurrent use.
-type Net struct{ p Params }
+// upload returns p with each tensor put through put: the network moved to
+// a backend.
+func upload[S, T any](p *netParams[S], put func(S) T) *netParams[T] {
+	q := &netParams[T]{
+		conv0: convBias[T]{put(p.conv0.filters), put(p.conv0.bias)},
+		conv8: convBias[T]{put(p.conv8.filters), put(p.conv8.bias)},
+	}
+	for i, c := range p.sep {
+		q.sep[i] = separableConv[T]{put(c.depthwise), put(c.pointwise), put(c.bias)}
+	}
+	return q
+}
 
-// Params returns the detector's parameters, for other implementations of it
-// to run; they are shared, and must not be modified.
-func (n *Net) Params() *Params { return &n.p }
+// Net is a loaded detector, on the CPU, read-only after Load and safe for
+// concurrent use; On runs it on another backend.
+type Net struct {
+	p   netParams[*tensor.Tensor]
+	cpu *Runner[*tensor.Tensor]
+}
 
 // Load reads the detector's manifest and shard from fsys.
 func Load(fsys fs.FS) (*Net, error) {
@@ -84,25 +96,25 @@ func Load(fsys fs.FS) (*Net, error) {
 		}
 		return t, nil
 	}
-	conv := func(prefix string) (ConvBias, error) {
+	conv := func(prefix string) (convBias[*tensor.Tensor], error) {
 		f, err := get(prefix+"/filters", 4)
 		if err != nil {
-			return ConvBias{}, err
+			return convBias[*tensor.Tensor]{}, err
 		}
 		b, err := get(prefix+"/bias", 1)
 		if err != nil {
-			return ConvBias{}, err
+			return convBias[*tensor.Tensor]{}, err
 		}
 		if b.Shape[0] != f.Shape[3] {
-			return ConvBias{}, fmt.Errorf("tinyface: %s: bias has %d values for %d filters", prefix, b.Shape[0], f.Shape[3])
+			return convBias[*tensor.Tensor]{}, fmt.Errorf("tinyface: %s: bias has %d values for %d filters", prefix, b.Shape[0], f.Shape[3])
 		}
-		return ConvBias{f, b.Data}, nil
+		return convBias[*tensor.Tensor]{f, b}, nil
 	}
 	n := &Net{}
-	if n.p.Conv0, err = conv("conv0"); err != nil {
+	if n.p.conv0, err = conv("conv0"); err != nil {
 		return nil, err
 	}
-	for i := range n.p.Sep {
+	for i := range n.p.sep {
 		p := fmt.Sprintf("conv%d", i+1)
 		d, err := get(p+"/depthwise_filter", 4)
 		if err != nil {
@@ -119,36 +131,50 @@ func Load(fsys fs.FS) (*Net, error) {
 		if b.Shape[0] != pw.Shape[3] {
 			return nil, fmt.Errorf("tinyface: %s: bias has %d values for %d filters", p, b.Shape[0], pw.Shape[3])
 		}
-		n.p.Sep[i] = SeparableConv{d, pw, b.Data}
+		n.p.sep[i] = separableConv[*tensor.Tensor]{d, pw, b}
 	}
-	if n.p.Conv8, err = conv("conv8"); err != nil {
+	if n.p.conv8, err = conv("conv8"); err != nil {
 		return nil, err
 	}
-	if n.p.Conv8.Filters.Shape[3] != 5*len(anchors) {
-		return nil, fmt.Errorf("tinyface: conv8: expected %d outputs, found %d", 5*len(anchors), n.p.Conv8.Filters.Shape[3])
+	if n.p.conv8.filters.Shape[3] != 5*len(anchors) {
+		return nil, fmt.Errorf("tinyface: conv8: expected %d outputs, found %d", 5*len(anchors), n.p.conv8.filters.Shape[3])
 	}
+	n.cpu = On(n, backend.Backend[*tensor.Tensor](backend.NewCPU()))
 	return n, nil
 }
+
+// Runner is the detector with its weights on one backend.
+type Runner[T any] struct {
+	b backend.Backend[T]
+	p *netParams[T]
+	w *backend.Weights[T] // p's tensors
+}
+
+// On puts n's weights on b (once; the CPU shares them) and returns the
+// detector running there. A GPU's upload errors (out of memory) surface at
+// the first Detect. A Runner is as safe for concurrent use as b is.
+func On[T any](n *Net, b backend.Backend[T]) *Runner[T] {
+	w := backend.NewWeights(b)
+	return &Runner[T]{b: b, p: upload(&n.p, w.Upload), w: w}
+}
+
+// Release hands back the memory of the weights on r's backend; r must not
+// be used afterwards.
+func (r *Runner[T]) Release() { r.w.Release() }
 
 // Detect finds faces in img ([H,W,3] RGB, 0..255) as face-api.js's
 // TinyFaceDetector.locateFaces for a tensor input: padded to a square at the
 // bottom or right, resized to opt.InputSize, boxes mapped back to img's
 // pixels, best score first. It errors on a malformed image or options.
 func (n *Net) Detect(img *tensor.Tensor, opt Options) ([]ssd.Detection, error) {
-	return DetectWith(img, opt, func(x *tensor.Tensor) (*tensor.Tensor, error) { return n.forward(x), nil })
+	return n.cpu.Detect(img, opt)
 }
 
-// Forward is a forward pass of the network: given the normalized
-// [size,size,3] input, the [size/32,size/32,25] grid of five anchored
-// boxes per cell (x, y, w, h, score before their sigmoid and exp).
-type Forward func(x *tensor.Tensor) (*tensor.Tensor, error)
-
-// DetectWith is Detect with forward in place of the network's own pass on
-// the CPU, so that another implementation of it
-// (visage/wasm/webgpu/tinyfacegpu) shares the preprocessing, the box
-// decoding and the suppression. It errors on a malformed image or options,
-// on forward's error, and on an output of the wrong shape.
-func DetectWith(img *tensor.Tensor, opt Options, forward Forward) ([]ssd.Detection, error) {
+// Detect is Net.Detect on r's backend: the preprocessing, the box decoding
+// and the suppression on the CPU, the network on the backend, its output
+// grid read back once. It also fails with the backend's errors (wrapping
+// backend.ErrDeviceLost or backend.ErrOutOfMemory when a GPU failed).
+func (r *Runner[T]) Detect(img *tensor.Tensor, opt Options) ([]ssd.Detection, error) {
 	if img.Rank() != 3 || img.Shape[2] != 3 || img.Shape[0] == 0 || img.Shape[1] == 0 {
 		return nil, fmt.Errorf("tinyface: expected an image of shape [H,W,3], found %v", img.Shape)
 	}
@@ -158,11 +184,21 @@ func DetectWith(img *tensor.Tensor, opt Options, forward Forward) ([]ssd.Detecti
 	if !(opt.ScoreThreshold > 0 && opt.ScoreThreshold < 1) {
 		return nil, fmt.Errorf("tinyface: expected ScoreThreshold in (0,1), found %v", opt.ScoreThreshold)
 	}
-	h, w := img.Shape[0], img.Shape[1]
-	out, err := forward(toInput(img, opt.InputSize))
+	grid := forward(r.b, r.p, r.b.Upload(toInput(img, opt.InputSize)))
+	out, err := r.b.ReadAll(grid)
+	r.b.Release(grid)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("tinyface: %w", err)
 	}
+	return decode(out[0], img.Shape[0], img.Shape[1], opt)
+}
+
+// decode turns the network's output grid for an image h×w at opt into
+// detections in the image's pixels, suppressed and best first: out is
+// [InputSize/32, InputSize/32, 25], five anchored boxes per cell (x, y, w,
+// h, score before their sigmoid and exp). It errors on a grid of the wrong
+// shape.
+func decode(out *tensor.Tensor, h, w int, opt Options) ([]ssd.Detection, error) {
 	if cells := opt.InputSize / 32; !tensor.SameShape(out, &tensor.Tensor{Shape: []int{cells, cells, 5 * len(anchors)}}) {
 		return nil, fmt.Errorf("tinyface: the network gave an output of shape %v, want [%d,%d,%d]", out.Shape, cells, cells, 5*len(anchors))
 	}
@@ -207,27 +243,43 @@ func toInput(img *tensor.Tensor, size int) *tensor.Tensor {
 	return x
 }
 
-// forward runs the net: conv0 (valid) and five separable convs, each
-// followed by 2x2 max pooling (stride 1 after the last), then conv8.
-func (n *Net) forward(x *tensor.Tensor) *tensor.Tensor {
-	out := ops.LeakyReLU(ops.Conv2D(x, n.p.Conv0.Filters, n.p.Conv0.Bias, 1, 1, ops.Valid), Leak)
-	out = ops.MaxPool2D(out, 2, 2, 2, 2, ops.Same)
-	for i, c := range n.p.Sep {
-		// face-api.js pads by one pixel, then convolves 'valid'.
-		out = ops.PadSpatial(out, 1, 1, 1, 1, 0)
-		out = ops.DepthwiseConv2D(out, c.Depthwise, nil, 1, 1, ops.Valid)
-		out = ops.LeakyReLU(ops.Conv2D(out, c.Pointwise, c.Bias, 1, 1, ops.Valid), Leak)
+// forward runs the net on b from a normalized [size,size,3] input x, which
+// it releases, to the [size/32,size/32,25] grid the caller owns: conv0
+// (valid) and five separable convs, each followed by 2x2 max pooling
+// (stride 1 after the last), then conv8.
+func forward[T any](b backend.Backend[T], p *netParams[T], x T) T {
+	out := then(b, x, convLeaky(b, x, p.conv0.filters, p.conv0.bias))
+	out = then(b, out, b.MaxPool2D(out, 2, 2, 2, 2, ops.Same))
+	var noBias T
+	for i, c := range p.sep {
+		// face-api.js pads by one pixel and convolves 'valid': for a 3x3
+		// window at stride 1, that is 'same'.
+		dw := then(b, out, b.DepthwiseConv2DFused(out, c.depthwise, noBias, 1, 1, ops.Same, backend.Epilogue[T]{}))
+		out = then(b, dw, convLeaky(b, dw, c.pointwise, c.bias))
 		stride := 2
-		if i == len(n.p.Sep)-1 {
+		if i == len(p.sep)-1 {
 			stride = 1
 		}
-		out = ops.MaxPool2D(out, 2, 2, stride, stride, ops.Same)
+		out = then(b, out, b.MaxPool2D(out, 2, 2, stride, stride, ops.Same))
 	}
-	return ops.Conv2D(out, n.p.Conv8.Filters, n.p.Conv8.Bias, 1, 1, ops.Valid)
+	return then(b, out, b.Conv2DFused(out, p.conv8.filters, p.conv8.bias, 1, 1, ops.Valid, backend.Epilogue[T]{}))
 }
 
-// Leak is face-api.js's leaky ReLU slope, float32(0.1).
-const Leak = 0.10000000149011612
+// convLeaky is a stride-1 'valid' convolution with bias, then the leaky
+// ReLU; x is left alone.
+func convLeaky[T any](b backend.Backend[T], x, filters, bias T) T {
+	return b.LeakyReLU(b.Conv2DFused(x, filters, bias, 1, 1, ops.Valid, backend.Epilogue[T]{}), leak)
+}
+
+// then releases done and returns next: for chaining kernels whose input is
+// no longer needed.
+func then[T any](b backend.Backend[T], done, next T) T {
+	b.Release(done)
+	return next
+}
+
+// leak is face-api.js's leaky ReLU slope, float32(0.1).
+const leak = 0.10000000149011612
 
 func sigmoid(v float32) float64 { return 1 / (1 + math.Exp(-float64(v))) }
 

@@ -4,7 +4,9 @@
 package backendtest
 
 import (
+	"fmt"
 	"sync"
+	"testing"
 
 	"visage/core/backend"
 	"visage/core/tensor"
@@ -47,4 +49,33 @@ func (f *Faulty) ReadAll(xs ...*tensor.Tensor) ([]*tensor.Tensor, error) {
 		return nil, err
 	}
 	return f.CPU.ReadAll(xs...)
+}
+
+// CheckFallback checks that a network survives its GPU's loss as a product
+// runs it: set up by on on a Faulty GPU through a backend.Placement, with
+// cpu as its CPU version, its pass must give want on the GPU, then again
+// when the GPU is lost mid-pass (the pass redone on the CPU), and again
+// after, on the CPU. diff says how a result differs from want, "" when it
+// does not; what names the network.
+func CheckFallback[N, R any](t testing.TB, what string, cpu N, on func(backend.Backend[*tensor.Tensor]) N, pass func(N) (R, error), want R, diff func(got, want R) string) {
+	t.Helper()
+	gpu := NewFaulty()
+	p := backend.OnGPU("fake", false, nil)
+	placed, err := backend.Place(p, what, cpu, func() (N, error) { return on(gpu), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, fail := range []error{nil, fmt.Errorf("webgpu: %w", backend.ErrDeviceLost), nil} {
+		gpu.Fail(fail)
+		got, err := backend.Run(placed, pass)
+		if err != nil {
+			t.Fatalf("%s, pass %d (GPU failing with %v): %v", what, i, fail, err)
+		}
+		if d := diff(got, want); d != "" {
+			t.Fatalf("%s, pass %d (GPU failing with %v): %s", what, i, fail, d)
+		}
+	}
+	if gpu.Reads() != 2 || p.GPU() {
+		t.Fatalf("%s: %d GPU reads, on the GPU %v; want 2 (the second failed) and the CPU from then on", what, gpu.Reads(), p.GPU())
+	}
 }

@@ -2,8 +2,7 @@
 
 package webgpu
 
-// ReLUCopy is ops.ReLU into a new tensor, x left alone: max(x, 0), for a
-// network that needs both a sum and its rectified value (landmarksgpu's
-// dense blocks). It is binary.wgsl's ReLU gradient taken of x by itself,
-// x where x > 0 and 0 elsewhere, which is max(x, 0) exactly.
+// ReLUCopy is backend.Backend's ReLUCopy: ops.ReLU into a new tensor, x
+// left alone. It is binary.wgsl's ReLU gradient taken of x by itself, x
+// where x > 0 and 0 elsewhere, which is max(x, 0) exactly.
 func (d *Device) ReLUCopy(x *Buffer) *Buffer { return d.binary("ReLUCopy", x, x, 1, 0) }

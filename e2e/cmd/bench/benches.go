@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"visage/models/assets"
+	"visage/models/facerec"
+	"visage/models/landmarks"
 )
 
 // This file is the table of benches: what each times natively, in the page
@@ -60,11 +62,11 @@ var photos = []string{
 }
 
 var benches = slices.Concat([]bench{
-	{name: "encode", runs: 15, warmup: 3, items: 1, flops: encoderFLOPs(), native: encodeNative,
+	{name: "encode", runs: 15, warmup: 3, items: 1, flops: facerec.FLOPs(), native: encodeNative,
 		ours: "encode", peerModule: "faceapi.mjs", peers: faceAPI("descriptor")},
 	{name: "detect", runs: 8, warmup: 2, items: len(photos), native: detectNative,
 		ours: "detectFaces", peerModule: "faceapi.mjs", peers: faceAPI("detect"), oursInputs: photoFiles()},
-	{name: "landmarks", runs: 15, warmup: 3, items: len(photos), native: landmarksNative,
+	{name: "landmarks", runs: 15, warmup: 3, items: len(photos), flops: landmarks.FLOPs(), native: landmarksNative,
 		ours: "landmarks", peerModule: "faceapi.mjs", peers: faceAPI("landmarks"), oursInputs: photoFiles()},
 	{name: "pipeline", runs: 6, warmup: 2, items: len(photos), native: pipelineNative,
 		ours: "detect", peerModule: "faceapi.mjs", peers: faceAPI("pipeline"), oursInputs: photoFiles()},

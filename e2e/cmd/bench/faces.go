@@ -288,33 +288,3 @@ func wholePhotoNative(p *face.Pipeline) (func() error, error) {
 		return nil
 	}, nil
 }
-
-// encoderFLOPs counts the floating-point operations of one facerec forward
-// pass: 2 per multiply-add of its convolutions and its fully connected layer
-// (bias, scale, ReLU and pooling are left out, < 1%). The walk follows
-// face-api.js's FaceRecognitionNet: a 7×7/2 valid conv and a 3×3/2 max pool,
-// then stages of residual blocks (two 3×3 same convs), each stage after the
-// first opened by a down block (a 3×3/2 valid conv, then a 3×3 same conv).
-func encoderFLOPs() float64 {
-	side, ch := facerec.Size, 3
-	flops := 0.0
-	conv := func(k, out int) {
-		flops += float64(2 * k * k * ch * out * side * side)
-		ch = out
-	}
-	side = (side-7)/2 + 1
-	conv(7, 32)
-	side = (side-3)/2 + 1 // max pool
-	stages := []struct{ channels, residuals int }{{32, 3}, {64, 3}, {128, 2}, {256, 2}, {256, 0}}
-	for i, s := range stages {
-		if i > 0 {
-			side = (side-3)/2 + 1
-			conv(3, s.channels)
-			conv(3, s.channels)
-		}
-		for range 2 * s.residuals {
-			conv(3, ch)
-		}
-	}
-	return flops + 2*float64(ch*facerec.Dim)
-}

@@ -6,23 +6,6 @@ import (
 	"testing"
 )
 
-// TestEncoderFLOPs checks the walk against the layer list written out by hand
-// (kernel, input and output channels, output side at a 150×150 input):
-//
-//	conv32_down 7×7 3→32 at 72; 6× 3×3 32→32 at 35 (max pool 72→35)
-//	conv64_down 3×3 32→64, 64→64 at 17; 6× 3×3 64→64 at 17
-//	conv128_down 3×3 64→128, 128→128 at 8; 4× 3×3 128→128 at 8
-//	conv256_down 3×3 128→256, 256→256 at 3; 4× 3×3 256→256 at 3
-//	conv256_down_out 3×3 256→256, 256→256 at 1; fc 256→128
-//
-// summed as 2·k²·in·out·side² per conv plus 2·256·128 (python3, by hand).
-func TestEncoderFLOPs(t *testing.T) {
-	const want = 508678144
-	if got := encoderFLOPs(); got != want {
-		t.Errorf("encoderFLOPs() = %.0f, want %d", got, want)
-	}
-}
-
 func TestMedian(t *testing.T) {
 	for _, c := range []struct {
 		xs   []float64

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"visage/core/backend"
 	"visage/core/backend/webgpu"
 	"visage/core/face"
 	"visage/core/imageio"
@@ -17,9 +18,6 @@ import (
 	"visage/models/landmarks"
 	"visage/models/ssd"
 	"visage/models/tinyface"
-	"visage/wasm/webgpu/landmarksgpu"
-	"visage/wasm/webgpu/ssdgpu"
-	"visage/wasm/webgpu/tinyfacegpu"
 )
 
 // The face photo kernels.js fetches beside the models: for the detector
@@ -61,14 +59,14 @@ func timed(f func()) float64 {
 	return float64(time.Since(start).Microseconds()) / 1000
 }
 
-// checkSSD runs the SSD detector (visage/wasm/webgpu/ssdgpu) and
-// models/ssd on the face photo and compares every anchor's score and
+// checkSSD runs the SSD detector (models/ssd) on the WebGPU backend and
+// on the CPU on the face photo and compares every anchor's score and
 // decoded box (in pixels of the padded square), and the selected
 // detections; a pass must be one submission and one read-back. The noise
 // picture is left out: the network sees 512x512 whatever the image, and a
 // pass takes over a minute on SwiftShader.
 func checkSSD(d *webgpu.Device, rng *rand.Rand) []Result {
-	return netCheck(d, rng, "ssd", ssd.Load, ssdgpu.Load, func(cpuNet *ssd.Net, gpuNet *ssdgpu.Net, img namedImage) []Result {
+	return netCheck(d, rng, "ssd", ssd.Load, onGPU(ssd.On[*webgpu.Buffer]), func(cpuNet *ssd.Net, gpuNet *ssd.Runner[*webgpu.Buffer], img namedImage) []Result {
 		if !img.isFace {
 			return nil
 		}
@@ -99,11 +97,15 @@ func checkSSD(d *webgpu.Device, rng *rand.Rand) []Result {
 	})
 }
 
-// checkLandmarks runs the landmark network (landmarksgpu) and
-// models/landmarks on crops of the test images, comparing the points in
-// crop pixels; a pass must be one submission and one read-back.
+// checkLandmarks runs the landmark network on the GPU (models/landmarks
+// on the WebGPU backend) and on the CPU on crops of the test images,
+// comparing the points in crop pixels; a pass must be one submission and
+// one read-back.
 func checkLandmarks(d *webgpu.Device, rng *rand.Rand) []Result {
-	return netCheck(d, rng, "landmarks", landmarks.Load, landmarksgpu.Load, func(cpuNet *landmarks.Net, gpuNet *landmarksgpu.Net, img namedImage) []Result {
+	onGPU := func(d *webgpu.Device, n *landmarks.Net) *landmarks.Runner[*webgpu.Buffer] {
+		return landmarks.On(n, backend.Backend[*webgpu.Buffer](d))
+	}
+	return netCheck(d, rng, "landmarks", landmarks.Load, onGPU, func(cpuNet *landmarks.Net, gpuNet *landmarks.Runner[*webgpu.Buffer], img namedImage) []Result {
 		// An off-centre, non-square crop, as detection boxes give.
 		h, w := img.t.Shape[0], img.t.Shape[1]
 		crop, err := face.Crop(img.t, face.Box{X: float64(w) / 5, Y: float64(h) / 6, W: float64(w) * 3 / 5, H: float64(h) * 2 / 3})
@@ -124,12 +126,12 @@ func checkLandmarks(d *webgpu.Device, rng *rand.Rand) []Result {
 	})
 }
 
-// checkTinyFace runs the Tiny Face Detector (tinyfacegpu) and
-// models/tinyface on the test images at two input sizes and low score
-// thresholds, comparing the detections; a pass must be one submission and
-// one read-back.
+// checkTinyFace runs the Tiny Face Detector (models/tinyface) on the
+// WebGPU backend and on the CPU on the test images at two input sizes and
+// low score thresholds, comparing the detections; a pass must be one
+// submission and one read-back.
 func checkTinyFace(d *webgpu.Device, rng *rand.Rand) []Result {
-	return netCheck(d, rng, "tinyface", tinyface.Load, tinyfacegpu.Load, func(cpuNet *tinyface.Net, gpuNet *tinyfacegpu.Net, img namedImage) []Result {
+	return netCheck(d, rng, "tinyface", tinyface.Load, onGPU(tinyface.On[*webgpu.Buffer]), func(cpuNet *tinyface.Net, gpuNet *tinyface.Runner[*webgpu.Buffer], img namedImage) []Result {
 		threshold := 0.05
 		if !img.isFace {
 			threshold = 0.002 // noise scores low: this gives it detections to compare
@@ -171,6 +173,11 @@ func netCheck[C any, G interface{ Release() }](d *webgpu.Device, rng *rand.Rand,
 		results = append(results, check(cpuNet, gpuNet, img)...)
 	}
 	return results
+}
+
+// onGPU is a network's On (its runner on a backend) for netCheck's toGPU.
+func onGPU[N, R any](on func(N, backend.Backend[*webgpu.Buffer]) R) func(*webgpu.Device, N) R {
+	return func(d *webgpu.Device, n N) R { return on(n, d) }
 }
 
 // bothPasses runs a pass with gpu, timing it and checking that it is one

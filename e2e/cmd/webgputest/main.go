@@ -14,9 +14,10 @@
 //     and core/art on the WebGPU backend) against core/art on the CPU, on a
 //     small random VGG-19;
 //   - ?net=ssd, ?net=landmarks, ?net=tinyface: the face detectors and the
-//     landmark network on the GPU (ssdgpu, landmarksgpu, tinyfacegpu)
-//     against models/ssd, models/landmarks and models/tinyface, on the
-//     face photo the page fetched with the weights and on noise;
+//     landmark network on the GPU (models/ssd, models/landmarks and
+//     models/tinyface on the WebGPU backend) against the same networks on
+//     the CPU, on the face photo the page fetched with the weights and on
+//     noise;
 //   - ?precision=f16: the face recognition and style-transfer checks with
 //     the device's precision set to webgpu.F16 (emulated where the
 //     adapter lacks shader-f16), their Op prefixed "f16 ";

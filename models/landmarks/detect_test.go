@@ -8,13 +8,13 @@ import (
 	"visage/core/tensor"
 )
 
-// DetectWith hands the forward pass the normalized 112x112 crop and maps
+// detect hands the pass the normalized 112x112 crop and maps
 // its outputs back to the crop, undoing the centred padding: outputs of
 // 0.5 (the square's centre) are the crop's centre. Outputs of the wrong
 // length and the pass's own errors are errors.
-func TestDetectWithMapsTheOutputsBack(t *testing.T) {
+func TestDetectMapsTheOutputsBack(t *testing.T) {
 	crop := tensor.New(60, 40, 3)
-	pts, err := DetectWith(crop, func(x *tensor.Tensor) ([]float32, error) {
+	pts, err := detect(crop, func(x *tensor.Tensor) ([]float32, error) {
 		if !tensor.SameShape(x, tensor.New(InputSize, InputSize, 3)) {
 			t.Errorf("the pass got shape %v, want [112 112 3]", x.Shape)
 		}
@@ -32,11 +32,11 @@ func TestDetectWithMapsTheOutputsBack(t *testing.T) {
 			t.Fatalf("point %d at %+v, want the crop's centre (20, 30)", i, p)
 		}
 	}
-	if _, err := DetectWith(crop, func(*tensor.Tensor) ([]float32, error) { return make([]float32, 2), nil }); err == nil {
+	if _, err := detect(crop, func(*tensor.Tensor) ([]float32, error) { return make([]float32, 2), nil }); err == nil {
 		t.Error("2 outputs were accepted")
 	}
 	failed := errors.New("device lost")
-	if _, err := DetectWith(crop, func(*tensor.Tensor) ([]float32, error) { return nil, failed }); !errors.Is(err, failed) {
+	if _, err := detect(crop, func(*tensor.Tensor) ([]float32, error) { return nil, failed }); !errors.Is(err, failed) {
 		t.Errorf("the pass's error came back as %v", err)
 	}
 }
