@@ -18,6 +18,7 @@ type Runner[T any] struct {
 	// (its products are by 1 and 0), and its backward is the same kernel's.
 	toBGR, toBGRBias T
 	kernels, biases  []T // of net.convs
+	weights          *backend.Weights[T]
 }
 
 // On puts n's weights on b (the CPU shares them) and returns the network
@@ -33,10 +34,11 @@ func On[T any](n *Net, b backend.Differentiable[T]) *Runner[T] {
 		perm.Data[(2-c)*3+c] = 1 // BGR channel c is RGB channel 2−c
 		bias.Data[c] = -mean[c]
 	}
-	r := &Runner[T]{b: b, net: n, toBGR: b.Upload(perm), toBGRBias: b.Upload(bias)}
+	w := backend.NewWeights(backend.Backend[T](b))
+	r := &Runner[T]{b: b, net: n, toBGR: w.Upload(perm), toBGRBias: w.Upload(bias), weights: w}
 	for _, c := range n.convs {
-		r.kernels = append(r.kernels, b.Upload(c.kernel))
-		r.biases = append(r.biases, b.Upload(c.bias))
+		r.kernels = append(r.kernels, w.Upload(c.kernel))
+		r.biases = append(r.biases, w.Upload(c.bias))
 	}
 	return r
 }
@@ -46,11 +48,7 @@ func (r *Runner[T]) Backend() backend.Differentiable[T] { return r.b }
 
 // Release hands back the memory of the weights on r's backend; r must not
 // be used afterwards.
-func (r *Runner[T]) Release() {
-	for _, t := range append(append([]T{r.toBGR, r.toBGRBias}, r.kernels...), r.biases...) {
-		r.b.Release(t)
-	}
-}
+func (r *Runner[T]) Release() { r.weights.Release() }
 
 // Pass holds one forward pass on a backend: every activation up to the
 // deepest requested layer, kept for Backward. Its tensors belong to the
