@@ -181,11 +181,11 @@ func (r *artAPI) start(args []js.Value) (any, error) {
 	if r.backend != nil {
 		b = r.backend()
 	}
-	placement := cb.OnCPU("load has not run")
-	var gpu *vgg19.Runner[*webgpu.Buffer]
+	placement := cb.OnCPU("no backend was loaded")
 	if b != nil {
 		placement = b.placement
 	}
+	var gpu *vgg19.Runner[*webgpu.Buffer]
 	if d := b.device(); d != nil {
 		if h*w > d.MaxRows() {
 			return nil, fmt.Errorf("artStart: a %dx%d image has %d pixels, more than the %d this GPU convolves at once; use a smaller size", w, h, h*w, d.MaxRows())
