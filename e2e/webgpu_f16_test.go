@@ -15,7 +15,7 @@ import (
 // SwiftShader: 1.75e-4 on a faces-dev chip (the bound is 4.6 times that),
 // 2.0e-4 on noise and 4.0e-4 on a disc on a ramp; f32 gives ~2e-7. Each case
 // must also be within tight.Slack of the bound, which shows that F16 ran.
-// VGG-19 keeps f32 weights under F16 (see nstgpu), so the style-transfer
+// VGG-19 keeps f32 weights under F16 (see vgg19.On), so the style-transfer
 // checks keep the f32 bound, maxGradientRelErr.
 const maxHalfDescriptorDiff = 8e-4
 

@@ -159,8 +159,9 @@ func TestWebGPUGraphModels(t *testing.T) {
 }
 
 // TestWebGPUStyleTransfer checks that the style-transfer gradient and
-// Adam steps on the GPU equal core/art's; the page checks that a gradient
-// is one submission and one read-back, and a step one submission.
+// Adam steps on the GPU equal core/art's on the CPU; the page checks that a
+// gradient, and a chunk of steps (art.Run.Step), is one submission and one
+// read-back.
 func TestWebGPUStyleTransfer(t *testing.T) {
 	for _, r := range runGPUPage(t, "?net=nst", "", "") {
 		switch {

@@ -20,7 +20,7 @@ package main
 //	    a new generated image for the pair (every option may be left out:
 //	    the course's α 10, β 40, learning rate 2, noise 0.6, avg pooling),
 //	    on the backend's GPU when it has one (backend: 'webgpu'), else on
-//	    the CPU ('cpu'); see artrun.go
+//	    the CPU ('cpu'); see art.Run
 //	artStep(n) → {steps, costs: [{content, style, tv, total}, …], image, backend}
 //	    n Adam steps (1..1000); costs are J before each; steps counts all
 //	    steps since artStart; image is the generated image (with the
@@ -45,11 +45,11 @@ import (
 	"syscall/js"
 
 	"visage/core/art"
+	cb "visage/core/backend"
 	"visage/core/backend/webgpu"
 	"visage/core/tensor"
 	"visage/models/download"
 	"visage/models/vgg19"
-	"visage/wasm/webgpu/nstgpu"
 )
 
 // Limits on the Art calls' numbers: the working size and the steps of one
@@ -68,11 +68,11 @@ type artAPI struct {
 	// backend returns where the networks run (see backend.go); nil: the CPU.
 	backend func() *backend
 	// gpu is net on gpuDev, uploaded by the first run there.
-	gpu      *nstgpu.Net
+	gpu      *vgg19.Runner[*webgpu.Buffer]
 	gpuDev   *webgpu.Device
 	content  *tensor.Tensor // fitted to the working size
 	style    *tensor.Tensor // same size as content
-	run      *artRun        // nil before artStart
+	run      *art.Run       // nil before artStart
 	preserve bool           // give artStep's image the content's colours
 }
 
@@ -168,18 +168,44 @@ func (r *artAPI) start(args []js.Value) (any, error) {
 	}
 	r.net.Pool = pool
 	r.forgetRun()
-	run, err := r.newRun(opts)
+	var b *backend
+	if r.backend != nil {
+		b = r.backend()
+	}
+	placement := cb.OnCPU("no backend was loaded")
+	if b != nil {
+		placement = b.placement
+	}
+	var gpu *vgg19.Runner[*webgpu.Buffer]
+	if d := b.device(); d != nil {
+		if h*w > d.MaxRows() {
+			return nil, fmt.Errorf("artStart: a %dx%d image has %d pixels, more than the %d this GPU convolves at once; use a smaller size", w, h, h*w, d.MaxRows())
+		}
+		if r.gpu == nil || r.gpuDev != d { // uploaded again after a new load or device
+			r.gpu, r.gpuDev = vgg19.On(r.net, cb.Differentiable[*webgpu.Buffer](d)), d
+		}
+		gpu = r.gpu
+	}
+	run, err := art.NewRun(placement, r.net, gpu, r.content, r.style, opts)
 	if err != nil {
 		return nil, err
 	}
 	r.run, r.preserve = run, preserve
-	return map[string]any{"width": r.content.Shape[1], "height": r.content.Shape[0], "backend": run.where()}, nil
+	return map[string]any{"width": r.content.Shape[1], "height": r.content.Shape[0], "backend": where(run)}, nil
+}
+
+// where says where run's steps run now: backendWebGPU or backendCPU.
+func where(run *art.Run) string {
+	if run.GPU() {
+		return backendWebGPU
+	}
+	return backendCPU
 }
 
 // forgetRun ends the stylization in progress, if any.
 func (r *artAPI) forgetRun() {
 	if r.run != nil {
-		r.run.release()
+		r.run.Release()
 		r.run = nil
 	}
 }
@@ -192,7 +218,7 @@ func (r *artAPI) step(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	steps, err := r.run.step(n)
+	steps, err := r.run.Step(n)
 	if err != nil {
 		return nil, err
 	}
@@ -200,11 +226,11 @@ func (r *artAPI) step(args []js.Value) (any, error) {
 	for i, c := range steps {
 		costs[i] = map[string]any{"content": c.Content, "style": c.Style, "tv": c.TV, "total": c.Total}
 	}
-	img := r.run.image()
+	img := r.run.Image()
 	if r.preserve {
 		img = art.PreserveColor(img, r.content)
 	}
-	return map[string]any{"steps": r.run.steps, "costs": costs, "image": rgbaJS(img), "backend": r.run.where()}, nil
+	return map[string]any{"steps": r.run.Steps(), "costs": costs, "image": rgbaJS(img), "backend": where(r.run)}, nil
 }
 
 func (r *artAPI) features(args []js.Value) (any, error) {
@@ -227,7 +253,7 @@ func (r *artAPI) features(args []js.Value) (any, error) {
 	images := []*tensor.Tensor{r.content, r.style}
 	source := 0 // the content before artStart, the generated image after
 	if r.run != nil {
-		names, images, source = append(names, "generated"), append(images, r.run.image()), 2
+		names, images, source = append(names, "generated"), append(images, r.run.Image()), 2
 	}
 	v, err := art.ViewLayer(r.net, layer, images, source, int(nMaps), int(nUnits))
 	if err != nil {

@@ -1,8 +1,12 @@
 // Package art is neural style transfer as taught in the deep learning course
 // (Gatys, Ecker & Bethge, "A Neural Algorithm of Artistic Style", 2015): the
 // content and style costs on VGG-19 activations, their gradients, and the
-// optimisation loop (core/learn's Adam, or L-BFGS) that paints a generated image G to match a content image C and a style
-// image S.
+// optimisation loop (Adam, or L-BFGS) that paints a generated image G to
+// match a content image C and a style image S. The costs here are the
+// reference; Objective computes J and its gradient with the same formulas on
+// any visage/core/backend (the CPU, the browser's GPU), Adam's loop runs
+// there too (backend.Differentiable.AdamStep), and Run keeps a stylization
+// going on a GPU or, when it fails, on the CPU (backend.Placement).
 package art
 
 import (

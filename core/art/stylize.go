@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	"visage/core/learn"
 	"visage/core/ops"
 	"visage/core/tensor"
 	"visage/models/vgg19"
@@ -29,13 +28,13 @@ func DefaultOptions() Options {
 }
 
 // Stylizer paints a generated image by Adam or L-BFGS on its pixels, one
-// Step at a time.
+// Step at a time, on the CPU.
 type Stylizer struct {
-	obj   *Objective
-	img   *tensor.Tensor
-	adam  *learn.Adam // nil with L-BFGS
-	lb    *lbfgs      // nil with Adam
-	cost  Costs       // L-BFGS: J at img, from the last line search
+	adam  *adamLoop[*tensor.Tensor] // nil with L-BFGS
+	obj   *Objective[*tensor.Tensor]
+	img   *tensor.Tensor // L-BFGS's image; adam.img with Adam
+	lb    *lbfgs         // nil with Adam
+	cost  Costs          // L-BFGS: J at img, from the last line search
 	grad  []float32
 	evals int
 }
@@ -43,16 +42,18 @@ type Stylizer struct {
 // NewStylizer prepares J for content and style ([H,W,3] RGB 0..255, same size;
 // see FitPair) and the initial image (see InitImage). The images are not kept.
 func NewStylizer(net *vgg19.Net, content, style *tensor.Tensor, opts Options) (*Stylizer, error) {
-	if !(opts.LR > 0) || !finite(opts.LR) {
-		return nil, fmt.Errorf("art: learning rate %v, want > 0", opts.LR)
-	}
-	if !(opts.NoiseRatio >= 0 && opts.NoiseRatio <= 1) {
-		return nil, fmt.Errorf("art: noise ratio %v, want 0..1", opts.NoiseRatio)
+	if err := checkOptions(opts); err != nil {
+		return nil, err
 	}
 	s := &Stylizer{}
 	switch opts.Optimizer {
 	case "adam", "":
-		s.adam = learn.NewAdam(opts.LR)
+		a, err := newAdamLoop(net.CPU(), content, style, opts, State{})
+		if err != nil {
+			return nil, err
+		}
+		s.adam, s.obj, s.img = a, a.obj, a.img
+		return s, nil
 	case "lbfgs":
 		s.lb = newLBFGS(10, opts.LR)
 	default:
@@ -66,20 +67,29 @@ func NewStylizer(net *vgg19.Net, content, style *tensor.Tensor, opts Options) (*
 	return s, nil
 }
 
+// checkOptions checks the options that are not J's (NewObjective checks
+// those).
+func checkOptions(opts Options) error {
+	if !(opts.LR > 0) || !finite(opts.LR) {
+		return fmt.Errorf("art: learning rate %v, want > 0", opts.LR)
+	}
+	if !(opts.NoiseRatio >= 0 && opts.NoiseRatio <= 1) {
+		return fmt.Errorf("art: noise ratio %v, want 0..1", opts.NoiseRatio)
+	}
+	return nil
+}
+
 // Step takes one optimiser step on the pixels, keeping them in 0..255, and
 // returns the costs at the image it started from. An Adam step evaluates J
 // once; an L-BFGS step evaluates it once or more (line search).
 func (s *Stylizer) Step() (Costs, error) {
 	if s.adam != nil {
-		c, grad, err := s.evaluate(s.img.Data)
-		if err != nil {
-			return c, err
+		s.evals++
+		costs := tensor.New(3)
+		if err := s.adam.step(costs, 0); err != nil {
+			return Costs{}, err
 		}
-		s.adam.Step(s.img.Data, grad)
-		for i, v := range s.img.Data {
-			s.img.Data[i] = min(max(v, 0), 255)
-		}
-		return c, nil
+		return s.obj.costsOf(costs.Data), nil // the CPU ran it already
 	}
 	if s.grad == nil {
 		c, grad, err := s.evaluate(s.img.Data)
@@ -102,26 +112,6 @@ func (s *Stylizer) Step() (Costs, error) {
 	copy(s.img.Data, x)
 	s.cost, s.grad = last, g
 	return start, nil
-}
-
-// Resume continues an Adam run begun elsewhere (the GPU's stylizer, whose
-// device was lost): the generated image becomes a copy of img, Adam's
-// moments m and v (one a pixel value) and its count of steps taken t take
-// the given values, and the next Step is step t+1 of that run. It fails
-// for L-BFGS, and when the sizes do not match the Stylizer's image.
-func (s *Stylizer) Resume(img *tensor.Tensor, m, v []float32, t int) error {
-	if s.adam == nil {
-		return fmt.Errorf("art: Resume continues Adam runs only")
-	}
-	if !tensor.SameShape(img, s.img) || len(m) != img.Len() || len(v) != img.Len() || t < 0 {
-		return fmt.Errorf("art: Resume: image %v with %d and %d moments after %d steps, want %v with one moment each a value", img.Shape, len(m), len(v), t, s.img.Shape)
-	}
-	copy(s.img.Data, img.Data)
-	s.adam.M, s.adam.V, s.adam.T = make([]float64, len(m)), make([]float64, len(v)), t
-	for i := range m {
-		s.adam.M[i], s.adam.V[i] = float64(m[i]), float64(v[i])
-	}
-	return nil
 }
 
 // evaluate returns J and its gradient at the pixels x, counting the call.

@@ -253,28 +253,6 @@ func TestBackwardErrors(t *testing.T) {
 	}
 }
 
-func TestWeightsGivesBackFromWeights(t *testing.T) {
-	w := vgg19test.Weights(11)
-	net, err := vgg19.FromWeights(w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := net.Weights()
-	if len(got) != len(w) {
-		t.Fatalf("Weights has %d tensors, FromWeights took %d", len(got), len(w))
-	}
-	for name, want := range w {
-		g, ok := got[name]
-		if !ok {
-			t.Errorf("Weights lacks %q", name)
-			continue
-		}
-		if !tensor.SameShape(g, want) || tensor.MaxAbsDiff(g, want) != 0 {
-			t.Errorf("%s: shape %v, want %v, or different values", name, g.Shape, want.Shape)
-		}
-	}
-}
-
 // TestActivationFloats checks the count by hand on the tiny test network
 // (widths 4, 5, 6, 7, 3 for blocks 1 to 5) at 9×6, whose poolings round up:
 // 9×6 → 5×3 → 3×2 → 2×1 → 1×1.

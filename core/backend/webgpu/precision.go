@@ -82,7 +82,7 @@ func (d *Device) UploadWeights(t *tensor.Tensor) *Buffer {
 // matmulShader names matmul.wgsl's variant, and sets its constants, for the
 // weights operand b: a product runs at F16 (float16 tiles) exactly when its
 // weights were uploaded at F16, so that a network whose weights stay f32
-// (nstgpu's) runs wholly at f32 on an F16 device.
+// (VGG-19's, see vgg19.On) runs wholly at f32 on an F16 device.
 func (d *Device) matmulShader(b *Buffer, constants map[string]any) string {
 	constants["HALF_B"], constants["ROUND_TILES"] = b2i(b.half), b2i(b.half && !d.hasF16)
 	if b.half && d.hasF16 {

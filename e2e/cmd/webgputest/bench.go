@@ -19,7 +19,6 @@ import (
 	"visage/core/tensor"
 	"visage/models/facerec"
 	"visage/models/vgg19"
-	"visage/wasm/webgpu/nstgpu"
 )
 
 // benchRuns is how many timed passes each bench line takes the median of,
@@ -27,7 +26,7 @@ import (
 const benchRuns = 5
 
 // benchGPU times, on the GPU alone, a face descriptor pass and an Art view
-// style-transfer step (Stylizer.Steps(1), the real VGG-19) at 128 and 256
+// style-transfer step (art.Run.Step(1), the real VGG-19) at 128 and 256
 // pixels (or sizes, "S,S,…"), at F32 and, where the adapter has shader-f16, F16: the median
 // wall time (GPUMillis) and the submissions and read-backs of one pass.
 // With both precisions it also reports how far F16's results are from
@@ -117,48 +116,40 @@ func benchFaceRec(d *webgpu.Device, fsys fs.FS, chip *tensor.Tensor) (Result, *t
 	return r, vector(desc)
 }
 
-// benchStep times one Art view step (Stylizer.Steps(1): the gradient, Adam,
-// and the read-back of the costs and the state) and returns the gradient
-// of J at the initial image, for F16 against F32.
+// benchStep times one Art view step (art.Run.Step(1) on the GPU: the
+// gradient, Adam, and the read-back of the costs and the state) and
+// returns the gradient of J at the initial image, for F16 against F32.
 func benchStep(d *webgpu.Device, vgg *vgg19.Net, content, style *tensor.Tensor) (Result, *tensor.Tensor) {
 	size := content.Shape[0]
-	r := Result{Op: fmt.Sprintf("bench nst%d", size), Case: "Stylizer.Steps(1)"}
+	r := Result{Op: fmt.Sprintf("bench nst%d", size), Case: "Run.Step(1)"}
 	fail := func(err error) (Result, *tensor.Tensor) {
 		r.Error = err.Error()
 		return r, nil
 	}
-	net, err := nstgpu.FromNet(d, vgg)
-	if err != nil {
-		return fail(err)
-	}
+	net := vgg19.On(vgg, backend.Differentiable[*webgpu.Buffer](d))
 	defer net.Release()
 	opts := art.DefaultOptions()
-	obj, err := nstgpu.NewObjective(net, content, style, opts.Cost)
+	obj, err := art.ObjectiveOn(net, content, style, opts.Cost)
 	if err != nil {
 		return fail(err)
 	}
 	start := d.Upload(art.InitImage(content, opts.NoiseRatio, opts.Seed))
-	grad, err := obj.Gradient(start)
-	if err != nil {
-		return fail(err)
-	}
-	gradient, err := d.Read(grad)
-	grad.Release()
+	_, gradient, err := obj.Evaluate(start)
 	start.Release()
 	obj.Release()
 	if err != nil {
 		return fail(err)
 	}
-	st, err := nstgpu.NewStylizer(net, content, style, opts)
+	run, err := art.NewRun(backend.OnGPU(d.Adapter(), true, nil), vgg, net, content, style, opts)
 	if err != nil {
 		return fail(err)
 	}
-	defer st.Release()
+	defer run.Release()
 	if err := d.Flush(); err != nil {
 		return fail(err)
 	}
 	r.GPUMillis, err = timePasses(d, &r, func() error {
-		_, _, err := st.Steps(1)
+		_, err := run.Step(1)
 		return err
 	})
 	if err != nil {

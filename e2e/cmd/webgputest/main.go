@@ -10,8 +10,9 @@
 //   - ?net=facerec: the face recognition network on the GPU
 //     (models/facerec on the WebGPU backend) against models/facerec, with the
 //     weight files the page fetched into globalThis.visageTestFiles;
-//   - ?net=nst: the style-transfer gradient (visage/wasm/webgpu/nstgpu)
-//     against core/art on a small random VGG-19;
+//   - ?net=nst: the style-transfer gradient and Adam steps (models/vgg19
+//     and core/art on the WebGPU backend) against core/art on the CPU, on a
+//     small random VGG-19;
 //   - ?net=ssd, ?net=landmarks, ?net=tinyface: the face detectors and the
 //     landmark network on the GPU (models/ssd, models/landmarks and
 //     models/tinyface on the WebGPU backend) against the same networks on

@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"visage/core/art"
+	"visage/core/backend"
 	"visage/core/backend/webgpu"
 	"visage/core/tensor"
 	"visage/models/vgg19"
-	"visage/wasm/webgpu/nstgpu"
 )
 
 // checkNST compares the style-transfer gradient on the GPU with
@@ -54,7 +54,7 @@ func checkNST(d *webgpu.Device, rng *rand.Rand) []Result {
 		start := time.Now()
 		cpuCosts, cpu, cpuErr := cpuGradient(cpuNet, content, style, g, opts)
 		r.CPUMillis = float64(time.Since(start).Microseconds()) / 1000
-		gpuCosts, gpu, gpuErr := gpuGradient(d, w, pool, content, style, g, opts, &r)
+		gpuCosts, gpu, gpuErr := gpuGradient(d, cpuNet, content, style, g, opts, &r)
 		errText := r.Error // the pass counts, which compare would overwrite
 		compare(&r, gpu, cpu, errors.Join(cpuErr, gpuErr))
 		if r.Error == "" {
@@ -62,132 +62,66 @@ func checkNST(d *webgpu.Device, rng *rand.Rand) []Result {
 		}
 		results = append(results, r, compareCosts(strings.Replace(r.Case, "gradient", "costs", 1), gpuCosts, cpuCosts, errors.Join(cpuErr, gpuErr)))
 	}
-	results = append(results, checkStylizer(d, w, content, style))
-	return append(results, checkStylizerSteps(d, w, content, style)...)
+	return append(results, checkRun(d, w, content, style)...)
 }
 
-// checkStylizer runs three steps of the GPU Stylizer and of art.Stylizer
-// and compares how far each moved the pixels from the common start; a step
-// must cost one submission and no read-back.
-func checkStylizer(d *webgpu.Device, w map[string]*tensor.Tensor, content, style *tensor.Tensor) Result {
-	const steps = 3
-	opts := art.DefaultOptions()
-	r := Result{Op: "nst", Case: fmt.Sprintf("Stylizer, %d Adam steps, pixel changes", steps)}
-	start := art.InitImage(content, opts.NoiseRatio, opts.Seed)
-	cpuNet, err := vgg19.FromWeights(w)
-	if err != nil {
-		r.Error = err.Error()
-		return r
-	}
-	cpuSt, err := art.NewStylizer(cpuNet, content, style, opts)
-	if err != nil {
-		r.Error = err.Error()
-		return r
-	}
-	gpuNet, err := nstgpu.FromNet(d, cpuNet) // the weights as vgg19.Net.Weights gives them back
-	if err != nil {
-		r.Error = err.Error()
-		return r
-	}
-	defer gpuNet.Release()
-	gpuSt, err := nstgpu.NewStylizer(gpuNet, content, style, opts)
-	if err != nil {
-		r.Error = err.Error()
-		return r
-	}
-	defer gpuSt.Release()
-	var errs []error
-	for i := range steps {
-		_, err := cpuSt.Step()
-		step := count(d)
-		errs = append(errs, err, gpuSt.Step())
-		if i == steps-1 {
-			step.check(&r, 1, 0)
-		}
-	}
-	gpu, err := gpuSt.Image()
-	errs = append(errs, err)
-	cpu := cpuSt.Image().Clone()
-	if err := errors.Join(errs...); err != nil {
-		r.Error = err.Error()
-		return r
-	}
-	for i, s := range start.Data {
-		gpu.Data[i] -= s
-		cpu.Data[i] -= s
-	}
-	errText := r.Error
-	compare(&r, gpu, cpu, nil)
-	r.Error = errText
-	return r
-}
-
-// checkStylizerSteps runs art.Stylizer for 3 steps, and the GPU
-// Stylizer's Steps(2) then Steps(1), whose first call must cost one
+// checkRun runs art.Stylizer for 3 steps on the CPU, and an art.Run on
+// the GPU for Step(2) then Step(1), whose first call must cost one
 // submission and one read-back: the costs of every step must agree, and
-// the pixels' changes after 3 steps; and art.Stylizer.Resume from the state
-// that Steps(2) read back must take the third step as the uninterrupted CPU
-// run does (the CPU fallback of a lost device).
-func checkStylizerSteps(d *webgpu.Device, w map[string]*tensor.Tensor, content, style *tensor.Tensor) []Result {
+// the pixels' changes after 3 steps. (A Run's move to the CPU when its
+// device is lost is tested natively, core/art's TestRunSurvivesGPUFailure,
+// and in the page, e2e's TestArtWebGPU.)
+func checkRun(d *webgpu.Device, w map[string]*tensor.Tensor, content, style *tensor.Tensor) []Result {
 	opts := art.DefaultOptions()
 	start := art.InitImage(content, opts.NoiseRatio, opts.Seed)
-	costs := Result{Op: "nst", Case: "Stylizer.Steps(2), Steps(1): costs of each step"}
-	image := Result{Op: "nst", Case: "Stylizer.Steps: pixel changes after 3 steps"}
-	resumed := Result{Op: "nst", Case: "art.Stylizer.Resume from Steps(2)'s state, 1 CPU step: pixel changes"}
+	costs := Result{Op: "nst", Case: "Run.Step(2), Step(1): costs of each step"}
+	image := Result{Op: "nst", Case: "Run.Step: pixel changes after 3 steps"}
 	fail := func(err error) []Result {
-		costs.Error, image.Error, resumed.Error = err.Error(), err.Error(), err.Error()
-		return []Result{costs, image, resumed}
+		costs.Error, image.Error = err.Error(), err.Error()
+		return []Result{costs, image}
 	}
 	cpuNet, err := vgg19.FromWeights(w)
 	if err != nil {
 		return fail(err)
 	}
-	var stylizers [2]*art.Stylizer // uninterrupted, resumed
-	for i := range stylizers {
-		if stylizers[i], err = art.NewStylizer(cpuNet, content, style, opts); err != nil {
-			return fail(err)
-		}
+	st, err := art.NewStylizer(cpuNet, content, style, opts)
+	if err != nil {
+		return fail(err)
 	}
 	var cpuCosts []art.Costs
 	for range 3 {
-		c, err := stylizers[0].Step()
+		c, err := st.Step()
 		if err != nil {
 			return fail(err)
 		}
 		cpuCosts = append(cpuCosts, c)
 	}
-	gpuNet, err := nstgpu.FromNet(d, cpuNet)
-	if err != nil {
-		return fail(err)
-	}
+	gpuNet := vgg19.On(cpuNet, backend.Differentiable[*webgpu.Buffer](d))
 	defer gpuNet.Release()
-	gpuSt, err := nstgpu.NewStylizer(gpuNet, content, style, opts)
+	run, err := art.NewRun(backend.OnGPU(d.Adapter(), true, nil), cpuNet, gpuNet, content, style, opts)
 	if err != nil {
 		return fail(err)
 	}
-	defer gpuSt.Release()
+	defer run.Release()
 	if err := d.Flush(); err != nil {
 		return fail(err)
 	}
 	pass := count(d)
-	first, state, err := gpuSt.Steps(2)
+	first, err := run.Step(2)
 	pass.check(&costs, 1, 1)
 	if err != nil {
 		return fail(err)
 	}
-	third, last, err := gpuSt.Steps(1)
+	third, err := run.Step(1)
 	if err != nil {
 		return fail(err)
+	}
+	if !run.GPU() {
+		return fail(errors.New("the run left the GPU"))
 	}
 	for i, c := range append(first, third...) {
 		r := compareCosts("", c, cpuCosts[i], nil)
 		costs.RelErr, costs.MaxAbsDiff = max(costs.RelErr, r.RelErr), max(costs.MaxAbsDiff, r.MaxAbsDiff)
-	}
-	if err := stylizers[1].Resume(state.Image, state.M.Data, state.V.Data, state.Steps); err != nil {
-		return fail(err)
-	}
-	if _, err := stylizers[1].Step(); err != nil {
-		return fail(err)
 	}
 	changes := func(t *tensor.Tensor) *tensor.Tensor {
 		out := t.Clone()
@@ -196,10 +130,8 @@ func checkStylizerSteps(d *webgpu.Device, w map[string]*tensor.Tensor, content, 
 		}
 		return out
 	}
-	want := changes(stylizers[0].Image())
-	compare(&image, changes(last.Image), want, nil)
-	compare(&resumed, changes(stylizers[1].Image()), want, nil)
-	return []Result{costs, image, resumed}
+	compare(&image, changes(run.Image()), changes(st.Image()), nil)
+	return []Result{costs, image}
 }
 
 func cpuGradient(net *vgg19.Net, content, style, g *tensor.Tensor, opts art.CostOptions) (art.Costs, *tensor.Tensor, error) {
@@ -232,38 +164,25 @@ func compareCosts(name string, gpu, cpu art.Costs, err error) Result {
 
 // gpuGradient computes the costs and the gradient on d, recording in r the
 // submissions, read-backs and time of the gradient pass alone.
-func gpuGradient(d *webgpu.Device, w map[string]*tensor.Tensor, pool vgg19.Pooling, content, style, g *tensor.Tensor,
+func gpuGradient(d *webgpu.Device, net *vgg19.Net, content, style, g *tensor.Tensor,
 	opts art.CostOptions, r *Result) (art.Costs, *tensor.Tensor, error) {
-	var costs art.Costs
-	net, err := nstgpu.FromWeights(d, w, pool)
+	gpuNet := vgg19.On(net, backend.Differentiable[*webgpu.Buffer](d))
+	defer gpuNet.Release()
+	obj, err := art.ObjectiveOn(gpuNet, content, style, opts)
 	if err != nil {
-		return costs, nil, err
-	}
-	defer net.Release()
-	obj, err := nstgpu.NewObjective(net, content, style, opts)
-	if err != nil {
-		return costs, nil, err
+		return art.Costs{}, nil, err
 	}
 	defer obj.Release()
 	gg := d.Upload(g)
 	defer gg.Release()
 	if err := d.Flush(); err != nil { // the objective's set-up, outside the measured pass
-		return costs, nil, err
+		return art.Costs{}, nil, err
 	}
 	pass := count(d)
 	start := time.Now()
-	grad, err := obj.Gradient(gg)
-	if err != nil {
-		return costs, nil, err
-	}
-	out, err := d.Read(grad)
-	grad.Release()
+	costs, out, err := obj.Evaluate(gg)
 	r.GPUMillis = float64(time.Since(start).Microseconds()) / 1000
 	pass.check(r, 1, 1)
-	if err != nil {
-		return costs, nil, err
-	}
-	costs, err = obj.Costs()
 	return costs, out, err
 }
 
