@@ -293,6 +293,14 @@ func finiteNumbers(v js.Value, what string) ([]float32, error) {
 	return d, nil
 }
 
+// fieldOr returns o[name], or def when that is not given.
+func fieldOr(o js.Value, name, def string) js.Value {
+	if v := field(o, name); !v.IsUndefined() {
+		return v
+	}
+	return js.ValueOf(def)
+}
+
 // field returns o[name], or undefined when o is not an object.
 func field(o js.Value, name string) js.Value {
 	if o.Type() != js.TypeObject {

@@ -8,34 +8,10 @@ package main
 //
 //	artLayers() → ["conv1_1", …, "conv5_1"]     the layers of the network
 //	artLoad({vggUrl} | {files: {name: Uint8Array, …}}, onProgress?) → {layers}
-//	    manifest.json and the raw weight files it names for those layers:
-//	    fetched from vggUrl (an absolute URL of a folder), each checked
-//	    against the size manifest.json gives it, with progress as load's
-//	    (fetch.go), or given as files
 //	artImages(content, style, size) → {width, height}
-//	    the pair brought to the working size (art.FitPair: the content's
-//	    longer side is size, 8..1024; the style covers it, centre-cropped);
-//	    forgets any generated image
 //	artStart({alpha, beta, tv, lr, noise, seed, pool, preserveColor}) → {width, height, backend}
-//	    a new generated image for the pair (every option may be left out:
-//	    the course's α 10, β 40, learning rate 2, noise 0.6, avg pooling),
-//	    on the backend's GPU when it has one (backend: 'webgpu'), else on
-//	    the CPU ('cpu'); see art.Run
 //	artStep(n) → {steps, costs: [{content, style, tv, total}, …], image, backend}
-//	    n Adam steps (1..1000); costs are J before each; steps counts all
-//	    steps since artStart; image is the generated image (with the
-//	    content's colours when preserveColor) as RGBA pixels; backend says
-//	    where the steps ran: a GPU that was lost or ran out of memory moves
-//	    the run to the CPU, which goes on from the last artStep's image
-//	artFeatures(layer, {maps, units}) → {layer, source, field: {size, stride},
-//	        maps: [{channel, width, height, data}],
-//	        units: [{channel, patches: [{image, value, width, height, data}]}]}
-//	    the layer's strongest channels (by mean activation) of the generated
-//	    image, or of the content before artStart: maps of them (data: one byte
-//	    a value, 0..255 scaled by the channel's peak) and, for the first
-//	    units of them, the receptive-field crop around each image's
-//	    strongest activation (image: "content", "style" or "generated"),
-//	    strongest first
+//	artFeatures(layer, {maps, units}) → {layer, source, field, maps, units}
 //
 // RGBA pixels are {width, height, data: Uint8ClampedArray}.
 
@@ -127,40 +103,25 @@ func (r *artAPI) start(args []js.Value) (any, error) {
 	if r.content == nil {
 		return nil, errors.New("artStart called before artImages")
 	}
-	o := arg(args, 0)
-	if !o.IsUndefined() && o.Type() != js.TypeObject {
-		return nil, fmt.Errorf("artStart expects an options object, found %s", describe(o))
-	}
+	in := argsOf("artStart", args)
+	o := in.options(0)
 	opts := art.DefaultOptions()
 	for _, f := range []struct {
 		name string
 		v    *float64
 	}{{"alpha", &opts.Cost.Alpha}, {"beta", &opts.Cost.Beta}, {"tv", &opts.Cost.TV}, {"lr", &opts.LR}, {"noise", &opts.NoiseRatio}} {
-		if err := optionalNumber(o, f.name, f.v); err != nil {
-			return nil, err
-		}
+		*f.v = in.optNumber(o, f.name, *f.v)
 	}
-	seed := float64(opts.Seed)
-	if err := optionalNumber(o, "seed", &seed); err != nil {
-		return nil, err
+	if seed := in.optNumber(o, "seed", float64(opts.Seed)); seed < 0 || seed != float64(uint64(seed)) {
+		in.failf("seed %v, want a whole number ≥ 0", seed)
+	} else {
+		opts.Seed = uint64(seed)
 	}
-	if seed < 0 || seed != float64(uint64(seed)) {
-		return nil, fmt.Errorf("artStart: seed %v, want a whole number ≥ 0", seed)
-	}
-	opts.Seed = uint64(seed)
-	pool := vgg19.AvgPool
-	if v := field(o, "pool"); !v.IsUndefined() {
-		s, err := stringOf(v, "artStart: pool")
-		if err != nil {
-			return nil, err
-		}
-		if pool, err = vgg19.ParsePooling(s); err != nil {
-			return nil, err
-		}
-	}
-	preserve := false
-	if err := optionalBool(o, "artStart", "preserveColor", &preserve); err != nil {
-		return nil, err
+	pool, err := vgg19.ParsePooling(in.str(fieldOr(o, "pool", "avg"), "pool"))
+	in.check(err)
+	preserve := in.optBool(o, "preserveColor", false)
+	if in.err != nil {
+		return nil, in.err
 	}
 	h, w := r.content.Shape[0], r.content.Shape[1]
 	if err := art.CheckMemory(r.net, h, w, art.BrowserMemoryBudget); err != nil {
@@ -214,9 +175,10 @@ func (r *artAPI) step(args []js.Value) (any, error) {
 	if r.run == nil {
 		return nil, errors.New("artStep called before artStart")
 	}
-	n, err := intIn(arg(args, 0), "artStep: steps", 1, maxArtSteps)
-	if err != nil {
-		return nil, err
+	in := argsOf("artStep", args)
+	n := in.intIn(in.arg(0), "steps", 1, maxArtSteps)
+	if in.err != nil {
+		return nil, in.err
 	}
 	steps, err := r.run.Step(n)
 	if err != nil {

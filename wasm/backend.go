@@ -31,19 +31,24 @@ type backend struct {
 }
 
 // openBackend opens the backend that choice ('auto', 'webgpu', 'cpu')
-// asks for, as backend.Choose says.
-func openBackend(choice string) (*backend, error) {
+// asks for, as backend.Choose says, with the GPU's matrix kernels at
+// precision p where the adapter has it (webgpu.Device.SetPrecision; F16
+// without shader-f16 stays F32, which info reports).
+func openBackend(choice string, p webgpu.Precision) (*backend, error) {
 	open := func() (*webgpu.Device, error) {
 		if nav := js.Global().Get("navigator"); nav.Type() != js.TypeObject {
 			return nil, errors.New("no navigator object (not a browser)")
 		}
 		return webgpu.Open()
 	}
-	p, d, err := cb.Choose(choice, open, openTimeout)
+	placement, d, err := cb.Choose(choice, open, openTimeout)
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
-	return &backend{placement: p, gpu: d}, nil
+	if d != nil {
+		_ = d.SetPrecision(p) // webgpu.ErrNoF16 leaves F32
+	}
+	return &backend{placement: placement, gpu: d}, nil
 }
 
 // openTimeout bounds the wait for an adapter and a device: some browser
@@ -60,20 +65,16 @@ func (b *backend) device() *webgpu.Device {
 	return b.gpu
 }
 
-// fallBack is backend.Placement.Failed: whether err, from a pass on
-// device(), means the GPU is gone, which moves every network to the CPU.
-func (b *backend) fallBack(err error) bool { return b != nil && b.placement.Failed(err) }
-
 // info is the backend as the JS API reports it: {backend: 'webgpu'|'cpu',
 // adapter, reason, submissions, readBacks}, adapter "" on the CPU and
 // reason "" on the GPU; submissions and readBacks count the GPU's queue
 // submissions and buffer read-backs since load (0 on the CPU), so that a
 // caller can tell what one pass costs; precision is the GPU's 'f32' or
-// 'f16' (see precision.go), 'f32' on the CPU; kernels is the CPU's kernel
-// build (ops.KernelBuild: the SIMD module attached, or "go").
+// 'f16', 'f32' on the CPU; kernels is the CPU's kernel build
+// (ops.KernelBuild: the SIMD module attached, or "go").
 func (b *backend) info() map[string]any {
 	info := map[string]any{"backend": backendCPU, "adapter": "", "reason": "load has not run", "submissions": 0, "readBacks": 0,
-		"precision": precisionOn(b), "kernels": ops.KernelBuild()}
+		"precision": string(webgpu.F32), "kernels": ops.KernelBuild()}
 	if b == nil {
 		return info
 	}
@@ -82,6 +83,7 @@ func (b *backend) info() map[string]any {
 	if d := b.device(); d != nil {
 		info["backend"], info["adapter"] = backendWebGPU, where.Adapter
 		info["submissions"], info["readBacks"] = d.Stats()
+		info["precision"] = string(d.Precision())
 	}
 	return info
 }

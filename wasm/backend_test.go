@@ -18,7 +18,7 @@ func TestOpenBackendWithoutWebGPU(t *testing.T) {
 		{backendWebGPU, "backend 'webgpu' is unavailable: ", ""},
 		{"gpu", `backend must be 'auto', 'webgpu' or 'cpu', found "gpu"`, ""},
 	} {
-		b, err := openBackend(c.choice)
+		b, err := openBackend(c.choice, "f32")
 		if c.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 				t.Errorf("openBackend(%q): error %v, want one containing %q", c.choice, err, c.wantErr)

@@ -18,11 +18,7 @@ import (
 // frame from a live video):
 //
 //	unlockStart(name, {steps?}) → {session, steps: [{step, words}], wait}
-//	    starts a challenge for name; wait > 0 (seconds) instead when name's
-//	    attempts are locked, with session 0 and no steps
 //	unlockFrame(session, pixels, tMs) → {done, unlocked, reason, detail, step, distance}
-//	    one camera frame (RGBA pixels, never encoded file bytes) at tMs;
-//	    a failed unlock counts against name's attempts, a success clears them
 //	livenessStart() → {session}; livenessFrame(session, pixels) → {faces};
 //	livenessEnd(session) → {live, score, reason, …} (core/liveness.Recorded)
 //

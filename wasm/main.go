@@ -2,109 +2,18 @@
 
 // Command wasm is Visage's core compiled to WebAssembly (visage.wasm), for the
 // Web Worker in web/worker.js. It registers one global object, visage, whose
-// methods each return a Promise. An image argument is either encoded bytes
-// (Uint8Array, decoded by core/imageio as natively) or RGBA pixels
-// {width, height, data}, 4 bytes a pixel row by row, alpha ignored.
-//
-//	load({modelsUrl, detector?, backend?, precision?, encoder?} | {files: {name: Uint8Array, …}, backend?, precision?, encoder?}, onProgress?)
-//	→ {detector: boolean, backend, adapter, reason, precision, encoder}
-//	    modelsUrl, an absolute URL of a folder: the model files are fetched
-//	    from there, as detector (default true) and encoder ask, checked against their
-//	    manifests' sizes (and sha256.json, when the folder has it) and
-//	    counted to onProgress({phase: 'download', loaded, total}), then
-//	    onProgress({phase: 'prepare'}) (fetch.go); or files, by name:
-//	    face_recognition_model-weights_manifest.json and the shards it names
-//	    (required), and when given, the SSD detector's and the 68-point
-//	    landmark net's manifests and shards, which the face methods need,
-//	    and the Tiny Face Detector's, enroll's last resort. backend is
-//	    'auto' (default: WebGPU when navigator.gpu gives an adapter, else
-//	    the CPU), 'webgpu' (rejects when WebGPU is unavailable) or 'cpu';
-//	    precision 'f32' (default) or 'f16': the face recognition network
-//	    keeps its weights and stages its products as float16 on the GPU,
-//	    where the adapter has shader-f16 (else f32; style transfer always
-//	    f32); the result says which runs and at what
-//	    precision, as backend() does (see backend.go, precision.go);
-//	    encoder 'dlib' (default: the 128-d ResNet above), 'mobilefacenet' or
-//	    'faceres' (files must then hold human-models' mobilefacenet.json or
-//	    faceres.json and its weights; 192 or 1024 numbers from the ArcFace
-//	    chip, on the CPU): the
-//	    gallery holds that encoder's descriptors only, and load rejects
-//	    while it holds another's (clear it first)
-//	backend() → {backend: 'webgpu'|'cpu', adapter, reason}
-//	    where the face networks run now: the adapter on the GPU,
-//	    why the CPU on the CPU; a lost GPU moves every network to the CPU
-//	loseGPUForTesting(how?) → backend(): a test hook destroying the GPU
-//	    device ('lost', the default) or running its next pass out of
-//	    memory ('out-of-memory')
-//	crashForTesting(): a test hook ending the Go program as a fatal error does
-//	encode(image) → Float32Array(128)      the face filling the image (192 with mobilefacenet)
-//	distance(a, b) → number                Euclidean, a and b 128 (or 192) numbers each
-//	compare(a, b, threshold?) → {distance, match, threshold}
-//	    match is distance < threshold (default 0.6)
-//	decide(a, b) → {distance, match, threshold, head?}
-//	    as verify decides: the head when one is set, else the gallery's threshold
-//
-//	detect(image, {chips}?) → [{box, score, landmarks, descriptor, chip?}, …]
-//	    every face, best score first; [] when there is none; chips: true adds
-//	    each face's aligned chip as RGBA pixels {width, height, data}
-//	detectFaces(image, {minConfidence, maxResults}?) → [{box, score}, …]
-//	    the detector alone (face-api.js's SsdMobilenetv1Options, defaults
-//	    0.5 and 100), best score first; [] when there is none
-//	landmarks(image, box) → [{x, y}, …68]
-//	    the 68-point landmark net alone on box, as detect runs it
-//	identify(image, {fast, fpir}?) → [{box, score, name, distance, threshold}, …]
-//	    every face with the closest enrolled person, name null when no one
-//	    is within the threshold; distance null when no one is enrolled;
-//	    threshold is fpir.For's: the one measured to name the share fpir
-//	    (default 0.01) of strangers among this many people, unless the
-//	    gallery's threshold was chosen (setThreshold, an import's)
-//	identifyDescriptor(descriptor, {fpir}?) → {name, distance, threshold}
-//	    identify's decision for a descriptor already computed
-//	enroll(name, image) → {name, samples, box, score}
-//	    adds the largest face's descriptor to name (a new person or one more
-//	    sample), and for a person without one a thumbnail of it
-//	    (vault.CutThumbnail); rejects when the image holds no face
-//	verify(name, image) → {name, match, distance, threshold, box, score}
-//	    the largest face against name's closest sample
-//	setHead(json | null) → {kind, threshold, higherIsSame} | null
-//	    a head from `visage train-triplet`/`train-pairs` (see head.go):
-//	    then verify's match and identify's name follow its score and
-//	    threshold, and each result gains head: {kind, score, threshold,
-//	    higherIsSame}; distance and threshold stay plain distance's
-//	gallery() → {threshold, stored, people: [{name, samples, encoder, thumbnail}, …], identify}
-//	    identify: {threshold, why, expected: {fpir, fnir, target, note} | null},
-//	    identify's rule at the default FPIR for this many people (gallery.go)
-//	    thumbnail: {width, height, data} RGBA (64×64, cut by enroll) or null;
-//	    stored: whether openVault keeps the gallery in IndexedDB
-//	removePerson(name), renamePerson(old, new), setThreshold(t),
-//	clearGallery(), importGallery(json) → the new gallery(); clearGallery
-//	keeps the threshold; importGallery validates all of
-//	    json (face-api.js's FaceMatcher.toJSON or LabeledFaceDescriptors[]
-//	    layout) before it replaces anything
-//	exportGallery() → string: FaceMatcher.toJSON's layout, in the clear
-//	openVault(options, onChange?), vaultKey(database), exportEncrypted(passphrase),
-//	importEncrypted(text, passphrase): the gallery sealed in IndexedDB and
-//	in passphrase-encrypted files, see gallery.go
-//
-//	unlockStart, unlockFrame, livenessStart, livenessFrame, livenessEnd:
-//	    face unlock with a liveness challenge and the recorded-frames
-//	    check, see liveness.go; load also takes human-models'
-//	    antispoof.json and liveness.json with their shards, when given
-//
-//	artLayers, artLoad, artImages, artStart, artStep, artFeatures: the Art
-//	view's style transfer and layer visualisation, see art.go
-//
-//	unitsStart, unitsAdd, unitsTop, unitsCrop, unitsMap: each VGG-19 unit's top image
-//	patches over a set of images (convnet-units' pass), see units.go
-//
-//	conv1d, motionEnergy: 1D and 3D convolution over a signal and video
-//	frames (core/signals), see signals.go
-//
-// A box is {x, y, width, height} in the image's pixels. Bad input rejects the
-// promise with an Error saying what was expected and what was found. A panic
-// in a call is recovered and becomes a rejection, so the Go runtime keeps
-// serving. Calls are served one at a time. This package only marshals: the
-// work is done in visage/core and visage/models.
+// methods each return a Promise; web/visage.js calls them, one for each
+// method of its Visage class of the same name, whose arguments and results
+// web/visage.d.ts documents (the Art view's art* and units* calls are the
+// worker's side of stylize, topUnits and their kin: art.go, units.go). An
+// image argument is either encoded bytes (Uint8Array, decoded by
+// core/imageio as natively) or RGBA pixels {width, height, data}, 4 bytes a
+// pixel row by row, alpha ignored; a box is {x, y, width, height} in the
+// image's pixels. Bad input rejects the promise with an Error saying what
+// was expected and what was found. A panic in a call is recovered and
+// becomes a rejection, so the Go runtime keeps serving. Calls are served
+// one at a time. This package only marshals: the work is done in
+// visage/core and visage/models.
 package main
 
 import (
@@ -114,6 +23,7 @@ import (
 	"sync"
 	"syscall/js"
 
+	"visage/core/backend/webgpu"
 	"visage/core/face"
 	"visage/core/learn"
 	"visage/core/liveness"
@@ -190,24 +100,14 @@ func (a *api) load(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	choice := backendAuto
-	if b := opts.Get("backend"); !b.IsUndefined() {
-		if choice, err = stringOf(b, "load: backend"); err != nil {
-			return nil, err
-		}
+	r := argsOf("load", args)
+	choice, encoderName := r.str(fieldOr(opts, "backend", backendAuto), "backend"), r.str(fieldOr(opts, "encoder", face.EncoderDlib), "encoder")
+	precision, err := webgpu.ParsePrecision(r.str(fieldOr(opts, "precision", string(webgpu.F32)), "precision"))
+	if r.check(err); r.err == nil {
+		r.check(face.CheckEncoderName(encoderName))
 	}
-	precision, err := precisionOf(opts)
-	if err != nil {
-		return nil, err
-	}
-	encoderName := face.EncoderDlib
-	if e := opts.Get("encoder"); !e.IsUndefined() {
-		if encoderName, err = stringOf(e, "load: encoder"); err != nil {
-			return nil, err
-		}
-		if err := face.CheckEncoderName(encoderName); err != nil {
-			return nil, err
-		}
+	if r.err != nil {
+		return nil, r.err
 	}
 	if a.gallery == nil {
 		a.setGallery(vault.InMemory())
@@ -220,11 +120,10 @@ func (a *api) load(args []js.Value) (any, error) {
 	if d := a.backend.device(); d != nil {
 		d.Destroy() // a second load: its networks replace the first's
 	}
-	b, err := openBackend(choice)
+	b, err := openBackend(choice, precision)
 	if err != nil {
 		return nil, err
 	}
-	usePrecision(b, precision)
 	nets, err := face.LoadNets(fsys, b.placement, b.gpuBackend(), encoderName)
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)

@@ -24,11 +24,10 @@ func TestLoadPrecision(t *testing.T) {
 			t.Errorf("load with precision %v: %q, want %q", c.precision, got.rejected, c.want)
 		}
 	}
-	b, err := openBackend(backendCPU)
+	b, err := openBackend(backendCPU, "f16")
 	if err != nil {
 		t.Fatal(err)
 	}
-	usePrecision(b, "f16")
 	if p := b.info()["precision"]; p != "f32" {
 		t.Errorf("the CPU backend asked for f16 reports precision %v, want f32", p)
 	}

@@ -6,17 +6,7 @@ package main
 // `visage conv3d` run it):
 //
 //	conv1d(signal, kernels) → {shape: [n−f+1, k], shapes, outputs: [Float32Array(n−f+1), …k]}
-//	    signal, 1..MaxSignal numbers; kernels, 1..MaxKernels arrays of
-//	    one length f (1..MaxTaps, at most n) each: one 'valid' 1D
-//	    convolution of the [n,1] signal with the [f,1,k] bank; outputs[j]
-//	    is kernel j's response, shapes the course's line ("96×1 * 2
-//	    filters of 9×1 → 88×2")
 //	motionEnergy(frames, {size}?) → {shape: [T−2, H−2, W−2, 4], shapes, width, height, energy: Float32Array}
-//	    frames, 3..MaxFrames images of one size (RGBA pixels or encoded
-//	    bytes), as signals.Volume stacks them (greyscale 0..1, the longer
-//	    side area-averaged down to size, default 32, in 3..128) through
-//	    signals.MotionBank's 4 filters of 3×3×3; energy is the motion
-//	    energy map, width × height = (W−2) × (H−2), row by row
 
 import (
 	"fmt"

@@ -8,25 +8,10 @@ package main
 // unitsStart replaces the previous one.
 //
 //	unitsStart({layer, k, size}) → {session, layer, channels, field: {size, stride, offset}}
-//	    a new pass over layer (one of artLayers()), keeping each unit's k
-//	    strongest images (1..100, default 9); every image's longer side is
-//	    scaled down to size (16..1024, default 128) first, as the CLI's
-//	    --size; needs artLoad
 //	unitsAdd(session, image) → {images}
-//	    the next image of the pass (images: how many it has seen)
-//	unitsTop(session, n | [channel, …]) → {images, ranking: [channel, …],
-//	        units: [{channel, hits: [{image, y, x, value}]}]}
-//	    ranking is every channel, strongest first (art.TopUnits.Units);
-//	    units are the n strongest, or the channels given, each with its
-//	    hits, strongest first (image: its index in the pass, from 0)
+//	unitsTop(session, n | [channel, …]) → {images, ranking, units}
 //	unitsCrop(session, image, [{y, x}, …]) → [{top, left, bottom, right, width, height, data}, …]
-//	    the receptive-field windows of the layer's units at (y, x) in image,
-//	    scaled as unitsAdd scaled it (the pass keeps no image), and the
-//	    RGBA pixels in each
 //	unitsMap(session, image, channel) → {image, map: {channel, width, height, data}}
-//	    image scaled as unitsAdd scaled it (RGBA pixels) and the layer's
-//	    channel over it, as artFeatures' maps (art.FeatureMap, one byte a
-//	    value scaled by the channel's peak in this image)
 //
 // A session number from an older pass rejects: its results are gone.
 
