@@ -303,7 +303,7 @@ export interface LoadOptions {
   /**
    * The face encoder: 'dlib' (default; 128 numbers, threshold 0.6),
    * 'mobilefacenet' (192) or 'faceres' (1024), human-models' networks on the
-   * ArcFace 5-point chip, CPU only. A gallery holds one encoder's
+   * ArcFace 5-point chip, on the backend like the rest. A gallery holds one encoder's
    * descriptors; importing another's (a FaceMatcher file is dlib's) rejects.
    * On LFW both score below dlib (README), so keep the default.
    */
