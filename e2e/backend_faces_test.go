@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"visage/core/face"
 )
 
 //go:embed testdata/backend_faces.js
@@ -105,4 +107,53 @@ func pointsDiff(a, b []struct{ X, Y float64 }) float64 {
 		worst = max(worst, math.Abs(a[i].X-b[i].X), math.Abs(a[i].Y-b[i].Y))
 	}
 	return worst
+}
+
+//go:embed testdata/backend_encoders.js
+var backendEncodersJS string
+
+// TestBackendWebGPUEncoders loads visage.js's API with each human-models
+// encoder (MobileFaceNet, FaceRes) on the WebGPU backend (SwiftShader) and
+// on the CPU: the descriptors of a face chip agree within
+// maxDescriptorDiff, and on WebGPU an encode costs one GPU submission and
+// one read-back, so the encoder ran there.
+func TestBackendWebGPUEncoders(t *testing.T) {
+	raw, err := os.ReadFile(chipPaths(t)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := serveSite(t)
+	ctx, _ := openBrowser(t, t.TempDir(), 10*time.Minute, WebGPUFlags...)
+	if err := OpenPage(ctx, srv.URL, 3*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	encoders := []string{face.EncoderMobileFaceNet, face.EncoderFaceRes}
+	args, err := json.Marshal(map[string]any{"chip": base64.StdEncoding.EncodeToString(raw), "encoders": encoders})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type run struct {
+		CPU, WebGPU                          []float32
+		CPUBefore, WebGPUBefore, WebGPUAfter backendInfo
+	}
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]run]("("+backendEncodersJS+")("+string(args)+")", chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range encoders {
+		r := out[name]
+		if r.WebGPUBefore.Backend != "webgpu" || r.CPUBefore.Backend != "cpu" {
+			t.Errorf("%s: backends %q and %q, want webgpu and cpu", name, r.WebGPUBefore.Backend, r.CPUBefore.Backend)
+			continue
+		}
+		subs, reads := r.WebGPUAfter.Submissions-r.WebGPUBefore.Submissions, r.WebGPUAfter.ReadBacks-r.WebGPUBefore.ReadBacks
+		d := maxDiff(r.WebGPU, r.CPU)
+		t.Logf("%s: WebGPU and CPU descriptors %.2e apart; encode took %d submissions, %d read-backs", name, d, subs, reads)
+		if len(r.CPU) != face.EncoderDim(name) || !(d <= maxDescriptorDiff) {
+			t.Errorf("%s: %d numbers, %.3g apart on WebGPU and the CPU; want %d within %g", name, len(r.CPU), d, face.EncoderDim(name), maxDescriptorDiff)
+		}
+		if subs != 1 || reads != 1 {
+			t.Errorf("%s: an encode on WebGPU took %d submissions and %d read-backs, want 1 and 1", name, subs, reads)
+		}
+	}
 }
