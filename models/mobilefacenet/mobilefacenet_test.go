@@ -1,74 +1,31 @@
 package mobilefacenet
 
 import (
-	"math"
-	"os"
+	"fmt"
 	"testing"
 
-	"visage/core/backend/backendtest"
 	"visage/core/tensor"
-	"visage/models/assets"
 	"visage/models/assets/assettest"
+	"visage/models/encodertest"
 )
 
-func load(t testing.TB) *Net {
-	dir, err := assets.HumanModelsDir()
-	assettest.Need(t, err)
-	n, err := Load(os.DirFS(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
+func load(t testing.TB) *Net { return assettest.HumanModel(t, ModelFile, Load) }
 
-// chip is a smooth synthetic 112×112 image (values 0..255).
-func chip() *tensor.Tensor {
-	c := tensor.New(Size, Size, 3)
-	for y := range Size {
-		for x := range Size {
-			for k := range 3 {
-				c.Data[(y*Size+x)*3+k] = float32(127.5 + 120*math.Sin(float64(x*(k+1))/17+float64(y)/23))
-			}
-		}
-	}
-	return c
-}
-
+// TestEncodeIsUnitLength checks the embedding with either preprocessing.
 func TestEncodeIsUnitLength(t *testing.T) {
 	n := load(t)
 	for _, in := range []Preprocess{Symmetric, Unit} {
 		n.Input = in
-		d, err := n.Encode(chip())
-		if err != nil {
-			t.Fatal(err)
-		}
-		var sq float64
-		for _, v := range d {
-			sq += float64(v) * float64(v)
-		}
-		if len(d) != Dim || math.Abs(sq-1) > 1e-4 {
-			t.Errorf("input %d: %d numbers of norm² %v, want %d of norm 1", in, len(d), sq, Dim)
-		}
-	}
-	if _, err := n.Encode(tensor.New(150, 150, 3)); err == nil {
-		t.Error("Encode of a 150×150 chip: no error")
+		t.Run(fmt.Sprintf("input %d", in), func(t *testing.T) { encodertest.CheckUnitLength(t, n, Dim, Size) })
 	}
 }
 
 // BenchmarkMobileFaceNet times one embedding of a 112×112 chip, natively
 // (the graph runtime on core/ops's pure Go kernels).
-func BenchmarkMobileFaceNet(b *testing.B) {
-	n := load(b)
-	c := chip()
-	for b.Loop() {
-		if _, err := n.Encode(c); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkMobileFaceNet(b *testing.B) { encodertest.Bench(b, load(b), Size) }
 
 // TestEncodeOnBackend runs the network through On on a fake GPU: the
 // descriptor is the CPU's and a device failure surfaces from Encode.
 func TestEncodeOnBackend(t *testing.T) {
-	backendtest.CheckOn(t, load(t), On[*tensor.Tensor], chip())
+	encodertest.CheckOn(t, load(t), On[*tensor.Tensor], Size)
 }
