@@ -33,11 +33,17 @@ func Chip(size int) *tensor.Tensor {
 	return c
 }
 
-// CheckUnitLength checks that e, which takes size×size chips, encodes
+// Check checks a face encoder net, which takes size×size chips, and its
+// network's On (see the two subtests, "unit length" and "on a failing GPU").
+func Check[N, R Encoder](t *testing.T, net N, on func(N, backend.Backend[*tensor.Tensor]) (R, error), dim, size int) {
+	t.Run("unit length", func(t *testing.T) { checkUnitLength(t, net, dim, size) })
+	t.Run("on a failing GPU", func(t *testing.T) { checkOn(t, net, on, size) })
+}
+
+// checkUnitLength checks that e, which takes size×size chips, encodes
 // Chip(size) into dim numbers of norm 1 (within 1e-4 on the square), and
 // that a chip of half that size is an error.
-func CheckUnitLength(t testing.TB, e Encoder, dim, size int) {
-	t.Helper()
+func checkUnitLength(t *testing.T, e Encoder, dim, size int) {
 	d, err := e.Encode(Chip(size))
 	if err != nil {
 		t.Fatal(err)
@@ -54,12 +60,11 @@ func CheckUnitLength(t testing.TB, e Encoder, dim, size int) {
 	}
 }
 
-// CheckOn checks a face encoder net placed by on (the network's On) on a
+// checkOn checks a face encoder net placed by on (the network's On) on a
 // backendtest.Faulty: its descriptor of Chip(size) is net's, value for
 // value (a Faulty runs the CPU's kernels), and once the device is lost
 // Encode reports an error wrapping backend.ErrDeviceLost.
-func CheckOn[N, R Encoder](t testing.TB, net N, on func(N, backend.Backend[*tensor.Tensor]) (R, error), size int) {
-	t.Helper()
+func checkOn[N, R Encoder](t *testing.T, net N, on func(N, backend.Backend[*tensor.Tensor]) (R, error), size int) {
 	chip := Chip(size)
 	f := backendtest.NewFaulty()
 	placed, err := on(net, f)

@@ -3,23 +3,18 @@ package faceres
 import (
 	"testing"
 
-	"visage/core/tensor"
 	"visage/models/assets/assettest"
 	"visage/models/encodertest"
 )
 
-func load(t testing.TB) *Net { return assettest.HumanModel(t, ModelFile, Load) }
-
-func TestEncodeIsUnitLength(t *testing.T) {
-	encodertest.CheckUnitLength(t, load(t), Dim, Size)
+// TestEncode checks the descriptor's length and norm, and its run on a
+// failing fake GPU through On.
+func TestEncode(t *testing.T) {
+	encodertest.Check(t, assettest.HumanModel(t, ModelFile, Load), On, Dim, Size)
 }
 
 // BenchmarkFaceRes times one descriptor of a 224×224 chip, natively
 // (the graph runtime on core/ops's pure Go kernels).
-func BenchmarkFaceRes(b *testing.B) { encodertest.Bench(b, load(b), Size) }
-
-// TestEncodeOnBackend runs the network through On on a fake GPU: the
-// descriptor is the CPU's and a device failure surfaces from Encode.
-func TestEncodeOnBackend(t *testing.T) {
-	encodertest.CheckOn(t, load(t), On[*tensor.Tensor], Size)
+func BenchmarkFaceRes(b *testing.B) {
+	encodertest.Bench(b, assettest.HumanModel(b, ModelFile, Load), Size)
 }

@@ -4,28 +4,22 @@ import (
 	"fmt"
 	"testing"
 
-	"visage/core/tensor"
 	"visage/models/assets/assettest"
 	"visage/models/encodertest"
 )
 
-func load(t testing.TB) *Net { return assettest.HumanModel(t, ModelFile, Load) }
-
-// TestEncodeIsUnitLength checks the embedding with either preprocessing.
-func TestEncodeIsUnitLength(t *testing.T) {
-	n := load(t)
+// TestEncode checks the embedding's length and norm, and its run on a
+// failing fake GPU through On, with either preprocessing of the chip.
+func TestEncode(t *testing.T) {
+	n := assettest.HumanModel(t, ModelFile, Load)
 	for _, in := range []Preprocess{Symmetric, Unit} {
 		n.Input = in
-		t.Run(fmt.Sprintf("input %d", in), func(t *testing.T) { encodertest.CheckUnitLength(t, n, Dim, Size) })
+		t.Run(fmt.Sprintf("input %d", in), func(t *testing.T) { encodertest.Check(t, n, On, Dim, Size) })
 	}
 }
 
 // BenchmarkMobileFaceNet times one embedding of a 112×112 chip, natively
 // (the graph runtime on core/ops's pure Go kernels).
-func BenchmarkMobileFaceNet(b *testing.B) { encodertest.Bench(b, load(b), Size) }
-
-// TestEncodeOnBackend runs the network through On on a fake GPU: the
-// descriptor is the CPU's and a device failure surfaces from Encode.
-func TestEncodeOnBackend(t *testing.T) {
-	encodertest.CheckOn(t, load(t), On[*tensor.Tensor], Size)
+func BenchmarkMobileFaceNet(b *testing.B) {
+	encodertest.Bench(b, assettest.HumanModel(b, ModelFile, Load), Size)
 }
