@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"visage/core/backend"
-	"visage/core/learn"
+	"visage/core/ops"
 	"visage/core/tensor"
 	"visage/models/vgg19"
 )
@@ -22,7 +22,7 @@ type State struct {
 type adamLoop[T any] struct {
 	b         backend.Differentiable[T]
 	obj       *Objective[T]
-	hp        backend.Adam
+	hp        ops.Adam
 	img, m, v T
 	t         int
 }
@@ -52,8 +52,7 @@ func newAdamLoop[T any](r *vgg19.Runner[T], content, style *tensor.Tensor, opts 
 		}
 		return b.Upload(x.Clone())
 	}
-	d := learn.NewAdam(opts.LR) // for its defaults
-	return &adamLoop[T]{b: b, obj: obj, hp: backend.Adam{LR: d.LR, Beta1: d.Beta1, Beta2: d.Beta2, Epsilon: d.Epsilon},
+	return &adamLoop[T]{b: b, obj: obj, hp: ops.NewAdam(opts.LR),
 		img: b.Upload(img.Clone()), m: moment(from.M), v: moment(from.V), t: from.Steps}, nil
 }
 

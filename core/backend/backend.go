@@ -121,9 +121,10 @@ type Differentiable[T any] interface {
 	// AddTotalVariationGrad adds scale·d(Σ TotalVariation)/dx to grad, in
 	// place.
 	AddTotalVariationGrad(x, grad T, scale float32)
-	// AdamStep applies Adam step t (1 for the first) to param in place,
-	// updating its moments m and v (zeros before step 1) with grad.
-	AdamStep(a Adam, param, grad, m, v T, t int)
+	// AdamStep is ops.AdamStep with float32 moments: it applies Adam step t
+	// (1 for the first) to param in place, updating its moments m and v
+	// (zeros before step 1) with grad, all four shaped alike.
+	AdamStep(a ops.Adam, param, grad, m, v T, t int)
 }
 
 // Epilogue is per-channel work fused into a convolution's output as it is
@@ -132,12 +133,6 @@ type Epilogue[T any] struct {
 	Scale, Shift T    // [Cout] or nil: y = y·Scale + Shift, as ops.ScaleBias
 	ReLU         bool // then y = max(y, 0), as ops.ReLU
 	ReLU6        bool // or, instead, y = min(max(y, 0), 6), as ops.ReLU6
-}
-
-// Adam holds the hyper-parameters of the Adam optimiser in TensorFlow 1's
-// form: param −= LR·√(1−β2ᵗ)/(1−β1ᵗ)·m/(√v+ε).
-type Adam struct {
-	LR, Beta1, Beta2, Epsilon float64
 }
 
 // The failures of a device after which its networks move to the CPU

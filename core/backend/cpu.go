@@ -2,7 +2,6 @@ package backend
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"sync"
 
@@ -239,18 +238,11 @@ func store(out *tensor.Tensor, index int, v float32, accumulate bool) {
 }
 
 // AdamStep keeps the moments in float32, as the GPU's.
-func (*CPU) AdamStep(a Adam, param, grad, m, v *tensor.Tensor, t int) {
+func (*CPU) AdamStep(a ops.Adam, param, grad, m, v *tensor.Tensor, t int) {
 	for _, x := range []*tensor.Tensor{grad, m, v} {
 		sameShape("AdamStep", param, x)
 	}
-	lr := a.LR * math.Sqrt(1-math.Pow(a.Beta2, float64(t))) / (1 - math.Pow(a.Beta1, float64(t)))
-	for i, g := range grad.Data {
-		gf := float64(g)
-		mi := a.Beta1*float64(m.Data[i]) + (1-a.Beta1)*gf
-		vi := a.Beta2*float64(v.Data[i]) + (1-a.Beta2)*gf*gf
-		m.Data[i], v.Data[i] = float32(mi), float32(vi)
-		param.Data[i] -= float32(lr * mi / (math.Sqrt(vi) + a.Epsilon))
-	}
+	ops.AdamStep(a, t, param.Data, grad.Data, m.Data, v.Data)
 }
 
 func sameShape(op string, a, b *tensor.Tensor) {

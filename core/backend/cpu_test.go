@@ -58,7 +58,7 @@ func TestCPUKernelsByHand(t *testing.T) {
 	// Adam step 1 moves each parameter by LR against its gradient's sign:
 	// m = 0.1g, v = 0.001g², lr₁ = LR·√0.001/0.1, so Δ = LR·g/|g| (ε aside).
 	p, m, v := tens([]int{2}, 1, 1), c.NewTensor(2), c.NewTensor(2)
-	c.AdamStep(backend.Adam{LR: 0.5, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8}, p, tens([]int{2}, 3, -2), m, v, 1)
+	c.AdamStep(ops.NewAdam(0.5), p, tens([]int{2}, 3, -2), m, v, 1)
 	expect(t, "AdamStep", p, []int{2}, 0.5, 1.5)
 	expect(t, "Adam m", m, []int{2}, 0.3, -0.2)
 	expect(t, "Adam v", v, []int{2}, 0.009, 0.004)

@@ -3,9 +3,9 @@
 // triplet loss and online negative mining, and a binary pair classifier
 // (logistic regression on |f_i−f_j| or a χ² distance) with the logistic loss.
 // It holds what that needs and nothing more: dense layers with their
-// gradients, SGD with momentum and Adam, identity-balanced batch sampling,
-// and the Head file that the CLI applies to descriptors. Its Adam also serves
-// style transfer (core/art), over float32 pixels.
+// gradients, SGD with momentum and Adam (core/ops's rule over Params),
+// identity-balanced batch sampling, and the Head file that the CLI applies to
+// descriptors.
 //
 // Everything computes in float64 (the models are tiny), and all randomness
 // comes from a caller-seeded math/rand/v2 source, so a run is reproducible.

@@ -38,44 +38,6 @@ func TestAdamByHand(t *testing.T) {
 	}
 }
 
-func TestAdamStepFirstIsLR(t *testing.T) {
-	// Step 1: m = 0.1·g, v = 0.001·g², lr_t = lr·√0.001/0.1, so the step is
-	// lr·g/(|g| + ε/√0.001): x moves by lr against the gradient's sign.
-	a := NewAdam(2)
-	x := []float32{0, 10}
-	a.Step(x, []float32{3, -0.5})
-	if math.Abs(float64(x[0]+2)) > 1e-5 || math.Abs(float64(x[1]-12)) > 1e-5 {
-		t.Errorf("after one step x = %v, want [-2 12]", x)
-	}
-}
-
-// TestAdamEpsilonAsTensorFlow1 checks where ε enters, with a gradient small
-// enough for ε to matter: TensorFlow 1 adds it to √v, not to √v̂, so step 1
-// moves by lr·|g|/(|g| + ε/√(1−β2)).
-func TestAdamEpsilonAsTensorFlow1(t *testing.T) {
-	a := NewAdam(1)
-	a.Epsilon = 1e-3
-	x := []float32{0}
-	a.Step(x, []float32{1e-3})
-	// m = 1e-4, √v = √0.001·1e-3, lr_t = √0.001/0.1:
-	// Δ = √0.001/0.1 · 1e-4/(√0.001·1e-3 + 1e-3) = 1/(1 + 1/√0.001).
-	want := -1 / (1 + 1/math.Sqrt(0.001))
-	if math.Abs(float64(x[0])-want) > 1e-6 {
-		t.Errorf("x = %v, want %v", x[0], want)
-	}
-}
-
-func TestAdamStepLengthChangePanics(t *testing.T) {
-	a := NewAdam(1)
-	a.Step(make([]float32, 3), make([]float32, 3))
-	defer func() {
-		if recover() == nil {
-			t.Error("a shorter vector was accepted")
-		}
-	}()
-	a.Step(make([]float32, 2), make([]float32, 2))
-}
-
 // Both optimizers minimise a convex quadratic Σ (θ−c)².
 func TestOptimizersConverge(t *testing.T) {
 	for name, o := range map[string]Optimizer{"sgd": &SGD{LR: 0.05, Momentum: 0.9}, "adam": NewAdam(0.05)} {

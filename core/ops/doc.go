@@ -1,6 +1,7 @@
 // Package ops holds Visage's numeric kernels on channels-last float32 tensors:
 // convolutions (1-D, 2-D, 3-D and depthwise), pooling, activations, matrix
-// products, bilinear resizing and layout helpers.
+// products, bilinear resizing, layout helpers, and the Adam optimiser's update
+// rule (AdamStep), which every optimiser and backend in Visage runs.
 //
 // Tensors carry no batch dimension: an input is [spatial..., C] (a signal
 // [W,C], an image [H,W,C], a volume [D,H,W,C]). Padding follows TensorFlow.

@@ -1,74 +1,25 @@
 package mobilefacenet
 
 import (
-	"math"
-	"os"
+	"fmt"
 	"testing"
 
-	"visage/core/backend/backendtest"
-	"visage/core/tensor"
-	"visage/models/assets"
 	"visage/models/assets/assettest"
+	"visage/models/encodertest"
 )
 
-func load(t testing.TB) *Net {
-	dir, err := assets.HumanModelsDir()
-	assettest.Need(t, err)
-	n, err := Load(os.DirFS(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-// chip is a smooth synthetic 112×112 image (values 0..255).
-func chip() *tensor.Tensor {
-	c := tensor.New(Size, Size, 3)
-	for y := range Size {
-		for x := range Size {
-			for k := range 3 {
-				c.Data[(y*Size+x)*3+k] = float32(127.5 + 120*math.Sin(float64(x*(k+1))/17+float64(y)/23))
-			}
-		}
-	}
-	return c
-}
-
-func TestEncodeIsUnitLength(t *testing.T) {
-	n := load(t)
+// TestEncode checks the embedding's length and norm, and its run on a
+// failing fake GPU through On, with either preprocessing of the chip.
+func TestEncode(t *testing.T) {
+	n := assettest.HumanModel(t, ModelFile, Load)
 	for _, in := range []Preprocess{Symmetric, Unit} {
 		n.Input = in
-		d, err := n.Encode(chip())
-		if err != nil {
-			t.Fatal(err)
-		}
-		var sq float64
-		for _, v := range d {
-			sq += float64(v) * float64(v)
-		}
-		if len(d) != Dim || math.Abs(sq-1) > 1e-4 {
-			t.Errorf("input %d: %d numbers of norm² %v, want %d of norm 1", in, len(d), sq, Dim)
-		}
-	}
-	if _, err := n.Encode(tensor.New(150, 150, 3)); err == nil {
-		t.Error("Encode of a 150×150 chip: no error")
+		t.Run(fmt.Sprintf("input %d", in), func(t *testing.T) { encodertest.Check(t, n, On, Dim, Size) })
 	}
 }
 
 // BenchmarkMobileFaceNet times one embedding of a 112×112 chip, natively
 // (the graph runtime on core/ops's pure Go kernels).
 func BenchmarkMobileFaceNet(b *testing.B) {
-	n := load(b)
-	c := chip()
-	for b.Loop() {
-		if _, err := n.Encode(c); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// TestEncodeOnBackend runs the network through On on a fake GPU: the
-// descriptor is the CPU's and a device failure surfaces from Encode.
-func TestEncodeOnBackend(t *testing.T) {
-	backendtest.CheckOn(t, load(t), On[*tensor.Tensor], chip())
+	encodertest.Bench(b, assettest.HumanModel(b, ModelFile, Load), Size)
 }

@@ -5,16 +5,10 @@ import (
 	"math"
 	"testing"
 
-	"visage/core/backend"
 	"visage/core/backend/backendtest"
 	"visage/core/tensor"
 	"visage/models/assets/assettest"
 )
-
-// runner is what a product calls on the detector, wherever it runs.
-type runner interface {
-	Run(*tensor.Tensor) (*Output, error)
-}
 
 // TestRunSurvivesGPUFailure runs the detector on a fake GPU as the browser
 // does: a pass whose device is lost is redone on the CPU with the same
@@ -22,14 +16,9 @@ type runner interface {
 func TestRunSurvivesGPUFailure(t *testing.T) {
 	n := assettest.FaceModel(t, Manifest, Load)
 	img := assettest.LFWImage(t, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
-	want, err := n.Run(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	backendtest.CheckFallback(t, "face detector", runner(n),
-		func(gpu backend.Backend[*tensor.Tensor]) runner { return On(n, gpu) },
-		func(r runner) (*Output, error) { return r.Run(img) },
-		want, func(got, want *Output) string {
+	backendtest.CheckFallback(t, "face detector", n.Run,
+		func(gpu backendtest.GPU) backendtest.Pass[*tensor.Tensor, *Output] { return On(n, gpu).Run }, img,
+		func(got, want *Output) string {
 			if d := maxDiff(got, want); d != 0 {
 				return fmt.Sprintf("boxes and scores differ from the CPU's by up to %v", d)
 			}

@@ -5,6 +5,7 @@ package backendtest
 
 import (
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 
@@ -51,17 +52,34 @@ func (f *Faulty) ReadAll(xs ...*tensor.Tensor) ([]*tensor.Tensor, error) {
 	return f.CPU.ReadAll(xs...)
 }
 
+// GPU is the backend a network's On is given by CheckFallback.
+type GPU = backend.Backend[*tensor.Tensor]
+
+// Pass is a network's pass over one input, such as the method value
+// n.Encode.
+type Pass[In, R any] = func(In) (R, error)
+
 // CheckFallback checks that a network survives its GPU's loss as a product
-// runs it: set up by on on a Faulty GPU through a backend.Placement, with
-// cpu as its CPU version, its pass must give want on the GPU, then again
-// when the GPU is lost mid-pass (the pass redone on the CPU), and again
-// after, on the CPU. diff says how a result differs from want, "" when it
-// does not; what names the network.
-func CheckFallback[N, R any](t testing.TB, what string, cpu N, on func(backend.Backend[*tensor.Tensor]) N, pass func(N) (R, error), want R, diff func(got, want R) string) {
+// runs it: placed through a backend.Placement, with the pass cpu on the CPU
+// and the pass on gives on a Faulty GPU, its pass over in must give want,
+// cpu's result, on the GPU, then again when the GPU is lost mid-pass (the
+// pass redone on the CPU), and again after, on the CPU. diff says how a
+// result differs from want, "" when it does not; nil asks for results equal
+// as reflect.DeepEqual has it. what names the network. It returns want, for
+// the caller to check that the pass found something.
+func CheckFallback[In, R any](t testing.TB, what string, cpu Pass[In, R], on func(GPU) Pass[In, R], in In, diff func(got, want R) string) R {
 	t.Helper()
+	pass := func(p Pass[In, R]) (R, error) { return p(in) }
+	want, err := cpu(in)
+	if err != nil {
+		t.Fatalf("%s on the CPU: %v", what, err)
+	}
+	if diff == nil {
+		diff = equal
+	}
 	gpu := NewFaulty()
 	p := backend.OnGPU("fake", false, nil)
-	placed, err := backend.Place(p, what, cpu, func() (N, error) { return on(gpu), nil })
+	placed, err := backend.Place(p, what, cpu, func() (Pass[In, R], error) { return on(gpu), nil })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,4 +96,13 @@ func CheckFallback[N, R any](t testing.TB, what string, cpu N, on func(backend.B
 	if gpu.Reads() != 2 || p.GPU() {
 		t.Fatalf("%s: %d GPU reads, on the GPU %v; want 2 (the second failed) and the CPU from then on", what, gpu.Reads(), p.GPU())
 	}
+	return want
+}
+
+// equal is CheckFallback's diff when none is given.
+func equal[R any](got, want R) string {
+	if reflect.DeepEqual(got, want) {
+		return ""
+	}
+	return fmt.Sprintf("%v, want the CPU's %v", got, want)
 }

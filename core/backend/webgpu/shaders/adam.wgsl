@@ -1,8 +1,9 @@
-// One Adam step in TensorFlow 1's AdamOptimizer form (as visage/core/art),
-// in place on param, m and v:
+// One Adam step, the rule of visage/core/ops's AdamStep (TensorFlow 1's
+// AdamOptimizer form) with float32 moments, in place on param, m and v:
 //   m = β1·m + (1−β1)·g,  v = β2·v + (1−β2)·g²,
 //   param −= lrT · m / (sqrt(v) + ε),
-// where lrT = lr·√(1−β2ᵗ)/(1−β1ᵗ) is computed on the CPU in float64.
+// where lrT is ops.Adam's Rate(t), lr·√(1−β2ᵗ)/(1−β1ᵗ), computed on the CPU
+// in float64 (Device.AdamStep).
 struct Params {
     n: u32, lrT: f32, beta1: f32, beta2: f32, eps: f32,
 }
