@@ -59,7 +59,10 @@ type Bound[T, P any] struct {
 }
 
 // Bind puts a network's parameters on b: upload makes them, putting each
-// of their tensors through w, so that Release hands them all back.
+// of their tensors through w, so that Release hands them all back. The CPU
+// shares the tensors; a GPU's upload errors (out of memory) surface at the
+// network's first read. The network is then as safe for concurrent use as
+// b is.
 func Bind[T, P any](b Backend[T], upload func(w *Weights[T]) P) Bound[T, P] {
 	w := NewWeights(b)
 	return Bound[T, P]{B: b, P: upload(w), w: w}

@@ -67,15 +67,12 @@ func Load(fsys fs.FS) (*Net, error) {
 	return n, nil
 }
 
-// Runner is the network with its weights on one backend (Release hands
-// them back).
+// Runner is the network on one backend.
 type Runner[T any] struct {
 	backend.Bound[T, *netParams[T]]
 }
 
-// On puts n's weights on b (once; the CPU shares them) and returns the
-// network running there. A GPU's upload errors (out of memory) surface at
-// the first Encode. A Runner is as safe for concurrent use as b is.
+// On returns n running on b, its weights put there once (backend.Bind).
 func On[T any](n *Net, b backend.Backend[T]) *Runner[T] {
 	return &Runner[T]{backend.Bind(b, func(w *backend.Weights[T]) *netParams[T] { return upload(w, n.weights) })}
 }
