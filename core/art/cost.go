@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"math"
 
+	"visage/core/backend"
 	"visage/core/ops"
 	"visage/core/tensor"
 )
@@ -85,32 +86,14 @@ func StyleLayerCost(gS, aG *tensor.Tensor) (float64, *tensor.Tensor, error) {
 //	J_TV = 1/(H·W·C) · Σ [(x_{i+1,j} − x_{i,j})² + (x_{i,j+1} − x_{i,j})²]
 //
 // over all channels and the pixel pairs inside the image, and its gradient
-// with respect to x.
+// with respect to x: the CPU backend's kernels (the objective's on the
+// CPU), the cost rounded to float32.
 func TotalVariation(x *tensor.Tensor) (float64, *tensor.Tensor) {
-	h, w, c := x.Shape[0], x.Shape[1], x.Shape[2]
-	norm := 1 / float64(x.Len())
-	grad := tensor.New(x.Shape...)
-	sum := 0.0
-	pair := func(a, b int) { // the term (x_b − x_a)²
-		d := float64(x.Data[b]) - float64(x.Data[a])
-		sum += d * d
-		grad.Data[b] += float32(2 * norm * d)
-		grad.Data[a] -= float32(2 * norm * d)
-	}
-	for i := range h {
-		for j := range w {
-			for ch := range c {
-				at := (i*w+j)*c + ch
-				if i+1 < h {
-					pair(at, at+w*c)
-				}
-				if j+1 < w {
-					pair(at, at+c)
-				}
-			}
-		}
-	}
-	return norm * sum, grad
+	cpu, norm := backend.NewCPU(), 1/float32(x.Len())
+	cost, grad := tensor.New(1), tensor.New(x.Shape...)
+	cpu.TotalVariation(x, norm, cost, 0, false)
+	cpu.AddTotalVariationGrad(x, grad, norm)
+	return float64(cost.Data[0]), grad
 }
 
 // unroll views a [nH,nW,nC] activation as [nH·nW, nC] (sharing data).
