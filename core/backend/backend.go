@@ -44,8 +44,9 @@ type Backend[T any] interface {
 	NewTensor(shape ...int) T
 	// Shape returns x's shape, which the caller must not modify.
 	Shape(x T) []int
-	// Reshape returns x viewed with another shape of the same size; it
-	// shares x's storage.
+	// Reshape returns x viewed with another shape of the same size,
+	// sharing its storage. x itself must not be used afterwards: the CPU
+	// returns a new view, but a GPU reshapes the buffer x in place.
 	Reshape(x T, shape ...int) T
 	// Release hands back the memory of a tensor the caller owns; x must
 	// not be used afterwards.
