@@ -42,6 +42,9 @@ func TestLoadNetsFallBack(t *testing.T) {
 	if nets.Live == nil || nets.Deciding == nil || nets.Enrolling == nil || EncoderName(nets.Encoder) != EncoderDlib {
 		t.Fatalf("LoadNets gave %+v, want the three pipelines and dlib's encoder", nets)
 	}
+	if live := LiveSettings(); nets.Live.MaxDetectSide != live.MaxDetectSide || nets.Live.Options != live.Detector {
+		t.Errorf("the live pipeline has largest side %d and detector %+v, want LiveSettings' %d and %+v", nets.Live.MaxDetectSide, nets.Live.Options, live.MaxDetectSide, live.Detector)
+	}
 	img := assettest.LFWImage(t, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
 	answer := func() []float32 {
 		faces, err := nets.Deciding.Faces(img)

@@ -53,7 +53,9 @@ func TestShellsTakeSettingsFromCore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for dir, want := range map[string]string{"cmd/visage": "DecisionSettings", "wasm": "LiveSettings"} {
+	// The page's shell takes its pipelines from LoadNets, which makes them
+	// with LiveSettings (and ForDecisions, DecisionSettings).
+	for dir, want := range map[string]string{"cmd/visage": "DecisionSettings", "wasm": "LoadNets"} {
 		uses, banned := shellSettings(t, filepath.Join(root, dir))
 		if !slices.Contains(uses, want) {
 			t.Errorf("%s never calls face.%s (it calls %v): its pipeline's settings must come from core/face", dir, want, uses)
@@ -65,7 +67,7 @@ func TestShellsTakeSettingsFromCore(t *testing.T) {
 }
 
 // shellSettings parses the non-test Go files of the package in dir and
-// returns the face.*Settings functions they name and, as "file:line: what",
+// returns the face.*Settings functions (and face.LoadNets) they name and, as "file:line: what",
 // each place that names a largest side (MaxDetectSide, ssd.InputSize) or
 // the detector's defaults (ssd.DefaultOptions).
 func shellSettings(t *testing.T, dir string) (uses, banned []string) {
@@ -89,7 +91,7 @@ func shellSettings(t *testing.T, dir string) (uses, banned []string) {
 				pkg, _ := n.X.(*ast.Ident)
 				name := n.Sel.Name
 				switch {
-				case pkg != nil && pkg.Name == "face" && strings.HasSuffix(name, "Settings"):
+				case pkg != nil && pkg.Name == "face" && (strings.HasSuffix(name, "Settings") || name == "LoadNets"):
 					uses = append(uses, name)
 				case name == "MaxDetectSide",
 					pkg != nil && pkg.Name == "ssd" && (name == "InputSize" || name == "DefaultOptions"):
