@@ -167,7 +167,7 @@ test)
 	go vet ./...
 	# ./... skips testdata/, where the reference generators' Go helpers live.
 	go vet $(find testdata -name '*.go' -printf './%h\n' | sort -u)
-	GOOS=js GOARCH=wasm go vet ./wasm/... ./core/jsawait ./core/vault/webvault ./models/download/webfetch
+	GOOS=js GOARCH=wasm go vet ./wasm/... ./core/jsawait ./core/vault/webvault ./models/download/webfetch ./core/backend/... ./e2e/cmd/webgputest
 	log "go test (unit, parity, e2e)"
 	VISAGE_SITE="$SITE" VISAGE_E2E=1 go test -count=1 -timeout 60m ./... "$@"
 	log "go test of the js/wasm API under Node"
