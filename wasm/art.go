@@ -76,6 +76,7 @@ func (r *artAPI) load(args []js.Value) (any, error) {
 	r.forgetRun()
 	if r.gpu != nil {
 		r.gpu.Release()
+		r.gpuDev.Trim() // the old weights' memory, not kept for reuse
 	}
 	r.net, r.gpu, r.gpuDev = net, nil, nil
 	return map[string]any{"layers": arrayJS(vgg19.Layers())}, nil

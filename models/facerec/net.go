@@ -89,7 +89,7 @@ func (n *Net) Encode(img *tensor.Tensor) ([]float32, error) { return n.cpu.Encod
 // (wrapping backend.ErrDeviceLost or backend.ErrOutOfMemory when a GPU
 // failed).
 func (r *Runner[T]) Encode(img *tensor.Tensor) ([]float32, error) {
-	x, err := Preprocess(img)
+	x, err := preprocess(img)
 	if err != nil {
 		return nil, err
 	}
@@ -100,12 +100,12 @@ func (r *Runner[T]) Encode(img *tensor.Tensor) ([]float32, error) {
 	return out[0].Data, nil
 }
 
-// Preprocess returns the network's input for img [H,W,3] (RGB, 0..255, sides
+// preprocess returns the network's input for img [H,W,3] (RGB, 0..255, sides
 // 1..MaxSide): padded to a centred square and resized to Size as Encode
 // describes, then normalized as (x − meanRGB) / inputScale. The result is a
 // new [Size,Size,3] tensor owned by the caller; img is not modified. It
 // fails when img is not [H,W,3] with sides 1..MaxSide.
-func Preprocess(img *tensor.Tensor) (*tensor.Tensor, error) {
+func preprocess(img *tensor.Tensor) (*tensor.Tensor, error) {
 	if img.Rank() != 3 || img.Shape[2] != 3 || img.Shape[0] < 1 || img.Shape[1] < 1 {
 		return nil, fmt.Errorf("facerec: image has shape %v, want [H,W,3] RGB", img.Shape)
 	}
@@ -151,7 +151,7 @@ func (n *Net) Activations(img *tensor.Tensor, names ...string) ([]*tensor.Tensor
 			return nil, fmt.Errorf("facerec: unknown layer %q (have %v)", name, layers)
 		}
 	}
-	x, err := Preprocess(img)
+	x, err := preprocess(img)
 	if err != nil {
 		return nil, err
 	}

@@ -46,7 +46,7 @@ func TestPreprocessByHand(t *testing.T) {
 	for i := range img.Data {
 		img.Data[i] = meanRGB[i%3]
 	}
-	x, err := Preprocess(img)
+	x, err := preprocess(img)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,7 +62,7 @@ func checkFaceRec(d *webgpu.Device, rng *rand.Rand) []Result {
 		}
 	}
 	// An odd-sized, non-square picture: padded and resized by
-	// facerec.Preprocess on both sides.
+	// facerec's preprocessing on both sides.
 	oblong := tensor.New(97, 131, 3)
 	for i := range oblong.Data {
 		oblong.Data[i] = 255 * rng.Float32()
