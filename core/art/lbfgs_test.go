@@ -21,19 +21,7 @@ func TestLBFGSQuadratic(t *testing.T) {
 		target[i] = 5 * float64(i)
 	}
 	target[n-1] = 300 // beyond 255
-	eval := func(x []float32) (float64, []float32, error) {
-		f, g := 0.0, make([]float32, n)
-		for i, v := range x {
-			d := float64(v) - target[i]
-			f += c[i] * d * d
-			g[i] = float32(2 * c[i] * d)
-		}
-		return f, g, nil
-	}
-	x := make([]float32, n)
-	for i := range x {
-		x[i] = 128
-	}
+	eval, x := weightedSquares(c, target), grey(n)
 	o := newLBFGS(10, 2)
 	f, g, _ := eval(x)
 	var err error
@@ -128,19 +116,7 @@ func BenchmarkLBFGSOverhead(b *testing.B) {
 	for i := range n {
 		c[i], target[i] = 1+99*rng.Float64(), 255*rng.Float64()
 	}
-	eval := func(x []float32) (float64, []float32, error) {
-		f, g := 0.0, make([]float32, n)
-		for i, v := range x {
-			d := float64(v) - target[i]
-			f += c[i] * d * d
-			g[i] = float32(2 * c[i] * d)
-		}
-		return f, g, nil
-	}
-	x := make([]float32, n)
-	for i := range x {
-		x[i] = 128
-	}
+	eval, x := weightedSquares(c, target), grey(n)
 	o := newLBFGS(10, 2)
 	f, g, _ := eval(x)
 	for b.Loop() {
@@ -149,4 +125,26 @@ func BenchmarkLBFGSOverhead(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// weightedSquares is Σ c_i·(x_i − target_i)² and its gradient.
+func weightedSquares(c, target []float64) evalFunc {
+	return func(x []float32) (float64, []float32, error) {
+		f, g := 0.0, make([]float32, len(x))
+		for i, v := range x {
+			d := float64(v) - target[i]
+			f += c[i] * d * d
+			g[i] = float32(2 * c[i] * d)
+		}
+		return f, g, nil
+	}
+}
+
+// grey returns n pixel values of 128, the start of the tests' runs.
+func grey(n int) []float32 {
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = 128
+	}
+	return x
 }
