@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
-
-	"visage/models/vgg19"
-	"visage/models/vgg19/vgg19test"
 )
 
 // BenchmarkStep times one optimisation step (forward to conv5_1, the costs,
@@ -36,12 +33,7 @@ func BenchmarkStep(b *testing.B) {
 // to the first (J/J0, lower is better) and the time per evaluation: the two
 // numbers by which to compare L-BFGS implementations.
 func BenchmarkLBFGS(b *testing.B) {
-	net := vgg19test.Net(12, vgg19.AvgPool)
-	rng := rand.New(rand.NewPCG(7, 8))
-	content := randTensor(rng, 0, 255, 32, 24, 3)
-	style := randTensor(rng, 0, 255, 32, 24, 3)
-	opts := DefaultOptions()
-	opts.Optimizer = "lbfgs"
+	net, content, style, opts := lbfgsRun(32, 24)
 	const evals = 30
 	var ratio float64
 	total := 0

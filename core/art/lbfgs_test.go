@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"visage/core/tensor"
 	"visage/models/vgg19"
 	"visage/models/vgg19/vgg19test"
 )
@@ -72,12 +73,7 @@ func TestLBFGSRestartsOnNegativeCurvature(t *testing.T) {
 }
 
 func TestStylizerLBFGSLowersCost(t *testing.T) {
-	net := vgg19test.Net(12, vgg19.AvgPool)
-	rng := rand.New(rand.NewPCG(7, 8))
-	content := randTensor(rng, 0, 255, 16, 12, 3)
-	style := randTensor(rng, 0, 255, 16, 12, 3)
-	opts := DefaultOptions()
-	opts.Optimizer = "lbfgs"
+	net, content, style, opts := lbfgsRun(16, 12)
 	s, err := NewStylizer(net, content, style, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -147,4 +143,14 @@ func grey(n int) []float32 {
 		x[i] = 128
 	}
 	return x
+}
+
+// lbfgsRun is an L-BFGS stylization of random h×w content and style on the
+// tiny VGG of vgg19test, the same pair for a given size.
+func lbfgsRun(h, w int) (*vgg19.Net, *tensor.Tensor, *tensor.Tensor, Options) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	content, style := randTensor(rng, 0, 255, h, w, 3), randTensor(rng, 0, 255, h, w, 3)
+	opts := DefaultOptions()
+	opts.Optimizer = "lbfgs"
+	return vgg19test.Net(12, vgg19.AvgPool), content, style, opts
 }
