@@ -75,8 +75,8 @@ pack() {
 	grep -q "^export const VERSION = '$version';" web/visage.js || { echo "web/visage.js's VERSION is not package.json's $version" >&2; exit 1; }
 	grep -q "^## $version " CHANGELOG.md || { echo "CHANGELOG.md has no entry for $version" >&2; exit 1; }
 	rm -rf "$pkg"; mkdir -p "$pkg"
-	cp web/visage.js web/visage.d.ts web/worker.js web/simd.js "$pkg/"
-	cp "$SITE"/visage.wasm "$SITE"/wasm_exec.js "$SITE"/simd.wasm "$SITE"/simd-relaxed.wasm "$pkg/"
+	cp web/visage.js web/visage.d.ts web/worker.js web/simd.js web/simd-helper.js "$pkg/"
+	cp "$SITE"/visage.wasm "$SITE"/wasm_exec.js "$SITE"/simd{,-relaxed}{,-shared}.wasm "$pkg/"
 	cp web/package/package.json web/package/README.md web/package/copy-models.mjs LICENSE CHANGELOG.md "$pkg/"
 	rm -f build/visage-web-*.tgz
 	(cd build && npm pack ./pkg --silent >/dev/null)
@@ -84,7 +84,8 @@ pack() {
 }
 
 # build_simd assembles core/ops's WebAssembly SIMD kernels into the site, where
-# web/worker.js attaches them to visage.wasm's memory (see web/simd.js).
+# web/worker.js attaches them to visage.wasm's memory, and web/simd.js's
+# kernel helpers run them on their own shared memories.
 build_simd() {
 	core/ops/assemble_simd.sh "$SITE"
 }
@@ -175,8 +176,10 @@ test)
 	log "go test of the WebAssembly SIMD kernels under Node (relaxed and plain builds)"
 	GOOS=js GOARCH=wasm go vet ./core/ops
 	local_exec="$ROOT/core/ops/testdata/go_js_wasm_simd_exec"
-	VISAGE_E2E=1 VISAGE_SIMD_RELAXED=1 GOOS=js GOARCH=wasm go test -count=1 -exec "$local_exec" ./core/ops ./models/facerec
-	GOOS=js GOARCH=wasm go test -count=1 -exec "$local_exec" ./core/ops
+	# Relaxed: two threads, products split as in the page; plain: three
+	# threads, every product split, so that the kernels' tests check the seams.
+	VISAGE_E2E=1 VISAGE_SIMD_RELAXED=1 VISAGE_SIMD_THREADS=2 GOOS=js GOARCH=wasm go test -count=1 -exec "$local_exec" ./core/ops ./models/facerec
+	VISAGE_SIMD_THREADS=3 VISAGE_SIMD_SPLIT_ALL=1 GOOS=js GOARCH=wasm go test -count=1 -exec "$local_exec" ./core/ops
 	log "go fuzz: every parser for ${FUZZTIME:-3s}"
 	fuzz
 	;;

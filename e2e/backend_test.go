@@ -23,7 +23,7 @@ var backendJS string
 // backendInfo mirrors visage.d.ts's BackendInfo.
 type backendInfo struct {
 	Backend, Adapter, Reason, Precision, Kernels string
-	Submissions, ReadBacks                       int
+	Submissions, ReadBacks, Threads              int
 }
 
 // TestBackendWebGPU opens the page in Chromium with a WebGPU adapter
@@ -36,7 +36,9 @@ type backendInfo struct {
 // driver reset loses it) and a pass out of GPU memory — the next encodes
 // succeed on the CPU with the CPU backend's descriptors exactly, decide
 // answers as on the CPU, the backend says why, and the gallery is intact.
-// The CPU runs the relaxed-SIMD kernel build, which Chromium accepts.
+// The CPU runs the relaxed-SIMD kernel build, which Chromium accepts, on a
+// thread for each core up to 4 (the page is cross-origin isolated, so the
+// kernel helpers start).
 func TestBackendWebGPU(t *testing.T) {
 	paths := []string{chipPaths(t)[0], lfwPhoto(t, lfwEnrollA)}
 	images := make([]string, len(paths))
@@ -78,9 +80,14 @@ func TestBackendWebGPU(t *testing.T) {
 		}
 	}
 	type result struct {
-		CPUInfo  backendInfo
-		CPU      [][]float32
-		Failures map[string]failure
+		CPUInfo   backendInfo
+		CPU       [][]float32
+		OneThread struct {
+			Info backendInfo
+			CPU  [][]float32
+		}
+		BadThreads string
+		Failures   map[string]failure
 	}
 	out, err := chromedp.Run(ctx, chromedp.Evaluate[result](
 		"("+backendJS+")("+string(args)+")", chromedp.EvalAwaitPromise))
@@ -89,6 +96,26 @@ func TestBackendWebGPU(t *testing.T) {
 	}
 	if out.CPUInfo.Backend != "cpu" || !strings.Contains(out.CPUInfo.Reason, "asked for") || out.CPUInfo.Kernels != "simd-relaxed.wasm" {
 		t.Errorf("backend 'cpu' reports %+v, want cpu, asked for, on kernels simd-relaxed.wasm", out.CPUInfo)
+	}
+	cores, err := chromedp.Run(ctx, chromedp.Evaluate[int]("navigator.hardwareConcurrency"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := min(cores, 4); out.CPUInfo.Threads != want {
+		t.Errorf("backend 'cpu' runs its kernels on %d threads, want %d (the page's %d cores, at most 4)", out.CPUInfo.Threads, want, cores)
+	}
+	// Split or not, every output value is the same sum in the same order.
+	if out.OneThread.Info.Threads != 1 || len(out.OneThread.CPU) != len(out.CPU) {
+		t.Errorf("load({threads: 1}) runs on %d threads with %d descriptors, want 1 thread and %d", out.OneThread.Info.Threads, len(out.OneThread.CPU), len(out.CPU))
+	} else {
+		for i := range out.CPU {
+			if d := maxDiff(out.OneThread.CPU[i], out.CPU[i]); d != 0 {
+				t.Errorf("%s: one thread's descriptor differs from %d threads' by %.3g, want the same", filepath.Base(paths[i]), out.CPUInfo.Threads, d)
+			}
+		}
+	}
+	if want := "load's threads must be a whole number ≥ 1, found 1.5"; !strings.Contains(out.BadThreads, want) {
+		t.Errorf("load({threads: 1.5}) gave %q, want an error saying %q", out.BadThreads, want)
 	}
 	if len(out.CPU) != len(paths) {
 		t.Fatalf("the page returned %d CPU descriptors, want %d", len(out.CPU), len(paths))

@@ -71,10 +71,11 @@ func (b *backend) device() *webgpu.Device {
 // submissions and buffer read-backs since load (0 on the CPU), so that a
 // caller can tell what one pass costs; precision is the GPU's 'f32' or
 // 'f16', 'f32' on the CPU; kernels is the CPU's kernel build
-// (ops.KernelBuild: the SIMD module attached, or "go").
+// (ops.KernelBuild: the SIMD module attached, or "go") and threads the
+// threads its matrix products use (ops.KernelThreads).
 func (b *backend) info() map[string]any {
 	info := map[string]any{"backend": backendCPU, "adapter": "", "reason": "load has not run", "submissions": 0, "readBacks": 0,
-		"precision": string(webgpu.F32), "kernels": ops.KernelBuild()}
+		"precision": string(webgpu.F32), "kernels": ops.KernelBuild(), "threads": ops.KernelThreads()}
 	if b == nil {
 		return info
 	}

@@ -312,6 +312,13 @@ export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
   /** The worker script; default worker.js beside visage.js. */
   workerUrl?: string | URL;
+  /**
+   * The most threads the CPU's matrix products may use (a whole number ≥ 1;
+   * default navigator.hardwareConcurrency): the engine's worker and up to 3
+   * kernel helpers, which start only on a cross-origin isolated page.
+   * BackendInfo.threads says how many run.
+   */
+  threads?: number;
   /** Open the stored gallery (Visage.openVault) before load resolves; true for its defaults. */
   vault?: true | VaultOptions;
 }
@@ -339,6 +346,12 @@ export interface BackendInfo {
    * or 'go' (no SIMD: the pure Go kernels).
    */
   kernels: 'simd-relaxed.wasm' | 'simd.wasm' | 'go';
+  /**
+   * The threads the CPU's matrix products are split across: the engine's
+   * worker and its kernel helpers (web/simd.js), up to 4 and at most the
+   * cores; 1 where the page is not cross-origin isolated or has no SIMD.
+   */
+  threads: number;
 }
 
 /** Options of Visage.stylize; the defaults are the course's. */

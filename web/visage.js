@@ -45,8 +45,11 @@ export class Visage {
   #restarts = 0;
 
   /** Use Visage.load; the constructor only wires up a started worker. */
-  constructor(workerUrl, loadOptions) {
-    this.#workerUrl = workerUrl;
+  constructor(workerUrl, loadOptions, threads) {
+    this.#workerUrl = new URL(workerUrl, globalThis.location.href);
+    if (threads !== undefined) {
+      this.#workerUrl.searchParams.set('threads', String(threads)); // worker.js reads it
+    }
     this.#loadOptions = loadOptions;
     this.#startWorker();
   }
@@ -146,7 +149,11 @@ export class Visage {
    * (dlib) file rejects. Rejects when a file is missing or malformed, its
    * size (or SHA-256, where the folder has sha256.json) is not what its
    * manifest says (a truncated download: the message names the file and the
-   * bytes expected and received), or the vault does not open.
+   * bytes expected and received), or the vault does not open. threads (a
+   * whole number ≥ 1, default the browser's cores) bounds the threads the
+   * CPU's matrix products use: the engine's worker and up to 3 kernel
+   * helpers, on a cross-origin isolated page only; backend().threads says
+   * how many run.
    */
   static async load({
     modelsUrl = 'models/',
@@ -157,13 +164,17 @@ export class Visage {
     encoder = 'dlib',
     onProgress,
     workerUrl = new URL('worker.js', import.meta.url),
+    threads,
   } = {}) {
+    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+      throw new TypeError(`visage: load's threads must be a whole number ≥ 1, found ${threads}`);
+    }
     const folder = new URL(modelsUrl, globalThis.location.href);
     if (!folder.pathname.endsWith('/')) {
       folder.pathname += '/'; // "models" means the folder, not a file beside it
     }
     const options = { modelsUrl: folder.href, detector, backend, precision, encoder };
-    const v = new Visage(workerUrl, options);
+    const v = new Visage(workerUrl, options, threads);
     try {
       await v.#call('load', [options], [], onProgress);
       v.#gallery = await v.#call('exportGallery', []);

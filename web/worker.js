@@ -19,7 +19,7 @@
 // again, so visage.js answers what is pending and starts a new worker.
 'use strict';
 
-importScripts('wasm_exec.js', 'simd.js'); // simd.js: attachSIMD (perf helper's SIMD kernels)
+importScripts('wasm_exec.js', 'simd.js'); // simd.js: attachSIMD, the SIMD kernels and their helpers
 
 // goOutput keeps the last lines the Go program printed (wasm_exec.js writes
 // them with console.log), so that an exit can say why: "fatal error: …".
@@ -39,8 +39,12 @@ const api = start();
 async function start() {
   const { instance } = await WebAssembly.instantiateStreaming(fetch('visage.wasm'), go.importObject);
   // The SIMD kernels share Go's memory; core/ops looks for them when the Go
-  // program starts, so they are attached before go.run (pure Go without them).
-  await attachSIMD(instance.exports.mem, (file) => fetch(file));
+  // program starts, so they are attached before go.run (pure Go without
+  // them), with a kernel helper for each other core (one thread where the
+  // page is not cross-origin isolated).
+  // visage.js passes load's threads option in the worker's URL.
+  const threads = Number(new URL(location.href).searchParams.get('threads') ?? navigator.hardwareConcurrency);
+  await attachSIMD(instance.exports.mem, (file) => fetch(file), { threads });
   // run settles only when the Go program exits, which it does not do on its
   // own: only a fatal error ends it.
   exited = go.run(instance).then(() => {

@@ -6,6 +6,12 @@ package ops
 // "simd.wasm"), or "go" without one.
 func KernelBuild() string { return kernelBuild() }
 
+// KernelThreads is how many threads the convolutions' matrix products may
+// be split across: natively GOMAXPROCS; in the browser the calling thread
+// plus web/simd.js's kernel helpers (1 without them: a page that is not
+// cross-origin isolated, or no SIMD kernels).
+func KernelThreads() int { return kernelThreads() }
+
 // FMAPeak runs the native micro-kernel's fused multiply-add instruction
 // rounds times, a dozen independent ones a round, on registers alone, and
 // returns the floating-point operations done (2 per lane of each): timed by

@@ -2,7 +2,11 @@
 
 package ops
 
-import "visage/core/tensor"
+import (
+	"runtime"
+
+	"visage/core/tensor"
+)
 
 // Outside the browser there are no WebAssembly SIMD kernels (simd_wasm.go):
 // these report false and the native kernels run.
@@ -55,3 +59,6 @@ func sqDistSIMD(m []float32, rows, dim int, q, out []float32) bool { return fals
 
 // kernelBuild is KernelBuild natively: the micro-kernel's name.
 func kernelBuild() string { return kernel.name }
+
+// kernelThreads is KernelThreads natively.
+func kernelThreads() int { return runtime.GOMAXPROCS(0) }

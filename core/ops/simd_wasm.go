@@ -27,24 +27,36 @@ func kernelBuild() string {
 	return goKernel.name
 }
 
-// simdKernels are the functions simd.wat exports.
+// simdKernels are the functions simd.wat exports, with web/simd.js's gemm
+// (igemm over the whole depth, split across threads when it has helpers)
+// and the threads gemm may use.
 type simdKernels struct {
-	igemm, packb, dwconv, wgInput, wgOutput, addClamp, scaleBias, sqDist js.Value
+	gemm, packb, dwconv, wgInput, wgOutput, addClamp, scaleBias, sqDist js.Value
+	threads                                                             int
 }
 
 func bindSIMD(exports js.Value) *simdKernels {
-	if exports.Type() != js.TypeObject {
+	if exports.Type() != js.TypeObject || exports.Get("threads").Type() != js.TypeNumber {
 		return nil
 	}
-	k := &simdKernels{igemm: exports.Get("igemm"), packb: exports.Get("packb"), dwconv: exports.Get("dwconv"),
+	k := &simdKernels{gemm: exports.Get("gemm"), packb: exports.Get("packb"), dwconv: exports.Get("dwconv"),
 		wgInput: exports.Get("wgInput"), wgOutput: exports.Get("wgOutput"), addClamp: exports.Get("addClamp"),
-		scaleBias: exports.Get("scaleBias"), sqDist: exports.Get("sqDist")}
-	for _, f := range []js.Value{k.igemm, k.packb, k.dwconv, k.wgInput, k.wgOutput, k.addClamp, k.scaleBias, k.sqDist} {
+		scaleBias: exports.Get("scaleBias"), sqDist: exports.Get("sqDist"), threads: max(1, exports.Get("threads").Int())}
+	for _, f := range []js.Value{k.gemm, k.packb, k.dwconv, k.wgInput, k.wgOutput, k.addClamp, k.scaleBias, k.sqDist} {
 		if f.Type() != js.TypeFunction {
 			return nil
 		}
 	}
 	return k
+}
+
+// kernelThreads is KernelThreads in the browser: the threads web/simd.js's
+// gemm may use, 1 without the SIMD kernels.
+func kernelThreads() int {
+	if simd == nil {
+		return 1
+	}
+	return simd.threads
 }
 
 // addr is the byte address of s's first element in linear memory. It makes
@@ -117,31 +129,32 @@ func paddedRow(n int, v []float32) *[]float32 {
 // A, B and C being aStep, bStep and cStep bytes further on.
 type batch struct{ count, aStep, bStep, cStep int }
 
-// igemmBlocks runs igemm on A (m rows of taps runs of kt values, row i's
+// simdMinParallelWork is the fewest multiply-adds a product needs before
+// web/simd.js splits it across threads (about 0.3 ms of one thread's work):
+// below it, copying a helper's part in and out and waking the helper cost
+// about what the helper saves.
+var simdMinParallelWork = 1 << 25
+
+// igemmBlocks runs web/simd.js's gemm, igemm over the whole depth one block
+// of about simdKC at a time, on A (m rows of taps runs of kt values, row i's
 // run t at byte ind[i] + aOff + t·tapStep) and B packed k = taps·kt deep,
-// one depth block of about simdKC at a time, for each product of the batch.
-// With bias (a row padded by paddedRow) the first block sets C to bias plus
-// its product, otherwise C accumulates; with relu the last block clamps C at
-// zero.
+// for each product of the batch. With bias (a row padded by paddedRow) the
+// first block sets C to bias plus its product, otherwise C accumulates; with
+// relu the last block clamps C at zero. A product of simdMinParallelWork
+// multiply-adds or more may be split across the kernels' threads.
 func igemmBlocks(m, n, kt, taps, tapStep int, ind []int32, aOff int, packed, c []float32, ldc int, bias []float32, relu bool, bt batch) {
 	tmp := getScratch(32)
 	defer scratch.Put(tmp)
-	k := kt * taps
 	biasAddr := 0
 	if bias != nil {
 		biasAddr = addr(bias)
 	}
-	tapsPer, ktBlock := max(1, simdKC/kt), min(kt, simdKC)
-	for t0 := 0; t0 < taps; t0 += tapsPer {
-		nt := min(tapsPer, taps-t0)
-		for p0 := 0; p0 < kt; p0 += ktBlock {
-			last := t0+nt == taps && p0+ktBlock >= kt
-			simd.igemm.Invoke(m, n, min(ktBlock, kt-p0), nt, tapStep, addr(ind), aOff+t0*tapStep+4*p0,
-				addr(packed)+4*simdNR*(t0*kt+p0), 4*simdNR*k, addr(c), ldc,
-				biasAddr, last && relu, addr(*tmp), simdMB, bt.count, bt.aStep, bt.bStep, bt.cStep)
-			biasAddr = 0
-		}
+	parts := 1
+	if m*n*kt*taps*bt.count >= simdMinParallelWork {
+		parts = simd.threads
 	}
+	simd.gemm.Invoke(m, n, kt, taps, tapStep, addr(ind), aOff, addr(packed), addr(c), ldc, biasAddr, relu,
+		addr(*tmp), simdMB, bt.count, bt.aStep, bt.bStep, bt.cStep, simdKC, parts)
 	runtime.KeepAlive(ind)
 	runtime.KeepAlive(packed)
 	runtime.KeepAlive(c)

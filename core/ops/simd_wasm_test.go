@@ -3,7 +3,10 @@
 package ops
 
 import (
+	"math"
 	"os"
+	"strconv"
+	"syscall/js"
 	"testing"
 
 	"visage/core/tensor"
@@ -54,5 +57,73 @@ func TestWinogradPrepared(t *testing.T) {
 		if got := NewFilter(tensor.New(s.shape...)).winogradPlanes() != nil; got != s.want {
 			t.Errorf("NewFilter(%v): Winograd planes %v, want %v", s.shape, got, s.want)
 		}
+	}
+}
+
+// The exec script's VISAGE_SIMD_THREADS asks web/simd.js for kernel
+// helpers; with VISAGE_SIMD_SPLIT_ALL=1 every product is split across them,
+// however small, so that the kernels' tests against the pure Go reference
+// (gemm, convolutions, Winograd) check the split parts, their copies and
+// their seams on awkward shapes.
+func init() {
+	if os.Getenv("VISAGE_SIMD_SPLIT_ALL") == "1" {
+		simdMinParallelWork = 0
+	}
+}
+
+// TestKernelThreads checks that the kernels run on the threads the exec
+// script asked for (VISAGE_SIMD_THREADS, default 1), so that a helper that
+// fails to start cannot leave the split untested.
+func TestKernelThreads(t *testing.T) {
+	want := 1
+	if n, err := strconv.Atoi(os.Getenv("VISAGE_SIMD_THREADS")); err == nil && simd != nil {
+		want = min(n, 4)
+	}
+	if got := KernelThreads(); got != want {
+		t.Errorf("KernelThreads() = %d, want %d", got, want)
+	}
+}
+
+// TestSplitBitIdentical checks that splitting products across the kernel
+// helpers changes no bit of them: each element is the same sum in the same
+// order on whichever thread computes it.
+func TestSplitBitIdentical(t *testing.T) {
+	if simd == nil || simd.threads < 2 {
+		t.Skip("no kernel helpers here; run under testdata/go_js_wasm_simd_exec with VISAGE_SIMD_THREADS ≥ 2")
+	}
+	defer func(w int) { simdMinParallelWork = w }(simdMinParallelWork)
+	draw := lcg(11)
+	x, f := draw(23, 29, 16), NewFilter(draw(3, 3, 16, 24))
+	var outs [2]*tensor.Tensor
+	helperParts := js.Global().Get("visageSIMD").Get("helperParts")
+	for i, work := range []int{math.MaxInt, 0} {
+		simdMinParallelWork = work
+		before := helperParts.Invoke().Int()
+		outs[i] = f.Conv2D(x, nil, 1, 1, Same)
+		if split, want := helperParts.Invoke().Int() > before, work == 0; split != want {
+			t.Fatalf("with simdMinParallelWork %d, helpers computed parts: %v, want %v", work, split, want)
+		}
+	}
+	for j := range outs[0].Data {
+		if outs[0].Data[j] != outs[1].Data[j] {
+			t.Fatalf("y[%d]: %v on one thread, %v split across %d", j, outs[0].Data[j], outs[1].Data[j], simd.threads)
+		}
+	}
+}
+
+// TestSplitSurvivesHelperFailure makes every helper's part fail (its
+// kernel traps) and checks that the products still match the reference:
+// the calling thread computes the failed parts itself.
+func TestSplitSurvivesHelperFailure(t *testing.T) {
+	if simd == nil || simd.threads < 2 {
+		t.Skip("no kernel helpers here; run under testdata/go_js_wasm_simd_exec with VISAGE_SIMD_THREADS ≥ 2")
+	}
+	defer func(w int) { simdMinParallelWork = w }(simdMinParallelWork)
+	simdMinParallelWork = 0
+	hooks := js.Global().Get("visageSIMD")
+	hooks.Call("failHelpersForTesting", 1<<20)
+	defer hooks.Call("failHelpersForTesting", 0)
+	for _, s := range []struct{ m, n, k, pad int }{{13, 33, 9, 1}, {130, 33, 513, 0}} {
+		checkGemm(t, goKernel, s.m, s.n, s.k, s.pad, uint32(s.m))
 	}
 }

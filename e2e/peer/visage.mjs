@@ -20,12 +20,12 @@ function instanceKey(backend = 'auto', encoder = 'dlib') {
 
 /**
  * Starts visage.js's worker with the site's models on backend, encoding
- * with encoder (Visage.load's options); returns its methods.
+ * with encoder, on threads (Visage.load's options); returns its methods.
  */
 export async function start(opts) {
-  const { backend = 'auto', encoder = 'dlib' } = opts ?? {}; // the Go side passes null for no options
+  const { backend = 'auto', encoder = 'dlib', threads } = opts ?? {}; // the Go side passes null for no options
   const { Visage } = await import('/visage.js');
-  const v = await Visage.load({ modelsUrl: '/models/', backend, encoder });
+  const v = await Visage.load({ modelsUrl: '/models/', backend, encoder, threads });
   instances.set(instanceKey(backend, encoder), v);
   return Object.getOwnPropertyNames(Object.getPrototypeOf(v)).filter((m) => m !== 'constructor');
 }

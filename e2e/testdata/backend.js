@@ -1,5 +1,5 @@
 // Evaluated in the site's page by TestBackendWebGPU: encodes each base64
-// image with visage.js's API on the CPU, then, for each way of failing
+// image with visage.js's API on the CPU, on all threads and on one, then, for each way of failing
 // (loseGPUForTesting's 'lost' and 'out-of-memory'), with an instance on
 // WebGPU, enrolls Ada (the first image's CPU descriptor), makes the GPU
 // fail through the test hook, encodes every image again and asks decide
@@ -18,6 +18,11 @@ async ({ images }) => {
   const cpu = await Visage.load({ detector: false, backend: 'cpu' });
   const out = { cpuInfo: await cpu.backend(), cpu: await encodeAll(cpu), failures: {} };
   cpu.terminate();
+  // The same on one thread (load's threads), and a threads option refused.
+  const one = await Visage.load({ detector: false, backend: 'cpu', threads: 1 });
+  out.oneThread = { info: await one.backend(), cpu: await encodeAll(one) };
+  one.terminate();
+  out.badThreads = await Visage.load({ threads: 1.5 }).then(() => 'loaded', (err) => err.message);
   for (const how of ['lost', 'out-of-memory']) {
     const gpu = await Visage.load({ detector: false, backend: 'webgpu' });
     try {

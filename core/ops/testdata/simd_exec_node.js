@@ -3,7 +3,8 @@
 // Arguments: GOROOT/lib/wasm, the wasm binary, the program's arguments; the
 // kernel modules are read from the folder $VISAGE_SIMD_DIR, and the one
 // attached must be the relaxed build when $VISAGE_SIMD_RELAXED is 1, the
-// plain one otherwise. See go_js_wasm_simd_exec.
+// plain one otherwise; $VISAGE_SIMD_THREADS (default 1) asks for that many
+// threads (kernel helpers). See go_js_wasm_simd_exec.
 'use strict';
 
 const fs = require('fs');
@@ -16,7 +17,8 @@ WebAssembly.instantiate = async (bytes, imports) => {
   WebAssembly.instantiate = instantiate; // only the Go program's instantiation is wrapped
   const result = await instantiate(bytes, imports);
   const used = await attachSIMD(result.instance.exports.mem,
-    (file) => fs.readFileSync(path.join(process.env.VISAGE_SIMD_DIR, file)));
+    (file) => fs.readFileSync(path.join(process.env.VISAGE_SIMD_DIR, file)),
+    { threads: Number(process.env.VISAGE_SIMD_THREADS ?? 1) });
   const want = process.env.VISAGE_SIMD_RELAXED === '1' ? 'simd-relaxed.wasm' : 'simd.wasm';
   if (used !== want) {
     console.error(`simd_exec_node.js: attached ${used}, want ${want}`);

@@ -18,20 +18,23 @@ import (
 // natively; no page).
 type ceiling struct {
 	native, nativeOne float64 // GOMAXPROCS goroutines; one
-	page, pageAll     float64 // one worker (Visage's Go runs on one); navigator.hardwareConcurrency
+	page, pageAll     float64 // one worker; pageWorkers (the page's kernel threads)
 	pageBuild         string  // the SIMD build peak.mjs ran
 	pageWorkers       int
 }
 
 // of returns the peak where ("native" or "wasm") that Visage's threads there
-// can reach, 0 if unknown. Natively that is the larger of the one- and
-// all-goroutine peaks: all cores can always do what one does, and on a busy
-// machine the all-core timing can come out lower.
-func (c *ceiling) of(where string) float64 {
+// can reach, 0 if unknown: with one thread the one-thread peak, with more
+// the larger of the one- and all-thread peaks (all cores can always do what
+// one does, and on a busy machine the all-core timing can come out lower).
+func (c *ceiling) of(where string, threads int) float64 {
 	switch where {
 	case "native":
 		return max(c.native, c.nativeOne)
 	case "wasm":
+		if threads > 1 {
+			return max(c.pageAll, c.page)
+		}
 		return c.page
 	}
 	return 0
@@ -68,8 +71,8 @@ func (c *ceiling) measureNative() {
 }
 
 // measurePage fills c's page peaks in the session's page, on one worker and
-// on one per core the browser reports.
-func (c *ceiling) measurePage(ctx context.Context, cores int) error {
+// on threads (the page's kernel threads).
+func (c *ceiling) measurePage(ctx context.Context, threads int) error {
 	type peak struct {
 		Build   string
 		Workers int
@@ -79,7 +82,7 @@ func (c *ceiling) measurePage(ctx context.Context, cores int) error {
 	if err != nil {
 		return err
 	}
-	all, err := peer.Call[peak](ctx, "peak.mjs", "peak", map[string]any{"workers": cores})
+	all, err := peer.Call[peak](ctx, "peak.mjs", "peak", map[string]any{"workers": threads})
 	if err != nil {
 		return err
 	}

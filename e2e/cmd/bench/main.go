@@ -9,7 +9,7 @@
 // peer time.
 //
 //	VISAGE_SITE=build/site go run ./e2e/cmd/bench [--json] [--runs N] [--warmup N]
-//	    [--only encode,detect,landmarks,pipeline,decision,encode-faceres,pipeline-faceres,nst] [--backends wasm,webgl] [--webgpu encode,pipeline,nst128] [--max-run 20s]
+//	    [--only encode,detect,landmarks,pipeline,decision,encode-faceres,pipeline-faceres,nst] [--backends wasm,webgl] [--webgpu encode,pipeline,nst128] [--threads N] [--max-run 20s]
 //
 // In the page, Visage is the site's visage.js: encode (the chip), detectFaces
 // and landmarks (the detector alone, and the landmark net alone on each
@@ -80,14 +80,15 @@ func main() {
 	only := flag.String("only", "", "comma-separated benches to run (a name that is no bench's whole name is a prefix: nst = nst128,nst256, encode- = encode-mobilefacenet,encode-faceres); empty: all")
 	backends := flag.String("backends", "wasm,webgl", "tfjs backends to time the peers on (comma-separated; empty: no peers)")
 	webgpu := flag.String("webgpu", "encode,pipeline,nst128", "the selected benches also timed on visage.js's WebGPU backend, against its CPU backend (webgpu.go; on SwiftShader nst256 alone takes about an hour); empty: none")
+	flag.IntVar(&pageThreads, "threads", 0, "Visage.load's threads in the page (the kernel threads its matrix products use); 0: its default, one per core up to 4")
 	maxRun := flag.Duration("max-run", 20*time.Second, "a peer on a backend other than wasm whose run takes longer is not run again (its runs so far are reported)")
 	flag.Parse()
 	selected, err := selectBenches(*only)
-	if *runs < 0 || *warmup < -1 || flag.NArg() > 0 || err != nil {
+	if *runs < 0 || *warmup < -1 || pageThreads < 0 || flag.NArg() > 0 || err != nil {
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 		}
-		fmt.Fprintln(os.Stderr, "usage: bench [--json] [--runs N ≥ 0] [--warmup N ≥ -1] [--only LIST] [--backends wasm,webgl] [--webgpu LIST] [--max-run D]")
+		fmt.Fprintln(os.Stderr, "usage: bench [--json] [--runs N ≥ 0] [--warmup N ≥ -1] [--only LIST] [--backends wasm,webgl] [--webgpu LIST] [--threads N ≥ 0] [--max-run D]")
 		os.Exit(2)
 	}
 	for i := range selected {

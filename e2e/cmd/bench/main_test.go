@@ -22,18 +22,26 @@ func TestMedian(t *testing.T) {
 }
 
 // TestCeilingOf checks which peak each side's GFLOP/s are a fraction of:
-// natively the larger of one and all goroutines, in the page one worker's
-// (Visage's Go runs on one thread), and none for the GPU.
+// natively the larger of one and all goroutines; in the page one worker's
+// when the kernels run on one thread, else the larger of one and all; none
+// for the GPU.
 func TestCeilingOf(t *testing.T) {
 	c := ceiling{native: 50, nativeOne: 80, page: 20, pageAll: 38}
-	for where, want := range map[string]float64{"native": 80, "wasm": 20, "webgpu": 0} {
-		if got := c.of(where); got != want {
-			t.Errorf("of(%q) = %v, want %v", where, got, want)
+	for _, w := range []struct {
+		where   string
+		threads int
+		want    float64
+	}{{"native", 2, 80}, {"wasm", 1, 20}, {"wasm", 2, 38}, {"webgpu", 1, 0}} {
+		if got := c.of(w.where, w.threads); got != w.want {
+			t.Errorf("of(%q, %d) = %v, want %v", w.where, w.threads, got, w.want)
 		}
 	}
-	c.native = 150
-	if got := c.of("native"); got != 150 {
+	c.native, c.pageAll = 150, 15
+	if got := c.of("native", 2); got != 150 {
 		t.Errorf("of(native) = %v with all cores at 150, want 150", got)
+	}
+	if got := c.of("wasm", 2); got != 20 {
+		t.Errorf("of(wasm, 2) = %v with both workers at 15 and one at 20, want 20", got)
 	}
 }
 

@@ -19,7 +19,7 @@ type result struct {
 	GFLOPS float64 `json:"gflops,omitempty"`
 	// PeakFraction is GFLOPS over the ceiling where, at Threads.
 	PeakFraction float64 `json:"peak_fraction,omitempty"`
-	Threads      int     `json:"threads,omitempty"` // Visage's threads (goroutines natively, 1 in the page)
+	Threads      int     `json:"threads,omitempty"` // Visage's threads (goroutines natively, backend().threads in the page)
 	Kernels      string  `json:"kernels,omitempty"` // Visage's kernel build: "avx2", "go", "simd-relaxed.wasm", …
 	Peer         string  `json:"peer,omitempty"`    // e.g. "face-api.js/tfjs-wasm"
 	PeerMS       float64 `json:"peer_ms,omitempty"` // its median, runs alternated with ours

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -70,16 +71,19 @@ func runSession(selected []bench, backend string, maxRun float64, peak *ceiling,
 		return err
 	}
 	defer s.close()
-	if s.methods, err = peer.Call[[]string](s.ctx, "visage.mjs", "start", nil); err != nil {
+	if s.methods, err = peer.Call[[]string](s.ctx, "visage.mjs", "start", startOptions(nil)); err != nil {
 		return err
 	}
-	info, err := peer.Call[struct{ Kernels string }](s.ctx, "visage.mjs", "info", nil)
+	info, err := peer.Call[struct {
+		Kernels string
+		Threads int
+	}](s.ctx, "visage.mjs", "info", nil)
 	if err != nil {
 		return err
 	}
-	s.kernels, s.peak = info.Kernels, peak
+	s.kernels, s.threads, s.peak = info.Kernels, max(1, info.Threads), peak
 	if peak.page == 0 {
-		if err := peak.measurePage(s.ctx, s.cores); err != nil {
+		if err := peak.measurePage(s.ctx, s.threads); err != nil {
 			return fmt.Errorf("the page's FMA peak: %w", err)
 		}
 		for _, r := range peak.lines() {
@@ -98,6 +102,22 @@ func runSession(selected []bench, backend string, maxRun float64, peak *ceiling,
 	return nil
 }
 
+// pageThreads is --threads: Visage.load's threads for every instance the
+// bench starts in the page, 0 for its default (the browser's cores).
+var pageThreads int
+
+// startOptions returns visage.mjs start's options o with pageThreads.
+func startOptions(o map[string]any) map[string]any {
+	if pageThreads > 0 {
+		o = maps.Clone(o)
+		if o == nil {
+			o = map[string]any{}
+		}
+		o["threads"] = pageThreads
+	}
+	return o
+}
+
 // session is the browser with the peer page open and, unless backend is
 // "", face-api.js's TensorFlow.js on backend set up in it; its callers start
 // the visage.js instances they time.
@@ -107,6 +127,7 @@ type session struct {
 	methods     []string // visage.js's methods (runSession's instance)
 	encoders    []string // the encoders of the other instances started (startEncoder)
 	kernels     string   // runSession's instance's backend().kernels
+	threads     int      // its backend().threads: the page's kernel threads
 	cores       int      // navigator.hardwareConcurrency
 	peerThreads int      // tfjs's getThreadsCount on the wasm backend, else 0
 	peak        *ceiling
@@ -261,12 +282,12 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 			continue
 		}
 		base := result{Bench: b.name, Where: ours.where, MS: roundMS(median(ours.ms)), Runs: b.runs,
-			Threads: 1, Kernels: s.kernels}
+			Threads: s.threads, Kernels: s.kernels}
 		if ours.where == "native" {
 			base.Threads, base.Kernels = runtime.GOMAXPROCS(0), ops.KernelBuild()
 		}
 		base.GFLOPS = rate(b.flops, base.MS)
-		if peak := s.peak.of(ours.where); peak > 0 && base.GFLOPS > 0 {
+		if peak := s.peak.of(ours.where, base.Threads); peak > 0 && base.GFLOPS > 0 {
 			base.PeakFraction = math.Round(base.GFLOPS/peak*1000) / 1000
 		}
 		n := len(out)
@@ -334,7 +355,7 @@ func (s *session) startEncoder(encoder string) error {
 	if slices.Contains(s.encoders, encoder) {
 		return nil
 	}
-	if _, err := peer.Call[[]string](s.ctx, "visage.mjs", "start", map[string]any{"encoder": encoder}); err != nil {
+	if _, err := peer.Call[[]string](s.ctx, "visage.mjs", "start", startOptions(map[string]any{"encoder": encoder})); err != nil {
 		return fmt.Errorf("starting visage.js with encoder %s: %w", encoder, err)
 	}
 	s.encoders = append(s.encoders, encoder)

@@ -51,7 +51,7 @@ func benchWebGPU(selected []bench, names []string, maxRun float64, note func(str
 	defer s.close()
 	// 'auto' leaves a software adapter such as SwiftShader alone, so the
 	// GPU instance asks for 'webgpu'; it fails where there is no adapter.
-	if _, err := peer.Call[[]string](s.ctx, "visage.mjs", "start", map[string]any{"backend": "webgpu"}); err != nil {
+	if _, err := peer.Call[[]string](s.ctx, "visage.mjs", "start", startOptions(map[string]any{"backend": "webgpu"})); err != nil {
 		note("webgpu lines skipped: visage.js has no WebGPU in a browser with WebGPU flags: %v", err)
 		return nil
 	}
@@ -59,7 +59,7 @@ func benchWebGPU(selected []bench, names []string, maxRun float64, note func(str
 	if err != nil {
 		return err
 	}
-	if _, err := peer.Call[[]string](s.ctx, "visage.mjs", "start", map[string]any{"backend": "cpu"}); err != nil {
+	if _, err := peer.Call[[]string](s.ctx, "visage.mjs", "start", startOptions(map[string]any{"backend": "cpu"})); err != nil {
 		return err
 	}
 	for _, b := range gpuBenches {
