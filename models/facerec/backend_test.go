@@ -13,7 +13,5 @@ import (
 // redone on the CPU with the same descriptor, and later passes stay there.
 func TestEncodeSurvivesGPUFailure(t *testing.T) {
 	n := assettest.FaceModel(t, Manifest, Load)
-	backendtest.CheckFallback(t, "face network", n.Encode,
-		func(gpu backendtest.GPU) backendtest.Pass[*tensor.Tensor, []float32] { return On(n, gpu).Encode },
-		seq(Size, Size, 3), nil)
+	backendtest.CheckFallback(t, "face network", n, On, (*Runner[*tensor.Tensor]).Encode, seq(Size, Size, 3), nil)
 }

@@ -18,6 +18,5 @@ func TestDetectSurvivesGPUFailure(t *testing.T) {
 		crop.Data[i] = float32((i * 37) % 256)
 	}
 	n := assettest.FaceModel(t, Manifest, Load)
-	backendtest.CheckFallback(t, "landmark network", n.Detect,
-		func(gpu backendtest.GPU) backendtest.Pass[*tensor.Tensor, []Point] { return On(n, gpu).Detect }, crop, nil)
+	backendtest.CheckFallback(t, "landmark network", n, On, (*Runner[*tensor.Tensor]).Detect, crop, nil)
 }

@@ -16,8 +16,7 @@ import (
 func TestRunSurvivesGPUFailure(t *testing.T) {
 	n := assettest.FaceModel(t, Manifest, Load)
 	img := assettest.LFWImage(t, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
-	backendtest.CheckFallback(t, "face detector", n.Run,
-		func(gpu backendtest.GPU) backendtest.Pass[*tensor.Tensor, *Output] { return On(n, gpu).Run }, img,
+	backendtest.CheckFallback(t, "face detector", n, On, (*Runner[*tensor.Tensor]).Run, img,
 		func(got, want *Output) string {
 			if d := maxDiff(got, want); d != 0 {
 				return fmt.Sprintf("boxes and scores differ from the CPU's by up to %v", d)

@@ -6,7 +6,6 @@ import (
 	"os"
 	"testing"
 
-	"visage/core/backend"
 	"visage/core/tensor"
 	"visage/models/assets/assettest"
 	"visage/models/ssd"
@@ -68,15 +67,15 @@ func TestNonMaxSuppressionKeepsBestOfOverlaps(t *testing.T) {
 }
 
 func TestDetectRejectsBadInput(t *testing.T) {
-	r := On(&Net{}, backend.Backend[*tensor.Tensor](backend.NewCPU())) // no weights: it must not get as far as the network
+	n := &Net{} // no weights: it must not get as far as the network
 	img := tensor.New(8, 8, 3)
 	for _, o := range []Options{{InputSize: 100, ScoreThreshold: 0.5}, {InputSize: 416, ScoreThreshold: 0}, {InputSize: 0, ScoreThreshold: 0.5}} {
-		if _, err := r.Detect(img, o); err == nil {
+		if _, err := n.Detect(img, o); err == nil {
 			t.Errorf("%+v: expected an error", o)
 		}
 	}
 	for _, bad := range []*tensor.Tensor{tensor.New(8, 8), tensor.New(8, 8, 4), tensor.New(0, 8, 3)} {
-		if _, err := r.Detect(bad, DefaultOptions()); err == nil {
+		if _, err := n.Detect(bad, DefaultOptions()); err == nil {
 			t.Errorf("a %v image was accepted", bad.Shape)
 		}
 	}
