@@ -50,9 +50,10 @@ func Collect[T any](b Backend[T], net string, outs ...T) ([]*tensor.Tensor, erro
 	return read, nil
 }
 
-// Bound is a network's parameters as loaded, Src (on the host, shared by
-// every backend's runner made from it), and put on one backend, P: each
-// network's Runner embeds one.
+// Bound is a network's parameters on one backend, P, beside the parameters
+// as loaded, Src, that P was made from (on the host, shared by every
+// runner made from them, so that the network's On can put them on another
+// backend): each network's Runner embeds one.
 type Bound[T, S, P any] struct {
 	B   Backend[T]
 	Src S // the parameters as loaded; read-only
