@@ -50,24 +50,33 @@ func Collect[T any](b Backend[T], net string, outs ...T) ([]*tensor.Tensor, erro
 	return read, nil
 }
 
-// Bound is a network's parameters P put on one backend: each network's
-// Runner embeds one.
-type Bound[T, P any] struct {
-	B Backend[T]
-	P P // the parameters, on B
-	w *Weights[T]
+// Bound is a network's parameters on one backend, P, beside the parameters
+// as loaded, Src, that P was made from (on the host, shared by every
+// runner made from them, so that the network's On can put them on another
+// backend): each network's Runner embeds one.
+type Bound[T, S, P any] struct {
+	B   Backend[T]
+	Src S // the parameters as loaded; read-only
+	P   P // Src on B
+	w   *Weights[T]
 }
 
-// Bind puts a network's parameters on b: upload makes them, putting each
-// of their tensors through w, so that Release hands them all back. The CPU
-// shares the tensors; a GPU's upload errors (out of memory) surface at the
-// network's first read. The network is then as safe for concurrent use as
-// b is.
-func Bind[T, P any](b Backend[T], upload func(w *Weights[T]) P) Bound[T, P] {
+// Bind puts a network's parameters src on b: upload makes them there,
+// putting each of their tensors through w, so that Release hands them all
+// back. The CPU shares the tensors; a GPU's upload errors (out of memory)
+// surface at the network's first read. The network is then as safe for
+// concurrent use as b is.
+func Bind[T, S, P any](b Backend[T], src S, upload func(w *Weights[T], src S) P) Bound[T, S, P] {
 	w := NewWeights(b)
-	return Bound[T, P]{B: b, P: upload(w), w: w}
+	return Bound[T, S, P]{B: b, Src: src, P: upload(w, src), w: w}
+}
+
+// BindCPU is Bind on a new CPU backend: how each network's Load puts the
+// weights it read where its Net runs them.
+func BindCPU[S, P any](src S, upload func(w *Weights[*tensor.Tensor], src S) P) Bound[*tensor.Tensor, S, P] {
+	return Bind(Backend[*tensor.Tensor](NewCPU()), src, upload)
 }
 
 // Release hands back the memory of the parameters on B; the network must
 // not be used there afterwards.
-func (n Bound[T, P]) Release() { n.w.Release() }
+func (n Bound[T, S, P]) Release() { n.w.Release() }

@@ -32,3 +32,24 @@ func TestWeightsReleasesWhatItUploaded(t *testing.T) {
 		t.Errorf("released %v, want the two uploads once each", b.released)
 	}
 }
+
+// Bind keeps the parameters as loaded, makes the backend's from them
+// through upload, and its Release hands back what upload put there.
+func TestBindKeepsTheSourceAndReleasesWhatItUploaded(t *testing.T) {
+	b := &releases{CPU: backend.NewCPU()}
+	src := []*tensor.Tensor{tensor.New(1, 1, 2, 3), tensor.New(3)}
+	upload := func(w *backend.Weights[*tensor.Tensor], src []*tensor.Tensor) []*tensor.Tensor {
+		return []*tensor.Tensor{w.UploadWeights(src[0]), w.Upload(src[1])}
+	}
+	bound := backend.Bind(backend.Backend[*tensor.Tensor](b), src, upload)
+	if !slices.Equal(bound.Src, src) || !slices.Equal(bound.P, src) || bound.B != backend.Backend[*tensor.Tensor](b) {
+		t.Fatalf("bound %v to %v on %v, want %v both as loaded and on the CPU (shared)", bound.Src, bound.P, bound.B, src)
+	}
+	if len(b.released) != 0 {
+		t.Fatalf("released %v before Release", b.released)
+	}
+	bound.Release()
+	if !slices.Equal(b.released, src) {
+		t.Errorf("released %v, want the two uploads", b.released)
+	}
+}

@@ -42,13 +42,10 @@ var meanRGB = [3]float32{122.782, 117.001, 104.298}
 
 const inputScale = 255
 
-// Net is a loaded face recognition network, on the CPU. It is read-only
-// after Load, so one Net may encode from several goroutines at once; On
-// runs it on another backend.
-type Net struct {
-	weights map[string]*tensor.Tensor // folded (foldScales)
-	cpu     *Runner[*tensor.Tensor]
-}
+// Net is a loaded face recognition network: its Runner on the CPU, whose
+// methods it has. It is read-only after Load, so one Net may encode from
+// several goroutines at once; On runs it on another backend.
+type Net struct{ *Runner[*tensor.Tensor] }
 
 // Load reads the weights (Manifest and its shard) from fsys: os.DirFS of
 // face-api.js's model directory natively, an in-memory fs.FS in the browser.
@@ -62,32 +59,28 @@ func Load(fsys fs.FS) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &Net{weights: folded}
-	n.cpu = On(n, backend.Backend[*tensor.Tensor](backend.NewCPU()))
-	return n, nil
+	return &Net{&Runner[*tensor.Tensor]{backend.BindCPU(folded, upload)}}, nil
 }
 
-// Runner is the network on one backend.
+// Runner is the network on one backend: its weights as loaded (folded,
+// foldScales) and put there.
 type Runner[T any] struct {
-	backend.Bound[T, *netParams[T]]
+	backend.Bound[T, map[string]*tensor.Tensor, *netParams[T]]
 }
 
 // On returns n running on b, its weights put there once (backend.Bind).
 func On[T any](n *Net, b backend.Backend[T]) *Runner[T] {
-	return &Runner[T]{backend.Bind(b, func(w *backend.Weights[T]) *netParams[T] { return upload(w, n.weights) })}
+	return &Runner[T]{backend.Bind(b, n.Src, upload[T])}
 }
 
 // Encode returns the 128-d descriptor of a face image img [H,W,3] (RGB,
-// 0..255, any size up to MaxSide). As in face-api.js, a non-square image is
+// 0..255, any size up to MaxSide), the network on r's backend and the
+// preprocessing on the CPU. As in face-api.js, a non-square image is
 // zero-padded to a square, centred (the extra pixel of an odd difference goes
 // after), and resized bilinearly to Size when it is not Size already. img is
-// not modified. It fails when img is not [H,W,3] with sides 1..MaxSide.
-func (n *Net) Encode(img *tensor.Tensor) ([]float32, error) { return n.cpu.Encode(img) }
-
-// Encode is Net.Encode on r's backend: the preprocessing on the CPU, the
-// network on the backend. It also fails with the backend's errors
-// (wrapping backend.ErrDeviceLost or backend.ErrOutOfMemory when a GPU
-// failed).
+// not modified. It fails when img is not [H,W,3] with sides 1..MaxSide, and
+// with the backend's errors (wrapping backend.ErrDeviceLost or
+// backend.ErrOutOfMemory when a GPU failed).
 func (r *Runner[T]) Encode(img *tensor.Tensor) ([]float32, error) {
 	x, err := preprocess(img)
 	if err != nil {
@@ -156,7 +149,7 @@ func (n *Net) Activations(img *tensor.Tensor, names ...string) ([]*tensor.Tensor
 		return nil, err
 	}
 	out := make([]*tensor.Tensor, len(names))
-	forward(n.cpu.B, n.cpu.P, x, func(layer string, act *tensor.Tensor) {
+	forward(n.B, n.P, x, func(layer string, act *tensor.Tensor) {
 		for i, name := range names {
 			if name == layer {
 				out[i] = act

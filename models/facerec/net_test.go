@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"visage/core/backend/backendtest"
 	"visage/core/tensor"
 	"visage/models/assets/assettest"
 )
@@ -105,4 +106,12 @@ func TestActivationsShapes(t *testing.T) {
 	if _, err := n.Activations(img, "conv32_1", "fc"); err == nil || !strings.Contains(err.Error(), `unknown layer "fc"`) {
 		t.Errorf("Activations(fc): error %v, want an unknown layer", err)
 	}
+}
+
+// TestEncodeSurvivesGPUFailure runs the network on a fake GPU through a
+// backend.Placement, as the browser does: a pass whose device is lost is
+// redone on the CPU with the same descriptor, and later passes stay there.
+func TestEncodeSurvivesGPUFailure(t *testing.T) {
+	n := assettest.FaceModel(t, Manifest, Load)
+	backendtest.CheckFallback(t, "face network", n, On, (*Runner[*tensor.Tensor]).Encode, seq(Size, Size, 3), nil)
 }

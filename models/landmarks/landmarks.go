@@ -36,12 +36,10 @@ type Point struct {
 	Y float64 `json:"y"`
 }
 
-// Net is a loaded landmark network, on the CPU. It is read-only after Load
-// and safe for concurrent use; On runs it on another backend.
-type Net struct {
-	weights map[string]*tensor.Tensor // checked by checkWeights
-	cpu     *Runner[*tensor.Tensor]
-}
+// Net is a loaded landmark network: its Runner on the CPU, whose methods
+// it has. It is read-only after Load and safe for concurrent use; On runs
+// it on another backend.
+type Net struct{ *Runner[*tensor.Tensor] }
 
 // Load reads the landmark network's manifest and shard from fsys. It fails
 // when the files are missing or do not hold this network.
@@ -53,31 +51,27 @@ func Load(fsys fs.FS) (*Net, error) {
 	if err := checkWeights(m); err != nil {
 		return nil, err
 	}
-	n := &Net{weights: m}
-	n.cpu = On(n, backend.Backend[*tensor.Tensor](backend.NewCPU()))
-	return n, nil
+	return &Net{&Runner[*tensor.Tensor]{backend.BindCPU(m, upload)}}, nil
 }
 
-// Runner is the network on one backend.
+// Runner is the network on one backend: its weights as loaded (checked by
+// checkWeights) and put there.
 type Runner[T any] struct {
-	backend.Bound[T, *netParams[T]]
+	backend.Bound[T, map[string]*tensor.Tensor, *netParams[T]]
 }
 
 // On returns n running on b, its weights put there once (backend.Bind).
 func On[T any](n *Net, b backend.Backend[T]) *Runner[T] {
-	return &Runner[T]{backend.Bind(b, func(w *backend.Weights[T]) *netParams[T] { return upload(w, n.weights) })}
+	return &Runner[T]{backend.Bind(b, n.Src, upload[T])}
 }
 
 // Detect returns the 68 landmarks of the face crop face ([H,W,3] RGB,
 // 0..255), in face's pixel coordinates, as face-api.js's detectLandmarks:
 // the crop is padded to a centred square, resized to 112x112 and the output
-// mapped back, undoing the padding. It fails when face is not [H,W,3] with
-// both sides non-zero.
-func (n *Net) Detect(face *tensor.Tensor) ([]Point, error) { return n.cpu.Detect(face) }
-
-// Detect is Net.Detect on r's backend: the preprocessing and the mapping
-// back on the CPU, the network on the backend, one read of its outputs. It
-// also fails with the backend's errors (wrapping backend.ErrDeviceLost or
+// mapped back, undoing the padding. The preprocessing and the mapping back
+// run on the CPU, the network on r's backend, with one read of its
+// outputs. It fails when face is not [H,W,3] with both sides non-zero, and
+// with the backend's errors (wrapping backend.ErrDeviceLost or
 // backend.ErrOutOfMemory when a GPU failed).
 func (r *Runner[T]) Detect(face *tensor.Tensor) ([]Point, error) {
 	return detect(face, func(x *tensor.Tensor) ([]float32, error) {

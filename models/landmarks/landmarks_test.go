@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"visage/core/backend/backendtest"
 	"visage/core/imageio"
 	"visage/core/tensor"
 	"visage/models/assets/assettest"
@@ -76,6 +77,19 @@ func TestDetectRejectsBadShapes(t *testing.T) {
 			t.Errorf("shape %v: expected an error", shape)
 		}
 	}
+}
+
+// TestDetectSurvivesGPUFailure runs the network on a fake GPU through a
+// backend.Placement, as the browser does, and checks that a pass whose
+// device is lost is redone on the CPU with the same points, and that later
+// passes stay there.
+func TestDetectSurvivesGPUFailure(t *testing.T) {
+	crop := tensor.New(120, 97, 3)
+	for i := range crop.Data {
+		crop.Data[i] = float32((i * 37) % 256)
+	}
+	n := assettest.FaceModel(t, Manifest, Load)
+	backendtest.CheckFallback(t, "landmark network", n, On, (*Runner[*tensor.Tensor]).Detect, crop, nil)
 }
 
 // BenchmarkDetect times the landmarks of one 97x120 crop (padded and

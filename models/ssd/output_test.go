@@ -35,8 +35,8 @@ func TestToInputPadsAndNormalizes(t *testing.T) {
 // output decodes the heads against the anchors, and rejects heads that do
 // not fit them.
 func TestOutputDecodesTheHeads(t *testing.T) {
-	n := &Net{anchors: []float32{0.4, 0.2, 0.6, 0.3}}
-	out, err := n.output([]float32{0, 0, 0, 0}, []float32{0, 2, 0}, 30, 20)
+	anchors := []float32{0.4, 0.2, 0.6, 0.3}
+	out, err := output(anchors, []float32{0, 0, 0, 0}, []float32{0, 2, 0}, 30, 20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,10 +53,10 @@ func TestOutputDecodesTheHeads(t *testing.T) {
 	if out.h != 30 || out.w != 20 {
 		t.Errorf("image size %dx%d, want 20x30", out.w, out.h)
 	}
-	if _, err := n.output(make([]float32, 8), make([]float32, 3), 30, 20); err == nil {
+	if _, err := output(anchors, make([]float32, 8), make([]float32, 3), 30, 20); err == nil {
 		t.Error("8 box encodings for one anchor were accepted")
 	}
-	if _, err := n.output(make([]float32, 4), make([]float32, 4), 30, 20); err == nil {
+	if _, err := output(anchors, make([]float32, 4), make([]float32, 4), 30, 20); err == nil {
 		t.Error("4 class logits for one anchor were accepted")
 	}
 }

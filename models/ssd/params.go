@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"visage/core/backend"
 	"visage/core/tensor"
 )
 
@@ -54,16 +55,20 @@ type netParams[T any] struct {
 	mobileNet  [13]convPair[T]  // MobilenetV1/Conv2d_1..13
 	prediction [8]pointwiseConv[T]
 	predictors [6]boxPredictor[T]
+	// anchors [anchors×4] (ymin, xmin, ymax, xmax, relative; the weight
+	// Output/extra_dim) stay on the host: the boxes are decoded there.
+	anchors []float32
 }
 
-// upload returns p with each tensor put through put: the network moved to
-// a backend.
-func upload[S, T any](p *netParams[S], put func(S) T) *netParams[T] {
-	pw := func(c pointwiseConv[S]) pointwiseConv[T] {
+// upload returns p with each tensor put through w: the network moved to
+// w's backend.
+func upload[T any](w *backend.Weights[T], p *netParams[*tensor.Tensor]) *netParams[T] {
+	put := w.Upload
+	pw := func(c pointwiseConv[*tensor.Tensor]) pointwiseConv[T] {
 		return pointwiseConv[T]{put(c.filters), put(c.offset), c.stride}
 	}
-	cb := func(c convBias[S]) convBias[T] { return convBias[T]{put(c.filters), put(c.bias)} }
-	q := &netParams[T]{conv0: pw(p.conv0)}
+	cb := func(c convBias[*tensor.Tensor]) convBias[T] { return convBias[T]{put(c.filters), put(c.bias)} }
+	q := &netParams[T]{conv0: pw(p.conv0), anchors: p.anchors}
 	for i, pair := range p.mobileNet {
 		dw := pair.depthwise
 		q.mobileNet[i] = convPair[T]{depthwiseConv[T]{put(dw.filters), put(dw.scale), put(dw.bias), dw.stride}, pw(pair.pointwise)}
@@ -154,11 +159,11 @@ func (r *weightReader) convBias(prefix string) convBias[*tensor.Tensor] {
 
 // extractParams builds the parameters from a loaded weight map, with the
 // names face-api.js's extractParamsFromWeightMap uses, and the strides of
-// face-api.js's mobileNetV1 and predictionLayer; anchors are
-// Output/extra_dim, [numAnchors*4]: ymin, xmin, ymax, xmax.
-func extractParams(m map[string]*tensor.Tensor) (p *netParams[*tensor.Tensor], anchors []float32, err error) {
+// face-api.js's mobileNetV1 and predictionLayer; the anchors are
+// Output/extra_dim, [1,numAnchors,4]: ymin, xmin, ymax, xmax.
+func extractParams(m map[string]*tensor.Tensor) (*netParams[*tensor.Tensor], error) {
 	r := &weightReader{m: m}
-	p = &netParams[*tensor.Tensor]{conv0: r.pointwise("MobilenetV1", 0, 2)}
+	p := &netParams[*tensor.Tensor]{conv0: r.pointwise("MobilenetV1", 0, 2)}
 	for i := range p.mobileNet {
 		layer, stride := i+1, 1
 		if layer == 2 || layer == 4 || layer == 6 || layer == 12 {
@@ -175,10 +180,11 @@ func extractParams(m map[string]*tensor.Tensor) (p *netParams[*tensor.Tensor], a
 	}
 	a := r.get("Output/extra_dim", 3)
 	if r.err != nil {
-		return nil, nil, r.err
+		return nil, r.err
 	}
 	if a.Shape[0] != 1 || a.Shape[2] != 4 {
-		return nil, nil, fmt.Errorf("ssd: weight \"Output/extra_dim\": expected shape [1,N,4], found %v", a.Shape)
+		return nil, fmt.Errorf("ssd: weight \"Output/extra_dim\": expected shape [1,N,4], found %v", a.Shape)
 	}
-	return p, a.Data, nil
+	p.anchors = a.Data
+	return p, nil
 }

@@ -47,13 +47,10 @@ type Detection struct {
 	Score float64
 }
 
-// Net is a loaded detector, on the CPU. It is read-only after Load and
-// safe for concurrent use; On runs it on another backend.
-type Net struct {
-	p       *netParams[*tensor.Tensor]
-	anchors []float32 // [anchors×4]: ymin, xmin, ymax, xmax, relative
-	cpu     *Runner[*tensor.Tensor]
-}
+// Net is a loaded detector: its Runner on the CPU, whose methods it has.
+// It is read-only after Load and safe for concurrent use; On runs it on
+// another backend.
+type Net struct{ *Runner[*tensor.Tensor] }
 
 // Load reads the detector's manifest and shard from fsys (e.g. os.DirFS of
 // the face-api.js model folder).
@@ -62,32 +59,31 @@ func Load(fsys fs.FS) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, anchors, err := extractParams(m)
+	p, err := extractParams(m)
 	if err != nil {
 		return nil, err
 	}
-	n := &Net{p: p, anchors: anchors}
-	n.cpu = On(n, backend.Backend[*tensor.Tensor](backend.NewCPU()))
-	return n, nil
+	return &Net{&Runner[*tensor.Tensor]{backend.BindCPU(p, upload)}}, nil
 }
 
-// Runner is the detector on one backend.
+// Runner is the detector on one backend: its parameters as loaded and put
+// there.
 type Runner[T any] struct {
-	n *Net // for the anchors
-	backend.Bound[T, *netParams[T]]
+	backend.Bound[T, *netParams[*tensor.Tensor], *netParams[T]]
 }
 
 // On returns n running on b, its weights put there once (backend.Bind).
 func On[T any](n *Net, b backend.Backend[T]) *Runner[T] {
-	return &Runner[T]{n, backend.Bind(b, func(w *backend.Weights[T]) *netParams[T] { return upload(n.p, w.Upload) })}
+	return &Runner[T]{backend.Bind(b, n.Src, upload[T])}
 }
 
 // Detect finds faces in img ([H,W,3] RGB, 0..255) as face-api.js's
 // locateFaces does for a tensor input: the image is padded to a square at the
 // bottom or right, resized to 512x512, and the boxes mapped back to img's
-// pixels, best score first. It errors on a malformed image or options.
-func (n *Net) Detect(img *tensor.Tensor, opt Options) ([]Detection, error) {
-	out, err := n.Run(img)
+// pixels, best score first. It is Run, then Select. It errors on a
+// malformed image or options, and with Run's errors.
+func (r *Runner[T]) Detect(img *tensor.Tensor, opt Options) ([]Detection, error) {
+	out, err := r.Run(img)
 	if err != nil {
 		return nil, err
 	}
@@ -103,15 +99,11 @@ type Output struct {
 	h, w   int // the image's size
 }
 
-// Run runs the network on img ([H,W,3] RGB, 0..255); it errors on a
-// malformed image.
-func (n *Net) Run(img *tensor.Tensor) (*Output, error) { return n.cpu.Run(img) }
-
-// Run is Net.Run on r's backend: the preprocessing, the box decoding
-// against the anchors on the CPU, the network on the backend, its six box
-// predictors' outputs read back at once. It also fails with the backend's
-// errors (wrapping backend.ErrDeviceLost or backend.ErrOutOfMemory when a
-// GPU failed).
+// Run runs the network on img ([H,W,3] RGB, 0..255): the preprocessing
+// and the box decoding against the anchors on the CPU, the network on r's
+// backend, its six box predictors' outputs read back at once. It errors on
+// a malformed image, and with the backend's errors (wrapping
+// backend.ErrDeviceLost or backend.ErrOutOfMemory when a GPU failed).
 func (r *Runner[T]) Run(img *tensor.Tensor) (*Output, error) {
 	x, err := toInput(img)
 	if err != nil {
@@ -131,20 +123,20 @@ func (r *Runner[T]) Run(img *tensor.Tensor) (*Output, error) {
 			cls = append(cls, t.Data...)
 		}
 	}
-	return r.n.output(enc, cls, img.Shape[0], img.Shape[1])
+	return output(r.P.anchors, enc, cls, img.Shape[0], img.Shape[1])
 }
 
-// output decodes the box predictors' outputs for an image h×w, flattened
-// and concatenated in predictor order (which is the anchors' order): enc
-// [anchors×4] box encodings (ty, tx, th, tw) and cls [anchors×3] class
-// logits (background, face, unused). It errors on outputs that do not
-// match the anchors.
-func (n *Net) output(enc, cls []float32, h, w int) (*Output, error) {
-	if anchors := len(n.anchors) / 4; len(enc) != 4*anchors || len(cls) != 3*anchors {
+// output decodes the box predictors' outputs for an image h×w against
+// anchors (netParams.anchors), flattened and concatenated in predictor
+// order (which is the anchors' order): enc [anchors×4] box encodings (ty,
+// tx, th, tw) and cls [anchors×3] class logits (background, face, unused).
+// It errors on outputs that do not match the anchors.
+func output(anchors, enc, cls []float32, h, w int) (*Output, error) {
+	if n := len(anchors) / 4; len(enc) != 4*n || len(cls) != 3*n {
 		return nil, fmt.Errorf("ssd: %d box encodings and %d class logits for %d anchors, want %d and %d",
-			len(enc), len(cls), anchors, 4*anchors, 3*anchors)
+			len(enc), len(cls), n, 4*n, 3*n)
 	}
-	return &Output{decodeBoxes(n.anchors, enc), faceScores(cls), h, w}, nil
+	return &Output{decodeBoxes(anchors, enc), faceScores(cls), h, w}, nil
 }
 
 // Anchors returns every anchor's decoded box (ymin, xmin, ymax, xmax,

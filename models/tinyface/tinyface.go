@@ -60,9 +60,10 @@ type netParams[T any] struct {
 	conv8 convBias[T]         // 1x1 → 5 anchors × (x, y, w, h, score)
 }
 
-// upload returns p with each tensor put through put: the network moved to
-// a backend.
-func upload[S, T any](p *netParams[S], put func(S) T) *netParams[T] {
+// upload returns p with each tensor put through w: the network moved to
+// w's backend.
+func upload[T any](w *backend.Weights[T], p *netParams[*tensor.Tensor]) *netParams[T] {
+	put := w.Upload
 	q := &netParams[T]{
 		conv0: convBias[T]{put(p.conv0.filters), put(p.conv0.bias)},
 		conv8: convBias[T]{put(p.conv8.filters), put(p.conv8.bias)},
@@ -73,12 +74,10 @@ func upload[S, T any](p *netParams[S], put func(S) T) *netParams[T] {
 	return q
 }
 
-// Net is a loaded detector, on the CPU, read-only after Load and safe for
-// concurrent use; On runs it on another backend.
-type Net struct {
-	p   netParams[*tensor.Tensor]
-	cpu *Runner[*tensor.Tensor]
-}
+// Net is a loaded detector: its Runner on the CPU, whose methods it has.
+// It is read-only after Load and safe for concurrent use; On runs it on
+// another backend.
+type Net struct{ *Runner[*tensor.Tensor] }
 
 // Load reads the detector's manifest and shard from fsys.
 func Load(fsys fs.FS) (*Net, error) {
@@ -110,61 +109,57 @@ func Load(fsys fs.FS) (*Net, error) {
 		}
 		return convBias[*tensor.Tensor]{f, b}, nil
 	}
-	n := &Net{}
-	if n.p.conv0, err = conv("conv0"); err != nil {
+	p := &netParams[*tensor.Tensor]{}
+	if p.conv0, err = conv("conv0"); err != nil {
 		return nil, err
 	}
-	for i := range n.p.sep {
-		p := fmt.Sprintf("conv%d", i+1)
-		d, err := get(p+"/depthwise_filter", 4)
+	for i := range p.sep {
+		name := fmt.Sprintf("conv%d", i+1)
+		d, err := get(name+"/depthwise_filter", 4)
 		if err != nil {
 			return nil, err
 		}
-		pw, err := get(p+"/pointwise_filter", 4)
+		pw, err := get(name+"/pointwise_filter", 4)
 		if err != nil {
 			return nil, err
 		}
-		b, err := get(p+"/bias", 1)
+		b, err := get(name+"/bias", 1)
 		if err != nil {
 			return nil, err
 		}
 		if b.Shape[0] != pw.Shape[3] {
-			return nil, fmt.Errorf("tinyface: %s: bias has %d values for %d filters", p, b.Shape[0], pw.Shape[3])
+			return nil, fmt.Errorf("tinyface: %s: bias has %d values for %d filters", name, b.Shape[0], pw.Shape[3])
 		}
-		n.p.sep[i] = separableConv[*tensor.Tensor]{d, pw, b}
+		p.sep[i] = separableConv[*tensor.Tensor]{d, pw, b}
 	}
-	if n.p.conv8, err = conv("conv8"); err != nil {
+	if p.conv8, err = conv("conv8"); err != nil {
 		return nil, err
 	}
-	if n.p.conv8.filters.Shape[3] != 5*len(anchors) {
-		return nil, fmt.Errorf("tinyface: conv8: expected %d outputs, found %d", 5*len(anchors), n.p.conv8.filters.Shape[3])
+	if p.conv8.filters.Shape[3] != 5*len(anchors) {
+		return nil, fmt.Errorf("tinyface: conv8: expected %d outputs, found %d", 5*len(anchors), p.conv8.filters.Shape[3])
 	}
-	n.cpu = On(n, backend.Backend[*tensor.Tensor](backend.NewCPU()))
-	return n, nil
+	return &Net{&Runner[*tensor.Tensor]{backend.BindCPU(p, upload)}}, nil
 }
 
-// Runner is the detector on one backend.
+// Runner is the detector on one backend: its parameters as loaded and put
+// there.
 type Runner[T any] struct {
-	backend.Bound[T, *netParams[T]]
+	backend.Bound[T, *netParams[*tensor.Tensor], *netParams[T]]
 }
 
 // On returns n running on b, its weights put there once (backend.Bind).
 func On[T any](n *Net, b backend.Backend[T]) *Runner[T] {
-	return &Runner[T]{backend.Bind(b, func(w *backend.Weights[T]) *netParams[T] { return upload(&n.p, w.Upload) })}
+	return &Runner[T]{backend.Bind(b, n.Src, upload[T])}
 }
 
 // Detect finds faces in img ([H,W,3] RGB, 0..255) as face-api.js's
 // TinyFaceDetector.locateFaces for a tensor input: padded to a square at the
 // bottom or right, resized to opt.InputSize, boxes mapped back to img's
-// pixels, best score first. It errors on a malformed image or options.
-func (n *Net) Detect(img *tensor.Tensor, opt Options) ([]ssd.Detection, error) {
-	return n.cpu.Detect(img, opt)
-}
-
-// Detect is Net.Detect on r's backend: the preprocessing, the box decoding
-// and the suppression on the CPU, the network on the backend, its output
-// grid read back once. It also fails with the backend's errors (wrapping
-// backend.ErrDeviceLost or backend.ErrOutOfMemory when a GPU failed).
+// pixels, best score first. The preprocessing, the box decoding and the
+// suppression run on the CPU, the network on r's backend, its output grid
+// read back once. It errors on a malformed image or options, and with the
+// backend's errors (wrapping backend.ErrDeviceLost or
+// backend.ErrOutOfMemory when a GPU failed).
 func (r *Runner[T]) Detect(img *tensor.Tensor, opt Options) ([]ssd.Detection, error) {
 	if img.Rank() != 3 || img.Shape[2] != 3 || img.Shape[0] == 0 || img.Shape[1] == 0 {
 		return nil, fmt.Errorf("tinyface: expected an image of shape [H,W,3], found %v", img.Shape)

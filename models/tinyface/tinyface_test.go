@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"visage/core/backend"
+	"visage/core/backend/backendtest"
 	"visage/core/tensor"
 	"visage/models/assets/assettest"
 	"visage/models/ssd"
@@ -68,17 +68,31 @@ func TestNonMaxSuppressionKeepsBestOfOverlaps(t *testing.T) {
 }
 
 func TestDetectRejectsBadInput(t *testing.T) {
-	r := On(&Net{}, backend.Backend[*tensor.Tensor](backend.NewCPU())) // no weights: it must not get as far as the network
+	n := &Net{} // no weights: it must not get as far as the network
 	img := tensor.New(8, 8, 3)
 	for _, o := range []Options{{InputSize: 100, ScoreThreshold: 0.5}, {InputSize: 416, ScoreThreshold: 0}, {InputSize: 0, ScoreThreshold: 0.5}} {
-		if _, err := r.Detect(img, o); err == nil {
+		if _, err := n.Detect(img, o); err == nil {
 			t.Errorf("%+v: expected an error", o)
 		}
 	}
 	for _, bad := range []*tensor.Tensor{tensor.New(8, 8), tensor.New(8, 8, 4), tensor.New(0, 8, 3)} {
-		if _, err := r.Detect(bad, DefaultOptions()); err == nil {
+		if _, err := n.Detect(bad, DefaultOptions()); err == nil {
 			t.Errorf("a %v image was accepted", bad.Shape)
 		}
+	}
+}
+
+// TestDetectSurvivesGPUFailure runs the detector on a fake GPU as the
+// browser does: a pass whose device is lost is redone on the CPU with the
+// same detections, and later passes stay there.
+func TestDetectSurvivesGPUFailure(t *testing.T) {
+	n := assettest.FaceModel(t, Manifest, Load)
+	img := assettest.LFWImage(t, "Aaron_Eckhart/Aaron_Eckhart_0001.jpg")
+	detect := func(r *Runner[*tensor.Tensor], img *tensor.Tensor) ([]ssd.Detection, error) {
+		return r.Detect(img, DefaultOptions())
+	}
+	if want := backendtest.CheckFallback(t, "tiny face detector", n, On, detect, img, nil); len(want) == 0 {
+		t.Error("no face found on the CPU: the comparison checked nothing")
 	}
 }
 

@@ -55,22 +55,20 @@ func (f *Faulty) ReadAll(xs ...*tensor.Tensor) ([]*tensor.Tensor, error) {
 // GPU is the backend a network's On is given by CheckFallback.
 type GPU = backend.Backend[*tensor.Tensor]
 
-// Pass is a network's pass over one input, such as the method value
-// n.Encode.
-type Pass[In, R any] = func(In) (R, error)
-
-// CheckFallback checks that a network survives its GPU's loss as a product
-// runs it: placed through a backend.Placement, with the pass cpu on the CPU
-// and the pass on gives on a Faulty GPU, its pass over in must give want,
-// cpu's result, on the GPU, then again when the GPU is lost mid-pass (the
-// pass redone on the CPU), and again after, on the CPU. diff says how a
-// result differs from want, "" when it does not; nil asks for results equal
-// as reflect.DeepEqual has it. what names the network. It returns want, for
-// the caller to check that the pass found something.
-func CheckFallback[In, R any](t testing.TB, what string, cpu Pass[In, R], on func(GPU) Pass[In, R], in In, diff func(got, want R) string) R {
+// CheckFallback checks that the network n survives its GPU's loss as a
+// product runs it: put by on (the network's On) on the CPU and on a Faulty
+// GPU, and placed through a backend.Placement, its pass over in (pass,
+// such as the method expression (*Runner[*tensor.Tensor]).Encode) must
+// give want, the CPU's result, on the GPU, then again when the GPU is lost
+// mid-pass (the pass redone on the CPU), and again after, on the CPU. diff
+// says how a result differs from want, "" when it does not; nil asks for
+// results equal as reflect.DeepEqual has it. what names the network. It
+// returns want, for the caller to check that the pass found something.
+func CheckFallback[N, R, In, Out any](t testing.TB, what string, n N, on func(N, GPU) R, pass func(R, In) (Out, error), in In, diff func(got, want Out) string) Out {
 	t.Helper()
-	pass := func(p Pass[In, R]) (R, error) { return p(in) }
-	want, err := cpu(in)
+	run := func(r R) (Out, error) { return pass(r, in) }
+	cpu := on(n, backend.NewCPU())
+	want, err := run(cpu)
 	if err != nil {
 		t.Fatalf("%s on the CPU: %v", what, err)
 	}
@@ -79,13 +77,13 @@ func CheckFallback[In, R any](t testing.TB, what string, cpu Pass[In, R], on fun
 	}
 	gpu := NewFaulty()
 	p := backend.OnGPU("fake", false, nil)
-	placed, err := backend.Place(p, what, cpu, func() (Pass[In, R], error) { return on(gpu), nil })
+	placed, err := backend.Place(p, what, cpu, func() (R, error) { return on(n, gpu), nil })
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, fail := range []error{nil, fmt.Errorf("webgpu: %w", backend.ErrDeviceLost), nil} {
 		gpu.Fail(fail)
-		got, err := backend.Run(placed, pass)
+		got, err := backend.Run(placed, run)
 		if err != nil {
 			t.Fatalf("%s, pass %d (GPU failing with %v): %v", what, i, fail, err)
 		}
@@ -100,7 +98,7 @@ func CheckFallback[In, R any](t testing.TB, what string, cpu Pass[In, R], on fun
 }
 
 // equal is CheckFallback's diff when none is given.
-func equal[R any](got, want R) string {
+func equal[Out any](got, want Out) string {
 	if reflect.DeepEqual(got, want) {
 		return ""
 	}
