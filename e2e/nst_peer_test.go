@@ -15,8 +15,10 @@ import (
 // TestNSTPeerGradients runs the bench's TensorFlow.js style-transfer peer on
 // tfjs-wasm at 32×32: its fast step (hand-written gradients) must give
 // tfjs's own cost and gradient within 1e-5, relative (nst.mjs's setup
-// refuses more), and both steps must run, so the bench's fair peer is
-// checked in every test run, not only when someone benches.
+// refuses more), it must run on the threads face-api.js's tfjs was set up
+// with (threads: 2, as the bench asks on 2 cores), and both steps must run,
+// so the bench's fair peer is checked in every test run, not only when
+// someone benches.
 func TestNSTPeerGradients(t *testing.T) {
 	assettest.VGG19(t, "manifest.json")
 	srv, err := peer.Serve(peer.Options{})
@@ -28,7 +30,8 @@ func TestNSTPeerGradients(t *testing.T) {
 	if err := peer.Open(ctx, srv.URL); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := peer.Call[map[string]any](ctx, "faceapi.mjs", "setup", map[string]any{"backend": "wasm"}); err != nil {
+	tfjs, err := peer.Call[struct{ Threads int }](ctx, "faceapi.mjs", "setup", map[string]any{"backend": "wasm", "threads": 2})
+	if err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -41,12 +44,16 @@ func TestNSTPeerGradients(t *testing.T) {
 	}
 	check, err := peer.Call[struct {
 		Backend            string
+		Threads            int
 		CostDiff, GradDiff float64
 	}](ctx, "nst.mjs", "setup", map[string]any{"shape": []int{32, 32, 3}, "content": img(), "style": img(), "generated": img(), "lr": 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("fast peer on tfjs-%s: cost %.1e, gradient %.1e from tfjs's own", check.Backend, check.CostDiff, check.GradDiff)
+	t.Logf("fast peer on tfjs-%s, %d threads: cost %.1e, gradient %.1e from tfjs's own", check.Backend, check.Threads, check.CostDiff, check.GradDiff)
+	if check.Threads != tfjs.Threads {
+		t.Errorf("the style-transfer peer runs %d threads, face-api.js's tfjs %d; want the same", check.Threads, tfjs.Threads)
+	}
 	if check.Backend != "wasm" || !(check.CostDiff <= 1e-5 && check.GradDiff <= 1e-5) {
 		t.Errorf("fast peer on %s: cost %g, gradient %g from tfjs's own; want wasm and ≤ 1e-5", check.Backend, check.CostDiff, check.GradDiff)
 	}

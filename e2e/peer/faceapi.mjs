@@ -10,15 +10,19 @@ const { tf } = faceapi;
  * Selects the TensorFlow.js backend ('wasm' or 'webgl') and loads the SSD
  * detector, the 68-landmark net and the recognition net. For wasm the
  * binaries come from /peer/tfjs/; tfjs picks the threaded SIMD one when the
- * page is cross-origin isolated, with threads threads if given (tfjs's own
- * default is half the cores, at most 4). Returns what was actually set up.
+ * page is cross-origin isolated, with threads threads if given (see
+ * startWasm; tfjs's own default is half the cores). Returns what was
+ * actually set up: for wasm, threads is what tfjs's getThreadsCount reports
+ * and threadsAsked what was asked. Every peer module in the page (nst.mjs
+ * too) runs on this backend, with these threads.
  */
 export async function setup({ backend, threads }) {
   if (backend === 'wasm') {
     tf.setWasmPaths(new URL('tfjs/', import.meta.url).href);
     if (threads) tf.setThreadsCount(threads);
   }
-  if (!(await tf.setBackend(backend))) {
+  const started = backend === 'wasm' && threads ? await startWasm(threads) : await tf.setBackend(backend);
+  if (!started) {
     throw new Error(`tfjs backend ${backend} could not be initialised`);
   }
   await tf.ready();
@@ -39,12 +43,33 @@ export async function setup({ backend, threads }) {
     info.simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     info.multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     info.threads = tf.getThreadsCount();
+    if (threads) info.threadsAsked = threads;
   } else if (backend === 'webgl') {
     const gl = tf.backend().gpgpu.gl;
     const ext = gl.getExtension('WEBGL_debug_renderer_info');
     info.renderer = ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
   }
   return info;
+}
+
+/**
+ * Starts tfjs's wasm backend with threads threads (setThreadsCount already
+ * called) and returns whether it started. tfjs-wasm 4.22 caps XNNPACK's
+ * pool at half of navigator.hardwareConcurrency whatever setThreadsCount
+ * asks (backend.cc: min(count, 8, emscripten_num_logical_cores() / 2), the
+ * halving meant for hyper-threaded cores), so on 2 cores it would run one
+ * thread. While the backend starts (the module's static initialisers read
+ * the cores once, on this thread), the page reports 2·threads cores, which
+ * lets the threads asked for through; the real value is restored as soon
+ * as the backend has started.
+ */
+async function startWasm(threads) {
+  Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
+  try {
+    return await tf.setBackend('wasm');
+  } finally {
+    delete navigator.hardwareConcurrency; // Navigator.prototype's getter again
+  }
 }
 
 const images = new Map(); // url → decoded <img>

@@ -95,9 +95,10 @@ const pixels = (b64, shape) => tf.tensor(new Float32Array(Uint8Array.from(atob(b
  * Prepares a step: content, style and the initial generated image are base64
  * little-endian float32 RGB of the given shape [H,W,3] (0..255); lr is
  * Adam's learning rate. The content activation and the style Grams are
- * computed once, as Visage does. Returns the backend's name and how far
- * the fast step's cost and gradient are from tfjs's own (relative); it
- * throws when either is over 1e-5, so that a wrong peer is never timed.
+ * computed once, as Visage does. Returns the backend's name, its threads
+ * (tfjs's getThreadsCount on wasm, else absent) and how far the fast step's
+ * cost and gradient are from tfjs's own (relative); it throws when either is
+ * over 1e-5, so that a wrong peer is never timed.
  */
 export async function setup({ shape, content, style, generated, lr }) {
   weights ??= await loadVGG();
@@ -119,7 +120,8 @@ export async function setup({ shape, content, style, generated, lr }) {
   if (!(costDiff <= 1e-5 && gradDiff <= 1e-5)) {
     throw new Error(`the fast step's cost is ${costDiff} and its gradient ${gradDiff} from tfjs's own (relative), want ≤ 1e-5`);
   }
-  return { backend: tf.getBackend(), costDiff, gradDiff };
+  const threads = tf.getBackend() === 'wasm' ? tf.getThreadsCount() : undefined;
+  return { backend: tf.getBackend(), threads, costDiff, gradDiff };
 }
 
 // cost is J at the generated image; fast uses the hand-written gradients.

@@ -1,12 +1,19 @@
 package peer
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"visage/e2e"
+	"visage/models/assets/assettest"
 )
 
 // TestServe checks what the peer pages depend on without a browser: the
@@ -82,5 +89,52 @@ func TestCallJS(t *testing.T) {
 	}
 	if _, err := callJS("nst.mjs", "setup", func() {}); err == nil {
 		t.Error("callJS accepted arguments that are not JSON")
+	}
+}
+
+// TestWasmThreads sets up face-api.js's TensorFlow.js on the wasm backend
+// with threads: 2, as the bench does on 2 cores, in headless Chromium: tfjs
+// must report (getThreadsCount) at least min(2, hardwareConcurrency)
+// threads, on the threaded SIMD build, and the page must see its real
+// hardwareConcurrency again afterwards (faceapi.mjs's startWasm lifts
+// tfjs's halving of it only while the backend starts).
+func TestWasmThreads(t *testing.T) {
+	srv, err := Serve(Options{})
+	assettest.Need(t, err)
+	defer srv.Close()
+	chromium, err := e2e.ChromiumPath()
+	assettest.Need(t, err)
+	browser, cancel := e2e.Browser(chromium, t.TempDir())
+	defer cancel()
+	if err := chromedp.Do(browser); err != nil { // start the browser without a deadline
+		t.Fatal(err)
+	}
+	ctx, cancelTimeout := context.WithTimeout(browser, 2*time.Minute)
+	defer cancelTimeout()
+	if err := Open(ctx, srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	cores, err := chromedp.Run(ctx, chromedp.Evaluate[int]("navigator.hardwareConcurrency"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := Call[struct {
+		Backend                     string
+		Cores, Threads              int
+		ThreadsAsked                int
+		Isolated, SIMD, Multithread bool
+	}](ctx, "faceapi.mjs", "setup", map[string]any{"backend": "wasm", "threads": 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("tfjs-wasm on %d cores: %+v", cores, info)
+	if info.Backend != "wasm" || !info.Isolated || !info.SIMD || !info.Multithread {
+		t.Errorf("backend %q, isolated %v, SIMD %v, multithread %v; want wasm and all true", info.Backend, info.Isolated, info.SIMD, info.Multithread)
+	}
+	if want := min(2, cores); info.Threads < want || info.ThreadsAsked != 2 {
+		t.Errorf("tfjs-wasm runs %d thread(s), %d asked for; want at least %d of 2 on %d cores", info.Threads, info.ThreadsAsked, want, cores)
+	}
+	if info.Cores != cores {
+		t.Errorf("after setup the page reports %d cores, want its real %d", info.Cores, cores)
 	}
 }

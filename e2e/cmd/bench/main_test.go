@@ -94,3 +94,19 @@ func TestEncoderBenches(t *testing.T) {
 		}
 	}
 }
+
+// TestThreadsShortfall: a tfjs-wasm peer on fewer threads than the cores it
+// was asked to use is said plainly, with its flags; one on all is not.
+func TestThreadsShortfall(t *testing.T) {
+	info := map[string]any{"threads": 2.0, "isolated": true, "multithread": true, "simd": true}
+	if msg := threadsShortfall(info, 2); msg != "" {
+		t.Errorf("2 threads on 2 cores: %q, want no note", msg)
+	}
+	info["threads"], info["multithread"] = 1.0, false
+	msg := threadsShortfall(info, 2)
+	for _, want := range []string{"runs 1 thread(s), not the 2 cores", "multithread=false"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("1 thread on 2 cores: %q, want it to say %q", msg, want)
+		}
+	}
+}

@@ -87,8 +87,8 @@ func nstNative(size int) (func() error, error) {
 }
 
 // nstPreparePeer sets up nst.mjs's steps in the tab with the same pixels,
-// and says how far the fast step's cost and gradient are from tfjs's own
-// (nst.mjs refuses more than 1e-5).
+// and says on how many threads they run and how far the fast step's cost
+// and gradient are from tfjs's own (nst.mjs refuses more than 1e-5).
 func nstPreparePeer(ctx context.Context, size int) (string, error) {
 	content, style, generated, err := nstImages(size)
 	if err != nil {
@@ -96,6 +96,7 @@ func nstPreparePeer(ctx context.Context, size int) (string, error) {
 	}
 	check, err := peer.Call[struct {
 		Backend            string
+		Threads            int // 0 off wasm
 		CostDiff, GradDiff float64
 	}](ctx, "nst.mjs", "setup", map[string]any{
 		"shape": content.Shape, "content": float32Base64(content), "style": float32Base64(style),
@@ -103,8 +104,12 @@ func nstPreparePeer(ctx context.Context, size int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("nst%d peer on tfjs-%s: the hand-written gradients' step is %.1e (cost) and %.1e (gradient) from tfjs's own, relative",
-		size, check.Backend, check.CostDiff, check.GradDiff), nil
+	on := "tfjs-" + check.Backend
+	if check.Threads > 0 {
+		on += fmt.Sprintf(" (%d thread(s))", check.Threads)
+	}
+	return fmt.Sprintf("nst%d peer on %s: the hand-written gradients' step is %.1e (cost) and %.1e (gradient) from tfjs's own, relative",
+		size, on, check.CostDiff, check.GradDiff), nil
 }
 
 // float32Base64 encodes t's values as base64 little-endian float32.

@@ -178,8 +178,8 @@ func openSession(backend string, note func(string, ...any), flags ...chromedp.Ex
 	if backend == "" {
 		return s, nil
 	}
-	// Threads on: as many as the browser reports cores (tfjs's own default
-	// would be half of them).
+	// Threads on: as many as the browser reports cores (tfjs's own default,
+	// and its cap, would be half of them; faceapi.mjs lifts the cap).
 	info, err := peer.Call[map[string]any](ctx, "faceapi.mjs", "setup", map[string]any{"backend": backend, "threads": s.cores})
 	if err != nil {
 		note("tfjs %s backend unavailable, its peer lines are skipped: %v", backend, err)
@@ -189,8 +189,23 @@ func openSession(backend string, note func(string, ...any), flags ...chromedp.Ex
 	s.backend = backend
 	if threads, ok := info["threads"].(float64); ok {
 		s.peerThreads = int(threads)
+		if msg := threadsShortfall(info, s.cores); msg != "" {
+			note("%s", msg)
+		}
 	}
 	return s, nil
+}
+
+// threadsShortfall says plainly when tfjs's wasm backend (faceapi.mjs's
+// setup info) runs fewer threads than the cores it was asked to use, with
+// the flags that may explain it; "" when it runs them all.
+func threadsShortfall(info map[string]any, cores int) string {
+	threads, _ := info["threads"].(float64)
+	if int(threads) >= cores {
+		return ""
+	}
+	return fmt.Sprintf("the tfjs-wasm peer runs %d thread(s), not the %d cores it was asked to use (isolated=%v multithread=%v simd=%v): its lines leave cores idle, the comparison is not at the peer's best",
+		int(threads), cores, info["isolated"], info["multithread"], info["simd"])
 }
 
 // describeInfo formats what faceapi.mjs's setup reports, keys sorted.
