@@ -3,6 +3,7 @@
 package ops
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"strconv"
@@ -125,5 +126,53 @@ func TestSplitSurvivesHelperFailure(t *testing.T) {
 	defer hooks.Call("failHelpersForTesting", 0)
 	for _, s := range []struct{ m, n, k, pad int }{{13, 33, 9, 1}, {130, 33, 513, 0}} {
 		checkGemm(t, goKernel, s.m, s.n, s.k, s.pad, uint32(s.m))
+	}
+}
+
+// BenchmarkSplit times igemm products of the networks' shapes on one thread
+// and split across the kernel helpers (run it under go_js_wasm_simd_exec
+// with VISAGE_SIMD_THREADS ≥ 2), to place simdMinParallelWork: a batch of
+// 16 is a Winograd layer's products (tiles × Cin × Cout each), a batch of 1
+// a 1×1 convolution's.
+func BenchmarkSplit(b *testing.B) {
+	if simd == nil {
+		b.Skip("no SIMD kernels here")
+	}
+	defer func(w int) { simdMinParallelWork = w }(simdMinParallelWork)
+	for _, s := range []struct {
+		name          string
+		m, k, n, batch int
+	}{
+		{"facerec-75x75x32", 38 * 38, 32, 32, 16}, {"facerec-19x19x128", 10 * 10, 128, 128, 16},
+		{"facerec-10x10x256", 5 * 5, 256, 256, 16}, {"vgg-128x128x64", 64 * 64, 64, 64, 16},
+		{"ssd-1x1-150x150x32x64", 150 * 150, 32, 64, 1}, {"ssd-1x1-38x38x256x256", 38 * 38, 256, 256, 1},
+		{"ssd-1x1-19x19x512x512", 19 * 19, 512, 512, 1},
+	} {
+		draw := lcg(3)
+		a := draw(s.batch * s.m * s.k).Data
+		plane := s.k * roundUp(s.n, simdNR)
+		packed := make([]float32, s.batch*plane)
+		for i := range s.batch {
+			copy(packed[i*plane:], packSIMD(s.k, s.n, draw(s.k, s.n).Data))
+		}
+		c := make([]float32, s.batch*s.m*s.n)
+		ind := make([]int32, roundUp(s.m, 4))
+		for i := range ind {
+			ind[i] = int32(addr(a) + 4*min(i, s.m-1)*s.k)
+		}
+		bt := batch{count: s.batch, aStep: 4 * s.m * s.k, bStep: 4 * plane, cStep: 4 * s.m * s.n}
+		for _, split := range []bool{false, true} {
+			name := s.name + "/1-thread"
+			simdMinParallelWork = math.MaxInt
+			if split {
+				name, simdMinParallelWork = fmt.Sprintf("%s/%d-threads", s.name, simd.threads), 0
+			}
+			b.Run(name, func(b *testing.B) {
+				for b.Loop() {
+					igemmBlocks(s.m, s.n, s.k, 1, 0, ind, 0, packed, c, s.n, nil, false, bt)
+				}
+				b.ReportMetric(2*float64(s.batch*s.m*s.k*s.n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
 	}
 }
