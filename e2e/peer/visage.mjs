@@ -67,14 +67,12 @@ function countSince(before, after, passes) {
   lastCounts = { submissions: after.submissions - before.submissions, readBacks: after.readBacks - before.readBacks, passes };
 }
 
-// argsOf returns the arguments op is timed with on input name: its encoded
-// bytes (decoding is part of encode's and detect's work), or for detectFaces
-// and landmarks, which face-api.js is timed on decoded images, its pixels,
-// and for landmarks the box of the best face detectFaces finds (as the
-// peer's landmarks takes its best detection).
+// argsOf returns the arguments op is timed with on input name: its pixels,
+// decoded once by the browser (an ImageData), as face-api.js is timed on
+// images the browser has decoded; for landmarks also the box of the best
+// face detectFaces finds (as the peer's landmarks takes its best detection).
 async function argsOf(v, op, name) {
   if (op === 'identifyDescriptor') return [probe];
-  if (op !== 'detectFaces' && op !== 'landmarks') return [inputs.get(name)];
   if (!decoded.has(name)) {
     const bitmap = await createImageBitmap(new Blob([inputs.get(name)]));
     const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
@@ -82,7 +80,7 @@ async function argsOf(v, op, name) {
     decoded.set(name, ctx.getImageData(0, 0, bitmap.width, bitmap.height));
   }
   const pixels = decoded.get(name);
-  if (op === 'detectFaces') return [pixels];
+  if (op !== 'landmarks') return [pixels];
   if (!bestBoxes.has(name)) {
     const [best] = await v.detectFaces(pixels);
     if (!best) throw new Error(`visage.js finds no face in ${name}`);
