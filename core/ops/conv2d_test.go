@@ -103,12 +103,15 @@ func TestDepthwiseMatchesConv(t *testing.T) {
 		{48, 45, 35, 3, 1, 1}, // big enough to be split among goroutines
 		// one filter per channel, channels in 16s: the SIMD kernel in the browser
 		{7, 9, 16, 3, 1, 1}, {8, 7, 32, 3, 1, 2}, {2, 1, 16, 3, 1, 1}, {6, 5, 48, 5, 1, 2},
+		// channels in 16s at stride 3 and on a one-pixel input
+		{4, 7, 16, 3, 1, 3}, {1, 1, 32, 3, 1, 1},
 	} {
 		for _, pad := range []Padding{Valid, Same} {
 			draw := lcg(uint32(s.h*s.c + s.k*s.mult))
 			x := draw(s.h, s.w, s.c)
 			w := draw(s.k, s.k, s.c, s.mult)
-			got := DepthwiseConv2D(x, w, nil, s.stride, s.stride, pad)
+			bias := draw(s.c * s.mult).Data
+			got := DepthwiseConv2D(x, w, bias, s.stride, s.stride, pad)
 			for ci := range s.c {
 				xc, wc := tensor.New(s.h, s.w, 1), tensor.New(s.k, s.k, 1, s.mult)
 				for i := range xc.Data {
@@ -117,7 +120,7 @@ func TestDepthwiseMatchesConv(t *testing.T) {
 				for i := range s.k * s.k {
 					copy(wc.Data[i*s.mult:(i+1)*s.mult], w.Data[(i*s.c+ci)*s.mult:])
 				}
-				want := Conv(xc, wc, nil, []int{s.stride, s.stride}, pad)
+				want := Conv(xc, wc, bias[ci*s.mult:(ci+1)*s.mult], []int{s.stride, s.stride}, pad)
 				gc := tensor.New(want.Shape...)
 				for i := range gc.Data {
 					p, m := i/s.mult, i%s.mult

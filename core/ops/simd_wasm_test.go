@@ -140,7 +140,7 @@ func BenchmarkSplit(b *testing.B) {
 	}
 	defer func(w int) { simdMinParallelWork = w }(simdMinParallelWork)
 	for _, s := range []struct {
-		name          string
+		name           string
 		m, k, n, batch int
 	}{
 		{"facerec-75x75x32", 38 * 38, 32, 32, 16}, {"facerec-19x19x128", 10 * 10, 128, 128, 16},
