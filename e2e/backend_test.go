@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -82,9 +83,11 @@ func TestBackendWebGPU(t *testing.T) {
 	type result struct {
 		CPUInfo   backendInfo
 		CPU       [][]float32
+		CPUFaces  []jsFace
 		OneThread struct {
-			Info backendInfo
-			CPU  [][]float32
+			Info  backendInfo
+			CPU   [][]float32
+			Faces []jsFace
 		}
 		BadThreads string
 		Failures   map[string]failure
@@ -113,6 +116,9 @@ func TestBackendWebGPU(t *testing.T) {
 				t.Errorf("%s: one thread's descriptor differs from %d threads' by %.3g, want the same", filepath.Base(paths[i]), out.CPUInfo.Threads, d)
 			}
 		}
+	}
+	if len(out.CPUFaces) == 0 || !reflect.DeepEqual(out.OneThread.Faces, out.CPUFaces) {
+		t.Errorf("detectFaces of %s: %+v on %d threads, %+v on one; want the same faces, at least one", filepath.Base(paths[len(paths)-1]), out.CPUFaces, out.CPUInfo.Threads, out.OneThread.Faces)
 	}
 	if want := "load's threads must be a whole number ≥ 1, found 1.5"; !strings.Contains(out.BadThreads, want) {
 		t.Errorf("load({threads: 1.5}) gave %q, want an error saying %q", out.BadThreads, want)
