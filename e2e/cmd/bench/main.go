@@ -30,7 +30,7 @@
 // again), so that a change in the machine's load hits them alike. With
 // --json it prints one JSON object per line:
 //
-//	{"bench":"encode","where":"native"|"wasm","ms":median,"runs":n,
+//	{"bench":"encode","where":"native"|"wasm","ms":median,"runs":n,"warmup":w,
 //	 "gflops":g,"peak_fraction":g/peak,"threads":t,"kernels":"avx2",
 //	 "peer":"face-api.js/tfjs-wasm","peer_ms":median,"peer_runs":n,"peer_threads":t,"ratio":ms/peer_ms}
 //

@@ -12,10 +12,13 @@ import (
 
 // result is one line of output.
 type result struct {
-	Bench  string  `json:"bench"`
-	Where  string  `json:"where"`          // "native", "wasm" or "webgpu"
-	MS     float64 `json:"ms,omitempty"`   // median milliseconds per input; none on fma-peak lines
-	Runs   int     `json:"runs,omitempty"` // none on fma-peak lines
+	Bench string  `json:"bench"`
+	Where string  `json:"where"`          // "native", "wasm" or "webgpu"
+	MS    float64 `json:"ms,omitempty"`   // median milliseconds per input; none on fma-peak lines
+	Runs  int     `json:"runs,omitempty"` // none on fma-peak lines
+	// Warmup is the untimed rounds before them, of every side alike (the
+	// sides alternate round by round).
+	Warmup int     `json:"warmup,omitempty"`
 	GFLOPS float64 `json:"gflops,omitempty"`
 	// PeakFraction is GFLOPS over the ceiling where, at Threads.
 	PeakFraction float64 `json:"peak_fraction,omitempty"`

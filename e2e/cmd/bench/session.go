@@ -296,7 +296,7 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 		if ours.peer != "" || ours.ms == nil {
 			continue
 		}
-		base := result{Bench: b.name, Where: ours.where, MS: roundMS(median(ours.ms)), Runs: b.runs,
+		base := result{Bench: b.name, Where: ours.where, MS: roundMS(median(ours.ms)), Runs: b.runs, Warmup: b.warmup,
 			Threads: s.threads, Kernels: s.kernels}
 		if ours.where == "native" {
 			base.Threads, base.Kernels = runtime.GOMAXPROCS(0), ops.KernelBuild()
