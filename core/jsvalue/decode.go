@@ -16,9 +16,10 @@ import (
 //   - the float kinds: a finite number; the integer kinds: a whole number
 //     that fits
 //   - []byte: a copy of a Uint8Array or Uint8ClampedArray
-//   - other slices: an Array or any array-like (a typed array), element by
+//   - other slices: an array or any array-like (a typed array), element by
 //     element
 //   - structs (see the package comment): an object, field by field
+//   - a pointer: nil for null or undefined, else a new value decoded
 //   - js.Value: v itself; an Unmarshaler: whatever it accepts
 //
 // An error names where in v the first bad value is ("box.height",
@@ -114,12 +115,22 @@ func decodeField(v js.Value, dst reflect.Value, p path, f field) error {
 // plainStruct reports whether dst is a struct decoded field by field (not
 // a js.Value or an Unmarshaler).
 func plainStruct(dst reflect.Value) bool {
-	_, custom := dst.Addr().Interface().(Unmarshaler)
+	_, custom := unmarshaler(dst)
 	return dst.Kind() == reflect.Struct && dst.Type() != jsValueType && !custom
 }
 
+// unmarshaler returns dst as an Unmarshaler, if it is one (an embedded
+// struct of an unexported type is not asked: reflect does not hand it out).
+func unmarshaler(dst reflect.Value) (Unmarshaler, bool) {
+	if p := dst.Addr(); p.CanInterface() {
+		u, ok := p.Interface().(Unmarshaler)
+		return u, ok
+	}
+	return nil, false
+}
+
 func decode(v js.Value, dst reflect.Value, p path) error {
-	if u, ok := dst.Addr().Interface().(Unmarshaler); ok {
+	if u, ok := unmarshaler(dst); ok {
 		return u.UnmarshalJS(v, p.String())
 	}
 	if dst.Type() == jsValueType {
@@ -152,6 +163,16 @@ func decode(v js.Value, dst reflect.Value, p path) error {
 			return err
 		}
 		dst.SetInt(int64(f))
+	case reflect.Pointer:
+		if v.IsNull() || v.IsUndefined() {
+			dst.SetZero()
+			return nil
+		}
+		e := reflect.New(dst.Type().Elem())
+		if err := decode(v, e.Elem(), p); err != nil {
+			return err
+		}
+		dst.Set(e)
 	case reflect.Slice:
 		return decodeSlice(v, dst, p)
 	case reflect.Struct:
@@ -188,7 +209,7 @@ func decodeSlice(v js.Value, dst reflect.Value, p path) error {
 		return nil
 	}
 	if v.Type() != js.TypeObject || v.Get("length").Type() != js.TypeNumber {
-		return TypeError(p.String(), "an Array", v)
+		return TypeError(p.String(), "an array", v)
 	}
 	s := reflect.MakeSlice(dst.Type(), v.Length(), v.Length())
 	for i := range s.Len() {

@@ -4,6 +4,7 @@ package jsvalue
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"syscall/js"
 	"unsafe"
@@ -73,7 +74,11 @@ func encode(v reflect.Value) js.Value {
 		o := js.Global().Get("Object").New()
 		for _, f := range fieldsOf(v.Type()) {
 			fv := v.FieldByIndex(f.index)
-			if !(f.omitempty && fv.IsZero()) {
+			switch {
+			case f.omitempty && fv.IsZero():
+			case f.finite && (math.IsNaN(fv.Float()) || math.IsInf(fv.Float(), 0)):
+				o.Set(f.name, js.Null())
+			default:
 				o.Set(f.name, encode(fv))
 			}
 		}

@@ -9,12 +9,15 @@
 // Struct fields are named by their js tag (`js:"name,omitempty"`), or by
 // the field's name when the tag gives none; `js:"-"` skips a field, and
 // an embedded struct without a name has its fields read and written as
-// the outer struct's. The options:
+// the outer struct's (one with a name is a field like any other, even of
+// an unexported type). The options:
 //
 //   - omitempty: Encode leaves the field out when it holds its type's zero
 //     value; Decode accepts undefined for it and then keeps what dst held
 //     (a struct reads undefined as {}, so that its own fields without
 //     omitempty are still required).
+//   - finite (Encode): a float field is written as null unless it is a
+//     finite number (JSON.stringify writes NaN and ±Infinity so too).
 //   - flat (Decode): the field is an options object whose fields are named
 //     alone in errors ("detect: fast", not "detect: options.fast"), and
 //     which is described as "an object" where another struct is described
@@ -70,6 +73,7 @@ type field struct {
 	name      string
 	named     bool // the tag gave the name
 	omitempty bool
+	finite    bool
 	flat      bool
 }
 
@@ -91,8 +95,8 @@ func fieldsOf(t reflect.Type) []field {
 			}
 			continue
 		}
-		if !sf.IsExported() {
-			continue
+		if !sf.IsExported() && !(sf.Anonymous && name != "") {
+			continue // an embedded struct with a name is a field of its own
 		}
 		f := field{index: []int{i}, name: name, named: name != ""}
 		if !f.named {
@@ -100,6 +104,7 @@ func fieldsOf(t reflect.Type) []field {
 		}
 		for _, o := range strings.Split(opts, ",") {
 			f.omitempty = f.omitempty || o == "omitempty"
+			f.finite = f.finite || o == "finite"
 			f.flat = f.flat || o == "flat"
 		}
 		out = append(out, f)

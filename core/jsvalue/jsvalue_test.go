@@ -41,6 +41,7 @@ type patch struct {
 	Note   string  `js:"note,omitempty"`
 	Head   *point  `js:"head,omitempty"`
 	Name   *string `js:"name"`
+	Score  float64 `js:"score,finite"`
 	hidden int
 	Skip   int `js:"-"`
 	Plain  bool
@@ -61,12 +62,22 @@ func TestEncodeShapes(t *testing.T) {
 		{"nested", [][]point{{{1, 2}}, {}}, `[[{"x":1,"y":2}],[]]`},
 		{"array", [2]string{"a", "b"}, `["a","b"]`},
 		{"embedded, omitempty, null, skipped", patch{pixels: pixels{Width: 1, Height: 1}, Image: "style", Value: 2, Plain: true, hidden: 3, Skip: 4},
-			`{"width":1,"height":1,"data":{},"image":"style","value":2,"name":null,"Plain":true}`},
-		{"omitempty given", patch{Note: "n", Head: &point{3, 4}}, `{"width":0,"height":0,"data":{},"image":"","value":0,"note":"n","head":{"x":3,"y":4},"name":null,"Plain":false}`},
+			`{"width":1,"height":1,"data":{},"image":"style","value":2,"name":null,"score":0,"Plain":true}`},
+		{"omitempty given", patch{Note: "n", Head: &point{3, 4}, Score: 0.5}, `{"width":0,"height":0,"data":{},"image":"","value":0,"note":"n","head":{"x":3,"y":4},"name":null,"score":0.5,"Plain":false}`},
 		{"js.Value", []any{js.ValueOf("kept")}, `["kept"]`},
 	} {
 		if got := jsonOf(Encode(c.v)); got != c.json {
 			t.Errorf("%s: Encode gives %s, want %s", c.name, got, c.json)
+		}
+	}
+	// JSON.stringify would hide the difference: NaN written as a number
+	// becomes null there too.
+	for _, x := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if got := Encode(patch{Score: x}).Get("score"); !got.IsNull() {
+			t.Errorf("a finite field holding %v is written as %v, want null", x, got)
+		}
+		if got := Encode(point{X: x}).Get("x"); got.Type() != js.TypeNumber || got.Float() == 0 {
+			t.Errorf("a plain field holding %v is written as %v, want the number", x, got)
 		}
 	}
 }
@@ -151,7 +162,7 @@ func TestDecodeArgsErrors(t *testing.T) {
 		{"box field", []js.Value{js.ValueOf("a"), parse(`{"x": 0, "y": 0, "Width": "1"}`)}, "call: box.Width must be a number, found string"},
 		{"infinite", []js.Value{js.ValueOf("a"), js.ValueOf(map[string]any{"x": math.Inf(1)})}, "call: box.x must be finite, found +Inf"},
 		{"element", []js.Value{js.ValueOf("a"), okBox, parse(`[1, 2.5]`)}, "call: items[1] must be a whole number, found 2.5"},
-		{"not an array", []js.Value{js.ValueOf("a"), okBox, js.ValueOf(true)}, "call: items must be an Array, found boolean"},
+		{"not an array", []js.Value{js.ValueOf("a"), okBox, js.ValueOf(true)}, "call: items must be an array, found boolean"},
 		{"options", []js.Value{js.ValueOf("a"), okBox, js.Undefined(), js.Undefined(), js.ValueOf(7)}, "call: options must be an object, found number"},
 		{"required option", []js.Value{js.ValueOf("a"), okBox}, "call: layer must be a string, found undefined"},
 		{"optional option", []js.Value{js.ValueOf("a"), okBox, js.Undefined(), js.Undefined(), parse(`{"layer": "l", "fast": 1}`)}, "call: fast must be a boolean, found number"},
@@ -177,6 +188,13 @@ func TestDecode(t *testing.T) {
 	if err := Decode(f32, &fs); err != nil || !reflect.DeepEqual(fs, []float32{0, -0.5}) {
 		t.Errorf("Decode(Float32Array) = %v, %v", fs, err)
 	}
+	var name *string
+	if err := Decode(js.Null(), &name); err != nil || name != nil {
+		t.Errorf("Decode(null) into a *string = %v, %v; want nil", name, err)
+	}
+	if err := Decode(js.ValueOf("Ada"), &name); err != nil || name == nil || *name != "Ada" {
+		t.Errorf("Decode(\"Ada\") into a *string = %v, %v", name, err)
+	}
 	var pts []point
 	if err := Decode(parse(`[{"x": 1, "y": 2}, {"x": 3, "y": 4}]`), &pts); err != nil || !reflect.DeepEqual(pts, []point{{1, 2}, {3, 4}}) {
 		t.Errorf("Decode of points = %v, %v", pts, err)
@@ -194,6 +212,7 @@ func TestDecode(t *testing.T) {
 		{js.ValueOf(math.NaN()), new(float64), "expected a finite number, found NaN"},
 		{js.ValueOf(1e300), new(int32), "expected a whole number, found 1e+300"},
 		{js.ValueOf(3), new(string), "expected a string, found number"},
+		{js.ValueOf(3), new(*string), "expected a string, found number"},
 		{js.ValueOf(true), new(point), "expected {x, y}, found boolean"},
 	} {
 		if err := Decode(c.v, c.dst); err == nil || err.Error() != c.want {
