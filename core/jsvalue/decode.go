@@ -101,7 +101,7 @@ func decodeField(v js.Value, dst reflect.Value, p path, f field) error {
 		if !plainStruct(dst) {
 			return nil // keeps dst's value
 		}
-		v = js.Global().Get("Object").New()
+		v = objectClass.New()
 	}
 	if f.flat {
 		if v.Type() != js.TypeObject {
@@ -200,7 +200,7 @@ func number(v js.Value, p path) (float64, error) {
 
 func decodeSlice(v js.Value, dst reflect.Value, p path) error {
 	if dst.Type().Elem().Kind() == reflect.Uint8 {
-		if !v.InstanceOf(js.Global().Get("Uint8Array")) && !v.InstanceOf(js.Global().Get("Uint8ClampedArray")) {
+		if !v.InstanceOf(uint8ArrayClass) && !v.InstanceOf(clampedArrayClass) {
 			return TypeError(p.String(), "a Uint8Array", v)
 		}
 		b := reflect.MakeSlice(dst.Type(), v.Length(), v.Length())

@@ -12,6 +12,16 @@ import (
 
 var jsValueType = reflect.TypeFor[js.Value]()
 
+// The JS constructors Encode and Decode use, looked up once (as syscall/js
+// does for its own).
+var (
+	objectClass       = js.Global().Get("Object")
+	arrayClass        = js.Global().Get("Array")
+	float32ArrayClass = js.Global().Get("Float32Array")
+	uint8ArrayClass   = js.Global().Get("Uint8Array")
+	clampedArrayClass = js.Global().Get("Uint8ClampedArray")
+)
+
 // Encode returns v as a new JS value:
 //
 //   - nil, a nil pointer, interface or map: null
@@ -38,7 +48,7 @@ func encode(v reflect.Value) js.Value {
 	case reflect.TypeFor[js.Func]():
 		return v.Interface().(js.Func).Value
 	case reflect.TypeFor[ClampedBytes]():
-		return copied("Uint8ClampedArray", v.Bytes())
+		return copied(clampedArrayClass, v.Bytes())
 	}
 	switch v.Kind() {
 	case reflect.Bool:
@@ -65,13 +75,13 @@ func encode(v reflect.Value) js.Value {
 		if v.Type().Key().Kind() != reflect.String {
 			panic(fmt.Sprintf("jsvalue: cannot encode %s: its keys are not strings", v.Type()))
 		}
-		o := js.Global().Get("Object").New()
+		o := objectClass.New()
 		for it := v.MapRange(); it.Next(); {
 			o.Set(it.Key().String(), encode(it.Value()))
 		}
 		return o
 	case reflect.Struct:
-		o := js.Global().Get("Object").New()
+		o := objectClass.New()
 		for _, f := range fieldsOf(v.Type()) {
 			fv := v.FieldByIndex(f.index)
 			switch {
@@ -92,19 +102,19 @@ func encodeList(v reflect.Value) js.Value {
 	switch v.Type().Elem().Kind() {
 	case reflect.Uint8:
 		if v.Kind() == reflect.Slice {
-			return copied("Uint8Array", v.Bytes())
+			return copied(uint8ArrayClass, v.Bytes())
 		}
 	case reflect.Float32:
 		if v.Kind() == reflect.Slice {
-			a := js.Global().Get("Float32Array").New(v.Len())
+			a := float32ArrayClass.New(v.Len())
 			if v.Len() > 0 { // its bytes, as WebAssembly and JS lay them out (little-endian)
 				b := unsafe.Slice((*byte)(v.UnsafePointer()), 4*v.Len())
-				js.CopyBytesToJS(js.Global().Get("Uint8Array").New(a.Get("buffer")), b)
+				js.CopyBytesToJS(uint8ArrayClass.New(a.Get("buffer")), b)
 			}
 			return a
 		}
 	}
-	a := js.Global().Get("Array").New(v.Len())
+	a := arrayClass.New(v.Len())
 	for i := range v.Len() {
 		a.SetIndex(i, encode(v.Index(i)))
 	}
@@ -113,8 +123,8 @@ func encodeList(v reflect.Value) js.Value {
 
 // copied returns a new typed array of class (Uint8Array, Uint8ClampedArray)
 // holding a copy of b.
-func copied(class string, b []byte) js.Value {
-	a := js.Global().Get(class).New(len(b))
+func copied(class js.Value, b []byte) js.Value {
+	a := class.New(len(b))
 	js.CopyBytesToJS(a, b)
 	return a
 }

@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"syscall/js"
 )
 
@@ -77,9 +78,22 @@ type field struct {
 	flat      bool
 }
 
+// fieldCache holds fieldsOf's answers, as encoding/json keeps its own:
+// reflect.Type → []field.
+var fieldCache sync.Map
+
 // fieldsOf returns t's fields (t a struct type) in order, with the fields
 // of embedded structs without a name in their place.
 func fieldsOf(t reflect.Type) []field {
+	if f, ok := fieldCache.Load(t); ok {
+		return f.([]field)
+	}
+	f, _ := fieldCache.LoadOrStore(t, structFields(t))
+	return f.([]field)
+}
+
+// structFields is fieldsOf, worked out.
+func structFields(t reflect.Type) []field {
 	var out []field
 	for i := range t.NumField() {
 		sf := t.Field(i)
@@ -89,7 +103,7 @@ func fieldsOf(t reflect.Type) []field {
 		}
 		name, opts, _ := strings.Cut(tag, ",")
 		if sf.Anonymous && name == "" && sf.Type.Kind() == reflect.Struct {
-			for _, f := range fieldsOf(sf.Type) {
+			for _, f := range structFields(sf.Type) {
 				f.index = append([]int{i}, f.index...)
 				out = append(out, f)
 			}

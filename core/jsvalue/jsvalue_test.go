@@ -269,3 +269,51 @@ func TestDescribe(t *testing.T) {
 		}
 	}
 }
+
+type switches struct {
+	On bool `js:"on,omitempty"`
+}
+
+// TestDecodeArgsEmbeddedWithAName: an embedded struct with a name is an
+// argument of its own (its fields promoted in Go), even of an unexported
+// type.
+func TestDecodeArgsEmbeddedWithAName(t *testing.T) {
+	var in struct {
+		switches `js:"options,flat,omitempty"`
+	}
+	if err := DecodeArgs("op", []js.Value{parse(`{"on": true}`)}, &in); err != nil || !in.On {
+		t.Errorf("DecodeArgs = %+v, %v; want on", in, err)
+	}
+	if err := DecodeArgs("op", []js.Value{parse(`{"on": 1}`)}, &in); err == nil || err.Error() != "op: on must be a boolean, found number" {
+		t.Errorf("DecodeArgs({on: 1}): error %v", err)
+	}
+}
+
+// face is the shape of one face of the API's detect: a box, a score, 68
+// points and a descriptor.
+type face struct {
+	Box        box       `js:"box"`
+	Score      float64   `js:"score"`
+	Landmarks  []point   `js:"landmarks"`
+	Descriptor []float32 `js:"descriptor"`
+}
+
+func BenchmarkEncodeFaces(b *testing.B) {
+	faces := make([]face, 4)
+	for i := range faces {
+		faces[i] = face{Box: box{1, 2, 3, 4}, Score: 0.9, Landmarks: make([]point, 68), Descriptor: make([]float32, 128)}
+	}
+	for b.Loop() {
+		Encode(faces)
+	}
+}
+
+func BenchmarkDecodeArgs(b *testing.B) {
+	in := []js.Value{js.ValueOf("Ada"), parse(`{"x": 1, "y": 2, "Width": 3, "Height": 4}`), parse(`[1, 2, 3]`), js.Undefined(), parse(`{"layer": "conv1_1", "fast": true}`)}
+	for b.Loop() {
+		var a args
+		if err := DecodeArgs("call", in, &a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
