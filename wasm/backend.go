@@ -110,11 +110,8 @@ type loseGPUArgs struct {
 
 func (in *loseGPUArgs) defaults() { in.How = "lost" }
 
-// loseGPUForTesting makes the WebGPU device fail, so that tests can check
-// that the next call falls back to the CPU: how 'lost' (the default)
-// destroys it, as a driver reset would, and 'out-of-memory' has the next
-// pass run out of GPU memory (webgpu.Device.OutOfMemoryForTesting). The
-// backend still reports WebGPU until a call meets the failure.
+// loseGPUForTesting: the backend still reports WebGPU until a call meets
+// the failure.
 func (a *api) loseGPUForTesting(in *loseGPUArgs) (any, error) {
 	d := a.backend.device()
 	switch {
@@ -129,10 +126,8 @@ func (a *api) loseGPUForTesting(in *loseGPUArgs) (any, error) {
 	return a.backend.info(), nil
 }
 
-// crashForTesting never returns: it ends the Go program with exit status
-// 2, as a fatal runtime error (out of memory, say) does, so that tests can
-// check that visage.js notices, rejects the call in flight and restarts the
-// engine with the gallery intact.
+// crashForTesting ends the Go program with exit status 2, as a fatal
+// runtime error (out of memory, say) does.
 func (a *api) crashForTesting(*none) (any, error) {
 	println("fatal error: crashForTesting")
 	os.Exit(2)

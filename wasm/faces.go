@@ -183,8 +183,6 @@ type identifyDescriptorArgs struct {
 	identifyOptions `js:"options,flat,omitempty"`
 }
 
-// identifyDescriptor is identify's decision for a descriptor already
-// computed (encode, detect).
 func (a *api) identifyDescriptor(in *identifyDescriptorArgs) (any, error) {
 	if n := face.EncoderDim(a.gallery.Encoder()); len(in.Descriptor) != n {
 		return nil, fmt.Errorf("identifyDescriptor: the gallery holds %s descriptors of %d numbers, found %d", a.gallery.Encoder(), n, len(in.Descriptor))

@@ -79,10 +79,8 @@ func (a *api) setThreshold(in *struct {
 	return a.edit(func() error { return a.people.SetThreshold(in.T) })
 }
 
-// clearGallery forgets everyone; the threshold stays.
 func (a *api) clear(*none) (any, error) { return a.edit(a.people.Clear) }
 
-// importGallery: see vault.Gallery.ImportFaceMatcher.
 func (a *api) importGallery(in *struct {
 	Text string `js:"json"`
 }) (any, error) {
@@ -94,9 +92,6 @@ func (a *api) importGallery(in *struct {
 	})
 }
 
-// exportGallery writes FaceMatcher.toJSON's layout, with the thumbnails
-// beside it (vault.ToFaceMatcher), so that an import of the file into an
-// emptied gallery shows the people's pictures again.
 func (a *api) exportGallery(*none) (any, error) {
 	data, err := vault.ToFaceMatcher(a.people)
 	return string(data), err
@@ -121,14 +116,10 @@ func (in *openVaultArgs) check() error {
 	return nil
 }
 
-// openVault keeps the gallery from now on in an IndexedDB database (sealed
-// records, see core/vault/webvault), after moving in what the older page
-// (web/store.js) saved there; the gallery in memory is replaced by the
-// stored one. onChange(gallery() | Error), the worker's second argument,
-// is called whenever another tab or worker changes the database, once
-// this one has reloaded it. A wrong secret, or a stored gallery of another
-// encoder than load's, rejects and changes nothing; an empty one takes
-// load's encoder.
+// openVault's onChange(gallery() | Error), the worker's second argument, is
+// called whenever another tab or worker changes the database, once this one
+// has reloaded it. An empty stored gallery takes load's encoder; one of
+// another encoder rejects.
 func (a *api) openVault(in *openVaultArgs) (any, error) {
 	o := in.Options
 	p := webvault.Protection{Kind: o.KeyProtection, PRFOutput: o.PRFOutput, CredentialID: o.CredentialID, PRFSalt: o.PRFSalt}
@@ -198,8 +189,6 @@ func (a *api) vaultKey(in *struct {
 	return info, nil
 }
 
-// exportEncrypted writes the gallery as a passphrase-encrypted file
-// (vault.Gallery.ExportFile).
 func (a *api) exportEncrypted(in *struct {
 	Passphrase string `js:"passphrase"`
 }) (any, error) {
@@ -207,8 +196,6 @@ func (a *api) exportEncrypted(in *struct {
 	return string(data), err
 }
 
-// importEncrypted replaces the gallery with an exportEncrypted file's; a
-// wrong passphrase rejects and changes nothing.
 func (a *api) importEncrypted(in *struct {
 	Text       string `js:"file"`
 	Passphrase string `js:"passphrase"`

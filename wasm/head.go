@@ -22,8 +22,6 @@ type (
 	}
 )
 
-// setHead's head (a.head) decides verify, identify and decide from now on;
-// null goes back to plain distance.
 func (a *api) setHead(in *struct {
 	JSON *string `js:"json"`
 }) (any, error) {
