@@ -151,9 +151,6 @@ func (a *api) serialized(fn method) method {
 	}
 }
 
-// The calls' contracts are web/visage.d.ts's: each method below is the
-// Visage method of the same name (or the one it names).
-
 func (a *api) load(args []js.Value) (any, error) {
 	fsys, err := faceModelFiles(arg(args, 0), arg(args, 1)) // fetch.go
 	if err != nil {

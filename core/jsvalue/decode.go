@@ -13,8 +13,8 @@ import (
 // Decode reads v into what dst points to:
 //
 //   - string, bool: a string, a boolean
-//   - the float kinds: a finite number; the integer kinds: a whole number
-//     that fits
+//   - the float kinds: a finite number; the signed integer kinds: a whole
+//     number that fits
 //   - []byte: a copy of a Uint8Array or Uint8ClampedArray
 //   - other slices: an array or any array-like (a typed array), element by
 //     element
@@ -25,6 +25,8 @@ import (
 // An error names where in v the first bad value is ("box.height",
 // "positions[2].y", "element 3" at the top of an array), what was
 // expected and what was found. dst may have been partly written by then.
+// Decoding into any other kind (unsigned integers, maps, …) panics: that
+// is a programming error, not bad input.
 func Decode(v js.Value, dst any) error {
 	return decode(v, target(dst), path{})
 }
