@@ -63,8 +63,8 @@ func (d *descriptor) UnmarshalJS(v js.Value, path string) error {
 	return nil
 }
 
-// pair is the descriptors distance, compare and decide compare: their
-// first two arguments.
+// pair is the two descriptors that distance, compare and decide compare:
+// their first two arguments.
 type pair struct {
 	A descriptor `js:"first descriptor"`
 	B descriptor `js:"second descriptor"`

@@ -4,7 +4,6 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"syscall/js"
 
 	"visage/core/imageio"
@@ -59,12 +58,4 @@ type pixels struct {
 // pixelsOf is img ([H,W,3] RGB 0..255) as RGBA pixels.
 func pixelsOf(img *tensor.Tensor) pixels {
 	return pixels{img.Shape[1], img.Shape[0], imageio.ToImage(img).Pix}
-}
-
-// finite is x, or nil (null) when x is NaN or infinite.
-func finite(x float64) *float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return nil
-	}
-	return &x
 }
