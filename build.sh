@@ -168,11 +168,11 @@ test)
 	go vet ./...
 	# ./... skips testdata/, where the reference generators' Go helpers live.
 	go vet $(find testdata -name '*.go' -printf './%h\n' | sort -u)
-	GOOS=js GOARCH=wasm go vet ./wasm/... ./core/jsawait ./core/vault/webvault ./models/download/webfetch ./core/backend/... ./e2e/cmd/webgputest
+	GOOS=js GOARCH=wasm go vet ./wasm/... ./core/jsawait ./core/jsvalue ./core/vault/webvault ./models/download/webfetch ./core/backend/... ./e2e/cmd/webgputest
 	log "go test (unit, parity, e2e)"
 	VISAGE_SITE="$SITE" VISAGE_E2E=1 go test -count=1 -timeout 60m ./... "$@"
 	log "go test of the js/wasm API under Node"
-	PATH="$PATH:$(go env GOROOT)/lib/wasm" GOOS=js GOARCH=wasm go test -count=1 ./wasm ./core/vault/webvault ./models/download/webfetch
+	PATH="$PATH:$(go env GOROOT)/lib/wasm" GOOS=js GOARCH=wasm go test -count=1 ./wasm ./core/jsvalue ./core/vault/webvault ./models/download/webfetch
 	log "go test of the WebAssembly SIMD kernels under Node (relaxed and plain builds)"
 	GOOS=js GOARCH=wasm go vet ./core/ops
 	local_exec="$ROOT/core/ops/testdata/go_js_wasm_simd_exec"

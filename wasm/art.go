@@ -16,7 +16,6 @@ package main
 // RGBA pixels are {width, height, data: Uint8ClampedArray}.
 
 import (
-	"errors"
 	"fmt"
 	"syscall/js"
 
@@ -52,17 +51,34 @@ type artAPI struct {
 	preserve bool           // give artStep's image the content's colours
 }
 
-// methods returns the JS names of the Art calls.
-func (r *artAPI) methods() map[string]func([]js.Value) (any, error) {
-	return map[string]func([]js.Value) (any, error){
-		"artLayers": r.layers, "artLoad": r.load, "artImages": r.images,
-		"artStart": r.start, "artStep": r.step, "artFeatures": r.features,
+// bindings returns the Art calls' bindings by name.
+func (r *artAPI) bindings() map[string]binding {
+	return map[string]binding{
+		"artLayers": bind(nil, r.layers), "artLoad": raw(r.load), "artImages": bind(nil, r.images),
+		"artStart": bind(r.fitted, r.start), "artStep": bind(r.started, r.step), "artFeatures": bind(r.fitted, r.features),
 	}
 }
 
-func (r *artAPI) layers([]js.Value) (any, error) {
-	return arrayJS(vgg19.Layers()), nil
+// fitted is an error unless artLoad and artImages have run.
+func (r *artAPI) fitted(op string) error {
+	switch {
+	case r.net == nil:
+		return fmt.Errorf("%s called before artLoad", op)
+	case r.content == nil:
+		return fmt.Errorf("%s called before artImages", op)
+	}
+	return nil
 }
+
+// started is an error unless artStart has run.
+func (r *artAPI) started(op string) error {
+	if r.run == nil {
+		return fmt.Errorf("%s called before artStart", op)
+	}
+	return nil
+}
+
+func (r *artAPI) layers(*none) (any, error) { return vgg19.Layers(), nil }
 
 func (r *artAPI) load(args []js.Value) (any, error) {
 	fsys, err := modelFiles(arg(args, 0), arg(args, 1), "artLoad", "vggUrl", (*download.Loader).VGG19) // fetch.go
@@ -79,50 +95,63 @@ func (r *artAPI) load(args []js.Value) (any, error) {
 		r.gpuDev.Trim() // the old weights' memory, not kept for reuse
 	}
 	r.net, r.gpu, r.gpuDev = net, nil, nil
-	return map[string]any{"layers": arrayJS(vgg19.Layers())}, nil
+	return struct {
+		Layers []string `js:"layers"`
+	}{vgg19.Layers()}, nil
 }
 
-func (r *artAPI) images(args []js.Value) (any, error) {
-	in := argsOf("artImages", args)
-	content, style, size := in.image(in.arg(0), "content"), in.image(in.arg(1), "style"), in.intIn(in.arg(2), "size", minArtSize, maxArtSize)
-	if in.err != nil {
-		return nil, in.err
-	}
-	c, s, err := art.FitPair(content, style, size)
+type artImagesArgs struct {
+	Content image   `js:"content"`
+	Style   image   `js:"style"`
+	Size    float64 `js:"size"`
+}
+
+func (in *artImagesArgs) check() error {
+	_, err := intIn("artImages: size", in.Size, minArtSize, maxArtSize)
+	return err
+}
+
+func (r *artAPI) images(in *artImagesArgs) (any, error) {
+	c, s, err := art.FitPair(in.Content.Tensor, in.Style.Tensor, int(in.Size))
 	if err != nil {
 		return nil, err
 	}
 	r.content, r.style = c, s
 	r.forgetRun()
-	return map[string]any{"width": c.Shape[1], "height": c.Shape[0]}, nil
+	return size2{c.Shape[1], c.Shape[0]}, nil
 }
 
-func (r *artAPI) start(args []js.Value) (any, error) {
-	if r.net == nil {
-		return nil, errors.New("artStart called before artLoad")
+type artStartArgs struct {
+	Options struct {
+		Alpha         float64 `js:"alpha,omitempty"`
+		Beta          float64 `js:"beta,omitempty"`
+		TV            float64 `js:"tv,omitempty"`
+		LR            float64 `js:"lr,omitempty"`
+		Noise         float64 `js:"noise,omitempty"`
+		Seed          float64 `js:"seed,omitempty"`
+		Pool          string  `js:"pool,omitempty"`
+		PreserveColor bool    `js:"preserveColor,omitempty"`
+	} `js:"options,flat,omitempty"`
+}
+
+func (in *artStartArgs) defaults() {
+	d, o := art.DefaultOptions(), &in.Options
+	o.Alpha, o.Beta, o.TV, o.LR, o.Noise, o.Seed, o.Pool = d.Cost.Alpha, d.Cost.Beta, d.Cost.TV, d.LR, d.NoiseRatio, float64(d.Seed), "avg"
+}
+
+func (in *artStartArgs) check() error {
+	if s := in.Options.Seed; s < 0 || s != float64(uint64(s)) {
+		return fmt.Errorf("artStart: seed %v, want a whole number ≥ 0", s)
 	}
-	if r.content == nil {
-		return nil, errors.New("artStart called before artImages")
-	}
-	in := argsOf("artStart", args)
-	o := in.options(0)
-	opts := art.DefaultOptions()
-	for _, f := range []struct {
-		name string
-		v    *float64
-	}{{"alpha", &opts.Cost.Alpha}, {"beta", &opts.Cost.Beta}, {"tv", &opts.Cost.TV}, {"lr", &opts.LR}, {"noise", &opts.NoiseRatio}} {
-		*f.v = in.optNumber(o, f.name, *f.v)
-	}
-	if seed := in.optNumber(o, "seed", float64(opts.Seed)); seed < 0 || seed != float64(uint64(seed)) {
-		in.failf("seed %v, want a whole number ≥ 0", seed)
-	} else {
-		opts.Seed = uint64(seed)
-	}
-	pool, err := vgg19.ParsePooling(in.str(fieldOr(o, "pool", "avg"), "pool"))
-	in.check(err)
-	preserve := in.optBool(o, "preserveColor", false)
-	if in.err != nil {
-		return nil, in.err
+	return nil
+}
+
+func (r *artAPI) start(in *artStartArgs) (any, error) {
+	o, opts := in.Options, art.DefaultOptions()
+	opts.Cost.Alpha, opts.Cost.Beta, opts.Cost.TV, opts.LR, opts.NoiseRatio, opts.Seed = o.Alpha, o.Beta, o.TV, o.LR, o.Noise, uint64(o.Seed)
+	pool, err := vgg19.ParsePooling(o.Pool)
+	if err != nil {
+		return nil, err
 	}
 	h, w := r.content.Shape[0], r.content.Shape[1]
 	if err := art.CheckMemory(r.net, h, w, art.BrowserMemoryBudget); err != nil {
@@ -152,8 +181,11 @@ func (r *artAPI) start(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.run, r.preserve = run, preserve
-	return map[string]any{"width": r.content.Shape[1], "height": r.content.Shape[0], "backend": where(run)}, nil
+	r.run, r.preserve = run, o.PreserveColor
+	return struct {
+		size2
+		Backend string `js:"backend"`
+	}{size2{w, h}, where(run)}, nil
 }
 
 // where says where run's steps run now: backendWebGPU or backendCPU.
@@ -172,84 +204,114 @@ func (r *artAPI) forgetRun() {
 	}
 }
 
-func (r *artAPI) step(args []js.Value) (any, error) {
-	if r.run == nil {
-		return nil, errors.New("artStep called before artStart")
-	}
-	in := argsOf("artStep", args)
-	n := in.intIn(in.arg(0), "steps", 1, maxArtSteps)
-	if in.err != nil {
-		return nil, in.err
-	}
-	steps, err := r.run.Step(n)
+type artStepArgs struct {
+	Steps float64 `js:"steps"`
+}
+
+func (in *artStepArgs) check() error {
+	_, err := intIn("artStep: steps", in.Steps, 1, maxArtSteps)
+	return err
+}
+
+func (r *artAPI) step(in *artStepArgs) (any, error) {
+	costs, err := r.run.Step(int(in.Steps))
 	if err != nil {
 		return nil, err
-	}
-	costs := make([]any, n)
-	for i, c := range steps {
-		costs[i] = map[string]any{"content": c.Content, "style": c.Style, "tv": c.TV, "total": c.Total}
 	}
 	img := r.run.Image()
 	if r.preserve {
 		img = art.PreserveColor(img, r.content)
 	}
-	return map[string]any{"steps": r.run.Steps(), "costs": costs, "image": rgbaJS(img), "backend": where(r.run)}, nil
+	return struct {
+		Steps   int         `js:"steps"`
+		Costs   []art.Costs `js:"costs"`
+		Image   pixels      `js:"image"`
+		Backend string      `js:"backend"`
+	}{r.run.Steps(), costs, pixelsOf(img), where(r.run)}, nil
 }
 
-func (r *artAPI) features(args []js.Value) (any, error) {
-	if r.net == nil {
-		return nil, errors.New("artFeatures called before artLoad")
+type artFeaturesArgs struct {
+	Layer   string `js:"layer"`
+	Options struct {
+		Maps  float64 `js:"maps,omitempty"`
+		Units float64 `js:"units,omitempty"`
+	} `js:"options,flat,omitempty"`
+}
+
+func (in *artFeaturesArgs) defaults() { in.Options.Maps, in.Options.Units = 8, 4 }
+
+func (in *artFeaturesArgs) check() error {
+	if o := in.Options; !(o.Maps >= 1 && o.Maps <= maxArtMaps && o.Units >= 0 && o.Units <= o.Maps) {
+		return fmt.Errorf("artFeatures: %v maps and %v units, want 1..%d maps and 0..maps units", o.Maps, o.Units, maxArtMaps)
 	}
-	if r.content == nil {
-		return nil, errors.New("artFeatures called before artImages")
-	}
-	in := argsOf("artFeatures", args)
-	layer, o := in.str(in.arg(0), "layer"), in.arg(1)
-	nMaps, nUnits := in.optNumber(o, "maps", 8), in.optNumber(o, "units", 4)
-	if in.err == nil && !(nMaps >= 1 && nMaps <= maxArtMaps && nUnits >= 0 && nUnits <= nMaps) {
-		in.failf("%v maps and %v units, want 1..%d maps and 0..maps units", nMaps, nUnits, maxArtMaps)
-	}
-	if in.err != nil {
-		return nil, in.err
-	}
+	return nil
+}
+
+func (r *artAPI) features(in *artFeaturesArgs) (any, error) {
+	o := in.Options
 	names := []string{"content", "style"}
 	images := []*tensor.Tensor{r.content, r.style}
 	source := 0 // the content before artStart, the generated image after
 	if r.run != nil {
 		names, images, source = append(names, "generated"), append(images, r.run.Image()), 2
 	}
-	v, err := art.ViewLayer(r.net, layer, images, source, int(nMaps), int(nUnits))
+	v, err := art.ViewLayer(r.net, in.Layer, images, source, int(o.Maps), int(o.Units))
 	if err != nil {
 		return nil, err
 	}
-	maps := make([]any, len(v.Channels))
+	maps := make([]featureMap, len(v.Channels))
 	for i, c := range v.Channels {
-		maps[i] = featureMapJS(v.Act, c)
+		maps[i] = featureMapOf(v.Act, c)
 	}
-	units := make([]any, len(v.Patches))
+	type patch struct {
+		pixels
+		Image string  `js:"image"`
+		Value float32 `js:"value"`
+	}
+	type unit struct {
+		Channel int     `js:"channel"`
+		Patches []patch `js:"patches"`
+	}
+	units := make([]unit, len(v.Patches))
 	for i, ps := range v.Patches {
-		var patches []any
+		units[i].Channel = v.Channels[i]
 		for _, p := range ps {
-			crop := rgbaJS(p.Crop(images[p.Image]))
-			crop["image"], crop["value"] = names[p.Image], p.Value
-			patches = append(patches, crop)
+			units[i].Patches = append(units[i].Patches, patch{pixelsOf(p.Crop(images[p.Image])), names[p.Image], p.Value})
 		}
-		units[i] = map[string]any{"channel": v.Channels[i], "patches": patches}
 	}
-	return map[string]any{
-		"layer": layer, "source": names[source], "field": map[string]any{"size": v.Field.Size, "stride": v.Field.Stride},
-		"maps": maps, "units": units,
-	}, nil
+	return struct {
+		Layer  string       `js:"layer"`
+		Source string       `js:"source"`
+		Field  sizeStride   `js:"field"`
+		Maps   []featureMap `js:"maps"`
+		Units  []unit       `js:"units"`
+	}{in.Layer, names[source], sizeStride{v.Field.Size, v.Field.Stride}, maps, units}, nil
 }
 
-// featureMapJS returns channel c of act ([H,W,C]) as art.FeatureMap scales
-// it: {channel, width, height, data}, one byte a value, 0..255 by the
-// channel's peak.
-func featureMapJS(act *tensor.Tensor, c int) map[string]any {
+// sizeStride is a receptive field as artFeatures reports it.
+type sizeStride struct {
+	Size   int `js:"size"`
+	Stride int `js:"stride"`
+}
+
+// size2 is a working size: {width, height}.
+type size2 struct {
+	Width  int `js:"width"`
+	Height int `js:"height"`
+}
+
+// featureMap is channel c of a layer's activation as art.FeatureMap scales
+// it: one byte a value, 0..255 by the channel's peak.
+type featureMap struct {
+	Channel int `js:"channel"`
+	pixels      // data one byte a value, not RGBA
+}
+
+func featureMapOf(act *tensor.Tensor, c int) featureMap {
 	m := art.FeatureMap(act, c)
 	grey := make([]byte, len(m.Data))
 	for j, v := range m.Data {
 		grey[j] = byte(v*255 + 0.5)
 	}
-	return map[string]any{"channel": c, "width": m.Shape[1], "height": m.Shape[0], "data": uint8ClampedJS(grey)}
+	return featureMap{c, pixels{m.Shape[1], m.Shape[0], grey}}
 }

@@ -31,33 +31,33 @@ func TestArtBadInputRejects(t *testing.T) {
 		s    settled
 		want string
 	}{
-		{"artStart before artLoad", call(r.start), "before artLoad"},
-		{"artStep before artStart", call(r.step, 1), "before artStart"},
-		{"artFeatures before artLoad", call(r.features, "conv1_1"), "before artLoad"},
-		{"artLoad without files", call(r.load, 3), "expects {files"},
-		{"artLoad without manifest", call(r.load, map[string]any{"files": map[string]any{}}), "manifest.json"},
-		{"artImages size 4", call(r.images, rgba(2, 2), rgba(2, 2), 4), "size 4, want a whole number in 8..1024"},
-		{"artImages size 16.5", call(r.images, rgba(2, 2), rgba(2, 2), 16.5), "want a whole number"},
-		{"artImages style not an image", call(r.images, rgba(2, 2), "starry", 16), "artImages: style expects image bytes"},
+		{"artStart before artLoad", call(r, "artStart"), "before artLoad"},
+		{"artStep before artStart", call(r, "artStep", 1), "before artStart"},
+		{"artFeatures before artLoad", call(r, "artFeatures", "conv1_1"), "before artLoad"},
+		{"artLoad without files", call(r, "artLoad", 3), "expects {files"},
+		{"artLoad without manifest", call(r, "artLoad", map[string]any{"files": map[string]any{}}), "manifest.json"},
+		{"artImages size 4", call(r, "artImages", rgba(2, 2), rgba(2, 2), 4), "size 4, want a whole number in 8..1024"},
+		{"artImages size 16.5", call(r, "artImages", rgba(2, 2), rgba(2, 2), 16.5), "want a whole number"},
+		{"artImages style not an image", call(r, "artImages", rgba(2, 2), "starry", 16), "artImages: style expects image bytes"},
 	} {
 		if !strings.Contains(c.s.rejected, c.want) {
 			t.Errorf("%s: rejected with %q, want it to mention %q", c.name, c.s.rejected, c.want)
 		}
 	}
 	r.net = vgg19test.Net(5, vgg19.AvgPool)
-	must(t, "artImages", call(r.images, rgba(6, 4), rgba(5, 5), 12))
+	must(t, "artImages", call(r, "artImages", rgba(6, 4), rgba(5, 5), 12))
 	for _, c := range []struct {
 		name string
 		s    settled
 		want string
 	}{
-		{"pool", call(r.start, map[string]any{"pool": "min"}), `pooling "min"`},
-		{"alpha", call(r.start, map[string]any{"alpha": "ten"}), "alpha must be a number"},
-		{"lr", call(r.start, map[string]any{"lr": 0}), "learning rate 0"},
-		{"seed", call(r.start, map[string]any{"seed": -1}), "seed -1"},
-		{"preserveColor", call(r.start, map[string]any{"preserveColor": 1}), "preserveColor must be a boolean"},
-		{"layer", call(r.features, "fc7"), `unknown layer "fc7"`},
-		{"maps", call(r.features, "conv1_1", map[string]any{"maps": 0}), "want 1..64 maps"},
+		{"pool", call(r, "artStart", map[string]any{"pool": "min"}), `pooling "min"`},
+		{"alpha", call(r, "artStart", map[string]any{"alpha": "ten"}), "alpha must be a number"},
+		{"lr", call(r, "artStart", map[string]any{"lr": 0}), "learning rate 0"},
+		{"seed", call(r, "artStart", map[string]any{"seed": -1}), "seed -1"},
+		{"preserveColor", call(r, "artStart", map[string]any{"preserveColor": 1}), "preserveColor must be a boolean"},
+		{"layer", call(r, "artFeatures", "fc7"), `unknown layer "fc7"`},
+		{"maps", call(r, "artFeatures", "conv1_1", map[string]any{"maps": 0}), "want 1..64 maps"},
 	} {
 		if !strings.Contains(c.s.rejected, c.want) {
 			t.Errorf("bad %s: rejected with %q, want it to mention %q", c.name, c.s.rejected, c.want)
@@ -69,22 +69,22 @@ func TestArtBadInputRejects(t *testing.T) {
 // does: fit the pair, start, a few chunks of steps, then the features.
 func TestArtRun(t *testing.T) {
 	r := &artAPI{net: vgg19test.Net(5, vgg19.AvgPool)}
-	if got := must(t, "artLayers", call(r.layers)); got.Length() != 13 || got.Index(12).String() != "conv5_1" {
+	if got := must(t, "artLayers", call(r, "artLayers")); got.Length() != 13 || got.Index(12).String() != "conv5_1" {
 		t.Errorf("artLayers = %d names ending %v, want 13 ending conv5_1", got.Length(), got.Index(got.Length()-1))
 	}
 	// A 30×20 content at size 15: 15 wide, 10 high; the style covers it.
-	size := must(t, "artImages", call(r.images, rgba(30, 20), rgba(9, 13), 15))
+	size := must(t, "artImages", call(r, "artImages", rgba(30, 20), rgba(9, 13), 15))
 	if w, h := size.Get("width").Int(), size.Get("height").Int(); w != 15 || h != 10 {
 		t.Fatalf("artImages: %d×%d, want 15×10", w, h)
 	}
 	// Before artStart the features are the content's.
-	if src := must(t, "artFeatures", call(r.features, "conv1_1")).Get("source").String(); src != "content" {
+	if src := must(t, "artFeatures", call(r, "artFeatures", "conv1_1")).Get("source").String(); src != "content" {
 		t.Errorf("artFeatures before artStart: source %q, want content", src)
 	}
-	must(t, "artStart", call(r.start, map[string]any{"alpha": 10, "beta": 40, "lr": 4, "preserveColor": true}))
+	must(t, "artStart", call(r, "artStart", map[string]any{"alpha": 10, "beta": 40, "lr": 4, "preserveColor": true}))
 	var first, last float64
 	for chunk := range 3 {
-		out := must(t, "artStep", call(r.step, 2))
+		out := must(t, "artStep", call(r, "artStep", 2))
 		costs := out.Get("costs")
 		if out.Get("steps").Int() != 2*(chunk+1) || costs.Length() != 2 {
 			t.Fatalf("chunk %d: steps %d, %d costs; want %d and 2", chunk, out.Get("steps").Int(), costs.Length(), 2*(chunk+1))
@@ -107,7 +107,7 @@ func TestArtRun(t *testing.T) {
 	// conv2_1 of a 10×15 image: 5×8 (TensorFlow 'same' pooling), 5 channels
 	// in the tiny network, so 4 maps and 2 units with a patch from each of
 	// the three images at most, each at most the 10-pixel field.
-	f := must(t, "artFeatures", call(r.features, "conv2_1", map[string]any{"maps": 4, "units": 2}))
+	f := must(t, "artFeatures", call(r, "artFeatures", "conv2_1", map[string]any{"maps": 4, "units": 2}))
 	if f.Get("source").String() != "generated" || f.Get("field").Get("size").Int() != 10 || f.Get("field").Get("stride").Int() != 2 {
 		t.Errorf("artFeatures: source %v, field %v×%v; want generated, 10 and stride 2",
 			f.Get("source"), f.Get("field").Get("size"), f.Get("field").Get("stride"))

@@ -65,26 +65,35 @@ func (b *backend) device() *webgpu.Device {
 	return b.gpu
 }
 
-// info is the backend as the JS API reports it: {backend: 'webgpu'|'cpu',
-// adapter, reason, submissions, readBacks}, adapter "" on the CPU and
-// reason "" on the GPU; submissions and readBacks count the GPU's queue
-// submissions and buffer read-backs since load (0 on the CPU), so that a
-// caller can tell what one pass costs; precision is the GPU's 'f32' or
-// 'f16', 'f32' on the CPU; kernels is the CPU's kernel build
-// (ops.KernelBuild: the SIMD module attached, or "go") and threads the
-// threads its matrix products use (ops.KernelThreads).
-func (b *backend) info() map[string]any {
-	info := map[string]any{"backend": backendCPU, "adapter": "", "reason": "load has not run", "submissions": 0, "readBacks": 0,
-		"precision": string(webgpu.F32), "kernels": ops.KernelBuild(), "threads": ops.KernelThreads()}
+// backendInfo is the backend as backend() reports it (BackendInfo in
+// web/visage.d.ts): adapter "" on the CPU and reason "" on the GPU;
+// submissions and readBacks count the GPU's queue submissions and buffer
+// read-backs since load (0 on the CPU); kernels is the CPU's kernel build
+// (ops.KernelBuild) and threads the threads its matrix products use
+// (ops.KernelThreads).
+type backendInfo struct {
+	Backend     string `js:"backend"`
+	Adapter     string `js:"adapter"`
+	Reason      string `js:"reason"`
+	Submissions int    `js:"submissions"`
+	ReadBacks   int    `js:"readBacks"`
+	Precision   string `js:"precision"`
+	Kernels     string `js:"kernels"`
+	Threads     int    `js:"threads"`
+}
+
+// info is backend()'s result for b.
+func (b *backend) info() backendInfo {
+	info := backendInfo{Backend: backendCPU, Reason: "load has not run", Precision: string(webgpu.F32), Kernels: ops.KernelBuild(), Threads: ops.KernelThreads()}
 	if b == nil {
 		return info
 	}
 	where := b.placement.Info()
-	info["reason"] = where.Why
+	info.Reason = where.Why
 	if d := b.device(); d != nil {
-		info["backend"], info["adapter"] = backendWebGPU, where.Adapter
-		info["submissions"], info["readBacks"] = d.Stats()
-		info["precision"] = string(d.Precision())
+		info.Backend, info.Adapter = backendWebGPU, where.Adapter
+		info.Submissions, info.ReadBacks = d.Stats()
+		info.Precision = string(d.Precision())
 	}
 	return info
 }
@@ -93,31 +102,23 @@ func (b *backend) info() map[string]any {
 // on the CPU).
 func (b *backend) gpuBackend() cb.Differentiable[*webgpu.Buffer] { return b.gpu }
 
-// backendInfo() → {backend: 'webgpu'|'cpu', adapter, reason}
-func (a *api) backendInfo([]js.Value) (any, error) {
-	return a.backend.info(), nil
+func (a *api) backendInfo(*none) (any, error) { return a.backend.info(), nil }
+
+type loseGPUArgs struct {
+	How string `js:"how,omitempty"`
 }
 
-// loseGPUForTesting(how?) → backendInfo(): makes the WebGPU device fail,
-// so that tests can check that the next call falls back to the CPU: how
-// 'lost' (the default) destroys it, as a driver reset would, and
-// 'out-of-memory' has the next pass run out of GPU memory
-// (webgpu.Device.OutOfMemoryForTesting). The backend still reports WebGPU
-// until a call meets the failure.
-func (a *api) loseGPUForTesting(args []js.Value) (any, error) {
-	how := "lost"
-	if v := arg(args, 0); !v.IsUndefined() {
-		var err error
-		if how, err = stringOf(v, "loseGPUForTesting: how"); err != nil {
-			return nil, err
-		}
-	}
+func (in *loseGPUArgs) defaults() { in.How = "lost" }
+
+// loseGPUForTesting: the backend still reports WebGPU until a call meets
+// the failure.
+func (a *api) loseGPUForTesting(in *loseGPUArgs) (any, error) {
 	d := a.backend.device()
 	switch {
-	case how != "lost" && how != "out-of-memory":
-		return nil, fmt.Errorf("loseGPUForTesting: how must be 'lost' or 'out-of-memory', found %q", how)
+	case in.How != "lost" && in.How != "out-of-memory":
+		return nil, fmt.Errorf("loseGPUForTesting: how must be 'lost' or 'out-of-memory', found %q", in.How)
 	case d == nil:
-	case how == "lost":
+	case in.How == "lost":
 		d.Destroy()
 	default:
 		d.OutOfMemoryForTesting()
@@ -125,11 +126,9 @@ func (a *api) loseGPUForTesting(args []js.Value) (any, error) {
 	return a.backend.info(), nil
 }
 
-// crashForTesting() never returns: it ends the Go program with exit status
-// 2, as a fatal runtime error (out of memory, say) does, so that tests can
-// check that visage.js notices, rejects the call in flight and restarts the
-// engine with the gallery intact.
-func (a *api) crashForTesting([]js.Value) (any, error) {
+// crashForTesting ends the Go program with exit status 2, as a fatal
+// runtime error (out of memory, say) does.
+func (a *api) crashForTesting(*none) (any, error) {
 	println("fatal error: crashForTesting")
 	os.Exit(2)
 	return nil, nil

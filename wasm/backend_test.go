@@ -30,15 +30,15 @@ func TestOpenBackendWithoutWebGPU(t *testing.T) {
 			continue
 		}
 		info := b.info()
-		if reason, _ := info["reason"].(string); b.device() != nil || info["backend"] != backendCPU || reason == "" || !strings.Contains(reason, c.wantReason) {
-			t.Errorf("openBackend(%q) reports %v, want the CPU because %q", c.choice, info, c.wantReason)
+		if b.device() != nil || info.Backend != backendCPU || info.Reason == "" || !strings.Contains(info.Reason, c.wantReason) {
+			t.Errorf("openBackend(%q) reports %+v, want the CPU because %q", c.choice, info, c.wantReason)
 		}
 	}
 }
 
 func TestLoadRejectsABadBackend(t *testing.T) {
 	a := &api{}
-	got := call(a.load, map[string]any{"files": map[string]any{}, "backend": 42})
+	got := call(a, "load", map[string]any{"files": map[string]any{}, "backend": 42})
 	if want := "load: backend must be a string, found number"; !strings.Contains(got.rejected, want) {
 		t.Errorf("load with backend 42: %q, want %q", got.rejected, want)
 	}

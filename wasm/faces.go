@@ -6,30 +6,32 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"syscall/js"
 
 	"visage/core/face"
 	"visage/core/fpir"
 	"visage/core/tensor"
 	"visage/core/vault"
-	"visage/models/landmarks"
 	"visage/models/ssd"
 )
 
-// photo reads the image argument v for r's call, after checking that the
-// detector is loaded; steps also checks for the pipeline whose steps
-// detectFaces and landmarks run one at a time.
-func (a *api) photo(r *reader, v js.Value, steps bool) *tensor.Tensor {
+// detector is an error unless load loaded the face detector.
+func (a *api) detector(op string) error {
 	switch {
-	case r.err != nil:
 	case a.live == nil && a.net == nil:
-		r.check(fmt.Errorf("%s called before load finished", r.op))
+		return fmt.Errorf("%s called before load finished", op)
 	case a.live == nil:
-		r.check(fmt.Errorf("%s needs the face detector, but load was given no %s", r.op, ssd.Manifest))
-	case steps && a.pipeline == nil:
-		r.check(fmt.Errorf("%s needs the detection pipeline, which this Visage does not have", r.op))
+		return fmt.Errorf("%s needs the face detector, but load was given no %s", op, ssd.Manifest)
 	}
-	return r.image(v, "")
+	return nil
+}
+
+// pipelineSteps is detector, and an error unless the detection pipeline
+// is there to run its steps one at a time (detectFaces, landmarks).
+func (a *api) pipelineSteps(op string) error {
+	if err := a.detector(op); err != nil || a.pipeline != nil {
+		return err
+	}
+	return fmt.Errorf("%s needs the detection pipeline, which this Visage does not have", op)
 }
 
 // faces runs finder (a.live, or a.deciding when decide) on img: none is
@@ -46,225 +48,222 @@ func (a *api) faces(img *tensor.Tensor, decide bool) ([]face.Face, error) {
 	return faces, err
 }
 
-// detect(image, {chips, fast}?) → [{box, score, landmarks, descriptor, chip?}, …];
-// with chips: true each face also has its aligned chip (the similarity
-// chip) as RGBA pixels {width, height, data}. fast (default true) encodes
-// that one chip, as the camera overlay needs; fast: false encodes as
-// enroll, verify and identify decide (both chips and their mirrors), so that
-// decide(a, b) on two such descriptors has the accuracy the README states.
-func (a *api) detect(args []js.Value) (any, error) {
-	r := argsOf("detect", args)
-	img, o := a.photo(r, r.arg(0), false), r.options(1)
-	withChips, fast := r.optBool(o, "chips", false), r.optBool(o, "fast", true)
-	if r.err != nil {
-		return nil, r.err
-	}
-	faces, err := a.faces(img, !fast)
+type detectArgs struct {
+	Image   image
+	Options struct {
+		Chips bool `js:"chips,omitempty"`
+		Fast  bool `js:"fast,omitempty"` // one chip a face, as the camera overlay needs; false: as enroll, verify and identify decide
+	} `js:"options,flat,omitempty"`
+}
+
+func (in *detectArgs) defaults() { in.Options.Fast = true }
+
+// detected is one face of detect's result.
+type detected struct {
+	face.Face
+	Chip *pixels `js:"chip,omitempty"`
+}
+
+func (a *api) detect(in *detectArgs) (any, error) {
+	faces, err := a.faces(in.Image.Tensor, !in.Options.Fast)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]any, len(faces))
+	out := make([]detected, len(faces))
 	for i, f := range faces {
-		d := map[string]any{"box": boxJS(f.Box), "score": f.Score, "landmarks": pointsJS(f.Landmarks), "descriptor": float32Array(f.Encoding)}
-		if withChips && a.pipeline != nil {
-			chips, err := a.pipeline.Chips(img, f.Landmarks)
+		out[i].Face = f
+		if in.Options.Chips && a.pipeline != nil {
+			chips, err := a.pipeline.Chips(in.Image.Tensor, f.Landmarks)
 			if err != nil {
 				return nil, err
 			}
-			d["chip"] = rgbaJS(chips[0])
+			chip := pixelsOf(chips[0])
+			out[i].Chip = &chip
 		}
-		out[i] = d
 	}
 	return out, nil
 }
 
-// detectFaces(image, {minConfidence, maxResults}?) → [{box, score}, …]:
-// the detector alone, at face-api.js's SsdMobilenetv1Options (defaults 0.5
-// and 100), best score first.
-func (a *api) detectFaces(args []js.Value) (any, error) {
-	r := argsOf("detectFaces", args)
-	img, o := a.photo(r, r.arg(0), true), r.options(1)
-	if r.err != nil {
-		return nil, r.err
+// detectFacesArgs' options are face-api.js's SsdMobilenetv1Options; nil:
+// the pipeline's.
+type detectFacesArgs struct {
+	Image   image
+	Options struct {
+		MinConfidence *float64 `js:"minConfidence,omitempty"`
+		MaxResults    *float64 `js:"maxResults,omitempty"`
+	} `js:"options,flat,omitempty"`
+}
+
+func (in *detectFacesArgs) check() error {
+	if n := in.Options.MaxResults; n != nil && (*n != math.Trunc(*n) || *n < 1 || *n > math.MaxInt32) {
+		return fmt.Errorf("detectFaces: maxResults must be a whole number ≥ 1, found %v", *n)
 	}
+	if c := in.Options.MinConfidence; c != nil && !(*c > 0 && *c < 1) {
+		return fmt.Errorf("detectFaces: minConfidence must be in (0, 1), found %v", *c)
+	}
+	return nil
+}
+
+func (a *api) detectFaces(in *detectFacesArgs) (any, error) {
 	p := *a.pipeline
-	p.Options.MinConfidence = r.optNumber(o, "minConfidence", p.Options.MinConfidence)
-	if n := r.optNumber(o, "maxResults", float64(p.Options.MaxResults)); n != math.Trunc(n) || n < 1 || n > math.MaxInt32 {
-		r.failf("maxResults must be a whole number ≥ 1, found %v", n)
-	} else {
-		p.Options.MaxResults = int(n)
+	if c := in.Options.MinConfidence; c != nil {
+		p.Options.MinConfidence = *c
 	}
-	if c := p.Options.MinConfidence; !(c > 0 && c < 1) {
-		r.failf("minConfidence must be in (0, 1), found %v", c)
+	if n := in.Options.MaxResults; n != nil {
+		p.Options.MaxResults = int(*n)
 	}
-	if r.err != nil {
-		return nil, r.err
-	}
-	dets, _, err := p.Detect(img)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]any, len(dets))
-	for i, d := range dets {
-		out[i] = map[string]any{"box": boxJS(d.Box), "score": d.Score}
-	}
-	return out, nil
+	dets, _, err := p.Detect(in.Image.Tensor)
+	return dets, err
 }
 
-// landmarks(image, box) → [{x, y}, …68]: the landmark net alone on box
-// (image pixels), as detect computes a face's landmarks.
-func (a *api) landmarks(args []js.Value) (any, error) {
-	r := argsOf("landmarks", args)
-	img, b := a.photo(r, r.arg(0), true), r.arg(1)
-	if b.Type() != js.TypeObject {
-		r.failf("box must be {x, y, width, height}, found %s", describe(b))
+type landmarksArgs struct {
+	Image image
+	Box   face.Box `js:"box"`
+}
+
+func (in *landmarksArgs) check() error {
+	if b := in.Box; !(b.W > 0 && b.H > 0) {
+		return fmt.Errorf("landmarks: box width and height must be > 0, found %v×%v", b.W, b.H)
 	}
-	box := face.Box{X: r.finite(field(b, "x"), "box.x"), Y: r.finite(field(b, "y"), "box.y"), W: r.finite(field(b, "width"), "box.width"), H: r.finite(field(b, "height"), "box.height")}
-	if r.err == nil && !(box.W > 0 && box.H > 0) {
-		r.failf("box width and height must be > 0, found %v×%v", box.W, box.H)
-	}
-	if r.err != nil {
-		return nil, r.err
-	}
-	pts, err := a.pipeline.Landmarks68(img, box)
+	return nil
+}
+
+func (a *api) landmarks(in *landmarksArgs) (any, error) {
+	pts, err := a.pipeline.Landmarks68(in.Image.Tensor, in.Box)
 	if err != nil {
 		return nil, fmt.Errorf("landmarks: %w", err)
 	}
-	return pointsJS(pts), nil
+	return pts, nil
 }
 
-// identify(image, {fast, fpir}?) → [{box, score, name, distance, ruleScore, threshold, margin, head?}, …]
-func (a *api) identify(args []js.Value) (any, error) {
-	r := argsOf("identify", args)
-	img, o := a.photo(r, r.arg(0), false), r.options(1)
-	fast, rule := r.optBool(o, "fast", false), a.identifyRule(r, o)
-	if r.err != nil {
-		return nil, r.err
+// identifyOptions are identify's and identifyDescriptor's options.
+type identifyOptions struct {
+	Fast bool    `js:"fast,omitempty"` // identify's only
+	FPIR float64 `js:"fpir,omitempty"`
+}
+
+func (o *identifyOptions) defaults() { o.FPIR = fpir.DefaultTarget }
+
+// rule is fpir.For the gallery at o's FPIR; op names the call in errors.
+func (a *api) rule(op string, o identifyOptions) (fpir.Rule, error) {
+	rule, err := fpir.For(a.gallery, o.FPIR)
+	if err != nil {
+		return rule, fmt.Errorf("%s: %w", op, err)
 	}
-	faces, err := a.faces(img, !fast)
+	return rule, nil
+}
+
+type identifyArgs struct {
+	Image           image
+	identifyOptions `js:"options,flat,omitempty"`
+}
+
+func (a *api) identify(in *identifyArgs) (any, error) {
+	rule, err := a.rule("identify", in.identifyOptions)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]any, len(faces))
+	faces, err := a.faces(in.Image.Tensor, !in.Fast)
+	if err != nil {
+		return nil, err
+	}
+	type identified struct {
+		ssd.Detection
+		named
+	}
+	out := make([]identified, len(faces))
 	for i, f := range faces {
-		n := a.named(f.Encoding, rule)
-		n["box"], n["score"] = boxJS(f.Box), f.Score
-		out[i] = n
+		out[i] = identified{ssd.Detection{Box: f.Box, Score: f.Score}, a.named(f.Encoding, rule)}
 	}
 	return out, nil
 }
 
-// identifyDescriptor(descriptor, {fpir}?) → {name, distance, ruleScore, threshold, margin, head?}:
-// identify's decision for a descriptor already computed (encode, detect).
-func (a *api) identifyDescriptor(args []js.Value) (any, error) {
-	r := argsOf("identifyDescriptor", args)
-	d, err := descriptorOf(r.arg(0))
-	if err != nil {
-		r.failf("%w", err)
-	} else if n := face.EncoderDim(a.gallery.Encoder()); len(d) != n {
-		r.failf("the gallery holds %s descriptors of %d numbers, found %d", a.gallery.Encoder(), n, len(d))
-	}
-	rule := a.identifyRule(r, r.options(1))
-	if r.err != nil {
-		return nil, r.err
-	}
-	return a.named(d, rule), nil
+type identifyDescriptorArgs struct {
+	Descriptor      descriptor
+	identifyOptions `js:"options,flat,omitempty"`
 }
 
-// identifyRule is fpir.For the gallery at options o's fpir (default
-// fpir.DefaultTarget).
-func (a *api) identifyRule(r *reader, o js.Value) fpir.Rule {
-	rule, err := fpir.For(a.gallery, r.optNumber(o, "fpir", fpir.DefaultTarget))
-	if err != nil {
-		r.failf("%w", err)
+func (a *api) identifyDescriptor(in *identifyDescriptorArgs) (any, error) {
+	if n := face.EncoderDim(a.gallery.Encoder()); len(in.Descriptor) != n {
+		return nil, fmt.Errorf("identifyDescriptor: the gallery holds %s descriptors of %d numbers, found %d", a.gallery.Encoder(), n, len(in.Descriptor))
 	}
-	return rule
+	rule, err := a.rule("identifyDescriptor", in.identifyOptions)
+	if err != nil {
+		return nil, err
+	}
+	return a.named(in.Descriptor, rule), nil
 }
 
-// named is identify's answer for one descriptor (learn.Head.IdentifyMargin):
-// {name, distance, ruleScore, threshold, margin, head?}, name null when no
-// one is named, distance and ruleScore null when no one is enrolled.
-func (a *api) named(enc []float32, rule fpir.Rule) map[string]any {
+// named is identify's answer for one descriptor
+// (learn.Head.IdentifyMargin): name null when no one is named, distance
+// and ruleScore null when no one is enrolled.
+type named struct {
+	Name      *string    `js:"name"`
+	Distance  float64    `js:"distance,finite"`
+	RuleScore float64    `js:"ruleScore,finite"`
+	Threshold float64    `js:"threshold"`
+	Margin    float64    `js:"margin"`
+	Head      *headScore `js:"head,omitempty"`
+}
+
+func (a *api) named(enc []float32, rule fpir.Rule) named {
 	id := a.head.IdentifyMargin(a.gallery, enc, rule.Threshold, rule.Margin)
-	r := map[string]any{"name": nil, "distance": nil, "ruleScore": nil, "threshold": rule.Threshold, "margin": rule.Margin}
+	r := named{Distance: id.Distance, RuleScore: id.RuleScore, Threshold: rule.Threshold, Margin: rule.Margin}
 	if id.Name != "" {
-		r["name"] = id.Name
-	}
-	if !math.IsInf(id.Distance, 1) {
-		r["distance"] = id.Distance
-	}
-	if !math.IsInf(id.RuleScore, 1) && !math.IsNaN(id.RuleScore) {
-		r["ruleScore"] = id.RuleScore
+		r.Name = &id.Name
 	}
 	if a.head != nil {
-		r["head"] = a.headJS(id.HeadScore)
+		r.Head = a.headScore(id.HeadScore)
 	}
 	return r
 }
 
-// enroll(name, image) → {name, samples, box, score}
-func (a *api) enroll(args []js.Value) (any, error) {
-	r := argsOf("enroll", args)
-	name := r.str(r.arg(0), "name")
-	img := a.photo(r, r.arg(1), false)
-	if r.err != nil {
-		return nil, r.err
-	}
-	f, err := a.enrolling.LargestFace(img)
-	if err != nil {
-		return nil, fmt.Errorf("enroll %q: %w", name, err)
-	}
-	thumb, err := vault.CutThumbnail(img, f.Box)
-	if err != nil {
-		return nil, err
-	}
-	samples, err := a.people.Enroll(name, a.gallery.Encoder(), f.Encoding, thumb)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"name": name, "samples": samples, "box": boxJS(f.Box), "score": f.Score}, nil
+// personArgs are enroll's and verify's arguments.
+type personArgs struct {
+	Name  string `js:"name"`
+	Image image
 }
 
-// verify(name, image) → {name, match, distance, threshold, box, score, head?}
-func (a *api) verify(args []js.Value) (any, error) {
-	r := argsOf("verify", args)
-	name := r.str(r.arg(0), "name")
-	if r.err == nil && a.gallery.DescriptorCount(name) == 0 {
-		r.failf("no one called %q is enrolled", name)
-	}
-	img := a.photo(r, r.arg(1), false)
-	if r.err != nil {
-		return nil, r.err
-	}
-	f, err := a.deciding.LargestFace(img)
+func (a *api) enroll(in *personArgs) (any, error) {
+	f, err := a.enrolling.LargestFace(in.Image.Tensor)
 	if err != nil {
-		return nil, fmt.Errorf("verify %q: %w", name, err)
+		return nil, fmt.Errorf("enroll %q: %w", in.Name, err)
 	}
-	match, dist, err := a.gallery.Verify(name, f.Encoding)
+	thumb, err := vault.CutThumbnail(in.Image.Tensor, f.Box)
 	if err != nil {
 		return nil, err
 	}
-	v := map[string]any{"name": name, "match": match, "distance": dist, "threshold": a.gallery.Threshold(), "box": boxJS(f.Box), "score": f.Score}
+	samples, err := a.people.Enroll(in.Name, a.gallery.Encoder(), f.Encoding, thumb)
+	return struct {
+		Name    string `js:"name"`
+		Samples int    `js:"samples"`
+		ssd.Detection
+	}{in.Name, samples, ssd.Detection{Box: f.Box, Score: f.Score}}, err
+}
+
+func (a *api) verify(in *personArgs) (any, error) {
+	if a.gallery.DescriptorCount(in.Name) == 0 {
+		return nil, fmt.Errorf("verify: no one called %q is enrolled", in.Name)
+	}
+	f, err := a.deciding.LargestFace(in.Image.Tensor)
+	if err != nil {
+		return nil, fmt.Errorf("verify %q: %w", in.Name, err)
+	}
+	match, dist, err := a.gallery.Verify(in.Name, f.Encoding)
+	if err != nil {
+		return nil, err
+	}
+	v := struct {
+		Name string `js:"name"`
+		comparison
+		ssd.Detection
+	}{in.Name, comparison{Distance: dist, Match: match, Threshold: a.gallery.Threshold()}, ssd.Detection{Box: f.Box, Score: f.Score}}
 	if a.head != nil {
-		match, score, err := a.head.Verify(a.gallery, name, f.Encoding)
+		match, score, err := a.head.Verify(a.gallery, in.Name, f.Encoding)
 		if err != nil {
 			return nil, err
 		}
-		v["match"], v["head"] = match, a.headJS(score)
+		v.Match, v.Head = match, a.headScore(score)
 	}
 	return v, nil
-}
-
-// boxJS is b as the JS API returns boxes: {x, y, width, height}.
-func boxJS(b face.Box) map[string]any {
-	return map[string]any{"x": b.X, "y": b.Y, "width": b.W, "height": b.H}
-}
-
-// pointsJS is pts as the JS API returns landmarks: [{x, y}, …].
-func pointsJS(pts []landmarks.Point) []any {
-	out := make([]any, len(pts))
-	for i, p := range pts {
-		out[i] = map[string]any{"x": p.X, "y": p.Y}
-	}
-	return out
 }

@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 
 	"visage/core/face"
+	"visage/core/jsvalue"
 	"visage/core/liveness"
 	"visage/models/download"
 	"visage/models/download/webfetch"
@@ -45,7 +46,7 @@ func modelFiles(opts, onProgress js.Value, op, urlKey string, fetch func(*downlo
 		return filesOf(opts, op)
 	}
 	if !onProgress.IsUndefined() && onProgress.Type() != js.TypeFunction {
-		return nil, fmt.Errorf("%s: onProgress must be a function, found %s", op, describe(onProgress))
+		return nil, fmt.Errorf("%s: onProgress must be a function, found %s", op, jsvalue.Describe(onProgress))
 	}
 	report := func(p map[string]any) {
 		if onProgress.Type() == js.TypeFunction {

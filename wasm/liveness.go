@@ -7,117 +7,108 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"syscall/js"
 	"time"
 
 	"visage/core/liveness"
-	"visage/core/tensor"
 )
 
-// The liveness calls (visage.js's unlock and liveness drive them frame by
-// frame from a live video):
+// The liveness calls: visage.js's unlock and liveness drive them frame by
+// frame from a live video. The logic and the sessions are core/liveness's
+// (Sessions); this file marshals.
 //
 //	unlockStart(name, {steps?}) → {session, steps: [{step, words}], wait}
-//	unlockFrame(session, pixels, tMs) → {done, unlocked, reason, detail, step, distance}
-//	livenessStart() → {session}; livenessFrame(session, pixels) → {faces};
-//	livenessEnd(session) → {live, score, reason, …} (core/liveness.Recorded)
-//
-// The logic and the sessions are core/liveness's (Sessions); this file
-// marshals.
+//	unlockFrame(session, pixels, tMs) → {done, unlocked, reason, detail, step, distance, wait?}
+//	livenessStart() → {session}; livenessFrame(session, pixels) → {faces}
+//	livenessEnd(session) → LivenessResult (core/liveness.Recorded)
 
-func (a *api) unlockStart(args []js.Value) (any, error) {
-	r := argsOf("unlockStart", args)
-	name := r.str(r.arg(0), "name")
-	switch {
-	case r.err != nil:
-	case a.live == nil:
-		r.check(errors.New("unlockStart needs the face detector, which load was not given"))
-	case a.gallery.DescriptorCount(name) == 0:
-		r.failf("no one called %q is enrolled", name)
-	}
-	cfg := liveness.Config{Threshold: a.gallery.Threshold()}
-	if v := field(r.arg(1), "steps"); !v.IsUndefined() {
-		cfg.Steps = r.intIn(v, "steps", 1, len(liveness.AllSteps))
-	}
-	if r.err != nil {
-		return nil, r.err
-	}
-	u := a.liveness.StartUnlock(name, cfg, time.Now(), rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), rand.Uint64())))
-	steps := []any{}
-	for _, st := range u.Steps {
-		steps = append(steps, map[string]any{"step": string(st), "words": st.Words()})
-	}
-	return map[string]any{"session": u.ID, "steps": steps, "wait": math.Ceil(u.Wait.Seconds())}, nil
+type unlockStartArgs struct {
+	Name    string `js:"name"`
+	Options struct {
+		Steps *float64 `js:"steps,omitempty"`
+	} `js:"options,flat,omitempty"`
 }
 
-func (a *api) unlockFrame(args []js.Value) (any, error) {
-	r := argsOf("unlockFrame", args)
-	id, img := a.sessionFrame(r)
-	ms := r.num(r.arg(2), "time")
-	if r.err != nil {
-		return nil, r.err
+func (a *api) unlockStart(in *unlockStartArgs) (any, error) {
+	switch {
+	case a.live == nil:
+		return nil, errors.New("unlockStart needs the face detector, which load was not given")
+	case a.gallery.DescriptorCount(in.Name) == 0:
+		return nil, fmt.Errorf("unlockStart: no one called %q is enrolled", in.Name)
 	}
-	st, wait, err := a.liveness.UnlockFrame(id, img, time.Duration(ms*float64(time.Millisecond)), a.deciding, a.gallery, time.Now())
+	cfg := liveness.Config{Threshold: a.gallery.Threshold()}
+	if n := in.Options.Steps; n != nil {
+		var err error
+		if cfg.Steps, err = intIn("unlockStart: steps", *n, 1, len(liveness.AllSteps)); err != nil {
+			return nil, err
+		}
+	}
+	u := a.liveness.StartUnlock(in.Name, cfg, time.Now(), rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), rand.Uint64())))
+	type step struct {
+		Step  liveness.Step `js:"step"`
+		Words string        `js:"words"`
+	}
+	steps := make([]step, len(u.Steps))
+	for i, st := range u.Steps {
+		steps[i] = step{st, st.Words()}
+	}
+	return struct {
+		session
+		Steps []step  `js:"steps"`
+		Wait  float64 `js:"wait"`
+	}{session{u.ID}, steps, math.Ceil(u.Wait.Seconds())}, nil
+}
+
+// session is a session number: the argument of the calls that continue a
+// session, and the result of those that start one.
+type session struct {
+	Session int `js:"session"`
+}
+
+// frameArgs are the frame calls' arguments.
+type frameArgs struct {
+	session
+	Frame frame
+}
+
+func (a *api) unlockFrame(in *struct {
+	frameArgs
+	Time float64 `js:"time"`
+}) (any, error) {
+	st, wait, err := a.liveness.UnlockFrame(in.Session, in.Frame.Tensor, time.Duration(in.Time*float64(time.Millisecond)), a.deciding, a.gallery, time.Now())
 	if err != nil {
 		return nil, fmt.Errorf("unlockFrame: %w", err)
 	}
-	out := map[string]any{"done": st.Done, "unlocked": st.Passed, "reason": string(st.Reason), "detail": st.Detail, "step": st.Step, "distance": nil}
-	if !math.IsNaN(st.Distance) {
-		out["distance"] = st.Distance
-	}
-	if wait > 0 {
-		out["wait"] = math.Ceil(wait.Seconds())
-	}
-	return out, nil
+	return struct {
+		liveness.Status
+		Wait float64 `js:"wait,omitempty"`
+	}{st, math.Ceil(wait.Seconds())}, nil
 }
 
-func (a *api) livenessStart([]js.Value) (any, error) {
+func (a *api) livenessStart(*none) (any, error) {
 	if a.live == nil {
 		return nil, errors.New("livenessStart needs the face detector, which load was not given")
 	}
-	return map[string]any{"session": a.liveness.StartRecorded()}, nil
+	return session{a.liveness.StartRecorded()}, nil
 }
 
-func (a *api) livenessFrame(args []js.Value) (any, error) {
-	r := argsOf("livenessFrame", args)
-	id, img := a.sessionFrame(r)
-	if r.err != nil {
-		return nil, r.err
-	}
-	found, err := a.liveness.RecordFrame(id, img, a.deciding)
+func (a *api) livenessFrame(in *frameArgs) (any, error) {
+	found, err := a.liveness.RecordFrame(in.Session, in.Frame.Tensor, a.deciding)
 	if err != nil {
 		return nil, fmt.Errorf("livenessFrame: %w", err)
 	}
+	faces := struct {
+		Faces int `js:"faces"`
+	}{}
 	if found {
-		return map[string]any{"faces": 1}, nil
+		faces.Faces = 1
 	}
-	return map[string]any{"faces": 0}, nil
+	return faces, nil
 }
 
-func (a *api) livenessEnd(args []js.Value) (any, error) {
-	id, err := numberOf(arg(args, 0), "livenessEnd: session")
-	if err != nil {
-		return nil, err
-	}
-	r, err := a.liveness.EndRecorded(int(id))
+func (a *api) livenessEnd(in *session) (any, error) {
+	r, err := a.liveness.EndRecorded(in.Session)
 	if err != nil {
 		return nil, fmt.Errorf("livenessEnd: %w", err)
 	}
-	out := map[string]any{"live": r.Live, "score": r.Score, "reason": r.Reason, "frames": r.Frames, "faces": r.Faces,
-		"antispoof": nil, "liveness": nil}
-	if r.Antispoof != nil {
-		out["antispoof"], out["liveness"] = *r.Antispoof, *r.Liveness
-	}
-	return out, nil
-}
-
-// sessionFrame reads a frame call's session number and camera frame: RGBA
-// pixels only. An encoded file (bytes) is refused, so that a photo file can
-// never stand in for the camera.
-func (a *api) sessionFrame(r *reader) (int, *tensor.Tensor) {
-	id := r.num(r.arg(0), "session")
-	if isBytes(r.arg(1)) {
-		r.check(fmt.Errorf("%s takes camera frames (RGBA pixels from a live video), not an encoded image file", r.op))
-	}
-	return int(id), r.image(r.arg(1), "")
+	return r, nil
 }

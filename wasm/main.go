@@ -17,7 +17,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"sync"
@@ -25,6 +24,7 @@ import (
 
 	"visage/core/backend/webgpu"
 	"visage/core/face"
+	"visage/core/jsvalue"
 	"visage/core/learn"
 	"visage/core/liveness"
 	"visage/core/tensor"
@@ -36,28 +36,82 @@ import (
 func main() {
 	a := &api{}
 	a.setGallery(vault.InMemory())
-	methods := map[string]func([]js.Value) (any, error){
-		"load": a.load, "encode": a.encode, "distance": a.distance, "compare": a.compare, "decide": a.decide,
-		"detect": a.detect, "detectFaces": a.detectFaces, "landmarks": a.landmarks, "identify": a.identify, "identifyDescriptor": a.identifyDescriptor, "enroll": a.enroll, "verify": a.verify,
-		"gallery": a.galleryInfo, "removePerson": a.remove, "renamePerson": a.rename, "setThreshold": a.setThreshold,
-		"clearGallery": a.clear, "importGallery": a.importGallery, "exportGallery": a.exportGallery,
-		"openVault": a.openVault, "vaultKey": a.vaultKey, "exportEncrypted": a.exportEncrypted, "importEncrypted": a.importEncrypted,
-		"setHead": a.setHead,
-		"backend": a.backendInfo, "loseGPUForTesting": a.loseGPUForTesting, "crashForTesting": a.crashForTesting,
-		"unlockStart": a.unlockStart, "unlockFrame": a.unlockFrame, // liveness.go
-		"livenessStart": a.livenessStart, "livenessFrame": a.livenessFrame, "livenessEnd": a.livenessEnd,
-		"conv1d": conv1d, "motionEnergy": motionEnergy, // signals.go
-	}
-	artCalls := &artAPI{backend: func() *backend { return a.backend }}
-	maps.Copy(methods, artCalls.methods())                   // the Art view's calls: art.go
-	maps.Copy(methods, (&unitsAPI{art: artCalls}).methods()) // the "Inside the network" card's: units.go
 	obj := map[string]any{}
-	for name, m := range methods {
-		obj[name] = asyncFunc(a.serialized(m))
+	for name, b := range a.bindings() {
+		obj[name] = asyncFunc(a.serialized(b(name)))
 	}
 	js.Global().Set("visage", js.ValueOf(obj))
 	select {} // serve calls until the worker is terminated
 }
+
+// bindings returns the JS calls' bindings by name.
+func (a *api) bindings() map[string]binding {
+	b := map[string]binding{
+		"load": raw(a.load), "encode": bind(a.loaded, a.encode),
+		"distance": bind(nil, a.distance), "compare": bind(nil, a.compare), "decide": bind(nil, a.decide),
+		"detect": bind(a.detector, a.detect), "detectFaces": bind(a.pipelineSteps, a.detectFaces), "landmarks": bind(a.pipelineSteps, a.landmarks),
+		"identify": bind(a.detector, a.identify), "identifyDescriptor": bind(nil, a.identifyDescriptor),
+		"enroll": bind(a.detector, a.enroll), "verify": bind(a.detector, a.verify), "setHead": bind(nil, a.setHead),
+		// gallery.go
+		"gallery": bind(nil, a.galleryInfo), "removePerson": bind(nil, a.remove), "renamePerson": bind(nil, a.rename),
+		"setThreshold": bind(nil, a.setThreshold), "clearGallery": bind(nil, a.clear), "importGallery": bind(nil, a.importGallery),
+		"exportGallery": bind(nil, a.exportGallery), "openVault": bind(nil, a.openVault), "vaultKey": bind(nil, a.vaultKey),
+		"exportEncrypted": bind(nil, a.exportEncrypted), "importEncrypted": bind(nil, a.importEncrypted),
+		// backend.go
+		"backend": bind(nil, a.backendInfo), "loseGPUForTesting": bind(nil, a.loseGPUForTesting), "crashForTesting": bind(nil, a.crashForTesting),
+		// liveness.go
+		"unlockStart": bind(nil, a.unlockStart), "unlockFrame": bind(nil, a.unlockFrame),
+		"livenessStart": bind(nil, a.livenessStart), "livenessFrame": bind(nil, a.livenessFrame), "livenessEnd": bind(nil, a.livenessEnd),
+		// signals.go
+		"conv1d": raw(conv1d), "motionEnergy": bind(nil, motionEnergy),
+	}
+	a.art.backend = func() *backend { return a.backend }
+	a.units.art = &a.art
+	maps.Copy(b, a.art.bindings())   // the Art view's calls: art.go
+	maps.Copy(b, a.units.bindings()) // the "Inside the network" card's: units.go
+	return b
+}
+
+// A method serves a JS call, and a binding makes the method of the call
+// op (named in its errors).
+type (
+	method  = func(args []js.Value) (any, error)
+	binding func(op string) method
+)
+
+// bind binds fn: ready (unless nil) says whether the call can run now;
+// then its arguments are read into a new A (jsvalue.DecodeArgs), over the
+// defaults A's defaults method sets when it has one, A's check method
+// (when it has one) checks what jsvalue cannot, and fn runs on them.
+func bind[A any](ready func(op string) error, fn func(*A) (any, error)) binding {
+	return func(op string) method {
+		return func(args []js.Value) (any, error) {
+			if ready != nil {
+				if err := ready(op); err != nil {
+					return nil, err
+				}
+			}
+			in := new(A)
+			if d, ok := any(in).(interface{ defaults() }); ok {
+				d.defaults()
+			}
+			err := jsvalue.DecodeArgs(op, args, in)
+			if c, ok := any(in).(interface{ check() error }); ok && err == nil {
+				err = c.check()
+			}
+			if err != nil {
+				return nil, err
+			}
+			return fn(in)
+		}
+	}
+}
+
+// raw binds fn, which reads its arguments itself.
+func raw(fn method) binding { return func(string) method { return fn } }
+
+// none is the arguments of a call that takes none.
+type none struct{}
 
 // faceFinder finds and encodes the faces in a photo; *face.Pipeline is one.
 type faceFinder interface {
@@ -83,10 +137,13 @@ type api struct {
 	head *learn.Head // setHead's: verify and identify decide with it (nil: plain distance)
 
 	liveness liveness.Sessions // unlock's challenges, the passive models, the attempt limit (liveness.go)
+
+	art   artAPI   // the Art view's state (art.go)
+	units unitsAPI // the "Inside the network" card's (units.go)
 }
 
 // serialized returns fn run under a.mu.
-func (a *api) serialized(fn func([]js.Value) (any, error)) func([]js.Value) (any, error) {
+func (a *api) serialized(fn method) method {
 	return func(args []js.Value) (any, error) {
 		a.mu.Lock()
 		defer a.mu.Unlock()
@@ -95,46 +152,53 @@ func (a *api) serialized(fn func([]js.Value) (any, error)) func([]js.Value) (any
 }
 
 func (a *api) load(args []js.Value) (any, error) {
-	opts := arg(args, 0)
-	fsys, err := faceModelFiles(opts, arg(args, 1)) // fetch.go
+	fsys, err := faceModelFiles(arg(args, 0), arg(args, 1)) // fetch.go
 	if err != nil {
 		return nil, err
 	}
-	r := argsOf("load", args)
-	choice, encoderName := r.str(fieldOr(opts, "backend", backendAuto), "backend"), r.str(fieldOr(opts, "encoder", face.EncoderDlib), "encoder")
-	precision, err := webgpu.ParsePrecision(r.str(fieldOr(opts, "precision", string(webgpu.F32)), "precision"))
-	if r.check(err); r.err == nil {
-		r.check(face.CheckEncoderName(encoderName))
+	in := struct {
+		Options struct {
+			Backend   string `js:"backend,omitempty"`
+			Encoder   string `js:"encoder,omitempty"`
+			Precision string `js:"precision,omitempty"`
+		} `js:"options,flat"`
+	}{}
+	in.Options.Backend, in.Options.Encoder, in.Options.Precision = backendAuto, face.EncoderDlib, string(webgpu.F32)
+	if err := jsvalue.DecodeArgs("load", args, &in); err != nil {
+		return nil, err
 	}
-	if r.err != nil {
-		return nil, r.err
+	o := in.Options
+	precision, err := webgpu.ParsePrecision(o.Precision)
+	if err == nil {
+		err = face.CheckEncoderName(o.Encoder)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if a.gallery == nil {
 		a.setGallery(vault.InMemory())
 	}
 	if len(a.gallery.Names()) > 0 {
-		if err := a.gallery.CheckEncoder(encoderName); err != nil {
+		if err := a.gallery.CheckEncoder(o.Encoder); err != nil {
 			return nil, err
 		}
 	}
 	if d := a.backend.device(); d != nil {
 		d.Destroy() // a second load: its networks replace the first's
 	}
-	b, err := openBackend(choice, precision)
+	b, err := openBackend(o.Backend, precision)
 	if err != nil {
 		return nil, err
 	}
-	nets, err := face.LoadNets(fsys, b.placement, b.gpuBackend(), encoderName)
+	nets, err := face.LoadNets(fsys, b.placement, b.gpuBackend(), o.Encoder)
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
 	a.net, a.backend, a.encoder = nets.Recognition, b, nets.Encoder
-	if err := a.people.HoldEncoder(encoderName); err != nil { // an empty gallery (checked above) takes the encoder
+	if err := a.people.HoldEncoder(o.Encoder); err != nil { // an empty gallery (checked above) takes the encoder
 		return nil, err
 	}
-	result := b.info()
-	result["encoder"] = encoderName
-	result["detector"] = nets.Live != nil
+	result := loaded{backendInfo: b.info(), Encoder: o.Encoder, Detector: nets.Live != nil}
 	if nets.Live == nil {
 		return result, nil
 	}
@@ -145,43 +209,50 @@ func (a *api) load(args []js.Value) (any, error) {
 	return result, nil
 }
 
-func (a *api) encode(args []js.Value) (any, error) {
+// loaded is load's result.
+type loaded struct {
+	backendInfo
+	Encoder  string `js:"encoder"`
+	Detector bool   `js:"detector"`
+}
+
+// loaded is an error unless load has finished.
+func (a *api) loaded(op string) error {
 	if a.net == nil {
-		return nil, errors.New("encode called before load finished")
+		return fmt.Errorf("%s called before load finished", op)
 	}
-	r := argsOf("encode", args)
-	img := r.image(r.arg(0), "")
-	if r.err != nil {
-		return nil, r.err
-	}
-	desc, err := a.encoder.Encode(face.AlignedChip(face.EncoderName(a.encoder), img))
-	if err != nil {
-		return nil, err
-	}
-	return float32Array(desc), nil
+	return nil
 }
 
-func (a *api) distance(args []js.Value) (any, error) {
-	x, y, err := descriptorPair(args)
-	if err != nil {
-		return nil, err
-	}
-	return face.Distance(x, y), nil
+func (a *api) encode(in *struct{ Image image }) (any, error) {
+	return a.encoder.Encode(face.AlignedChip(face.EncoderName(a.encoder), in.Image.Tensor))
 }
 
-func (a *api) compare(args []js.Value) (any, error) {
-	x, y, err := descriptorPair(args)
-	if err != nil {
-		return nil, err
+func (a *api) distance(in *pair) (any, error) { return face.Distance(in.A, in.B), nil }
+
+// comparison is compare's and decide's result.
+type comparison struct {
+	Distance  float64    `js:"distance"`
+	Match     bool       `js:"match"`
+	Threshold float64    `js:"threshold"`
+	Head      *headScore `js:"head,omitempty"`
+}
+
+type compareArgs struct {
+	pair
+	Threshold float64 `js:"threshold,omitempty"`
+}
+
+func (in *compareArgs) defaults() { in.Threshold = face.DefaultThreshold }
+
+func (in *compareArgs) check() error {
+	if err := in.pair.check(); err != nil {
+		return err
 	}
-	r := argsOf("compare", args)
-	threshold := face.DefaultThreshold
-	if t := r.arg(2); !t.IsUndefined() {
-		threshold = r.num(t, "threshold")
-	}
-	if r.check(face.CheckThreshold(threshold)); r.err != nil {
-		return nil, r.err
-	}
-	d := face.Distance(x, y)
-	return map[string]any{"distance": d, "match": d < threshold, "threshold": threshold}, nil
+	return face.CheckThreshold(in.Threshold)
+}
+
+func (a *api) compare(in *compareArgs) (any, error) {
+	d := face.Distance(in.A, in.B)
+	return comparison{Distance: d, Match: d < in.Threshold, Threshold: in.Threshold}, nil
 }

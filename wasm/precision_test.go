@@ -19,7 +19,7 @@ func TestLoadPrecision(t *testing.T) {
 		{"f64", `precision "f64", want 'f32' or 'f16'`},
 		{16, "load: precision must be a string, found number"},
 	} {
-		got := call(a.load, map[string]any{"files": map[string]any{}, "precision": c.precision})
+		got := call(a, "load", map[string]any{"files": map[string]any{}, "precision": c.precision})
 		if !strings.Contains(got.rejected, c.want) {
 			t.Errorf("load with precision %v: %q, want %q", c.precision, got.rejected, c.want)
 		}
@@ -28,7 +28,7 @@ func TestLoadPrecision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := b.info()["precision"]; p != "f32" {
+	if p := b.info().Precision; p != "f32" {
 		t.Errorf("the CPU backend asked for f16 reports precision %v, want f32", p)
 	}
 }

@@ -12,60 +12,61 @@ import (
 	"fmt"
 	"syscall/js"
 
+	"visage/core/jsvalue"
 	"visage/core/signals"
 	"visage/core/tensor"
 )
 
 func conv1d(args []js.Value) (any, error) {
-	r := argsOf("conv1d", args)
-	sig, ks := r.numbers(r.arg(0), "signal", 1, signals.MaxSignal), r.arg(1)
-	if !isArray(ks) || ks.Length() < 1 || ks.Length() > signals.MaxKernels {
-		r.failf("kernels must be an Array of 1 to %d kernels (arrays of numbers), found %s", signals.MaxKernels, describeLength(ks))
+	sig, err := numbersOf(arg(args, 0), "conv1d: signal", 1, signals.MaxSignal)
+	if err != nil {
+		return nil, err
 	}
-	if r.err != nil {
-		return nil, r.err
+	ks, err := arrayOf(arg(args, 1), "conv1d: kernels", "kernels (arrays of numbers)", 1, signals.MaxKernels)
+	if err != nil {
+		return nil, err
 	}
-	bank := make([]signals.Filter1D, ks.Length())
-	for j := range bank {
-		bank[j] = signals.Filter1D{Name: fmt.Sprint("kernel ", j), Weights: r.numbers(ks.Index(j), fmt.Sprint("kernel ", j), 1, signals.MaxTaps)}
-	}
-	if r.err != nil {
-		return nil, r.err
+	bank := make([]signals.Filter1D, len(ks))
+	for j, k := range ks {
+		bank[j].Name = fmt.Sprint("kernel ", j)
+		if bank[j].Weights, err = numbersOf(k, "conv1d: "+bank[j].Name, 1, signals.MaxTaps); err != nil {
+			return nil, err
+		}
 	}
 	y, err := signals.Conv1D(sig, bank)
 	if err != nil {
 		return nil, fmt.Errorf("conv1d: %w", err)
 	}
-	var outputs []any
-	for _, col := range signals.Responses(y) {
-		outputs = append(outputs, float32Array(col))
-	}
-	return map[string]any{
-		"shape":   []any{y.Shape[0], y.Shape[1]},
-		"shapes":  signals.Shapes([]int{len(sig), 1}, []int{len(bank[0].Weights), 1, len(bank)}, y.Shape),
-		"outputs": outputs,
-	}, nil
+	return struct {
+		Shape   []int       `js:"shape"`
+		Shapes  string      `js:"shapes"`
+		Outputs [][]float32 `js:"outputs"`
+	}{y.Shape, signals.Shapes([]int{len(sig), 1}, []int{len(bank[0].Weights), 1, len(bank)}, y.Shape), signals.Responses(y)}, nil
 }
 
-func motionEnergy(args []js.Value) (any, error) {
-	r := argsOf("motionEnergy", args)
-	fs := r.arg(0)
-	if !isArray(fs) || fs.Length() < 3 || fs.Length() > signals.MaxFrames {
-		r.failf("frames must be an Array of 3 to %d images, found %s", signals.MaxFrames, describeLength(fs))
+type motionEnergyArgs struct {
+	Frames  js.Value `js:"frames"`
+	Options struct {
+		Size float64 `js:"size,omitempty"`
+	} `js:"options,flat,omitempty"`
+}
+
+func (in *motionEnergyArgs) defaults() { in.Options.Size = signals.DefaultVolumeSide }
+
+func motionEnergy(in *motionEnergyArgs) (any, error) {
+	fs, err := arrayOf(in.Frames, "motionEnergy: frames", "images", 3, signals.MaxFrames)
+	if err != nil {
+		return nil, err
 	}
-	size := signals.DefaultVolumeSide
-	if s := field(r.options(1), "size"); !s.IsUndefined() {
-		size = r.intIn(s, "size", 3, signals.MaxVolumeSide)
+	size, err := intIn("motionEnergy: size", in.Options.Size, 3, signals.MaxVolumeSide)
+	if err != nil {
+		return nil, err
 	}
-	if r.err != nil {
-		return nil, r.err
-	}
-	frames := make([]*tensor.Tensor, fs.Length())
-	for i := range frames {
-		frames[i] = r.image(fs.Index(i), fmt.Sprint("frame ", i))
-	}
-	if r.err != nil {
-		return nil, r.err
+	frames := make([]*tensor.Tensor, len(fs))
+	for i, f := range fs {
+		if frames[i], err = imageOf(f, fmt.Sprint("motionEnergy: frame ", i)); err != nil {
+			return nil, err
+		}
 	}
 	vol, err := signals.Volume(frames, size)
 	if err != nil {
@@ -75,41 +76,44 @@ func motionEnergy(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("motionEnergy: %w", err)
 	}
-	return map[string]any{
-		"shape":  []any{resp.Shape[0], resp.Shape[1], resp.Shape[2], resp.Shape[3]},
-		"shapes": signals.Shapes(vol.Shape, signals.MotionBank().Shape, resp.Shape),
-		"width":  energy.Shape[1], "height": energy.Shape[0],
-		"energy": float32Array(energy.Data),
-	}, nil
+	return struct {
+		Shape  []int     `js:"shape"`
+		Shapes string    `js:"shapes"`
+		Width  int       `js:"width"`
+		Height int       `js:"height"`
+		Energy []float32 `js:"energy"`
+	}{resp.Shape, signals.Shapes(vol.Shape, signals.MotionBank().Shape, resp.Shape), energy.Shape[1], energy.Shape[0], energy.Data}, nil
 }
 
-// isArray reports whether v is a JS Array.
-func isArray(v js.Value) bool {
-	return js.Global().Get("Array").Call("isArray", v).Bool()
-}
-
-// describeLength names v's type, and its length when it has one.
-func describeLength(v js.Value) string {
-	if v.Type() == js.TypeObject && v.Get("length").Type() == js.TypeNumber {
-		return fmt.Sprintf("%s of length %d", describe(v), v.Length())
+// arrayOf returns the elements of v, which must be a JS Array of lo..hi
+// things (what); path names v in errors.
+func arrayOf(v js.Value, path, what string, lo, hi int) ([]js.Value, error) {
+	if !js.Global().Get("Array").Call("isArray", v).Bool() || v.Length() < lo || v.Length() > hi {
+		found := jsvalue.Describe(v)
+		if v.Type() == js.TypeObject && v.Get("length").Type() == js.TypeNumber {
+			found = fmt.Sprintf("%s of length %d", found, v.Length())
+		}
+		return nil, fmt.Errorf("%s must be an Array of %d to %d %s, found %s", path, lo, hi, what, found)
 	}
-	return describe(v)
+	out := make([]js.Value, v.Length())
+	for i := range out {
+		out[i] = v.Index(i)
+	}
+	return out, nil
 }
 
-// numbers copies v, an array-like of lo..hi finite numbers (a
-// Float32Array, Float64Array or Array).
-func (r *reader) numbers(v js.Value, what string, lo, hi int) []float32 {
+// numbersOf copies v, an array-like of lo..hi finite numbers (a
+// Float32Array, Float64Array or Array); path names v in errors.
+func numbersOf(v js.Value, path string, lo, hi int) ([]float32, error) {
 	switch {
-	case r.err != nil:
-		return nil
 	case v.Type() != js.TypeObject || v.Get("length").Type() != js.TypeNumber:
-		r.failf("%s must be a Float32Array or Array of numbers, found %s", what, describe(v))
-		return nil
+		return nil, fmt.Errorf("%s must be a Float32Array or Array of numbers, found %s", path, jsvalue.Describe(v))
 	case v.Length() < lo || v.Length() > hi:
-		r.failf("%s must hold %d to %d numbers, found %d", what, lo, hi, v.Length())
-		return nil
+		return nil, fmt.Errorf("%s must hold %d to %d numbers, found %d", path, lo, hi, v.Length())
 	}
-	d, err := finiteNumbers(v, r.op+": "+what)
-	r.check(err)
-	return d
+	var d []float32
+	if err := jsvalue.Decode(v, &d); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return d, nil
 }

@@ -7,7 +7,7 @@ package main
 // progress and stops between two images when cancelled. One pass at a time:
 // unitsStart replaces the previous one.
 //
-//	unitsStart({layer, k, size}) → {session, layer, channels, field: {size, stride, offset}}
+//	unitsStart({layer, k, size}) → {session, layer, field: {size, stride, offset}}
 //	unitsAdd(session, image) → {images}
 //	unitsTop(session, n | [channel, …]) → {images, ranking, units}
 //	unitsCrop(session, image, [{y, x}, …]) → [{top, left, bottom, right, width, height, data}, …]
@@ -16,12 +16,11 @@ package main
 // A session number from an older pass rejects: its results are gone.
 
 import (
-	"errors"
 	"fmt"
 	"syscall/js"
 
 	"visage/core/art"
-	"visage/core/tensor"
+	"visage/core/jsvalue"
 )
 
 // unitsAPI holds the pass in progress (art.UnitsPass) and its session number.
@@ -31,138 +30,184 @@ type unitsAPI struct {
 	session int // the pass's number, the last given
 }
 
-// methods returns the JS names of the calls.
-func (u *unitsAPI) methods() map[string]func([]js.Value) (any, error) {
-	return map[string]func([]js.Value) (any, error){
-		"unitsStart": u.start, "unitsAdd": u.add, "unitsTop": u.topUnits, "unitsCrop": u.crop, "unitsMap": u.featureMap,
+// bindings returns the calls' bindings by name.
+func (u *unitsAPI) bindings() map[string]binding {
+	return map[string]binding{
+		"unitsStart": bind(u.loaded, u.start), "unitsAdd": bind(nil, u.add), "unitsTop": bind(nil, u.topUnits),
+		"unitsCrop": bind(nil, u.crop), "unitsMap": bind(nil, u.featureMap),
 	}
 }
 
-func (u *unitsAPI) start(args []js.Value) (any, error) {
-	r := argsOf("unitsStart", args)
+// loaded is an error unless artLoad has run.
+func (u *unitsAPI) loaded(op string) error {
 	if u.art.net == nil {
-		return nil, errors.New("unitsStart called before artLoad")
+		return fmt.Errorf("%s called before artLoad", op)
 	}
-	o := r.options(0)
-	layer, k, size := r.str(field(o, "layer"), "layer"), r.optNumber(o, "k", 9), r.optNumber(o, "size", 128)
-	if r.err != nil {
-		return nil, r.err
-	}
-	p, err := art.NewUnitsPass(u.art.net, layer, k, size)
+	return nil
+}
+
+type unitsStartArgs struct {
+	Options struct {
+		Layer string  `js:"layer"`
+		K     float64 `js:"k,omitempty"`
+		Size  float64 `js:"size,omitempty"`
+	} `js:"options,flat,omitempty"`
+}
+
+func (in *unitsStartArgs) defaults() { in.Options.K, in.Options.Size = 9, 128 }
+
+func (u *unitsAPI) start(in *unitsStartArgs) (any, error) {
+	o := in.Options
+	p, err := art.NewUnitsPass(u.art.net, o.Layer, o.K, o.Size)
 	if err != nil {
 		return nil, fmt.Errorf("unitsStart: %w", err)
 	}
 	u.pass = p
 	u.session++
-	return map[string]any{
-		"session": u.session, "layer": layer,
-		"field": map[string]any{"size": p.Field.Size, "stride": p.Field.Stride, "offset": p.Field.Offset},
-	}, nil
+	return struct {
+		session
+		Layer string    `js:"layer"`
+		Field art.Field `js:"field"`
+	}{session{u.session}, o.Layer, p.Field}, nil
 }
 
-// passOf reads r's session argument and image argument i (none when i < 0)
-// and returns the pass it names, or an error saying why it is gone, and the
-// image as the pass scales it.
-func (u *unitsAPI) passOf(r *reader, i int) (*art.UnitsPass, *tensor.Tensor) {
-	s := r.num(r.arg(0), "session")
-	if r.err == nil && (u.pass == nil || float64(u.session) != s) {
-		r.failf("session %v is not the pass in progress (a later unitsStart replaced it, or the engine restarted)", s)
+// passOf returns the pass in progress, or an error unless s names it; op
+// names the call in errors.
+func (u *unitsAPI) passOf(op string, s session) (*art.UnitsPass, error) {
+	if u.pass == nil || u.session != s.Session {
+		return nil, fmt.Errorf("%s: session %v is not the pass in progress (a later unitsStart replaced it, or the engine restarted)", op, s.Session)
 	}
-	if i < 0 || r.err != nil {
-		return u.pass, nil
-	}
-	return u.pass, r.image(r.arg(i), "")
+	return u.pass, nil
 }
 
-func (u *unitsAPI) add(args []js.Value) (any, error) {
-	r := argsOf("unitsAdd", args)
-	p, img := u.passOf(r, 1)
-	if r.err == nil {
-		r.check(p.Add(img))
-	}
-	if r.err != nil {
-		return nil, r.err
-	}
-	return map[string]any{"images": u.pass.Images}, nil
+// unitsArgs are the arguments of the calls on an image of the pass.
+type unitsArgs struct {
+	session
+	Image image
 }
 
-func (u *unitsAPI) topUnits(args []js.Value) (any, error) {
-	r := argsOf("unitsTop", args)
-	p, _ := u.passOf(r, -1)
-	if r.err != nil {
-		return nil, r.err
+// images is unitsAdd's result.
+type images struct {
+	Images int `js:"images"`
+}
+
+func (u *unitsAPI) add(in *unitsArgs) (any, error) {
+	p, err := u.passOf("unitsAdd", in.session)
+	if err == nil {
+		err = p.Add(in.Image.Tensor)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return images{p.Images}, nil
+}
+
+func (u *unitsAPI) topUnits(in *struct {
+	session
+	Units js.Value `js:"units"`
+}) (any, error) {
+	p, err := u.passOf("unitsTop", in.session)
+	if err != nil {
+		return nil, err
 	}
 	ranking, err := p.Ranking()
 	if err != nil {
 		return nil, fmt.Errorf("unitsTop: %w", err)
 	}
 	var channels []int
-	switch which := r.arg(1); {
+	switch which := in.Units; {
 	case which.Type() == js.TypeNumber:
-		channels = ranking[:r.intIn(which, "units", 1, len(ranking))]
+		var n int
+		n, err = intIn("unitsTop: units", which.Float(), 1, len(ranking))
+		channels = ranking[:n]
 	case which.InstanceOf(js.Global().Get("Array")):
-		for i := range which.Length() {
-			channels = append(channels, r.intIn(which.Index(i), fmt.Sprintf("units[%d], a channel of %s,", i, p.Layer), 0, len(ranking)-1))
+		var cs []float64
+		if err = jsvalue.Decode(which, &cs); err != nil {
+			err = fmt.Errorf("unitsTop: units: %w", err)
+		}
+		channels = make([]int, len(cs))
+		for i, c := range cs {
+			if err == nil {
+				channels[i], err = intIn(fmt.Sprintf("unitsTop: units[%d], a channel of %s,", i, p.Layer), c, 0, len(ranking)-1)
+			}
 		}
 	default:
-		r.failf("units must be a number or an array of channels, found %s", describe(which))
+		err = fmt.Errorf("unitsTop: units must be a number or an array of channels, found %s", jsvalue.Describe(which))
 	}
-	if r.err != nil {
-		return nil, r.err
+	if err != nil {
+		return nil, err
 	}
-	units := make([]any, len(channels))
+	type unit struct {
+		Channel int       `js:"channel"`
+		Hits    []art.Hit `js:"hits"`
+	}
+	units := make([]unit, len(channels))
 	for i, c := range channels {
-		var hits []any
-		for _, h := range p.Top.Hits(c) {
-			hits = append(hits, map[string]any{"image": h.Image, "y": h.Y, "x": h.X, "value": h.Value})
-		}
-		units[i] = map[string]any{"channel": c, "hits": hits}
+		units[i] = unit{c, p.Top.Hits(c)}
 	}
-	return map[string]any{"images": p.Images, "ranking": arrayJS(ranking), "units": units}, nil
+	return struct {
+		images
+		Ranking []int  `js:"ranking"`
+		Units   []unit `js:"units"`
+	}{images{p.Images}, ranking, units}, nil
 }
 
-func (u *unitsAPI) crop(args []js.Value) (any, error) {
-	r := argsOf("unitsCrop", args)
-	p, img := u.passOf(r, 1)
-	at := r.arg(2)
-	if r.err == nil && !at.InstanceOf(js.Global().Get("Array")) {
-		r.failf("positions must be an array of {y, x}, found %s", describe(at))
+func (u *unitsAPI) crop(in *struct {
+	unitsArgs
+	At []struct {
+		Y float64 `js:"y"`
+		X float64 `js:"x"`
+	} `js:"positions"`
+}) (any, error) {
+	p, err := u.passOf("unitsCrop", in.session)
+	if err != nil {
+		return nil, err
 	}
-	if r.err != nil {
-		return nil, r.err
+	img := p.Scaled(in.Image.Tensor)
+	type patch struct {
+		pixels
+		Top    int `js:"top"`
+		Left   int `js:"left"`
+		Bottom int `js:"bottom"`
+		Right  int `js:"right"`
 	}
-	img = p.Scaled(img)
-	out := make([]any, at.Length())
-	for i := range out {
-		y := r.intIn(field(at.Index(i), "y"), fmt.Sprintf("positions[%d].y", i), 0, img.Shape[0])
-		x := r.intIn(field(at.Index(i), "x"), fmt.Sprintf("positions[%d].x", i), 0, img.Shape[1])
+	out := make([]patch, len(in.At))
+	for i, at := range in.At {
+		y, err := intIn(fmt.Sprintf("unitsCrop: positions[%d].y", i), at.Y, 0, img.Shape[0])
+		if err != nil {
+			return nil, err
+		}
+		x, err := intIn(fmt.Sprintf("unitsCrop: positions[%d].x", i), at.X, 0, img.Shape[1])
+		if err != nil {
+			return nil, err
+		}
 		w, err := p.Window(img, y, x)
-		if r.err == nil && err != nil {
-			r.failf("positions[%d] %w", i, err)
+		if err != nil {
+			return nil, fmt.Errorf("unitsCrop: positions[%d] %w", i, err)
 		}
-		if r.err != nil {
-			return nil, r.err
-		}
-		patch := rgbaJS(w.Crop(img))
-		patch["top"], patch["left"], patch["bottom"], patch["right"] = w.Top, w.Left, w.Bottom, w.Right
-		out[i] = patch
+		out[i] = patch{pixelsOf(w.Crop(img)), w.Top, w.Left, w.Bottom, w.Right}
 	}
 	return out, nil
 }
 
-func (u *unitsAPI) featureMap(args []js.Value) (any, error) {
-	r := argsOf("unitsMap", args)
-	p, img := u.passOf(r, 1)
-	if r.err != nil {
-		return nil, r.err
-	}
-	img, act, err := p.Map(img)
+func (u *unitsAPI) featureMap(in *struct {
+	unitsArgs
+	Channel float64 `js:"channel"`
+}) (any, error) {
+	p, err := u.passOf("unitsMap", in.session)
 	if err != nil {
 		return nil, err
 	}
-	c := r.intIn(r.arg(2), "channel, a channel of "+p.Layer+",", 0, act.Shape[2]-1)
-	if r.err != nil {
-		return nil, r.err
+	img, act, err := p.Map(in.Image.Tensor)
+	if err != nil {
+		return nil, err
 	}
-	return map[string]any{"image": rgbaJS(img), "map": featureMapJS(act, c)}, nil
+	c, err := intIn("unitsMap: channel, a channel of "+p.Layer+",", in.Channel, 0, act.Shape[2]-1)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		Image pixels     `js:"image"`
+		Map   featureMap `js:"map"`
+	}{pixelsOf(img), featureMapOf(act, c)}, nil
 }

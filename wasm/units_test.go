@@ -18,7 +18,7 @@ import (
 // TestUnitsRejects checks that each call names what it expected.
 func TestUnitsRejects(t *testing.T) {
 	u := &unitsAPI{art: &artAPI{}}
-	if s := call(u.start, map[string]any{"layer": "conv1_1"}); !strings.Contains(s.rejected, "before artLoad") {
+	if s := call(u, "unitsStart", map[string]any{"layer": "conv1_1"}); !strings.Contains(s.rejected, "before artLoad") {
 		t.Errorf("unitsStart before artLoad: rejected with %q", s.rejected)
 	}
 	u.art.net = vgg19test.Net(5, vgg19.AvgPool)
@@ -27,41 +27,41 @@ func TestUnitsRejects(t *testing.T) {
 		s    settled
 		want string
 	}{
-		{"no options", call(u.start), "layer must be a string"},
-		{"layer", call(u.start, map[string]any{"layer": "fc7"}), `unknown layer "fc7" (have [conv1_1 conv1_2`},
-		{"k", call(u.start, map[string]any{"layer": "conv1_1", "k": 0}), "k 0 and size 128, want whole numbers in 1..100 and 16..1024"},
-		{"size", call(u.start, map[string]any{"layer": "conv1_1", "size": 15.5}), "size 15.5"},
-		{"add before start", call(u.add, 1, rgba(4, 4)), "session 1 is not the pass in progress"},
+		{"no options", call(u, "unitsStart"), "layer must be a string"},
+		{"layer", call(u, "unitsStart", map[string]any{"layer": "fc7"}), `unknown layer "fc7" (have [conv1_1 conv1_2`},
+		{"k", call(u, "unitsStart", map[string]any{"layer": "conv1_1", "k": 0}), "k 0 and size 128, want whole numbers in 1..100 and 16..1024"},
+		{"size", call(u, "unitsStart", map[string]any{"layer": "conv1_1", "size": 15.5}), "size 15.5"},
+		{"add before start", call(u, "unitsAdd", 1, rgba(4, 4)), "session 1 is not the pass in progress"},
 	} {
 		if !strings.Contains(c.s.rejected, c.want) {
 			t.Errorf("%s: rejected with %q, want it to mention %q", c.name, c.s.rejected, c.want)
 		}
 	}
-	session := must(t, "unitsStart", call(u.start, map[string]any{"layer": "conv2_1", "size": 16})).Get("session").Int()
+	session := must(t, "unitsStart", call(u, "unitsStart", map[string]any{"layer": "conv2_1", "size": 16})).Get("session").Int()
 	for _, c := range []struct {
 		name string
 		s    settled
 		want string
 	}{
-		{"top before add", call(u.topUnits, session, 1), "seen no image"},
-		{"add not an image", call(u.add, session, "cat.png"), "unitsAdd expects image bytes"},
-		{"old session", call(u.add, session-1, rgba(4, 4)), "a later unitsStart replaced it"},
+		{"top before add", call(u, "unitsTop", session, 1), "seen no image"},
+		{"add not an image", call(u, "unitsAdd", session, "cat.png"), "unitsAdd expects image bytes"},
+		{"old session", call(u, "unitsAdd", session-1, rgba(4, 4)), "a later unitsStart replaced it"},
 	} {
 		if !strings.Contains(c.s.rejected, c.want) {
 			t.Errorf("%s: rejected with %q, want it to mention %q", c.name, c.s.rejected, c.want)
 		}
 	}
-	must(t, "unitsAdd", call(u.add, session, rgba(20, 12)))
+	must(t, "unitsAdd", call(u, "unitsAdd", session, rgba(20, 12)))
 	for _, c := range []struct {
 		name string
 		s    settled
 		want string
 	}{
-		{"units 0", call(u.topUnits, session, 0), "units 0, want a whole number in 1..5"},
-		{"channel 5", call(u.topUnits, session, []any{1, 5}), "units[1], a channel of conv2_1, 5, want a whole number in 0..4"},
-		{"units a string", call(u.topUnits, session, "all"), "units must be a number or an array of channels, found string"},
-		{"crop positions", call(u.crop, session, rgba(20, 12), 3), "positions must be an array"},
-		{"crop outside", call(u.crop, session, rgba(20, 12), []any{map[string]any{"y": 10, "x": 0}}), "sees nothing of a 16×10 image"},
+		{"units 0", call(u, "unitsTop", session, 0), "units 0, want a whole number in 1..5"},
+		{"channel 5", call(u, "unitsTop", session, []any{1, 5}), "units[1], a channel of conv2_1, 5, want a whole number in 0..4"},
+		{"units a string", call(u, "unitsTop", session, "all"), "units must be a number or an array of channels, found string"},
+		{"crop positions", call(u, "unitsCrop", session, rgba(20, 12), 3), "positions must be an array"},
+		{"crop outside", call(u, "unitsCrop", session, rgba(20, 12), []any{map[string]any{"y": 10, "x": 0}}), "sees nothing of a 16×10 image"},
 	} {
 		if !strings.Contains(c.s.rejected, c.want) {
 			t.Errorf("%s: rejected with %q, want it to mention %q", c.name, c.s.rejected, c.want)
@@ -77,7 +77,7 @@ func TestUnitsPass(t *testing.T) {
 	net := vgg19test.Net(5, vgg19.MaxPool) // as artStart({pool: 'max'}) leaves it
 	u := &unitsAPI{art: &artAPI{net: net}}
 	const layer, k, size = "conv2_1", 3, 16
-	start := must(t, "unitsStart", call(u.start, map[string]any{"layer": layer, "k": k, "size": size}))
+	start := must(t, "unitsStart", call(u, "unitsStart", map[string]any{"layer": layer, "k": k, "size": size}))
 	session := start.Get("session").Int()
 	if f := start.Get("field"); f.Get("size").Int() != 10 || f.Get("stride").Int() != 2 || f.Get("offset").Int() != -4 {
 		t.Errorf("unitsStart: field %v/%v/%v, want conv2_1's 10, 2, -4 (-1, -2 by conv1_1 and conv1_2, then one stride of 2)", f.Get("size"), f.Get("stride"), f.Get("offset"))
@@ -91,7 +91,7 @@ func TestUnitsPass(t *testing.T) {
 	for i, wh := range sizes {
 		img := rgba(wh[0], wh[1])
 		shift(img, 37*i)
-		if got := must(t, "unitsAdd", call(u.add, session, img)).Get("images").Int(); got != i+1 {
+		if got := must(t, "unitsAdd", call(u, "unitsAdd", session, img)).Get("images").Int(); got != i+1 {
 			t.Errorf("unitsAdd %d: images %d", i, got)
 		}
 		in, err := imageOf(img, "test")
@@ -106,7 +106,7 @@ func TestUnitsPass(t *testing.T) {
 		want.Add(i, pass.Activation(layer))
 	}
 
-	top := must(t, "unitsTop", call(u.topUnits, session, 2))
+	top := must(t, "unitsTop", call(u, "unitsTop", session, 2))
 	if got, w := ints(top.Get("ranking")), want.Units(99); !slices.Equal(got, w) {
 		t.Errorf("ranking %v, want %v", got, w)
 	}
@@ -134,7 +134,7 @@ func TestUnitsPass(t *testing.T) {
 		h := want.Hits(c)[0]
 		img := rgba(sizes[h.Image][0], sizes[h.Image][1])
 		shift(img, 37*h.Image)
-		crops := must(t, "unitsCrop", call(u.crop, session, img, []any{map[string]any{"y": h.Y, "x": h.X}}))
+		crops := must(t, "unitsCrop", call(u, "unitsCrop", session, img, []any{map[string]any{"y": h.Y, "x": h.X}}))
 		f, _ := art.ReceptiveField(layer)
 		var p art.Patch
 		p.Top, p.Left, p.Bottom, p.Right = f.Window(h.Y, h.X, scaled[h.Image].Shape[0], scaled[h.Image].Shape[1])
@@ -153,7 +153,7 @@ func TestUnitsPass(t *testing.T) {
 	h := want.Hits(c)[0]
 	img := rgba(sizes[h.Image][0], sizes[h.Image][1])
 	shift(img, 37*h.Image)
-	out := must(t, "unitsMap", call(u.featureMap, session, img, c))
+	out := must(t, "unitsMap", call(u, "unitsMap", session, img, c))
 	pass, err := ref.Forward(scaled[h.Image], layer)
 	if err != nil {
 		t.Fatal(err)
@@ -174,12 +174,12 @@ func TestUnitsPass(t *testing.T) {
 			t.Fatalf("unitsMap: value %d is %d, want %d (FeatureMap %v)", i, got[i], b, v)
 		}
 	}
-	if s := call(u.featureMap, session, img, 5); !strings.Contains(s.rejected, "unitsMap: channel, a channel of conv2_1, 5, want a whole number in 0..4") {
+	if s := call(u, "unitsMap", session, img, 5); !strings.Contains(s.rejected, "unitsMap: channel, a channel of conv2_1, 5, want a whole number in 0..4") {
 		t.Errorf("unitsMap channel 5: rejected with %q", s.rejected)
 	}
 
 	// Channels by number, in the order asked.
-	if got := must(t, "unitsTop", call(u.topUnits, session, []any{4, 0})).Get("units"); got.Index(0).Get("channel").Int() != 4 || got.Index(1).Get("channel").Int() != 0 {
+	if got := must(t, "unitsTop", call(u, "unitsTop", session, []any{4, 0})).Get("units"); got.Index(0).Get("channel").Int() != 4 || got.Index(1).Get("channel").Int() != 0 {
 		t.Errorf("unitsTop([4, 0]) gave channels %v, %v", got.Index(0).Get("channel"), got.Index(1).Get("channel"))
 	}
 }

@@ -42,10 +42,10 @@ func DefaultCostOptions() CostOptions {
 // Costs are the terms of J at one generated image (unweighted) and the
 // weighted total.
 type Costs struct {
-	Content float64 `json:"content"`
-	Style   float64 `json:"style"`
-	TV      float64 `json:"tv"`
-	Total   float64 `json:"total"`
+	Content float64 `json:"content" js:"content"`
+	Style   float64 `json:"style" js:"style"`
+	TV      float64 `json:"tv" js:"tv"`
+	Total   float64 `json:"total" js:"total"`
 }
 
 // Objective is J for one content and one style image on one backend: it

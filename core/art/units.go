@@ -14,9 +14,10 @@ import (
 
 // Hit is one image's strongest response of a unit: where, and how strong.
 type Hit struct {
-	Image int     // the image's index in the stream
-	Y, X  int     // the unit's position in the layer's activation
-	Value float32 // the activation there
+	Image int     `js:"image"` // the image's index in the stream
+	Y     int     `js:"y"`     // the unit's position in the layer's activation
+	X     int     `js:"x"`
+	Value float32 `js:"value"` // the activation there
 }
 
 // TopUnits keeps, for every channel of one layer, the k images whose

@@ -21,7 +21,9 @@ import (
 // same columns with x). Offset is ≤ 0: the zero padding of 'same'
 // convolutions reaches outside the image.
 type Field struct {
-	Size, Stride, Offset int
+	Size   int `js:"size"`
+	Stride int `js:"stride"`
+	Offset int `js:"offset"`
 }
 
 // Through returns the field one layer further: units of a layer with

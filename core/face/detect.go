@@ -42,10 +42,10 @@ type TinyDetector interface {
 
 // Face is one face found in a photo.
 type Face struct {
-	Box       Box               `json:"box"`       // detector box, image pixels
-	Score     float64           `json:"score"`     // detector score in (0,1)
-	Landmarks []landmarks.Point `json:"landmarks"` // 68 points, image pixels
-	Encoding  []float32         `json:"encoding"`  // DescriptorLen numbers
+	Box       Box               `json:"box" js:"box"`             // detector box, image pixels
+	Score     float64           `json:"score" js:"score"`         // detector score in (0,1)
+	Landmarks []landmarks.Point `json:"landmarks" js:"landmarks"` // 68 points, image pixels
+	Encoding  []float32         `json:"encoding" js:"descriptor"` // DescriptorLen numbers
 }
 
 // ErrNoFace is returned (wrapped) when a photo holds no detectable face.

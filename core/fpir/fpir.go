@@ -28,11 +28,13 @@ import (
 const DefaultTarget = 0.01
 
 // Point is one gallery size's measurement at one target FPIR.
+// The js tags are the browser API's (web/visage.d.ts's IdentifyRule), which
+// reports a point's rates only.
 type Point struct {
-	K         int     // people enrolled
-	Threshold float64 // the distance threshold set on the calibration people
-	FPIR      float64 // strangers given a name at Threshold, on the test people
-	FNIR      float64 // enrolled people not given their own name at Threshold
+	K         int     `js:"-"`    // people enrolled
+	Threshold float64 `js:"-"`    // the distance threshold set on the calibration people
+	FPIR      float64 `js:"fpir"` // strangers given a name at Threshold, on the test people
+	FNIR      float64 `js:"fnir"` // enrolled people not given their own name at Threshold
 }
 
 // Curve is one target FPIR's points, by increasing K.
@@ -48,10 +50,10 @@ type Curves []Curve
 type Expected struct {
 	Point // K is the size asked about; the rest interpolated or clamped
 	// Target is the target FPIR asked for.
-	Target float64
+	Target float64 `js:"target"`
 	// Note is empty within the measured sizes; outside them it says which
 	// measured size's values are given and which way the truth lies.
-	Note string
+	Note string `js:"note"`
 }
 
 // Targets returns the measured target FPIRs.
@@ -121,15 +123,15 @@ type Rule struct {
 	// Threshold decides: the nearest person is named when the score
 	// d1 − Margin·(d2 − d1) is below it (d1, d2: the distances to the
 	// nearest and the second-nearest person; face.Gallery.IdentifyMargin).
-	Threshold float64
+	Threshold float64 `js:"threshold"`
 	// Margin is the measured rule's α (Margin of curves.go); 0, the plain
 	// nearest-neighbour rule, where the gallery's own threshold decides.
-	Margin float64
+	Margin float64 `js:"margin"`
 	// Expected is the curves' word at the gallery's size when they chose
 	// Threshold; nil when the gallery's own threshold decides.
-	Expected *Expected
+	Expected *Expected `js:"expected"`
 	// Why says in words where Threshold came from.
-	Why string
+	Why string `js:"why"`
 }
 
 // For returns identify's rule for g at the target FPIR, the first that

@@ -149,18 +149,19 @@ type Frame struct {
 }
 
 // Status is where a challenge stands after a frame.
+// The js tags are the browser API's (unlockFrame's result, web/visage.d.ts).
 type Status struct {
-	Done   bool   // passed or failed; later frames change nothing
-	Passed bool   // every step done, on one face that is the claimed person
-	Reason Reason // why it failed (ReasonNone otherwise)
-	Detail string // the failure in a sentence, for people; no distances
+	Done   bool   `js:"done"`     // passed or failed; later frames change nothing
+	Passed bool   `js:"unlocked"` // every step done, on one face that is the claimed person
+	Reason Reason `js:"reason"`   // why it failed (ReasonNone otherwise)
+	Detail string `js:"detail"`   // the failure in a sentence, for people; no distances
 	// Step is the index in Steps() of the step asked for now: -1 while the
 	// calibration frames are measured, len(Steps()) once all are done.
-	Step int
+	Step int `js:"step"`
 	// Distance is the median distance to the claimed person over the face
 	// frames so far (NaN before any, or without a claimed person). Callers
 	// decide whether to show it.
-	Distance float64
+	Distance float64 `js:"distance,finite"`
 }
 
 // Challenge is the active liveness check for one face: a state machine fed

@@ -5,23 +5,25 @@ import "math"
 // Recorded is the verdict on recorded frames of one face (no challenge was
 // asked, so only what the frames show by themselves counts).
 type Recorded struct {
-	Live   bool    `json:"live"`
-	Score  float64 `json:"score"`  // the largest HomographyResidual from the first face frame: evidence of a 3D face; live needs ≥ FlatResidual
-	Reason string  `json:"reason"` // why not live, in words ("" when live)
-	Frames int     `json:"frames"` // frames given
-	Faces  int     `json:"faces"`  // frames with a face
+	Live   bool    `json:"live" js:"live"`
+	Score  float64 `json:"score" js:"score"`   // the largest HomographyResidual from the first face frame: evidence of a 3D face; live needs ≥ FlatResidual
+	Reason string  `json:"reason" js:"reason"` // why not live, in words ("" when live)
+	Frames int     `json:"frames" js:"frames"` // frames given
+	Faces  int     `json:"faces" js:"faces"`   // frames with a face
 	// Motion is the largest Motion between consecutive face frames,
 	// Similarity the largest SimilarityResidual from the first face frame.
-	Motion     float64 `json:"motion"`
-	Similarity float64 `json:"similarity_residual"`
+	// They and the pose ranges are not in the browser API's result
+	// (LivenessResult in web/visage.d.ts).
+	Motion     float64 `json:"motion" js:"-"`
+	Similarity float64 `json:"similarity_residual" js:"-"`
 	// YawRange and PitchRange are the spread (max − min, degrees) of the
 	// head pose over the face frames.
-	YawRange   float64 `json:"yaw_range"`
-	PitchRange float64 `json:"pitch_range"`
+	YawRange   float64 `json:"yaw_range" js:"-"`
+	PitchRange float64 `json:"pitch_range" js:"-"`
 	// Antispoof and Liveness are the passive models' median scores (null
 	// when not run); they decide only when Config.MinSpoofScore is set.
-	Antispoof *float64 `json:"antispoof"`
-	Liveness  *float64 `json:"liveness"`
+	Antispoof *float64 `json:"antispoof" js:"antispoof"`
+	Liveness  *float64 `json:"liveness" js:"liveness"`
 }
 
 // CheckRecorded judges recorded frames (nil entries: no face) with cfg's

@@ -32,8 +32,8 @@ var meanRGB = [3]float32{122.782, 117.001, 104.298}
 
 // Point is a position in pixels, X to the right and Y down.
 type Point struct {
-	X float64 `json:"x"`
-	Y float64 `json:"y"`
+	X float64 `json:"x" js:"x"`
+	Y float64 `json:"y" js:"y"`
 }
 
 // Net is a loaded landmark network: its Runner on the CPU, whose methods

@@ -35,16 +35,16 @@ const iouThreshold = 0.5
 // Box is an axis-aligned rectangle in pixels of the image given to Detect:
 // X, Y the top-left corner, W, H the size.
 type Box struct {
-	X float64 `json:"x"`
-	Y float64 `json:"y"`
-	W float64 `json:"width"`
-	H float64 `json:"height"`
+	X float64 `json:"x" js:"x"`
+	Y float64 `json:"y" js:"y"`
+	W float64 `json:"width" js:"width"`
+	H float64 `json:"height" js:"height"`
 }
 
 // Detection is one face: its box and the detector's score in (0,1).
 type Detection struct {
-	Box   Box
-	Score float64
+	Box   Box     `js:"box"`
+	Score float64 `js:"score"`
 }
 
 // Net is a loaded detector: its Runner on the CPU, whose methods it has.

@@ -45,9 +45,9 @@ type Protection struct {
 // KeyInfo is what a stored key record says in the clear: its kind and, for
 // PRF, the credential and salt to evaluate.
 type KeyInfo struct {
-	Kind         string
-	CredentialID []byte
-	PRFSalt      []byte
+	Kind         string `js:"kind"`
+	CredentialID []byte `js:"credentialId,omitempty"`
+	PRFSalt      []byte `js:"prfSalt,omitempty"`
 }
 
 // ErrWrongSecret is the error of a passphrase or PRF output that does not
