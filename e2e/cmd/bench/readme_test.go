@@ -28,6 +28,7 @@ var readmeColumns = map[string]struct {
 	"page GFLOP/s":     {"wasm", func(r result) any { return r.GFLOPS }},
 	"page % of peak":   {"wasm", func(r result) any { return 100 * r.PeakFraction }},
 	"page kernels":     {"wasm", func(r result) any { return r.Kernels }},
+	"page threads":     {"wasm", func(r result) any { return float64(r.Threads) }},
 	"native ms":        {"native", func(r result) any { return r.MS }},
 	"native GFLOP/s":   {"native", func(r result) any { return r.GFLOPS }},
 	"native % of peak": {"native", func(r result) any { return 100 * r.PeakFraction }},
