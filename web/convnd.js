@@ -122,15 +122,18 @@ export function convCard(visage) {
     if (!v || signal.length < KERNELS[0].weights.length || frames.length < 3) {
       return;
     }
+    // The camera keeps adding to signal and frames while the worker
+    // convolves: what is drawn and counted is what was sent.
+    const sent = signal.slice();
     const [c1, c3] = await Promise.all([
-      v.conv1d(signal, KERNELS.map((k) => k.weights)),
+      v.conv1d(sent, KERNELS.map((k) => k.weights)),
       v.motionEnergy(frames.slice(), { size: VOLUME_SIDE }),
     ]);
-    drawSignal(el.plot, signal, c1.outputs);
+    drawSignal(el.plot, sent, c1.outputs);
     el.shapes1.textContent = c1.shapes;
     const mean = drawEnergy(el.motion, c3);
     el.shapes3.textContent = c3.shapes;
-    el.card.dataset.samples = String(signal.length);
+    el.card.dataset.samples = String(sent.length);
     el.card.dataset.frames = String(c3.shape[0] + 2);
     el.card.dataset.energy = String(mean);
     say('Filtering the camera’s frames as they come.');
