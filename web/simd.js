@@ -22,8 +22,9 @@
 const SIMD_BUILDS = ['simd-relaxed', 'simd'];
 
 // MAX_THREADS bounds the threads a gemm is split across: every helper
-// copies its part's inputs, the whole of B among them, so more threads than
-// this cost more in copies than they gain on this project's layer sizes.
+// copies its part's inputs, the whole of B among them, so each further
+// thread adds a copy of B while its part shrinks. (Only two threads have
+// been measured: this project's machines have 2 cores.)
 const MAX_THREADS = 4;
 
 // attachSIMD instantiates the first build of SIMD_BUILDS this engine accepts
@@ -36,7 +37,8 @@ const MAX_THREADS = 4;
 // most MAX_THREADS) asks for threads − 1 helpers; they start only where
 // memory can be shared (a cross-origin isolated page, or Node) and workers
 // can be made, and a helper that fails to start leaves one thread, with a
-// console warning. It resolves to the file used, or to null, with a console
+// console warning (one that fails beside others that start leaves the
+// others). It resolves to the file used, or to null, with a console
 // warning, when no build can be used (an engine without SIMD, missing
 // files): the Go core then runs its pure Go kernels, slower but equal.
 async function attachSIMD(memory, load, { threads = 1 } = {}) {
@@ -55,9 +57,14 @@ async function attachSIMD(memory, load, { threads = 1 } = {}) {
     if (wanted > 0 && canShareMemory()) {
       try {
         const shared = await WebAssembly.compile(await bytesOf(load, `${build}-shared.wasm`));
-        helpers = await Promise.all(Array.from({ length: wanted }, () => startHelper(shared)));
+        const started = await Promise.allSettled(Array.from({ length: wanted }, () => startHelper(shared)));
+        helpers = started.filter((s) => s.status === 'fulfilled').map((s) => s.value);
+        const failed = started.find((s) => s.status === 'rejected');
+        if (failed) {
+          throw failed.reason;
+        }
       } catch (err) {
-        console.warn(`Visage's SIMD kernels run on one thread (${err.message})`);
+        console.warn(`Visage's SIMD kernels run on ${1 + helpers.length} thread(s) (${err.message})`);
       }
     }
     globalThis.visageSIMD = {
