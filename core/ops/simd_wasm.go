@@ -130,9 +130,9 @@ func paddedRow(n int, v []float32) *[]float32 {
 type batch struct{ count, aStep, bStep, cStep int }
 
 // simdMinParallelWork is the fewest multiply-adds a product needs before
-// web/simd.js splits it across threads (about 0.3 ms of one thread's work):
-// below it, copying a helper's part in and out and waking the helper cost
-// about what the helper saves.
+// web/simd.js splits it across threads (about 1.5 ms of one thread's work):
+// below it, on this project's 2-core machines, copying a helper's part in
+// and out and waking the helper cost more than the helper saved.
 var simdMinParallelWork = 1 << 25
 
 // igemmBlocks runs web/simd.js's gemm, igemm over the whole depth one block
