@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"math"
-	"runtime"
 	"sync"
 	"time"
 
@@ -17,7 +16,7 @@ import (
 // a fraction of the latter. A zero is not measured (the portable Go kernel
 // natively; no page).
 type ceiling struct {
-	native, nativeOne float64 // GOMAXPROCS goroutines; one
+	native, nativeOne float64 // ops.KernelThreads goroutines; one
 	page, pageAll     float64 // one worker; pageWorkers (the page's kernel threads)
 	pageBuild         string  // the SIMD build peak.mjs ran
 	pageWorkers       int
@@ -67,7 +66,7 @@ func nativePeak(threads int) float64 {
 
 // measureNative fills c's native peaks.
 func (c *ceiling) measureNative() {
-	c.nativeOne, c.native = nativePeak(1), nativePeak(runtime.GOMAXPROCS(0))
+	c.nativeOne, c.native = nativePeak(1), nativePeak(ops.KernelThreads())
 }
 
 // measurePage fills c's page peaks in the session's page, on one worker and
@@ -100,7 +99,7 @@ func (c *ceiling) lines() []result {
 		}
 	}
 	add("native", c.nativeOne, 1, ops.KernelBuild())
-	if n := runtime.GOMAXPROCS(0); n > 1 {
+	if n := ops.KernelThreads(); n > 1 {
 		add("native", c.native, n, ops.KernelBuild())
 	}
 	add("wasm", c.page, 1, c.pageBuild)

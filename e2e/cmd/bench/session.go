@@ -8,7 +8,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -299,7 +298,7 @@ func (s *session) time(b bench, maxRun float64, note func(string, ...any)) ([]re
 		base := result{Bench: b.name, Where: ours.where, MS: roundMS(median(ours.ms)), Runs: b.runs, Warmup: b.warmup,
 			Threads: s.threads, Kernels: s.kernels}
 		if ours.where == "native" {
-			base.Threads, base.Kernels = runtime.GOMAXPROCS(0), ops.KernelBuild()
+			base.Threads, base.Kernels = ops.KernelThreads(), ops.KernelBuild()
 		}
 		base.GFLOPS = rate(b.flops, base.MS)
 		if peak := s.peak.of(ours.where, base.Threads); peak > 0 && base.GFLOPS > 0 {
