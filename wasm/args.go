@@ -7,75 +7,59 @@ import (
 	"syscall/js"
 	"testing/fstest"
 
+	"visage/core/engine"
 	"visage/core/face"
 	"visage/core/imageio"
 	"visage/core/jsvalue"
 	"visage/core/tensor"
 )
 
-// This file holds the calls' argument types that jsvalue does not know
-// (images, camera frames, descriptors, model files) and the range check
-// they share; each call declares its arguments as a struct that bind
-// reads (main.go).
+// This file gives the JS form of the engine's arguments that jsvalue does
+// not know: images, camera frames, descriptors, unitsTop's choice of units
+// and model files.
 
-// intIn returns f as an int, or an error naming what unless it is a whole
-// number in lo..hi.
-func intIn(what string, f float64, lo, hi int) (int, error) {
-	if !(f >= float64(lo) && f <= float64(hi)) || f != float64(int(f)) {
-		return 0, fmt.Errorf("%s %v, want a whole number in %d..%d", what, f, lo, hi)
-	}
-	return int(f), nil
+func init() {
+	jsvalue.Register(func(v js.Value, path string) (engine.Image, error) {
+		img, err := imageOf(v, path)
+		return engine.Image{Tensor: img}, err
+	})
+	jsvalue.Register(func(v js.Value, path string) (engine.Frame, error) {
+		if isBytes(v) {
+			return engine.Frame{}, fmt.Errorf("%s takes camera frames (RGBA pixels from a live video), not an encoded image file", path)
+		}
+		img, err := imageOf(v, path)
+		return engine.Frame{Image: engine.Image{Tensor: img}}, err
+	})
+	jsvalue.Register(descriptorOf)
+	jsvalue.Register(func(v js.Value, path string) (engine.UnitChoice, error) {
+		switch {
+		case v.Type() == js.TypeNumber:
+			return engine.UnitChoice{Top: v.Float()}, nil
+		case !v.InstanceOf(js.Global().Get("Array")):
+			return engine.UnitChoice{}, fmt.Errorf("%s must be a number or an array of channels, found %s", path, jsvalue.Describe(v))
+		}
+		c := engine.UnitChoice{List: true}
+		if err := jsvalue.Decode(v, &c.Channels); err != nil {
+			return c, fmt.Errorf("%s: %w", path, err)
+		}
+		return c, nil
+	})
 }
 
-// image is an image argument as imageOf reads it.
-type image struct{ *tensor.Tensor }
-
-func (img *image) UnmarshalJS(v js.Value, path string) (err error) {
-	img.Tensor, err = imageOf(v, path)
-	return err
-}
-
-// frame is a camera frame: RGBA pixels only. An encoded file (bytes) is
-// refused, so that a photo file can never stand in for the camera.
-type frame struct{ image }
-
-func (f *frame) UnmarshalJS(v js.Value, path string) error {
-	if isBytes(v) {
-		return fmt.Errorf("%s takes camera frames (RGBA pixels from a live video), not an encoded image file", path)
-	}
-	return f.image.UnmarshalJS(v, path)
-}
-
-// descriptor is a face descriptor: an array-like (Float32Array, Array) of
-// finite numbers, as many as one of the encoders gives.
-type descriptor []float32
-
-func (d *descriptor) UnmarshalJS(v js.Value, path string) error {
+// descriptorOf reads a face descriptor: an array-like (Float32Array, Array)
+// of finite numbers, as many as one of the encoders gives.
+func descriptorOf(v js.Value, path string) (engine.Descriptor, error) {
 	if v.Type() != js.TypeObject || v.Get("length").Type() != js.TypeNumber {
-		return fmt.Errorf("%s: expected a Float32Array or Array of %d numbers, found %s", path, face.DescriptorLen, jsvalue.Describe(v))
+		return nil, fmt.Errorf("%s: expected a Float32Array or Array of %d numbers, found %s", path, face.DescriptorLen, jsvalue.Describe(v))
 	}
 	if n := v.Length(); n != face.DescriptorLen && n != face.MobileFaceNetDim && n != face.FaceResDim {
-		return fmt.Errorf("%s: expected %d (dlib), %d (mobilefacenet) or %d (faceres) numbers, found %d", path, face.DescriptorLen, face.MobileFaceNetDim, face.FaceResDim, n)
+		return nil, fmt.Errorf("%s: expected %d (dlib), %d (mobilefacenet) or %d (faceres) numbers, found %d", path, face.DescriptorLen, face.MobileFaceNetDim, face.FaceResDim, n)
 	}
-	if err := jsvalue.Decode(v, (*[]float32)(d)); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+	var d []float32
+	if err := jsvalue.Decode(v, &d); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return nil
-}
-
-// pair is the two descriptors that distance, compare and decide compare:
-// their first two arguments.
-type pair struct {
-	A descriptor `js:"first descriptor"`
-	B descriptor `js:"second descriptor"`
-}
-
-// check is an error unless p's descriptors come from one encoder.
-func (p *pair) check() error {
-	if len(p.A) != len(p.B) {
-		return fmt.Errorf("descriptors of %d and %d numbers come from different encoders and cannot be compared", len(p.A), len(p.B))
-	}
-	return nil
+	return d, nil
 }
 
 // filesOf reads opts.files, {name: Uint8Array, …}, into an in-memory file

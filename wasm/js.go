@@ -6,14 +6,8 @@ import (
 	"fmt"
 	"syscall/js"
 
-	"visage/core/imageio"
 	"visage/core/jsvalue"
-	"visage/core/tensor"
 )
-
-// This file holds the promise every call returns, with its result as
-// jsvalue.Encode writes it, and the RGBA pixels results share; args.go
-// holds the argument types.
 
 // asyncFunc wraps fn as a JS function returning a Promise. fn runs on its own
 // goroutine (a JS callback must not block); its result resolves the promise
@@ -46,16 +40,4 @@ func asyncFunc(fn func(args []js.Value) (any, error)) js.Func {
 // jsError returns a JS Error carrying err's message.
 func jsError(err error) js.Value {
 	return js.Global().Get("Error").New("visage: " + err.Error())
-}
-
-// pixels is RGBA pixels as the calls return them.
-type pixels struct {
-	Width  int                  `js:"width"`
-	Height int                  `js:"height"`
-	Data   jsvalue.ClampedBytes `js:"data"`
-}
-
-// pixelsOf is img ([H,W,3] RGB 0..255) as RGBA pixels.
-func pixelsOf(img *tensor.Tensor) pixels {
-	return pixels{img.Shape[1], img.Shape[0], imageio.ToImage(img).Pix}
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"syscall/js"
 
+	"visage/core/engine"
 	"visage/core/jsvalue"
 	"visage/core/signals"
 	"visage/core/tensor"
@@ -51,14 +52,14 @@ type motionEnergyArgs struct {
 	} `js:"options,flat,omitempty"`
 }
 
-func (in *motionEnergyArgs) defaults() { in.Options.Size = signals.DefaultVolumeSide }
+func (in *motionEnergyArgs) Defaults() { in.Options.Size = signals.DefaultVolumeSide }
 
 func motionEnergy(in *motionEnergyArgs) (any, error) {
 	fs, err := arrayOf(in.Frames, "motionEnergy: frames", "images", 3, signals.MaxFrames)
 	if err != nil {
 		return nil, err
 	}
-	size, err := intIn("motionEnergy: size", in.Options.Size, 3, signals.MaxVolumeSide)
+	size, err := engine.IntIn("motionEnergy: size", in.Options.Size, 3, signals.MaxVolumeSide)
 	if err != nil {
 		return nil, err
 	}

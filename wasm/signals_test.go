@@ -23,7 +23,7 @@ func TestSignalsMatchCore(t *testing.T) {
 	for j, k := range bank {
 		kernels[j] = jsvalue.Encode(k.Weights)
 	}
-	got := call(&api{}, "conv1d", jsvalue.Encode(sig), kernels)
+	got := call(newAPI(), "conv1d", jsvalue.Encode(sig), kernels)
 	if got.rejected != "" {
 		t.Fatal(got.rejected)
 	}
@@ -60,7 +60,7 @@ func TestSignalsMatchCore(t *testing.T) {
 		js.CopyBytesToJS(data, pix)
 		frames[f] = map[string]any{"width": w, "height": h, "data": data}
 	}
-	got = call(&api{}, "motionEnergy", frames, map[string]any{"size": 8})
+	got = call(newAPI(), "motionEnergy", frames, map[string]any{"size": 8})
 	if got.rejected != "" {
 		t.Fatal(got.rejected)
 	}
@@ -95,17 +95,17 @@ func TestSignalsBadInputRejects(t *testing.T) {
 		got    settled
 		wanted string
 	}{
-		{"conv1d()", call(&api{}, "conv1d"), "conv1d: signal must be a Float32Array or Array of numbers, found undefined"},
-		{"conv1d(empty)", call(&api{}, "conv1d", arr()), "conv1d: signal must hold 1 to 65536 numbers, found 0"},
-		{"conv1d(NaN)", call(&api{}, "conv1d", arr(1, math.NaN(), 3), arr(arr(1))), "conv1d: signal: element 1 must be finite, found NaN"},
-		{"conv1d(no kernels)", call(&api{}, "conv1d", arr(1, 2, 3)), "conv1d: kernels must be an Array of 1 to 16 kernels (arrays of numbers), found undefined"},
-		{"conv1d(kernel string)", call(&api{}, "conv1d", arr(1, 2, 3), arr(arr(1, "x"))), "conv1d: kernel 0: element 1 must be a number, found string"},
-		{"conv1d(uneven)", call(&api{}, "conv1d", arr(1, 2, 3), arr(arr(1, 2), arr(1))), `kernel "kernel 1" has 1 taps, want 2 like the first`},
-		{"conv1d(too long)", call(&api{}, "conv1d", arr(1, 2), arr(arr(1, 2, 3))), "a signal of 2 samples is shorter than the 3-tap kernels"},
-		{"motionEnergy(2 frames)", call(&api{}, "motionEnergy", arr(px, px)), "motionEnergy: frames must be an Array of 3 to 64 images, found [object Array] of length 2"},
-		{"motionEnergy(not an image)", call(&api{}, "motionEnergy", arr(px, px, 7)), "motionEnergy: frame 2 expects image bytes (Uint8Array) or RGBA pixels {width, height, data}, found number"},
-		{"motionEnergy(sizes)", call(&api{}, "motionEnergy", arr(px, px, small)), "frame 2 is 4x3, frame 0 4x4: frames must share a size"},
-		{"motionEnergy(size)", call(&api{}, "motionEnergy", arr(px, px, px), map[string]any{"size": 1}), "motionEnergy: size 1, want a whole number in 3..128"},
+		{"conv1d()", call(newAPI(), "conv1d"), "conv1d: signal must be a Float32Array or Array of numbers, found undefined"},
+		{"conv1d(empty)", call(newAPI(), "conv1d", arr()), "conv1d: signal must hold 1 to 65536 numbers, found 0"},
+		{"conv1d(NaN)", call(newAPI(), "conv1d", arr(1, math.NaN(), 3), arr(arr(1))), "conv1d: signal: element 1 must be finite, found NaN"},
+		{"conv1d(no kernels)", call(newAPI(), "conv1d", arr(1, 2, 3)), "conv1d: kernels must be an Array of 1 to 16 kernels (arrays of numbers), found undefined"},
+		{"conv1d(kernel string)", call(newAPI(), "conv1d", arr(1, 2, 3), arr(arr(1, "x"))), "conv1d: kernel 0: element 1 must be a number, found string"},
+		{"conv1d(uneven)", call(newAPI(), "conv1d", arr(1, 2, 3), arr(arr(1, 2), arr(1))), `kernel "kernel 1" has 1 taps, want 2 like the first`},
+		{"conv1d(too long)", call(newAPI(), "conv1d", arr(1, 2), arr(arr(1, 2, 3))), "a signal of 2 samples is shorter than the 3-tap kernels"},
+		{"motionEnergy(2 frames)", call(newAPI(), "motionEnergy", arr(px, px)), "motionEnergy: frames must be an Array of 3 to 64 images, found [object Array] of length 2"},
+		{"motionEnergy(not an image)", call(newAPI(), "motionEnergy", arr(px, px, 7)), "motionEnergy: frame 2 expects image bytes (Uint8Array) or RGBA pixels {width, height, data}, found number"},
+		{"motionEnergy(sizes)", call(newAPI(), "motionEnergy", arr(px, px, small)), "frame 2 is 4x3, frame 0 4x4: frames must share a size"},
+		{"motionEnergy(size)", call(newAPI(), "motionEnergy", arr(px, px, px), map[string]any{"size": 1}), "motionEnergy: size 1, want a whole number in 3..128"},
 	} {
 		if !strings.Contains(c.got.rejected, c.wanted) {
 			t.Errorf("%s: rejected with %q, want a message containing %q", c.name, c.got.rejected, c.wanted)

@@ -20,7 +20,8 @@ import (
 //     element
 //   - structs (see the package comment): an object, field by field
 //   - a pointer: nil for null or undefined, else a new value decoded
-//   - js.Value: v itself; an Unmarshaler: whatever it accepts
+//   - js.Value: v itself; a type given to Register: whatever its function
+//     accepts
 //
 // An error names where in v the first bad value is ("box.height",
 // "positions[2].y", "element 3" at the top of an array), what was
@@ -115,25 +116,15 @@ func decodeField(v js.Value, dst reflect.Value, p path, f field) error {
 }
 
 // plainStruct reports whether dst is a struct decoded field by field (not
-// a js.Value or an Unmarshaler).
+// a js.Value or a registered type).
 func plainStruct(dst reflect.Value) bool {
-	_, custom := unmarshaler(dst)
+	_, custom := decoders.Load(dst.Type())
 	return dst.Kind() == reflect.Struct && dst.Type() != jsValueType && !custom
 }
 
-// unmarshaler returns dst as an Unmarshaler, if it is one (an embedded
-// struct of an unexported type is not asked: reflect does not hand it out).
-func unmarshaler(dst reflect.Value) (Unmarshaler, bool) {
-	if p := dst.Addr(); p.CanInterface() {
-		u, ok := p.Interface().(Unmarshaler)
-		return u, ok
-	}
-	return nil, false
-}
-
 func decode(v js.Value, dst reflect.Value, p path) error {
-	if u, ok := unmarshaler(dst); ok {
-		return u.UnmarshalJS(v, p.String())
+	if read, ok := decoders.Load(dst.Type()); ok {
+		return read.(func(js.Value, string, reflect.Value) error)(v, p.String(), dst)
 	}
 	if dst.Type() == jsValueType {
 		dst.Set(reflect.ValueOf(v))

@@ -26,8 +26,8 @@ var (
 //
 //   - nil, a nil pointer, interface or map: null
 //   - bool, string, and the integer and float kinds: boolean, string, number
-//   - []float32: a Float32Array; []byte: a Uint8Array; ClampedBytes: a
-//     Uint8ClampedArray (all copies)
+//   - []float32: a Float32Array; []byte: a Uint8Array, or a
+//     Uint8ClampedArray in a clamped field (all copies)
 //   - other slices and arrays: an Array (a nil slice is an empty one)
 //   - maps with string keys, structs (see the package comment): objects
 //   - a pointer: what it points to; a js.Value or js.Func: itself
@@ -47,8 +47,6 @@ func encode(v reflect.Value) js.Value {
 		return v.Interface().(js.Value)
 	case reflect.TypeFor[js.Func]():
 		return v.Interface().(js.Func).Value
-	case reflect.TypeFor[ClampedBytes]():
-		return copied(clampedArrayClass, v.Bytes())
 	}
 	switch v.Kind() {
 	case reflect.Bool:
@@ -88,6 +86,8 @@ func encode(v reflect.Value) js.Value {
 			case f.omitempty && fv.IsZero():
 			case f.finite && (math.IsNaN(fv.Float()) || math.IsInf(fv.Float(), 0)):
 				o.Set(f.name, js.Null())
+			case f.clamped:
+				o.Set(f.name, copied(clampedArrayClass, fv.Bytes()))
 			default:
 				o.Set(f.name, encode(fv))
 			}

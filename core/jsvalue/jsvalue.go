@@ -22,6 +22,11 @@
 //     alone in errors ("detect: fast", not "detect: options.fast"), and
 //     which is described as "an object" where another struct is described
 //     by its fields ("{x, y, width, height}").
+//   - clamped (Encode): a []byte field is written as a Uint8ClampedArray
+//     (canvas pixels) where a []byte becomes a Uint8Array.
+//
+// Types that cannot know syscall/js (those of packages that build
+// natively) get their JS form from Register.
 package jsvalue
 
 import (
@@ -32,15 +37,23 @@ import (
 	"syscall/js"
 )
 
-// ClampedBytes is a byte slice that Encode writes as a Uint8ClampedArray
-// (canvas pixels) where a []byte becomes a Uint8Array.
-type ClampedBytes []byte
+// decoders holds Register's functions: reflect.Type → func(js.Value,
+// string, reflect.Value) error.
+var decoders sync.Map
 
-// Unmarshaler is a type that decodes itself: Decode hands it the JS value
-// and the value's path (for its errors: "detect", "artImages: style"), and
-// returns its error as it is.
-type Unmarshaler interface {
-	UnmarshalJS(v js.Value, path string) error
+// Register makes Decode read every T with read, which is handed the JS
+// value and its path (for its errors: "detect", "artImages: style") and
+// whose error Decode returns as it is. It is for a type whose package
+// builds natively and so cannot import syscall/js: the program that
+// serves JS says what its JS form is. Register before decoding.
+func Register[T any](read func(v js.Value, path string) (T, error)) {
+	decoders.Store(reflect.TypeFor[T](), func(v js.Value, path string, dst reflect.Value) error {
+		x, err := read(v, path)
+		if err == nil {
+			dst.Set(reflect.ValueOf(&x).Elem())
+		}
+		return err
+	})
 }
 
 // Describe names the JS type of v for error messages: "undefined",
@@ -76,6 +89,7 @@ type field struct {
 	omitempty bool
 	finite    bool
 	flat      bool
+	clamped   bool
 }
 
 // fieldCache holds fieldsOf's answers, as encoding/json keeps its own:
@@ -120,6 +134,7 @@ func structFields(t reflect.Type) []field {
 			f.omitempty = f.omitempty || o == "omitempty"
 			f.finite = f.finite || o == "finite"
 			f.flat = f.flat || o == "flat"
+			f.clamped = f.clamped || o == "clamped"
 		}
 		out = append(out, f)
 	}

@@ -29,9 +29,9 @@ type point struct {
 }
 
 type pixels struct {
-	Width  int          `js:"width"`
-	Height int          `js:"height"`
-	Data   ClampedBytes `js:"data"`
+	Width  int    `js:"width"`
+	Height int    `js:"height"`
+	Data   []byte `js:"data,clamped"`
 }
 
 type patch struct {
@@ -92,7 +92,6 @@ func TestEncodeTypedArrays(t *testing.T) {
 		want  []float64
 	}{
 		{[]byte{0, 7, 255}, "[object Uint8Array]", []float64{0, 7, 255}},
-		{ClampedBytes{255, 1}, "[object Uint8ClampedArray]", []float64{255, 1}},
 		{floats, "[object Float32Array]", []float64{0, -1.5, float64(float32(3.1415927)), math.MaxFloat32, math.Inf(-1), float64(float32(1e-45))}},
 		{[]float32{}, "[object Float32Array]", nil},
 		{[]float64{0.1}, "[object Array]", []float64{0.1}},
@@ -107,6 +106,11 @@ func TestEncodeTypedArrays(t *testing.T) {
 				t.Errorf("Encode(%v)[%d] = %v, want %v", c.v, i, g, w)
 			}
 		}
+	}
+	// A clamped field, here inside an embedded struct, is a Uint8ClampedArray.
+	data := Encode(patch{pixels: pixels{Data: []byte{255, 1}}}).Get("data")
+	if d := Describe(data); d != "[object Uint8ClampedArray]" || data.Length() != 2 || data.Index(0).Int() != 255 {
+		t.Errorf("a clamped field is written as a %s of %d, want a Uint8ClampedArray [255, 1]", d, data.Length())
 	}
 }
 
@@ -226,15 +230,16 @@ type even int
 
 var errOdd = errors.New("odd")
 
-func (e *even) UnmarshalJS(v js.Value, path string) error {
-	if v.Type() != js.TypeNumber || v.Int()%2 != 0 {
-		return errors.Join(errOdd, errors.New(path))
-	}
-	*e = even(v.Int())
-	return nil
+func init() {
+	Register(func(v js.Value, path string) (even, error) {
+		if v.Type() != js.TypeNumber || v.Int()%2 != 0 {
+			return 0, errors.Join(errOdd, errors.New(path))
+		}
+		return even(v.Int()), nil
+	})
 }
 
-func TestDecodeUnmarshaler(t *testing.T) {
+func TestDecodeRegistered(t *testing.T) {
 	var in struct {
 		Plain even   `js:""`
 		Named []even `js:"evens"`
