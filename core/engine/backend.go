@@ -28,11 +28,12 @@ type Device[T any] interface {
 	Precision() webgpu.Precision
 	// Stats counts the queue submissions and buffer read-backs so far.
 	Stats() (submissions, readBacks int)
-	// MaxRows is the most output pixels a convolution may have.
+	// MaxRows is the largest pixel count of a convolution's input or
+	// output that the device runs.
 	MaxRows() int
-	// Trim frees the memory kept for reuse.
+	// Trim frees the memory of released tensors, kept for reuse.
 	Trim()
-	// OutOfMemoryForTesting makes the next read fail as out of memory.
+	// OutOfMemoryForTesting makes the next read report ErrOutOfMemory.
 	OutOfMemoryForTesting()
 }
 
@@ -130,9 +131,11 @@ func (in *LoseGPUArgs) Check() error {
 // LoseGPUForTesting fails the GPU as a browser may: the backend still
 // reports WebGPU until a call meets the failure.
 func (e *Engine[T]) LoseGPUForTesting(in *LoseGPUArgs) (BackendInfo, error) {
-	if d := e.backend.device(); d != nil && in.How == "lost" {
+	switch d := e.backend.device(); {
+	case d == nil:
+	case in.How == "lost":
 		d.Destroy()
-	} else if d != nil {
+	default:
 		d.OutOfMemoryForTesting()
 	}
 	return e.backend.info(), nil

@@ -8,7 +8,7 @@
 // it has one) and checked by its Check method (when it has one), and
 // returns its result as a struct tagged alike. Image, Frame and Descriptor
 // are the arguments whose JS form the caller reads. Errors say what was
-// expected and what was found, and a call that fails changes nothing.
+// expected and what was found.
 //
 // An Engine is generic in its GPU's tensor type T: *webgpu.Buffer in the
 // browser, a CPU that fails on demand in the tests. Its methods are not
