@@ -6,9 +6,9 @@
 // A call's method takes its arguments as a struct whose js tags name them
 // for visage/core/jsvalue, over the defaults its Defaults method sets (when
 // it has one) and checked by its Check method (when it has one), and
-// returns its result as a struct tagged alike. Image, Frame and Descriptor
-// are the arguments whose JS form the caller reads. Errors say what was
-// expected and what was found.
+// returns its result as a struct tagged alike. Image, Frame, Descriptor
+// and UnitChoice are the arguments whose JS form the caller gives
+// (jsvalue.Register). Errors say what was expected and what was found.
 //
 // An Engine is generic in its GPU's tensor type T: *webgpu.Buffer in the
 // browser, a CPU that fails on demand in the tests. Its methods are not
