@@ -10,6 +10,14 @@
 // and UnitChoice are the arguments whose JS form the caller gives
 // (jsvalue.Register). Errors say what was expected and what was found.
 //
+// Some calls need an earlier one, and a Need method says whether it has
+// run: NeedLoad (Encode), NeedDetector (Detect, Identify, Enroll, Verify),
+// NeedPipeline (DetectFaces, Landmarks), NeedVGG (UnitsStart),
+// NeedArtImages (ArtStart, ArtFeatures) and NeedArtRun (ArtStep). The
+// caller asks it before reading the call's arguments, so that the error
+// says what to call first; calling the method when its Need is an error is
+// a programming error, and panics.
+//
 // An Engine is generic in its GPU's tensor type T: *webgpu.Buffer in the
 // browser, a CPU that fails on demand in the tests. Its methods are not
 // safe for concurrent use: the caller serves the calls one at a time.
@@ -87,9 +95,10 @@ type Loaded struct {
 }
 
 // Load loads the face networks in fsys (face.LoadNets: the detector's only
-// when its files are there) on the backend o asks for, replacing those of
-// an earlier Load. A gallery that holds people must be of o's encoder; an
-// empty one takes it.
+// when its files are there) and the passive liveness models (when there)
+// on the backend o asks for, replacing those of an earlier Load, whose GPU
+// it then destroys; a Load that fails leaves them. A gallery that holds
+// people must be of o's encoder; an empty one takes it.
 func (e *Engine[T]) Load(fsys fs.FS, o LoadOptions) (Loaded, error) {
 	precision, err := webgpu.ParsePrecision(o.Precision)
 	if err == nil {
@@ -101,27 +110,36 @@ func (e *Engine[T]) Load(fsys fs.FS, o LoadOptions) (Loaded, error) {
 	if err != nil {
 		return Loaded{}, err
 	}
-	if d := e.backend.device(); d != nil {
-		d.Destroy() // its networks are replaced
-	}
 	b, err := e.openBackend(o.Backend, precision)
 	if err != nil {
 		return Loaded{}, err
 	}
 	nets, err := face.LoadNets(fsys, b.placement, b.gpuBackend(), o.Encoder)
 	if err != nil {
-		return Loaded{}, fmt.Errorf("load: %w", err)
+		err = fmt.Errorf("load: %w", err)
 	}
-	e.net, e.backend, e.encoder = nets.Recognition, b, nets.Encoder
-	if err := e.people.HoldEncoder(o.Encoder); err != nil { // an empty gallery (checked above) takes the encoder
+	var passive liveness.Scorer
+	if err == nil && nets.Live != nil {
+		passive, err = liveness.PlacedPassive(fsys, b.placement, b.gpuBackend())
+	}
+	if err == nil {
+		err = e.people.HoldEncoder(o.Encoder) // an empty gallery (checked above) takes the encoder
+	}
+	if err != nil {
+		if d := b.device(); d != nil {
+			d.Destroy()
+		}
 		return Loaded{}, err
 	}
-	loaded := Loaded{BackendInfo: b.info(), Encoder: o.Encoder, Detector: nets.Live != nil}
-	if nets.Live == nil {
-		return loaded, nil
+	if d := e.backend.device(); d != nil {
+		d.Destroy() // its networks are replaced
 	}
-	e.live, e.pipeline, e.deciding, e.enrolling = nets.Live, nets.Live, nets.Deciding, nets.Enrolling
-	return loaded, liveness.LoadPassiveOn(&e.liveness, fsys, b.placement, b.gpuBackend())
+	e.net, e.backend, e.encoder = nets.Recognition, b, nets.Encoder
+	e.live, e.pipeline, e.deciding, e.enrolling, e.liveness.Passive = nil, nil, nil, nil, passive
+	if nets.Live != nil { // a nil *face.Pipeline would make a Finder that is not nil
+		e.live, e.pipeline, e.deciding, e.enrolling = nets.Live, nets.Live, nets.Deciding, nets.Enrolling
+	}
+	return Loaded{BackendInfo: b.info(), Encoder: o.Encoder, Detector: nets.Live != nil}, nil
 }
 
 // NeedLoad is an error, naming op, unless Load has finished.

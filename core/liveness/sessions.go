@@ -68,24 +68,22 @@ type Scorer interface {
 	Scores(img *tensor.Tensor, box face.Box) (antispoof, live float64, err error)
 }
 
-// LoadPassiveOn sets Passive to the passive models in fsys placed on p,
-// their GPU versions on gpu (see backend.PlaceOn), or to nil when fsys has
-// no AntispoofModel (a models folder may leave them out).
-func LoadPassiveOn[T any](s *Sessions, fsys fs.FS, p *backend.Placement, gpu backend.Backend[T]) error {
-	s.Passive = nil
+// PlacedPassive returns the passive models in fsys placed on p, their GPU
+// versions on gpu (see backend.PlaceOn), for Sessions.Passive; or nil when
+// fsys has no AntispoofModel (a models folder may leave them out).
+func PlacedPassive[T any](fsys fs.FS, p *backend.Placement, gpu backend.Backend[T]) (Scorer, error) {
 	if _, err := fs.Stat(fsys, AntispoofModel); err != nil {
-		return nil
+		return nil, nil
 	}
 	cpu, err := LoadPassive(fsys)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	placed, err := backend.PlaceOn(p, "liveness models", gpu, cpu, func() (*Passive, error) { return PassiveOn(cpu, gpu) })
 	if err != nil {
-		return err
+		return nil, err
 	}
-	s.Passive = placedPassive{placed}
-	return nil
+	return placedPassive{placed}, nil
 }
 
 // placedPassive is Scorer on a backend.Placement.
