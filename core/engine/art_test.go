@@ -6,6 +6,7 @@ import (
 	"testing/fstest"
 
 	"visage/core/art"
+	"visage/core/backend"
 	"visage/core/tensor"
 	"visage/models/vgg19"
 	"visage/models/vgg19/vgg19test"
@@ -95,7 +96,22 @@ func TestArtRun(t *testing.T) {
 	if started.Width != 15 || started.Height != 10 || started.Backend != ChoiceCPU {
 		t.Errorf("artStart = %+v, want 15×10 on the CPU (nothing loaded)", started)
 	}
-	first, _ := artChunk(t, e, 0, ChoiceCPU)
+	first, next := artChunk(t, e, 0, ChoiceCPU)
+	// The run is core/art's own on the pair as FitPair fits it, with the
+	// options given (the content and the style not swapped).
+	content, style, err := art.FitPair(rgb(30, 20, 0).Tensor, rgb(9, 13, 0).Tensor, 15)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := art.DefaultOptions()
+	opts.Cost.Alpha, opts.Cost.Beta, opts.LR = 10, 40, 4
+	ref, err := art.NewRun(backend.OnCPU("the reference"), e.art.net, (*vgg19.Runner[*tensor.Tensor])(nil), content, style, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if costs, err := ref.Step(2); err != nil || costs[0].Total != first || costs[1].Total != next {
+		t.Errorf("the first chunk's costs are %v and %v, want core/art's run's %+v (%v)", first, next, costs, err)
+	}
 	artChunk(t, e, 1, ChoiceCPU)
 	out := artStep(t, e, 2, ChoiceCPU)
 	if last := out.Costs[1].Total; !(last < first) {
