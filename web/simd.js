@@ -41,7 +41,8 @@ const MAX_THREADS = 4;
 // others). It resolves to the file used, or to null, with a console
 // warning, when no build can be used (an engine without SIMD, missing
 // files): the Go core then runs its pure Go kernels, slower but equal.
-async function attachSIMD(memory, load, { threads = 1 } = {}) {
+// start starts one helper (startHelper; tests hand in one that fails).
+async function attachSIMD(memory, load, { threads = 1, start = startHelper } = {}) {
   const errors = [];
   for (const build of SIMD_BUILDS) {
     let kernels;
@@ -57,7 +58,7 @@ async function attachSIMD(memory, load, { threads = 1 } = {}) {
     if (wanted > 0 && canShareMemory()) {
       try {
         const shared = await WebAssembly.compile(await bytesOf(load, `${build}-shared.wasm`));
-        const started = await Promise.allSettled(Array.from({ length: wanted }, () => startHelper(shared)));
+        const started = await Promise.allSettled(Array.from({ length: wanted }, () => start(shared)));
         helpers = started.filter((s) => s.status === 'fulfilled').map((s) => s.value);
         const failed = started.find((s) => s.status === 'rejected');
         if (failed) {
@@ -352,5 +353,5 @@ function serveHelper({ module, memory, control }, answer) {
 }
 
 if (typeof module === 'object' && module.exports) {
-  module.exports = { attachSIMD, serveHelper };
+  module.exports = { attachSIMD, serveHelper, startHelper };
 }
