@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 
-	"visage/core/face"
 	"visage/core/imageio"
 	"visage/core/tensor"
 )
@@ -64,6 +63,3 @@ func IntIn(what string, f float64, lo, hi int) (int, error) {
 	}
 	return int(f), nil
 }
-
-// Distance is the Euclidean distance between two descriptors.
-func (e *Engine[T]) Distance(in *Pair) (float64, error) { return face.Distance(in.A, in.B), nil }

@@ -19,6 +19,9 @@ func (e *Engine[T]) Encode(in *struct{ Image Image }) ([]float32, error) {
 	return e.encoder.Encode(face.AlignedChip(face.EncoderName(e.encoder), in.Image.Tensor))
 }
 
+// Distance is the Euclidean distance between two descriptors.
+func (e *Engine[T]) Distance(in *Pair) (float64, error) { return face.Distance(in.A, in.B), nil }
+
 // Comparison is Compare's and Decide's result.
 type Comparison struct {
 	Distance  float64    `js:"distance"`
